@@ -1,0 +1,52 @@
+package io.serai.ingress;
+
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.serai.upstream.UpstreamException;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Turns a failed exchange into a short plain-text response naming the route and the reason:
+ * 502 or 504 for backend faults, 500 for anything else. Never a stack trace, never a request header.
+ */
+public final class ErrorResponses {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+
+    private ErrorResponses() {
+    }
+
+    public static FullHttpResponse forFailure(Exchange exchange, Throwable cause) {
+        String route = exchange.getFromRouteId() == null ? "?" : exchange.getFromRouteId();
+        int status;
+        String reason;
+        if (cause instanceof UpstreamException upstream) {
+            status = upstream.status();
+            reason = upstream.getMessage();
+            LOG.warn("route {}: {} {}", route, status, reason);
+        } else {
+            status = 500;
+            reason = "the route failed";
+            LOG.warn("route {}: 500 {}: {}", route, cause.getClass().getSimpleName(), cause.getMessage());
+            LOG.debug("route {} failed", route, cause);
+        }
+        return plain(status, "route " + route + ": " + reason);
+    }
+
+    public static FullHttpResponse plain(int status, String text) {
+        HttpResponseStatus s = HttpResponseStatus.valueOf(status);
+        byte[] body = (s.code() + " " + s.reasonPhrase() + ": " + text + "\n").getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, s, Unpooled.wrappedBuffer(body));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        return response;
+    }
+}

@@ -1,0 +1,32 @@
+package io.serai.ingress;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import org.apache.camel.Exchange;
+
+/**
+ * What Serai remembers of the client's request for the length of an exchange: enough to frame the
+ * response correctly (HEAD, HTTP/1.0, keep-alive) and to tell the backend's headers from the
+ * client's own, which must never be echoed back.
+ */
+public record IngressRequest(HttpMethod method, HttpVersion version, boolean keepAlive, HttpHeaders headers,
+        RequestTarget target) {
+
+    /** Exchange property holding this record. */
+    public static final String PROPERTY = "SeraiIngressRequest";
+
+    /** Exchange property holding the normalized request path, for access rules in routes. */
+    public static final String NORMALIZED_PATH = "seraiPath";
+
+    /** Exchange property set once a backend's response has become the message. */
+    public static final String UPSTREAM_ANSWERED = "SeraiUpstreamAnswered";
+
+    public static IngressRequest of(Exchange exchange) {
+        return exchange.getProperty(PROPERTY, IngressRequest.class);
+    }
+
+    public boolean isHead() {
+        return HttpMethod.HEAD.equals(method);
+    }
+}

@@ -1,0 +1,262 @@
+package io.serai.ingress;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
+import io.serai.config.ProxySettings;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.netty.NettyConstants;
+import org.apache.camel.component.netty.http.DefaultNettyHttpBinding;
+import org.apache.camel.component.netty.http.NettyHttpConfiguration;
+import org.apache.camel.component.netty.http.NettyHttpConstants;
+import org.apache.camel.component.netty.http.NettyHttpMessage;
+import org.apache.camel.support.SynchronizationAdapter;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Binds client requests to Camel messages and Camel messages back to client responses with proxy
+ * semantics: the request target is kept byte-exact, hop-by-hop and Camel-internal headers are dropped
+ * in both directions, forwarding headers are added, request headers are never echoed, HEAD, 204 and
+ * 304 responses carry no body, and failures become short 502/504/500 answers.
+ */
+public class ProxyHttpBinding extends DefaultNettyHttpBinding {
+
+    private final ProxySettings settings;
+
+    public ProxyHttpBinding(ProxySettings settings) {
+        super(new ProxyHeaderFilterStrategy());
+        this.settings = settings;
+    }
+
+    @Override
+    public ProxyHttpBinding copy() {
+        return (ProxyHttpBinding) super.copy();
+    }
+
+    @Override
+    public Message toCamelMessage(FullHttpRequest request, Exchange exchange, NettyHttpConfiguration configuration)
+            throws Exception {
+        NettyHttpMessage message = new NettyHttpMessage(exchange.getContext(), request, null);
+        message.setExchange(exchange);
+        populateCamelHeaders(request, message.getHeaders(), exchange, configuration);
+        // The consumer releases the request when channelRead returns; the body must outlive that
+        // because the upstream call completes later, so it is retained until the exchange is done.
+        ByteBuf content = request.content().retain();
+        message.setBody(content);
+        exchange.getExchangeExtension().setStreamCacheDisabled(true);
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                ReferenceCountUtil.safeRelease(content);
+            }
+        });
+        return message;
+    }
+
+    @Override
+    public void populateCamelHeaders(HttpRequest request, Map<String, Object> headers, Exchange exchange,
+            NettyHttpConfiguration configuration) {
+        RequestTarget target = RequestTarget.parse(request.uri());
+        HttpHeaders in = request.headers();
+        IngressRequest ingress = new IngressRequest(request.method(), request.protocolVersion(),
+                HttpUtil.isKeepAlive(request), in, target);
+        exchange.setProperty(IngressRequest.PROPERTY, ingress);
+        exchange.setProperty(IngressRequest.NORMALIZED_PATH, target.normalizedPath());
+
+        headers.put(NettyHttpConstants.HTTP_METHOD, request.method().name());
+        headers.put(NettyHttpConstants.HTTP_URI, target.rawPath());
+        headers.put(NettyHttpConstants.HTTP_PATH, pathBelowConsumer(configuration.getPath(), target.rawPath()));
+        if (target.rawQuery() != null) {
+            headers.put(NettyHttpConstants.HTTP_QUERY, target.rawQuery());
+            headers.put(NettyHttpConstants.HTTP_RAW_QUERY, target.rawQuery());
+        }
+
+        HopByHopHeaders hopByHop = HopByHopHeaders.of(in);
+        for (Map.Entry<String, String> header : in) {
+            String name = header.getKey();
+            if (hopByHop.excludes(name) || HopByHopHeaders.isCamelInternal(name)) {
+                continue;
+            }
+            append(headers, name, header.getValue());
+        }
+        // RFC 9112 section 3.2.2: the authority of an absolute-form target replaces Host.
+        if (target.authority() != null) {
+            headers.remove("Host");
+            headers.put("Host", target.authority());
+        }
+        ChannelHandlerContext ctx = exchange.getIn() == null ? null
+                : exchange.getIn().getHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT, ChannelHandlerContext.class);
+        Object host = headers.get("Host");
+        ForwardingHeaders.apply(headers, ctx == null ? null : ctx.channel().remoteAddress(), configuration.isSsl(),
+                host == null ? null : host.toString(), versionText(request.protocolVersion()), settings.viaName());
+    }
+
+    /** The part of the path below the consumer's own path, as Camel's bridge semantics define it. */
+    static String pathBelowConsumer(String consumerPath, String rawPath) {
+        if (consumerPath == null || consumerPath.isEmpty() || consumerPath.equals("/")) {
+            return rawPath;
+        }
+        String prefix = consumerPath.endsWith("/") ? consumerPath.substring(0, consumerPath.length() - 1) : consumerPath;
+        if (rawPath.regionMatches(true, 0, prefix, 0, prefix.length())) {
+            String rest = rawPath.substring(prefix.length());
+            return rest.isEmpty() || rest.charAt(0) == '/' ? rest : "/" + rest;
+        }
+        return rawPath;
+    }
+
+    @SuppressWarnings("unchecked")
+    static void append(Map<String, Object> headers, String name, String value) {
+        Object existing = headers.get(name);
+        if (existing == null) {
+            headers.put(name, value);
+        } else if (existing instanceof List<?> list) {
+            ((List<Object>) list).add(value);
+        } else {
+            List<Object> values = new ArrayList<>(2);
+            values.add(existing);
+            values.add(value);
+            headers.put(name, values);
+        }
+    }
+
+    @Override
+    public HttpResponse toNettyResponse(Message message, NettyHttpConfiguration configuration) throws Exception {
+        Exchange exchange = message.getExchange();
+        IngressRequest ingress = IngressRequest.of(exchange);
+        Throwable cause = exchange.getException();
+        FullHttpResponse response;
+        if (cause != null) {
+            response = ErrorResponses.forFailure(exchange, cause);
+            exchange.setException(null);
+            exchange.getExchangeExtension().setRedeliveryExhausted(false);
+        } else {
+            response = fromMessage(message, ingress);
+        }
+        frame(response, ingress, exchange);
+        return response;
+    }
+
+    private FullHttpResponse fromMessage(Message message, IngressRequest ingress) {
+        int status = status(message);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                body(message), false);
+        HttpHeaders out = response.headers();
+        // Headers of a backend's response replaced the request's; anything else still holds what the
+        // client sent, and a route answering by itself must not send that back.
+        boolean fromUpstream = message.getExchange().getProperty(IngressRequest.UPSTREAM_ANSWERED) != null;
+        HttpHeaders requestHeaders = fromUpstream || ingress == null ? null : ingress.headers();
+        for (Map.Entry<String, Object> header : message.getHeaders().entrySet()) {
+            String name = header.getKey();
+            if (HopByHopHeaders.isAlwaysHopByHop(name) || HopByHopHeaders.isCamelInternal(name)
+                    || (!fromUpstream && (name.equalsIgnoreCase("Host") || ForwardingHeaders.isForwardingHeader(name)))) {
+                continue;
+            }
+            Object value = header.getValue();
+            if (value instanceof Iterable<?> values) {
+                for (Object v : values) {
+                    addUnlessEchoed(out, requestHeaders, name, v);
+                }
+            } else {
+                addUnlessEchoed(out, requestHeaders, name, value);
+            }
+        }
+        return response;
+    }
+
+    /** A header whose name and value are exactly the client's own is the request echoing, not a response field. */
+    private static void addUnlessEchoed(HttpHeaders out, HttpHeaders requestHeaders, String name, Object value) {
+        if (value == null) {
+            return;
+        }
+        String text = value.toString();
+        if (requestHeaders != null && requestHeaders.contains(name, text, false)) {
+            return;
+        }
+        out.add(name, text);
+    }
+
+    private static int status(Message message) {
+        Object code = message.getHeader(NettyHttpConstants.HTTP_RESPONSE_CODE);
+        if (code instanceof Number n) {
+            return n.intValue();
+        }
+        if (code != null) {
+            return Integer.parseInt(code.toString().trim());
+        }
+        return 200;
+    }
+
+    private static ByteBuf body(Message message) {
+        Object body = message.getBody();
+        if (body == null) {
+            return Unpooled.EMPTY_BUFFER;
+        }
+        if (body instanceof ByteBuf buf) {
+            // The exchange keeps its own reference (released on completion); the write gets another.
+            return buf.retainedDuplicate();
+        }
+        if (body instanceof byte[] bytes) {
+            return Unpooled.wrappedBuffer(bytes);
+        }
+        if (body instanceof String text) {
+            return Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] bytes = message.getBody(byte[].class);
+        return bytes == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes);
+    }
+
+    /**
+     * Message framing for this client: Content-Length always (never chunked, so HTTP/1.0 clients
+     * read it too), no body for HEAD, 1xx, 204 and 304, and the connection kept or closed as the
+     * client asked.
+     */
+    private static void frame(FullHttpResponse response, IngressRequest ingress, Exchange exchange) {
+        HttpHeaders headers = response.headers();
+        int code = response.status().code();
+        boolean noBody = code < 200 || code == 204 || code == 304 || (ingress != null && ingress.isHead());
+        headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
+        if (noBody) {
+            int length = response.content().readableBytes();
+            response.content().clear();
+            if (code < 200 || code == 204) {
+                headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+            } else if (!headers.contains(HttpHeaderNames.CONTENT_LENGTH) && length > 0) {
+                headers.setInt(HttpHeaderNames.CONTENT_LENGTH, length);
+            }
+        } else {
+            headers.setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        }
+        headers.remove(HttpHeaderNames.CONNECTION);
+        boolean keepAlive = ingress == null || ingress.keepAlive();
+        if (!keepAlive) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            exchange.setProperty(NettyConstants.NETTY_CLOSE_CHANNEL_WHEN_COMPLETE, true);
+        } else {
+            exchange.setProperty(NettyConstants.NETTY_CLOSE_CHANNEL_WHEN_COMPLETE, false);
+            if (HttpVersion.HTTP_1_0.equals(ingress == null ? null : ingress.version())) {
+                headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+        }
+    }
+
+    static String versionText(HttpVersion version) {
+        return version.majorVersion() + "." + version.minorVersion();
+    }
+}

@@ -1,0 +1,76 @@
+package io.serai.proxy;
+
+import io.serai.config.ProxySettings;
+import io.serai.ingress.ProxyHeaderFilterStrategy;
+import io.serai.ingress.ProxyHttpBinding;
+import io.serai.ingress.ProxyServerInitializerFactory;
+import io.serai.upstream.UpstreamClient;
+import org.apache.camel.Endpoint;
+import org.apache.camel.component.netty.http.NettyHttpComponent;
+import org.apache.camel.component.netty.http.NettyHttpConfiguration;
+import org.apache.camel.component.netty.http.NettyHttpEndpoint;
+
+import java.util.Map;
+
+/**
+ * Serai's {@code netty-http} component: Camel's netty-http consumer with Serai's proxy binding and
+ * server pipeline, and Serai's own upstream client as the producer, so that a route which says
+ * {@code from: netty-http:...} and {@code to: netty-http:...} is a correct, fast proxy as written.
+ * <p>
+ * Extra endpoint option (producer): {@code preserveHost} (default true) passes the client's Host to the
+ * backend; {@code preserveHost=false} sends the backend's own host and port instead.
+ */
+public class ProxyHttpComponent extends NettyHttpComponent {
+
+    private final ProxySettings settings;
+    private final UpstreamClient upstreamClient;
+
+    public ProxyHttpComponent(ProxySettings settings) {
+        this.settings = settings;
+        this.upstreamClient = new UpstreamClient(settings);
+        setHeaderFilterStrategy(new ProxyHeaderFilterStrategy());
+        setNettyHttpBinding(new ProxyHttpBinding(settings));
+        setConfiguration(defaultConfiguration(settings));
+    }
+
+    private static NettyHttpConfiguration defaultConfiguration(ProxySettings settings) {
+        NettyHttpConfiguration c = new NettyHttpConfiguration();
+        // Request processing stays on the connection's I/O thread unless the operator says routes block.
+        c.setUsingExecutorService(settings.offload());
+        c.setChunkedMaxContentLength(settings.maxBodyInt());
+        c.setMaxHeaderSize(settings.maxHeader());
+        // The request line is the method, the target and the version: leave room for the first and last.
+        c.setMaxInitialLineLength(settings.maxUri() + 64);
+        c.setServerInitializerFactory(new ProxyServerInitializerFactory());
+        c.setLogWarnOnBadRequest(false);
+        return c;
+    }
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        boolean preserveHost = getAndRemoveParameter(parameters, "preserveHost", Boolean.class, Boolean.TRUE);
+        NettyHttpEndpoint plain = (NettyHttpEndpoint) super.createEndpoint(uri, remaining, parameters);
+        ProxyHttpEndpoint answer = new ProxyHttpEndpoint(plain.getEndpointUri(), this, plain.getConfiguration(),
+                upstreamClient, preserveHost);
+        answer.setNettyHttpBinding(plain.getNettyHttpBinding());
+        answer.setHeaderFilterStrategy(plain.getHeaderFilterStrategy());
+        answer.setSecurityConfiguration(plain.getSecurityConfiguration());
+        answer.setNettySharedHttpServer(plain.getNettySharedHttpServer());
+        answer.setTraceEnabled(plain.isTraceEnabled());
+        answer.setHttpMethodRestrict(plain.getHttpMethodRestrict());
+        answer.setBridgeErrorHandler(plain.isBridgeErrorHandler());
+        answer.setLazyStartProducer(plain.isLazyStartProducer());
+        answer.setExchangePattern(plain.getExchangePattern());
+        return answer;
+    }
+
+    public ProxySettings settings() {
+        return settings;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        super.doStop();
+        upstreamClient.close();
+    }
+}

@@ -1,0 +1,195 @@
+package io.serai.upstream;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.pool.ChannelPool;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.serai.config.ProxySettings;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One request to one backend: acquires a pooled connection, writes the request, waits (bounded) for
+ * the whole response and completes the exchange exactly once. A request that failed on a reused
+ * keep-alive connection before any response arrived is sent once more on another connection when
+ * its method is idempotent, as the backend may have closed that connection while it sat idle.
+ */
+final class UpstreamCall {
+
+    private static final AttributeKey<Boolean> USED = AttributeKey.valueOf("serai.upstream.used");
+
+    private final Exchange exchange;
+    private final AsyncCallback callback;
+    private final FullHttpRequest request;
+    private final UpstreamTarget target;
+    private final ChannelPool pool;
+    private final ProxySettings settings;
+    private final AtomicBoolean done = new AtomicBoolean();
+    private Channel channel;
+    private boolean reused;
+    private boolean retried;
+    private ScheduledFuture<?> timeout;
+
+    UpstreamCall(Exchange exchange, AsyncCallback callback, FullHttpRequest request, UpstreamTarget target,
+            ChannelPool pool, ProxySettings settings) {
+        this.exchange = exchange;
+        this.callback = callback;
+        this.request = request;
+        this.target = target;
+        this.pool = pool;
+        this.settings = settings;
+    }
+
+    void start() {
+        pool.acquire().addListener(this::onAcquired);
+    }
+
+    private void onAcquired(Future<? super Channel> acquired) {
+        if (!acquired.isSuccess()) {
+            fail(connectFailure(acquired.cause()));
+            return;
+        }
+        channel = (Channel) acquired.getNow();
+        if (done.get()) {
+            pool.release(channel);
+            return;
+        }
+        reused = channel.hasAttr(USED);
+        channel.attr(USED).set(Boolean.TRUE);
+        channel.pipeline().get(UpstreamConnectionHandler.class).begin(this);
+        long millis = settings.upstreamTimeout().toMillis();
+        timeout = channel.eventLoop().schedule(this::onTimeout, millis, TimeUnit.MILLISECONDS);
+        channel.writeAndFlush(request.retainedDuplicate()).addListener(written -> {
+            if (!written.isSuccess()) {
+                onFailure(written.cause());
+            }
+        });
+    }
+
+    void onResponse(FullHttpResponse response) {
+        int code = response.status().code();
+        if (code >= 100 && code < 200 && code != 101) {
+            // An interim response; the final one follows on the same connection.
+            response.release();
+            return;
+        }
+        cancelTimeout();
+        Channel ch = detach();
+        if (response.decoderResult().isFailure()) {
+            response.release();
+            closeAndRelease(ch);
+            fail(UpstreamException.badResponse(target.toString(), "sent an invalid HTTP response"));
+            return;
+        }
+        if (HttpUtil.isKeepAlive(response)) {
+            pool.release(ch);
+        } else {
+            closeAndRelease(ch);
+        }
+        if (done.compareAndSet(false, true)) {
+            UpstreamResponses.apply(exchange, response, settings.viaName());
+            complete();
+        } else {
+            response.release();
+        }
+    }
+
+    void onFailure(Throwable cause) {
+        cancelTimeout();
+        Channel ch = detach();
+        if (ch != null) {
+            closeAndRelease(ch);
+        }
+        if (reused && !retried && !done.get() && isIdempotent(request.method()) && isStaleConnection(cause)) {
+            retried = true;
+            start();
+            return;
+        }
+        fail(failure(cause));
+    }
+
+    private void onTimeout() {
+        Channel ch = detach();
+        if (ch != null) {
+            closeAndRelease(ch);
+        }
+        fail(UpstreamException.timedOut(target.toString(), settings.upstreamTimeout().toMillis()));
+    }
+
+    private Channel detach() {
+        Channel ch = channel;
+        channel = null;
+        if (ch != null) {
+            UpstreamConnectionHandler handler = ch.pipeline().get(UpstreamConnectionHandler.class);
+            if (handler != null) {
+                handler.end();
+            }
+        }
+        return ch;
+    }
+
+    private void closeAndRelease(Channel ch) {
+        ch.close();
+        pool.release(ch);
+    }
+
+    private void cancelTimeout() {
+        if (timeout != null) {
+            timeout.cancel(false);
+            timeout = null;
+        }
+    }
+
+    private void fail(UpstreamException error) {
+        if (done.compareAndSet(false, true)) {
+            exchange.setException(error);
+            complete();
+        }
+    }
+
+    private void complete() {
+        ReferenceCountUtil.safeRelease(request);
+        callback.done(false);
+    }
+
+    private UpstreamException failure(Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            return UpstreamException.badResponse(target.toString(), "sent a response larger than "
+                    + "serai.upstream.max-response-body (" + settings.maxResponseBody() + " bytes)");
+        }
+        if (cause instanceof UpstreamConnectionHandler.BackendClosedException) {
+            return UpstreamException.badResponse(target.toString(), cause.getMessage());
+        }
+        String what = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        return UpstreamException.badResponse(target.toString(), "failed: " + what);
+    }
+
+    private UpstreamException connectFailure(Throwable cause) {
+        if (cause instanceof ConnectTimeoutException) {
+            return UpstreamException.connectTimedOut(target.toString(), settings.upstreamConnectTimeout().toMillis());
+        }
+        return UpstreamException.connectFailed(target.toString(), cause);
+    }
+
+    private static boolean isStaleConnection(Throwable cause) {
+        return cause instanceof UpstreamConnectionHandler.BackendClosedException
+                || cause instanceof ClosedChannelException || cause instanceof java.io.IOException;
+    }
+
+    private static boolean isIdempotent(HttpMethod method) {
+        return method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD) || method.equals(HttpMethod.OPTIONS)
+                || method.equals(HttpMethod.PUT) || method.equals(HttpMethod.DELETE) || method.equals(HttpMethod.TRACE);
+    }
+}

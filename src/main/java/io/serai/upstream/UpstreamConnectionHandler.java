@@ -1,0 +1,71 @@
+package io.serai.upstream;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * The last handler of a pooled backend connection: hands the one response in flight to its call,
+ * and reports a fault or a close to that call. An idle connection with no call is closed.
+ */
+final class UpstreamConnectionHandler extends ChannelInboundHandlerAdapter {
+
+    private UpstreamCall call;
+
+    void begin(UpstreamCall next) {
+        this.call = next;
+    }
+
+    void end() {
+        this.call = null;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        UpstreamCall current = call;
+        if (current == null || !(msg instanceof FullHttpResponse response)) {
+            // A response nobody asked for: the connection is out of step, so it is not reused.
+            ReferenceCountUtil.release(msg);
+            ctx.close();
+            return;
+        }
+        current.onResponse(response);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        UpstreamCall current = call;
+        call = null;
+        ctx.close();
+        if (current != null) {
+            current.onFailure(cause);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        UpstreamCall current = call;
+        call = null;
+        if (current != null) {
+            current.onFailure(new BackendClosedException());
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof IdleStateEvent && call == null) {
+            ctx.close();
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
+    /** The backend closed the connection before its response was complete. */
+    static final class BackendClosedException extends Exception {
+        BackendClosedException() {
+            super("closed the connection before a complete response", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.serai.upstream;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.serai.ingress.HopByHopHeaders;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.netty.http.NettyHttpConstants;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * Builds the request a backend receives from the exchange as the route left it: method, path and
+ * query (raw, as the client sent them, below the endpoint's own path), the message's headers less
+ * hop-by-hop and Camel-internal ones, and the body, always framed with Content-Length.
+ */
+final class UpstreamRequests {
+
+    private UpstreamRequests() {
+    }
+
+    static FullHttpRequest build(Exchange exchange, UpstreamTarget target, boolean preserveHost) {
+        Message message = exchange.getMessage();
+        Map<String, Object> fields = message.getHeaders();
+        ByteBuf content = body(message);
+        Object methodHeader = fields.get(NettyHttpConstants.HTTP_METHOD);
+        HttpMethod method = methodHeader != null ? HttpMethod.valueOf(methodHeader.toString())
+                : content.isReadable() ? HttpMethod.POST : HttpMethod.GET;
+
+        HttpHeaders headers = new DefaultHttpHeaders();
+        Object host = null;
+        for (Map.Entry<String, Object> field : fields.entrySet()) {
+            String name = field.getKey();
+            if (HopByHopHeaders.isCamelInternal(name) || HopByHopHeaders.isAlwaysHopByHop(name)) {
+                continue;
+            }
+            if (name.equalsIgnoreCase("Host")) {
+                host = field.getValue();
+                continue;
+            }
+            if (name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Expect")) {
+                continue;
+            }
+            Object value = field.getValue();
+            if (value instanceof Iterable<?> values) {
+                for (Object v : values) {
+                    headers.add(name, String.valueOf(v));
+                }
+            } else if (value != null) {
+                headers.add(name, value.toString());
+            }
+        }
+        headers.set(HttpHeaderNames.HOST, preserveHost && host != null ? host.toString() : target.authority());
+        if (content.isReadable() || expectsBody(method)) {
+            headers.setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+        }
+        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, requestTarget(fields, target), content, headers,
+                EmptyHttpHeaders.INSTANCE);
+    }
+
+    /** The endpoint's path followed by the route's CamelHttpPath and the raw query. */
+    static String requestTarget(Map<String, Object> fields, UpstreamTarget target) {
+        Object pathField = fields.get(NettyHttpConstants.HTTP_PATH);
+        Object queryField = fields.get(NettyHttpConstants.HTTP_RAW_QUERY);
+        if (queryField == null) {
+            queryField = fields.get(NettyHttpConstants.HTTP_QUERY);
+        }
+        String base = target.basePath() == null ? "" : target.basePath();
+        if (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        String path = pathField == null ? "" : pathField.toString();
+        if (!path.isEmpty() && path.charAt(0) != '/') {
+            path = "/" + path;
+        }
+        String joined = base + path;
+        if (joined.isEmpty()) {
+            joined = "/";
+        }
+        String query = queryField == null ? null : queryField.toString();
+        return query == null || query.isEmpty() ? joined : joined + "?" + query;
+    }
+
+    private static boolean expectsBody(HttpMethod method) {
+        return method.equals(HttpMethod.POST) || method.equals(HttpMethod.PUT) || method.equals(HttpMethod.PATCH);
+    }
+
+    private static ByteBuf body(Message message) {
+        Object body = message.getBody();
+        if (body == null) {
+            return Unpooled.EMPTY_BUFFER;
+        }
+        if (body instanceof ByteBuf buf) {
+            // A duplicate, so the route's own view of the body (and any retry) keeps its position.
+            return buf.retainedDuplicate();
+        }
+        if (body instanceof byte[] bytes) {
+            return Unpooled.wrappedBuffer(bytes);
+        }
+        if (body instanceof String text) {
+            return Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] bytes = message.getBody(byte[].class);
+        return bytes == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes);
+    }
+}

@@ -1,0 +1,74 @@
+package io.serai.upstream;
+
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.util.ReferenceCountUtil;
+import io.serai.ingress.ForwardingHeaders;
+import io.serai.ingress.HopByHopHeaders;
+import io.serai.ingress.IngressRequest;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.netty.NettyConstants;
+import org.apache.camel.component.netty.http.NettyHttpConstants;
+import org.apache.camel.support.SynchronizationAdapter;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Makes a backend's response the exchange's message: its status, its end-to-end headers (never a
+ * hop-by-hop one, never one that could pose as a Camel header) and its body, which the exchange
+ * owns until it completes. The request's headers are dropped so none is echoed to the client.
+ */
+final class UpstreamResponses {
+
+    private UpstreamResponses() {
+    }
+
+    static void apply(Exchange exchange, FullHttpResponse response, String viaName) {
+        Message message = exchange.getMessage();
+        Map<String, Object> headers = message.getHeaders();
+        Object inbound = headers.get(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT);
+        headers.clear();
+        if (inbound != null) {
+            // Kept so that a further call in the same exchange stays on the client's event loop.
+            headers.put(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT, inbound);
+        }
+        HopByHopHeaders hopByHop = HopByHopHeaders.of(response.headers());
+        for (Map.Entry<String, String> field : response.headers()) {
+            String name = field.getKey();
+            if (hopByHop.excludes(name) || HopByHopHeaders.isCamelInternal(name)) {
+                continue;
+            }
+            append(headers, name, field.getValue());
+        }
+        String version = response.protocolVersion().majorVersion() + "." + response.protocolVersion().minorVersion();
+        headers.put("Via", ForwardingHeaders.appended(headers.get("Via"), ForwardingHeaders.via(version, viaName)));
+        headers.put(NettyHttpConstants.HTTP_RESPONSE_CODE, response.status().code());
+        headers.put(NettyHttpConstants.HTTP_RESPONSE_TEXT, response.status().reasonPhrase());
+
+        message.setBody(response.content());
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                ReferenceCountUtil.safeRelease(response);
+            }
+        });
+        exchange.setProperty(IngressRequest.UPSTREAM_ANSWERED, Boolean.TRUE);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void append(Map<String, Object> headers, String name, String value) {
+        Object existing = headers.get(name);
+        if (existing == null) {
+            headers.put(name, value);
+        } else if (existing instanceof List<?> list) {
+            ((List<Object>) list).add(value);
+        } else {
+            List<Object> values = new ArrayList<>(2);
+            values.add(existing);
+            values.add(value);
+            headers.put(name, values);
+        }
+    }
+}
