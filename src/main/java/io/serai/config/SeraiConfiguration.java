@@ -3,7 +3,6 @@ package io.serai.config;
 import io.serai.proxy.ProxyHttpComponent;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
 import org.apache.camel.spi.PropertiesComponent;
 
 /**
@@ -17,11 +16,5 @@ public class SeraiConfiguration implements CamelConfiguration {
         PropertiesComponent properties = context.getPropertiesComponent();
         ProxySettings settings = ProxySettings.from(key -> properties.resolveProperty(key).orElse(null));
         context.addComponent("netty-http", new ProxyHttpComponent(settings));
-
-        // A failed exchange is answered by the binding with a short 502/504/500 and one log line;
-        // Camel's default would also log a stack trace and message history for every such request.
-        DefaultErrorHandlerDefinition errorHandler = new DefaultErrorHandlerDefinition();
-        errorHandler.logExhausted(false).logStackTrace(false).logExhaustedMessageHistory(false);
-        context.getCamelContextExtension().setErrorHandlerFactory(errorHandler);
     }
 }
