@@ -1,0 +1,84 @@
+package io.serai.support;
+
+import io.serai.config.SeraiConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Serai started in-process as camel-main starts it from the jar: Serai's configuration, the given
+ * route files, and properties that override application.properties (as -D options would).
+ */
+public final class RunningSerai implements AutoCloseable {
+
+    private final Main main;
+    private final int port;
+
+    private RunningSerai(Main main, int port) {
+        this.main = main;
+        this.port = port;
+    }
+
+    public static Builder routes(String yaml) {
+        return new Builder().routes(yaml);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url(String pathAndQuery) {
+        return "http://127.0.0.1:" + port + pathAndQuery;
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    @Override
+    public void close() {
+        main.stop();
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static final class Builder {
+        private final Map<String, String> properties = new LinkedHashMap<>();
+        private String yaml;
+
+        Builder routes(String routes) {
+            this.yaml = routes;
+            return this;
+        }
+
+        public Builder property(String key, Object value) {
+            properties.put(key, String.valueOf(value));
+            return this;
+        }
+
+        /** Writes the routes to a file in {@code dir} and starts Serai on them, on a free port. */
+        public RunningSerai start(Path dir) throws Exception {
+            Path file = Files.writeString(dir.resolve("test-" + System.nanoTime() + ".camel.yaml"), yaml);
+            int port = properties.containsKey("serai.port") ? Integer.parseInt(properties.get("serai.port")) : freePort();
+            properties.put("serai.port", String.valueOf(port));
+            Main main = new Main();
+            main.configure().addConfiguration(SeraiConfiguration.class);
+            main.configure().withRoutesIncludePattern("file:" + file.toAbsolutePath());
+            properties.forEach(main::addOverrideProperty);
+            main.start();
+            return new RunningSerai(main, port);
+        }
+    }
+}
