@@ -8,7 +8,7 @@ import org.apache.camel.component.netty.http.NettyHttpConsumer;
 
 /**
  * Camel's netty-http server pipeline plus what a proxy needs in front of the routes: responses to
- * pipelined requests leave in request order.
+ * pipelined requests leave in request order, and HTTP/1.0 requests without Host are accepted.
  */
 public class ProxyServerInitializerFactory extends HttpServerInitializerFactory {
 
@@ -27,6 +27,7 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
     @Override
     protected void initChannel(Channel ch) throws Exception {
         super.initChannel(ch);
+        ch.pipeline().addAfter("decoder", "http10-host", new Http10HostDefault());
         ch.pipeline().addBefore("handler", "pipelining", new PipelinedRequestSequencer());
     }
 }
