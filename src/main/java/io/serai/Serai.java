@@ -11,8 +11,16 @@ public final class Serai {
     }
 
     public static void main(String[] args) throws Exception {
-        RouteLocations routes = RouteLocations.fromEnvironment();
-        routes.requireExisting();
+        RouteLocations routes;
+        try {
+            routes = RouteLocations.fromEnvironment();
+            routes.requireExisting();
+        } catch (IllegalArgumentException e) {
+            // A configuration mistake is the user's to fix: one line that says what, no stack trace.
+            System.err.println("serai: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         Main main = new Main();
         main.configure().addConfiguration(SeraiConfiguration.class);
         main.configure().withRoutesIncludePattern(routes.includePattern());

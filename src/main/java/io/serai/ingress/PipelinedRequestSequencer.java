@@ -4,6 +4,8 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
@@ -43,7 +45,9 @@ final class PipelinedRequestSequencer extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        boolean last = msg instanceof LastHttpContent;
+        // An interim 1xx response is not the answer to the request in flight.
+        boolean last = msg instanceof LastHttpContent
+                && !(msg instanceof HttpResponse response && response.status().codeClass() == HttpStatusClass.INFORMATIONAL);
         ctx.write(msg, promise);
         if (last) {
             promise.addListener(f -> ctx.executor().execute(() -> next(ctx)));

@@ -1,0 +1,70 @@
+package io.serai;
+
+import io.serai.support.RunningSerai;
+import io.serai.support.SeraiProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The README's first command: the jar on its shipped routes answers with nothing else running. */
+class DefaultRoutesIT {
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @Test
+    void theShippedDemoBalancesOverItsTwoBackendsAndAnswersWithinTwoSeconds(@TempDir Path tmp) throws Exception {
+        int port = RunningSerai.freePort();
+        try (SeraiProcess serai = SeraiProcess.builder()
+                .property("serai.port", port)
+                .property("demo.backend.1.port", RunningSerai.freePort())
+                .property("demo.backend.2.port", RunningSerai.freePort())
+                .start(tmp)) {
+            Duration firstResponse = serai.awaitStatus("http://127.0.0.1:" + port + "/hello", 200, Duration.ofSeconds(20));
+            Set<String> backends = new HashSet<>();
+            for (int i = 0; i < 4; i++) {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hello"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode());
+                assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(""));
+                assertEquals("1.1 serai", r.headers().firstValue("Via").orElse(""));
+                backends.add(r.body().replaceAll(".*\"backend\":\"([^\"]+)\".*", "$1"));
+            }
+            assertEquals(Set.of("demo-1", "demo-2"), backends);
+            // The issue's figure; a loaded CI machine gets some slack, the measured value is in bench/.
+            assertTrue(firstResponse.toMillis() < 6000, "first proxied response after " + firstResponse);
+        }
+    }
+
+    @Test
+    void anEnvironmentVariableOverridesASettingTheCamelWay(@TempDir Path tmp) throws Exception {
+        int port = RunningSerai.freePort();
+        try (SeraiProcess serai = SeraiProcess.builder()
+                .env("SERAI_PORT", String.valueOf(port))
+                .property("demo.backend.1.port", RunningSerai.freePort())
+                .property("demo.backend.2.port", RunningSerai.freePort())
+                .start(tmp)) {
+            serai.awaitStatus("http://127.0.0.1:" + port + "/", 200, Duration.ofSeconds(20));
+        }
+    }
+
+    @Test
+    void aMissingRoutesLocationStopsStartWithOneLineNamingIt(@TempDir Path tmp) throws Exception {
+        try (SeraiProcess serai = SeraiProcess.builder().env("SERAI_ROUTES", "no/such/dir").start(tmp)) {
+            int exit = serai.awaitExit(Duration.ofSeconds(20));
+            assertEquals(2, exit);
+            assertTrue(serai.output().contains("serai: SERAI_ROUTES: no/such/dir does not exist"), serai.output());
+            assertTrue(!serai.output().contains("\tat "), "no stack trace: " + serai.output());
+        }
+    }
+}

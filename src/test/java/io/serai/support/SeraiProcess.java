@@ -1,0 +1,120 @@
+package io.serai.support;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code java -jar target/serai.jar} started as a user starts it, with environment variables and
+ * -D options, its output captured to a file. Used by the end-to-end tests (*IT).
+ */
+public final class SeraiProcess implements AutoCloseable {
+
+    private final Process process;
+    private final Path log;
+    private final long startedNanos;
+
+    private SeraiProcess(Process process, Path log, long startedNanos) {
+        this.process = process;
+        this.log = log;
+        this.startedNanos = startedNanos;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public String output() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits (bounded) for the process to end and returns its exit code. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("Serai did not exit within " + timeout + "; output:\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    /**
+     * Polls {@code url} until it answers with {@code status}, at most {@code timeout}; returns the time
+     * from process start to that answer.
+     */
+    public Duration awaitStatus(String url, int status, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("Serai exited with " + process.exitValue() + "; output:\n" + output());
+            }
+            try {
+                HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+                c.setConnectTimeout(500);
+                c.setReadTimeout(2000);
+                if (c.getResponseCode() == status) {
+                    c.getInputStream().readAllBytes();
+                    return Duration.ofNanos(System.nanoTime() - startedNanos);
+                }
+                c.disconnect();
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("No " + status + " from " + url + " within " + timeout + "; output:\n" + output());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    public static final class Builder {
+        private final Map<String, String> env = new LinkedHashMap<>();
+        private final List<String> jvmArgs = new ArrayList<>();
+
+        public Builder env(String name, String value) {
+            env.put(name, value);
+            return this;
+        }
+
+        public Builder property(String key, Object value) {
+            jvmArgs.add("-D" + key + "=" + value);
+            return this;
+        }
+
+        public SeraiProcess start(Path logDir) throws IOException {
+            String jar = System.getProperty("serai.jar", "target/serai.jar");
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(jvmArgs);
+            command.add("-jar");
+            command.add(jar);
+            Path log = Files.createTempFile(logDir, "serai-", ".log");
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().remove("SERAI_ROUTES");
+            pb.environment().remove("SERAI_PLUGINS");
+            pb.environment().putAll(env);
+            long started = System.nanoTime();
+            return new SeraiProcess(pb.start(), log, started);
+        }
+    }
+}
