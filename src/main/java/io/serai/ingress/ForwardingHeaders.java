@@ -18,10 +18,10 @@ public final class ForwardingHeaders {
 
     public static void apply(Map<String, Object> headers, SocketAddress client, boolean tls, String host,
             String protocolVersion, String viaName) {
-        String clientAddress = client instanceof InetSocketAddress inet
-                ? inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString()
-                : String.valueOf(client);
-        headers.put("X-Forwarded-For", appended(headers.get("X-Forwarded-For"), clientAddress));
+        if (client instanceof InetSocketAddress inet) {
+            String address = inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
+            headers.put("X-Forwarded-For", appended(headers.get("X-Forwarded-For"), address));
+        }
         headers.put("X-Forwarded-Proto", tls ? "https" : "http");
         if (host != null) {
             headers.put("X-Forwarded-Host", host);

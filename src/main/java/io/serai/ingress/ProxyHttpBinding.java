@@ -2,7 +2,6 @@ package io.serai.ingress;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -25,6 +24,7 @@ import org.apache.camel.component.netty.http.NettyHttpConstants;
 import org.apache.camel.component.netty.http.NettyHttpMessage;
 import org.apache.camel.support.SynchronizationAdapter;
 
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,10 +101,9 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
             headers.remove("Host");
             headers.put("Host", target.authority());
         }
-        ChannelHandlerContext ctx = exchange.getIn() == null ? null
-                : exchange.getIn().getHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT, ChannelHandlerContext.class);
+        SocketAddress client = request instanceof ClientRequest tagged ? tagged.remoteAddress() : null;
         Object host = headers.get("Host");
-        ForwardingHeaders.apply(headers, ctx == null ? null : ctx.channel().remoteAddress(), configuration.isSsl(),
+        ForwardingHeaders.apply(headers, client, configuration.isSsl(),
                 host == null ? null : host.toString(), versionText(request.protocolVersion()), settings.viaName());
     }
 

@@ -6,11 +6,15 @@ import io.serai.ingress.ProxyHttpBinding;
 import io.serai.ingress.ProxyServerInitializerFactory;
 import io.serai.upstream.UpstreamClient;
 import org.apache.camel.Endpoint;
+import org.apache.camel.component.netty.http.HttpServerBootstrapFactory;
+import org.apache.camel.component.netty.http.NettyHttpConsumer;
+import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.component.netty.http.NettyHttpComponent;
 import org.apache.camel.component.netty.http.NettyHttpConfiguration;
 import org.apache.camel.component.netty.http.NettyHttpEndpoint;
 
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Serai's {@code netty-http} component: Camel's netty-http consumer with Serai's proxy binding and
@@ -24,6 +28,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
 
     private final ProxySettings settings;
     private final UpstreamClient upstreamClient;
+    private final Map<String, HttpServerBootstrapFactory> servers = new ConcurrentHashMap<>();
 
     public ProxyHttpComponent(ProxySettings settings) {
         this.settings = settings;
@@ -41,7 +46,6 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         c.setMaxHeaderSize(settings.maxHeader());
         // The request line is the method, the target and the version: leave room for the first and last.
         c.setMaxInitialLineLength(settings.maxUri() + 64);
-        c.setServerInitializerFactory(new ProxyServerInitializerFactory());
         c.setLogWarnOnBadRequest(false);
         return c;
     }
@@ -64,6 +68,20 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         return answer;
     }
 
+    /**
+     * One Netty server per listening address, with Serai's pipeline: Camel's own method hard-codes its
+     * HttpServerInitializerFactory and ignores the configured one.
+     */
+    @Override
+    protected HttpServerBootstrapFactory getOrCreateHttpNettyServerBootstrapFactory(NettyHttpConsumer consumer) {
+        return servers.computeIfAbsent(consumer.getConfiguration().getAddress(), address -> {
+            HttpServerBootstrapFactory server = new HttpServerBootstrapFactory(
+                    getMultiplexChannelHandler(consumer.getConfiguration().getPort()));
+            server.init(getCamelContext(), consumer.getConfiguration(), new ProxyServerInitializerFactory(consumer));
+            return server;
+        });
+    }
+
     public ProxySettings settings() {
         return settings;
     }
@@ -71,6 +89,8 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     @Override
     protected void doStop() throws Exception {
         super.doStop();
+        ServiceHelper.stopService(servers.values());
+        servers.clear();
         upstreamClient.close();
     }
 }

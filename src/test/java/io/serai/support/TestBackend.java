@@ -1,0 +1,144 @@
+package io.serai.support;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real HTTP/1.1 backend on a loopback ephemeral port, a thread per connection, with keep-alive and
+ * pipelining. It records every request as it arrived and answers with a switchable {@link Behaviour},
+ * which may be a fault (slow, reset, garbage, truncated).
+ */
+public final class TestBackend implements AutoCloseable {
+
+    private final String name;
+    private final ServerSocket server;
+    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private volatile Behaviour behaviour = Behaviours.json();
+
+    private TestBackend(String name, ServerSocket server) {
+        this.name = name;
+        this.server = server;
+    }
+
+    public static TestBackend start(String name) throws IOException {
+        TestBackend backend = new TestBackend(name, new ServerSocket(0, 128, InetAddress.getLoopbackAddress()));
+        Thread acceptor = new Thread(backend::acceptLoop, "backend-" + name);
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return backend;
+    }
+
+    public TestBackend respondWith(Behaviour next) {
+        this.behaviour = next;
+        return this;
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    public String hostPort() {
+        return "127.0.0.1:" + port();
+    }
+
+    public String url() {
+        return "http://" + hostPort();
+    }
+
+    public List<RecordedRequest> requests() {
+        return requests;
+    }
+
+    public RecordedRequest lastRequest() {
+        if (requests.isEmpty()) {
+            throw new AssertionError("backend " + name + " received no request");
+        }
+        return requests.get(requests.size() - 1);
+    }
+
+    public int connectionCount() {
+        return connections.get();
+    }
+
+    /** Waits, at most {@code timeout}, until {@code n} requests arrived. */
+    public void awaitRequests(int n, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (requests.size() < n) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("backend " + name + " got " + requests.size() + " of " + n + " requests");
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /** A loopback port with nothing listening on it. */
+    public static int refusingPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        for (Socket s : sockets) {
+            s.close();
+        }
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket socket = server.accept();
+                connections.incrementAndGet();
+                sockets.add(socket);
+                Thread t = new Thread(() -> serve(socket), "backend-" + name + "-conn");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException closed) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket socket) {
+        try (socket) {
+            socket.setSoTimeout(30_000);
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            OutputStream out = new BufferedOutputStream(socket.getOutputStream());
+            while (true) {
+                String line = HttpWire.readLine(in);
+                if (line == null) {
+                    return;
+                }
+                String[] parts = line.split(" ", 3);
+                var headers = HttpWire.readHeaders(in);
+                byte[] body = HttpWire.readBody(in, headers);
+                RecordedRequest request = new RecordedRequest(parts[0], parts[1], parts.length > 2 ? parts[2] : "",
+                        headers, body);
+                requests.add(request);
+                boolean keep = behaviour.answer(request, socket, out, name);
+                String connection = request.header("Connection");
+                if (!keep || (connection != null && connection.equalsIgnoreCase("close"))) {
+                    return;
+                }
+            }
+        } catch (IOException ignored) {
+            // the peer went away or a behaviour closed the socket
+        } finally {
+            sockets.remove(socket);
+        }
+    }
+}
