@@ -79,11 +79,16 @@ public final class SeraiProcess implements AutoCloseable {
         throw new AssertionError("No " + status + " from " + url + " within " + timeout + "; output:\n" + output());
     }
 
+    /** Stops Serai; fails when Netty's leak detector (PARANOID in tests) reported a buffer leak. */
     @Override
     public void close() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+        String output = output();
+        if (output.contains("LEAK:")) {
+            throw new AssertionError("Netty reported a buffer leak in Serai:\n" + output);
         }
     }
 
@@ -105,6 +110,7 @@ public final class SeraiProcess implements AutoCloseable {
             String jar = System.getProperty("serai.jar", "target/serai.jar");
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.add("-Dio.netty.leakDetection.level=paranoid");
             command.addAll(jvmArgs);
             command.add("-jar");
             command.add(jar);
