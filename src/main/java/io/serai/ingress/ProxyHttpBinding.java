@@ -26,8 +26,6 @@ import org.apache.camel.support.SynchronizationAdapter;
 
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -94,7 +92,7 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
             if (hopByHop.excludes(name) || HopByHopHeaders.isCamelInternal(name)) {
                 continue;
             }
-            append(headers, name, header.getValue());
+            HeaderValues.append(headers, name, header.getValue());
         }
         // RFC 9112 section 3.2.2: the authority of an absolute-form target replaces Host.
         if (target.authority() != null) {
@@ -118,21 +116,6 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
             return rest.isEmpty() || rest.charAt(0) == '/' ? rest : "/" + rest;
         }
         return rawPath;
-    }
-
-    @SuppressWarnings("unchecked")
-    static void append(Map<String, Object> headers, String name, String value) {
-        Object existing = headers.get(name);
-        if (existing == null) {
-            headers.put(name, value);
-        } else if (existing instanceof List<?> list) {
-            ((List<Object>) list).add(value);
-        } else {
-            List<Object> values = new ArrayList<>(2);
-            values.add(existing);
-            values.add(value);
-            headers.put(name, values);
-        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.serai.upstream;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.util.ReferenceCountUtil;
 import io.serai.ingress.ForwardingHeaders;
+import io.serai.ingress.HeaderValues;
 import io.serai.ingress.HopByHopHeaders;
 import io.serai.ingress.IngressRequest;
 import org.apache.camel.Exchange;
@@ -11,8 +12,6 @@ import org.apache.camel.component.netty.NettyConstants;
 import org.apache.camel.component.netty.http.NettyHttpConstants;
 import org.apache.camel.support.SynchronizationAdapter;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -40,7 +39,7 @@ final class UpstreamResponses {
             if (hopByHop.excludes(name) || HopByHopHeaders.isCamelInternal(name)) {
                 continue;
             }
-            append(headers, name, field.getValue());
+            HeaderValues.append(headers, name, field.getValue());
         }
         String version = response.protocolVersion().majorVersion() + "." + response.protocolVersion().minorVersion();
         headers.put("Via", ForwardingHeaders.appended(headers.get("Via"), ForwardingHeaders.via(version, viaName)));
@@ -55,20 +54,5 @@ final class UpstreamResponses {
             }
         });
         exchange.setProperty(IngressRequest.UPSTREAM_ANSWERED, Boolean.TRUE);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void append(Map<String, Object> headers, String name, String value) {
-        Object existing = headers.get(name);
-        if (existing == null) {
-            headers.put(name, value);
-        } else if (existing instanceof List<?> list) {
-            ((List<Object>) list).add(value);
-        } else {
-            List<Object> values = new ArrayList<>(2);
-            values.add(existing);
-            values.add(value);
-            headers.put(name, values);
-        }
     }
 }

@@ -42,6 +42,15 @@ class ProxySemanticsTest {
                   steps:
                     - to: "netty-http:http://{{backend.1}}/base?preserveHost=false"
             - route:
+                id: rewrite
+                from:
+                  uri: "netty-http:http://127.0.0.1:{{serai.port}}/rewrite?matchOnUriPrefix=true"
+                  steps:
+                    - setHeader:
+                        name: CamelHttpPath
+                        simple: "/v2${header.CamelHttpPath}"
+                    - to: "netty-http:http://{{backend.1}}"
+            - route:
                 id: refused
                 from:
                   uri: "netty-http:http://127.0.0.1:{{serai.port}}/refused?matchOnUriPrefix=true"
@@ -168,6 +177,12 @@ class ProxySemanticsTest {
         assertEquals(backend.hostPort(), seen.header("Host"));
         assertEquals("/base/users?id=7", seen.target());
         assertEquals("public.example", seen.header("X-Forwarded-Host"));
+    }
+
+    @Test
+    void aRouteRewritesTheBackendPathThroughCamelHttpPath() throws Exception {
+        get("GET /rewrite/items/9?x=%20 HTTP/1.1\r\nHost: h\r\n\r\n");
+        assertEquals("/v2/items/9?x=%20", backend.lastRequest().target());
     }
 
     @Test
