@@ -25,7 +25,6 @@ import org.apache.camel.component.netty.http.NettyHttpMessage;
 import org.apache.camel.support.SynchronizationAdapter;
 
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -138,7 +137,7 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
     private FullHttpResponse fromMessage(Message message, IngressRequest ingress) {
         int status = status(message);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
-                body(message), false);
+                MessageBodies.toByteBuf(message), false);
         HttpHeaders out = response.headers();
         // Headers of a backend's response replaced the request's; anything else still holds what the
         // client sent, and a route answering by itself must not send that back.
@@ -183,25 +182,6 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
             return Integer.parseInt(code.toString().trim());
         }
         return 200;
-    }
-
-    private static ByteBuf body(Message message) {
-        Object body = message.getBody();
-        if (body == null) {
-            return Unpooled.EMPTY_BUFFER;
-        }
-        if (body instanceof ByteBuf buf) {
-            // The exchange keeps its own reference (released on completion); the write gets another.
-            return buf.retainedDuplicate();
-        }
-        if (body instanceof byte[] bytes) {
-            return Unpooled.wrappedBuffer(bytes);
-        }
-        if (body instanceof String text) {
-            return Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8));
-        }
-        byte[] bytes = message.getBody(byte[].class);
-        return bytes == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes);
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.serai.upstream;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -11,11 +10,11 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.serai.ingress.HopByHopHeaders;
+import io.serai.ingress.MessageBodies;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.netty.http.NettyHttpConstants;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -31,7 +30,7 @@ final class UpstreamRequests {
     static FullHttpRequest build(Exchange exchange, UpstreamTarget target, boolean preserveHost) {
         Message message = exchange.getMessage();
         Map<String, Object> fields = message.getHeaders();
-        ByteBuf content = body(message);
+        ByteBuf content = MessageBodies.toByteBuf(message);
         Object methodHeader = fields.get(NettyHttpConstants.HTTP_METHOD);
         HttpMethod method = methodHeader != null ? HttpMethod.valueOf(methodHeader.toString())
                 : content.isReadable() ? HttpMethod.POST : HttpMethod.GET;
@@ -92,24 +91,5 @@ final class UpstreamRequests {
 
     private static boolean expectsBody(HttpMethod method) {
         return method.equals(HttpMethod.POST) || method.equals(HttpMethod.PUT) || method.equals(HttpMethod.PATCH);
-    }
-
-    private static ByteBuf body(Message message) {
-        Object body = message.getBody();
-        if (body == null) {
-            return Unpooled.EMPTY_BUFFER;
-        }
-        if (body instanceof ByteBuf buf) {
-            // A duplicate, so the route's own view of the body (and any retry) keeps its position.
-            return buf.retainedDuplicate();
-        }
-        if (body instanceof byte[] bytes) {
-            return Unpooled.wrappedBuffer(bytes);
-        }
-        if (body instanceof String text) {
-            return Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8));
-        }
-        byte[] bytes = message.getBody(byte[].class);
-        return bytes == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes);
     }
 }
