@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Serai against nginx as a reverse proxy, in one run, on the same three backends.
+# Each proxy is pinned to core 0; wrk and the backends share core 1. 200-byte responses, keep-alive,
+# 128 connections. Prints req/s, p50/p99 latency and peak RSS for both and the ratio Serai/nginx.
+# Settings (environment): BENCH_SECONDS (8), BENCH_ROUNDS (3), BENCH_WARMUP_SECONDS (20),
+# BENCH_CONNECTIONS (128), SERAI_JAVA_OPTS (default: the shipped jvm.options).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SECONDS_PER_RUN=${BENCH_SECONDS:-8}
+ROUNDS=${BENCH_ROUNDS:-3}
+WARMUP=${BENCH_WARMUP_SECONDS:-20}
+CONNS=${BENCH_CONNECTIONS:-128}
+NGINX_PORT=18080 SERAI_PORT=18081 B1=19001 B2=19002 B3=19003
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need nginx || ! need wrk || ! need curl; then
+  echo "installing nginx, wrk and curl with apt-get" >&2
+  as_root=""; [ "$(id -u)" = 0 ] || as_root="sudo"
+  $as_root apt-get update -qq && $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk curl >/dev/null
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+if need taskset && [ "$(nproc)" -ge 2 ]; then PROXY_CPU="taskset -c 0"; LOAD_CPU="taskset -c 1"; PINNED=yes
+else PROXY_CPU=""; LOAD_CPU=""; PINNED="no (taskset missing or one core)"; fi
+
+[ -f target/serai.jar ] || ./mvnw -B -q package -DskipTests
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ -f "$work/backends.pid" ] && kill "$(cat "$work/backends.pid")" 2>/dev/null || true
+  [ -f "$work/proxy.pid" ] && kill "$(cat "$work/proxy.pid")" 2>/dev/null || true
+  sleep 0.3; rm -rf "$work"
+}
+trap cleanup EXIT
+
+body=$(printf '{"backend":"bN","pad":"%s"}' "$(head -c 175 /dev/zero | tr '\0' x)")
+common="error_log $work/error.log; events { worker_connections 8192; }"
+temps="client_body_temp_path $work/b; proxy_temp_path $work/p; fastcgi_temp_path $work/f; uwsgi_temp_path $work/u; scgi_temp_path $work/s;"
+{
+  echo "worker_processes 1; pid $work/backends.pid; $common"
+  echo "http { access_log off; $temps"
+  for port in $B1 $B2 $B3; do
+    echo "  server { listen 127.0.0.1:$port; location / { default_type application/json; return 200 '$body'; } }"
+  done
+  echo "}"
+} > "$work/backends.conf"
+cat > "$work/proxy.conf" <<CONF
+worker_processes 1; pid $work/proxy.pid; $common
+http { access_log off; $temps
+  upstream backends { server 127.0.0.1:$B1; server 127.0.0.1:$B2; server 127.0.0.1:$B3; keepalive 64; }
+  server { listen 127.0.0.1:$NGINX_PORT;
+    location / { proxy_pass http://backends; proxy_http_version 1.1; proxy_set_header Connection ""; } }
+}
+CONF
+
+await() { # url, seconds
+  local deadline=$(( $(date +%s) + $2 ))
+  until curl -sf -o /dev/null "$1"; do
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "no answer from $1 within $2 s" >&2; return 1; }
+    sleep 0.05
+  done
+}
+
+$LOAD_CPU "$NGINX" -p "$work" -c "$work/backends.conf"
+$PROXY_CPU "$NGINX" -p "$work" -c "$work/proxy.conf"
+await "http://127.0.0.1:$B1/" 10
+await "http://127.0.0.1:$NGINX_PORT/" 10
+
+read -r -a java_opts <<< "${SERAI_JAVA_OPTS:-@jvm.options}"
+start_ns=$(date +%s%N)
+SERAI_ROUTES=bench/bench.camel.yaml $PROXY_CPU java "${java_opts[@]}" -Dserai.port=$SERAI_PORT \
+  -Dbackend.1=127.0.0.1:$B1 -Dbackend.2=127.0.0.1:$B2 -Dbackend.3=127.0.0.1:$B3 \
+  -jar target/serai.jar > "$work/serai.log" 2>&1 &
+serai_pid=$!; pids+=("$serai_pid")
+await "http://127.0.0.1:$SERAI_PORT/" 30 || { cat "$work/serai.log"; exit 1; }
+first_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+
+run_wrk() { # port seconds -> "rps p50ms p99ms errors"
+  $LOAD_CPU wrk -t1 -c"$CONNS" -d"$2"s --latency "http://127.0.0.1:$1/" | awk '
+    /Requests\/sec/ {rps=$2}
+    $1=="50%" {p50=$2} $1=="99%" {p99=$2}
+    /Non-2xx|Socket errors/ {err=err $0 ";"}
+    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+    END { printf "%s %.2f %.2f %s\n", rps, ms(p50), ms(p99), (err=="" ? "none" : err) }'
+}
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+echo "warming up both proxies for ${WARMUP} s each (the JVM compiles its hot paths)..." >&2
+run_wrk $NGINX_PORT 3 >/dev/null
+run_wrk $SERAI_PORT "$WARMUP" >/dev/null
+
+: > "$work/nginx.txt"; : > "$work/serai.txt"
+for r in $(seq 1 "$ROUNDS"); do
+  run_wrk $NGINX_PORT "$SECONDS_PER_RUN" >> "$work/nginx.txt"
+  run_wrk $SERAI_PORT "$SECONDS_PER_RUN" >> "$work/serai.txt"
+  echo "round $r: nginx $(tail -1 "$work/nginx.txt") | serai $(tail -1 "$work/serai.txt")" >&2
+done
+
+rss_mb() { awk '/VmHWM/ {print $2/1024}' "/proc/$1/status" 2>/dev/null || echo 0; }
+nginx_rss=0
+master=$(cat "$work/proxy.pid")
+for p in "$master" $(pgrep -P "$master" || true); do
+  nginx_rss=$(awk -v a="$nginx_rss" -v b="$(rss_mb "$p")" 'BEGIN {print a+b}')
+done
+serai_rss=$(rss_mb "$serai_pid")
+
+col() { awk -v c="$1" '{print $c}' "$2" | median; }
+n_rps=$(col 1 "$work/nginx.txt"); s_rps=$(col 1 "$work/serai.txt")
+n_p50=$(col 2 "$work/nginx.txt"); s_p50=$(col 2 "$work/serai.txt")
+n_p99=$(col 3 "$work/nginx.txt"); s_p99=$(col 3 "$work/serai.txt")
+errors=$(awk '{print $4}' "$work/nginx.txt" "$work/serai.txt" | grep -v '^none$' | head -1 || true)
+
+echo
+echo "$(date -u +%Y-%m-%d) $(nproc) cores, pinned: $PINNED; ${CONNS} connections, ${SECONDS_PER_RUN} s x ${ROUNDS} rounds (medians), $(( ${#body} )) B bodies"
+printf '%-6s %10s %8s %8s %12s\n' proxy "req/s" "p50 ms" "p99 ms" "peak RSS MB"
+printf '%-6s %10.0f %8.2f %8.2f %12.0f\n' nginx "$n_rps" "$n_p50" "$n_p99" "$nginx_rss"
+printf '%-6s %10.0f %8.2f %8.2f %12.0f\n' serai "$s_rps" "$s_p50" "$s_p99" "$serai_rss"
+awk -v a="$s_rps" -v b="$n_rps" -v c="$s_p99" -v d="$n_p99" \
+  'BEGIN {printf "serai/nginx: %.2fx requests/s, %.1fx p99 latency\n", a/b, c/d}'
+echo "serai: first proxied response ${first_ms} ms after start; JVM options: ${java_opts[*]}"
+echo "nginx RSS is master + worker; serai RSS is the JVM process (VmHWM)"
+[ -z "$errors" ] || echo "errors seen: $errors"
