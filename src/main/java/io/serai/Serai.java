@@ -2,6 +2,7 @@ package io.serai;
 
 import io.serai.config.RouteLocations;
 import io.serai.config.SeraiConfiguration;
+import io.serai.reload.RouteLoading;
 import org.apache.camel.main.Main;
 
 /** Starts Serai: Camel main with Serai's configuration and the route files named by SERAI_ROUTES. */
@@ -23,7 +24,12 @@ public final class Serai {
         }
         Main main = new Main();
         main.configure().addConfiguration(SeraiConfiguration.class);
-        main.configure().withRoutesIncludePattern(routes.includePattern());
-        System.exit(main.run(args));
+        main.addMainListener(new RouteLoading(routes));
+        try {
+            System.exit(main.run(args));
+        } catch (RouteLoading.BrokenRoutesException e) {
+            System.err.println("serai: route file not loaded: " + e.getMessage());
+            System.exit(2);
+        }
     }
 }

@@ -59,6 +59,24 @@ class DefaultRoutesIT {
     }
 
     @Test
+    void aBrokenRouteFileAtStartStopsStartWithItsNameAndLine(@TempDir Path tmp) throws Exception {
+        Path broken = java.nio.file.Files.writeString(tmp.resolve("broken.camel.yaml"), """
+                - route:
+                    from:
+                      uri: "netty-http:http://127.0.0.1:{{serai.port}}/"
+                      steps:
+                        - roundRobin: {}
+                """);
+        try (SeraiProcess serai = SeraiProcess.builder().env("SERAI_ROUTES", broken.toString())
+                .property("serai.port", RunningSerai.freePort()).start(tmp)) {
+            assertEquals(2, serai.awaitExit(Duration.ofSeconds(20)));
+            assertTrue(serai.output().contains("serai: route file not loaded: " + broken + ":5: Unknown node id: roundRobin"),
+                    serai.output());
+            assertTrue(!serai.output().contains("\tat "), "no stack trace: " + serai.output());
+        }
+    }
+
+    @Test
     void aMissingRoutesLocationStopsStartWithOneLineNamingIt(@TempDir Path tmp) throws Exception {
         try (SeraiProcess serai = SeraiProcess.builder().env("SERAI_ROUTES", "no/such/dir").start(tmp)) {
             int exit = serai.awaitExit(Duration.ofSeconds(20));

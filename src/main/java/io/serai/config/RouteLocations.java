@@ -52,18 +52,4 @@ public final class RouteLocations {
             }
         }
     }
-
-    /** Camel's routes-include-pattern for these locations. */
-    public String includePattern() {
-        List<String> patterns = new ArrayList<>();
-        for (Path p : locations) {
-            String path = p.toString().replace('\\', '/');
-            if (Files.isDirectory(p)) {
-                patterns.add("file:" + (path.endsWith("/") ? path : path + "/") + "*" + SUFFIX);
-            } else {
-                patterns.add("file:" + path);
-            }
-        }
-        return String.join(",", patterns);
-    }
 }

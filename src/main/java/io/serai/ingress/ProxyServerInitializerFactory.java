@@ -9,20 +9,21 @@ import org.apache.camel.component.netty.http.NettyHttpConsumer;
 /**
  * Camel's netty-http server pipeline plus what a proxy needs in front of the routes: responses to
  * pipelined requests leave in request order, HTTP/1.0 requests without Host are accepted, and each
- * request carries the address of the client that sent it (for X-Forwarded-For).
+ * request carries the address of the client that sent it (for X-Forwarded-For), and requests wait
+ * at the {@link RouteSwapGate} while routes are reloaded.
  */
 public class ProxyServerInitializerFactory extends HttpServerInitializerFactory {
 
-    public ProxyServerInitializerFactory() {
-    }
+    private final RouteSwapGate gate;
 
-    public ProxyServerInitializerFactory(NettyHttpConsumer consumer) {
+    public ProxyServerInitializerFactory(NettyHttpConsumer consumer, RouteSwapGate gate) {
         super(consumer);
+        this.gate = gate;
     }
 
     @Override
     public ServerInitializerFactory createPipelineFactory(NettyConsumer consumer) {
-        return new ProxyServerInitializerFactory((NettyHttpConsumer) consumer);
+        return new ProxyServerInitializerFactory((NettyHttpConsumer) consumer, gate);
     }
 
     @Override
@@ -31,5 +32,6 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
         ch.pipeline().addAfter("decoder", "http10-host", new Http10HostDefault());
         ch.pipeline().addBefore("handler", "client-address", new ClientAddressTagger());
         ch.pipeline().addBefore("handler", "pipelining", new PipelinedRequestSequencer());
+        ch.pipeline().addBefore("handler", "swap-gate", new SwapGateHandler(gate));
     }
 }

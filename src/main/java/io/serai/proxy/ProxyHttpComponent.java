@@ -4,6 +4,7 @@ import io.serai.config.ProxySettings;
 import io.serai.ingress.ProxyHeaderFilterStrategy;
 import io.serai.ingress.ProxyHttpBinding;
 import io.serai.ingress.ProxyServerInitializerFactory;
+import io.serai.ingress.RouteSwapGate;
 import io.serai.upstream.UpstreamClient;
 import org.apache.camel.Endpoint;
 import org.apache.camel.component.netty.http.HttpServerBootstrapFactory;
@@ -29,6 +30,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     private final ProxySettings settings;
     private final UpstreamClient upstreamClient;
     private final Map<String, HttpServerBootstrapFactory> servers = new ConcurrentHashMap<>();
+    private final RouteSwapGate swapGate = new RouteSwapGate();
 
     public ProxyHttpComponent(ProxySettings settings) {
         this.settings = settings;
@@ -76,10 +78,30 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     protected HttpServerBootstrapFactory getOrCreateHttpNettyServerBootstrapFactory(NettyHttpConsumer consumer) {
         return servers.computeIfAbsent(consumer.getConfiguration().getAddress(), address -> {
             HttpServerBootstrapFactory server = new HttpServerBootstrapFactory(
-                    getMultiplexChannelHandler(consumer.getConfiguration().getPort()));
-            server.init(getCamelContext(), consumer.getConfiguration(), new ProxyServerInitializerFactory(consumer));
+                    getMultiplexChannelHandler(consumer.getConfiguration().getPort())) {
+                @Override
+                public void stop() {
+                    // During a route swap the old route's consumer may be the last on its port:
+                    // keep the port and its client connections for the new route.
+                    if (!swapGate.isClosed()) {
+                        super.stop();
+                    }
+                }
+            };
+            server.init(getCamelContext(), consumer.getConfiguration(),
+                    new ProxyServerInitializerFactory(consumer, swapGate));
             return server;
         });
+    }
+
+    /** The gate that holds new requests while {@link io.serai.reload.RouteReloader} swaps routes. */
+    public RouteSwapGate swapGate() {
+        return swapGate;
+    }
+
+    /** After a swap: closes the ports whose routes are all gone (the server stops itself only then). */
+    public void stopUnusedServers() {
+        servers.values().forEach(HttpServerBootstrapFactory::stop);
     }
 
     public ProxySettings settings() {

@@ -20,6 +20,15 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint {
         this.preserveHost = preserveHost;
     }
 
+    /**
+     * Camel's HTTP endpoints pass unknown options on as the backend's query; Serai's producer forwards
+     * the client's query instead, so an unknown option is a mistake and fails when the route starts.
+     */
+    @Override
+    public boolean isLenientProperties() {
+        return false;
+    }
+
     @Override
     public Producer createProducer() throws Exception {
         return new UpstreamProducer(this, upstreamClient, preserveHost);

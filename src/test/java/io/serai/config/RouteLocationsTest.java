@@ -13,11 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RouteLocationsTest {
 
     @Test
-    void aFolderLoadsEveryCamelYamlFileAndAFileLoadsItself(@TempDir Path dir) throws Exception {
+    void aCommaSeparatedListNamesFilesAndFolders(@TempDir Path dir) throws Exception {
         Path folder = Files.createDirectory(dir.resolve("routes"));
         Path file = Files.writeString(dir.resolve("one.camel.yaml"), "[]");
         RouteLocations locations = RouteLocations.parse(folder + " , " + file);
-        assertEquals("file:" + folder + "/*.camel.yaml,file:" + file, locations.includePattern());
+        assertEquals(java.util.List.of(folder, file), locations.locations());
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.serai.support;
 
+import io.serai.config.RouteLocations;
 import io.serai.config.SeraiConfiguration;
+import io.serai.reload.RouteLoading;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
@@ -75,7 +77,7 @@ public final class RunningSerai implements AutoCloseable {
             properties.put("serai.port", String.valueOf(port));
             Main main = new Main();
             main.configure().addConfiguration(SeraiConfiguration.class);
-            main.configure().withRoutesIncludePattern("file:" + file.toAbsolutePath());
+            main.addMainListener(new RouteLoading(RouteLocations.parse(file.toString())));
             properties.forEach(main::addOverrideProperty);
             main.start();
             return new RunningSerai(main, port);

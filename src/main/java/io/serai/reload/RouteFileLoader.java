@@ -1,0 +1,80 @@
+package io.serai.reload;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parses a route file with Camel's YAML DSL into route definitions without adding them to Camel, so a
+ * broken file can be refused while the running routes stay as they are.
+ */
+public final class RouteFileLoader {
+
+    private static final Pattern LINE = Pattern.compile("line (\\d+), column");
+
+    private final CamelContext context;
+
+    public RouteFileLoader(CamelContext context) {
+        this.context = context;
+    }
+
+    public List<RouteDefinition> load(RouteFiles.RouteFile file) throws RouteFileException {
+        String location = "file:" + file.path().toAbsolutePath();
+        Resource resource = ResourceHelper.fromBytes(location, file.content());
+        List<RouteDefinition> routes = new ArrayList<>();
+        try {
+            for (RoutesBuilder builder : PluginHelper.getRoutesLoader(context).findRoutesBuilders(resource)) {
+                if (builder instanceof RouteBuilder routeBuilder) {
+                    routes.addAll(routeBuilder.configureRoutes(context).getRoutes());
+                }
+            }
+        } catch (Exception e) {
+            throw describe(file, e);
+        }
+        for (RouteDefinition route : routes) {
+            if (route.getRouteId() == null) {
+                // A stable id per file and position, so a reload replaces the route it came from.
+                route.setId(routeIdFor(file, routes.indexOf(route)));
+            }
+        }
+        return routes;
+    }
+
+    static String routeIdFor(RouteFiles.RouteFile file, int index) {
+        String name = file.path().getFileName().toString();
+        return name.substring(0, name.length() - ".camel.yaml".length()) + "-" + (index + 1);
+    }
+
+    /** One line: the file, the line the parser pointed at, and what it said, without its excerpt. */
+    static RouteFileException describe(RouteFiles.RouteFile file, Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root && root.getMessage() != null
+                && !root.getMessage().contains(", line ")) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        int line = 0;
+        Matcher m = LINE.matcher(message);
+        if (m.find()) {
+            line = Integer.parseInt(m.group(1));
+        }
+        List<String> said = new ArrayList<>();
+        for (String part : message.split("\n")) {
+            String trimmed = part.strip();
+            if (!trimmed.isEmpty() && !part.startsWith(" ") && !trimmed.startsWith("in ") && !trimmed.equals("^")) {
+                said.add(trimmed);
+            }
+        }
+        return new RouteFileException(file.path(), line, said.isEmpty() ? message.strip() : String.join("; ", said),
+                error);
+    }
+}

@@ -1,0 +1,263 @@
+package io.serai.reload;
+
+import io.serai.support.Behaviours;
+import io.serai.support.RunningSerai;
+import io.serai.support.SeraiProcess;
+import io.serai.support.TestBackend;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Live reload of route files, on the packaged jar watching a folder, as a user runs it. */
+@Timeout(60)
+class RouteReloadIT {
+
+    @TempDir
+    static Path tmp;
+    static Path routes;
+    static TestBackend slowBackend;
+    static SeraiProcess serai;
+    static int port;
+    static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @BeforeAll
+    static void start() throws Exception {
+        routes = Files.createDirectory(tmp.resolve("routes"));
+        Files.writeString(routes.resolve("base.camel.yaml"), constantRoute("base", "/", "base"));
+        slowBackend = TestBackend.start("slow");
+        port = RunningSerai.freePort();
+        serai = SeraiProcess.builder()
+                .env("SERAI_ROUTES", routes.toString())
+                .property("serai.port", port)
+                .property("slow.backend", slowBackend.hostPort())
+                .start(tmp);
+        serai.awaitStatus(url("/"), 200, Duration.ofSeconds(20));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        serai.close();
+        slowBackend.close();
+    }
+
+    static String constantRoute(String id, String path, String body) {
+        return """
+                - route:
+                    id: %s
+                    from:
+                      uri: "netty-http:http://127.0.0.1:{{serai.port}}%s?matchOnUriPrefix=true"
+                      steps:
+                        - setBody:
+                            constant: "%s"
+                """.formatted(id, path, body);
+    }
+
+    static String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    static HttpResponse<String> get(String path) throws Exception {
+        return CLIENT.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Polls until {@code path} answers {@code status} with a body containing {@code body}; returns how long. */
+    static Duration awaitAnswer(String path, int status, String body, Duration within) throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<String> last = null;
+        while (System.nanoTime() - start < within.toNanos()) {
+            last = get(path);
+            if (last.statusCode() == status && last.body().contains(body)) {
+                return Duration.ofNanos(System.nanoTime() - start);
+            }
+            Thread.sleep(25);
+        }
+        throw new AssertionError(path + " still answers " + (last == null ? "nothing" : last.statusCode() + " "
+                + last.body()) + " after " + within + "; log:\n" + serai.output());
+    }
+
+    static void write(String name, String content) throws Exception {
+        // Written beside and moved into place, as editors and ConfigMaps do, so no half file is read.
+        Path temp = Files.writeString(tmp.resolve(name + ".tmp"), content);
+        Files.move(temp, routes.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    void editingARouteFileAppliesWithinTwoSeconds() throws Exception {
+        write("edit.camel.yaml", constantRoute("edit", "/edit", "v1"));
+        awaitAnswer("/edit", 200, "v1", Duration.ofSeconds(5));
+        write("edit.camel.yaml", constantRoute("edit", "/edit", "v2"));
+        Duration took = awaitAnswer("/edit", 200, "v2", Duration.ofSeconds(2));
+        assertTrue(took.toMillis() < 2000, "applied after " + took);
+    }
+
+    @Test
+    void addingAFileAddsItsRoutesAndRemovingItRemovesThem() throws Exception {
+        assertEquals("base", get("/added").body(), "the base route answers before the file exists");
+        write("added.camel.yaml", constantRoute("added", "/added", "added"));
+        awaitAnswer("/added", 200, "added", Duration.ofSeconds(2));
+        Files.delete(routes.resolve("added.camel.yaml"));
+        awaitAnswer("/added", 200, "base", Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aBrokenFileIsReportedWithItsNameAndLineAndTheLastGoodRoutesKeepServing() throws Exception {
+        write("broken.camel.yaml", constantRoute("broken", "/broken", "good"));
+        awaitAnswer("/broken", 200, "good", Duration.ofSeconds(5));
+
+        write("broken.camel.yaml", constantRoute("broken", "/broken", "good").replace("constant: \"good\"",
+                "constant: 'unterminated"));
+        awaitLog("broken.camel.yaml:7: while scanning a quoted scalar");
+        assertEquals("good", get("/broken").body());
+
+        write("broken.camel.yaml", constantRoute("broken", "/broken", "good").replace("- setBody:", "- roundRobin:"));
+        awaitLog("broken.camel.yaml:6: Unknown node id: roundRobin");
+        assertEquals("good", get("/broken").body());
+
+        write("broken.camel.yaml", constantRoute("broken", "/broken", "fixed"));
+        awaitAnswer("/broken", 200, "fixed", Duration.ofSeconds(2));
+    }
+
+    @Test
+    void routesCamelRefusesToStartAreRolledBackToTheLastGoodOnes() throws Exception {
+        write("refused.camel.yaml", constantRoute("refused", "/refused", "good"));
+        awaitAnswer("/refused", 200, "good", Duration.ofSeconds(5));
+        write("refused.camel.yaml", """
+                - route:
+                    id: refused
+                    from:
+                      uri: "netty-http:http://127.0.0.1:{{serai.port}}/refused?matchOnUriPrefix=true"
+                      steps:
+                        - to: "netty-http:http://127.0.0.1:1?noSuchOption=true"
+                """);
+        awaitLog("Camel refused it");
+        assertEquals("good", get("/refused").body());
+        assertEquals(200, get("/refused").statusCode());
+    }
+
+    @Test
+    void noRequestFailsWhileARouteFileIsEditedUnderLoad() throws Exception {
+        write("load.camel.yaml", constantRoute("load", "/load", "v0"));
+        awaitAnswer("/load", 200, "v0", Duration.ofSeconds(5));
+        AtomicBoolean running = new AtomicBoolean(true);
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<String> bodies = new ConcurrentLinkedQueue<>();
+        List<Thread> clients = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            Thread client = new Thread(() -> {
+                int n = 0;
+                while (running.get() && n++ < 20_000) {
+                    try {
+                        HttpResponse<String> r = get("/load");
+                        if (r.statusCode() != 200) {
+                            failures.add(r.statusCode() + " " + r.body());
+                        }
+                        bodies.add(r.body());
+                    } catch (Exception e) {
+                        failures.add(e.toString());
+                    }
+                }
+            });
+            client.start();
+            clients.add(client);
+        }
+        for (int version = 1; version <= 3; version++) {
+            Thread.sleep(700);
+            write("load.camel.yaml", constantRoute("load", "/load", "v" + version));
+            awaitAnswer("/load", 200, "v" + version, Duration.ofSeconds(2));
+        }
+        Thread.sleep(300);
+        running.set(false);
+        for (Thread client : clients) {
+            client.join(10_000);
+        }
+        assertTrue(failures.isEmpty(), failures.size() + " failed requests, e.g. " + failures.peek());
+        assertTrue(bodies.size() > 50, "only " + bodies.size() + " requests were made");
+        assertTrue(bodies.contains("v3"));
+    }
+
+    @Test
+    void aRequestInFlightDuringAReloadCompletes() throws Exception {
+        slowBackend.respondWith(Behaviours.slow(Duration.ofMillis(1500)));
+        String proxy = """
+                - route:
+                    id: inflight
+                    from:
+                      uri: "netty-http:http://127.0.0.1:{{serai.port}}/inflight?matchOnUriPrefix=true"
+                      steps:
+                        - to: "netty-http:http://{{slow.backend}}%s"
+                """;
+        write("inflight.camel.yaml", proxy.formatted(""));
+        awaitAnswer("/inflight", 200, "\"backend\":\"slow\"", Duration.ofSeconds(10));
+        int before = slowBackend.requests().size();
+        CompletableFuture<HttpResponse<String>> inFlight = CLIENT.sendAsync(
+                HttpRequest.newBuilder(URI.create(url("/inflight/x"))).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        slowBackend.awaitRequests(before + 1, Duration.ofSeconds(5));
+        write("inflight.camel.yaml", proxy.formatted("/v2"));
+        HttpResponse<String> r = inFlight.get();
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.body().contains("\"target\":\"/x\""), r.body());
+        awaitLog("Reloaded " + routes.resolve("inflight.camel.yaml"));
+    }
+
+    @Test
+    void aConfigMapVolumeSwappedThroughItsDataLinkIsApplied(@TempDir Path volume) throws Exception {
+        // The layout kubelet makes: files link through ..data to a timestamped folder, and an update
+        // writes a new folder and atomically replaces the ..data link.
+        Path v1 = Files.createDirectory(volume.resolve("..2026_11_25_10_00_00.1"));
+        Files.writeString(v1.resolve("gateway.camel.yaml"), constantRoute("cm", "/", "configmap-v1"));
+        Files.createSymbolicLink(volume.resolve("..data"), v1.getFileName());
+        Files.createSymbolicLink(volume.resolve("gateway.camel.yaml"), Path.of("..data/gateway.camel.yaml"));
+        int cmPort = RunningSerai.freePort();
+        try (SeraiProcess cm = SeraiProcess.builder().env("SERAI_ROUTES", volume.toString())
+                .property("serai.port", cmPort).start(tmp)) {
+            String cmUrl = "http://127.0.0.1:" + cmPort + "/";
+            cm.awaitStatus(cmUrl, 200, Duration.ofSeconds(20));
+            assertEquals("configmap-v1", CLIENT.send(HttpRequest.newBuilder(URI.create(cmUrl)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+
+            Path v2 = Files.createDirectory(volume.resolve("..2026_11_25_10_05_00.2"));
+            Files.writeString(v2.resolve("gateway.camel.yaml"), constantRoute("cm", "/", "configmap-v2"));
+            Path newLink = Files.createSymbolicLink(volume.resolve("..data_tmp"), v2.getFileName());
+            Files.move(newLink, volume.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
+            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            String body = "";
+            while (System.nanoTime() < deadline && !body.equals("configmap-v2")) {
+                body = CLIENT.send(HttpRequest.newBuilder(URI.create(cmUrl)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                Thread.sleep(25);
+            }
+            assertEquals("configmap-v2", body, cm.output());
+        }
+    }
+
+    static void awaitLog(String text) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (!serai.output().contains(text)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("log never said: " + text + "\n" + serai.output());
+            }
+            Thread.sleep(25);
+        }
+    }
+}
