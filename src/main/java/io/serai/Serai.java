@@ -1,11 +1,17 @@
 package io.serai;
 
+import io.serai.config.PluginJars;
 import io.serai.config.RouteLocations;
 import io.serai.config.SeraiConfiguration;
 import io.serai.reload.RouteLoading;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 
-/** Starts Serai: Camel main with Serai's configuration and the route files named by SERAI_ROUTES. */
+/**
+ * Starts Serai: Camel main with Serai's configuration, the plugin jars of SERAI_PLUGINS and the route
+ * files of SERAI_ROUTES.
+ */
 public final class Serai {
 
     private Serai() {
@@ -13,17 +19,28 @@ public final class Serai {
 
     public static void main(String[] args) throws Exception {
         RouteLocations routes;
+        ClassLoader plugins;
         try {
             routes = RouteLocations.fromEnvironment();
             routes.requireExisting();
+            plugins = PluginJars.fromEnvironment(Serai.class.getClassLoader());
         } catch (IllegalArgumentException e) {
             // A configuration mistake is the user's to fix: one line that says what, no stack trace.
             System.err.println("serai: " + e.getMessage());
             System.exit(2);
             return;
         }
+        Thread.currentThread().setContextClassLoader(plugins);
         Main main = new Main();
         main.configure().addConfiguration(SeraiConfiguration.class);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport m) {
+                // Camel resolves classes named in YAML (bean types, #class:...) and component
+                // service files through this loader.
+                m.getCamelContext().setApplicationContextClassLoader(plugins);
+            }
+        });
         main.addMainListener(new RouteLoading(routes));
         try {
             System.exit(main.run(args));
