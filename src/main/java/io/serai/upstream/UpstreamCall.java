@@ -61,21 +61,40 @@ final class UpstreamCall {
             fail(connectFailure(acquired.cause()));
             return;
         }
-        channel = (Channel) acquired.getNow();
+        Channel ch = (Channel) acquired.getNow();
         if (done.get()) {
-            pool.release(channel);
+            pool.release(ch);
             return;
         }
-        reused = channel.hasAttr(USED);
-        channel.attr(USED).set(Boolean.TRUE);
-        channel.pipeline().get(UpstreamConnectionHandler.class).begin(this);
-        long millis = settings.upstreamTimeout().toMillis();
-        timeout = channel.eventLoop().schedule(this::onTimeout, millis, TimeUnit.MILLISECONDS);
-        channel.writeAndFlush(request.retainedDuplicate()).addListener(written -> {
-            if (!written.isSuccess()) {
-                onFailure(written.cause());
+        try {
+            UpstreamConnectionHandler handler = ch.pipeline().get(UpstreamConnectionHandler.class);
+            if (handler == null || !ch.isActive()) {
+                // Closed between the pool's health check and now: take another connection.
+                closeAndRelease(ch);
+                if (!retried) {
+                    retried = true;
+                    start();
+                } else {
+                    fail(UpstreamException.connectFailed(target.toString(), null));
+                }
+                return;
             }
-        });
+            channel = ch;
+            reused = ch.hasAttr(USED);
+            ch.attr(USED).set(Boolean.TRUE);
+            handler.begin(this);
+            long millis = settings.upstreamTimeout().toMillis();
+            timeout = ch.eventLoop().schedule(this::onTimeout, millis, TimeUnit.MILLISECONDS);
+            ch.writeAndFlush(request.retainedDuplicate()).addListener(written -> {
+                if (!written.isSuccess()) {
+                    onFailure(written.cause());
+                }
+            });
+        } catch (RuntimeException unexpected) {
+            // A listener's exception would be swallowed by Netty and leave the client waiting forever.
+            closeAndRelease(ch);
+            fail(UpstreamException.badResponse(target.toString(), "failed: " + unexpected));
+        }
     }
 
     void onResponse(FullHttpResponse response) {
