@@ -294,6 +294,22 @@ class ProxySemanticsTest {
     }
 
     @Test
+    void aBackendThatSilentlyClosesItsKeepAliveConnectionsCostsNoRequest() throws Exception {
+        // Answers without "Connection: close" and then closes, as backends with short idle timeouts do.
+        backend.respondWith((request, socket, out, name) -> {
+            Behaviours.json().answer(request, socket, out, name);
+            return false;
+        });
+        try (RawHttp c = RawHttp.connect(serai.port())) {
+            for (int i = 0; i < 10; i++) {
+                RawResponse r = c.send("GET /closing" + i + " HTTP/1.1\r\nHost: h\r\n\r\n").read();
+                assertEquals(200, r.status(), r.bodyText());
+                assertTrue(r.bodyText().contains("/closing" + i), r.bodyText());
+            }
+        }
+    }
+
+    @Test
     void absoluteFormTargetsAreAcceptedAndTheirAuthorityIsTheHost() throws Exception {
         RawResponse r = get("GET http://public.example/abs/p?x=1 HTTP/1.1\r\nHost: other.example\r\n\r\n");
         assertEquals(200, r.status());
