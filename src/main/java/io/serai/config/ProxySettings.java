@@ -17,7 +17,10 @@ public record ProxySettings(
         int maxHeader,
         int maxUri,
         boolean offload,
-        String viaName) {
+        String viaName,
+        Duration clientHeaderTimeout,
+        Duration clientIdleTimeout,
+        int maxConnections) {
 
     /** Reads every setting through {@code lookup}, which returns a property's value or null when unset. */
     public static ProxySettings from(UnaryOperator<String> lookup) {
@@ -32,7 +35,11 @@ public record ProxySettings(
                 intBytes("serai.limits.max-header", value(lookup, "serai.limits.max-header", "32KiB")),
                 intBytes("serai.limits.max-uri", value(lookup, "serai.limits.max-uri", "8KiB")),
                 SettingValues.bool("serai.ingress.offload", value(lookup, "serai.ingress.offload", "false")),
-                value(lookup, "serai.via.name", "serai"));
+                value(lookup, "serai.via.name", "serai"),
+                SettingValues.duration("serai.client.header-timeout",
+                        value(lookup, "serai.client.header-timeout", "10s")),
+                SettingValues.duration("serai.client.idle-timeout", value(lookup, "serai.client.idle-timeout", "60s")),
+                positive("serai.limits.max-connections", value(lookup, "serai.limits.max-connections", "10000")));
     }
 
     public static ProxySettings defaults() {
@@ -50,6 +57,18 @@ public record ProxySettings(
             throw new IllegalArgumentException("Setting " + key + "=" + value + " is invalid: expected 1 byte to 2GiB");
         }
         return (int) n;
+    }
+
+    private static int positive(String key, String value) {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException("Setting " + key + "=" + value + " is invalid: expected a positive number");
     }
 
     public int maxBodyInt() {

@@ -1,6 +1,7 @@
 package io.serai.ingress;
 
 import io.netty.channel.Channel;
+import io.serai.config.ProxySettings;
 import org.apache.camel.component.netty.NettyConsumer;
 import org.apache.camel.component.netty.ServerInitializerFactory;
 import org.apache.camel.component.netty.http.HttpServerInitializerFactory;
@@ -8,7 +9,8 @@ import org.apache.camel.component.netty.http.NettyHttpConfiguration;
 import org.apache.camel.component.netty.http.NettyHttpConsumer;
 
 /**
- * Camel's netty-http server pipeline plus what a proxy needs in front of the routes: request heads a
+ * Camel's netty-http server pipeline plus what a proxy needs in front of the routes: a bound on open
+ * connections, client header and idle timeouts, request heads a
  * strict edge refuses are answered before any body is read, responses to
  * pipelined requests leave in request order, HTTP/1.0 requests without Host are accepted, and each
  * request carries the address of the client that sent it (for X-Forwarded-For), and requests wait
@@ -18,16 +20,21 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
 
     private final NettyHttpConsumer consumer;
     private final RouteSwapGate gate;
+    private final ProxySettings settings;
+    private final ConnectionLimit connectionLimit;
 
-    public ProxyServerInitializerFactory(NettyHttpConsumer consumer, RouteSwapGate gate) {
+    public ProxyServerInitializerFactory(NettyHttpConsumer consumer, RouteSwapGate gate, ProxySettings settings,
+            ConnectionLimit connectionLimit) {
         super(consumer);
         this.consumer = consumer;
         this.gate = gate;
+        this.settings = settings;
+        this.connectionLimit = connectionLimit;
     }
 
     @Override
     public ServerInitializerFactory createPipelineFactory(NettyConsumer consumer) {
-        return new ProxyServerInitializerFactory((NettyHttpConsumer) consumer, gate);
+        return new ProxyServerInitializerFactory((NettyHttpConsumer) consumer, gate, settings, connectionLimit);
     }
 
     @Override
@@ -36,9 +43,14 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
         NettyHttpConfiguration c = consumer.getConfiguration();
         ch.pipeline().replace("decoder", "decoder",
                 new StrictRequestDecoder(c.getMaxInitialLineLength(), c.getMaxHeaderSize(), c.getMaxChunkSize()));
+        ch.pipeline().addFirst("connection-limit", connectionLimit);
+        ClientTimeouts timeouts = new ClientTimeouts(settings.clientHeaderTimeout().toMillis(),
+                settings.clientIdleTimeout().toMillis());
+        ch.pipeline().addBefore("decoder", "client-timeouts-bytes", timeouts.bytesWatcher());
         ch.pipeline().addAfter("decoder", "http10-host", new Http10HostDefault());
-        // After the encoder, so that a refusal written from here is encoded on its way out.
+        // After the encoder, so that a refusal or a 408 written from here is encoded on its way out.
         ch.pipeline().addBefore("aggregator", "validator", new RequestValidator());
+        ch.pipeline().addBefore("aggregator", "client-timeouts-messages", timeouts.messageWatcher());
         ch.pipeline().addBefore("handler", "client-address", new ClientAddressTagger());
         ch.pipeline().addBefore("handler", "pipelining", new PipelinedRequestSequencer());
         ch.pipeline().addBefore("handler", "swap-gate", new SwapGateHandler(gate));

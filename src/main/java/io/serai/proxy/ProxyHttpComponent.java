@@ -1,6 +1,7 @@
 package io.serai.proxy;
 
 import io.serai.config.ProxySettings;
+import io.serai.ingress.ConnectionLimit;
 import io.serai.ingress.ProxyHeaderFilterStrategy;
 import io.serai.ingress.ProxyHttpBinding;
 import io.serai.ingress.ProxyServerInitializerFactory;
@@ -31,10 +32,12 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     private final UpstreamClient upstreamClient;
     private final Map<String, HttpServerBootstrapFactory> servers = new ConcurrentHashMap<>();
     private final RouteSwapGate swapGate = new RouteSwapGate();
+    private final ConnectionLimit connectionLimit;
 
     public ProxyHttpComponent(ProxySettings settings) {
         this.settings = settings;
         this.upstreamClient = new UpstreamClient(settings);
+        this.connectionLimit = new ConnectionLimit(settings.maxConnections());
         setHeaderFilterStrategy(new ProxyHeaderFilterStrategy());
         setNettyHttpBinding(new ProxyHttpBinding(settings));
         setConfiguration(defaultConfiguration(settings));
@@ -89,7 +92,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
                 }
             };
             server.init(getCamelContext(), consumer.getConfiguration(),
-                    new ProxyServerInitializerFactory(consumer, swapGate));
+                    new ProxyServerInitializerFactory(consumer, swapGate, settings, connectionLimit));
             return server;
         });
     }
