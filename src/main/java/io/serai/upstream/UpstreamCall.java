@@ -106,7 +106,8 @@ final class UpstreamCall {
         }
         cancelTimeout();
         Channel ch = detach();
-        if (response.decoderResult().isFailure()) {
+        if (response.decoderResult().isFailure() || code < 100 || code > 599) {
+            // RFC 9110 section 15: a status outside 100-599 is not HTTP; Netty's decoder lets it through.
             response.release();
             closeAndRelease(ch);
             fail(UpstreamException.badResponse(target.toString(), "sent an invalid HTTP response"));

@@ -77,6 +77,15 @@ public final class Behaviours {
         };
     }
 
+    /** Writes exactly these bytes as the response, then keeps or closes the connection. */
+    public static Behaviour raw(String bytes, boolean keepOpen) {
+        return (request, socket, out, name) -> {
+            out.write(bytes.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            return keepOpen;
+        };
+    }
+
     /** A body of exactly {@code size} bytes of a repeating pattern, streamed from a small buffer. */
     public static Behaviour large(int size) {
         return (request, socket, out, name) -> {

@@ -5,9 +5,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** A request exactly as a test backend read it off the wire: target unparsed, header case and order kept. */
+/**
+ * A request exactly as a test backend read it off the wire: target unparsed, header case and order kept,
+ * and the number of the backend connection it came on (1 for the first accepted).
+ */
 public record RecordedRequest(String method, String target, String version, List<Map.Entry<String, String>> headers,
-        byte[] body) {
+        byte[] body, int connection) {
 
     /** First value of a header, by case-insensitive name, or null. */
     public String header(String name) {

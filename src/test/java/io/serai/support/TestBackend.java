@@ -33,7 +33,15 @@ public final class TestBackend implements AutoCloseable {
     }
 
     public static TestBackend start(String name) throws IOException {
-        TestBackend backend = new TestBackend(name, new ServerSocket(0, 128, InetAddress.getLoopbackAddress()));
+        return start(name, 0);
+    }
+
+    /** On a given loopback port, e.g. one that refused connections until now. */
+    public static TestBackend start(String name, int port) throws IOException {
+        ServerSocket socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
+        TestBackend backend = new TestBackend(name, socket);
         Thread acceptor = new Thread(backend::acceptLoop, "backend-" + name);
         acceptor.setDaemon(true);
         acceptor.start();
@@ -102,9 +110,9 @@ public final class TestBackend implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket socket = server.accept();
-                connections.incrementAndGet();
+                int number = connections.incrementAndGet();
                 sockets.add(socket);
-                Thread t = new Thread(() -> serve(socket), "backend-" + name + "-conn");
+                Thread t = new Thread(() -> serve(socket, number), "backend-" + name + "-conn");
                 t.setDaemon(true);
                 t.start();
             } catch (IOException closed) {
@@ -113,7 +121,7 @@ public final class TestBackend implements AutoCloseable {
         }
     }
 
-    private void serve(Socket socket) {
+    private void serve(Socket socket, int number) {
         try (socket) {
             socket.setSoTimeout(30_000);
             InputStream in = new BufferedInputStream(socket.getInputStream());
@@ -127,7 +135,7 @@ public final class TestBackend implements AutoCloseable {
                 var headers = HttpWire.readHeaders(in);
                 byte[] body = HttpWire.readBody(in, headers);
                 RecordedRequest request = new RecordedRequest(parts[0], parts[1], parts.length > 2 ? parts[2] : "",
-                        headers, body);
+                        headers, body, number);
                 requests.add(request);
                 boolean keep = behaviour.answer(request, socket, out, name);
                 String connection = request.header("Connection");
