@@ -1,6 +1,7 @@
 package io.serai.upstream;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.pool.ChannelPool;
 import io.netty.handler.codec.TooLongFrameException;
@@ -36,6 +37,8 @@ final class UpstreamCall {
     private final UpstreamTarget target;
     private final ChannelPool pool;
     private final ProxySettings settings;
+    private final Channel client;
+    private final ChannelFutureListener onClientGone = f -> clientGone();
     private final AtomicBoolean done = new AtomicBoolean();
     private Channel channel;
     private boolean reused;
@@ -43,13 +46,18 @@ final class UpstreamCall {
     private ScheduledFuture<?> timeout;
 
     UpstreamCall(Exchange exchange, AsyncCallback callback, FullHttpRequest request, UpstreamTarget target,
-            ChannelPool pool, ProxySettings settings) {
+            ChannelPool pool, ProxySettings settings, Channel client) {
         this.exchange = exchange;
         this.callback = callback;
         this.request = request;
         this.target = target;
         this.pool = pool;
         this.settings = settings;
+        this.client = client;
+        if (client != null) {
+            // A client that leaves stops its backend call, so a slow backend is not kept busy for nobody.
+            client.closeFuture().addListener(onClientGone);
+        }
     }
 
     void start() {
@@ -148,6 +156,18 @@ final class UpstreamCall {
         fail(UpstreamException.timedOut(target.toString(), settings.upstreamTimeout().toMillis()));
     }
 
+    private void clientGone() {
+        if (done.get()) {
+            return;
+        }
+        Channel ch = detach();
+        cancelTimeout();
+        if (ch != null) {
+            closeAndRelease(ch);
+        }
+        fail(UpstreamException.badResponse(target.toString(), "call abandoned: the client closed its connection"));
+    }
+
     private Channel detach() {
         Channel ch = channel;
         channel = null;
@@ -180,6 +200,9 @@ final class UpstreamCall {
     }
 
     private void complete() {
+        if (client != null) {
+            client.closeFuture().removeListener(onClientGone);
+        }
         ReferenceCountUtil.safeRelease(request);
         callback.done(false);
     }

@@ -52,21 +52,19 @@ public final class UpstreamClient implements AutoCloseable {
 
     /** Sends {@code request} to {@code target}; completes {@code callback} once, with the response or a fault. */
     public void send(Exchange exchange, UpstreamTarget target, FullHttpRequest request, AsyncCallback callback) {
-        EventLoop loop = eventLoopFor(exchange);
+        Channel client = clientChannel(exchange);
+        EventLoop loop = client != null && client.eventLoop() instanceof NioEventLoop own ? own : ownLoops().next();
         ChannelPool pool = pools.computeIfAbsent(new PoolKey(loop, target), this::newPool);
-        new UpstreamCall(exchange, callback, request, target, pool, settings).start();
+        new UpstreamCall(exchange, callback, request, target, pool, settings, client).start();
     }
 
-    private EventLoop eventLoopFor(Exchange exchange) {
+    /** The connection of the client this exchange answers, when it came in over netty-http. */
+    private static Channel clientChannel(Exchange exchange) {
         Object ctx = exchange.getMessage().getHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT);
         if (ctx == null) {
             ctx = exchange.getIn().getHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT);
         }
-        if (ctx instanceof ChannelHandlerContext handlerContext
-                && handlerContext.channel().eventLoop() instanceof NioEventLoop loop) {
-            return loop;
-        }
-        return ownLoops().next();
+        return ctx instanceof ChannelHandlerContext handlerContext ? handlerContext.channel() : null;
     }
 
     private EventLoopGroup ownLoops() {

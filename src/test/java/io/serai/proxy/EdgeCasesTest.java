@@ -168,6 +168,45 @@ class EdgeCasesTest {
     }
 
     @Test
+    void aClientThatLeavesStopsItsBackendCallWithinSeconds() throws Exception {
+        java.util.concurrent.atomic.AtomicLong abortedAt = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        backend.respondWith((request, socket, out, name) -> {
+            // A slow download: 1 KiB every 50 ms for up to 10 s, noting when Serai stops listening.
+            started.countDown();
+            out.write("HTTP/1.1 200 OK\r\nContent-Length: 204800\r\n\r\n".getBytes());
+            byte[] block = new byte[1024];
+            try {
+                for (int i = 0; i < 200; i++) {
+                    out.write(block);
+                    out.flush();
+                    Thread.sleep(50);
+                }
+            } catch (java.io.IOException gone) {
+                abortedAt.set(System.nanoTime());
+                throw gone;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return false;
+        });
+        long leftAt;
+        try (RawHttp c = RawHttp.connect(serai.port())) {
+            c.send("GET /download HTTP/1.1\r\nHost: h\r\n\r\n");
+            assertTrue(started.await(5, java.util.concurrent.TimeUnit.SECONDS));
+            Thread.sleep(300);
+            leftAt = System.nanoTime();
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (abortedAt.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(abortedAt.get() != 0, "the backend kept sending after the client left");
+        long millis = (abortedAt.get() - leftAt) / 1_000_000;
+        assertTrue(millis < 3000, "backend call stopped " + millis + " ms after the client left");
+    }
+
+    @Test
     void aThousandIdleConnectionsDoNotDelayANormalRequest() throws Exception {
         List<Socket> idle = new ArrayList<>();
         try {
