@@ -101,6 +101,11 @@ public final class SeraiProcess implements AutoCloseable {
             return this;
         }
 
+        public Builder jvmOption(String option) {
+            jvmArgs.add(option);
+            return this;
+        }
+
         public Builder property(String key, Object value) {
             jvmArgs.add("-D" + key + "=" + value);
             return this;
