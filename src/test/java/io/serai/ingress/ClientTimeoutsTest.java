@@ -31,14 +31,7 @@ class ClientTimeoutsTest {
     @BeforeAll
     static void start() throws Exception {
         backend = TestBackend.start("b1");
-        serai = RunningSerai.routes("""
-                - route:
-                    id: proxy
-                    from:
-                      uri: "netty-http:http://127.0.0.1:{{serai.port}}/?matchOnUriPrefix=true"
-                      steps:
-                        - to: "netty-http:http://{{backend.1}}"
-                """).property("backend.1", backend.hostPort())
+        serai = RunningSerai.proxyTo(backend)
                 .property("serai.client.header-timeout", "500ms")
                 .property("serai.client.idle-timeout", "800ms")
                 .start(dir);

@@ -32,14 +32,7 @@ class RequestValidationTest {
     @BeforeAll
     static void start() throws Exception {
         backend = TestBackend.start("b1");
-        serai = RunningSerai.routes("""
-                - route:
-                    id: proxy
-                    from:
-                      uri: "netty-http:http://127.0.0.1:{{serai.port}}/?matchOnUriPrefix=true"
-                      steps:
-                        - to: "netty-http:http://{{backend.1}}"
-                """).property("backend.1", backend.hostPort())
+        serai = RunningSerai.proxyTo(backend)
                 .property("serai.limits.max-uri", "1KiB")
                 .property("serai.limits.max-header", "4KiB")
                 .property("serai.limits.max-body", "1MiB")

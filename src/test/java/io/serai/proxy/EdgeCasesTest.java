@@ -41,20 +41,14 @@ class EdgeCasesTest {
     static void start() throws Exception {
         backend = TestBackend.start("b1");
         comebackPort = TestBackend.refusingPort();
-        serai = RunningSerai.routes("""
-                - route:
-                    id: proxy
-                    from:
-                      uri: "netty-http:http://127.0.0.1:{{serai.port}}/?matchOnUriPrefix=true"
-                      steps:
-                        - to: "netty-http:http://{{backend.1}}"
+        serai = RunningSerai.proxyTo(backend, """
                 - route:
                     id: comeback
                     from:
                       uri: "netty-http:http://127.0.0.1:{{serai.port}}/comeback?matchOnUriPrefix=true"
                       steps:
                         - to: "netty-http:http://127.0.0.1:{{comeback.port}}"
-                """).property("backend.1", backend.hostPort())
+                """)
                 .property("comeback.port", comebackPort)
                 .property("serai.limits.max-header", "4KiB")
                 .start(dir);

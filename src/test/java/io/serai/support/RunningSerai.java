@@ -27,8 +27,27 @@ public final class RunningSerai implements AutoCloseable {
         this.port = port;
     }
 
+    /** The route most tests need: everything on {{serai.port}} goes to {@code backend}. */
+    public static final String PROXY_ROUTE = """
+            - route:
+                id: proxy
+                from:
+                  uri: "netty-http:http://127.0.0.1:{{serai.port}}/?matchOnUriPrefix=true"
+                  steps:
+                    - to: "netty-http:http://{{backend.1}}"
+            """;
+
     public static Builder routes(String yaml) {
         return new Builder().routes(yaml);
+    }
+
+    /** Serai with {@link #PROXY_ROUTE} in front of {@code backend}, plus {@code extraRoutes}. */
+    public static Builder proxyTo(TestBackend backend, String extraRoutes) {
+        return routes(PROXY_ROUTE + extraRoutes).property("backend.1", backend.hostPort());
+    }
+
+    public static Builder proxyTo(TestBackend backend) {
+        return proxyTo(backend, "");
     }
 
     public int port() {
