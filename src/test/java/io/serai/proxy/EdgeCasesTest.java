@@ -51,6 +51,7 @@ class EdgeCasesTest {
                 """)
                 .property("comeback.port", comebackPort)
                 .property("serai.limits.max-header", "4KiB")
+                .property("serai.limits.max-body", "1MiB")
                 .start(dir);
     }
 
@@ -80,6 +81,8 @@ class EdgeCasesTest {
                 Arguments.of("RFC 9112 6.3: invalid Content-Length", "HTTP/1.1 200 OK\r\nContent-Length: -2\r\n\r\nok"),
                 Arguments.of("RFC 9110 5.5: NUL in a response field",
                         "HTTP/1.1 200 OK\r\nX-Bad: a\u0000b\r\nContent-Length: 2\r\n\r\nok"),
+                Arguments.of("RFC 9110 5.5: bare CR in a response field",
+                        "HTTP/1.1 200 OK\r\nX-Bad: a\rInjected: yes\r\nContent-Length: 2\r\n\r\nok"),
                 Arguments.of("RFC 6585 5: response header section larger than serai.limits.max-header",
                         "HTTP/1.1 200 OK\r\nX-Huge: " + "h".repeat(8000) + "\r\nContent-Length: 2\r\n\r\nok"));
     }
@@ -134,6 +137,26 @@ class EdgeCasesTest {
             assertEquals("hello", r.bodyText());
         }
         assertNull(backend.lastRequest().header("Expect"));
+    }
+
+    @Test
+    void aChunkedUploadThatGrowsPastTheLimitIsCutOffWith413() throws Exception {
+        // RFC 9110 15.5.14: the limit holds even when no length was declared.
+        int before = backend.requests().size();
+        String chunk = "x".repeat(60_000);
+        try (RawHttp c = RawHttp.connect(serai.port())) {
+            c.send("POST /grow HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n");
+            try {
+                for (int i = 0; i < 40; i++) { // 2.4 MB against a 1 MiB limit
+                    c.send(Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n");
+                }
+                c.send("0\r\n\r\n");
+            } catch (java.io.IOException cutOff) {
+                // Serai closed the connection after its 413: expected
+            }
+            assertEquals(413, c.read().status());
+        }
+        assertEquals(before, backend.requests().size());
     }
 
     @Test
