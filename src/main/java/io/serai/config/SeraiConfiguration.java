@@ -1,5 +1,8 @@
 package io.serai.config;
 
+import io.serai.balancing.BalancerReifiers;
+import io.serai.balancing.LoadBalancerBeans;
+import io.serai.health.PassiveHealthSettings;
 import io.serai.proxy.ProxyHttpComponent;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -15,6 +18,10 @@ public class SeraiConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) {
         PropertiesComponent properties = context.getPropertiesComponent();
         ProxySettings settings = ProxySettings.from(key -> properties.resolveProperty(key).orElse(null));
-        context.addComponent("netty-http", new ProxyHttpComponent(settings));
+        PassiveHealthSettings passiveHealth =
+                PassiveHealthSettings.from(key -> properties.resolveProperty(key).orElse(null));
+        context.addComponent("netty-http", new ProxyHttpComponent(settings, passiveHealth));
+        BalancerReifiers.register();
+        LoadBalancerBeans.bindDefaults(context.getRegistry());
     }
 }

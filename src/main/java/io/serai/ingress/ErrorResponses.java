@@ -28,17 +28,28 @@ public final class ErrorResponses {
         String route = exchange.getFromRouteId() == null ? "?" : exchange.getFromRouteId();
         int status;
         String reason;
+        long retryAfter = -1;
         if (cause instanceof UpstreamException upstream) {
             status = upstream.status();
             reason = upstream.getMessage();
-            LOG.warn("route {}: {} {}", route, status, reason);
+            retryAfter = upstream.retryAfterSeconds();
+            if (upstream.kind() == UpstreamException.Kind.UNAVAILABLE || upstream.kind() == UpstreamException.Kind.ABANDONED) {
+                // Member state changes are logged once by the health registry, not once per request.
+                LOG.debug("route {}: {} {}", route, status, reason);
+            } else {
+                LOG.warn("route {}: {} {}", route, status, reason);
+            }
         } else {
             status = 500;
             reason = "the route failed";
             LOG.warn("route {}: 500 {}: {}", route, cause.getClass().getSimpleName(), cause.getMessage());
             LOG.debug("route {} failed", route, cause);
         }
-        return plain(status, "route " + route + ": " + reason);
+        FullHttpResponse response = plain(status, "route " + route + ": " + reason);
+        if (retryAfter >= 0) {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfter);
+        }
+        return response;
     }
 
     public static FullHttpResponse plain(int status, String text) {

@@ -1,6 +1,9 @@
 package io.serai.proxy;
 
 import io.serai.config.ProxySettings;
+import io.serai.health.BackendHealthRegistry;
+import io.serai.health.MemberOptions;
+import io.serai.health.PassiveHealthSettings;
 import io.serai.ingress.ConnectionLimit;
 import io.serai.ingress.ProxyHeaderFilterStrategy;
 import io.serai.ingress.ProxyHttpBinding;
@@ -23,8 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * server pipeline, and Serai's own upstream client as the producer, so that a route which says
  * {@code from: netty-http:...} and {@code to: netty-http:...} is a correct, fast proxy as written.
  * <p>
- * Extra endpoint option (producer): {@code preserveHost} (default true) passes the client's Host to the
- * backend; {@code preserveHost=false} sends the backend's own host and port instead.
+ * Extra endpoint options (producer): {@code preserveHost} (default true) passes the client's Host to the
+ * backend; {@code preserveHost=false} sends the backend's own host and port instead. The health options
+ * of {@link MemberOptions} set up active checks and load reports for the backend.
  */
 public class ProxyHttpComponent extends NettyHttpComponent {
 
@@ -33,9 +37,11 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     private final Map<String, HttpServerBootstrapFactory> servers = new ConcurrentHashMap<>();
     private final RouteSwapGate swapGate = new RouteSwapGate();
     private final ConnectionLimit connectionLimit;
+    private final BackendHealthRegistry backendHealth;
 
-    public ProxyHttpComponent(ProxySettings settings) {
+    public ProxyHttpComponent(ProxySettings settings, PassiveHealthSettings passiveHealth) {
         this.settings = settings;
+        this.backendHealth = new BackendHealthRegistry(passiveHealth);
         this.upstreamClient = new UpstreamClient(settings);
         this.connectionLimit = new ConnectionLimit(settings.maxConnections());
         setHeaderFilterStrategy(new ProxyHeaderFilterStrategy());
@@ -58,9 +64,10 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         boolean preserveHost = getAndRemoveParameter(parameters, "preserveHost", Boolean.class, Boolean.TRUE);
+        MemberOptions memberOptions = MemberOptions.take(parameters);
         NettyHttpEndpoint plain = (NettyHttpEndpoint) super.createEndpoint(uri, remaining, parameters);
         ProxyHttpEndpoint answer = new ProxyHttpEndpoint(plain.getEndpointUri(), this, plain.getConfiguration(),
-                upstreamClient, preserveHost);
+                upstreamClient, preserveHost, memberOptions, backendHealth);
         answer.setNettyHttpBinding(plain.getNettyHttpBinding());
         answer.setHeaderFilterStrategy(plain.getHeaderFilterStrategy());
         answer.setSecurityConfiguration(plain.getSecurityConfiguration());
@@ -107,6 +114,11 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         servers.values().forEach(HttpServerBootstrapFactory::stop);
     }
 
+    /** The health of every backend this component's producers send to. */
+    public BackendHealthRegistry backendHealth() {
+        return backendHealth;
+    }
+
     public ProxySettings settings() {
         return settings;
     }
@@ -117,5 +129,6 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         ServiceHelper.stopService(servers.values());
         servers.clear();
         upstreamClient.close();
+        backendHealth.close();
     }
 }

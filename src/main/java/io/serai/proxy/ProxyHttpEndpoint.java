@@ -1,10 +1,15 @@
 package io.serai.proxy;
 
+import io.serai.health.BackendHealth;
+import io.serai.health.BackendHealthRegistry;
+import io.serai.health.MemberOptions;
 import io.serai.upstream.UpstreamClient;
 import io.serai.upstream.UpstreamProducer;
+import io.serai.upstream.UpstreamTarget;
 import org.apache.camel.Producer;
 import org.apache.camel.component.netty.NettyConfiguration;
 import org.apache.camel.component.netty.http.NettyHttpComponent;
+import org.apache.camel.component.netty.http.NettyHttpConfiguration;
 import org.apache.camel.component.netty.http.NettyHttpEndpoint;
 
 /** A netty-http endpoint whose producer is Serai's upstream client; its consumer is Camel's. */
@@ -12,12 +17,33 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint {
 
     private final UpstreamClient upstreamClient;
     private final boolean preserveHost;
+    private final MemberOptions memberOptions;
+    private final BackendHealthRegistry healthRegistry;
 
     public ProxyHttpEndpoint(String endpointUri, NettyHttpComponent component, NettyConfiguration configuration,
-            UpstreamClient upstreamClient, boolean preserveHost) {
+            UpstreamClient upstreamClient, boolean preserveHost, MemberOptions memberOptions,
+            BackendHealthRegistry healthRegistry) {
         super(endpointUri, component, configuration);
         this.upstreamClient = upstreamClient;
         this.preserveHost = preserveHost;
+        this.memberOptions = memberOptions;
+        this.healthRegistry = healthRegistry;
+    }
+
+    /** Where this endpoint sends: scheme, host and port. */
+    public UpstreamTarget target() {
+        NettyConfiguration c = getConfiguration();
+        return new UpstreamTarget(c.getHost(), c.getPort(), c.isSsl(), ((NettyHttpConfiguration) c).getPath());
+    }
+
+    /** The health of the backend this endpoint sends to, shared with every other route that uses it. */
+    public BackendHealth backendHealth() {
+        return healthRegistry.of(target().toString());
+    }
+
+    /** The health-check and load-report options given on this endpoint's URI. */
+    public MemberOptions memberOptions() {
+        return memberOptions;
     }
 
     /**
@@ -31,6 +57,6 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint {
 
     @Override
     public Producer createProducer() throws Exception {
-        return new UpstreamProducer(this, upstreamClient, preserveHost);
+        return new UpstreamProducer(this, upstreamClient, preserveHost, backendHealth());
     }
 }

@@ -43,6 +43,7 @@ final class UpstreamCall {
     private Channel channel;
     private boolean reused;
     private boolean retried;
+    private boolean responseStarted;
     private ScheduledFuture<?> timeout;
 
     UpstreamCall(Exchange exchange, AsyncCallback callback, FullHttpRequest request, UpstreamTarget target,
@@ -81,6 +82,7 @@ final class UpstreamCall {
                 closeAndRelease(ch);
                 if (!retried) {
                     retried = true;
+                    responseStarted = false;
                     start();
                 } else {
                     fail(UpstreamException.connectFailed(target.toString(), null));
@@ -103,6 +105,10 @@ final class UpstreamCall {
             closeAndRelease(ch);
             fail(UpstreamException.badResponse(target.toString(), "failed: " + unexpected));
         }
+    }
+
+    void responseStarted() {
+        responseStarted = true;
     }
 
     void onResponse(FullHttpResponse response) {
@@ -140,8 +146,10 @@ final class UpstreamCall {
         if (ch != null) {
             closeAndRelease(ch);
         }
-        if (reused && !retried && !done.get() && isIdempotent(request.method()) && isStaleConnection(cause)) {
+        if (reused && !retried && !responseStarted && !done.get() && isIdempotent(request.method())
+                && isStaleConnection(cause)) {
             retried = true;
+            responseStarted = false;
             start();
             return;
         }
@@ -165,7 +173,7 @@ final class UpstreamCall {
         if (ch != null) {
             closeAndRelease(ch);
         }
-        fail(UpstreamException.badResponse(target.toString(), "call abandoned: the client closed its connection"));
+        fail(UpstreamException.abandoned(target.toString()));
     }
 
     private Channel detach() {
@@ -212,11 +220,12 @@ final class UpstreamCall {
             return UpstreamException.badResponse(target.toString(), "sent a response larger than "
                     + "serai.upstream.max-response-body (" + settings.maxResponseBody() + " bytes)");
         }
-        if (cause instanceof UpstreamConnectionHandler.BackendClosedException) {
-            return UpstreamException.badResponse(target.toString(), cause.getMessage());
+        String what = cause instanceof UpstreamConnectionHandler.BackendClosedException ? cause.getMessage()
+                : "failed: " + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
+        if (!responseStarted) {
+            return UpstreamException.noResponse(target.toString(), what);
         }
-        String what = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        return UpstreamException.badResponse(target.toString(), "failed: " + what);
+        return UpstreamException.badResponse(target.toString(), what);
     }
 
     private UpstreamException connectFailure(Throwable cause) {

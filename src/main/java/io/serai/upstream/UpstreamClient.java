@@ -137,9 +137,11 @@ public final class UpstreamClient implements AutoCloseable {
             }
             long idleSeconds = Math.max(1, settings.upstreamIdleTimeout().toSeconds());
             ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS));
+            UpstreamConnectionHandler handler = new UpstreamConnectionHandler();
             ch.pipeline().addLast("codec", new HttpClientCodec(4096, settings.maxHeader(), 8192));
+            ch.pipeline().addLast("started", handler.new ResponseStartWatcher());
             ch.pipeline().addLast("aggregator", new HttpObjectAggregator(settings.maxResponseBodyInt()));
-            ch.pipeline().addLast("call", new UpstreamConnectionHandler());
+            ch.pipeline().addLast("call", handler);
         }
     }
 }

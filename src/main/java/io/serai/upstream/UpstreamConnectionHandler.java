@@ -3,6 +3,7 @@ package io.serai.upstream;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
@@ -20,6 +21,18 @@ final class UpstreamConnectionHandler extends ChannelInboundHandlerAdapter {
 
     void end() {
         this.call = null;
+    }
+
+    /** Sits between the codec and the aggregator: tells the call in flight that its response has begun. */
+    final class ResponseStartWatcher extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            UpstreamCall current = call;
+            if (current != null && msg instanceof HttpResponse) {
+                current.responseStarted();
+            }
+            ctx.fireChannelRead(msg);
+        }
     }
 
     @Override

@@ -1,27 +1,35 @@
 package io.serai.upstream;
 
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.serai.health.BackendHealth;
+import io.serai.health.LoadReport;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.netty.http.NettyHttpConfiguration;
+import org.apache.camel.component.netty.http.NettyHttpConstants;
 import org.apache.camel.component.netty.http.NettyHttpEndpoint;
 import org.apache.camel.support.DefaultAsyncProducer;
 
 /**
  * The producer behind {@code to: netty-http:...}: sends the exchange to its backend through
  * {@link UpstreamClient} without blocking, and completes it with the backend's response or with an
- * {@link UpstreamException} that load balancers and circuit breakers see as a failure.
+ * {@link UpstreamException} that load balancers and circuit breakers see as a failure. Every outcome
+ * is told to the backend's {@link BackendHealth} (passive ejection), and a load report the backend
+ * sent in {@code endpoint-load-metrics} is kept there, not passed on to the client.
  */
 public class UpstreamProducer extends DefaultAsyncProducer {
 
     private final UpstreamClient client;
     private final UpstreamTarget target;
     private final boolean preserveHost;
+    private final BackendHealth health;
 
-    public UpstreamProducer(NettyHttpEndpoint endpoint, UpstreamClient client, boolean preserveHost) {
+    public UpstreamProducer(NettyHttpEndpoint endpoint, UpstreamClient client, boolean preserveHost,
+            BackendHealth health) {
         super(endpoint);
         this.client = client;
         this.preserveHost = preserveHost;
+        this.health = health;
         NettyHttpConfiguration c = endpoint.getConfiguration();
         this.target = new UpstreamTarget(c.getHost(), c.getPort(), c.isSsl(), c.getPath());
     }
@@ -36,7 +44,36 @@ public class UpstreamProducer extends DefaultAsyncProducer {
             callback.done(true);
             return true;
         }
-        client.send(exchange, target, request, callback);
+        client.send(exchange, target, request, doneSync -> {
+            recordOutcome(exchange);
+            callback.done(doneSync);
+        });
         return false;
+    }
+
+    private void recordOutcome(Exchange exchange) {
+        Exception failure = exchange.getException();
+        if (failure instanceof UpstreamException upstream) {
+            if (upstream.kind() != UpstreamException.Kind.ABANDONED) {
+                health.recordFailure(upstream.getMessage());
+            }
+            return;
+        }
+        if (failure != null) {
+            return;
+        }
+        Object report = exchange.getMessage().removeHeader(LoadReport.HEADER);
+        if (report != null) {
+            LoadReport parsed = LoadReport.parse(report.toString(), System.nanoTime());
+            if (parsed != null) {
+                health.reportLoad(parsed);
+            }
+        }
+        Object code = exchange.getMessage().getHeader(NettyHttpConstants.HTTP_RESPONSE_CODE);
+        if (code instanceof Integer status && status >= 500) {
+            health.recordFailure("answered " + status);
+        } else {
+            health.recordSuccess();
+        }
     }
 }

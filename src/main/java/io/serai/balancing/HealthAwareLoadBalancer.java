@@ -1,0 +1,207 @@
+package io.serai.balancing;
+
+import io.serai.health.BackendHealth;
+import io.serai.health.MemberOptions;
+import io.serai.proxy.ProxyHttpEndpoint;
+import io.serai.upstream.UpstreamException;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.AsyncProcessor;
+import org.apache.camel.Exchange;
+import org.apache.camel.processor.loadbalancer.LoadBalancerSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What every Serai load-balancing policy shares: the members of one {@code loadBalance} step, an
+ * immutable snapshot of those that are available (replaced whenever a backend's health changes, never
+ * changed under a policy), the in-flight count per member, and a 503 at once when no member is
+ * available. A policy only says which available member takes the next request.
+ */
+public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HealthAwareLoadBalancer.class);
+    private static final Member[] NONE = new Member[0];
+
+    private final Runnable onHealthChange = this::refresh;
+    private String weights;
+    private volatile Member[] members = NONE;
+    private volatile Member[] available = NONE;
+    private boolean allDown;
+
+    /** A new balancer with this one's settings and none of its state, for one more {@code loadBalance} step. */
+    public abstract HealthAwareLoadBalancer copy();
+
+    /** Picks the member for this exchange among {@code available} (never empty). */
+    protected abstract Member choose(Member[] available, Exchange exchange);
+
+    /** Called with each new snapshot, for policies that precompute something from it. */
+    protected void availableChanged(Member[] available) {
+    }
+
+    /** Called when a member's call completed (successfully or not) after {@code elapsedNanos}. */
+    protected void finished(Member member, long elapsedNanos, Exchange exchange) {
+    }
+
+    /** The latency estimate a policy keeps per member, or null when it keeps none. */
+    protected PeakEwma newLatencyEstimate() {
+        return null;
+    }
+
+    /** Member weights in route order, e.g. {@code 4,2,1}; one per output, every member 1 when unset. */
+    public void setWeights(String weights) {
+        this.weights = weights;
+    }
+
+    public String getWeights() {
+        return weights;
+    }
+
+    /** The current snapshot of available members; never changed, only replaced. */
+    protected final Member[] availableMembers() {
+        return available;
+    }
+
+    /** Every member, available or not, in route order. */
+    public List<Member> members() {
+        return List.of(members);
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        Member[] candidates = available;
+        if (candidates.length == 0) {
+            exchange.setException(unavailable());
+            callback.done(true);
+            return true;
+        }
+        return dispatch(choose(candidates, exchange), exchange, callback);
+    }
+
+    /** Sends the exchange to {@code member}, counting it in flight until {@code callback} is due. */
+    protected final boolean dispatch(Member member, Exchange exchange, AsyncCallback callback) {
+        member.started();
+        long start = System.nanoTime();
+        AsyncCallback counted = doneSync -> {
+            member.finished();
+            finished(member, System.nanoTime() - start, exchange);
+            callback.done(doneSync);
+        };
+        try {
+            return member.processor().process(exchange, counted);
+        } catch (RuntimeException e) {
+            exchange.setException(e);
+            counted.done(true);
+            return true;
+        }
+    }
+
+    /** The failure for a request that no member can take: 503, with the soonest a member may be back. */
+    protected final UpstreamException unavailable() {
+        Member[] all = members;
+        long retryAfter = Long.MAX_VALUE;
+        for (Member m : all) {
+            if (m.health() != null) {
+                retryAfter = Math.min(retryAfter, m.health().retryAfterSeconds());
+            }
+        }
+        return new UpstreamException(503, UpstreamException.Kind.UNAVAILABLE,
+                "no backend available: all " + all.length + " members are down or ejected",
+                retryAfter == Long.MAX_VALUE ? 1 : retryAfter, null);
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        List<AsyncProcessor> outputs = getProcessors();
+        double[] w = parseWeights(outputs.size());
+        List<Member> built = new ArrayList<>(outputs.size());
+        for (int i = 0; i < outputs.size(); i++) {
+            AsyncProcessor output = outputs.get(i);
+            ProxyHttpEndpoint endpoint = MemberEndpoints.endpointOf(output);
+            BackendHealth health = endpoint == null ? null : endpoint.backendHealth();
+            MemberOptions options = endpoint == null ? MemberOptions.NONE : endpoint.memberOptions();
+            String name = health != null ? health.backend() : output.toString();
+            built.add(new Member(i, name, output, health, options, w[i], newLatencyEstimate()));
+        }
+        members = built.toArray(NONE);
+        for (Member m : members) {
+            if (m.health() != null) {
+                m.health().addListener(onHealthChange);
+                if (m.options().healthCheck() != null) {
+                    m.health().useHealthCheck(m.options().healthCheck());
+                }
+                if (m.options().loadReport() != null) {
+                    m.health().useLoadReports(m.options().loadReport());
+                }
+            }
+        }
+        refresh();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        for (Member m : members) {
+            if (m.health() != null) {
+                m.health().removeListener(onHealthChange);
+                if (m.options().healthCheck() != null) {
+                    m.health().releaseHealthCheck();
+                }
+                if (m.options().loadReport() != null) {
+                    m.health().releaseLoadReports();
+                }
+            }
+        }
+        members = NONE;
+        available = NONE;
+        super.doStop();
+    }
+
+    /** Rebuilds the snapshot of available members; runs whenever a member's backend changes state. */
+    private synchronized void refresh() {
+        Member[] next = Arrays.stream(members).filter(Member::isAvailable).toArray(Member[]::new);
+        availableChanged(next);
+        available = next;
+        boolean none = next.length == 0 && members.length > 0;
+        if (none && !allDown) {
+            LOG.warn("route {}: every member of its load balancer is down; answering 503", getRouteId());
+        } else if (!none && allDown) {
+            LOG.info("route {}: {} of {} members available again", getRouteId(), next.length, members.length);
+        }
+        allDown = none;
+    }
+
+    private double[] parseWeights(int outputs) {
+        double[] w = new double[outputs];
+        Arrays.fill(w, 1.0);
+        if (weights == null || weights.isBlank()) {
+            return w;
+        }
+        String[] parts = weights.split(",");
+        if (parts.length != outputs) {
+            throw new IllegalArgumentException("load balancer weights \"" + weights + "\" have " + parts.length
+                    + " values but the load balancer has " + outputs + " members: give one weight per member");
+        }
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                w[i] = Double.parseDouble(parts[i].trim());
+            } catch (NumberFormatException e) {
+                w[i] = -1;
+            }
+            if (!(w[i] > 0) || Double.isInfinite(w[i])) {
+                throw new IllegalArgumentException("load balancer weights \"" + weights + "\": \"" + parts[i].trim()
+                        + "\" is not a positive number");
+            }
+        }
+        return w;
+    }
+
+    /** Copies the settings every policy has onto {@code copy}. */
+    protected final <T extends HealthAwareLoadBalancer> T withCommonSettings(T copy) {
+        copy.setWeights(weights);
+        return copy;
+    }
+}

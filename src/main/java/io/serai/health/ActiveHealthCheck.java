@@ -1,0 +1,54 @@
+package io.serai.health;
+
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Counts a backend's health-check results and tells its {@link BackendHealth} when they cross a
+ * threshold: a 2xx or 3xx answer is a pass (HAProxy's rule), anything else or no answer is a fail.
+ */
+final class ActiveHealthCheck {
+
+    private final BackendHealth health;
+    private final HealthCheckSettings settings;
+    private int passes;
+    private int fails;
+
+    ActiveHealthCheck(BackendHealth health, HealthCheckSettings settings) {
+        this.health = health;
+        this.settings = settings;
+    }
+
+    HealthCheckSettings settings() {
+        return settings;
+    }
+
+    /** Called by one probe at a time. */
+    void onResult(HttpResponse<String> response, Throwable error) {
+        String failure = failure(response, error);
+        if (failure == null) {
+            fails = 0;
+            passes++;
+            health.activeCheckPassed(passes >= settings.healthyThreshold(), passes);
+        } else {
+            passes = 0;
+            fails++;
+            health.activeCheckFailed(fails >= settings.unhealthyThreshold(), fails, failure);
+        }
+    }
+
+    private String failure(HttpResponse<String> response, Throwable error) {
+        if (error != null) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof HttpTimeoutException || cause instanceof TimeoutException) {
+                return "no answer within " + settings.timeout().toMillis() + " ms";
+            }
+            String what = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+            return "GET " + settings.path() + " failed: " + what;
+        }
+        int status = response.statusCode();
+        return status >= 200 && status < 400 ? null : "GET " + settings.path() + " answered " + status;
+    }
+}

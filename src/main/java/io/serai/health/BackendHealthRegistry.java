@@ -1,0 +1,90 @@
+package io.serai.health;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * The health of every backend Serai sends to, one {@link BackendHealth} per origin
+ * ({@code http://host:port}), and the one thread that runs their checks and ejection timers.
+ */
+public final class BackendHealthRegistry implements AutoCloseable {
+
+    private final PassiveHealthSettings passive;
+    private final ConcurrentHashMap<String, BackendHealth> backends = new ConcurrentHashMap<>();
+    private volatile ScheduledExecutorService scheduler;
+    private volatile HttpClient client;
+
+    public BackendHealthRegistry(PassiveHealthSettings passive) {
+        this.passive = passive;
+    }
+
+    /** The health of the backend at {@code origin}, e.g. {@code http://127.0.0.1:9001}. */
+    public BackendHealth of(String origin) {
+        return backends.computeIfAbsent(origin, o -> new BackendHealth(o, this, passive));
+    }
+
+    /** Every backend known so far, by name. */
+    public List<BackendStatus> statuses() {
+        return backends.values().stream().map(BackendHealth::status)
+                .sorted(Comparator.comparing(BackendStatus::backend)).toList();
+    }
+
+    BackendProbe newProbe(URI uri, Duration interval, Duration timeout,
+            BiConsumer<HttpResponse<String>, Throwable> onResult) {
+        return new BackendProbe(client(), scheduler(), uri, interval, timeout, onResult);
+    }
+
+    ScheduledFuture<?> schedule(Runnable task, long millis) {
+        return scheduler().schedule(task, millis, TimeUnit.MILLISECONDS);
+    }
+
+    private ScheduledExecutorService scheduler() {
+        ScheduledExecutorService s = scheduler;
+        if (s == null) {
+            synchronized (this) {
+                if (scheduler == null) {
+                    scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
+                        Thread t = new Thread(task, "serai-health");
+                        t.setDaemon(true);
+                        return t;
+                    });
+                }
+                s = scheduler;
+            }
+        }
+        return s;
+    }
+
+    private HttpClient client() {
+        HttpClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                if (client == null) {
+                    client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                            .connectTimeout(Duration.ofSeconds(2)).followRedirects(HttpClient.Redirect.NEVER)
+                            .executor(scheduler()).build();
+                }
+                c = client;
+            }
+        }
+        return c;
+    }
+
+    @Override
+    public void close() {
+        ScheduledExecutorService s = scheduler;
+        if (s != null) {
+            s.shutdownNow();
+        }
+    }
+}

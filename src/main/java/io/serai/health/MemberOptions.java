@@ -1,0 +1,72 @@
+package io.serai.health;
+
+import io.serai.config.SettingValues;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The health options a route puts on a backend's {@code to: netty-http:...} URI, one set per member
+ * like HAProxy's per-server {@code check} options:
+ * {@code healthCheckPath}, {@code healthCheckInterval} (5s), {@code healthCheckTimeout} (2s, at most
+ * the interval), {@code healthyThreshold} (2), {@code unhealthyThreshold} (3), {@code loadReportPath}
+ * and {@code loadReportInterval} (5s).
+ */
+public record MemberOptions(HealthCheckSettings healthCheck, LoadReportSettings loadReport) {
+
+    public static final MemberOptions NONE = new MemberOptions(null, null);
+
+    /** Takes the health options out of an endpoint's parameters; a bad value fails the route, naming it. */
+    public static MemberOptions take(Map<String, Object> parameters) {
+        String checkPath = path(parameters, "healthCheckPath");
+        Duration interval = duration(parameters, "healthCheckInterval", "5s");
+        Duration timeout = duration(parameters, "healthCheckTimeout", "2s");
+        int healthy = count(parameters, "healthyThreshold", 2);
+        int unhealthy = count(parameters, "unhealthyThreshold", 3);
+        String loadPath = path(parameters, "loadReportPath");
+        Duration loadInterval = duration(parameters, "loadReportInterval", "5s");
+        HealthCheckSettings check = checkPath == null ? null
+                : new HealthCheckSettings(checkPath, interval, timeout.compareTo(interval) > 0 ? interval : timeout,
+                        healthy, unhealthy);
+        LoadReportSettings load = loadPath == null ? null : new LoadReportSettings(loadPath, loadInterval);
+        return check == null && load == null ? NONE : new MemberOptions(check, load);
+    }
+
+    private static String path(Map<String, Object> parameters, String name) {
+        Object value = parameters.remove(name);
+        if (value == null) {
+            return null;
+        }
+        String path = value.toString().trim();
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException(
+                    "netty-http option " + name + "=" + value + " is invalid: expected a path starting with /");
+        }
+        return path;
+    }
+
+    private static Duration duration(Map<String, Object> parameters, String name, String fallback) {
+        Object value = parameters.remove(name);
+        Duration d = SettingValues.duration(name, value == null ? fallback : value.toString());
+        if (d.toMillis() < 10) {
+            throw new IllegalArgumentException("netty-http option " + name + "=" + value + " is invalid: expected 10ms or more");
+        }
+        return d;
+    }
+
+    private static int count(Map<String, Object> parameters, String name, int fallback) {
+        Object value = parameters.remove(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(value.toString().trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException("netty-http option " + name + "=" + value + " is invalid: expected a whole number >= 1");
+    }
+}

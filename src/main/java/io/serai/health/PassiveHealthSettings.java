@@ -1,0 +1,46 @@
+package io.serai.health;
+
+import io.serai.config.SettingValues;
+
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+
+/**
+ * Passive ejection, as Envoy's outlier detection: {@code consecutiveFailures} connection failures,
+ * time-outs or 5xx in a row eject a backend for {@code ejectionTime}, longer each time it is ejected
+ * again, up to {@code maxEjectionTime}. Zero consecutive failures turns it off.
+ */
+public record PassiveHealthSettings(int consecutiveFailures, Duration ejectionTime, Duration maxEjectionTime) {
+
+    public static PassiveHealthSettings from(UnaryOperator<String> lookup) {
+        String failures = value(lookup, "serai.health.passive.consecutive-failures", "5");
+        int n;
+        try {
+            n = Integer.parseInt(failures.trim());
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 0) {
+            throw new IllegalArgumentException("Setting serai.health.passive.consecutive-failures=" + failures
+                    + " is invalid: expected a whole number, 0 to turn passive ejection off");
+        }
+        return new PassiveHealthSettings(n,
+                SettingValues.duration("serai.health.passive.ejection-time",
+                        value(lookup, "serai.health.passive.ejection-time", "30s")),
+                SettingValues.duration("serai.health.passive.max-ejection-time",
+                        value(lookup, "serai.health.passive.max-ejection-time", "300s")));
+    }
+
+    public static PassiveHealthSettings defaults() {
+        return from(key -> null);
+    }
+
+    public boolean enabled() {
+        return consecutiveFailures > 0;
+    }
+
+    private static String value(UnaryOperator<String> lookup, String key, String fallback) {
+        String v = lookup.apply(key);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+}
