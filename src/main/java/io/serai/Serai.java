@@ -4,6 +4,7 @@ import io.serai.config.PluginJars;
 import io.serai.config.RouteLocations;
 import io.serai.config.SeraiConfiguration;
 import io.serai.reload.RouteLoading;
+import io.serai.reload.RouteStartFailure;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -46,6 +47,13 @@ public final class Serai {
             System.exit(main.run(args));
         } catch (RouteLoading.BrokenRoutesException e) {
             System.err.println("serai: route file not loaded: " + e.getMessage());
+            System.exit(2);
+        } catch (RuntimeException e) {
+            String refused = RouteStartFailure.describe(e, main.getCamelContext());
+            if (refused == null) {
+                throw e;
+            }
+            System.err.println("serai: " + refused);
             System.exit(2);
         }
     }

@@ -116,8 +116,9 @@ public final class RouteReloader implements AutoCloseable {
                 model().addRouteDefinitions(routes);
             } catch (Exception e) {
                 refused.add(file.digest());
+                String why = RouteStartFailure.describe(e, context);
                 LOG.error("Route file not applied, Camel refused it, the last good routes keep serving: {}: {}",
-                        path, e.getMessage());
+                        path, why == null ? e.getMessage() : why);
                 removeRoutes(ids(routes));
                 Loaded good = loaded.get(path);
                 if (good != null) {

@@ -1,0 +1,53 @@
+package io.serai.reload;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.FailedToCreateRouteException;
+import org.apache.camel.FailedToStartRouteException;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteDefinition;
+
+/**
+ * Says in one line why Camel refused to create or start a route, naming the route and the file and
+ * line it came from: Camel's own message repeats the whole route definition and a stack trace.
+ */
+public final class RouteStartFailure {
+
+    private RouteStartFailure() {
+    }
+
+    /** The one-line description, or null when {@code failure} is not about a route. */
+    public static String describe(Throwable failure, CamelContext context) {
+        String routeId = null;
+        for (Throwable t = failure; t != null && routeId == null; t = t.getCause()) {
+            if (t instanceof FailedToCreateRouteException create) {
+                routeId = create.getRouteId();
+            } else if (t instanceof FailedToStartRouteException start) {
+                routeId = start.getRouteId();
+            }
+        }
+        if (routeId == null) {
+            return null;
+        }
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String reason = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return "route " + routeId + where(routeId, context) + ": " + reason;
+    }
+
+    private static String where(String routeId, CamelContext context) {
+        if (context == null) {
+            return "";
+        }
+        Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
+        RouteDefinition route = model == null ? null : model.getRouteDefinition(routeId);
+        if (route == null || route.getLocation() == null) {
+            return "";
+        }
+        String location = route.getLocation();
+        int slash = location.lastIndexOf('/');
+        String file = slash >= 0 ? location.substring(slash + 1) : location;
+        return " (" + file + (route.getLineNumber() > 0 ? ":" + route.getLineNumber() : "") + ")";
+    }
+}
