@@ -11,7 +11,7 @@ SECONDS_PER_RUN=${BENCH_SECONDS:-8}
 ROUNDS=${BENCH_ROUNDS:-3}
 WARMUP=${BENCH_WARMUP_SECONDS:-20}
 CONNS=${BENCH_CONNECTIONS:-128}
-NGINX_PORT=18080 SERAI_PORT=18081 B1=19001 B2=19002 B3=19003
+NGINX_PORT=18080 SERAI_PORT=18081 LC_PORT=18082 LA_PORT=18083 B1=19001 B2=19002 B3=19003
 
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need nginx || ! need wrk || ! need curl; then
@@ -71,6 +71,7 @@ await "http://127.0.0.1:$NGINX_PORT/" 10
 read -r -a java_opts <<< "${SERAI_JAVA_OPTS:-@jvm.options}"
 start_ns=$(date +%s%N)
 SERAI_ROUTES=bench/bench.camel.yaml $PROXY_CPU java "${java_opts[@]}" -Dserai.port=$SERAI_PORT \
+  -Dbench.least-connections.port=$LC_PORT -Dbench.latency-aware.port=$LA_PORT \
   -Dbackend.1=127.0.0.1:$B1 -Dbackend.2=127.0.0.1:$B2 -Dbackend.3=127.0.0.1:$B3 \
   -jar target/serai.jar > "$work/serai.log" 2>&1 &
 serai_pid=$!; pids+=("$serai_pid")
@@ -90,12 +91,17 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 echo "warming up both proxies for ${WARMUP} s each (the JVM compiles its hot paths)..." >&2
 run_wrk $NGINX_PORT 3 >/dev/null
 run_wrk $SERAI_PORT "$WARMUP" >/dev/null
+run_wrk $LC_PORT 5 >/dev/null
+run_wrk $LA_PORT 5 >/dev/null
 
-: > "$work/nginx.txt"; : > "$work/serai.txt"
+: > "$work/nginx.txt"; : > "$work/serai.txt"; : > "$work/lc.txt"; : > "$work/la.txt"
 for r in $(seq 1 "$ROUNDS"); do
   run_wrk $NGINX_PORT "$SECONDS_PER_RUN" >> "$work/nginx.txt"
   run_wrk $SERAI_PORT "$SECONDS_PER_RUN" >> "$work/serai.txt"
-  echo "round $r: nginx $(tail -1 "$work/nginx.txt") | serai $(tail -1 "$work/serai.txt")" >&2
+  run_wrk $LC_PORT "$SECONDS_PER_RUN" >> "$work/lc.txt"
+  run_wrk $LA_PORT "$SECONDS_PER_RUN" >> "$work/la.txt"
+  echo "round $r: nginx $(tail -1 "$work/nginx.txt") | serai $(tail -1 "$work/serai.txt")" \
+    "| least-connections $(tail -1 "$work/lc.txt") | latency-aware $(tail -1 "$work/la.txt")" >&2
 done
 
 rss_mb() { awk '/VmHWM/ {print $2/1024}' "/proc/$1/status" 2>/dev/null || echo 0; }
@@ -110,7 +116,8 @@ col() { awk -v c="$1" '{print $c}' "$2" | median; }
 n_rps=$(col 1 "$work/nginx.txt"); s_rps=$(col 1 "$work/serai.txt")
 n_p50=$(col 2 "$work/nginx.txt"); s_p50=$(col 2 "$work/serai.txt")
 n_p99=$(col 3 "$work/nginx.txt"); s_p99=$(col 3 "$work/serai.txt")
-errors=$(awk '{print $4}' "$work/nginx.txt" "$work/serai.txt" | grep -v '^none$' | head -1 || true)
+lc_rps=$(col 1 "$work/lc.txt"); la_rps=$(col 1 "$work/la.txt")
+errors=$(awk '{print $4}' "$work/nginx.txt" "$work/serai.txt" "$work/lc.txt" "$work/la.txt" | grep -v '^none$' | head -1 || true)
 
 echo
 echo "$(date -u +%Y-%m-%d) $(nproc) cores, pinned: $PINNED; ${CONNS} connections, ${SECONDS_PER_RUN} s x ${ROUNDS} rounds (medians), $(( ${#body} )) B bodies"
@@ -120,5 +127,8 @@ printf '%-6s %10.0f %8.2f %8.2f %12.0f\n' serai "$s_rps" "$s_p50" "$s_p99" "$ser
 awk -v a="$s_rps" -v b="$n_rps" -v c="$s_p99" -v d="$n_p99" \
   'BEGIN {printf "serai/nginx: %.2fx requests/s, %.1fx p99 latency\n", a/b, c/d}'
 echo "serai: first proxied response ${first_ms} ms after start; JVM options: ${java_opts[*]}"
+awk -v rr="$s_rps" -v lc="$lc_rps" -v la="$la_rps" 'BEGIN {
+  printf "policies on the same Serai, req/s: round-robin %.0f, least-connections %.0f (%.2fx), latency-aware %.0f (%.2fx)\n",
+    rr, lc, lc/rr, la, la/rr }'
 echo "nginx RSS is master + worker; serai RSS is the JVM process (VmHWM)"
 [ -z "$errors" ] || echo "errors seen: $errors"
