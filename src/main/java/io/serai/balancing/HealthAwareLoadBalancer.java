@@ -42,8 +42,8 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
     protected void availableChanged(Member[] available) {
     }
 
-    /** Called when a member's call completed (successfully or not) after {@code elapsedNanos}. */
-    protected void finished(Member member, long elapsedNanos, Exchange exchange) {
+    /** Called when a member's call completed (successfully or not) at {@code endNanos}, {@code elapsedNanos} after it began. */
+    protected void finished(Member member, long elapsedNanos, long endNanos, Exchange exchange) {
     }
 
     /** The latency estimate a policy keeps per member, or null when it keeps none. */
@@ -87,7 +87,8 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
         long start = System.nanoTime();
         AsyncCallback counted = doneSync -> {
             member.finished();
-            finished(member, System.nanoTime() - start, exchange);
+            long end = System.nanoTime();
+            finished(member, end - start, end, exchange);
             callback.done(doneSync);
         };
         try {

@@ -77,10 +77,10 @@ public class LatencyAwareLoadBalancer extends HealthAwareLoadBalancer {
     }
 
     @Override
-    protected void finished(Member member, long elapsedNanos, Exchange exchange) {
+    protected void finished(Member member, long elapsedNanos, long endNanos, Exchange exchange) {
         boolean failed = exchange.getException() instanceof UpstreamException e
                 && e.kind() != UpstreamException.Kind.ABANDONED;
-        member.latency().observe(failed ? Math.max(elapsedNanos, penaltyNanos) : elapsedNanos, System.nanoTime());
+        member.latency().observe(failed ? Math.max(elapsedNanos, penaltyNanos) : elapsedNanos, endNanos);
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class BackendHealth {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackendHealth.class);
+    private static final long RELEASE_GRACE_MILLIS = 10_000;
 
     private final String backend;
     private final BackendHealthRegistry registry;
@@ -109,9 +110,19 @@ public final class BackendHealth {
         listeners.remove(listener);
     }
 
-    /** Starts the active checks for one more user (one probe however many routes use this backend). */
+    /**
+     * Starts the active checks for one more user (one probe however many routes use this backend).
+     * The last user's release stops them only after {@link #RELEASE_GRACE_MILLIS}, so a reloaded route
+     * takes over the running checks and the verdict they reached, instead of starting from "up" again.
+     */
     public synchronized void useHealthCheck(HealthCheckSettings settings) {
-        if (healthProbeUsers++ == 0) {
+        boolean first = healthProbeUsers++ == 0;
+        if (first && healthProbe != null && !activeCheck.settings().equals(settings)) {
+            // A reload changed the checks: new settings, same verdict until they say otherwise.
+            healthProbe.stop();
+            healthProbe = null;
+        }
+        if (healthProbe == null) {
             activeCheck = new ActiveHealthCheck(this, settings);
             healthProbe = registry.newProbe(URI.create(backend + settings.path()), settings.interval(),
                     settings.timeout(), activeCheck::onResult);
@@ -124,19 +135,29 @@ public final class BackendHealth {
 
     public synchronized void releaseHealthCheck() {
         if (healthProbeUsers > 0 && --healthProbeUsers == 0) {
-            healthProbe.stop();
-            healthProbe = null;
-            activeCheck = null;
-            if (!activeUp) {
-                activeUp = true;
-                LOG.info("backend {}: health checks stopped, counted as up", backend);
-                changed();
-            }
+            registry.schedule(this::stopUnusedHealthCheck, RELEASE_GRACE_MILLIS);
         }
     }
 
+    private void stopUnusedHealthCheck() {
+        synchronized (this) {
+            if (healthProbeUsers > 0 || healthProbe == null) {
+                return;
+            }
+            healthProbe.stop();
+            healthProbe = null;
+            activeCheck = null;
+            if (activeUp) {
+                return;
+            }
+            activeUp = true;
+            LOG.info("backend {}: no route checks it any more, counted as up", backend);
+        }
+        changed();
+    }
+
     public synchronized void useLoadReports(LoadReportSettings settings) {
-        if (loadProbeUsers++ == 0) {
+        if (loadProbeUsers++ == 0 && loadProbe == null) {
             LoadReportPoller poller = new LoadReportPoller(this);
             Duration interval = settings.interval();
             loadProbe = registry.newProbe(URI.create(backend + settings.path()), interval,
@@ -154,6 +175,12 @@ public final class BackendHealth {
 
     public synchronized void releaseLoadReports() {
         if (loadProbeUsers > 0 && --loadProbeUsers == 0) {
+            registry.schedule(this::stopUnusedLoadReports, RELEASE_GRACE_MILLIS);
+        }
+    }
+
+    private synchronized void stopUnusedLoadReports() {
+        if (loadProbeUsers == 0 && loadProbe != null) {
             loadProbe.stop();
             loadProbe = null;
         }
