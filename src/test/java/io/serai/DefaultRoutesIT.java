@@ -77,6 +77,30 @@ class DefaultRoutesIT {
     }
 
     @Test
+    void aRouteCamelRefusesAtStartIsNamedWithItsFileInOneLine(@TempDir Path tmp) throws Exception {
+        Path refused = java.nio.file.Files.writeString(tmp.resolve("weights.camel.yaml"), """
+                - route:
+                    id: shop
+                    from:
+                      uri: "netty-http:http://127.0.0.1:{{serai.port}}/"
+                      steps:
+                        - loadBalance:
+                            weightedLoadBalancer:
+                              distributionRatio: "4,2"
+                            steps:
+                              - to: "netty-http:http://127.0.0.1:9001"
+                              - to: "netty-http:http://127.0.0.1:9002"
+                              - to: "netty-http:http://127.0.0.1:9003"
+                """);
+        try (SeraiProcess serai = SeraiProcess.builder().env("SERAI_ROUTES", refused.toString())
+                .property("serai.port", RunningSerai.freePort()).start(tmp)) {
+            assertEquals(2, serai.awaitExit(Duration.ofSeconds(20)));
+            assertTrue(serai.output().contains("serai: route shop (weights.camel.yaml:1): load balancer weights \"4,2\" "
+                    + "have 2 values but the load balancer has 3 members"), serai.output());
+        }
+    }
+
+    @Test
     void aMissingRoutesLocationStopsStartWithOneLineNamingIt(@TempDir Path tmp) throws Exception {
         try (SeraiProcess serai = SeraiProcess.builder().env("SERAI_ROUTES", "no/such/dir").start(tmp)) {
             int exit = serai.awaitExit(Duration.ofSeconds(20));
