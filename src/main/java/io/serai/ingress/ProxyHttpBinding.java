@@ -78,7 +78,14 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
 
         headers.put(NettyHttpConstants.HTTP_METHOD, request.method().name());
         headers.put(NettyHttpConstants.HTTP_URI, target.rawPath());
-        headers.put(NettyHttpConstants.HTTP_PATH, pathBelowConsumer(configuration.getPath(), target.rawPath()));
+        PathTemplate template = PathTemplate.of(configuration.getPath());
+        PathTemplate.Match match = template == null ? null : template.match(target.rawPath());
+        if (match != null) {
+            exchange.setProperty(PathTemplate.PARAMS, match.params());
+            headers.put(NettyHttpConstants.HTTP_PATH, match.rest());
+        } else {
+            headers.put(NettyHttpConstants.HTTP_PATH, pathBelowConsumer(configuration.getPath(), target.rawPath()));
+        }
         if (target.rawQuery() != null) {
             headers.put(NettyHttpConstants.HTTP_QUERY, target.rawQuery());
             headers.put(NettyHttpConstants.HTTP_RAW_QUERY, target.rawQuery());
@@ -91,6 +98,14 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
                 continue;
             }
             HeaderValues.append(headers, name, header.getValue());
+        }
+        if (match != null) {
+            // As Camel's REST matching: each parameter is a header of the same name, over a client header
+            // of that name. Serai's producer never sends these on to a backend.
+            match.params().forEach((name, value) -> {
+                headers.remove(name);
+                headers.put(name, value);
+            });
         }
         // RFC 9112 section 3.2.2: the authority of an absolute-form target replaces Host.
         if (target.authority() != null) {

@@ -1,5 +1,6 @@
 package io.serai.proxy;
 
+import io.serai.aggregation.CallOptions;
 import io.serai.config.ProxySettings;
 import io.serai.health.BackendHealthRegistry;
 import io.serai.health.MemberOptions;
@@ -65,9 +66,10 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         boolean preserveHost = getAndRemoveParameter(parameters, "preserveHost", Boolean.class, Boolean.TRUE);
         MemberOptions memberOptions = MemberOptions.take(parameters);
+        CallOptions callOptions = CallOptions.take(parameters);
         NettyHttpEndpoint plain = (NettyHttpEndpoint) super.createEndpoint(uri, remaining, parameters);
         ProxyHttpEndpoint answer = new ProxyHttpEndpoint(plain.getEndpointUri(), this, plain.getConfiguration(),
-                upstreamClient, preserveHost, memberOptions, backendHealth);
+                upstreamClient, preserveHost, memberOptions, backendHealth, callOptions);
         answer.setNettyHttpBinding(plain.getNettyHttpBinding());
         answer.setHeaderFilterStrategy(plain.getHeaderFilterStrategy());
         answer.setSecurityConfiguration(plain.getSecurityConfiguration());

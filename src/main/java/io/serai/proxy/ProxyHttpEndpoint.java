@@ -1,5 +1,6 @@
 package io.serai.proxy;
 
+import io.serai.aggregation.CallOptions;
 import io.serai.health.BackendHealth;
 import io.serai.health.BackendHealthRegistry;
 import io.serai.health.MemberOptions;
@@ -19,15 +20,17 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint {
     private final boolean preserveHost;
     private final MemberOptions memberOptions;
     private final BackendHealthRegistry healthRegistry;
+    private final CallOptions callOptions;
 
     public ProxyHttpEndpoint(String endpointUri, NettyHttpComponent component, NettyConfiguration configuration,
             UpstreamClient upstreamClient, boolean preserveHost, MemberOptions memberOptions,
-            BackendHealthRegistry healthRegistry) {
+            BackendHealthRegistry healthRegistry, CallOptions callOptions) {
         super(endpointUri, component, configuration);
         this.upstreamClient = upstreamClient;
         this.preserveHost = preserveHost;
         this.memberOptions = memberOptions;
         this.healthRegistry = healthRegistry;
+        this.callOptions = callOptions;
     }
 
     /** Where this endpoint sends: scheme, host and port. */
@@ -57,6 +60,6 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint {
 
     @Override
     public Producer createProducer() throws Exception {
-        return new UpstreamProducer(this, upstreamClient, preserveHost, backendHealth());
+        return new UpstreamProducer(this, upstreamClient, preserveHost, backendHealth(), callOptions);
     }
 }

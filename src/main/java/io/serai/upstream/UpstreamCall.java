@@ -18,6 +18,7 @@ import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 
 import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -37,6 +38,7 @@ final class UpstreamCall {
     private final UpstreamTarget target;
     private final ChannelPool pool;
     private final ProxySettings settings;
+    private final Duration timeLimit;
     private final Channel client;
     private final ChannelFutureListener onClientGone = f -> clientGone();
     private final AtomicBoolean done = new AtomicBoolean();
@@ -47,7 +49,8 @@ final class UpstreamCall {
     private ScheduledFuture<?> timeout;
 
     UpstreamCall(Exchange exchange, AsyncCallback callback, FullHttpRequest request, UpstreamTarget target,
-            ChannelPool pool, ProxySettings settings, Channel client) {
+            ChannelPool pool, ProxySettings settings, Duration timeLimit, Channel client) {
+        this.timeLimit = timeLimit;
         this.exchange = exchange;
         this.callback = callback;
         this.request = request;
@@ -93,7 +96,7 @@ final class UpstreamCall {
             reused = ch.hasAttr(USED);
             ch.attr(USED).set(Boolean.TRUE);
             handler.begin(this);
-            long millis = settings.upstreamTimeout().toMillis();
+            long millis = timeLimit.toMillis();
             timeout = ch.eventLoop().schedule(this::onTimeout, millis, TimeUnit.MILLISECONDS);
             ch.writeAndFlush(request.retainedDuplicate()).addListener(written -> {
                 if (!written.isSuccess()) {
@@ -161,7 +164,7 @@ final class UpstreamCall {
         if (ch != null) {
             closeAndRelease(ch);
         }
-        fail(UpstreamException.timedOut(target.toString(), settings.upstreamTimeout().toMillis()));
+        fail(UpstreamException.timedOut(target.toString(), timeLimit.toMillis()));
     }
 
     private void clientGone() {

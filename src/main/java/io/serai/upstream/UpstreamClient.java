@@ -29,6 +29,7 @@ import org.apache.camel.component.netty.NettyConstants;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -51,11 +52,14 @@ public final class UpstreamClient implements AutoCloseable {
     }
 
     /** Sends {@code request} to {@code target}; completes {@code callback} once, with the response or a fault. */
-    public void send(Exchange exchange, UpstreamTarget target, FullHttpRequest request, AsyncCallback callback) {
+    public void send(Exchange exchange, UpstreamTarget target, FullHttpRequest request, Duration timeout,
+            AsyncCallback callback) {
         Channel client = clientChannel(exchange);
         EventLoop loop = client != null && client.eventLoop() instanceof NioEventLoop own ? own : ownLoops().next();
         ChannelPool pool = pools.computeIfAbsent(new PoolKey(loop, target), this::newPool);
-        new UpstreamCall(exchange, callback, request, target, pool, settings, client).start();
+        Duration limit = timeout == null || timeout.compareTo(settings.upstreamTimeout()) > 0 ? settings.upstreamTimeout()
+                : timeout;
+        new UpstreamCall(exchange, callback, request, target, pool, settings, limit, client).start();
     }
 
     /** The connection of the client this exchange answers, when it came in over netty-http. */

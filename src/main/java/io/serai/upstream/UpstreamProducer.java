@@ -1,6 +1,7 @@
 package io.serai.upstream;
 
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.serai.aggregation.CallOptions;
 import io.serai.health.BackendHealth;
 import io.serai.health.LoadReport;
 import org.apache.camel.AsyncCallback;
@@ -23,13 +24,15 @@ public class UpstreamProducer extends DefaultAsyncProducer {
     private final UpstreamTarget target;
     private final boolean preserveHost;
     private final BackendHealth health;
+    private final CallOptions call;
 
     public UpstreamProducer(NettyHttpEndpoint endpoint, UpstreamClient client, boolean preserveHost,
-            BackendHealth health) {
+            BackendHealth health, CallOptions call) {
         super(endpoint);
         this.client = client;
         this.preserveHost = preserveHost;
         this.health = health;
+        this.call = call;
         NettyHttpConfiguration c = endpoint.getConfiguration();
         this.target = new UpstreamTarget(c.getHost(), c.getPort(), c.isSsl(), c.getPath());
     }
@@ -38,13 +41,16 @@ public class UpstreamProducer extends DefaultAsyncProducer {
     public boolean process(Exchange exchange, AsyncCallback callback) {
         FullHttpRequest request;
         try {
-            request = UpstreamRequests.build(exchange, target, preserveHost);
+            if (call.aggregates()) {
+                exchange.setProperty(CallOptions.PROPERTY, call);
+            }
+            request = UpstreamRequests.build(exchange, target, preserveHost, call.query());
         } catch (RuntimeException e) {
             exchange.setException(e);
             callback.done(true);
             return true;
         }
-        client.send(exchange, target, request, doneSync -> {
+        client.send(exchange, target, request, call.callTimeout(), doneSync -> {
             recordOutcome(exchange);
             callback.done(doneSync);
         });

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.serai.ingress.HopByHopHeaders;
 import io.serai.ingress.MessageBodies;
+import io.serai.ingress.PathTemplate;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.netty.http.NettyHttpConstants;
@@ -27,9 +28,10 @@ final class UpstreamRequests {
     private UpstreamRequests() {
     }
 
-    static FullHttpRequest build(Exchange exchange, UpstreamTarget target, boolean preserveHost) {
+    static FullHttpRequest build(Exchange exchange, UpstreamTarget target, boolean preserveHost, String queryTemplate) {
         Message message = exchange.getMessage();
         Map<String, Object> fields = message.getHeaders();
+        Map<?, ?> params = exchange.getProperty(PathTemplate.PARAMS, Map.class);
         ByteBuf content = MessageBodies.toByteBuf(message);
         Object methodHeader = fields.get(NettyHttpConstants.HTTP_METHOD);
         HttpMethod method = methodHeader != null ? HttpMethod.valueOf(methodHeader.toString())
@@ -49,6 +51,10 @@ final class UpstreamRequests {
             if (name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Expect")) {
                 continue;
             }
+            if (params != null && params.containsKey(name)) {
+                // A path parameter of the route's consumer, not a header the client sent.
+                continue;
+            }
             Object value = field.getValue();
             if (value instanceof Iterable<?> values) {
                 for (Object v : values) {
@@ -62,8 +68,35 @@ final class UpstreamRequests {
         if (content.isReadable() || expectsBody(method)) {
             headers.setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
         }
-        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, requestTarget(fields, target), content, headers,
+        String requestTarget = requestTarget(fields, target);
+        if (params != null || queryTemplate != null) {
+            requestTarget = templated(requestTarget, queryTemplate, params);
+        }
+        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, requestTarget, content, headers,
                 EmptyHttpHeaders.INSTANCE);
+    }
+
+    /**
+     * Fills {@code {name}} in the endpoint's path with the request's path parameters, and replaces the
+     * query with the endpoint's {@code query} option when it has one (filled the same way).
+     */
+    static String templated(String requestTarget, String queryTemplate, Map<?, ?> params) {
+        int q = requestTarget.indexOf('?');
+        String path = q < 0 ? requestTarget : requestTarget.substring(0, q);
+        String query = q < 0 ? null : requestTarget.substring(q + 1);
+        if (queryTemplate != null) {
+            query = queryTemplate;
+        }
+        if (params != null) {
+            for (Map.Entry<?, ?> p : params.entrySet()) {
+                String value = String.valueOf(p.getValue());
+                path = path.replace("{" + p.getKey() + "}", value).replace("%7B" + p.getKey() + "%7D", value);
+                if (query != null) {
+                    query = query.replace("{" + p.getKey() + "}", value);
+                }
+            }
+        }
+        return query == null || query.isEmpty() ? path : path + "?" + query;
     }
 
     /** The endpoint's path followed by the route's CamelHttpPath and the raw query. */
