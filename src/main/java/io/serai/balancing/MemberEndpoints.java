@@ -11,7 +11,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /** Finds the netty-http backend behind a load balancer's output, through Camel's channel wrappers. */
-final class MemberEndpoints {
+public final class MemberEndpoints {
 
     private static final int MAX_DEPTH = 16;
 
@@ -19,7 +19,7 @@ final class MemberEndpoints {
     }
 
     /** The first netty-http endpoint the output sends to, or null when it sends elsewhere. */
-    static ProxyHttpEndpoint endpointOf(Processor output) {
+    public static ProxyHttpEndpoint endpointOf(Processor output) {
         Deque<Processor> todo = new ArrayDeque<>();
         todo.add(output);
         for (int seen = 0; !todo.isEmpty() && seen < MAX_DEPTH; seen++) {

@@ -1,5 +1,6 @@
 package io.serai.config;
 
+import io.serai.aggregation.JsonMergeAggregationStrategy;
 import io.serai.balancing.BalancerReifiers;
 import io.serai.balancing.LoadBalancerBeans;
 import io.serai.health.PassiveHealthSettings;
@@ -23,5 +24,8 @@ public class SeraiConfiguration implements CamelConfiguration {
         context.addComponent("netty-http", new ProxyHttpComponent(settings, passiveHealth));
         BalancerReifiers.register();
         LoadBalancerBeans.bindDefaults(context.getRegistry());
+        long maxAggregateBody = SettingValues.bytes("serai.aggregate.max-body",
+                properties.resolveProperty("serai.aggregate.max-body").orElse("2MiB"));
+        context.getRegistry().bind("jsonMerge", new JsonMergeAggregationStrategy(maxAggregateBody));
     }
 }

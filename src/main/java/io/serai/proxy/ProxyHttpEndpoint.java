@@ -44,6 +44,11 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint {
         return healthRegistry.of(target().toString());
     }
 
+    /** How this endpoint's call is merged when it is part of an aggregation. */
+    public CallOptions callOptions() {
+        return callOptions;
+    }
+
     /** The health-check and load-report options given on this endpoint's URI. */
     public MemberOptions memberOptions() {
         return memberOptions;

@@ -1,5 +1,6 @@
 package io.serai.upstream;
 
+import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.util.ReferenceCountUtil;
 import io.serai.ingress.ForwardingHeaders;
@@ -7,6 +8,7 @@ import io.serai.ingress.HeaderValues;
 import io.serai.ingress.HopByHopHeaders;
 import io.serai.ingress.IngressRequest;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
 import org.apache.camel.component.netty.NettyConstants;
 import org.apache.camel.component.netty.http.NettyHttpConstants;
@@ -46,13 +48,20 @@ final class UpstreamResponses {
         headers.put(NettyHttpConstants.HTTP_RESPONSE_CODE, response.status().code());
         headers.put(NettyHttpConstants.HTTP_RESPONSE_TEXT, response.status().reasonPhrase());
 
-        message.setBody(response.content());
-        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-            @Override
-            public void onDone(Exchange done) {
-                ReferenceCountUtil.safeRelease(response);
-            }
-        });
+        if (exchange.getProperty(ExchangePropertyKey.CORRELATION_ID) != null) {
+            // A copy made by multicast or split: it is done before its result is aggregated, so its body
+            // must not be a buffer released on completion. Bounded by serai.upstream.max-response-body.
+            message.setBody(ByteBufUtil.getBytes(response.content()));
+            response.release();
+        } else {
+            message.setBody(response.content());
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    ReferenceCountUtil.safeRelease(response);
+                }
+            });
+        }
         exchange.setProperty(IngressRequest.UPSTREAM_ANSWERED, Boolean.TRUE);
     }
 }

@@ -1,0 +1,272 @@
+package io.serai.aggregation;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.serai.balancing.MemberEndpoints;
+import io.serai.proxy.ProxyHttpEndpoint;
+import io.serai.upstream.UpstreamException;
+import org.apache.camel.AggregationStrategy;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.Message;
+import org.apache.camel.Navigate;
+import org.apache.camel.Processor;
+import org.apache.camel.Route;
+import org.apache.camel.component.netty.NettyConstants;
+import org.apache.camel.component.netty.http.NettyHttpConstants;
+import org.apache.camel.processor.MulticastProcessor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Merges the JSON answers of a {@code multicast}'s backend calls into one response, as KrakenD merges
+ * an endpoint's backends. Each call says how through its {@link CallOptions}; calls are merged in
+ * route order, so a later call wins a field both have (logged once per route and field). A call
+ * that failed, timed out, answered an error status, non-JSON or too large a body adds nothing, and
+ * the answer says {@code Serai-Completed: false}; if that call is {@code required} the answer is 502
+ * (504 for a time-out) with a JSON error naming it. Bean name {@code jsonMerge}.
+ */
+public class JsonMergeAggregationStrategy implements AggregationStrategy {
+
+    public static final String COMPLETED_HEADER = "Serai-Completed";
+
+    private static final Logger LOG = LoggerFactory.getLogger(JsonMergeAggregationStrategy.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String RESULTS = "SeraiAggregateResults";
+    private static final int MAX_COLLISIONS_REMEMBERED = 1_000;
+
+    private final long maxBody;
+    private final Set<String> collisionsLogged = ConcurrentHashMap.newKeySet();
+
+    public JsonMergeAggregationStrategy(long maxBody) {
+        this.maxBody = maxBody;
+    }
+
+    @Override
+    public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
+        return aggregate(oldExchange, newExchange, null);
+    }
+
+    @Override
+    public Exchange aggregate(Exchange oldExchange, Exchange newExchange, Exchange inputExchange) {
+        Exchange into = oldExchange == null ? newExchange : oldExchange;
+        Results results = results(into, inputExchange);
+        int index = newExchange.getProperty(ExchangePropertyKey.MULTICAST_INDEX, 0, Integer.class);
+        results.put(index, read(newExchange, index));
+        // A failed call is an entry in the results, not a failure of the whole exchange.
+        into.setException(null);
+        return into;
+    }
+
+    @Override
+    public void timeout(Exchange exchange, int index, int total, long timeout) {
+        Results results = results(exchange, null);
+        results.total(total);
+        CallOptions call = optionsOf(exchange, index);
+        results.put(index, CallResult.failed(name(call, index), call,
+                "did not answer within the deadline of " + timeout + " ms", true));
+    }
+
+    @Override
+    public void onCompletion(Exchange exchange, Exchange inputExchange) {
+        Exchange answer = exchange != null ? exchange : inputExchange;
+        Results results = results(answer, inputExchange);
+        List<CallResult> calls = results.inOrder();
+        Message message = answer.getMessage();
+        Object channel = message.getHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT);
+        message.getHeaders().clear();
+        if (channel != null) {
+            message.setHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT, channel);
+        }
+        answer.setException(null);
+        message.setHeader("Content-Type", "application/json");
+        for (CallResult call : calls) {
+            if (!call.ok() && call.options().required()) {
+                ObjectNode error = JSON.createObjectNode();
+                error.put("error", "a required call failed");
+                error.put("call", call.name());
+                error.put("reason", call.failure());
+                message.setHeader(NettyHttpConstants.HTTP_RESPONSE_CODE, call.timedOut() ? 504 : 502);
+                message.setHeader(COMPLETED_HEADER, "false");
+                message.setBody(bytes(error));
+                LOG.warn("route {}: required call {} failed: {}", answer.getFromRouteId(), call.name(), call.failure());
+                return;
+            }
+        }
+        ObjectNode merged = JSON.createObjectNode();
+        boolean completed = true;
+        for (CallResult call : calls) {
+            if (!call.ok()) {
+                completed = false;
+                LOG.debug("route {}: call {} left out: {}", answer.getFromRouteId(), call.name(), call.failure());
+                continue;
+            }
+            merge(merged, JsonShaping.shape(call.body(), call.options()), call, answer.getFromRouteId());
+        }
+        message.setHeader(NettyHttpConstants.HTTP_RESPONSE_CODE, 200);
+        message.setHeader(COMPLETED_HEADER, String.valueOf(completed));
+        message.setBody(bytes(merged));
+    }
+
+    private void merge(ObjectNode merged, JsonNode node, CallResult call, String routeId) {
+        String group = call.options().group();
+        if (group != null) {
+            merged.set(group, node);
+            return;
+        }
+        if (!node.isObject()) {
+            // An array without a group goes under "collection", as KrakenD does.
+            merged.set("collection", node);
+            return;
+        }
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            if (merged.has(field.getKey()) && collisionsLogged.size() < MAX_COLLISIONS_REMEMBERED
+                    && collisionsLogged.add(routeId + "\u0000" + field.getKey())) {
+                LOG.warn("route {}: field \"{}\" comes from more than one call; {} wins (logged once)", routeId,
+                        field.getKey(), call.name());
+            }
+            merged.set(field.getKey(), field.getValue());
+        }
+    }
+
+    private CallResult read(Exchange branch, int index) {
+        CallOptions call = branch.getProperty(CallOptions.PROPERTY, CallOptions.NONE, CallOptions.class);
+        String name = name(call, index);
+        Exception failure = branch.getException();
+        if (failure != null) {
+            boolean timedOut = failure instanceof UpstreamException u && u.kind() == UpstreamException.Kind.TIMED_OUT;
+            return CallResult.failed(name, call, failure.getMessage(), timedOut);
+        }
+        Message message = branch.getMessage();
+        Integer status = message.getHeader(NettyHttpConstants.HTTP_RESPONSE_CODE, Integer.class);
+        if (status != null && (status < 200 || status > 299)) {
+            return CallResult.failed(name, call, "answered " + status, false);
+        }
+        String type = message.getHeader("Content-Type", String.class);
+        if (type != null && !type.toLowerCase(java.util.Locale.ROOT).contains("json")) {
+            return CallResult.failed(name, call, "answered " + type + ", not JSON", false);
+        }
+        String encoding = message.getHeader("Content-Encoding", String.class);
+        if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
+            return CallResult.failed(name, call, "answered a " + encoding + "-encoded body", false);
+        }
+        byte[] body = body(message);
+        if (body.length > maxBody) {
+            return CallResult.failed(name, call, "answered " + body.length
+                    + " bytes, more than serai.aggregate.max-body (" + maxBody + ")", false);
+        }
+        try {
+            return CallResult.answered(name, call, body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body));
+        } catch (java.io.IOException e) {
+            return CallResult.failed(name, call, "answered a body that is not valid JSON", false);
+        }
+    }
+
+    private static byte[] body(Message message) {
+        Object body = message.getBody();
+        if (body instanceof ByteBuf buf) {
+            return ByteBufUtil.getBytes(buf);
+        }
+        if (body instanceof byte[] bytes) {
+            return bytes;
+        }
+        if (body instanceof String text) {
+            return text.getBytes(StandardCharsets.UTF_8);
+        }
+        byte[] bytes = message.getBody(byte[].class);
+        return bytes == null ? new byte[0] : bytes;
+    }
+
+    private static byte[] bytes(JsonNode node) {
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String name(CallOptions call, int index) {
+        return call.group() != null ? call.group() : "call " + (index + 1);
+    }
+
+    private static Results results(Exchange exchange, Exchange input) {
+        Results results = input == null ? null : input.getProperty(RESULTS, Results.class);
+        if (results == null) {
+            results = exchange.getProperty(RESULTS, Results.class);
+        }
+        if (results == null) {
+            results = new Results();
+        }
+        exchange.setProperty(RESULTS, results);
+        if (input != null) {
+            input.setProperty(RESULTS, results);
+        }
+        return results;
+    }
+
+    /** The options of call {@code index} of the route's multicast, for a call that never came back. */
+    private CallOptions optionsOf(Exchange exchange, int index) {
+        Route route = exchange.getContext().getRoute(exchange.getFromRouteId());
+        if (route == null) {
+            return CallOptions.NONE;
+        }
+        Deque<Object> todo = new ArrayDeque<>(route.navigate().next());
+        for (int seen = 0; !todo.isEmpty() && seen < 500; seen++) {
+            Object p = todo.poll();
+            if (p instanceof MulticastProcessor multicast && multicast.getAggregationStrategy() == this) {
+                List<Processor> outputs = List.copyOf(multicast.next());
+                if (index < outputs.size()) {
+                    ProxyHttpEndpoint endpoint = MemberEndpoints.endpointOf(outputs.get(index));
+                    return endpoint == null ? CallOptions.NONE : endpoint.callOptions();
+                }
+                return CallOptions.NONE;
+            }
+            if (p instanceof org.apache.camel.Channel channel && channel.getNextProcessor() != null) {
+                todo.add(channel.getNextProcessor());
+            }
+            if (p instanceof Navigate<?> navigate && navigate.hasNext()) {
+                todo.addAll(navigate.next());
+            }
+        }
+        return CallOptions.NONE;
+    }
+
+    /** The calls of one request, by their position in the route. */
+    static final class Results {
+        private final Map<Integer, CallResult> byIndex = new ConcurrentHashMap<>();
+        private volatile int total;
+
+        void put(int index, CallResult result) {
+            byIndex.put(index, result);
+        }
+
+        void total(int n) {
+            total = Math.max(total, n);
+        }
+
+        synchronized List<CallResult> inOrder() {
+            int n = Math.max(total, byIndex.keySet().stream().mapToInt(i -> i + 1).max().orElse(0));
+            java.util.ArrayList<CallResult> out = new java.util.ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                CallResult r = byIndex.get(i);
+                out.add(r != null ? r : CallResult.failed("call " + (i + 1), CallOptions.NONE, "no answer", true));
+            }
+            return out;
+        }
+    }
+}
