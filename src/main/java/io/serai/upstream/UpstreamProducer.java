@@ -4,10 +4,9 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.serai.health.BackendHealth;
 import io.serai.health.LoadReport;
 import org.apache.camel.AsyncCallback;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.netty.http.NettyHttpConfiguration;
 import org.apache.camel.component.netty.http.NettyHttpConstants;
-import org.apache.camel.component.netty.http.NettyHttpEndpoint;
 import org.apache.camel.support.DefaultAsyncProducer;
 
 /**
@@ -24,14 +23,13 @@ public class UpstreamProducer extends DefaultAsyncProducer {
     private final boolean preserveHost;
     private final BackendHealth health;
 
-    public UpstreamProducer(NettyHttpEndpoint endpoint, UpstreamClient client, boolean preserveHost,
+    public UpstreamProducer(Endpoint endpoint, UpstreamTarget target, UpstreamClient client, boolean preserveHost,
             BackendHealth health) {
         super(endpoint);
+        this.target = target;
         this.client = client;
         this.preserveHost = preserveHost;
         this.health = health;
-        NettyHttpConfiguration c = endpoint.getConfiguration();
-        this.target = new UpstreamTarget(c.getHost(), c.getPort(), c.isSsl(), c.getPath());
     }
 
     @Override
