@@ -16,8 +16,12 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public class LatencyAwareLoadBalancer extends HealthAwareLoadBalancer {
 
-    /** Below this, response times count as equal, so in-flight counts decide between fast members. */
-    private static final double FLOOR_NANOS = 100_000;
+    /**
+     * Below this, response times count as equal and in-flight counts decide between fast members:
+     * sub-millisecond differences are noise for a gateway, and a short blip on a fast member would
+     * otherwise cost it its traffic for several decay times.
+     */
+    private static final double FLOOR_NANOS = 1_000_000;
 
     private String decayTime = "2s";
     private String failurePenalty = "1s";

@@ -47,8 +47,7 @@ public record ProxySettings(
     }
 
     private static String value(UnaryOperator<String> lookup, String key, String fallback) {
-        String v = lookup.apply(key);
-        return v == null || v.isBlank() ? fallback : v;
+        return SettingValues.orDefault(lookup, key, fallback);
     }
 
     private static int intBytes(String key, String value) {
@@ -60,15 +59,7 @@ public record ProxySettings(
     }
 
     private static int positive(String key, String value) {
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new IllegalArgumentException("Setting " + key + "=" + value + " is invalid: expected a positive number");
+        return SettingValues.wholeNumber(key, value, 1);
     }
 
     public int maxBodyInt() {

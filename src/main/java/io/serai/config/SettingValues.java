@@ -2,6 +2,7 @@ package io.serai.config;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,6 +56,25 @@ public final class SettingValues {
             return Boolean.parseBoolean(v);
         }
         throw invalid(key, value, "true or false");
+    }
+
+    /** The value of {@code key} from {@code lookup}, or {@code fallback} when it is unset or blank. */
+    public static String orDefault(UnaryOperator<String> lookup, String key, String fallback) {
+        String v = lookup.apply(key);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    /** A whole number of at least {@code min}. */
+    public static int wholeNumber(String key, String value, int min) {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= min) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw invalid(key, value, "a whole number of at least " + min);
     }
 
     private static IllegalArgumentException invalid(String key, String value, String expected) {

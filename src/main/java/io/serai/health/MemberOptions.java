@@ -56,17 +56,6 @@ public record MemberOptions(HealthCheckSettings healthCheck, LoadReportSettings 
 
     private static int count(Map<String, Object> parameters, String name, int fallback) {
         Object value = parameters.remove(name);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(value.toString().trim());
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new IllegalArgumentException("netty-http option " + name + "=" + value + " is invalid: expected a whole number >= 1");
+        return value == null ? fallback : SettingValues.wholeNumber("netty-http option " + name, value.toString(), 1);
     }
 }

@@ -13,22 +13,13 @@ import java.util.function.UnaryOperator;
 public record PassiveHealthSettings(int consecutiveFailures, Duration ejectionTime, Duration maxEjectionTime) {
 
     public static PassiveHealthSettings from(UnaryOperator<String> lookup) {
-        String failures = value(lookup, "serai.health.passive.consecutive-failures", "5");
-        int n;
-        try {
-            n = Integer.parseInt(failures.trim());
-        } catch (NumberFormatException e) {
-            n = -1;
-        }
-        if (n < 0) {
-            throw new IllegalArgumentException("Setting serai.health.passive.consecutive-failures=" + failures
-                    + " is invalid: expected a whole number, 0 to turn passive ejection off");
-        }
+        String failures = SettingValues.orDefault(lookup, "serai.health.passive.consecutive-failures", "5");
+        int n = SettingValues.wholeNumber("serai.health.passive.consecutive-failures", failures, 0);
         return new PassiveHealthSettings(n,
                 SettingValues.duration("serai.health.passive.ejection-time",
-                        value(lookup, "serai.health.passive.ejection-time", "30s")),
+                        SettingValues.orDefault(lookup, "serai.health.passive.ejection-time", "30s")),
                 SettingValues.duration("serai.health.passive.max-ejection-time",
-                        value(lookup, "serai.health.passive.max-ejection-time", "300s")));
+                        SettingValues.orDefault(lookup, "serai.health.passive.max-ejection-time", "300s")));
     }
 
     public static PassiveHealthSettings defaults() {
@@ -37,10 +28,5 @@ public record PassiveHealthSettings(int consecutiveFailures, Duration ejectionTi
 
     public boolean enabled() {
         return consecutiveFailures > 0;
-    }
-
-    private static String value(UnaryOperator<String> lookup, String key, String fallback) {
-        String v = lookup.apply(key);
-        return v == null || v.isBlank() ? fallback : v;
     }
 }

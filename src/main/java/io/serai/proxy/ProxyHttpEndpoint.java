@@ -35,8 +35,8 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint {
 
     /** Where this endpoint sends: scheme, host and port. */
     public UpstreamTarget target() {
-        NettyConfiguration c = getConfiguration();
-        return new UpstreamTarget(c.getHost(), c.getPort(), c.isSsl(), ((NettyHttpConfiguration) c).getPath());
+        NettyHttpConfiguration c = getConfiguration();
+        return new UpstreamTarget(c.getHost(), c.getPort(), c.isSsl(), c.getPath());
     }
 
     /** The health of the backend this endpoint sends to, shared with every other route that uses it. */
@@ -65,6 +65,6 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint {
 
     @Override
     public Producer createProducer() throws Exception {
-        return new UpstreamProducer(this, upstreamClient, preserveHost, backendHealth(), callOptions);
+        return new UpstreamProducer(this, target(), upstreamClient, preserveHost, backendHealth(), callOptions);
     }
 }

@@ -10,13 +10,11 @@ public record ReloadSettings(boolean enabled, Duration interval, Duration drainT
 
     public static ReloadSettings from(UnaryOperator<String> lookup) {
         return new ReloadSettings(
-                SettingValues.bool("serai.reload.enabled", or(lookup.apply("serai.reload.enabled"), "true")),
-                SettingValues.duration("serai.reload.interval", or(lookup.apply("serai.reload.interval"), "500ms")),
+                SettingValues.bool("serai.reload.enabled",
+                        SettingValues.orDefault(lookup, "serai.reload.enabled", "true")),
+                SettingValues.duration("serai.reload.interval",
+                        SettingValues.orDefault(lookup, "serai.reload.interval", "500ms")),
                 SettingValues.duration("serai.reload.drain-timeout",
-                        or(lookup.apply("serai.reload.drain-timeout"), "30s")));
-    }
-
-    private static String or(String value, String fallback) {
-        return value == null || value.isBlank() ? fallback : value;
+                        SettingValues.orDefault(lookup, "serai.reload.drain-timeout", "30s")));
     }
 }

@@ -5,10 +5,9 @@ import io.serai.aggregation.CallOptions;
 import io.serai.health.BackendHealth;
 import io.serai.health.LoadReport;
 import org.apache.camel.AsyncCallback;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.netty.http.NettyHttpConfiguration;
 import org.apache.camel.component.netty.http.NettyHttpConstants;
-import org.apache.camel.component.netty.http.NettyHttpEndpoint;
 import org.apache.camel.support.DefaultAsyncProducer;
 
 /**
@@ -26,15 +25,14 @@ public class UpstreamProducer extends DefaultAsyncProducer {
     private final BackendHealth health;
     private final CallOptions call;
 
-    public UpstreamProducer(NettyHttpEndpoint endpoint, UpstreamClient client, boolean preserveHost,
+    public UpstreamProducer(Endpoint endpoint, UpstreamTarget target, UpstreamClient client, boolean preserveHost,
             BackendHealth health, CallOptions call) {
         super(endpoint);
+        this.target = target;
         this.client = client;
         this.preserveHost = preserveHost;
         this.health = health;
         this.call = call;
-        NettyHttpConfiguration c = endpoint.getConfiguration();
-        this.target = new UpstreamTarget(c.getHost(), c.getPort(), c.isSsl(), c.getPath());
     }
 
     @Override

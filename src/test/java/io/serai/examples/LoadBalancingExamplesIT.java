@@ -84,6 +84,7 @@ class LoadBalancingExamplesIT {
     @Test
     void latencyAwareMovesTrafficAwayFromASlowMemberAndBackWhenItRecovers() throws Exception {
         start("latency-aware.camel.yaml");
+        Traffic.concurrent(port, 4, Duration.ofSeconds(1)); // first connections and threads of each backend
         Map<String, Integer> before = Traffic.concurrent(port, 4, Duration.ofSeconds(2));
         assertTrue(share(before, "b1") > 0.15, "a fast b1 gets its share: " + before);
 
