@@ -162,18 +162,40 @@ public class JsonMergeAggregationStrategy implements AggregationStrategy {
             return CallResult.failed(name, call, "answered " + type + ", not JSON", false);
         }
         String encoding = message.getHeader("Content-Encoding", String.class);
-        if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
-            return CallResult.failed(name, call, "answered a " + encoding + "-encoded body", false);
-        }
         byte[] body = body(message);
+        if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
+            try {
+                body = decoded(body, encoding.trim().toLowerCase(java.util.Locale.ROOT));
+            } catch (java.io.IOException e) {
+                return CallResult.failed(name, call, "answered a " + encoding + " body that could not be decoded", false);
+            }
+            if (body == null) {
+                return CallResult.failed(name, call, "answered a " + encoding + "-encoded body", false);
+            }
+        }
         if (body.length > maxBody) {
-            return CallResult.failed(name, call, "answered " + body.length
-                    + " bytes, more than serai.aggregate.max-body (" + maxBody + ")", false);
+            return CallResult.failed(name, call, "answered more than serai.aggregate.max-body (" + maxBody + " bytes)",
+                    false);
         }
         try {
             return CallResult.answered(name, call, body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body));
         } catch (java.io.IOException e) {
             return CallResult.failed(name, call, "answered a body that is not valid JSON", false);
+        }
+    }
+
+    /** The body decoded, at most one byte past the limit; null for an encoding Serai does not decode. */
+    private byte[] decoded(byte[] body, String encoding) throws java.io.IOException {
+        java.io.InputStream in;
+        if (encoding.equals("gzip") || encoding.equals("x-gzip")) {
+            in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body));
+        } else if (encoding.equals("deflate")) {
+            in = new java.util.zip.InflaterInputStream(new java.io.ByteArrayInputStream(body));
+        } else {
+            return null;
+        }
+        try (in) {
+            return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
         }
     }
 

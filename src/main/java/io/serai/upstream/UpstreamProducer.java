@@ -1,6 +1,7 @@
 package io.serai.upstream;
 
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.serai.aggregation.CallOptions;
 import io.serai.health.BackendHealth;
 import io.serai.health.LoadReport;
@@ -43,6 +44,10 @@ public class UpstreamProducer extends DefaultAsyncProducer {
                 exchange.setProperty(CallOptions.PROPERTY, call);
             }
             request = UpstreamRequests.build(exchange, target, preserveHost, call.query());
+            if (call.aggregates()) {
+                // Serai decodes what it merges and answers the client uncompressed: ask only for what it decodes.
+                request.headers().set(HttpHeaderNames.ACCEPT_ENCODING, "gzip, deflate");
+            }
         } catch (RuntimeException e) {
             exchange.setException(e);
             callback.done(true);
