@@ -23,7 +23,7 @@ class DefaultRoutesIT {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
-    void theShippedDemoBalancesOverItsTwoBackendsAndAnswersWithinTwoSeconds(@TempDir Path tmp) throws Exception {
+    void theShippedDemoBalancesOverItsTwoBackendsAggregatesThemAndAnswersWithinTwoSeconds(@TempDir Path tmp) throws Exception {
         int port = RunningSerai.freePort();
         try (SeraiProcess serai = SeraiProcess.builder()
                 .property("serai.port", port)
@@ -41,6 +41,13 @@ class DefaultRoutesIT {
                 backends.add(r.body().replaceAll(".*\"backend\":\"([^\"]+)\".*", "$1"));
             }
             assertEquals(Set.of("demo-1", "demo-2"), backends);
+            HttpResponse<String> profile = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/profile/42")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, profile.statusCode());
+            assertEquals("true", profile.headers().firstValue("Serai-Completed").orElse(""));
+            assertEquals("{\"user\":{\"backend\":\"demo-1\",\"message\":\"Hello from demo backend 1\"},"
+                    + "\"orders\":{\"backend\":\"demo-2\",\"message\":\"Hello from demo backend 2\"}}", profile.body());
             // The issue's figure; a loaded CI machine gets some slack, the measured value is in bench/.
             assertTrue(firstResponse.toMillis() < 6000, "first proxied response after " + firstResponse);
         }
