@@ -9,7 +9,8 @@ SECONDS_PER_RUN=${BENCH_SECONDS:-10}
 CONNS=${BENCH_CONNECTIONS:-16}
 PORT=18090 B1=19101 B2=19102 B3=19103
 
-need() { command -v "$1" >/dev/null 2>&1; }
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 if ! need wrk || ! need curl; then
   echo "installing wrk and curl with apt-get" >&2
   as_root=""; [ "$(id -u)" = 0 ] || as_root="sudo"
@@ -22,13 +23,6 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 0.3; rm -rf "$work"; }
 trap cleanup EXIT
 
-await() { # url, seconds
-  local deadline=$(( $(date +%s) + $2 ))
-  until curl -sf -o /dev/null "$1"; do
-    [ "$(date +%s)" -lt "$deadline" ] || { echo "no answer from $1 within $2 s" >&2; return 1; }
-    sleep 0.05
-  done
-}
 
 SERAI_ROUTES=bench/aggregate-backends.camel.yaml java @jvm.options -Dserai.port=19100 \
   -Dbench.b1.port=$B1 -Dbench.b2.port=$B2 -Dbench.b3.port=$B3 -jar target/serai.jar > "$work/backends.log" 2>&1 &

@@ -13,7 +13,8 @@ WARMUP=${BENCH_WARMUP_SECONDS:-20}
 CONNS=${BENCH_CONNECTIONS:-128}
 NGINX_PORT=18080 SERAI_PORT=18081 LC_PORT=18082 LA_PORT=18083 B1=19001 B2=19002 B3=19003
 
-need() { command -v "$1" >/dev/null 2>&1; }
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 if ! need nginx || ! need wrk || ! need curl; then
   echo "installing nginx, wrk and curl with apt-get" >&2
   as_root=""; [ "$(id -u)" = 0 ] || as_root="sudo"
@@ -55,13 +56,6 @@ http { access_log off; $temps
 }
 CONF
 
-await() { # url, seconds
-  local deadline=$(( $(date +%s) + $2 ))
-  until curl -sf -o /dev/null "$1"; do
-    [ "$(date +%s)" -lt "$deadline" ] || { echo "no answer from $1 within $2 s" >&2; return 1; }
-    sleep 0.05
-  done
-}
 
 $LOAD_CPU "$NGINX" -p "$work" -c "$work/backends.conf"
 $PROXY_CPU "$NGINX" -p "$work" -c "$work/proxy.conf"

@@ -24,11 +24,12 @@ class DefaultRoutesIT {
 
     @Test
     void theShippedDemoBalancesOverItsTwoBackendsAggregatesThemAndAnswersWithinTwoSeconds(@TempDir Path tmp) throws Exception {
-        int port = RunningSerai.freePort();
+        int[] ports = RunningSerai.freePorts(3);
+        int port = ports[0];
         try (SeraiProcess serai = SeraiProcess.builder()
                 .property("serai.port", port)
-                .property("demo.backend.1.port", RunningSerai.freePort())
-                .property("demo.backend.2.port", RunningSerai.freePort())
+                .property("demo.backend.1.port", ports[1])
+                .property("demo.backend.2.port", ports[2])
                 .start(tmp)) {
             Duration firstResponse = serai.awaitStatus("http://127.0.0.1:" + port + "/hello", 200, Duration.ofSeconds(20));
             Set<String> backends = new HashSet<>();
@@ -55,11 +56,12 @@ class DefaultRoutesIT {
 
     @Test
     void anEnvironmentVariableOverridesASettingTheCamelWay(@TempDir Path tmp) throws Exception {
-        int port = RunningSerai.freePort();
+        int[] ports = RunningSerai.freePorts(3);
+        int port = ports[0];
         try (SeraiProcess serai = SeraiProcess.builder()
                 .env("SERAI_PORT", String.valueOf(port))
-                .property("demo.backend.1.port", RunningSerai.freePort())
-                .property("demo.backend.2.port", RunningSerai.freePort())
+                .property("demo.backend.1.port", ports[1])
+                .property("demo.backend.2.port", ports[2])
                 .start(tmp)) {
             serai.awaitStatus("http://127.0.0.1:" + port + "/", 200, Duration.ofSeconds(20));
         }

@@ -1,7 +1,7 @@
 package io.serai.aggregation;
 
 import io.serai.support.Behaviour;
-import io.serai.support.BehavioursAccess;
+import io.serai.support.Behaviours;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
@@ -53,7 +53,7 @@ class JsonMergeTest {
                 type = "text/html";
                 body = "<html>oops</html>";
             } else if (path.startsWith("/error/")) {
-                BehavioursAccess.write(out, request, 500, Map.of("Content-Type", "application/json"),
+                Behaviours.write(out, request, 500, Map.of("Content-Type", "application/json"),
                         "{\"error\":\"boom\"}".getBytes(StandardCharsets.UTF_8));
                 return true;
             } else if (path.startsWith("/huge/")) {
@@ -61,13 +61,13 @@ class JsonMergeTest {
                 sb.append("x".repeat(5 * 1024 * 1024));
                 body = sb.append("\"}").toString();
             } else if (path.startsWith("/gzip/")) {
-                BehavioursAccess.write(out, request, 200, Map.of("Content-Type", "application/json",
+                Behaviours.write(out, request, 200, Map.of("Content-Type", "application/json",
                         "Content-Encoding", "gzip"), gzip("{\"zipped\":true}"));
                 return true;
             } else {
                 body = "{\"path\":\"" + path + "\"}";
             }
-            BehavioursAccess.write(out, request, 200, Map.of("Content-Type", type), body.getBytes(StandardCharsets.UTF_8));
+            Behaviours.write(out, request, 200, Map.of("Content-Type", type), body.getBytes(StandardCharsets.UTF_8));
             return true;
         };
     }

@@ -1,6 +1,7 @@
 package io.serai.examples;
 
 import io.serai.support.Behaviour;
+import io.serai.support.Behaviours;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
@@ -32,7 +33,7 @@ class AggregateExampleIT {
 
     static Behaviour json(String body) {
         return (request, socket, out, name) -> {
-            io.serai.support.BehavioursAccess.write(out, request, 200, Map.of("Content-Type", "application/json"),
+            Behaviours.write(out, request, 200, Map.of("Content-Type", "application/json"),
                     body.replace("$TARGET", request.target()).getBytes(StandardCharsets.UTF_8));
             return true;
         };

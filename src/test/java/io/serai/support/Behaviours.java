@@ -127,7 +127,7 @@ public final class Behaviours {
         return Arrays.equals(body, pattern(body.length));
     }
 
-    static void write(OutputStream out, RecordedRequest request, int code, Map<String, String> headers, byte[] body)
+    public static void write(OutputStream out, RecordedRequest request, int code, Map<String, String> headers, byte[] body)
             throws IOException {
         StringBuilder head = new StringBuilder("HTTP/1.1 ").append(code).append(' ').append(reason(code)).append("\r\n");
         headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
