@@ -91,9 +91,12 @@ run_wrk $LA_PORT 5 >/dev/null
 : > "$work/nginx.txt"; : > "$work/serai.txt"; : > "$work/lc.txt"; : > "$work/la.txt"
 for r in $(seq 1 "$ROUNDS"); do
   run_wrk $NGINX_PORT "$SECONDS_PER_RUN" >> "$work/nginx.txt"
-  run_wrk $SERAI_PORT "$SECONDS_PER_RUN" >> "$work/serai.txt"
-  run_wrk $LC_PORT "$SECONDS_PER_RUN" >> "$work/lc.txt"
-  run_wrk $LA_PORT "$SECONDS_PER_RUN" >> "$work/la.txt"
+  # The three policies take turns going first, so none always runs on a JVM that just took the most load.
+  order=("$SERAI_PORT:serai" "$LC_PORT:lc" "$LA_PORT:la")
+  for i in 0 1 2; do
+    slot=${order[$(( (i + r - 1) % 3 ))]}
+    run_wrk "${slot%%:*}" "$SECONDS_PER_RUN" >> "$work/${slot##*:}.txt"
+  done
   echo "round $r: nginx $(tail -1 "$work/nginx.txt") | serai $(tail -1 "$work/serai.txt")" \
     "| least-connections $(tail -1 "$work/lc.txt") | latency-aware $(tail -1 "$work/la.txt")" >&2
 done
