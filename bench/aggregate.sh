@@ -24,7 +24,7 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; sleep
 trap cleanup EXIT
 
 
-SERAI_ROUTES=bench/aggregate-backends.camel.yaml java @jvm.options -Dserai.port=19100 \
+SERAI_ROUTES=bench/aggregate-backends.camel.yaml java @jvm.options -Dserai.port=19100 -Dserai.admin.enabled=false \
   -Dbench.b1.port=$B1 -Dbench.b2.port=$B2 -Dbench.b3.port=$B3 -jar target/serai.jar > "$work/backends.log" 2>&1 &
 pids+=($!)
 SERAI_ROUTES=examples/aggregate.camel.yaml java @jvm.options -Dserai.port=$PORT \

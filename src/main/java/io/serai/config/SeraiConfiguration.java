@@ -1,8 +1,13 @@
 package io.serai.config;
 
+import io.serai.admin.AdminRoutes;
+import io.serai.admin.AdminSettings;
 import io.serai.aggregation.JsonMergeAggregationStrategy;
 import io.serai.balancing.BalancerReifiers;
 import io.serai.balancing.LoadBalancerBeans;
+import io.serai.caching.CacheSettings;
+import io.serai.caching.HttpCacheBeans;
+import io.serai.caching.HttpCacheStore;
 import io.serai.health.PassiveHealthSettings;
 import io.serai.proxy.ProxyHttpComponent;
 import org.apache.camel.CamelConfiguration;
@@ -11,7 +16,8 @@ import org.apache.camel.spi.PropertiesComponent;
 
 /**
  * Binds what the YAML routes refer to: Serai's {@code netty-http} component (Camel's consumer, Serai's
- * proxy binding and upstream client) configured from application.properties.
+ * proxy binding and upstream client) configured from application.properties, the load-balancing
+ * policies, the {@code jsonMerge} aggregation, the {@code httpCache} policy and the admin listener.
  */
 public class SeraiConfiguration implements CamelConfiguration {
 
@@ -27,5 +33,15 @@ public class SeraiConfiguration implements CamelConfiguration {
         long maxAggregateBody = SettingValues.bytes("serai.aggregate.max-body",
                 properties.resolveProperty("serai.aggregate.max-body").orElse("2MiB"));
         context.getRegistry().bind("jsonMerge", new JsonMergeAggregationStrategy(maxAggregateBody));
+        HttpCacheStore cache = HttpCacheBeans.bind(context.getRegistry(),
+                CacheSettings.from(key -> properties.resolveProperty(key).orElse(null)), settings.viaName());
+        AdminSettings admin = AdminSettings.from(key -> properties.resolveProperty(key).orElse(null));
+        if (admin.enabled()) {
+            try {
+                context.addRoutes(new AdminRoutes(admin, cache));
+            } catch (Exception e) {
+                throw new IllegalStateException("serai: the admin listener's routes: " + e.getMessage(), e);
+            }
+        }
     }
 }

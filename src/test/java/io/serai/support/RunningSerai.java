@@ -118,6 +118,7 @@ public final class RunningSerai implements AutoCloseable {
             Path file = Files.writeString(dir.resolve("test-" + System.nanoTime() + ".camel.yaml"), yaml);
             int port = properties.containsKey("serai.port") ? Integer.parseInt(properties.get("serai.port")) : freePort();
             properties.put("serai.port", String.valueOf(port));
+            properties.putIfAbsent("serai.admin.port", String.valueOf(freePort()));
             Main main = new Main();
             main.configure().addConfiguration(SeraiConfiguration.class);
             main.addMainListener(new RouteLoading(RouteLocations.parse(file.toString())));

@@ -111,11 +111,24 @@ public final class SeraiProcess implements AutoCloseable {
             return this;
         }
 
+        /** The admin listener's port, chosen free unless a test sets serai.admin.port itself. */
+        public int adminPort() {
+            for (String arg : jvmArgs) {
+                if (arg.startsWith("-Dserai.admin.port=")) {
+                    return Integer.parseInt(arg.substring("-Dserai.admin.port=".length()));
+                }
+            }
+            int port = RunningSerai.freePort();
+            jvmArgs.add("-Dserai.admin.port=" + port);
+            return port;
+        }
+
         public SeraiProcess start(Path logDir) throws IOException {
             String jar = System.getProperty("serai.jar", "target/serai.jar");
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.add("-Dio.netty.leakDetection.level=paranoid");
+            adminPort();
             command.addAll(jvmArgs);
             command.add("-jar");
             command.add(jar);

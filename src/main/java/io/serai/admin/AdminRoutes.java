@@ -1,0 +1,77 @@
+package io.serai.admin;
+
+import io.serai.caching.HttpCacheStore;
+import io.serai.ingress.RequestTarget;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.caffeine.CaffeineConstants;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+
+/**
+ * The admin listener ({@code serai.admin.host}:{@code serai.admin.port}), apart from the traffic port.
+ * {@code DELETE /cache} empties the HTTP cache; {@code DELETE /cache?url=http://host/path} drops what is
+ * stored for that URL on every route. The entries go through camel-caffeine's
+ * {@code caffeine-cache:serai-http-cache} endpoint, the same store the routes' cache uses.
+ */
+public final class AdminRoutes extends RouteBuilder {
+
+    private static final String PURGE_COUNT = "seraiPurgeCount";
+
+    private final AdminSettings settings;
+    private final HttpCacheStore store;
+
+    public AdminRoutes(AdminSettings settings, HttpCacheStore store) {
+        this.settings = settings;
+        this.store = store;
+    }
+
+    @Override
+    public void configure() {
+        AdminAccess access = new AdminAccess(settings);
+        from("netty-http:http://" + settings.host() + ":" + settings.port() + "/cache?matchOnUriPrefix=true")
+                .routeId("serai-admin-cache")
+                .choice()
+                    .when(header(Exchange.HTTP_METHOD).isNotEqualTo("DELETE"))
+                        .process(exchange -> {
+                            AdminReplies.reply(exchange, 405, "{\"error\":\"use DELETE /cache or DELETE /cache?url=...\"}");
+                            exchange.getMessage().setHeader("Allow", "DELETE");
+                        })
+                    .otherwise()
+                        .process(access)
+                        .process(this::selectPurge)
+                        .to("caffeine-cache:" + HttpCacheStore.REGISTRY_NAME + "?action="
+                                + CaffeineConstants.ACTION_INVALIDATE_ALL)
+                        .process(exchange -> AdminReplies.reply(exchange, 200,
+                                "{\"purged\":" + exchange.getProperty(PURGE_COUNT) + "}"))
+                .end();
+    }
+
+    /** With {@code url}: the keys stored for it (possibly none); without: everything. */
+    private void selectPurge(Exchange exchange) {
+        String query = exchange.getMessage().getHeader(Exchange.HTTP_RAW_QUERY, String.class);
+        String url = null;
+        if (query != null) {
+            for (String param : query.split("&")) {
+                if (param.startsWith("url=")) {
+                    url = URLDecoder.decode(param.substring(4), StandardCharsets.UTF_8);
+                }
+            }
+        }
+        if (url == null) {
+            exchange.setProperty(PURGE_COUNT, store.entries());
+            exchange.getMessage().removeHeader(CaffeineConstants.KEYS);
+            return;
+        }
+        RequestTarget target = RequestTarget.parse(url);
+        if (target.authority() == null || target.authority().isEmpty()) {
+            AdminReplies.reply(exchange, 400, "{\"error\":\"url must be absolute, as http://host/path?query\"}");
+            return;
+        }
+        Set<String> keys = store.keysFor(target.authority(), target.originForm());
+        exchange.setProperty(PURGE_COUNT, keys.size());
+        exchange.getMessage().setHeader(CaffeineConstants.KEYS, keys);
+    }
+}

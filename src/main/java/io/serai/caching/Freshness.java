@@ -1,0 +1,92 @@
+package io.serai.caching;
+
+import io.netty.handler.codec.DateFormatter;
+
+import java.util.Date;
+import java.util.Set;
+
+/** Freshness lifetime and age of a stored response (RFC 9111 sections 4.2.1 to 4.2.3), in milliseconds. */
+final class Freshness {
+
+    /** A heuristic lifetime is this fraction of the time since Last-Modified (section 4.2.2)... */
+    static final double HEURISTIC_FRACTION = 0.1;
+    /** ...and never longer than a day, so a years-old Last-Modified does not pin a response for weeks. */
+    static final long HEURISTIC_MAX_MILLIS = 24L * 3600 * 1000;
+
+    /** Status codes that are heuristically cacheable (RFC 9110 section 15.1). */
+    private static final Set<Integer> HEURISTICALLY_CACHEABLE = Set.of(200, 203, 204, 300, 301, 308, 404, 405,
+            410, 414, 501);
+
+    private Freshness() {
+    }
+
+    static boolean heuristicallyCacheable(int status) {
+        return HEURISTICALLY_CACHEABLE.contains(status);
+    }
+
+    /**
+     * The freshness lifetime: s-maxage, else max-age, else Expires minus Date, else a heuristic from
+     * Last-Modified for statuses (or {@code public} responses) that allow one, else zero.
+     */
+    static long lifetime(int status, CacheControl control, long date, String expires, String lastModified) {
+        if (control.sMaxAge() >= 0) {
+            return control.sMaxAge() * 1000;
+        }
+        if (control.maxAge() >= 0) {
+            return control.maxAge() * 1000;
+        }
+        if (expires != null) {
+            long at = parseDate(expires);
+            // An invalid Expires (including "0") means already expired (section 5.3).
+            return at < 0 ? 0 : Math.max(0, at - date);
+        }
+        if (heuristicallyCacheable(status) || control.isPublic()) {
+            long modified = parseDate(lastModified);
+            if (modified >= 0 && date > modified) {
+                return Math.min((long) ((date - modified) * HEURISTIC_FRACTION), HEURISTIC_MAX_MILLIS);
+            }
+        }
+        return 0;
+    }
+
+    /** True when the response says how long it is fresh, without a heuristic. */
+    static boolean hasExplicitLifetime(CacheControl control, String expires) {
+        return control.sMaxAge() >= 0 || control.maxAge() >= 0 || expires != null;
+    }
+
+    /**
+     * The age a response had when it arrived (section 4.2.3): the larger of what its Date says and what
+     * its Age field says plus the time the request took.
+     */
+    static long initialAge(long date, long ageSeconds, long requestTime, long responseTime) {
+        long apparent = Math.max(0, responseTime - date);
+        long corrected = ageSeconds * 1000 + (responseTime - requestTime);
+        return Math.max(apparent, corrected);
+    }
+
+    /** An HTTP-date as epoch milliseconds, or -1 when absent or invalid. */
+    static long parseDate(String value) {
+        if (value == null) {
+            return -1;
+        }
+        Date parsed = DateFormatter.parseHttpDate(value.trim());
+        return parsed == null ? -1 : parsed.getTime();
+    }
+
+    /** An Age value in seconds; an invalid one counts as 0 (section 5.1). */
+    static long parseAge(String value) {
+        if (value == null) {
+            return 0;
+        }
+        String v = value.trim();
+        int comma = v.indexOf(',');
+        if (comma >= 0) {
+            v = v.substring(0, comma).trim();
+        }
+        try {
+            return Math.max(0, Long.parseLong(v));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,304 @@
+package io.serai.caching;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.serai.ingress.IngressRequest;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.AsyncProcessor;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.netty.http.NettyHttpConstants;
+import org.apache.camel.support.AsyncProcessorSupport;
+import org.apache.camel.support.service.ServiceHelper;
+import org.apache.camel.util.CaseInsensitiveMap;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The shared cache around a route's upstream steps (what {@code policy: {ref: httpCache}} wraps).
+ * GET and HEAD are answered from the store when RFC 9111 allows it; otherwise they go to the backend
+ * (conditionally when a stale response can be revalidated, one at a time per URL) and the answer is
+ * stored when it may be. Unsafe methods pass through and, when they succeed, invalidate what is
+ * stored for their URL and its Location and Content-Location. Every answer says what happened in
+ * Cache-Status.
+ */
+final class HttpCacheProcessor extends AsyncProcessorSupport {
+
+    private final AsyncProcessor next;
+    private final String route;
+    private final HttpCacheStore store;
+    private final CacheSettings settings;
+    private final String name;
+    private final Flights flights = new Flights();
+    private final BackgroundRevalidation background;
+    private final Invalidation invalidation;
+
+    HttpCacheProcessor(AsyncProcessor next, String route, HttpCacheStore store, CacheSettings settings, String name) {
+        this.next = next;
+        this.route = route;
+        this.store = store;
+        this.settings = settings;
+        this.name = name;
+        this.background = new BackgroundRevalidation(this);
+        this.invalidation = new Invalidation(store, route, name);
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        IngressRequest ingress = IngressRequest.of(exchange);
+        if (ingress == null) {
+            return next.process(exchange, callback);
+        }
+        Map<String, Object> headers = exchange.getMessage().getHeaders();
+        String host = MessageFields.joined(headers, "Host");
+        String target = ingress.target().originForm();
+        String method = ingress.method().name();
+        boolean head = method.equals("HEAD");
+        if (!head && !method.equals("GET")) {
+            return invalidation.passThrough(next, exchange, callback, method, host, target);
+        }
+        CacheRequest request = new CacheRequest(exchange, callback, HttpCacheStore.key(route, host, target), head,
+                requestControl(headers));
+        return lookup(request, true);
+    }
+
+    /** Cache-Control of the request; {@code Pragma: no-cache} counts as no-cache when there is none. */
+    private static CacheControl requestControl(Map<String, Object> headers) {
+        String value = MessageFields.joined(headers, "Cache-Control");
+        if (value == null) {
+            String pragma = MessageFields.joined(headers, "Pragma");
+            return pragma != null && pragma.toLowerCase(java.util.Locale.ROOT).contains("no-cache")
+                    ? CacheControl.parse("no-cache") : CacheControl.NONE;
+        }
+        return CacheControl.parse(value);
+    }
+
+    /** Answers from the store when it can; otherwise sends the request on, led or waiting for a leader. */
+    boolean lookup(CacheRequest request, boolean mayWait) {
+        Exchange exchange = request.exchange;
+        Map<String, Object> headers = exchange.getMessage().getHeaders();
+        long now = store.now();
+        StoredVariants variants = store.get(request.key);
+        StoredResponse stored = variants == null ? null : variants.select(headers, request.head);
+        String reason = variants == null ? "uri-miss" : "vary-miss";
+        if (stored != null) {
+            long staleness = stored.staleness(now);
+            switch (Reuse.of(stored, request.control, now)) {
+                case FRESH, STALE_ALLOWED -> {
+                    return answered(request, stored, now, CacheStatus.hit(name).ttl(-staleness));
+                }
+                case STALE_WHILE_REVALIDATE -> {
+                    background.start(request, stored);
+                    return answered(request, stored, now,
+                            CacheStatus.hit(name).ttl(-staleness).detail("stale-while-revalidate"));
+                }
+                default -> reason = stored.isFresh(now) ? "request" : "stale";
+            }
+        }
+        if (request.control.onlyIfCached()) {
+            CachedAnswers.onlyIfCachedMiss(exchange, name);
+            request.callback.done(true);
+            return true;
+        }
+        if (mayWait && !request.control.noCache()) {
+            if (flights.lead(request.key)) {
+                return forward(request, stored, reason, true);
+            }
+            if (waitForLeader(request)) {
+                return false;
+            }
+            return lookup(request, false);
+        }
+        return forward(request, stored, reason, false);
+    }
+
+    private boolean answered(CacheRequest request, StoredResponse stored, long now, CacheStatus status) {
+        CachedAnswers.serve(request.exchange, stored, now, status, request.exchange.getMessage().getHeaders());
+        request.callback.done(true);
+        return true;
+    }
+
+    /**
+     * Waits (without a thread) for the request in flight for the same URL, then looks again; after
+     * {@code serai.cache.coalesce-timeout} it stops waiting and goes to the backend itself.
+     */
+    private boolean waitForLeader(CacheRequest request) {
+        AsyncCallback original = request.callback;
+        request.callback = doneSync -> original.done(false);
+        AtomicBoolean resumed = new AtomicBoolean();
+        Runnable resume = () -> {
+            if (resumed.compareAndSet(false, true)) {
+                try {
+                    lookup(request, false);
+                } catch (RuntimeException e) {
+                    request.exchange.setException(e);
+                    request.callback.done(false);
+                }
+            }
+        };
+        if (!flights.follow(request.key, resume)) {
+            request.callback = original;
+            return false;
+        }
+        CompletableFuture.delayedExecutor(settings.coalesceTimeout().toMillis(), TimeUnit.MILLISECONDS).execute(resume);
+        return true;
+    }
+
+    /**
+     * Sends the request to the backend, conditionally when {@code stored} has validators, and handles
+     * the answer. The leader of a flight lands it once the answer is stored, so waiters find it.
+     */
+    boolean forward(CacheRequest request, StoredResponse stored, String reason, boolean leads) {
+        Exchange exchange = request.exchange;
+        Map<String, Object> headers = exchange.getMessage().getHeaders();
+        request.fields = new CaseInsensitiveMap(headers);
+        if (stored != null && stored.hasValidators()) {
+            request.validating = stored;
+            headers.remove(Conditionals.IF_NONE_MATCH);
+            headers.remove(Conditionals.IF_MODIFIED_SINCE);
+            if (stored.etag != null) {
+                headers.put(Conditionals.IF_NONE_MATCH, stored.etag);
+            }
+            if (stored.lastModified != null) {
+                headers.put(Conditionals.IF_MODIFIED_SINCE, stored.lastModified);
+            }
+        }
+        request.sentAt = store.now();
+        AsyncCallback callback = request.callback;
+        return next.process(exchange, doneSync -> {
+            try {
+                onResponse(request, stored, reason);
+            } catch (RuntimeException e) {
+                exchange.setException(e);
+            } finally {
+                try {
+                    callback.done(doneSync);
+                } finally {
+                    if (leads) {
+                        flights.land(request.key);
+                    }
+                }
+            }
+        });
+    }
+
+    private void onResponse(CacheRequest request, StoredResponse stored, String reason) {
+        Exchange exchange = request.exchange;
+        Message message = exchange.getMessage();
+        long now = store.now();
+        Exception failure = exchange.getException();
+        int status = failure == null ? status(message) : 0;
+        if ((failure != null || status >= 500) && stored != null && Reuse.onError(stored, request.control, now)) {
+            CacheStatus served = CacheStatus.forwarded(name, "stale");
+            if (failure == null) {
+                served.fwdStatus(status);
+            }
+            CachedAnswers.serve(exchange, stored, now, served.ttl(-stored.staleness(now)).detail("stale-if-error"),
+                    request.fields);
+            return;
+        }
+        if (failure != null) {
+            return;
+        }
+        String age = MessageFields.joined(message.getHeaders(), "Age");
+        if (request.validating != null && status == 304) {
+            StoredResponse updated = request.validating.freshened(MessageFields.pairs(message.getHeaders()), age,
+                    request.sentAt, now);
+            store.update(request.key, request.validating, updated);
+            CachedAnswers.serve(exchange, updated, now, CacheStatus.forwarded(name, reason).fwdStatus(304)
+                    .ttl(-updated.staleness(now)), request.fields);
+            return;
+        }
+        CacheStatus outcome = CacheStatus.forwarded(name, reason);
+        if (request.validating != null) {
+            outcome.fwdStatus(status);
+        }
+        Object body = message.getBody();
+        long size = size(body);
+        String refusal = size < 0 ? "body" : Storability.refusal(status, request.control, request.fields,
+                message.getHeaders(), size, settings.maxObject());
+        if (refusal == null) {
+            VaryValues vary = VaryValues.of(MessageFields.joined(message.getHeaders(), "Vary"), request.fields);
+            StoredResponse response = StoredResponse.of(status, reasonPhrase(message, status),
+                    MessageFields.pairs(message.getHeaders()), age, bytes(body), request.head, vary, request.sentAt, now);
+            if (response.lifetime > 0 || response.hasValidators()) {
+                store.store(request.key, response);
+                outcome.stored().ttl(-response.staleness(now));
+            } else {
+                outcome.detail("stale");
+            }
+        } else {
+            outcome.detail(refusal);
+        }
+        CachedAnswers.addStatus(message, outcome);
+    }
+
+    static int status(Message message) {
+        Object code = message.getHeader(NettyHttpConstants.HTTP_RESPONSE_CODE);
+        if (code instanceof Number n) {
+            return n.intValue();
+        }
+        try {
+            return code == null ? 200 : Integer.parseInt(code.toString().trim());
+        } catch (NumberFormatException e) {
+            return 500;
+        }
+    }
+
+    private static String reasonPhrase(Message message, int status) {
+        Object text = message.getHeader(NettyHttpConstants.HTTP_RESPONSE_TEXT);
+        return text != null ? text.toString() : io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase();
+    }
+
+    private static long size(Object body) {
+        if (body == null) {
+            return 0;
+        }
+        if (body instanceof ByteBuf buf) {
+            return buf.readableBytes();
+        }
+        if (body instanceof byte[] bytes) {
+            return bytes.length;
+        }
+        if (body instanceof String text) {
+            return text.length() * 3L;
+        }
+        return -1;
+    }
+
+    /** The body as the array the store keeps: the one copy a stored response costs. */
+    private static byte[] bytes(Object body) {
+        if (body == null) {
+            return new byte[0];
+        }
+        if (body instanceof ByteBuf buf) {
+            return ByteBufUtil.getBytes(buf);
+        }
+        if (body instanceof byte[] bytes) {
+            return bytes;
+        }
+        return ((String) body).getBytes(StandardCharsets.UTF_8);
+    }
+
+    AsyncProcessor next() {
+        return next;
+    }
+
+    Flights flights() {
+        return flights;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        ServiceHelper.startService(next);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        ServiceHelper.stopService(next);
+    }
+}

@@ -1,0 +1,107 @@
+package io.serai.caching;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+
+import java.util.function.LongSupplier;
+
+/**
+ * Where the shared cache keeps responses: one Caffeine cache, bounded by the bytes it holds
+ * ({@code serai.cache.max-size}, through a weigher) and evicting by size and frequency, whose entries
+ * expire when they are no longer of use. It is bound in Camel's registry as {@link #REGISTRY_NAME}, so
+ * camel-caffeine's {@code caffeine-cache:serai-http-cache} endpoint reaches the same entries.
+ *
+ * <p>Keys are {@code route \n host \n target}: two routes or two virtual hosts never share an entry.
+ */
+public final class HttpCacheStore {
+
+    public static final String REGISTRY_NAME = "serai-http-cache";
+
+    private final Cache<String, StoredVariants> cache;
+    private final LongSupplier clock;
+
+    public HttpCacheStore(CacheSettings settings, LongSupplier clock) {
+        this.clock = clock;
+        long staleRetention = settings.staleRetention().toMillis();
+        this.cache = Caffeine.newBuilder()
+                .maximumWeight(settings.maxSize())
+                .weigher((String key, StoredVariants value) -> key.length() * 2 + value.weight)
+                .expireAfter(new Expiry<String, StoredVariants>() {
+                    @Override
+                    public long expireAfterCreate(String key, StoredVariants value, long currentTime) {
+                        return nanos(value.retention(clock.getAsLong(), staleRetention));
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(String key, StoredVariants value, long currentTime,
+                            long currentDuration) {
+                        return nanos(value.retention(clock.getAsLong(), staleRetention));
+                    }
+
+                    @Override
+                    public long expireAfterRead(String key, StoredVariants value, long currentTime,
+                            long currentDuration) {
+                        return currentDuration;
+                    }
+                })
+                .recordStats()
+                .build();
+    }
+
+    private static long nanos(long millis) {
+        return Math.max(0, Math.min(millis, Long.MAX_VALUE / 1_000_000)) * 1_000_000;
+    }
+
+    public static String key(String route, String host, String target) {
+        return route + '\n' + (host == null ? "" : host.toLowerCase(java.util.Locale.ROOT)) + '\n' + target;
+    }
+
+    /** Binds the Caffeine cache in Camel's registry, where camel-caffeine's endpoints find it by name. */
+    public void bindTo(org.apache.camel.spi.Registry registry) {
+        registry.bind(REGISTRY_NAME, Cache.class, cache);
+    }
+
+    /** Number of URLs stored (each may hold several variants). */
+    public long entries() {
+        return cache.estimatedSize();
+    }
+
+    long now() {
+        return clock.getAsLong();
+    }
+
+    StoredVariants get(String key) {
+        return cache.getIfPresent(key);
+    }
+
+    void store(String key, StoredResponse response) {
+        cache.asMap().compute(key, (k, old) -> old == null ? StoredVariants.of(response) : old.with(response));
+    }
+
+    /** Replaces {@code old} with {@code updated} if {@code old} is still stored under {@code key}. */
+    void update(String key, StoredResponse old, StoredResponse updated) {
+        cache.asMap().computeIfPresent(key, (k, variants) -> variants.replacing(old, updated));
+    }
+
+    void invalidate(String key) {
+        cache.invalidate(key);
+    }
+
+    /** The keys stored for {@code host} and {@code target} on any route, for a purge of one URL. */
+    public java.util.Set<String> keysFor(String host, String target) {
+        String suffix = '\n' + host.toLowerCase(java.util.Locale.ROOT) + '\n' + target;
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (String key : cache.asMap().keySet()) {
+            if (key.endsWith(suffix) && key.indexOf('\n') == key.length() - suffix.length()) {
+                keys.add(key);
+            }
+        }
+        return keys;
+    }
+
+    /** Bytes held now, as the weigher counts them. */
+    public long weightedSize() {
+        return cache.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
+    }
+}

@@ -1,0 +1,51 @@
+package io.serai.caching;
+
+import java.util.Map;
+
+/**
+ * Whether a shared cache may store a response (RFC 9111 section 3), and if not, the short reason that
+ * {@code Cache-Status} reports as its detail. Serai also declines responses that set cookies, as
+ * nginx and Varnish do by default: a cookie is almost always one user's.
+ */
+final class Storability {
+
+    private Storability() {
+    }
+
+    /** Null when the response may be stored; otherwise why not. */
+    static String refusal(int status, CacheControl request, Map<String, Object> requestHeaders,
+            Map<String, Object> responseHeaders, long bodyBytes, long maxObject) {
+        if (status < 200 || status == 206 || status == 304) {
+            return "status";
+        }
+        if (request.noStore()) {
+            return "no-store";
+        }
+        CacheControl response = CacheControl.parse(MessageFields.joined(responseHeaders, "Cache-Control"));
+        if (response.noStore()) {
+            return "no-store";
+        }
+        if (response.isPrivate()) {
+            return "private";
+        }
+        if (requestHeaders.get("Authorization") != null
+                && !(response.isPublic() || response.sMaxAge() >= 0 || response.mustRevalidate())) {
+            return "authorization";
+        }
+        if (responseHeaders.get("Set-Cookie") != null) {
+            return "set-cookie";
+        }
+        String vary = MessageFields.joined(responseHeaders, "Vary");
+        if (vary != null && vary.contains("*")) {
+            return "vary-star";
+        }
+        boolean explicit = Freshness.hasExplicitLifetime(response, MessageFields.joined(responseHeaders, "Expires"));
+        if (!explicit && !response.isPublic() && !Freshness.heuristicallyCacheable(status)) {
+            return "status";
+        }
+        if (bodyBytes > maxObject) {
+            return "too-large";
+        }
+        return null;
+    }
+}

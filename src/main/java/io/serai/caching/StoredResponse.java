@@ -1,0 +1,133 @@
+package io.serai.caching;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A response as the shared cache keeps it: status, end-to-end fields, body bytes, the secondary key
+ * (Vary) it was stored under, and what its age and freshness are computed from. Immutable; a 304
+ * that refreshes it makes a new one ({@link #freshened}).
+ */
+final class StoredResponse {
+
+    /** Fields the cache computes or that describe a hop, not the stored representation. */
+    private static final Set<String> NOT_STORED = Set.of("age", "cache-status", "set-cookie", "set-cookie2");
+    /** Fields a 304 does not replace (RFC 9111 section 3.2): the stored body's own framing. */
+    private static final Set<String> KEPT_ON_UPDATE = Set.of("content-length", "content-encoding",
+            "content-range", "transfer-encoding");
+
+    final int status;
+    final String reason;
+    final String[] fields;
+    final byte[] body;
+    final boolean headOnly;
+    final VaryValues vary;
+    final long responseTime;
+    final long initialAge;
+    final CacheControl control;
+    final long lifetime;
+    final String etag;
+    final String lastModified;
+    final int weight;
+
+    private StoredResponse(int status, String reason, String[] fields, byte[] body, boolean headOnly, VaryValues vary,
+            long ageSeconds, long requestTime, long responseTime) {
+        this.status = status;
+        this.reason = reason;
+        this.fields = fields;
+        this.body = body;
+        this.headOnly = headOnly;
+        this.vary = vary;
+        this.responseTime = responseTime;
+        long date = Freshness.parseDate(field("Date"));
+        if (date < 0) {
+            date = responseTime;
+        }
+        this.initialAge = Freshness.initialAge(date, ageSeconds, requestTime, responseTime);
+        this.control = CacheControl.parse(field("Cache-Control"));
+        this.lastModified = field("Last-Modified");
+        this.lifetime = Freshness.lifetime(status, control, date, field("Expires"), lastModified);
+        this.etag = field("ETag");
+        int w = 256 + body.length + vary.weight();
+        for (String f : fields) {
+            w += f.length() * 2;
+        }
+        this.weight = w;
+    }
+
+    /**
+     * A response to store. {@code pairs} are its fields as name, value pairs; {@code age} is the Age
+     * field it arrived with (used for its age, not stored); times are epoch milliseconds.
+     */
+    static StoredResponse of(int status, String reason, List<String> pairs, String age, byte[] body, boolean headOnly,
+            VaryValues vary, long requestTime, long responseTime) {
+        List<String> kept = new ArrayList<>(pairs.size() + 2);
+        for (int i = 0; i + 1 < pairs.size(); i += 2) {
+            if (!NOT_STORED.contains(pairs.get(i).toLowerCase(Locale.ROOT))) {
+                kept.add(pairs.get(i));
+                kept.add(pairs.get(i + 1));
+            }
+        }
+        return new StoredResponse(status, reason, kept.toArray(String[]::new), body, headOnly, vary,
+                Freshness.parseAge(age), requestTime, responseTime);
+    }
+
+    /**
+     * This response refreshed by a 304 (RFC 9111 sections 3.2 and 4.3.4): each field the 304 carries
+     * replaces the stored one of that name, except the body's framing, and the age starts over.
+     */
+    StoredResponse freshened(List<String> pairs, String age, long requestTime, long responseTime) {
+        Set<String> replaced = new java.util.HashSet<>();
+        for (int i = 0; i + 1 < pairs.size(); i += 2) {
+            String name = pairs.get(i).toLowerCase(Locale.ROOT);
+            if (!KEPT_ON_UPDATE.contains(name) && !NOT_STORED.contains(name)) {
+                replaced.add(name);
+            }
+        }
+        List<String> merged = new ArrayList<>(fields.length + pairs.size());
+        for (int i = 0; i + 1 < fields.length; i += 2) {
+            if (!replaced.contains(fields[i].toLowerCase(Locale.ROOT))) {
+                merged.add(fields[i]);
+                merged.add(fields[i + 1]);
+            }
+        }
+        for (int i = 0; i + 1 < pairs.size(); i += 2) {
+            if (replaced.contains(pairs.get(i).toLowerCase(Locale.ROOT))) {
+                merged.add(pairs.get(i));
+                merged.add(pairs.get(i + 1));
+            }
+        }
+        return of(status, reason, merged, age, body, headOnly, vary, requestTime, responseTime);
+    }
+
+    /** Age now, in milliseconds (RFC 9111 section 4.2.3). */
+    long age(long now) {
+        return initialAge + Math.max(0, now - responseTime);
+    }
+
+    boolean isFresh(long now) {
+        return lifetime > age(now);
+    }
+
+    /** How long past its lifetime the response is now, in milliseconds; negative while fresh. */
+    long staleness(long now) {
+        return age(now) - lifetime;
+    }
+
+    boolean hasValidators() {
+        return etag != null || lastModified != null;
+    }
+
+    /** The field's lines joined with ", ", or null. */
+    String field(String name) {
+        String joined = null;
+        for (int i = 0; i + 1 < fields.length; i += 2) {
+            if (fields[i].equalsIgnoreCase(name)) {
+                joined = joined == null ? fields[i + 1] : joined + ", " + fields[i + 1];
+            }
+        }
+        return joined;
+    }
+}
