@@ -8,7 +8,7 @@ import java.util.function.UnaryOperator;
 /**
  * The {@code serai.cache.*} settings: how many bytes the shared cache holds, the largest response it
  * stores, how long concurrent misses wait for the one request that fetches, and how long a stale
- * response with validators is kept so it can be revalidated instead of fetched again.
+ * response is kept so it can be revalidated instead of fetched again.
  */
 public record CacheSettings(long maxSize, long maxObject, Duration coalesceTimeout, Duration staleRetention) {
 

@@ -65,17 +65,14 @@ final class StoredVariants {
 
     /**
      * How long this entry is worth keeping, in milliseconds: until its freshest response is stale and
-     * past its stale-while-revalidate and stale-if-error windows, or {@code staleRetention} past that
-     * when it can be revalidated.
+     * past its stale-while-revalidate and stale-if-error windows and {@code staleRetention}, during
+     * which it can still be revalidated or given to clients that accept stale responses.
      */
     long retention(long now, long staleRetention) {
         long keep = 0;
         for (StoredResponse r : responses) {
-            long extra = Math.max(Math.max(r.control.staleWhileRevalidate(), r.control.staleIfError()), 0) * 1000;
-            if (r.hasValidators()) {
-                extra = Math.max(extra, staleRetention);
-            }
-            keep = Math.max(keep, r.lifetime - r.age(now) + extra);
+            long window = Math.max(Math.max(r.control.staleWhileRevalidate(), r.control.staleIfError()), 0) * 1000;
+            keep = Math.max(keep, r.lifetime - r.age(now) + Math.max(window, staleRetention));
         }
         return keep;
     }
