@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Cache hits: Serai (examples/caching.camel.yaml) against nginx with proxy_cache, in one run, in front
+# of the same backend serving the same cacheable 200-byte response (Cache-Control: max-age=3600).
+# Each proxy is pinned to core 0; wrk and the backend share core 1. Keep-alive, 128 connections.
+# Prints req/s, p50/p99 and the ratio, and how many requests reached the backend while measuring
+# (a hit must not touch it: expected 0).
+# Settings (environment): BENCH_SECONDS (8), BENCH_ROUNDS (3), BENCH_WARMUP_SECONDS (15),
+# BENCH_CONNECTIONS (128), SERAI_JAVA_OPTS (default: the shipped jvm.options).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SECONDS_PER_RUN=${BENCH_SECONDS:-8}
+ROUNDS=${BENCH_ROUNDS:-3}
+WARMUP=${BENCH_WARMUP_SECONDS:-15}
+CONNS=${BENCH_CONNECTIONS:-128}
+NGINX_PORT=18180 SERAI_PORT=18181 ADMIN_PORT=18182 BACKEND=19101
+
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+if ! need nginx || ! need wrk || ! need curl; then
+  echo "installing nginx, wrk and curl with apt-get" >&2
+  as_root=""; [ "$(id -u)" = 0 ] || as_root="sudo"
+  $as_root apt-get update -qq && $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk curl >/dev/null
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+if need taskset && [ "$(nproc)" -ge 2 ]; then PROXY_CPU="taskset -c 0"; LOAD_CPU="taskset -c 1"; PINNED=yes
+else PROXY_CPU=""; LOAD_CPU=""; PINNED="no (taskset missing or one core)"; fi
+
+[ -f target/serai.jar ] || ./mvnw -B -q package -DskipTests
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ -f "$work/backend.pid" ] && kill "$(cat "$work/backend.pid")" 2>/dev/null || true
+  [ -f "$work/proxy.pid" ] && kill "$(cat "$work/proxy.pid")" 2>/dev/null || true
+  sleep 0.3; rm -rf "$work"
+}
+trap cleanup EXIT
+
+body=$(printf '{"item":"catalog","pad":"%s"}' "$(head -c 172 /dev/zero | tr '\0' x)")
+common="error_log $work/error.log; events { worker_connections 8192; }"
+temps="client_body_temp_path $work/b; proxy_temp_path $work/p; fastcgi_temp_path $work/f; uwsgi_temp_path $work/u; scgi_temp_path $work/s;"
+cat > "$work/backend.conf" <<CONF
+worker_processes 1; pid $work/backend.pid; $common
+http { $temps
+  log_format count '\$request_uri';
+  server { listen 127.0.0.1:$BACKEND; access_log $work/backend.log count;
+    location / { default_type application/json; add_header Cache-Control "max-age=3600"; return 200 '$body'; } }
+}
+CONF
+cat > "$work/proxy.conf" <<CONF
+worker_processes 1; pid $work/proxy.pid; $common
+http { access_log off; $temps
+  proxy_cache_path $work/cache levels=1:2 keys_zone=bench:10m max_size=256m inactive=60m use_temp_path=off;
+  upstream backend { server 127.0.0.1:$BACKEND; keepalive 64; }
+  server { listen 127.0.0.1:$NGINX_PORT;
+    location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection "";
+      proxy_cache bench; proxy_cache_lock on; add_header X-Cache-Status \$upstream_cache_status; } }
+}
+CONF
+
+$LOAD_CPU "$NGINX" -p "$work" -c "$work/backend.conf"
+$PROXY_CPU "$NGINX" -p "$work" -c "$work/proxy.conf"
+await "http://127.0.0.1:$BACKEND/" 10
+await "http://127.0.0.1:$NGINX_PORT/" 10
+
+read -r -a java_opts <<< "${SERAI_JAVA_OPTS:-@jvm.options}"
+SERAI_ROUTES=examples/caching.camel.yaml $PROXY_CPU java "${java_opts[@]}" -Dserai.port=$SERAI_PORT \
+  -Dserai.admin.port=$ADMIN_PORT -Dupstream.url=http://127.0.0.1:$BACKEND \
+  -jar target/serai.jar > "$work/serai.log" 2>&1 &
+serai_pid=$!; pids+=("$serai_pid")
+await "http://127.0.0.1:$SERAI_PORT/" 30 || { cat "$work/serai.log"; exit 1; }
+
+hit_header() { curl -s -D - -o /dev/null "$1" | tr -d '\r' | grep -i "^$2:" || true; }
+
+run_wrk() { # port seconds -> "rps p50ms p99ms errors"
+  $LOAD_CPU wrk -t1 -c"$CONNS" -d"$2"s --latency "http://127.0.0.1:$1/" | awk '
+    /Requests\/sec/ {rps=$2}
+    $1=="50%" {p50=$2} $1=="99%" {p99=$2}
+    /Non-2xx|Socket errors/ {err=err $0 ";"}
+    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+    END { printf "%s %.2f %.2f %s\n", rps, ms(p50), ms(p99), (err=="" ? "none" : err) }'
+}
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+backend_requests() { wc -l < "$work/backend.log"; }
+
+echo "warming up both proxies (the JVM compiles its hot paths)..." >&2
+run_wrk $NGINX_PORT 3 >/dev/null
+run_wrk $SERAI_PORT "$WARMUP" >/dev/null
+echo "nginx: $(hit_header "http://127.0.0.1:$NGINX_PORT/" X-Cache-Status); serai: $(hit_header "http://127.0.0.1:$SERAI_PORT/" Cache-Status)" >&2
+
+before=$(backend_requests)
+: > "$work/nginx.txt"; : > "$work/serai.txt"
+for r in $(seq 1 "$ROUNDS"); do
+  run_wrk $NGINX_PORT "$SECONDS_PER_RUN" >> "$work/nginx.txt"
+  run_wrk $SERAI_PORT "$SECONDS_PER_RUN" >> "$work/serai.txt"
+  echo "round $r: nginx $(tail -1 "$work/nginx.txt") | serai $(tail -1 "$work/serai.txt")" >&2
+done
+reached=$(( $(backend_requests) - before ))
+
+col() { awk -v c="$1" '{print $c}' "$2" | median; }
+n_rps=$(col 1 "$work/nginx.txt"); s_rps=$(col 1 "$work/serai.txt")
+n_p50=$(col 2 "$work/nginx.txt"); s_p50=$(col 2 "$work/serai.txt")
+n_p99=$(col 3 "$work/nginx.txt"); s_p99=$(col 3 "$work/serai.txt")
+errors=$(awk '{print $4}' "$work/nginx.txt" "$work/serai.txt" | grep -v '^none$' | head -1 || true)
+serai_rss=$(awk '/VmHWM/ {print $2/1024}' "/proc/$serai_pid/status" 2>/dev/null || echo 0)
+
+echo
+echo "$(date -u +%Y-%m-%d) cache hits, $(nproc) cores, pinned: $PINNED; ${CONNS} connections, ${SECONDS_PER_RUN} s x ${ROUNDS} rounds (medians), ${#body} B bodies"
+printf '%-6s %10s %8s %8s\n' proxy "req/s" "p50 ms" "p99 ms"
+printf '%-6s %10.0f %8.2f %8.2f\n' nginx "$n_rps" "$n_p50" "$n_p99"
+printf '%-6s %10.0f %8.2f %8.2f\n' serai "$s_rps" "$s_p50" "$s_p99"
+awk -v a="$s_rps" -v b="$n_rps" -v c="$s_p99" -v d="$n_p99" \
+  'BEGIN {printf "serai/nginx: %.2fx requests/s, %.1fx p99 latency\n", a/b, c/d}'
+echo "requests that reached the backend while measuring: $reached; serai peak RSS ${serai_rss} MB"
+[ -z "$errors" ] || echo "errors seen: $errors"
