@@ -34,7 +34,7 @@ cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   [ -f "$work/backend.pid" ] && kill "$(cat "$work/backend.pid")" 2>/dev/null || true
   [ -f "$work/proxy.pid" ] && kill "$(cat "$work/proxy.pid")" 2>/dev/null || true
-  sleep 0.3; rm -rf "$work"
+  sleep 0.3; [ -n "${BENCH_KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -49,8 +49,10 @@ http { $temps
     location / { default_type application/json; add_header Cache-Control "max-age=3600"; return 200 '$body'; } }
 }
 CONF
+# As root, nginx's workers run as nobody and could not open the cache under the private work dir.
+run_as=""; [ "$(id -u)" = 0 ] && run_as="user root;"
 cat > "$work/proxy.conf" <<CONF
-worker_processes 1; pid $work/proxy.pid; $common
+$run_as worker_processes 1; pid $work/proxy.pid; $common
 http { access_log off; $temps
   proxy_cache_path $work/cache levels=1:2 keys_zone=bench:10m max_size=256m inactive=60m use_temp_path=off;
   upstream backend { server 127.0.0.1:$BACKEND; keepalive 64; }
