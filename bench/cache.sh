@@ -17,14 +17,8 @@ NGINX_PORT=18180 SERAI_PORT=18181 ADMIN_PORT=18182 BACKEND=19101
 
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
-if ! need nginx || ! need wrk || ! need curl; then
-  echo "installing nginx, wrk and curl with apt-get" >&2
-  as_root=""; [ "$(id -u)" = 0 ] || as_root="sudo"
-  $as_root apt-get update -qq && $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk curl >/dev/null
-fi
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-if need taskset && [ "$(nproc)" -ge 2 ]; then PROXY_CPU="taskset -c 0"; LOAD_CPU="taskset -c 1"; PINNED=yes
-else PROXY_CPU=""; LOAD_CPU=""; PINNED="no (taskset missing or one core)"; fi
+ensure_tools
+pin_cpus
 
 [ -f target/serai.jar ] || ./mvnw -B -q package -DskipTests
 
@@ -76,15 +70,6 @@ await "http://127.0.0.1:$SERAI_PORT/" 30 || { cat "$work/serai.log"; exit 1; }
 
 hit_header() { curl -s -D - -o /dev/null "$1" | tr -d '\r' | grep -i "^$2:" || true; }
 
-run_wrk() { # port seconds -> "rps p50ms p99ms errors"
-  $LOAD_CPU wrk -t1 -c"$CONNS" -d"$2"s --latency "http://127.0.0.1:$1/" | awk '
-    /Requests\/sec/ {rps=$2}
-    $1=="50%" {p50=$2} $1=="99%" {p99=$2}
-    /Non-2xx|Socket errors/ {err=err $0 ";"}
-    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
-    END { printf "%s %.2f %.2f %s\n", rps, ms(p50), ms(p99), (err=="" ? "none" : err) }'
-}
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 backend_requests() { wc -l < "$work/backend.log"; }
 
 echo "warming up both proxies (the JVM compiles its hot paths)..." >&2

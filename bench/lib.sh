@@ -8,3 +8,28 @@ await() { # url, seconds
     sleep 0.05
   done
 }
+
+ensure_tools() { # installs nginx, wrk and curl when one is missing; sets NGINX
+  if ! need nginx || ! need wrk || ! need curl; then
+    echo "installing nginx, wrk and curl with apt-get" >&2
+    local as_root=""; [ "$(id -u)" = 0 ] || as_root="sudo"
+    $as_root apt-get update -qq && $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk curl >/dev/null
+  fi
+  NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+}
+
+pin_cpus() { # proxies on core 0, load and backends on core 1: sets PROXY_CPU, LOAD_CPU, PINNED
+  if need taskset && [ "$(nproc)" -ge 2 ]; then PROXY_CPU="taskset -c 0"; LOAD_CPU="taskset -c 1"; PINNED=yes
+  else PROXY_CPU=""; LOAD_CPU=""; PINNED="no (taskset missing or one core)"; fi
+}
+
+run_wrk() { # port seconds -> "rps p50ms p99ms errors" (uses CONNS and LOAD_CPU)
+  $LOAD_CPU wrk -t1 -c"$CONNS" -d"$2"s --latency "http://127.0.0.1:$1/" | awk '
+    /Requests\/sec/ {rps=$2}
+    $1=="50%" {p50=$2} $1=="99%" {p99=$2}
+    /Non-2xx|Socket errors/ {err=err $0 ";"}
+    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+    END { printf "%s %.2f %.2f %s\n", rps, ms(p50), ms(p99), (err=="" ? "none" : err) }'
+}
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }

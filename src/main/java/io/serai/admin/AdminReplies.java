@@ -1,9 +1,9 @@
 package io.serai.admin;
 
+import io.serai.ingress.HeaderValues;
 import io.serai.ingress.IngressRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.component.netty.NettyConstants;
 import org.apache.camel.component.netty.http.NettyHttpConstants;
 
 import java.util.Map;
@@ -17,11 +17,7 @@ final class AdminReplies {
     static void reply(Exchange exchange, int status, String json) {
         Message message = exchange.getMessage();
         Map<String, Object> headers = message.getHeaders();
-        Object inbound = headers.get(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT);
-        headers.clear();
-        if (inbound != null) {
-            headers.put(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT, inbound);
-        }
+        HeaderValues.clearKeepingChannel(headers);
         headers.put(NettyHttpConstants.HTTP_RESPONSE_CODE, status);
         headers.put("Content-Type", "application/json");
         headers.put("Cache-Control", "no-store");

@@ -4,7 +4,6 @@ import io.serai.ingress.HeaderValues;
 import io.serai.ingress.IngressRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.component.netty.NettyConstants;
 import org.apache.camel.component.netty.http.NettyHttpConstants;
 
 import java.util.Map;
@@ -73,11 +72,7 @@ final class CachedAnswers {
 
     private static Map<String, Object> cleared(Message message) {
         Map<String, Object> headers = message.getHeaders();
-        Object inbound = headers.get(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT);
-        headers.clear();
-        if (inbound != null) {
-            headers.put(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT, inbound);
-        }
+        HeaderValues.clearKeepingChannel(headers);
         return headers;
     }
 }

@@ -1,5 +1,7 @@
 package io.serai.ingress;
 
+import org.apache.camel.component.netty.NettyConstants;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +24,18 @@ public final class HeaderValues {
             values.add(existing);
             values.add(value);
             headers.put(name, values);
+        }
+    }
+
+    /**
+     * Empties a message's headers for an answer, but keeps the client's channel context so that a later
+     * call in the same exchange stays on the client's event loop.
+     */
+    public static void clearKeepingChannel(Map<String, Object> headers) {
+        Object inbound = headers.get(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT);
+        headers.clear();
+        if (inbound != null) {
+            headers.put(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT, inbound);
         }
     }
 }

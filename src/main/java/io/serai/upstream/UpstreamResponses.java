@@ -10,7 +10,6 @@ import io.serai.ingress.IngressRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
-import org.apache.camel.component.netty.NettyConstants;
 import org.apache.camel.component.netty.http.NettyHttpConstants;
 import org.apache.camel.support.SynchronizationAdapter;
 
@@ -29,12 +28,7 @@ final class UpstreamResponses {
     static void apply(Exchange exchange, FullHttpResponse response, String viaName) {
         Message message = exchange.getMessage();
         Map<String, Object> headers = message.getHeaders();
-        Object inbound = headers.get(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT);
-        headers.clear();
-        if (inbound != null) {
-            // Kept so that a further call in the same exchange stays on the client's event loop.
-            headers.put(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT, inbound);
-        }
+        HeaderValues.clearKeepingChannel(headers);
         HopByHopHeaders hopByHop = HopByHopHeaders.of(response.headers());
         for (Map.Entry<String, String> field : response.headers()) {
             String name = field.getKey();

@@ -57,22 +57,54 @@ class HttpCacheTest {
                         ref: httpCache
                         steps:
                           - to: "netty-http:http://{{backend.1}}"
+            - route:
+                id: cached-balanced
+                from:
+                  uri: "netty-http:http://127.0.0.1:{{balanced.port}}/?matchOnUriPrefix=true"
+                  steps:
+                    - policy:
+                        ref: httpCache
+                        steps:
+                          - loadBalance:
+                              roundRobinLoadBalancer: {}
+                              steps:
+                                - to: "netty-http:http://{{backend.1}}"
+                                - to: "netty-http:http://{{backend.2}}"
+            - route:
+                id: cached-doomed
+                from:
+                  uri: "netty-http:http://127.0.0.1:{{doomed.port}}/?matchOnUriPrefix=true"
+                  steps:
+                    - policy:
+                        ref: httpCache
+                        steps:
+                          - to: "netty-http:http://{{backend.doomed}}"
             """;
 
     @TempDir
     static Path dir;
     private static CacheOrigin origin;
     private static RunningSerai serai;
+    private static CacheOrigin second;
+    private static CacheOrigin doomed;
     private static int twinPort;
     private static int adminPort;
+    private static int balancedPort;
+    private static int doomedPort;
 
     @BeforeAll
     static void start() throws Exception {
         origin = CacheOrigin.start();
-        int[] ports = RunningSerai.freePorts(2);
+        second = CacheOrigin.start();
+        doomed = CacheOrigin.start();
+        int[] ports = RunningSerai.freePorts(4);
         twinPort = ports[0];
         adminPort = ports[1];
+        balancedPort = ports[2];
+        doomedPort = ports[3];
         serai = RunningSerai.routes(ROUTES).property("backend.1", origin.hostPort()).property("twin.port", twinPort)
+                .property("backend.2", second.hostPort()).property("balanced.port", balancedPort)
+                .property("backend.doomed", doomed.hostPort()).property("doomed.port", doomedPort)
                 .property("serai.admin.port", adminPort).property("serai.admin.token", "s3cret")
                 .property("serai.cache.max-object", "64KiB").start(dir);
     }
@@ -81,6 +113,8 @@ class HttpCacheTest {
     static void stop() throws IOException {
         serai.close();
         origin.close();
+        second.close();
+        doomed.close();
     }
 
     // --- what is stored -------------------------------------------------------------------------
@@ -375,6 +409,32 @@ class HttpCacheTest {
         assertEquals("good", rescued.bodyText());
         assertTrue(rescued.header("Cache-Status").contains("fwd=stale; fwd-status=500"), rescued.header("Cache-Status"));
         assertTrue(rescued.header("Cache-Status").contains("detail=stale-if-error"));
+    }
+
+    @Test
+    void staleIfErrorServesTheStoredResponseWhenTheBackendIsGone() throws IOException {
+        doomed.on("/gone", (r, n) -> ok("kept", "Cache-Control", "max-age=10, stale-if-error=60", "Age", "15"));
+        String raw = "GET /gone HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+        assertEquals("kept", RawHttp.exchange(doomedPort, raw).bodyText());
+        doomed.close();
+        RawResponse rescued = RawHttp.exchange(doomedPort, raw);
+        assertEquals(200, rescued.status(), rescued.bodyText());
+        assertEquals("kept", rescued.bodyText());
+        assertTrue(rescued.header("Cache-Status").contains("fwd=stale; ttl=-"), rescued.header("Cache-Status"));
+        assertTrue(rescued.header("Cache-Status").endsWith("detail=stale-if-error"));
+        assertEquals(502, RawHttp.exchange(doomedPort, "GET /never HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").status());
+    }
+
+    @Test
+    void aHitInFrontOfALoadBalancerReachesNoMember() throws IOException {
+        origin.on("/balanced", (r, n) -> ok("first member", "Cache-Control", "max-age=60"));
+        second.on("/balanced", (r, n) -> ok("second member", "Cache-Control", "max-age=60"));
+        String raw = "GET /balanced HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+        String body = RawHttp.exchange(balancedPort, raw).bodyText();
+        for (int i = 0; i < 5; i++) {
+            assertEquals(body, RawHttp.exchange(balancedPort, raw).bodyText());
+        }
+        assertEquals(1, origin.count("/balanced") + second.count("/balanced"));
     }
 
     @Test
