@@ -51,10 +51,25 @@ public final class Serai {
         } catch (RuntimeException e) {
             String refused = RouteStartFailure.describe(e, main.getCamelContext());
             if (refused == null) {
+                refused = portTaken(e);
+            }
+            if (refused == null) {
                 throw e;
             }
             System.err.println("serai: " + refused);
             System.exit(2);
         }
+    }
+
+    /** One line for a listener that could not bind, or null when that is not what went wrong. */
+    private static String portTaken(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException bind) {
+                return "cannot listen: " + bind.getMessage() + ". Another process holds one of Serai's ports: "
+                        + "serai.port, serai.admin.port (9090 by default; serai.admin.enabled=false turns the admin "
+                        + "listener off) or a port in a route's from: URI";
+            }
+        }
+        return null;
     }
 }

@@ -79,6 +79,21 @@ class CachingExampleIT {
         assertEquals("the backend's own /cache", r.bodyText());
     }
 
+    @Test
+    void aTakenAdminPortStopsSeraiWithOneLineNamingTheSetting() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            SeraiProcess second = SeraiProcess.builder()
+                    .env("SERAI_ROUTES", "examples/caching.camel.yaml")
+                    .property("serai.port", RunningSerai.freePort())
+                    .property("serai.admin.port", taken.getLocalPort())
+                    .property("upstream.url", "http://" + origin.hostPort())
+                    .start(tmp);
+            assertEquals(2, second.awaitExit(Duration.ofSeconds(30)));
+            assertTrue(second.output().contains("serai: cannot listen: Address already in use. Another process holds"
+                    + " one of Serai's ports: serai.port, serai.admin.port"), second.output());
+        }
+    }
+
     private static RawResponse get(String path) throws Exception {
         return RawHttp.exchange(port, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n");
     }
