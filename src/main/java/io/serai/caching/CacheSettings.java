@@ -30,8 +30,4 @@ public record CacheSettings(long maxSize, long maxObject, Duration coalesceTimeo
         }
         return new CacheSettings(maxSize, maxObject, coalesce, retention);
     }
-
-    public static CacheSettings defaults() {
-        return from(key -> null);
-    }
 }

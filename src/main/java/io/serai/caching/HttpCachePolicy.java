@@ -35,8 +35,4 @@ public final class HttpCachePolicy implements Policy {
         return new HttpCacheProcessor(AsyncProcessorConverterHelper.convert(processor), route.getRouteId(), store,
                 settings, cacheName);
     }
-
-    public HttpCacheStore store() {
-        return store;
-    }
 }

@@ -1,18 +1,14 @@
 package io.serai.caching;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.serai.ingress.IngressRequest;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.component.netty.http.NettyHttpConstants;
 import org.apache.camel.support.AsyncProcessorSupport;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.util.CaseInsensitiveMap;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -191,7 +187,7 @@ final class HttpCacheProcessor extends AsyncProcessorSupport {
         Message message = exchange.getMessage();
         long now = store.now();
         Exception failure = exchange.getException();
-        int status = failure == null ? status(message) : 0;
+        int status = failure == null ? ForwardedResponses.status(message) : 0;
         if ((failure != null || status >= 500) && stored != null && Reuse.onError(stored, request.control, now)) {
             CacheStatus served = CacheStatus.forwarded(name, "stale");
             if (failure == null) {
@@ -218,13 +214,13 @@ final class HttpCacheProcessor extends AsyncProcessorSupport {
             outcome.fwdStatus(status);
         }
         Object body = message.getBody();
-        long size = size(body);
+        long size = ForwardedResponses.size(body);
         String refusal = size < 0 ? "body" : Storability.refusal(status, request.control, request.fields,
                 message.getHeaders(), size, settings.maxObject());
         if (refusal == null) {
             VaryValues vary = VaryValues.of(MessageFields.joined(message.getHeaders(), "Vary"), request.fields);
-            StoredResponse response = StoredResponse.of(status, reasonPhrase(message, status),
-                    MessageFields.pairs(message.getHeaders()), age, bytes(body), request.head, vary, request.sentAt, now);
+            StoredResponse response = StoredResponse.of(status, ForwardedResponses.reasonPhrase(message, status),
+                    MessageFields.pairs(message.getHeaders()), age, ForwardedResponses.bytes(body), request.head, vary, request.sentAt, now);
             if (response.lifetime > 0 || response.hasValidators()) {
                 store.store(request.key, response);
                 outcome.stored().ttl(-response.staleness(now));
@@ -235,57 +231,6 @@ final class HttpCacheProcessor extends AsyncProcessorSupport {
             outcome.detail(refusal);
         }
         CachedAnswers.addStatus(message, outcome);
-    }
-
-    static int status(Message message) {
-        Object code = message.getHeader(NettyHttpConstants.HTTP_RESPONSE_CODE);
-        if (code instanceof Number n) {
-            return n.intValue();
-        }
-        try {
-            return code == null ? 200 : Integer.parseInt(code.toString().trim());
-        } catch (NumberFormatException e) {
-            return 500;
-        }
-    }
-
-    private static String reasonPhrase(Message message, int status) {
-        Object text = message.getHeader(NettyHttpConstants.HTTP_RESPONSE_TEXT);
-        return text != null ? text.toString() : io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase();
-    }
-
-    private static long size(Object body) {
-        if (body == null) {
-            return 0;
-        }
-        if (body instanceof ByteBuf buf) {
-            return buf.readableBytes();
-        }
-        if (body instanceof byte[] bytes) {
-            return bytes.length;
-        }
-        if (body instanceof String text) {
-            return text.length() * 3L;
-        }
-        return -1;
-    }
-
-    /** The body as the array the store keeps: the one copy a stored response costs. */
-    private static byte[] bytes(Object body) {
-        if (body == null) {
-            return new byte[0];
-        }
-        if (body instanceof ByteBuf buf) {
-            return ByteBufUtil.getBytes(buf);
-        }
-        if (body instanceof byte[] bytes) {
-            return bytes;
-        }
-        return ((String) body).getBytes(StandardCharsets.UTF_8);
-    }
-
-    AsyncProcessor next() {
-        return next;
     }
 
     Flights flights() {

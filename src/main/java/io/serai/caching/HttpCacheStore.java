@@ -99,9 +99,4 @@ public final class HttpCacheStore {
         }
         return keys;
     }
-
-    /** Bytes held now, as the weigher counts them. */
-    public long weightedSize() {
-        return cache.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
-    }
 }

@@ -35,7 +35,7 @@ final class Invalidation {
             try {
                 if (exchange.getException() == null) {
                     Message message = exchange.getMessage();
-                    int status = HttpCacheProcessor.status(message);
+                    int status = ForwardedResponses.status(message);
                     if (unsafe && status >= 200 && status < 400) {
                         invalidate(host, target, message);
                     }
