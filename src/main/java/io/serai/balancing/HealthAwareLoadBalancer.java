@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * What every Serai load-balancing policy shares: the members of one {@code loadBalance} step, an
@@ -78,16 +79,68 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
             callback.done(true);
             return true;
         }
-        return dispatch(choose(candidates, exchange), exchange, callback);
+        Member chosen = choose(candidates, exchange);
+        if (!admits(chosen)) {
+            chosen = another(candidates, chosen);
+            if (chosen == null) {
+                exchange.setException(unavailable());
+                callback.done(true);
+                return true;
+            }
+        }
+        return dispatch(chosen, exchange, callback);
     }
 
-    /** Sends the exchange to {@code member}, counting it in flight until {@code callback} is due. */
+    /** A member other than {@code refused} that {@link #admits} this request, or null. */
+    private static Member another(Member[] candidates, Member refused) {
+        for (Member m : candidates) {
+            if (m != refused && admits(m)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * True when {@code member}'s gate (if any) lets this request through; it is then counted there,
+     * and the request must go to it with {@link #dispatch}.
+     */
+    protected static boolean admits(Member member) {
+        return member.gate() == null || member.gate().tryAcquire();
+    }
+
+    /**
+     * Puts a gate (a circuit breaker) in front of each member: {@code gateOf} gives it, or null for
+     * none. A gate that closes takes its member out of the snapshot; one that opens brings it back.
+     */
+    public synchronized void useGates(Function<Member, MemberGate> gateOf) {
+        for (Member m : members) {
+            MemberGate old = m.gate();
+            if (old != null) {
+                old.removeListener(onHealthChange);
+            }
+            MemberGate next = gateOf.apply(m);
+            m.gate(next);
+            if (next != null) {
+                next.addListener(onHealthChange);
+            }
+        }
+        refresh();
+    }
+
+    /**
+     * Sends the exchange to {@code member}, which {@link #admits} it, counting it in flight until
+     * {@code callback} is due.
+     */
     protected final boolean dispatch(Member member, Exchange exchange, AsyncCallback callback) {
         member.started();
         long start = System.nanoTime();
         AsyncCallback counted = doneSync -> {
             member.finished();
             long end = System.nanoTime();
+            if (member.gate() != null) {
+                member.gate().completed(exchange, end - start);
+            }
             finished(member, end - start, end, exchange);
             callback.done(doneSync);
         };
@@ -105,13 +158,13 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
         Member[] all = members;
         long retryAfter = Long.MAX_VALUE;
         for (Member m : all) {
-            if (m.health() != null) {
-                retryAfter = Math.min(retryAfter, m.health().retryAfterSeconds());
-            }
+            long health = m.health() != null ? m.health().retryAfterSeconds() : 0;
+            long gate = m.gate() != null ? m.gate().retryAfterSeconds() : 0;
+            retryAfter = Math.min(retryAfter, Math.max(health, gate));
         }
         return new UpstreamException(503, UpstreamException.Kind.UNAVAILABLE,
-                "no backend available: all " + all.length + " members are down or ejected",
-                retryAfter == Long.MAX_VALUE ? 1 : retryAfter, null);
+                "no backend available: all " + all.length + " members are down, ejected or cut off by their breaker",
+                retryAfter == Long.MAX_VALUE || retryAfter < 1 ? 1 : retryAfter, null);
     }
 
     @Override
@@ -146,6 +199,9 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
     @Override
     protected void doStop() throws Exception {
         for (Member m : members) {
+            if (m.gate() != null) {
+                m.gate().removeListener(onHealthChange);
+            }
             if (m.health() != null) {
                 m.health().removeListener(onHealthChange);
                 if (m.options().healthCheck() != null) {

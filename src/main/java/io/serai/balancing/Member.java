@@ -22,6 +22,7 @@ public final class Member {
     private final long hashSeed;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final PeakEwma latency;
+    private volatile MemberGate gate;
 
     Member(int index, String name, AsyncProcessor processor, BackendHealth health, MemberOptions options,
             double weight, PeakEwma latency) {
@@ -59,7 +60,17 @@ public final class Member {
     }
 
     boolean isAvailable() {
-        return health == null || health.isAvailable();
+        MemberGate g = gate;
+        return (health == null || health.isAvailable()) && (g == null || g.isPassable());
+    }
+
+    /** The member's gate (a circuit breaker), or null. */
+    public MemberGate gate() {
+        return gate;
+    }
+
+    void gate(MemberGate next) {
+        this.gate = next;
     }
 
     AsyncProcessor processor() {

@@ -1,0 +1,64 @@
+package io.serai.resilience;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.NamedNode;
+import org.apache.camel.Processor;
+import org.apache.camel.Route;
+import org.apache.camel.component.resilience4j.ResilienceProcessor;
+import org.apache.camel.component.resilience4j.ResilienceReifier;
+import org.apache.camel.model.CircuitBreakerDefinition;
+import org.apache.camel.spi.NodeIdFactory;
+import org.apache.camel.spi.ProcessorFactory;
+import org.apache.camel.support.PluginHelper;
+
+/**
+ * Makes Camel's {@code circuitBreaker} step Serai's {@link CircuitBreakerProcessor}: the YAML and its
+ * {@code resilience4jConfiguration} stay Camel's, read by Camel's own reifier. camel-resilience4j
+ * plugs in through Camel's {@link ProcessorFactory}, so Serai's factory answers for circuit breakers
+ * and leaves every other step to the factory it replaces.
+ */
+public final class CircuitBreakerReifiers implements ProcessorFactory {
+
+    private final ProcessorFactory delegate;
+    private final BackendBreakers breakers;
+
+    private CircuitBreakerReifiers(ProcessorFactory delegate, BackendBreakers breakers) {
+        this.delegate = delegate;
+        this.breakers = breakers;
+    }
+
+    public static void register(CamelContext context, BackendBreakers breakers) {
+        ProcessorFactory current = PluginHelper.getProcessorFactory(context);
+        context.getCamelContextExtension().addContextPlugin(ProcessorFactory.class,
+                new CircuitBreakerReifiers(current, breakers));
+    }
+
+    @Override
+    public Processor createProcessor(Route route, NamedNode definition) throws Exception {
+        if (definition instanceof CircuitBreakerDefinition circuitBreaker) {
+            if (circuitBreaker.getFaultToleranceConfiguration() != null) {
+                throw new IllegalArgumentException("circuitBreaker: faultToleranceConfiguration is not supported;"
+                        + " use resilience4jConfiguration");
+            }
+            ResilienceProcessor camel = (ResilienceProcessor) new ResilienceReifier(route, circuitBreaker)
+                    .createProcessor();
+            CamelContext context = route.getCamelContext();
+            camel.setCamelContext(context);
+            camel.setRouteId(route.getRouteId());
+            camel.setId(circuitBreaker.idOrCreate(
+                    context.getCamelContextExtension().getContextPlugin(NodeIdFactory.class)));
+            return new CircuitBreakerProcessor(camel, route.getRouteId(), breakers);
+        }
+        return delegate.createProcessor(route, definition);
+    }
+
+    @Override
+    public Processor createChildProcessor(Route route, NamedNode definition, boolean mandatory) throws Exception {
+        return delegate.createChildProcessor(route, definition, mandatory);
+    }
+
+    @Override
+    public Processor createProcessor(CamelContext context, String definitionName, Object[] args) throws Exception {
+        return delegate.createProcessor(context, definitionName, args);
+    }
+}
