@@ -27,6 +27,12 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
     private static final Logger LOG = LoggerFactory.getLogger(HealthAwareLoadBalancer.class);
     private static final Member[] NONE = new Member[0];
 
+    /**
+     * Exchange property: a set of the members a request already went to. When a retry sets it, each
+     * try goes to a member not yet tried while there is one, and is added to it.
+     */
+    public static final String TRIED_MEMBERS = "seraiTriedMembers";
+
     private final Runnable onHealthChange = this::refresh;
     private String weights;
     private volatile Member[] members = NONE;
@@ -79,6 +85,14 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
             callback.done(true);
             return true;
         }
+        @SuppressWarnings("unchecked")
+        java.util.Set<Member> tried = exchange.getProperty(TRIED_MEMBERS, java.util.Set.class);
+        if (tried != null && !tried.isEmpty()) {
+            Member[] untried = Arrays.stream(candidates).filter(m -> !tried.contains(m)).toArray(Member[]::new);
+            if (untried.length > 0) {
+                candidates = untried;
+            }
+        }
         Member chosen = choose(candidates, exchange);
         if (!admits(chosen)) {
             chosen = another(candidates, chosen);
@@ -87,6 +101,9 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
                 callback.done(true);
                 return true;
             }
+        }
+        if (tried != null) {
+            tried.add(chosen);
         }
         return dispatch(chosen, exchange, callback);
     }
@@ -157,13 +174,16 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
     protected final UpstreamException unavailable() {
         Member[] all = members;
         long retryAfter = Long.MAX_VALUE;
+        boolean gated = false;
         for (Member m : all) {
+            gated |= m.gate() != null;
             long health = m.health() != null ? m.health().retryAfterSeconds() : 0;
             long gate = m.gate() != null ? m.gate().retryAfterSeconds() : 0;
             retryAfter = Math.min(retryAfter, Math.max(health, gate));
         }
         return new UpstreamException(503, UpstreamException.Kind.UNAVAILABLE,
-                "no backend available: all " + all.length + " members are down, ejected or cut off by their breaker",
+                "no backend available: all " + all.length + " members are down or ejected"
+                        + (gated ? " or cut off by their circuit breaker" : ""),
                 retryAfter == Long.MAX_VALUE || retryAfter < 1 ? 1 : retryAfter, null);
     }
 
