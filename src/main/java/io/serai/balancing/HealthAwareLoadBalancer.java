@@ -38,6 +38,9 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
     private volatile Member[] members = NONE;
     private volatile Member[] available = NONE;
     private boolean allDown;
+    /** Requests waiting for a member under its {@code maxConcurrent}; null when no member has a limit. */
+    private volatile WaitQueue waiting;
+    private long maxWaitMillis;
 
     /** A new balancer with this one's settings and none of its state, for one more {@code loadBalance} step. */
     public abstract HealthAwareLoadBalancer copy();
@@ -79,6 +82,10 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
+        return process(exchange, callback, System.nanoTime() + maxWaitMillis * 1_000_000);
+    }
+
+    private boolean process(Exchange exchange, AsyncCallback callback, long deadline) {
         Member[] candidates = available;
         if (candidates.length == 0) {
             exchange.setException(unavailable());
@@ -97,15 +104,38 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
         if (!admits(chosen)) {
             chosen = another(candidates, chosen);
             if (chosen == null) {
-                exchange.setException(unavailable());
-                callback.done(true);
-                return true;
+                return waitForRoom(exchange, callback, deadline);
             }
         }
         if (tried != null) {
             tried.add(chosen);
         }
         return dispatch(chosen, exchange, callback);
+    }
+
+    /**
+     * Every available member is at its {@code maxConcurrent} (or refused by its breaker): the request
+     * waits for a call to end, until {@code deadline}, then gets 503.
+     */
+    private boolean waitForRoom(Exchange exchange, AsyncCallback callback, long deadline) {
+        WaitQueue queue = waiting;
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        Runnable giveUp = () -> {
+            exchange.setException(atCapacity());
+            callback.done(false);
+        };
+        if (queue == null || left <= 0 || !queue.offer(() -> process(exchange, doneSync -> callback.done(false),
+                deadline), giveUp, left)) {
+            exchange.setException(queue == null ? unavailable() : atCapacity());
+            callback.done(true);
+            return true;
+        }
+        return false;
+    }
+
+    private UpstreamException atCapacity() {
+        return new UpstreamException(503, UpstreamException.Kind.UNAVAILABLE, "no backend available: every member is"
+                + " at its concurrency limit (maxConcurrent) and none had room within maxWait", 1, null);
     }
 
     /** A member other than {@code refused} that {@link #admits} this request, or null. */
@@ -123,7 +153,17 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
      * and the request must go to it with {@link #dispatch}.
      */
     protected static boolean admits(Member member) {
-        return member.gate() == null || member.gate().tryAcquire();
+        int limit = member.options().maxConcurrent();
+        if (limit > 0 && !member.reserve(limit)) {
+            return false;
+        }
+        if (member.gate() == null || member.gate().tryAcquire()) {
+            return true;
+        }
+        if (limit > 0) {
+            member.finished();
+        }
+        return false;
     }
 
     /**
@@ -150,7 +190,9 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
      * {@code callback} is due.
      */
     protected final boolean dispatch(Member member, Exchange exchange, AsyncCallback callback) {
-        member.started();
+        if (member.options().maxConcurrent() == 0) {
+            member.started(); // a limited member was counted when admits() reserved its place
+        }
         long start = System.nanoTime();
         AsyncCallback counted = doneSync -> {
             member.finished();
@@ -160,6 +202,10 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
             }
             finished(member, end - start, end, exchange);
             callback.done(doneSync);
+            WaitQueue queue = waiting;
+            if (queue != null && !queue.isEmpty()) {
+                queue.wakeOne();
+            }
         };
         try {
             return member.processor().process(exchange, counted);
@@ -202,6 +248,14 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
             built.add(new Member(i, name, output, health, options, w[i], newLatencyEstimate()));
         }
         members = built.toArray(NONE);
+        long wait = 0;
+        boolean limited = false;
+        for (Member m : members) {
+            limited |= m.options().maxConcurrent() > 0;
+            wait = Math.max(wait, m.options().maxWait().toMillis());
+        }
+        maxWaitMillis = limited ? wait : 0;
+        waiting = limited ? new WaitQueue(10_000) : null;
         for (Member m : members) {
             if (m.health() != null) {
                 m.health().addListener(onHealthChange);

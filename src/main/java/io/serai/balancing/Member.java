@@ -93,6 +93,18 @@ public final class Member {
         inFlight.incrementAndGet();
     }
 
+    /** Counts one more request in flight if fewer than {@code limit} are; false when it is full. */
+    boolean reserve(int limit) {
+        int n;
+        do {
+            n = inFlight.get();
+            if (n >= limit) {
+                return false;
+            }
+        } while (!inFlight.compareAndSet(n, n + 1));
+        return true;
+    }
+
     void finished() {
         inFlight.decrementAndGet();
     }
