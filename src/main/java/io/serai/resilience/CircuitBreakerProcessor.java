@@ -34,14 +34,16 @@ final class CircuitBreakerProcessor extends AsyncProcessorSupport implements Nav
 
     private final ResilienceProcessor definition;
     private final String routeId;
+    private final String stepName;
     private final BackendBreakers breakers;
     private AsyncProcessor inner;
     private AsyncProcessor fallback;
     private MemberBreaker single;
 
-    CircuitBreakerProcessor(ResilienceProcessor definition, String routeId, BackendBreakers breakers) {
+    CircuitBreakerProcessor(ResilienceProcessor definition, String routeId, String stepName, BackendBreakers breakers) {
         this.definition = definition;
         this.routeId = routeId;
+        this.stepName = stepName;
         this.breakers = breakers;
     }
 
@@ -99,7 +101,7 @@ final class CircuitBreakerProcessor extends AsyncProcessorSupport implements Nav
         CircuitBreakerConfig config = CircuitBreakerConfig.from(definition.getCircuitBreaker().getCircuitBreakerConfig())
                 .automaticTransitionFromOpenToHalfOpenEnabled(true).build();
         HealthAwareLoadBalancer balancer = balancerIn(inner, 0);
-        String prefix = routeId + "/" + definition.getId();
+        String prefix = routeId + "/" + stepName;
         if (balancer != null) {
             balancer.useGates(member -> breakers.breaker(prefix + "/" + member.name(), config,
                     member.name() + " (route " + routeId + ")"));

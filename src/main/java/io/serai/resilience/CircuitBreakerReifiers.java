@@ -7,9 +7,13 @@ import org.apache.camel.Route;
 import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.apache.camel.component.resilience4j.ResilienceReifier;
 import org.apache.camel.model.CircuitBreakerDefinition;
+import org.apache.camel.model.ProcessorDefinitionHelper;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.NodeIdFactory;
 import org.apache.camel.spi.ProcessorFactory;
 import org.apache.camel.support.PluginHelper;
+
+import java.util.List;
 
 /**
  * Makes Camel's {@code circuitBreaker} step Serai's {@link CircuitBreakerProcessor}: the YAML and its
@@ -47,9 +51,29 @@ public final class CircuitBreakerReifiers implements ProcessorFactory {
             camel.setRouteId(route.getRouteId());
             camel.setId(circuitBreaker.idOrCreate(
                     context.getCamelContextExtension().getContextPlugin(NodeIdFactory.class)));
-            return new CircuitBreakerProcessor(camel, route.getRouteId(), breakers);
+            return new CircuitBreakerProcessor(camel, route.getRouteId(), stepName(route, circuitBreaker), breakers);
         }
         return delegate.createProcessor(route, definition);
+    }
+
+    /**
+     * The step's name in its breakers' keys: its own id when the route gives one, else its place among
+     * the route's circuit breakers, so that a reloaded route finds its breakers again.
+     */
+    private static String stepName(Route route, CircuitBreakerDefinition step) {
+        if (step.hasCustomIdAssigned()) {
+            return step.getId();
+        }
+        if (route.getRoute() instanceof RouteDefinition definition) {
+            List<CircuitBreakerDefinition> all = List.copyOf(
+                    ProcessorDefinitionHelper.filterTypeInOutputs(definition.getOutputs(), CircuitBreakerDefinition.class));
+            for (int i = 0; i < all.size(); i++) {
+                if (all.get(i) == step) {
+                    return "circuitBreaker-" + (i + 1);
+                }
+            }
+        }
+        return "circuitBreaker";
     }
 
     @Override
