@@ -44,6 +44,13 @@ public final class CircuitBreakerReifiers implements ProcessorFactory {
                 throw new IllegalArgumentException("circuitBreaker: faultToleranceConfiguration is not supported;"
                         + " use resilience4jConfiguration");
             }
+            var options = circuitBreaker.getResilience4jConfiguration();
+            if (options != null && ("true".equals(options.getBulkheadEnabled()) || "true".equals(options.getTimeoutEnabled()))) {
+                throw new IllegalArgumentException("circuitBreaker in route " + route.getRouteId()
+                        + ": bulkheadEnabled and timeoutEnabled are not supported (they would block a thread per call);"
+                        + " use a ConcurrencyLimitPolicy or maxConcurrent on members, and serai.upstream.timeout or"
+                        + " callTimeout");
+            }
             ResilienceProcessor camel = (ResilienceProcessor) new ResilienceReifier(route, circuitBreaker)
                     .createProcessor();
             CamelContext context = route.getCamelContext();

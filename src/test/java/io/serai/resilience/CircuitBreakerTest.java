@@ -181,6 +181,29 @@ class CircuitBreakerTest {
         assertTrue(get(singlePort).header("Retry-After") != null);
     }
 
+    @Test
+    void theStepsBlockingOptionsAreRefusedWithAReason() {
+        String route = """
+                - route:
+                    id: shop
+                    from:
+                      uri: "netty-http:http://127.0.0.1:{{serai.port}}/"
+                      steps:
+                        - circuitBreaker:
+                            resilience4jConfiguration:
+                              timeoutEnabled: true
+                            steps:
+                              - to: "netty-http:http://127.0.0.1:9"
+                """;
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> RunningSerai.routes(route).start(dir).close());
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            messages.append(t.getMessage()).append('\n');
+        }
+        assertTrue(messages.toString().contains("bulkheadEnabled and timeoutEnabled are not supported"), messages.toString());
+    }
+
     private static List<Integer> statuses(int port, int n) throws IOException {
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
