@@ -1,14 +1,9 @@
 package io.serai.balancing;
 
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.cookie.Cookie;
-import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
+import io.serai.ingress.RequestKeys;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
-import org.apache.camel.component.netty.NettyConstants;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
@@ -23,7 +18,7 @@ import java.util.function.Function;
 public class ConsistentHashLoadBalancer extends HealthAwareLoadBalancer {
 
     private String key = "client-address";
-    private Function<Exchange, String> keyOf = ConsistentHashLoadBalancer::clientAddress;
+    private Function<Exchange, String> keyOf = RequestKeys::clientAddress;
 
     public ConsistentHashLoadBalancer() {
     }
@@ -35,20 +30,8 @@ public class ConsistentHashLoadBalancer extends HealthAwareLoadBalancer {
     }
 
     public void setKey(String key) {
-        String k = key.trim();
-        if (k.equals("client-address")) {
-            keyOf = ConsistentHashLoadBalancer::clientAddress;
-        } else if (k.startsWith("header:") && k.length() > 7) {
-            String name = k.substring(7).trim();
-            keyOf = exchange -> exchange.getMessage().getHeader(name, String.class);
-        } else if (k.startsWith("cookie:") && k.length() > 7) {
-            String name = k.substring(7).trim();
-            keyOf = exchange -> cookie(exchange, name);
-        } else {
-            throw new IllegalArgumentException("consistent hash key=" + key
-                    + " is invalid: expected header:NAME, cookie:NAME or client-address");
-        }
-        this.key = k;
+        keyOf = RequestKeys.parse(key, "consistent hash key");
+        this.key = key.trim();
     }
 
     public String getKey() {
@@ -80,29 +63,5 @@ public class ConsistentHashLoadBalancer extends HealthAwareLoadBalancer {
         copy.key = key;
         copy.keyOf = keyOf;
         return copy;
-    }
-
-    private static String cookie(Exchange exchange, String name) {
-        String header = exchange.getMessage().getHeader("Cookie", String.class);
-        if (header == null) {
-            return null;
-        }
-        for (Cookie c : ServerCookieDecoder.LAX.decode(header)) {
-            if (c.name().equals(name)) {
-                return c.value();
-            }
-        }
-        return null;
-    }
-
-    private static String clientAddress(Exchange exchange) {
-        Object ctx = exchange.getIn().getHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT);
-        if (ctx instanceof ChannelHandlerContext handler) {
-            SocketAddress remote = handler.channel().remoteAddress();
-            if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
-                return inet.getAddress().getHostAddress();
-            }
-        }
-        return null;
     }
 }

@@ -98,9 +98,16 @@ public class FailoverLoadBalancer extends HealthAwareLoadBalancer {
         }
 
         void next() {
-            Member member = candidates[(first + tried) % candidates.length];
-            tried++;
-            dispatch(member, exchange, doneSync -> done(member));
+            while (tried < limit) {
+                Member member = candidates[(first + tried) % candidates.length];
+                tried++;
+                if (admits(member)) {
+                    dispatch(member, exchange, doneSync -> done(member));
+                    return;
+                }
+            }
+            exchange.setException(unavailable());
+            callback.done(false);
         }
 
         private void done(Member member) {

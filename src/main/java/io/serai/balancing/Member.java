@@ -22,6 +22,7 @@ public final class Member {
     private final long hashSeed;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final PeakEwma latency;
+    private volatile MemberGate gate;
 
     Member(int index, String name, AsyncProcessor processor, BackendHealth health, MemberOptions options,
             double weight, PeakEwma latency) {
@@ -59,7 +60,17 @@ public final class Member {
     }
 
     boolean isAvailable() {
-        return health == null || health.isAvailable();
+        MemberGate g = gate;
+        return (health == null || health.isAvailable()) && (g == null || g.isPassable());
+    }
+
+    /** The member's gate (a circuit breaker), or null. */
+    public MemberGate gate() {
+        return gate;
+    }
+
+    void gate(MemberGate next) {
+        this.gate = next;
     }
 
     AsyncProcessor processor() {
@@ -80,6 +91,18 @@ public final class Member {
 
     void started() {
         inFlight.incrementAndGet();
+    }
+
+    /** Counts one more request in flight if fewer than {@code limit} are; false when it is full. */
+    boolean reserve(int limit) {
+        int n;
+        do {
+            n = inFlight.get();
+            if (n >= limit) {
+                return false;
+            }
+        } while (!inFlight.compareAndSet(n, n + 1));
+        return true;
     }
 
     void finished() {

@@ -10,6 +10,8 @@ import io.serai.caching.HttpCacheBeans;
 import io.serai.caching.HttpCacheStore;
 import io.serai.health.PassiveHealthSettings;
 import io.serai.proxy.ProxyHttpComponent;
+import io.serai.resilience.BackendBreakers;
+import io.serai.resilience.CircuitBreakerReifiers;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -29,6 +31,9 @@ public class SeraiConfiguration implements CamelConfiguration {
                 PassiveHealthSettings.from(key -> properties.resolveProperty(key).orElse(null));
         context.addComponent("netty-http", new ProxyHttpComponent(settings, passiveHealth));
         BalancerReifiers.register();
+        BackendBreakers breakers = new BackendBreakers();
+        context.getRegistry().bind(BackendBreakers.BEAN_NAME, breakers);
+        CircuitBreakerReifiers.register(context, breakers);
         LoadBalancerBeans.bindDefaults(context.getRegistry());
         long maxAggregateBody = SettingValues.bytes("serai.aggregate.max-body",
                 properties.resolveProperty("serai.aggregate.max-body").orElse("2MiB"));

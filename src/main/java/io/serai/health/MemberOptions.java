@@ -6,15 +6,18 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The health options a route puts on a backend's {@code to: netty-http:...} URI, one set per member
- * like HAProxy's per-server {@code check} options:
+ * The member options a route puts on a backend's {@code to: netty-http:...} URI, one set per member
+ * like HAProxy's per-server {@code check} and {@code maxconn} options:
  * {@code healthCheckPath}, {@code healthCheckInterval} (5s), {@code healthCheckTimeout} (2s, at most
- * the interval), {@code healthyThreshold} (2), {@code unhealthyThreshold} (3), {@code loadReportPath}
- * and {@code loadReportInterval} (5s).
+ * the interval), {@code healthyThreshold} (2), {@code unhealthyThreshold} (3), {@code loadReportPath},
+ * {@code loadReportInterval} (5s), {@code maxConcurrent} (requests in flight to the member from one
+ * load balancer; 0, the default, for no limit) and {@code maxWait} (1s: how long a request waits for a
+ * member under its limit before 503).
  */
-public record MemberOptions(HealthCheckSettings healthCheck, LoadReportSettings loadReport) {
+public record MemberOptions(HealthCheckSettings healthCheck, LoadReportSettings loadReport, int maxConcurrent,
+        Duration maxWait) {
 
-    public static final MemberOptions NONE = new MemberOptions(null, null);
+    public static final MemberOptions NONE = new MemberOptions(null, null, 0, Duration.ofSeconds(1));
 
     /** Takes the health options out of an endpoint's parameters; a bad value fails the route, naming it. */
     public static MemberOptions take(Map<String, Object> parameters) {
@@ -29,7 +32,14 @@ public record MemberOptions(HealthCheckSettings healthCheck, LoadReportSettings 
                 : new HealthCheckSettings(checkPath, interval, timeout.compareTo(interval) > 0 ? interval : timeout,
                         healthy, unhealthy);
         LoadReportSettings load = loadPath == null ? null : new LoadReportSettings(loadPath, loadInterval);
-        return check == null && load == null ? NONE : new MemberOptions(check, load);
+        Object limit = parameters.remove("maxConcurrent");
+        int maxConcurrent = limit == null ? 0
+                : SettingValues.wholeNumber("netty-http option maxConcurrent", limit.toString(), 0);
+        Duration maxWait = duration(parameters, "maxWait", "1s");
+        if (check == null && load == null && maxConcurrent == 0 && maxWait.equals(NONE.maxWait())) {
+            return NONE;
+        }
+        return new MemberOptions(check, load, maxConcurrent, maxWait);
     }
 
     private static String path(Map<String, Object> parameters, String name) {

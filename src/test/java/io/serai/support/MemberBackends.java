@@ -17,12 +17,14 @@ public final class MemberBackends implements AutoCloseable {
     private final boolean[] healthy;
     private final Duration[] delays;
     private final String[] loadReports;
+    private final int[] statuses;
 
     private MemberBackends(int n) {
         backends = new TestBackend[n];
         healthy = new boolean[n];
         delays = new Duration[n];
         loadReports = new String[n];
+        statuses = new int[n];
     }
 
     public static MemberBackends start(int n) throws IOException {
@@ -31,6 +33,7 @@ public final class MemberBackends implements AutoCloseable {
             int index = i;
             m.healthy[i] = true;
             m.delays[i] = Duration.ZERO;
+            m.statuses[i] = 200;
             m.backends[i] = TestBackend.start("b" + (i + 1)).respondWith((request, socket, out, name) -> {
                 if (request.target().equals("/health")) {
                     int code = m.healthy[index] ? 200 : 503;
@@ -55,7 +58,7 @@ public final class MemberBackends implements AutoCloseable {
                     }
                 }
                 headers.put("Content-Type", "application/json");
-                Behaviours.write(out, request, 200, headers,
+                Behaviours.write(out, request, m.statuses[index], headers,
                         ("{\"backend\":\"" + name + "\"}").getBytes(StandardCharsets.UTF_8));
                 return true;
             });
@@ -79,6 +82,12 @@ public final class MemberBackends implements AutoCloseable {
 
     public MemberBackends delay(int i, Duration value) {
         delays[i - 1] = value;
+        return this;
+    }
+
+    /** The status backend {@code i} answers requests with (200 unless set; /health and /load aside). */
+    public MemberBackends status(int i, int code) {
+        statuses[i - 1] = code;
         return this;
     }
 

@@ -1,0 +1,139 @@
+package io.serai.resilience;
+
+import io.serai.balancing.HealthAwareLoadBalancer;
+import io.serai.ingress.IngressRequest;
+import io.serai.upstream.UpstreamException;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.AsyncProcessor;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.Message;
+import org.apache.camel.component.netty.http.NettyHttpConstants;
+import org.apache.camel.support.AsyncProcessorSupport;
+import org.apache.camel.support.service.ServiceHelper;
+import org.apache.camel.util.CaseInsensitiveMap;
+
+import java.util.HashSet;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Tries a request again when its policy allows: the method, the kind of failure, the attempts left
+ * and the retry budget. Nothing has reached the client yet (answers are buffered), and the request is
+ * sent again exactly as it first went; a load balancer inside skips the members already tried.
+ */
+final class RetryProcessor extends AsyncProcessorSupport {
+
+    private final AsyncProcessor next;
+    private final RetryPolicy policy;
+
+    RetryProcessor(AsyncProcessor next, RetryPolicy policy) {
+        this.next = next;
+        this.policy = policy;
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        IngressRequest ingress = IngressRequest.of(exchange);
+        String method = ingress != null ? ingress.method().name()
+                : exchange.getMessage().getHeader(NettyHttpConstants.HTTP_METHOD, "GET", String.class);
+        RetryBudget budget = policy.retryBudget();
+        budget.request(System.nanoTime());
+        if (policy.attempts() < 2 || !policy.retries(method)) {
+            return next.process(exchange, callback);
+        }
+        exchange.setProperty(HealthAwareLoadBalancer.TRIED_MEMBERS, new HashSet<>());
+        new Attempts(exchange, callback, budget).run();
+        return false;
+    }
+
+    /** One request's tries, each started by the previous one's end. */
+    private final class Attempts implements Runnable {
+        private final Exchange exchange;
+        private final AsyncCallback callback;
+        private final RetryBudget budget;
+        private final Map<String, Object> requestHeaders;
+        private final Object requestBody;
+        private int tried;
+
+        Attempts(Exchange exchange, AsyncCallback callback, RetryBudget budget) {
+            this.exchange = exchange;
+            this.callback = callback;
+            this.budget = budget;
+            this.requestHeaders = new CaseInsensitiveMap(exchange.getMessage().getHeaders());
+            this.requestBody = exchange.getMessage().getBody();
+        }
+
+        @Override
+        public void run() {
+            tried++;
+            next.process(exchange, doneSync -> ended());
+        }
+
+        private void ended() {
+            String failure = failure();
+            if (failure == null || tried >= policy.attempts() || !policy.retriesOn(failure)
+                    || !budget.tryRetry(System.nanoTime())) {
+                callback.done(false);
+                return;
+            }
+            restoreRequest();
+            long base = policy.backoff().toMillis() << Math.min(tried - 1, 4);
+            long wait = base <= 0 ? 0 : ThreadLocalRandom.current().nextLong(base + 1);
+            if (wait == 0) {
+                run();
+            } else {
+                CompletableFuture.delayedExecutor(wait, TimeUnit.MILLISECONDS).execute(this);
+            }
+        }
+
+        /** The kind of failure this try ended in, as {@code retryOn} names them, or null for none. */
+        private String failure() {
+            Exception e = exchange.getException();
+            if (e instanceof UpstreamException u) {
+                return switch (u.kind()) {
+                    case CONNECT_FAILED -> "connect-failure";
+                    case NO_RESPONSE, BAD_RESPONSE -> "reset";
+                    case TIMED_OUT -> "timeout";
+                    default -> null;
+                };
+            }
+            if (e != null) {
+                return null;
+            }
+            Object code = exchange.getMessage().getHeader(NettyHttpConstants.HTTP_RESPONSE_CODE);
+            int status = code instanceof Number n ? n.intValue() : 200;
+            if (status == 502 || status == 503 || status == 504) {
+                return policy.retriesOn("gateway-error") ? "gateway-error" : "5xx";
+            }
+            return status >= 500 ? "5xx" : null;
+        }
+
+        /** The request as it first went: the failure and any answer go. */
+        private void restoreRequest() {
+            exchange.setException(null);
+            exchange.getExchangeExtension().setRedeliveryExhausted(false);
+            exchange.getExchangeExtension().setErrorHandlerHandled(null);
+            exchange.removeProperty(ExchangePropertyKey.EXCEPTION_CAUGHT);
+            exchange.removeProperty(ExchangePropertyKey.FAILURE_ENDPOINT);
+            exchange.removeProperty(ExchangePropertyKey.FAILURE_ROUTE_ID);
+            exchange.removeProperty(IngressRequest.UPSTREAM_ANSWERED);
+            Message message = exchange.getMessage();
+            message.getHeaders().clear();
+            message.getHeaders().putAll(requestHeaders);
+            message.setBody(requestBody);
+        }
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        ServiceHelper.startService(next);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        ServiceHelper.stopService(next);
+    }
+}

@@ -1,0 +1,88 @@
+package io.serai.examples;
+
+import io.serai.support.RawHttp;
+import io.serai.support.RawResponse;
+import io.serai.support.RunningSerai;
+import io.serai.support.SeraiProcess;
+import io.serai.support.TestBackend;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * examples/rate-limit.camel.yaml started as the README says (a copy, so the test can edit it):
+ * SERAI_ROUTES=... java -Dbackend.1=... -Dbackend.2=... -jar target/serai.jar
+ */
+@Timeout(60)
+class RateLimitExampleIT {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aClientGetsItsBurstOf20Then429AndAReloadOfTheFileStartsItsAllowanceAfresh() throws Exception {
+        Path routes = Files.createDirectories(tmp.resolve("routes"));
+        Path file = routes.resolve("rate-limit.camel.yaml");
+        Files.copy(Path.of("examples/rate-limit.camel.yaml"), file);
+        try (TestBackend one = TestBackend.start("one"); TestBackend two = TestBackend.start("two")) {
+            int port = RunningSerai.freePort();
+            SeraiProcess serai = SeraiProcess.builder()
+                    .env("SERAI_ROUTES", routes.toString())
+                    .property("serai.port", port)
+                    .property("backend.1", one.url())
+                    .property("backend.2", two.url())
+                    .start(tmp);
+            try {
+                serai.awaitStatus("http://127.0.0.1:" + port + "/", 200, Duration.ofSeconds(20));
+                Thread.sleep(2_100); // the allowance is full again
+                List<RawResponse> answers = burst(port, 30);
+                List<Integer> statuses = answers.stream().map(RawResponse::status).toList();
+                long admitted = statuses.stream().filter(s -> s == 200).count();
+                assertTrue(admitted >= 20 && admitted <= 21, "burst of 20 (one more may refill): " + statuses);
+                assertTrue(statuses.subList(22, 30).stream().allMatch(s -> s == 429), statuses.toString());
+                assertTrue(one.requests().size() > 5 && two.requests().size() > 5, "both members served");
+
+                RawResponse rejected = answers.get(29);
+                assertEquals(429, rejected.status());
+                assertEquals("1", rejected.header("Retry-After"));
+                assertEquals("0", rejected.header("RateLimit-Remaining"));
+
+                Files.writeString(file, Files.readString(file) + "\n# edited\n");
+                awaitLog(serai, "Reloaded " + file);
+                assertEquals(20, burst(port, 20).stream().filter(r -> r.status() == 200).count(),
+                        "the reloaded file's limiter is a new one, with a full allowance");
+            } finally {
+                serai.close();
+            }
+        }
+    }
+
+    private static List<RawResponse> burst(int port, int n) throws Exception {
+        List<RawResponse> answers = new ArrayList<>();
+        try (RawHttp client = RawHttp.connect(port)) {
+            for (int i = 0; i < n; i++) {
+                answers.add(client.send("GET /x HTTP/1.1\r\nHost: a\r\n\r\n").read());
+            }
+        }
+        return answers;
+    }
+
+    private static void awaitLog(SeraiProcess serai, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!serai.output().contains(text)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no \"" + text + "\" in the log:\n" + serai.output());
+            }
+            Thread.sleep(50);
+        }
+    }
+}
