@@ -75,6 +75,25 @@ class RetryTest {
                               steps:
                                 - to: "netty-http:{{backend.gone}}"
                                 - to: "netty-http:{{backend.2}}"
+            - route:
+                id: exhausted
+                from:
+                  uri: "netty-http:http://127.0.0.1:{{exhausted.port}}/?matchOnUriPrefix=true"
+                  steps:
+                    - circuitBreaker:
+                        steps:
+                          - policy:
+                              ref: roomyRetries
+                              steps:
+                                - loadBalance:
+                                    roundRobinLoadBalancer: {}
+                                    steps:
+                                      - to: "netty-http:{{backend.gone}}"
+                                      - to: "netty-http:{{backend.gone2}}"
+                        onFallback:
+                          steps:
+                            - setHeader: {name: CamelHttpResponseCode, constant: 200}
+                            - setBody: {constant: "cached catalog"}
             """;
 
     @TempDir
@@ -83,15 +102,19 @@ class RetryTest {
     private RunningSerai serai;
     private int budgetPort;
     private int refusedPort;
+    private int exhaustedPort;
 
     private void start() throws Exception {
         members = MemberBackends.start(2);
-        int[] ports = RunningSerai.freePorts(2);
+        int[] ports = RunningSerai.freePorts(3);
         budgetPort = ports[0];
         refusedPort = ports[1];
+        exhaustedPort = ports[2];
         RunningSerai.Builder b = RunningSerai.routes(ROUTES).property("budget.port", budgetPort)
                 .property("refused.port", refusedPort)
                 .property("backend.gone", "http://127.0.0.1:" + TestBackend.refusingPort())
+                .property("backend.gone2", "http://127.0.0.1:" + TestBackend.refusingPort())
+                .property("exhausted.port", exhaustedPort)
                 .property("serai.health.passive.consecutive-failures", 0);
         members.properties().forEach(b::property);
         serai = b.start(dir);
@@ -165,6 +188,15 @@ class RetryTest {
             request(serai.port(), "GET");
         }
         assertEquals(30, members.backend(1).requests().size() + members.backend(2).requests().size());
+    }
+
+    @Test
+    void whenRetriesAreExhaustedTheFallbackAnswersAndSaysSo() throws Exception {
+        start();
+        RawResponse r = request(exhaustedPort, "GET");
+        assertEquals(200, r.status());
+        assertEquals("cached catalog", r.bodyText());
+        assertEquals("failed", r.header("Serai-Fallback"));
     }
 
     private static RawResponse request(int port, String method) throws IOException {
