@@ -1,8 +1,8 @@
 package io.serai.balancing;
 
+import io.serai.upstream.Failures;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePropertyKey;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -113,7 +113,7 @@ public class FailoverLoadBalancer extends HealthAwareLoadBalancer {
         private void done(Member member) {
             Exception failure = exchange.getException();
             if (failure != null && tried < limit && rule.allows(failure, exchange)) {
-                clearFailure();
+                Failures.clear(exchange); // the same request goes to the next member
                 next();
                 return;
             }
@@ -121,16 +121,6 @@ public class FailoverLoadBalancer extends HealthAwareLoadBalancer {
                 lastGood.set(member.index());
             }
             callback.done(false);
-        }
-
-        /** The same exchange goes to the next member: the request is unchanged, only the failure goes. */
-        private void clearFailure() {
-            exchange.setException(null);
-            exchange.getExchangeExtension().setRedeliveryExhausted(false);
-            exchange.getExchangeExtension().setErrorHandlerHandled(null);
-            exchange.removeProperty(ExchangePropertyKey.EXCEPTION_CAUGHT);
-            exchange.removeProperty(ExchangePropertyKey.FAILURE_ENDPOINT);
-            exchange.removeProperty(ExchangePropertyKey.FAILURE_ROUTE_ID);
         }
     }
 }

@@ -1,12 +1,11 @@
 package io.serai.caching;
 
 import io.serai.ingress.IngressRequest;
+import io.serai.proxy.WrappedSteps;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.support.AsyncProcessorSupport;
-import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.util.CaseInsensitiveMap;
 
 import java.util.Map;
@@ -22,9 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * stored for their URL and its Location and Content-Location. Every answer says what happened in
  * Cache-Status.
  */
-final class HttpCacheProcessor extends AsyncProcessorSupport {
+final class HttpCacheProcessor extends WrappedSteps {
 
-    private final AsyncProcessor next;
     private final String route;
     private final HttpCacheStore store;
     private final CacheSettings settings;
@@ -34,7 +32,7 @@ final class HttpCacheProcessor extends AsyncProcessorSupport {
     private final Invalidation invalidation;
 
     HttpCacheProcessor(AsyncProcessor next, String route, HttpCacheStore store, CacheSettings settings, String name) {
-        this.next = next;
+        super(next);
         this.route = route;
         this.store = store;
         this.settings = settings;
@@ -235,15 +233,5 @@ final class HttpCacheProcessor extends AsyncProcessorSupport {
 
     Flights flights() {
         return flights;
-    }
-
-    @Override
-    protected void doStart() throws Exception {
-        ServiceHelper.startService(next);
-    }
-
-    @Override
-    protected void doStop() throws Exception {
-        ServiceHelper.stopService(next);
     }
 }

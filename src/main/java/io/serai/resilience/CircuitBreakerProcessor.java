@@ -2,11 +2,11 @@ package io.serai.resilience;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.serai.balancing.HealthAwareLoadBalancer;
+import io.serai.upstream.Failures;
 import io.serai.upstream.UpstreamException;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Navigate;
 import org.apache.camel.Processor;
 import org.apache.camel.component.resilience4j.ResilienceProcessor;
@@ -74,20 +74,11 @@ final class CircuitBreakerProcessor extends AsyncProcessorSupport implements Nav
         }
         String reason = failure instanceof UpstreamException u && u.kind() == UpstreamException.Kind.UNAVAILABLE
                 ? "circuit-open" : "failed";
-        clearFailure(exchange);
+        Failures.clear(exchange);
         fallback.process(exchange, doneSync -> {
             exchange.getMessage().setHeader(FALLBACK_HEADER, reason);
             callback.done(false);
         });
-    }
-
-    private static void clearFailure(Exchange exchange) {
-        exchange.setException(null);
-        exchange.getExchangeExtension().setRedeliveryExhausted(false);
-        exchange.getExchangeExtension().setErrorHandlerHandled(null);
-        exchange.removeProperty(ExchangePropertyKey.EXCEPTION_CAUGHT);
-        exchange.removeProperty(ExchangePropertyKey.FAILURE_ENDPOINT);
-        exchange.removeProperty(ExchangePropertyKey.FAILURE_ROUTE_ID);
     }
 
     @Override

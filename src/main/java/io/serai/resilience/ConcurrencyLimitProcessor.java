@@ -1,19 +1,17 @@
 package io.serai.resilience;
 
 import io.serai.balancing.WaitQueue;
+import io.serai.proxy.WrappedSteps;
 import io.serai.upstream.UpstreamException;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
-import org.apache.camel.support.AsyncProcessorSupport;
-import org.apache.camel.support.service.ServiceHelper;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Lets at most a set number of requests into the steps it wraps; the others wait (bounded) or get 503. */
-final class ConcurrencyLimitProcessor extends AsyncProcessorSupport {
+final class ConcurrencyLimitProcessor extends WrappedSteps {
 
-    private final AsyncProcessor next;
     private final String routeId;
     private final int maxConcurrent;
     private final long maxWaitMillis;
@@ -21,7 +19,7 @@ final class ConcurrencyLimitProcessor extends AsyncProcessorSupport {
     private final AtomicInteger inside = new AtomicInteger();
 
     ConcurrencyLimitProcessor(AsyncProcessor next, String routeId, int maxConcurrent, int maxWaiting, long maxWaitMillis) {
-        this.next = next;
+        super(next);
         this.routeId = routeId;
         this.maxConcurrent = maxConcurrent;
         this.maxWaitMillis = maxWaitMillis;
@@ -79,15 +77,5 @@ final class ConcurrencyLimitProcessor extends AsyncProcessorSupport {
     private UpstreamException full() {
         return new UpstreamException(503, UpstreamException.Kind.UNAVAILABLE, "route " + routeId
                 + " is at its concurrency limit of " + maxConcurrent + " requests", 1, null);
-    }
-
-    @Override
-    protected void doStart() throws Exception {
-        ServiceHelper.startService(next);
-    }
-
-    @Override
-    protected void doStop() throws Exception {
-        ServiceHelper.stopService(next);
     }
 }

@@ -2,13 +2,12 @@ package io.serai.resilience;
 
 import io.serai.ingress.HeaderValues;
 import io.serai.ingress.IngressRequest;
+import io.serai.proxy.WrappedSteps;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.netty.http.NettyHttpConstants;
-import org.apache.camel.support.AsyncProcessorSupport;
-import org.apache.camel.support.service.ServiceHelper;
 
 import java.util.Map;
 
@@ -18,13 +17,12 @@ import java.util.Map;
  * allowance is full); otherwise answers 429 with the same fields and {@code Retry-After}, without
  * calling the steps inside.
  */
-final class RateLimitProcessor extends AsyncProcessorSupport {
+final class RateLimitProcessor extends WrappedSteps {
 
-    private final AsyncProcessor next;
     private final RateLimitPolicy policy;
 
     RateLimitProcessor(AsyncProcessor next, RateLimitPolicy policy) {
-        this.next = next;
+        super(next);
         this.policy = policy;
     }
 
@@ -71,15 +69,5 @@ final class RateLimitProcessor extends AsyncProcessorSupport {
 
     private static long seconds(long nanos) {
         return (nanos + 999_999_999L) / 1_000_000_000L;
-    }
-
-    @Override
-    protected void doStart() throws Exception {
-        ServiceHelper.startService(next);
-    }
-
-    @Override
-    protected void doStop() throws Exception {
-        ServiceHelper.stopService(next);
     }
 }

