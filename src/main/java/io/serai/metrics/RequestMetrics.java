@@ -1,0 +1,92 @@
+package io.serai.metrics;
+
+import io.netty.buffer.ByteBuf;
+import io.serai.upstream.UpstreamException;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.NamedNode;
+import org.apache.camel.Route;
+import org.apache.camel.component.netty.http.NettyHttpConstants;
+import org.apache.camel.spi.RoutePolicy;
+import org.apache.camel.spi.RoutePolicyFactory;
+import org.apache.camel.support.RoutePolicySupport;
+
+/**
+ * Counts every client request of every route (Camel's route policy hook, applied to all routes,
+ * reloaded ones included): status class, duration, bytes, in flight, and partial aggregates. The
+ * status is the one the client gets: a failure's mapped status (502, 503, 504) or the answer's.
+ */
+public final class RequestMetrics implements RoutePolicyFactory {
+
+    private static final String STARTED_AT = "seraiStartNanos";
+    private static final String REQUEST_BYTES = "seraiRequestBytes";
+
+    private final SeraiMeters meters;
+
+    public RequestMetrics(SeraiMeters meters) {
+        this.meters = meters;
+    }
+
+    @Override
+    public RoutePolicy createRoutePolicy(CamelContext context, String routeId, NamedNode route) {
+        if (routeId.startsWith("serai-admin")) {
+            return null;
+        }
+        return new RoutePolicySupport() {
+            @Override
+            public void onExchangeBegin(Route r, Exchange exchange) {
+                exchange.setProperty(STARTED_AT, System.nanoTime());
+                exchange.setProperty(REQUEST_BYTES, size(exchange.getIn().getBody()));
+                meters.requestStarted(routeId);
+            }
+
+            @Override
+            public void onExchangeDone(Route r, Exchange exchange) {
+                Long started = exchange.getProperty(STARTED_AT, Long.class);
+                if (started == null) {
+                    return;
+                }
+                Long requestBytes = exchange.getProperty(REQUEST_BYTES, Long.class);
+                int status = status(exchange);
+                meters.requestDone(routeId, status, System.nanoTime() - started,
+                        requestBytes == null ? 0 : requestBytes,
+                        exchange.getException() == null ? size(exchange.getMessage().getBody()) : 0);
+                if ("false".equals(exchange.getMessage().getHeader("Serai-Completed", String.class))) {
+                    meters.partialAggregate(routeId);
+                }
+            }
+        };
+    }
+
+    static int status(Exchange exchange) {
+        Exception failure = exchange.getException();
+        if (failure instanceof UpstreamException upstream) {
+            return upstream.status();
+        }
+        if (failure != null) {
+            return 500;
+        }
+        Object code = exchange.getMessage().getHeader(NettyHttpConstants.HTTP_RESPONSE_CODE);
+        if (code instanceof Number n) {
+            return n.intValue();
+        }
+        try {
+            return code == null ? 200 : Integer.parseInt(code.toString().trim());
+        } catch (NumberFormatException e) {
+            return 500;
+        }
+    }
+
+    private static long size(Object body) {
+        if (body instanceof ByteBuf buf) {
+            return buf.readableBytes();
+        }
+        if (body instanceof byte[] bytes) {
+            return bytes.length;
+        }
+        if (body instanceof String text) {
+            return text.length();
+        }
+        return 0;
+    }
+}
