@@ -10,6 +10,8 @@ import io.serai.caching.CacheSettings;
 import io.serai.caching.HttpCacheBeans;
 import io.serai.caching.HttpCacheStore;
 import io.serai.health.PassiveHealthSettings;
+import io.serai.metrics.AccessLog;
+import io.serai.metrics.AccessLogService;
 import io.serai.metrics.RequestMetrics;
 import io.serai.metrics.SeraiMeters;
 import io.serai.proxy.ProxyHttpComponent;
@@ -38,7 +40,23 @@ public class SeraiConfiguration implements CamelConfiguration {
         context.getRegistry().bind(SeraiMeters.BEAN_NAME, meters);
         // camel-micrometer's endpoints (micrometer:counter:...) find Serai's registry under this name.
         context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters.registry());
-        context.addRoutePolicyFactory(new RequestMetrics(meters));
+        AccessLog accessLog;
+        String accessLogTarget = properties.resolveProperty("serai.access-log").orElse("stdout");
+        try {
+            accessLog = AccessLog.open(accessLogTarget);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("serai.access-log: \"" + accessLogTarget + "\" cannot be written: "
+                    + e.getMessage(), e);
+        }
+        if (accessLog != null) {
+            meters.watch(accessLog);
+            try {
+                context.addService(new AccessLogService(accessLog));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        context.addRoutePolicyFactory(new RequestMetrics(meters, accessLog));
         ProxyHttpComponent component = new ProxyHttpComponent(settings, passiveHealth);
         context.addComponent("netty-http", component);
         meters.watch(component.backendHealth());

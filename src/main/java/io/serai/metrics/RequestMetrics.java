@@ -1,6 +1,9 @@
 package io.serai.metrics;
 
 import io.netty.buffer.ByteBuf;
+import io.serai.ingress.IngressRequest;
+import io.serai.ingress.RequestIds;
+import io.serai.ingress.RequestKeys;
 import io.serai.upstream.UpstreamException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -21,10 +24,16 @@ public final class RequestMetrics implements RoutePolicyFactory {
     private static final String STARTED_AT = "seraiStartNanos";
     private static final String REQUEST_BYTES = "seraiRequestBytes";
 
-    private final SeraiMeters meters;
+    /** Exchange property: the backend that answered (the last one, for an aggregate). */
+    public static final String BACKEND = "seraiBackend";
 
-    public RequestMetrics(SeraiMeters meters) {
+    private final SeraiMeters meters;
+    private final AccessLog accessLog;
+
+    /** {@code accessLog} is null when the access log is off. */
+    public RequestMetrics(SeraiMeters meters, AccessLog accessLog) {
         this.meters = meters;
+        this.accessLog = accessLog;
     }
 
     @Override
@@ -48,14 +57,34 @@ public final class RequestMetrics implements RoutePolicyFactory {
                 }
                 Long requestBytes = exchange.getProperty(REQUEST_BYTES, Long.class);
                 int status = status(exchange);
-                meters.requestDone(routeId, status, System.nanoTime() - started,
-                        requestBytes == null ? 0 : requestBytes,
-                        exchange.getException() == null ? size(exchange.getMessage().getBody()) : 0);
+                long nanos = System.nanoTime() - started;
+                long responseBytes = exchange.getException() == null ? size(exchange.getMessage().getBody()) : 0;
+                meters.requestDone(routeId, status, nanos, requestBytes == null ? 0 : requestBytes, responseBytes);
+                if (accessLog != null) {
+                    log(routeId, exchange, status, nanos, responseBytes);
+                }
                 if ("false".equals(exchange.getMessage().getHeader("Serai-Completed", String.class))) {
                     meters.partialAggregate(routeId);
                 }
             }
         };
+    }
+
+    private void log(String routeId, Exchange exchange, int status, long nanos, long bytes) {
+        IngressRequest ingress = IngressRequest.of(exchange);
+        String cache = null;
+        Object cacheStatus = exchange.getMessage().getHeader("Cache-Status");
+        if (cacheStatus != null) {
+            String text = cacheStatus instanceof Iterable<?> values ? String.join(", ",
+                    java.util.stream.StreamSupport.stream(values.spliterator(), false).map(String::valueOf).toList())
+                    : cacheStatus.toString();
+            int ours = text.lastIndexOf(", ");
+            cache = ours >= 0 ? text.substring(ours + 2) : text;
+        }
+        accessLog.log(new AccessLog.Entry(System.currentTimeMillis(), RequestKeys.clientAddress(exchange),
+                ingress == null ? null : ingress.method().name(), ingress == null ? null : ingress.target().rawPath(),
+                status, bytes, nanos / 1e6, routeId, exchange.getProperty(BACKEND, String.class), cache,
+                exchange.getProperty(RequestIds.PROPERTY, String.class)));
     }
 
     static int status(Exchange exchange) {

@@ -192,6 +192,12 @@ public final class SeraiMeters {
         this.breakers = breakers;
     }
 
+    /** Access log lines dropped because the writer could not keep up. */
+    public void watch(AccessLog accessLog) {
+        io.micrometer.core.instrument.FunctionCounter.builder("serai.access.log.dropped", accessLog, AccessLog::dropped)
+                .description("Access log lines dropped because the writer could not keep up").register(registry);
+    }
+
     /** The HTTP cache: Caffeine's own statistics (hits, misses, evictions, size) and its bytes. */
     public void watch(HttpCacheStore cache) {
         cache.bindMeters(registry);

@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.serai.aggregation.CallOptions;
 import io.serai.health.BackendHealth;
 import io.serai.health.LoadReport;
+import io.serai.metrics.RequestMetrics;
 import io.serai.metrics.SeraiMeters;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Endpoint;
@@ -75,6 +76,7 @@ public class UpstreamProducer extends DefaultAsyncProducer {
             }
         }
         String route = exchange.getFromRouteId() == null ? "" : exchange.getFromRouteId();
+        exchange.setProperty(RequestMetrics.BACKEND, health.backend());
         Exception failure = exchange.getException();
         if (failure instanceof UpstreamException upstream) {
             if (upstream.kind() != UpstreamException.Kind.ABANDONED) {
