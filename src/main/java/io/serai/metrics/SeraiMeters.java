@@ -56,6 +56,14 @@ public final class SeraiMeters {
         new UptimeMetrics().bindTo(registry);
         new NettyAllocatorMetrics(PooledByteBufAllocator.DEFAULT).bindTo(registry);
         new NettyAllocatorMetrics(UnpooledByteBufAllocator.DEFAULT).bindTo(registry);
+        // Present from the start, so that rate() and increase() work from the first reload.
+        reloadCounter(true);
+        reloadCounter(false);
+    }
+
+    private Counter reloadCounter(boolean ok) {
+        return Counter.builder("serai.reloads").description("Route file reloads, by result")
+                .tag("result", ok ? "ok" : "failed").register(registry);
     }
 
     /** The meters bound in {@code context}, or null when Serai's configuration did not run. */
@@ -256,7 +264,6 @@ public final class SeraiMeters {
     }
 
     public void reload(boolean ok) {
-        Counter.builder("serai.reloads").description("Route file reloads, by result")
-                .tag("result", ok ? "ok" : "failed").register(registry).increment();
+        reloadCounter(ok).increment();
     }
 }
