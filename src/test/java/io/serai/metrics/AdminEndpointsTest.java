@@ -82,6 +82,13 @@ class AdminEndpointsTest {
                           - to: "netty-http:{{backend.1}}?group=one"
                           - to: "netty-http:{{backend.gone}}?group=two"
             - route:
+                id: counted
+                from:
+                  uri: "netty-http:http://127.0.0.1:{{serai.port}}/counted?matchOnUriPrefix=true"
+                  steps:
+                    - to: "micrometer:counter:orders.placed?tags=shop=demo"
+                    - setBody: {constant: "placed"}
+            - route:
                 id: limited
                 from:
                   uri: "netty-http:http://127.0.0.1:{{serai.port}}/limited?matchOnUriPrefix=true"
@@ -200,6 +207,17 @@ class AdminEndpointsTest {
         RawResponse post = RawHttp.exchange(admin, "POST /routes HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n");
         assertEquals(405, post.status());
         assertEquals(404, get(admin, "/nothing").status());
+    }
+
+    @Test
+    void routesCanAddTheirOwnMetersWithCamelMicrometer() throws Exception {
+        get(serai.port(), "/counted/x");
+        get(serai.port(), "/counted/x");
+        String scrape = get(admin, "/metrics").bodyText();
+        Matcher line = Pattern.compile("^orders_placed_total\\{[^}]*shop=\"demo\"[^}]*} (\\S+)$", Pattern.MULTILINE)
+                .matcher(scrape);
+        assertTrue(line.find(), scrape.lines().filter(l -> l.contains("orders")).toList().toString());
+        assertEquals(2.0, Double.parseDouble(line.group(1)));
     }
 
     @Test
