@@ -25,11 +25,11 @@ trap cleanup EXIT
 
 
 SERAI_ROUTES=bench/aggregate-backends.camel.yaml java @jvm.options -Dserai.port=19100 -Dserai.admin.enabled=false \
-  -Dbench.b1.port=$B1 -Dbench.b2.port=$B2 -Dbench.b3.port=$B3 -jar target/serai.jar > "$work/backends.log" 2>&1 &
+  -Dbench.b1.port=$B1 -Dbench.b2.port=$B2 -Dbench.b3.port=$B3 -Dserai.access-log=off -jar target/serai.jar > "$work/backends.log" 2>&1 &
 pids+=($!)
 SERAI_ROUTES=examples/aggregate.camel.yaml java @jvm.options -Dserai.port=$PORT \
   -Dbackend.1=http://127.0.0.1:$B1 -Dbackend.2=http://127.0.0.1:$B2 -Dbackend.3=http://127.0.0.1:$B3 \
-  -jar target/serai.jar > "$work/serai.log" 2>&1 &
+  -Dserai.access-log=off -jar target/serai.jar > "$work/serai.log" 2>&1 &
 pids+=($!)
 await "http://127.0.0.1:$B3/recommendations/42" 30 || { cat "$work/backends.log"; exit 1; }
 await "http://127.0.0.1:$PORT/profile/42" 30 || { cat "$work/serai.log"; exit 1; }

@@ -64,7 +64,7 @@ await "http://127.0.0.1:$NGINX_PORT/" 10
 read -r -a java_opts <<< "${SERAI_JAVA_OPTS:-@jvm.options}"
 SERAI_ROUTES=examples/caching.camel.yaml $PROXY_CPU java "${java_opts[@]}" -Dserai.port=$SERAI_PORT \
   -Dserai.admin.port=$ADMIN_PORT -Dupstream.url=http://127.0.0.1:$BACKEND \
-  -jar target/serai.jar > "$work/serai.log" 2>&1 &
+  -Dserai.access-log=off -jar target/serai.jar > "$work/serai.log" 2>&1 &
 serai_pid=$!; pids+=("$serai_pid")
 await "http://127.0.0.1:$SERAI_PORT/" 30 || { cat "$work/serai.log"; exit 1; }
 

@@ -61,7 +61,7 @@ start_ns=$(date +%s%N)
 SERAI_ROUTES=bench/bench.camel.yaml $PROXY_CPU java "${java_opts[@]}" -Dserai.port=$SERAI_PORT \
   -Dbench.least-connections.port=$LC_PORT -Dbench.latency-aware.port=$LA_PORT \
   -Dbackend.1=127.0.0.1:$B1 -Dbackend.2=127.0.0.1:$B2 -Dbackend.3=127.0.0.1:$B3 \
-  -jar target/serai.jar > "$work/serai.log" 2>&1 &
+  -Dserai.access-log=off -jar target/serai.jar > "$work/serai.log" 2>&1 &
 serai_pid=$!; pids+=("$serai_pid")
 await "http://127.0.0.1:$SERAI_PORT/" 30 || { cat "$work/serai.log"; exit 1; }
 first_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))

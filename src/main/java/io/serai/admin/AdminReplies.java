@@ -15,13 +15,17 @@ final class AdminReplies {
     }
 
     static void reply(Exchange exchange, int status, String json) {
+        reply(exchange, status, "application/json", json + "\n");
+    }
+
+    static void reply(Exchange exchange, int status, String contentType, String body) {
         Message message = exchange.getMessage();
         Map<String, Object> headers = message.getHeaders();
         HeaderValues.clearKeepingChannel(headers);
         headers.put(NettyHttpConstants.HTTP_RESPONSE_CODE, status);
-        headers.put("Content-Type", "application/json");
+        headers.put("Content-Type", contentType);
         headers.put("Cache-Control", "no-store");
-        message.setBody(json + "\n");
+        message.setBody(body);
         exchange.setProperty(IngressRequest.UPSTREAM_ANSWERED, Boolean.TRUE);
         exchange.setRouteStop(true);
     }

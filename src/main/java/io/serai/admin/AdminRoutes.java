@@ -11,8 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 /**
- * The admin listener ({@code serai.admin.host}:{@code serai.admin.port}), apart from the traffic port.
- * {@code DELETE /cache} empties the HTTP cache; {@code DELETE /cache?url=http://host/path} drops what is
+ * The admin listener ({@code serai.admin.host}:{@code serai.admin.port}), apart from the traffic port:
+ * {@code /metrics}, {@code /health/live}, {@code /health/ready}, {@code /routes} and the status page
+ * {@code /} (see {@link AdminEndpoints}), and the cache purge. {@code DELETE /cache} empties the HTTP cache; {@code DELETE /cache?url=http://host/path} drops what is
  * stored for that URL on every route. The entries go through camel-caffeine's
  * {@code caffeine-cache:serai-http-cache} endpoint, the same store the routes' cache uses.
  */
@@ -22,16 +23,26 @@ public final class AdminRoutes extends RouteBuilder {
 
     private final AdminSettings settings;
     private final HttpCacheStore store;
+    private final AdminEndpoints endpoints;
 
-    public AdminRoutes(AdminSettings settings, HttpCacheStore store) {
+    public AdminRoutes(AdminSettings settings, HttpCacheStore store, AdminEndpoints endpoints) {
         this.settings = settings;
         this.store = store;
+        this.endpoints = endpoints;
     }
 
     @Override
     public void configure() {
         AdminAccess access = new AdminAccess(settings);
-        from("netty-http:http://" + settings.host() + ":" + settings.port() + "/cache?matchOnUriPrefix=true")
+        from("netty-http:http://" + settings.host() + ":" + settings.port() + "/?matchOnUriPrefix=true")
+                .routeId("serai-admin")
+                .choice()
+                    .when(header(Exchange.HTTP_PATH).regex("/cache(/.*)?"))
+                        .to("direct:serai-admin-cache")
+                    .otherwise()
+                        .process(endpoints)
+                .end();
+        from("direct:serai-admin-cache")
                 .routeId("serai-admin-cache")
                 .choice()
                     .when(header(Exchange.HTTP_METHOD).isNotEqualTo("DELETE"))

@@ -59,7 +59,8 @@ public final class Member {
         return health;
     }
 
-    boolean isAvailable() {
+    /** Whether load balancers may choose the member now: healthy and not cut off by its gate. */
+    public boolean isAvailable() {
         MemberGate g = gate;
         return (health == null || health.isAvailable()) && (g == null || g.isPassable());
     }

@@ -1,5 +1,6 @@
 package io.serai.caching;
 
+import io.serai.metrics.SeraiMeters;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
 import org.apache.camel.Route;
@@ -33,6 +34,6 @@ public final class HttpCachePolicy implements Policy {
     @Override
     public Processor wrap(Route route, Processor processor) {
         return new HttpCacheProcessor(AsyncProcessorConverterHelper.convert(processor), route.getRouteId(), store,
-                settings, cacheName);
+                settings, cacheName, SeraiMeters.of(route.getCamelContext()));
     }
 }

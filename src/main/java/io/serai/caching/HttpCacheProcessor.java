@@ -1,6 +1,7 @@
 package io.serai.caching;
 
 import io.serai.ingress.IngressRequest;
+import io.serai.metrics.SeraiMeters;
 import io.serai.proxy.WrappedSteps;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
@@ -30,8 +31,10 @@ final class HttpCacheProcessor extends WrappedSteps {
     private final Flights flights = new Flights();
     private final BackgroundRevalidation background;
     private final Invalidation invalidation;
+    private final SeraiMeters meters;
 
-    HttpCacheProcessor(AsyncProcessor next, String route, HttpCacheStore store, CacheSettings settings, String name) {
+    HttpCacheProcessor(AsyncProcessor next, String route, HttpCacheStore store, CacheSettings settings, String name,
+            SeraiMeters meters) {
         super(next);
         this.route = route;
         this.store = store;
@@ -39,6 +42,7 @@ final class HttpCacheProcessor extends WrappedSteps {
         this.name = name;
         this.background = new BackgroundRevalidation(this);
         this.invalidation = new Invalidation(store, route, name);
+        this.meters = meters;
     }
 
     @Override
@@ -53,6 +57,7 @@ final class HttpCacheProcessor extends WrappedSteps {
         String method = ingress.method().name();
         boolean head = method.equals("HEAD");
         if (!head && !method.equals("GET")) {
+            count("method");
             return invalidation.passThrough(next, exchange, callback, method, host, target);
         }
         CacheRequest request = new CacheRequest(exchange, callback, HttpCacheStore.key(route, host, target), head,
@@ -94,6 +99,7 @@ final class HttpCacheProcessor extends WrappedSteps {
             }
         }
         if (request.control.onlyIfCached()) {
+            count("only-if-cached");
             CachedAnswers.onlyIfCachedMiss(exchange, name);
             request.callback.done(true);
             return true;
@@ -110,7 +116,14 @@ final class HttpCacheProcessor extends WrappedSteps {
         return forward(request, stored, reason, false);
     }
 
+    private void count(String result) {
+        if (meters != null) {
+            meters.cacheResult(route, result);
+        }
+    }
+
     private boolean answered(CacheRequest request, StoredResponse stored, long now, CacheStatus status) {
+        count("hit");
         CachedAnswers.serve(request.exchange, stored, now, status, request.exchange.getMessage().getHeaders());
         request.callback.done(true);
         return true;
@@ -148,6 +161,7 @@ final class HttpCacheProcessor extends WrappedSteps {
      */
     boolean forward(CacheRequest request, StoredResponse stored, String reason, boolean leads) {
         Exchange exchange = request.exchange;
+        count(reason);
         Map<String, Object> headers = exchange.getMessage().getHeaders();
         request.fields = new CaseInsensitiveMap(headers);
         if (stored != null && stored.hasValidators()) {

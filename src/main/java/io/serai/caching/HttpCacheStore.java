@@ -62,6 +62,14 @@ public final class HttpCacheStore {
         registry.bind(REGISTRY_NAME, Cache.class, cache);
     }
 
+    /** Caffeine's statistics as meters ({@code serai_http_cache_*}) and the bytes held ({@code serai_http_cache_bytes}). */
+    public void bindMeters(io.micrometer.core.instrument.MeterRegistry registry) {
+        io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(registry, cache, "serai_http_cache");
+        io.micrometer.core.instrument.Gauge.builder("serai.http.cache.bytes", cache,
+                        c -> c.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L))
+                .baseUnit("bytes").description("Bytes the HTTP cache holds, as its weigher counts them").register(registry);
+    }
+
     /** Number of URLs stored (each may hold several variants). */
     public long entries() {
         return cache.estimatedSize();

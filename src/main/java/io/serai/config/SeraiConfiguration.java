@@ -1,5 +1,6 @@
 package io.serai.config;
 
+import io.serai.admin.AdminEndpoints;
 import io.serai.admin.AdminRoutes;
 import io.serai.admin.AdminSettings;
 import io.serai.aggregation.JsonMergeAggregationStrategy;
@@ -9,17 +10,23 @@ import io.serai.caching.CacheSettings;
 import io.serai.caching.HttpCacheBeans;
 import io.serai.caching.HttpCacheStore;
 import io.serai.health.PassiveHealthSettings;
+import io.serai.metrics.AccessLog;
+import io.serai.metrics.AccessLogService;
+import io.serai.metrics.RequestMetrics;
+import io.serai.metrics.SeraiMeters;
 import io.serai.proxy.ProxyHttpComponent;
 import io.serai.resilience.BackendBreakers;
 import io.serai.resilience.CircuitBreakerReifiers;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.spi.PropertiesComponent;
 
 /**
  * Binds what the YAML routes refer to: Serai's {@code netty-http} component (Camel's consumer, Serai's
  * proxy binding and upstream client) configured from application.properties, the load-balancing
- * policies, the {@code jsonMerge} aggregation, the {@code httpCache} policy and the admin listener.
+ * policies, circuit breakers, the {@code jsonMerge} aggregation, the {@code httpCache} policy, the meters
+ * and the admin listener.
  */
 public class SeraiConfiguration implements CamelConfiguration {
 
@@ -29,10 +36,34 @@ public class SeraiConfiguration implements CamelConfiguration {
         ProxySettings settings = ProxySettings.from(key -> properties.resolveProperty(key).orElse(null));
         PassiveHealthSettings passiveHealth =
                 PassiveHealthSettings.from(key -> properties.resolveProperty(key).orElse(null));
-        context.addComponent("netty-http", new ProxyHttpComponent(settings, passiveHealth));
+        SeraiMeters meters = new SeraiMeters();
+        context.getRegistry().bind(SeraiMeters.BEAN_NAME, meters);
+        // camel-micrometer's endpoints (micrometer:counter:...) find Serai's registry under this name.
+        context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters.registry());
+        AccessLog accessLog;
+        String accessLogTarget = properties.resolveProperty("serai.access-log").orElse("stdout");
+        try {
+            accessLog = AccessLog.open(accessLogTarget);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("serai.access-log: \"" + accessLogTarget + "\" cannot be written: "
+                    + e.getMessage(), e);
+        }
+        if (accessLog != null) {
+            meters.watch(accessLog);
+            try {
+                context.addService(new AccessLogService(accessLog));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        context.addRoutePolicyFactory(new RequestMetrics(meters, accessLog));
+        ProxyHttpComponent component = new ProxyHttpComponent(settings, passiveHealth);
+        context.addComponent("netty-http", component);
+        meters.watch(component.backendHealth());
         BalancerReifiers.register();
         BackendBreakers breakers = new BackendBreakers();
         context.getRegistry().bind(BackendBreakers.BEAN_NAME, breakers);
+        meters.watch(breakers);
         CircuitBreakerReifiers.register(context, breakers);
         LoadBalancerBeans.bindDefaults(context.getRegistry());
         long maxAggregateBody = SettingValues.bytes("serai.aggregate.max-body",
@@ -40,10 +71,11 @@ public class SeraiConfiguration implements CamelConfiguration {
         context.getRegistry().bind("jsonMerge", new JsonMergeAggregationStrategy(maxAggregateBody));
         HttpCacheStore cache = HttpCacheBeans.bind(context.getRegistry(),
                 CacheSettings.from(key -> properties.resolveProperty(key).orElse(null)), settings.viaName());
+        meters.watch(cache);
         AdminSettings admin = AdminSettings.from(key -> properties.resolveProperty(key).orElse(null));
         if (admin.enabled()) {
             try {
-                context.addRoutes(new AdminRoutes(admin, cache));
+                context.addRoutes(new AdminRoutes(admin, cache, new AdminEndpoints(meters)));
             } catch (Exception e) {
                 throw new IllegalStateException("serai: the admin listener's routes: " + e.getMessage(), e);
             }

@@ -116,6 +116,7 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
         Object host = headers.get("Host");
         ForwardingHeaders.apply(headers, client, configuration.isSsl(),
                 host == null ? null : host.toString(), versionText(request.protocolVersion()), settings.viaName());
+        exchange.setProperty(RequestIds.PROPERTY, RequestIds.assign(headers));
     }
 
     /** The part of the path below the consumer's own path, as Camel's bridge semantics define it. */

@@ -1,6 +1,7 @@
 package io.serai.reload;
 
 import io.serai.ingress.RouteSwapGate;
+import io.serai.metrics.SeraiMeters;
 import org.apache.camel.CamelContext;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
@@ -94,11 +95,19 @@ public final class RouteReloader implements AutoCloseable {
                 swap(file.path(), file, loader.load(file));
             } catch (RouteFileException broken) {
                 refused.add(file.digest());
+                countReload(false);
                 LOG.error("Route file not applied, the last good routes keep serving: {}", broken.getMessage());
             }
         }
         for (Path gone : loaded.keySet().stream().filter(p -> !now.containsKey(p)).toList()) {
             swap(gone, null, List.of());
+        }
+    }
+
+    private void countReload(boolean ok) {
+        SeraiMeters meters = SeraiMeters.of(context);
+        if (meters != null) {
+            meters.reload(ok);
         }
     }
 
@@ -116,6 +125,7 @@ public final class RouteReloader implements AutoCloseable {
                 model().addRouteDefinitions(routes);
             } catch (Exception e) {
                 refused.add(file.digest());
+                countReload(false);
                 String why = RouteStartFailure.describe(e, context);
                 LOG.error("Route file not applied, Camel refused it, the last good routes keep serving: {}: {}",
                         path, why == null ? e.getMessage() : why);
@@ -131,6 +141,7 @@ public final class RouteReloader implements AutoCloseable {
             } else {
                 loaded.put(path, new Loaded(file, ids(routes)));
             }
+            countReload(true);
             LOG.info("Reloaded {} in {} ms: {} route(s) {}", path, (System.nanoTime() - started) / 1_000_000,
                     routes.size(), file == null ? "(file removed)" : ids(routes));
         } finally {

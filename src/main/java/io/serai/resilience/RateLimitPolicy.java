@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.serai.config.SettingValues;
 import io.serai.ingress.RequestKeys;
+import io.serai.metrics.SeraiMeters;
 import org.apache.camel.Exchange;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
@@ -93,7 +94,8 @@ public class RateLimitPolicy implements Policy {
 
     @Override
     public Processor wrap(Route route, Processor processor) {
-        return new RateLimitProcessor(AsyncProcessorConverterHelper.convert(processor), this);
+        return new RateLimitProcessor(AsyncProcessorConverterHelper.convert(processor), this, route.getRouteId(),
+                SeraiMeters.of(route.getCamelContext()));
     }
 
     /** This request's take from its key's allowance. */

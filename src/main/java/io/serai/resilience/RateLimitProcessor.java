@@ -2,6 +2,7 @@ package io.serai.resilience;
 
 import io.serai.ingress.HeaderValues;
 import io.serai.ingress.IngressRequest;
+import io.serai.metrics.SeraiMeters;
 import io.serai.proxy.WrappedSteps;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
@@ -20,16 +21,23 @@ import java.util.Map;
 final class RateLimitProcessor extends WrappedSteps {
 
     private final RateLimitPolicy policy;
+    private final String routeId;
+    private final SeraiMeters meters;
 
-    RateLimitProcessor(AsyncProcessor next, RateLimitPolicy policy) {
+    RateLimitProcessor(AsyncProcessor next, RateLimitPolicy policy, String routeId, SeraiMeters meters) {
         super(next);
         this.policy = policy;
+        this.routeId = routeId;
+        this.meters = meters;
     }
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         TokenBucket.Take take = policy.take(exchange, System.nanoTime());
         if (!take.admitted()) {
+            if (meters != null) {
+                meters.rateLimited(routeId);
+            }
             reject(exchange, take);
             callback.done(true);
             return true;

@@ -5,6 +5,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.serai.aggregation.CallOptions;
 import io.serai.health.BackendHealth;
 import io.serai.health.LoadReport;
+import io.serai.metrics.RequestMetrics;
+import io.serai.metrics.SeraiMeters;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -25,6 +27,7 @@ public class UpstreamProducer extends DefaultAsyncProducer {
     private final boolean preserveHost;
     private final BackendHealth health;
     private final CallOptions call;
+    private SeraiMeters meters;
 
     public UpstreamProducer(Endpoint endpoint, UpstreamTarget target, UpstreamClient client, boolean preserveHost,
             BackendHealth health, CallOptions call) {
@@ -53,11 +56,36 @@ public class UpstreamProducer extends DefaultAsyncProducer {
             callback.done(true);
             return true;
         }
+        long started = System.nanoTime();
         client.send(exchange, target, request, call.callTimeout(), doneSync -> {
             recordOutcome(exchange);
+            measure(exchange, System.nanoTime() - started);
             callback.done(doneSync);
         });
         return false;
+    }
+
+    /** Counts the call for its route and backend, unless the client left before it ended. */
+    private void measure(Exchange exchange, long nanos) {
+        SeraiMeters meters = this.meters;
+        if (meters == null) {
+            meters = SeraiMeters.of(exchange.getContext());
+            this.meters = meters;
+            if (meters == null) {
+                return;
+            }
+        }
+        String route = exchange.getFromRouteId() == null ? "" : exchange.getFromRouteId();
+        exchange.setProperty(RequestMetrics.BACKEND, health.backend());
+        Exception failure = exchange.getException();
+        if (failure instanceof UpstreamException upstream) {
+            if (upstream.kind() != UpstreamException.Kind.ABANDONED) {
+                meters.upstreamDone(route, health.backend(), 0, upstream.kind().name().toLowerCase(java.util.Locale.ROOT), nanos);
+            }
+        } else if (failure == null) {
+            Object code = exchange.getMessage().getHeader(NettyHttpConstants.HTTP_RESPONSE_CODE);
+            meters.upstreamDone(route, health.backend(), code instanceof Integer status ? status : 200, null, nanos);
+        }
     }
 
     private void recordOutcome(Exchange exchange) {

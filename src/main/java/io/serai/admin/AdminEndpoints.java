@@ -1,0 +1,99 @@
+package io.serai.admin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.serai.metrics.BackendsHealthCheck;
+import io.serai.metrics.RouteViews;
+import io.serai.metrics.SeraiMeters;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.health.HealthCheckRegistry;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The admin listener's read-only endpoints: {@code GET /metrics} (Prometheus text), {@code GET
+ * /health/live} and {@code GET /health/ready} (Camel's health checks plus Serai's backends check; 503
+ * when not up), {@code GET /routes} (JSON) and {@code GET /} (the status page).
+ */
+public final class AdminEndpoints implements Processor {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SeraiMeters meters;
+    private final byte[] statusPage;
+    private volatile boolean checksRegistered;
+
+    public AdminEndpoints(SeraiMeters meters) {
+        this.meters = meters;
+        try (InputStream page = AdminEndpoints.class.getResourceAsStream("/serai/status.html")) {
+            this.statusPage = page == null ? new byte[0] : page.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException("the status page could not be read", e);
+        }
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        registerChecks(exchange.getContext());
+        String method = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class);
+        String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
+        if (!"GET".equals(method) && !"HEAD".equals(method)) {
+            AdminReplies.reply(exchange, 405, "{\"error\":\"the admin endpoints answer GET\"}");
+            exchange.getMessage().setHeader("Allow", "GET, HEAD");
+            return;
+        }
+        switch (path == null || path.isEmpty() ? "/" : path) {
+            case "/metrics" -> AdminReplies.reply(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
+                    meters.scrape());
+            case "/health/live" -> health(exchange, HealthCheckHelper.invokeLiveness(exchange.getContext()));
+            case "/health/ready", "/health" -> health(exchange, HealthCheckHelper.invokeReadiness(exchange.getContext()));
+            case "/routes" -> AdminReplies.reply(exchange, 200,
+                    JSON.writeValueAsString(Map.of("routes", RouteViews.of(exchange.getContext(), meters))));
+            case "/" -> AdminReplies.reply(exchange, 200, "text/html; charset=utf-8",
+                    new String(statusPage, StandardCharsets.UTF_8));
+            default -> AdminReplies.reply(exchange, 404, "{\"error\":\"no such admin endpoint; see /, /metrics,"
+                    + " /health/live, /health/ready, /routes, /cache\"}");
+        }
+    }
+
+    private void health(Exchange exchange, Collection<HealthCheck.Result> results) throws Exception {
+        boolean up = true;
+        List<Map<String, Object>> checks = new ArrayList<>();
+        for (HealthCheck.Result result : results) {
+            Map<String, Object> check = new LinkedHashMap<>();
+            check.put("id", result.getCheck().getId());
+            check.put("state", result.getState().name());
+            result.getMessage().ifPresent(m -> check.put("message", m));
+            checks.add(check);
+            up &= result.getState() != HealthCheck.State.DOWN;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", up ? "UP" : "DOWN");
+        body.put("checks", checks);
+        AdminReplies.reply(exchange, up ? 200 : 503, JSON.writeValueAsString(body));
+    }
+
+    /** Adds Serai's own readiness check to Camel's health-check registry, once it exists. */
+    public void registerChecks(CamelContext context) {
+        if (checksRegistered) {
+            return;
+        }
+        HealthCheckRegistry registry = HealthCheckRegistry.get(context);
+        if (registry != null) {
+            BackendsHealthCheck backends = new BackendsHealthCheck();
+            backends.setCamelContext(context);
+            registry.register(backends);
+            checksRegistered = true;
+        }
+    }
+}

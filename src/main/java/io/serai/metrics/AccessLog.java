@@ -1,0 +1,137 @@
+package io.serai.metrics;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One JSON line per request, written by its own thread so that a slow disk never slows traffic: a
+ * request only offers its line to a bounded queue, and a line that does not fit is dropped and
+ * counted ({@code serai_access_log_dropped_total}). Only what is listed below is written; no header
+ * value ever is, so Authorization and Cookie never reach the log.
+ */
+public final class AccessLog implements AutoCloseable {
+
+    /** One request as it is logged. */
+    public record Entry(long epochMillis, String client, String method, String path, int status, long bytes,
+            double durationMs, String route, String backend, String cache, String requestId) {
+    }
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final BlockingQueue<String> lines = new ArrayBlockingQueue<>(16_384);
+    private final AtomicLong dropped = new AtomicLong();
+    private final Writer out;
+    private final boolean ownsOut;
+    private final Thread writer;
+    private volatile boolean closed;
+
+    private AccessLog(Writer out, boolean ownsOut) {
+        this.out = out;
+        this.ownsOut = ownsOut;
+        this.writer = new Thread(this::drain, "serai-access-log");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** {@code stdout}, {@code off} (null is returned) or a file to append to. */
+    public static AccessLog open(String target) throws IOException {
+        String t = target == null ? "stdout" : target.trim();
+        if (t.equals("off") || t.isEmpty()) {
+            return null;
+        }
+        if (t.equals("stdout")) {
+            return new AccessLog(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)), false);
+        }
+        return new AccessLog(Files.newBufferedWriter(Path.of(t), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND), true);
+    }
+
+    public long dropped() {
+        return dropped.get();
+    }
+
+    public void log(Entry e) {
+        if (!lines.offer(format(e))) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    static String format(Entry e) {
+        StringWriter line = new StringWriter(256);
+        try (JsonGenerator json = JSON.createGenerator(line)) {
+            json.writeStartObject();
+            json.writeStringField("time", Instant.ofEpochMilli(e.epochMillis()).toString());
+            json.writeStringField("client", e.client());
+            json.writeStringField("method", e.method());
+            json.writeStringField("path", e.path());
+            json.writeNumberField("status", e.status());
+            json.writeNumberField("bytes", e.bytes());
+            json.writeNumberField("duration_ms", Math.round(e.durationMs() * 1000) / 1000.0);
+            json.writeStringField("route", e.route());
+            if (e.backend() != null) {
+                json.writeStringField("backend", e.backend());
+            }
+            if (e.cache() != null) {
+                json.writeStringField("cache", e.cache());
+            }
+            json.writeStringField("request_id", e.requestId());
+            json.writeEndObject();
+        } catch (IOException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        return line.toString();
+    }
+
+    private void drain() {
+        try {
+            while (!closed || !lines.isEmpty()) {
+                String line = lines.poll(200, TimeUnit.MILLISECONDS);
+                if (line == null) {
+                    continue;
+                }
+                out.write(line);
+                out.write('\n');
+                String next;
+                while ((next = lines.poll()) != null) {
+                    out.write(next);
+                    out.write('\n');
+                }
+                out.flush();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            System.err.println("serai: the access log stopped: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            writer.join(2000);
+            if (ownsOut) {
+                out.close();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            System.err.println("serai: closing the access log: " + e.getMessage());
+        }
+    }
+}

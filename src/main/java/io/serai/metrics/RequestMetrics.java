@@ -1,0 +1,121 @@
+package io.serai.metrics;
+
+import io.netty.buffer.ByteBuf;
+import io.serai.ingress.IngressRequest;
+import io.serai.ingress.RequestIds;
+import io.serai.ingress.RequestKeys;
+import io.serai.upstream.UpstreamException;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.NamedNode;
+import org.apache.camel.Route;
+import org.apache.camel.component.netty.http.NettyHttpConstants;
+import org.apache.camel.spi.RoutePolicy;
+import org.apache.camel.spi.RoutePolicyFactory;
+import org.apache.camel.support.RoutePolicySupport;
+
+/**
+ * Counts every client request of every route (Camel's route policy hook, applied to all routes,
+ * reloaded ones included): status class, duration, bytes, in flight, and partial aggregates. The
+ * status is the one the client gets: a failure's mapped status (502, 503, 504) or the answer's.
+ */
+public final class RequestMetrics implements RoutePolicyFactory {
+
+    private static final String STARTED_AT = "seraiStartNanos";
+    private static final String REQUEST_BYTES = "seraiRequestBytes";
+
+    /** Exchange property: the backend that answered (the last one, for an aggregate). */
+    public static final String BACKEND = "seraiBackend";
+
+    private final SeraiMeters meters;
+    private final AccessLog accessLog;
+
+    /** {@code accessLog} is null when the access log is off. */
+    public RequestMetrics(SeraiMeters meters, AccessLog accessLog) {
+        this.meters = meters;
+        this.accessLog = accessLog;
+    }
+
+    @Override
+    public RoutePolicy createRoutePolicy(CamelContext context, String routeId, NamedNode route) {
+        if (routeId.startsWith("serai-admin")) {
+            return null;
+        }
+        return new RoutePolicySupport() {
+            @Override
+            public void onExchangeBegin(Route r, Exchange exchange) {
+                exchange.setProperty(STARTED_AT, System.nanoTime());
+                exchange.setProperty(REQUEST_BYTES, size(exchange.getIn().getBody()));
+                meters.requestStarted(routeId);
+            }
+
+            @Override
+            public void onExchangeDone(Route r, Exchange exchange) {
+                Long started = exchange.getProperty(STARTED_AT, Long.class);
+                if (started == null) {
+                    return;
+                }
+                Long requestBytes = exchange.getProperty(REQUEST_BYTES, Long.class);
+                int status = status(exchange);
+                long nanos = System.nanoTime() - started;
+                long responseBytes = exchange.getException() == null ? size(exchange.getMessage().getBody()) : 0;
+                meters.requestDone(routeId, status, nanos, requestBytes == null ? 0 : requestBytes, responseBytes);
+                if (accessLog != null) {
+                    log(routeId, exchange, status, nanos, responseBytes);
+                }
+                if ("false".equals(exchange.getMessage().getHeader("Serai-Completed", String.class))) {
+                    meters.partialAggregate(routeId);
+                }
+            }
+        };
+    }
+
+    private void log(String routeId, Exchange exchange, int status, long nanos, long bytes) {
+        IngressRequest ingress = IngressRequest.of(exchange);
+        String cache = null;
+        Object cacheStatus = exchange.getMessage().getHeader("Cache-Status");
+        if (cacheStatus != null) {
+            String text = cacheStatus instanceof Iterable<?> values ? String.join(", ",
+                    java.util.stream.StreamSupport.stream(values.spliterator(), false).map(String::valueOf).toList())
+                    : cacheStatus.toString();
+            int ours = text.lastIndexOf(", ");
+            cache = ours >= 0 ? text.substring(ours + 2) : text;
+        }
+        accessLog.log(new AccessLog.Entry(System.currentTimeMillis(), RequestKeys.clientAddress(exchange),
+                ingress == null ? null : ingress.method().name(), ingress == null ? null : ingress.target().rawPath(),
+                status, bytes, nanos / 1e6, routeId, exchange.getProperty(BACKEND, String.class), cache,
+                exchange.getProperty(RequestIds.PROPERTY, String.class)));
+    }
+
+    static int status(Exchange exchange) {
+        Exception failure = exchange.getException();
+        if (failure instanceof UpstreamException upstream) {
+            return upstream.status();
+        }
+        if (failure != null) {
+            return 500;
+        }
+        Object code = exchange.getMessage().getHeader(NettyHttpConstants.HTTP_RESPONSE_CODE);
+        if (code instanceof Number n) {
+            return n.intValue();
+        }
+        try {
+            return code == null ? 200 : Integer.parseInt(code.toString().trim());
+        } catch (NumberFormatException e) {
+            return 500;
+        }
+    }
+
+    private static long size(Object body) {
+        if (body instanceof ByteBuf buf) {
+            return buf.readableBytes();
+        }
+        if (body instanceof byte[] bytes) {
+            return bytes.length;
+        }
+        if (body instanceof String text) {
+            return text.length();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,97 @@
+package io.serai.metrics;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.serai.support.RawHttp;
+import io.serai.support.RawResponse;
+import io.serai.support.RunningSerai;
+import io.serai.support.TestBackend;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The access log's lines and the request id, as an operator reads them and a backend receives it. */
+@Timeout(30)
+class AccessLogTest {
+
+    @TempDir
+    static Path dir;
+    static TestBackend backend;
+    static RunningSerai serai;
+    static Path log;
+
+    @BeforeAll
+    static void start() throws Exception {
+        backend = TestBackend.start("logged");
+        log = dir.resolve("access.log");
+        serai = RunningSerai.proxyTo(backend).property("serai.access-log", log.toString()).start(dir);
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        serai.close();
+        backend.close();
+    }
+
+    @Test
+    void eachRequestIsOneJsonLineWithItsFieldsAndNoSecrets() throws Exception {
+        RawResponse r = RawHttp.exchange(serai.port(), "GET /orders/7?token=abc HTTP/1.1\r\nHost: a\r\n"
+                + "Authorization: Bearer SECRET-TOKEN\r\nCookie: session=SECRET-COOKIE\r\nX-Request-Id: trace-42\r\n\r\n");
+        assertEquals(200, r.status());
+        JsonNode line = awaitLine("trace-42");
+        assertEquals("127.0.0.1", line.get("client").asText());
+        assertEquals("GET", line.get("method").asText());
+        assertEquals("/orders/7", line.get("path").asText());
+        assertEquals(200, line.get("status").asInt());
+        assertEquals(r.body().length, line.get("bytes").asLong());
+        assertTrue(line.get("duration_ms").asDouble() > 0);
+        assertEquals("proxy", line.get("route").asText());
+        assertEquals(backend.url(), line.get("backend").asText());
+        assertTrue(line.get("time").asText().matches("\\d{4}-\\d\\d-\\d\\dT.*Z"));
+        String text = Files.readString(log);
+        assertFalse(text.contains("SECRET"), "no Authorization or Cookie value is ever logged");
+        assertFalse(text.contains("token=abc"), "the query is not logged");
+        assertEquals("trace-42", backend.lastRequest().header("X-Request-Id"), "a valid client id is kept");
+    }
+
+    @Test
+    void aMissingOrInvalidRequestIdIsReplacedAndSentToTheBackend() throws Exception {
+        RawHttp.exchange(serai.port(), "GET /a HTTP/1.1\r\nHost: a\r\nX-Request-Id: bad id with spaces\r\n\r\n");
+        String sent = backend.lastRequest().header("X-Request-Id");
+        assertTrue(sent.matches("[0-9a-f]{32}"), sent);
+        awaitLine(sent);
+        RawHttp.exchange(serai.port(), "GET /b HTTP/1.1\r\nHost: a\r\n\r\n");
+        String generated = backend.lastRequest().header("X-Request-Id");
+        assertTrue(generated.matches("[0-9a-f]{32}"), generated);
+        assertFalse(generated.equals(sent));
+    }
+
+    private static JsonNode awaitLine(String requestId) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log)) {
+                List<String> lines = Files.readAllLines(log);
+                for (String l : lines) {
+                    JsonNode node = new ObjectMapper().readTree(l);
+                    if (requestId.equals(node.get("request_id").asText())) {
+                        return node;
+                    }
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no access log line for " + requestId);
+    }
+}
