@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shot=${1:-docs/status-page.png}
+case "$shot" in /*) ;; *) shot="$PWD/$shot" ;; esac
 PORT=18280 B1=18281 B2=18282 ADMIN=18290
 
 # shellcheck source=bench/lib.sh
@@ -35,7 +36,7 @@ for expected in 'data-route="gateway"' 'data-route="demo-aggregate"' "http://127
   grep -q "$expected" "$work/dom.html" || { echo "status page: \"$expected\" not rendered" >&2; cat "$work/dom.html" >&2; exit 1; }
 done
 mkdir -p "$(dirname "$shot")"
-browser --screenshot="$PWD/$shot" --window-size=1100,900 --hide-scrollbars "http://127.0.0.1:$ADMIN/"
+browser --screenshot="$shot" --window-size=1100,900 --hide-scrollbars "http://127.0.0.1:$ADMIN/"
 size=$(stat -c %s "$shot")
 [ "$(head -c 8 "$shot" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] || { echo "$shot is not a PNG" >&2; exit 1; }
 [ "$size" -gt 20000 ] || { echo "$shot is only $size bytes: an empty page?" >&2; exit 1; }
