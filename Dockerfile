@@ -1,0 +1,32 @@
+# Serai's container image: built with Maven on the official JDK 17 image, run on a jlink-ed runtime
+# (only the modules in docker/modules) on distroless base, as a non-root user, with the route files in
+# /etc/serai/routes. docker/verify.sh builds the same runtime and layout without a container engine.
+#   docker build -t serai .
+#   docker run --read-only --tmpfs /tmp -p 8080:8080 -p 9090:9090 serai
+
+FROM eclipse-temurin:17-jdk AS build
+WORKDIR /src
+COPY .mvn .mvn
+COPY mvnw pom.xml ./
+RUN ./mvnw -B -q dependency:go-offline
+COPY src src
+RUN ./mvnw -B -q package -DskipTests
+COPY docker/modules docker/modules
+RUN jlink --add-modules "$(cat docker/modules)" --strip-debug --no-man-pages --no-header-files --compress=2 \
+      --output /opt/jre
+
+FROM gcr.io/distroless/base-debian12:nonroot
+COPY --from=build /opt/jre /opt/jre
+COPY --from=build /src/target/serai.jar /app/serai.jar
+COPY --from=build /src/target/lib /app/lib
+COPY docker/jvm.options /app/jvm.options
+COPY routes /etc/serai/routes
+ENV SERAI_ROUTES=/etc/serai/routes \
+    SERAI_ADMIN_HOST=0.0.0.0
+USER 65532:65532
+WORKDIR /app
+EXPOSE 8080 9090
+# The JVM itself checks liveness: distroless has no shell or curl.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["/opt/jre/bin/java", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xmx16m", "-cp", "/app/serai.jar", "io.serai.HealthProbe", "http://127.0.0.1:9090/health/live"]
+ENTRYPOINT ["/opt/jre/bin/java", "@/app/jvm.options", "-jar", "/app/serai.jar"]

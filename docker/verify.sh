@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Checks the container image's contents without a container engine: builds the same jlink runtime
+# (docker/modules, same flags) and the same layout as the Dockerfile into target/image, makes it
+# read-only, starts Serai from it as a non-root user (uid 65532, as the image's USER) with only a tmp
+# dir writable, and checks that the demo and /health/live answer and that nothing was written in the
+# layout. Prints the layout's size. Run as root it switches user with setpriv; otherwise it runs as
+# the current (non-root) user.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT=18380 B1=18381 B2=18382 ADMIN=18390
+
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+[ -f target/serai.jar ] || ./mvnw -B -q package -DskipTests
+
+image=target/image
+chmod -R u+w "$image" 2>/dev/null || true
+rm -rf "$image"
+mkdir -p "$image/opt" "$image/app" "$image/etc/serai"
+jlink --add-modules "$(cat docker/modules)" --strip-debug --no-man-pages --no-header-files --compress=2 \
+  --output "$image/opt/jre"
+cp target/serai.jar "$image/app/serai.jar"
+cp -r target/lib "$image/app/lib"
+cp docker/jvm.options "$image/app/jvm.options"
+cp -r routes "$image/etc/serai/routes"
+chmod -R a+rX,a-w "$image"
+
+tmp=$(mktemp -d)
+chmod 1777 "$tmp"
+stamp="$tmp/started"
+touch "$stamp"
+run_as=()
+if [ "$(id -u)" = 0 ]; then
+  need setpriv || { echo "setpriv (util-linux) is needed to drop root" >&2; exit 1; }
+  run_as=(setpriv --reuid=65532 --regid=65532 --clear-groups)
+fi
+log="$tmp/serai.log"
+(
+  cd "$image/app"
+  exec env -i PATH=/usr/bin:/bin SERAI_ROUTES="$PWD/../etc/serai/routes" SERAI_ADMIN_HOST=127.0.0.1 \
+    "${run_as[@]}" "$PWD/../opt/jre/bin/java" @jvm.options -Djava.io.tmpdir="$tmp" \
+    -Dserai.port=$PORT -Ddemo.backend.1.port=$B1 -Ddemo.backend.2.port=$B2 -Dserai.admin.port=$ADMIN \
+    -jar serai.jar
+) > "$log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true; sleep 0.3; chmod -R u+w "$image"; rm -rf "$tmp"' EXIT
+await "http://127.0.0.1:$PORT/hello" 30 || { cat "$log"; exit 1; }
+curl -sf "http://127.0.0.1:$PORT/hello" | grep -q '"backend":"demo-' || { echo "demo did not answer" >&2; exit 1; }
+curl -sf "http://127.0.0.1:$ADMIN/health/live" | grep -q '"status":"UP"' || { echo "/health/live not UP" >&2; exit 1; }
+"$image/opt/jre/bin/java" -cp "$image/app/serai.jar" io.serai.HealthProbe "http://127.0.0.1:$ADMIN/health/live" \
+  || { echo "the HEALTHCHECK probe failed" >&2; exit 1; }
+written=$(find "$image" -newer "$stamp" | head -5)
+[ -z "$written" ] || { echo "Serai wrote inside the image layout: $written" >&2; exit 1; }
+uid=$(awk '/^Uid:/ {print $2}' "/proc/$(pgrep -f "jar serai.jar" | head -1)/status")
+[ "$uid" != 0 ] || { echo "Serai ran as root" >&2; exit 1; }
+echo "image layout OK: demo and /health/live answer, uid $uid, nothing written outside $tmp"
+echo "layout size: $(du -sh "$image" | cut -f1) (runtime $(du -sh "$image/opt/jre" | cut -f1), app $(du -sh "$image/app" | cut -f1))"
