@@ -16,6 +16,7 @@ import io.serai.metrics.RequestMetrics;
 import io.serai.metrics.SeraiMeters;
 import io.serai.proxy.ProxyHttpComponent;
 import io.serai.resilience.BackendBreakers;
+import io.serai.security.TlsSettings;
 import io.serai.resilience.CircuitBreakerReifiers;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -58,6 +59,7 @@ public class SeraiConfiguration implements CamelConfiguration {
         }
         context.addRoutePolicyFactory(new RequestMetrics(meters, accessLog));
         ProxyHttpComponent component = new ProxyHttpComponent(settings, passiveHealth);
+        component.setTls(TlsSettings.from(key -> properties.resolveProperty(key).orElse(null)));
         context.addComponent("netty-http", component);
         meters.watch(component.backendHealth());
         BalancerReifiers.register();

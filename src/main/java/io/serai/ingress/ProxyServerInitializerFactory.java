@@ -1,7 +1,11 @@
 package io.serai.ingress;
 
 import io.netty.channel.Channel;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.Mapping;
 import io.serai.config.ProxySettings;
+import io.serai.security.HandshakeFailures;
 import org.apache.camel.component.netty.NettyConsumer;
 import org.apache.camel.component.netty.ServerInitializerFactory;
 import org.apache.camel.component.netty.http.HttpServerInitializerFactory;
@@ -22,19 +26,23 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
     private final RouteSwapGate gate;
     private final ProxySettings settings;
     private final ConnectionLimit connectionLimit;
+    private final Mapping<String, SslContext> certificates;
 
+    /** {@code certificates} chooses a TLS certificate by SNI for https:// listeners; null for plain ones. */
     public ProxyServerInitializerFactory(NettyHttpConsumer consumer, RouteSwapGate gate, ProxySettings settings,
-            ConnectionLimit connectionLimit) {
+            ConnectionLimit connectionLimit, Mapping<String, SslContext> certificates) {
         super(consumer);
         this.consumer = consumer;
         this.gate = gate;
         this.settings = settings;
         this.connectionLimit = connectionLimit;
+        this.certificates = certificates;
     }
 
     @Override
     public ServerInitializerFactory createPipelineFactory(NettyConsumer consumer) {
-        return new ProxyServerInitializerFactory((NettyHttpConsumer) consumer, gate, settings, connectionLimit);
+        return new ProxyServerInitializerFactory((NettyHttpConsumer) consumer, gate, settings, connectionLimit,
+                certificates);
     }
 
     @Override
@@ -44,6 +52,14 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
         ch.pipeline().replace("decoder", "decoder",
                 new StrictRequestDecoder(c.getMaxInitialLineLength(), c.getMaxHeaderSize(), c.getMaxChunkSize()));
         ch.pipeline().addFirst("connection-limit", connectionLimit);
+        if (certificates != null) {
+            if (ch.pipeline().get("ssl") != null) {
+                ch.pipeline().remove("ssl");
+            }
+            // Serai's certificates, chosen by SNI and reloaded when their files change.
+            ch.pipeline().addAfter("connection-limit", "tls", new SniHandler(certificates));
+            ch.pipeline().addAfter("tls", "tls-failures", HandshakeFailures.INSTANCE);
+        }
         ClientTimeouts timeouts = new ClientTimeouts(settings.clientHeaderTimeout().toMillis(),
                 settings.clientIdleTimeout().toMillis());
         ch.pipeline().addBefore("decoder", "client-timeouts-bytes", timeouts.bytesWatcher());

@@ -4,6 +4,8 @@ import io.serai.aggregation.CallOptions;
 import io.serai.config.ProxySettings;
 import io.serai.health.BackendHealthRegistry;
 import io.serai.health.MemberOptions;
+import io.serai.security.ServerCertificates;
+import io.serai.security.TlsSettings;
 import io.serai.health.PassiveHealthSettings;
 import io.serai.ingress.ConnectionLimit;
 import io.serai.ingress.ProxyHeaderFilterStrategy;
@@ -12,6 +14,7 @@ import io.serai.ingress.ProxyServerInitializerFactory;
 import io.serai.ingress.RouteSwapGate;
 import io.serai.upstream.UpstreamClient;
 import org.apache.camel.Endpoint;
+import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.component.netty.http.HttpServerBootstrapFactory;
 import org.apache.camel.component.netty.http.NettyHttpConsumer;
 import org.apache.camel.support.service.ServiceHelper;
@@ -39,6 +42,8 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     private final RouteSwapGate swapGate = new RouteSwapGate();
     private final ConnectionLimit connectionLimit;
     private final BackendHealthRegistry backendHealth;
+    private TlsSettings tls;
+    private final Map<String, ServerCertificates> serverCertificates = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ProxyHttpComponent(ProxySettings settings, PassiveHealthSettings passiveHealth) {
         this.settings = settings;
@@ -67,9 +72,15 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         boolean preserveHost = getAndRemoveParameter(parameters, "preserveHost", Boolean.class, Boolean.TRUE);
         MemberOptions memberOptions = MemberOptions.take(parameters);
         CallOptions callOptions = CallOptions.take(parameters);
+        String tlsCert = getAndRemoveParameter(parameters, "tlsCert", String.class);
+        String tlsKey = getAndRemoveParameter(parameters, "tlsKey", String.class);
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("netty-http options tlsCert and tlsKey go together: " + uri);
+        }
         NettyHttpEndpoint plain = (NettyHttpEndpoint) super.createEndpoint(uri, remaining, parameters);
         ProxyHttpEndpoint answer = new ProxyHttpEndpoint(plain.getEndpointUri(), this, plain.getConfiguration(),
                 upstreamClient, preserveHost, memberOptions, backendHealth, callOptions);
+        answer.tlsFiles(tlsCert, tlsKey);
         answer.setNettyHttpBinding(plain.getNettyHttpBinding());
         answer.setHeaderFilterStrategy(plain.getHeaderFilterStrategy());
         answer.setSecurityConfiguration(plain.getSecurityConfiguration());
@@ -88,6 +99,11 @@ public class ProxyHttpComponent extends NettyHttpComponent {
      */
     @Override
     protected HttpServerBootstrapFactory getOrCreateHttpNettyServerBootstrapFactory(NettyHttpConsumer consumer) {
+        if (consumer.getConfiguration().isSsl() && consumer.getConfiguration().getSslContextParameters() == null) {
+            // Camel insists on an SSL context of its own for https://; Serai's pipeline replaces its handler
+            // with one that serves serai.tls.* certificates by SNI.
+            consumer.getConfiguration().setSslContextParameters(new SSLContextParameters());
+        }
         return servers.computeIfAbsent(consumer.getConfiguration().getAddress(), address -> {
             HttpServerBootstrapFactory server = new HttpServerBootstrapFactory(
                     getMultiplexChannelHandler(consumer.getConfiguration().getPort())) {
@@ -101,9 +117,31 @@ public class ProxyHttpComponent extends NettyHttpComponent {
                 }
             };
             server.init(getCamelContext(), consumer.getConfiguration(),
-                    new ProxyServerInitializerFactory(consumer, swapGate, settings, connectionLimit));
+                    new ProxyServerInitializerFactory(consumer, swapGate, settings, connectionLimit,
+                            consumer.getConfiguration().isSsl() ? serverCertificates(consumer) : null));
             return server;
         });
+    }
+
+    /** The settings https:// listeners take their certificates from. */
+    public void setTls(TlsSettings tls) {
+        this.tls = tls;
+    }
+
+    /**
+     * The certificates of an https:// listener: its tlsCert and tlsKey options, else serai.tls.cert and
+     * serai.tls.key; loaded (and then watched) when the first listener that uses them starts.
+     */
+    private ServerCertificates serverCertificates(NettyHttpConsumer consumer) {
+        TlsSettings base = tls == null ? TlsSettings.from(key -> null) : tls;
+        TlsSettings chosen = base;
+        if (consumer.getEndpoint() instanceof ProxyHttpEndpoint endpoint && endpoint.tlsCert() != null) {
+            chosen = new TlsSettings(java.nio.file.Path.of(endpoint.tlsCert()), java.nio.file.Path.of(endpoint.tlsKey()),
+                    base.extra(), base.reloadInterval());
+        }
+        TlsSettings settingsForKey = chosen;
+        return serverCertificates.computeIfAbsent(chosen.cert() + "|" + chosen.key(),
+                k -> new ServerCertificates(settingsForKey));
     }
 
     /** The gate that holds new requests while {@link io.serai.reload.RouteReloader} swaps routes. */
@@ -132,5 +170,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         servers.clear();
         upstreamClient.close();
         backendHealth.close();
+        serverCertificates.values().forEach(ServerCertificates::close);
+        serverCertificates.clear();
     }
 }

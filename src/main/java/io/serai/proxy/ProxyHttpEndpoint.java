@@ -34,6 +34,23 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint {
     }
 
     /** Where this endpoint sends: scheme, host and port. */
+    private String tlsCert;
+    private String tlsKey;
+
+    /** For an https:// listener: its own certificate chain and key (PEM), over serai.tls.cert and .key. */
+    void tlsFiles(String cert, String key) {
+        this.tlsCert = cert;
+        this.tlsKey = key;
+    }
+
+    String tlsCert() {
+        return tlsCert;
+    }
+
+    String tlsKey() {
+        return tlsKey;
+    }
+
     public UpstreamTarget target() {
         NettyHttpConfiguration c = getConfiguration();
         return new UpstreamTarget(c.getHost(), c.getPort(), c.isSsl(), c.getPath());
