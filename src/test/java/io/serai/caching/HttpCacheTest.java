@@ -413,7 +413,9 @@ class HttpCacheTest {
 
     @Test
     void staleIfErrorServesTheStoredResponseWhenTheBackendIsGone() throws IOException {
-        doomed.on("/gone", (r, n) -> ok("kept", "Cache-Control", "max-age=10, stale-if-error=60", "Age", "15"));
+        // Connection: close, so that no pooled connection to the backend outlives it.
+        doomed.on("/gone", (r, n) -> ok("kept", "Cache-Control", "max-age=10, stale-if-error=60", "Age", "15",
+                "Connection", "close"));
         String raw = "GET /gone HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
         assertEquals("kept", RawHttp.exchange(doomedPort, raw).bodyText());
         doomed.close();
