@@ -14,18 +14,6 @@ final class ForwardedResponses {
     private ForwardedResponses() {
     }
 
-    static int status(Message message) {
-        Object code = message.getHeader(NettyHttpConstants.HTTP_RESPONSE_CODE);
-        if (code instanceof Number n) {
-            return n.intValue();
-        }
-        try {
-            return code == null ? 200 : Integer.parseInt(code.toString().trim());
-        } catch (NumberFormatException e) {
-            return 500;
-        }
-    }
-
     static String reasonPhrase(Message message, int status) {
         Object text = message.getHeader(NettyHttpConstants.HTTP_RESPONSE_TEXT);
         return text != null ? text.toString() : HttpResponseStatus.valueOf(status).reasonPhrase();

@@ -1,6 +1,7 @@
 package io.serai.caching;
 
 import io.serai.ingress.IngressRequest;
+import io.serai.ingress.ResponseStatus;
 import io.serai.metrics.SeraiMeters;
 import io.serai.proxy.WrappedSteps;
 import org.apache.camel.AsyncCallback;
@@ -199,7 +200,7 @@ final class HttpCacheProcessor extends WrappedSteps {
         Message message = exchange.getMessage();
         long now = store.now();
         Exception failure = exchange.getException();
-        int status = failure == null ? ForwardedResponses.status(message) : 0;
+        int status = failure == null ? ResponseStatus.of(message) : 0;
         if ((failure != null || status >= 500) && stored != null && Reuse.onError(stored, request.control, now)) {
             CacheStatus served = CacheStatus.forwarded(name, "stale");
             if (failure == null) {

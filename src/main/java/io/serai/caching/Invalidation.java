@@ -1,5 +1,6 @@
 package io.serai.caching;
 
+import io.serai.ingress.ResponseStatus;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
@@ -35,7 +36,7 @@ final class Invalidation {
             try {
                 if (exchange.getException() == null) {
                     Message message = exchange.getMessage();
-                    int status = ForwardedResponses.status(message);
+                    int status = ResponseStatus.of(message);
                     if (unsafe && status >= 200 && status < 400) {
                         invalidate(host, target, message);
                     }

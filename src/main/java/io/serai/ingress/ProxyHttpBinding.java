@@ -142,6 +142,9 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
             response = ErrorResponses.forFailure(exchange, cause);
             exchange.setException(null);
             exchange.getExchangeExtension().setRedeliveryExhausted(false);
+        } else if (ResponseStatus.invalid(message) != null) {
+            response = ErrorResponses.plain(500, "route " + exchange.getFromRouteId() + ": CamelHttpResponseCode \""
+                    + ResponseStatus.invalid(message) + "\" is not an HTTP status (100 to 599)");
         } else {
             response = fromMessage(message, ingress);
         }
@@ -189,14 +192,7 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
     }
 
     private static int status(Message message) {
-        Object code = message.getHeader(NettyHttpConstants.HTTP_RESPONSE_CODE);
-        if (code instanceof Number n) {
-            return n.intValue();
-        }
-        if (code != null) {
-            return Integer.parseInt(code.toString().trim());
-        }
-        return 200;
+        return ResponseStatus.of(message);
     }
 
     /**

@@ -4,12 +4,12 @@ import io.netty.buffer.ByteBuf;
 import io.serai.ingress.IngressRequest;
 import io.serai.ingress.RequestIds;
 import io.serai.ingress.RequestKeys;
+import io.serai.ingress.ResponseStatus;
 import io.serai.upstream.UpstreamException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Route;
-import org.apache.camel.component.netty.http.NettyHttpConstants;
 import org.apache.camel.spi.RoutePolicy;
 import org.apache.camel.spi.RoutePolicyFactory;
 import org.apache.camel.support.RoutePolicySupport;
@@ -95,15 +95,7 @@ public final class RequestMetrics implements RoutePolicyFactory {
         if (failure != null) {
             return 500;
         }
-        Object code = exchange.getMessage().getHeader(NettyHttpConstants.HTTP_RESPONSE_CODE);
-        if (code instanceof Number n) {
-            return n.intValue();
-        }
-        try {
-            return code == null ? 200 : Integer.parseInt(code.toString().trim());
-        } catch (NumberFormatException e) {
-            return 500;
-        }
+        return ResponseStatus.of(exchange.getMessage());
     }
 
     private static long size(Object body) {

@@ -3,9 +3,9 @@ package io.serai.resilience;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
 import io.serai.balancing.MemberGate;
+import io.serai.ingress.ResponseStatus;
 import io.serai.upstream.UpstreamException;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.netty.http.NettyHttpConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,8 +64,9 @@ public final class MemberBreaker implements MemberGate {
             breaker.releasePermission();
         } else if (failure != null) {
             breaker.onError(elapsedNanos, TimeUnit.NANOSECONDS, failure);
-        } else if (status(exchange) >= 500) {
-            breaker.onError(elapsedNanos, TimeUnit.NANOSECONDS, new BackendStatusException(status(exchange)));
+        } else if (ResponseStatus.of(exchange.getMessage()) >= 500) {
+            breaker.onError(elapsedNanos, TimeUnit.NANOSECONDS,
+                    new BackendStatusException(ResponseStatus.of(exchange.getMessage())));
         } else {
             breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
         }
@@ -110,11 +111,6 @@ public final class MemberBreaker implements MemberGate {
 
     private static String rate(float percent) {
         return percent < 0 ? "-" : String.format(java.util.Locale.ROOT, "%.0f", percent);
-    }
-
-    private static int status(Exchange exchange) {
-        Object code = exchange.getMessage().getHeader(NettyHttpConstants.HTTP_RESPONSE_CODE);
-        return code instanceof Number n ? n.intValue() : 0;
     }
 
     /** A backend's 5xx answer, as the failure its breaker records. */

@@ -2,6 +2,7 @@ package io.serai.resilience;
 
 import io.serai.balancing.HealthAwareLoadBalancer;
 import io.serai.ingress.IngressRequest;
+import io.serai.ingress.ResponseStatus;
 import io.serai.proxy.WrappedSteps;
 import io.serai.upstream.Failures;
 import io.serai.upstream.UpstreamException;
@@ -101,8 +102,7 @@ final class RetryProcessor extends WrappedSteps {
             if (e != null) {
                 return null;
             }
-            Object code = exchange.getMessage().getHeader(NettyHttpConstants.HTTP_RESPONSE_CODE);
-            int status = code instanceof Number n ? n.intValue() : 200;
+            int status = ResponseStatus.of(exchange.getMessage());
             if (status == 502 || status == 503 || status == 504) {
                 return policy.retriesOn("gateway-error") ? "gateway-error" : "5xx";
             }

@@ -5,12 +5,12 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.serai.aggregation.CallOptions;
 import io.serai.health.BackendHealth;
 import io.serai.health.LoadReport;
+import io.serai.ingress.ResponseStatus;
 import io.serai.metrics.RequestMetrics;
 import io.serai.metrics.SeraiMeters;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.netty.http.NettyHttpConstants;
 import org.apache.camel.support.DefaultAsyncProducer;
 
 /**
@@ -83,8 +83,7 @@ public class UpstreamProducer extends DefaultAsyncProducer {
                 meters.upstreamDone(route, health.backend(), 0, upstream.kind().name().toLowerCase(java.util.Locale.ROOT), nanos);
             }
         } else if (failure == null) {
-            Object code = exchange.getMessage().getHeader(NettyHttpConstants.HTTP_RESPONSE_CODE);
-            meters.upstreamDone(route, health.backend(), code instanceof Integer status ? status : 200, null, nanos);
+            meters.upstreamDone(route, health.backend(), ResponseStatus.of(exchange.getMessage()), null, nanos);
         }
     }
 
@@ -106,8 +105,8 @@ public class UpstreamProducer extends DefaultAsyncProducer {
                 health.reportLoad(parsed);
             }
         }
-        Object code = exchange.getMessage().getHeader(NettyHttpConstants.HTTP_RESPONSE_CODE);
-        if (code instanceof Integer status && status >= 500) {
+        int status = ResponseStatus.of(exchange.getMessage());
+        if (status >= 500) {
             health.recordFailure("answered " + status);
         } else {
             health.recordSuccess();

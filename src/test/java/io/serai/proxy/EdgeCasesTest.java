@@ -48,11 +48,27 @@ class EdgeCasesTest {
                       uri: "netty-http:http://127.0.0.1:{{serai.port}}/comeback?matchOnUriPrefix=true"
                       steps:
                         - to: "netty-http:http://127.0.0.1:{{comeback.port}}"
+                - route:
+                    id: bad-status
+                    from:
+                      uri: "netty-http:http://127.0.0.1:{{serai.port}}/bad-status"
+                      steps:
+                        - setHeader: {name: CamelHttpResponseCode, constant: "abc"}
+                        - setBody: {constant: "never sent"}
                 """)
                 .property("comeback.port", comebackPort)
                 .property("serai.limits.max-header", "4KiB")
                 .property("serai.limits.max-body", "1MiB")
                 .start(dir);
+    }
+
+    @Test
+    void aRouteThatSetsAnInvalidStatusGetsA500NamingIt() throws Exception {
+        RawResponse r = RawHttp.exchange(serai.port(), "GET /bad-status HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertEquals(500, r.status());
+        assertTrue(r.bodyText().contains("route bad-status: CamelHttpResponseCode \"abc\" is not an HTTP status"),
+                r.bodyText());
+        assertEquals(200, RawHttp.exchange(serai.port(), "GET /x HTTP/1.1\r\nHost: a\r\n\r\n").status());
     }
 
     @AfterAll
