@@ -64,11 +64,13 @@ public final class MemberBreaker implements MemberGate {
             breaker.releasePermission();
         } else if (failure != null) {
             breaker.onError(elapsedNanos, TimeUnit.NANOSECONDS, failure);
-        } else if (ResponseStatus.of(exchange.getMessage()) >= 500) {
-            breaker.onError(elapsedNanos, TimeUnit.NANOSECONDS,
-                    new BackendStatusException(ResponseStatus.of(exchange.getMessage())));
         } else {
-            breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
+            int status = ResponseStatus.of(exchange.getMessage());
+            if (status >= 500) {
+                breaker.onError(elapsedNanos, TimeUnit.NANOSECONDS, new BackendStatusException(status));
+            } else {
+                breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
+            }
         }
     }
 

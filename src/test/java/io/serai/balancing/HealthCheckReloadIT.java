@@ -43,7 +43,7 @@ class HealthCheckReloadIT {
             members.healthy(2, false);
             SeraiProcess.Builder b = SeraiProcess.builder().env("SERAI_ROUTES", routes.toString())
                     .property("serai.port", port).property("serai.reload.interval", "100ms");
-            members.properties().forEach(b::property);
+            b.properties(members.properties());
             try (SeraiProcess serai = b.start(tmp)) {
                 serai.awaitStatus("http://127.0.0.1:" + port + "/", 200, Duration.ofSeconds(20));
                 // Checks run at once and then every second: three failures take b2 out after about 2 s.

@@ -56,8 +56,8 @@ class PassiveEjectionTest {
 
     @Test
     void whenEveryMemberIsDownTheRouteAnswers503AtOnce() throws Exception {
-        String dead1 = "http://127.0.0.1:" + TestBackend.refusingPort();
-        String dead2 = "http://127.0.0.1:" + TestBackend.refusingPort();
+        String dead1 = TestBackend.refusingUrl();
+        String dead2 = TestBackend.refusingUrl();
         try (RunningSerai serai = RunningSerai.routes(ROUTE).property("backend.1", dead1).property("backend.2", dead2)
                 .property("serai.health.passive.consecutive-failures", "1")
                 .property("serai.health.passive.ejection-time", "20s").start(tmp)) {

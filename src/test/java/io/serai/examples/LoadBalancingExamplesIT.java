@@ -40,7 +40,7 @@ class LoadBalancingExamplesIT {
         SeraiProcess.Builder b = SeraiProcess.builder()
                 .env("SERAI_ROUTES", "examples/" + example)
                 .property("serai.port", port);
-        members.properties().forEach(b::property);
+        b.properties(members.properties());
         for (int i = 0; i + 1 < properties.length; i += 2) {
             b.property(properties[i], properties[i + 1]);
         }

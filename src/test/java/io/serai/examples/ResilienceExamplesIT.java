@@ -92,7 +92,7 @@ class ResilienceExamplesIT {
     private SeraiProcess start(MemberBackends members, int port, String routes) throws Exception {
         SeraiProcess.Builder b = SeraiProcess.builder().env("SERAI_ROUTES", routes).property("serai.port", port)
                 .property("serai.health.passive.consecutive-failures", 0);
-        members.properties().forEach(b::property);
+        b.properties(members.properties());
         SeraiProcess serai = b.start(tmp);
         serai.awaitStatus("http://127.0.0.1:" + port + "/", 200, Duration.ofSeconds(20));
         return serai;

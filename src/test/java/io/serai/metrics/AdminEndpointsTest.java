@@ -110,9 +110,9 @@ class AdminEndpointsTest {
         members = MemberBackends.start(2);
         admin = RunningSerai.freePort();
         RunningSerai.Builder b = RunningSerai.routes(ROUTES).property("serai.admin.port", admin)
-                .property("backend.gone", "http://127.0.0.1:" + TestBackend.refusingPort())
+                .property("backend.gone", TestBackend.refusingUrl())
                 .property("serai.health.passive.consecutive-failures", 0);
-        members.properties().forEach(b::property);
+        b.properties(members.properties());
         serai = b.start(dir);
     }
 

@@ -90,9 +90,9 @@ class CircuitBreakerTest {
         fallbackPort = ports[0];
         singlePort = ports[1];
         RunningSerai.Builder b = RunningSerai.routes(ROUTES).property("fallback.port", fallbackPort)
-                .property("single.port", singlePort).property("backend.gone", "http://127.0.0.1:" + TestBackend.refusingPort())
+                .property("single.port", singlePort).property("backend.gone", TestBackend.refusingUrl())
                 .property("serai.health.passive.consecutive-failures", 0).property("serai.upstream.timeout", "300ms");
-        members.properties().forEach(b::property);
+        b.properties(members.properties());
         serai = b.start(dir);
     }
 

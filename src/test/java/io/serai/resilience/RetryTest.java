@@ -112,11 +112,11 @@ class RetryTest {
         exhaustedPort = ports[2];
         RunningSerai.Builder b = RunningSerai.routes(ROUTES).property("budget.port", budgetPort)
                 .property("refused.port", refusedPort)
-                .property("backend.gone", "http://127.0.0.1:" + TestBackend.refusingPort())
-                .property("backend.gone2", "http://127.0.0.1:" + TestBackend.refusingPort())
+                .property("backend.gone", TestBackend.refusingUrl())
+                .property("backend.gone2", TestBackend.refusingUrl())
                 .property("exhausted.port", exhaustedPort)
                 .property("serai.health.passive.consecutive-failures", 0);
-        members.properties().forEach(b::property);
+        b.properties(members.properties());
         serai = b.start(dir);
     }
 

@@ -113,6 +113,12 @@ public final class RunningSerai implements AutoCloseable {
             return this;
         }
 
+        /** Each entry as {@link #property}, e.g. {@code MemberBackends.properties()}. */
+        public Builder properties(Map<String, ?> values) {
+            values.forEach(this::property);
+            return this;
+        }
+
         /** Writes the routes to a file in {@code dir} and starts Serai on them, on a free port. */
         public RunningSerai start(Path dir) throws Exception {
             Path file = Files.writeString(dir.resolve("test-" + System.nanoTime() + ".camel.yaml"), yaml);

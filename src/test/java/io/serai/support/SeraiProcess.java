@@ -111,6 +111,12 @@ public final class SeraiProcess implements AutoCloseable {
             return this;
         }
 
+        /** Each entry as {@link #property}, e.g. {@code MemberBackends.properties()}. */
+        public Builder properties(Map<String, ?> values) {
+            values.forEach(this::property);
+            return this;
+        }
+
         /** The admin listener's port, chosen free unless a test sets serai.admin.port itself. */
         public int adminPort() {
             for (String arg : jvmArgs) {

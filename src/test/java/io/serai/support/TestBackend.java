@@ -91,6 +91,11 @@ public final class TestBackend implements AutoCloseable {
         }
     }
 
+    /** {@code http://127.0.0.1:<port>} with nothing listening on the port. */
+    public static String refusingUrl() throws IOException {
+        return "http://127.0.0.1:" + refusingPort();
+    }
+
     /** A loopback port with nothing listening on it. */
     public static int refusingPort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
