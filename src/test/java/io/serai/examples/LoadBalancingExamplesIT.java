@@ -85,7 +85,13 @@ class LoadBalancingExamplesIT {
     void latencyAwareMovesTrafficAwayFromASlowMemberAndBackWhenItRecovers() throws Exception {
         start("latency-aware.camel.yaml");
         Traffic.concurrent(port, 4, Duration.ofSeconds(1)); // first connections and threads of each backend
-        Map<String, Integer> before = Traffic.concurrent(port, 4, Duration.ofSeconds(2));
+        // Peak EWMA reacts to any hiccup (a GC pause on a loaded CI machine): measure until the three alike
+        // members share, within a bound, as the recovery below does.
+        long settle = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        Map<String, Integer> before;
+        do {
+            before = Traffic.concurrent(port, 4, Duration.ofSeconds(2));
+        } while (share(before, "b1") <= 0.15 && System.nanoTime() < settle);
         assertTrue(share(before, "b1") > 0.15, "a fast b1 gets its share: " + before);
 
         members.delay(1, Duration.ofMillis(100));
