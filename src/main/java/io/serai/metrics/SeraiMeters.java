@@ -258,6 +258,11 @@ public final class SeraiMeters {
                 .tag("route", route).register(registry).increment();
     }
 
+    public void accessRefused(String route, String check, int status) {
+        Counter.builder("serai.access.refused").description("Requests refused by an access check, by check and status")
+                .tags("route", route, "check", check, "status", String.valueOf(status)).register(registry).increment();
+    }
+
     public void partialAggregate(String route) {
         Counter.builder("serai.aggregate.partial").description("Aggregated answers missing at least one call")
                 .tag("route", route).register(registry).increment();
