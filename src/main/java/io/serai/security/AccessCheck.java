@@ -3,12 +3,15 @@ package io.serai.security;
 import io.serai.ingress.HeaderValues;
 import io.serai.ingress.IngressRequest;
 import io.serai.metrics.SeraiMeters;
+import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.Processor;
 import org.apache.camel.component.netty.http.NettyHttpConstants;
+import org.apache.camel.support.AsyncProcessorSupport;
 
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * An access check, declared as a bean and used as a route step ({@code - process: {ref: <bean>}})
@@ -18,7 +21,7 @@ import java.util.Map;
  * unless the route sets {@code forwardCredentials: true}; the access log never writes header values
  * or queries, so credentials are never logged.
  */
-public abstract class AccessCheck implements Processor {
+public abstract class AccessCheck extends AsyncProcessorSupport {
 
     private boolean forwardCredentials;
     private volatile SeraiMeters meters;
@@ -40,18 +43,31 @@ public abstract class AccessCheck implements Processor {
      */
     protected abstract Verdict check(Exchange exchange);
 
+    /**
+     * Decides as {@link #check(Exchange)} does, handing the verdict to {@code done} once. A check whose
+     * work would block a Netty event loop (hashing a password, fetching keys) overrides this to do
+     * it on another thread; {@code done} may then run on that thread.
+     */
+    protected void check(Exchange exchange, Consumer<Verdict> done) {
+        done.accept(check(exchange));
+    }
+
     @Override
-    public final void process(Exchange exchange) {
-        Verdict verdict = check(exchange);
-        if (verdict.allowed()) {
-            return;
-        }
-        refuse(exchange, verdict);
-        exchange.setRouteStop(true);
-        SeraiMeters m = meters(exchange);
-        if (m != null) {
-            m.accessRefused(exchange.getFromRouteId(), kind(), verdict.status());
-        }
+    public final boolean process(Exchange exchange, AsyncCallback callback) {
+        // 0 deciding, 1 returned before the verdict, 2 the verdict came first (synchronously)
+        AtomicInteger state = new AtomicInteger();
+        check(exchange, verdict -> {
+            if (!verdict.allowed()) {
+                refuse(exchange, verdict);
+                exchange.setRouteStop(true);
+                SeraiMeters m = meters(exchange);
+                if (m != null) {
+                    m.accessRefused(exchange.getFromRouteId(), kind(), verdict.status());
+                }
+            }
+            callback.done(state.compareAndSet(0, 2));
+        });
+        return !state.compareAndSet(0, 1);
     }
 
     /** Answers {@code exchange} with the refusal, dropping everything the client sent. */
