@@ -49,6 +49,7 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
     @Override
     public Message toCamelMessage(FullHttpRequest request, Exchange exchange, NettyHttpConfiguration configuration)
             throws Exception {
+        ForwardingMultiplexHandler.restoreMethod(request);
         NettyHttpMessage message = new NettyHttpMessage(exchange.getContext(), request, null);
         message.setExchange(exchange);
         populateCamelHeaders(request, message.getHeaders(), exchange, configuration);
@@ -148,6 +149,7 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
         } else {
             response = fromMessage(message, ingress);
         }
+        ResponseHeaderEdits.apply(exchange, response.headers());
         frame(response, ingress, exchange);
         return response;
     }

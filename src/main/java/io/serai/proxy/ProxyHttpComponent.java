@@ -8,6 +8,7 @@ import io.serai.security.ServerCertificates;
 import io.serai.security.TlsSettings;
 import io.serai.health.PassiveHealthSettings;
 import io.serai.ingress.ConnectionLimit;
+import io.serai.ingress.ForwardingMultiplexHandler;
 import io.serai.ingress.ProxyHeaderFilterStrategy;
 import io.serai.ingress.ProxyHttpBinding;
 import io.serai.ingress.ProxyServerInitializerFactory;
@@ -16,6 +17,7 @@ import io.serai.upstream.UpstreamClient;
 import org.apache.camel.Endpoint;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.component.netty.http.HttpServerBootstrapFactory;
+import org.apache.camel.component.netty.http.HttpServerConsumerChannelFactory;
 import org.apache.camel.component.netty.http.NettyHttpConsumer;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.component.netty.http.NettyHttpComponent;
@@ -39,6 +41,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     private final ProxySettings settings;
     private final UpstreamClient upstreamClient;
     private final Map<String, HttpServerBootstrapFactory> servers = new ConcurrentHashMap<>();
+    private final Map<Integer, HttpServerConsumerChannelFactory> dispatchers = new ConcurrentHashMap<>();
     private final RouteSwapGate swapGate = new RouteSwapGate();
     private final ConnectionLimit connectionLimit;
     private final BackendHealthRegistry backendHealth;
@@ -91,6 +94,16 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         answer.setLazyStartProducer(plain.isLazyStartProducer());
         answer.setExchangePattern(plain.getExchangePattern());
         return answer;
+    }
+
+    /** Each port's dispatch to its routes: Camel's, but forwarding OPTIONS (see ForwardingMultiplexHandler). */
+    @Override
+    public HttpServerConsumerChannelFactory getMultiplexChannelHandler(int port) {
+        return dispatchers.computeIfAbsent(port, p -> {
+            ForwardingMultiplexHandler handler = new ForwardingMultiplexHandler();
+            handler.init(p);
+            return handler;
+        });
     }
 
     /**

@@ -125,6 +125,19 @@ class ProxySemanticsTest {
     }
 
     @Test
+    void optionsIsForwardedAndTheConnectionStaysOpen() throws Exception {
+        // Camel's netty-http answers OPTIONS itself (200, its own Allow) and closes the connection.
+        try (RawHttp c = RawHttp.connect(serai.port())) {
+            RawResponse first = c.send("OPTIONS /hello/x HTTP/1.1\r\nHost: h\r\n\r\n").read();
+            assertEquals(200, first.status());
+            assertEquals("OPTIONS", backend.lastRequest().method());
+            assertEquals("/hello/x", backend.lastRequest().target());
+            assertEquals(200, c.send("GET /hello/y HTTP/1.1\r\nHost: h\r\n\r\n").read().status(), "same connection");
+            assertEquals("/hello/y", backend.lastRequest().target());
+        }
+    }
+
+    @Test
     void hopByHopRequestHeadersNeverReachTheBackend() throws Exception {
         get("GET /x HTTP/1.1\r\nHost: h\r\nConnection: keep-alive, X-Hop\r\nX-Hop: 1\r\nKeep-Alive: timeout=5\r\n"
                 + "TE: trailers\r\nUpgrade: websocket\r\nProxy-Connection: keep-alive\r\nTrailer: X-T\r\n"
