@@ -93,16 +93,6 @@ public class ApiKeyCheck extends AccessCheck {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        List<ApiKeys.Entry> settingKeys;
-        try {
-            settingKeys = ApiKeys.fromSetting(keys);
-            ApiKeys.of(settingKeys, false);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("api key check " + e.getMessage());
-        }
-        if (settingKeys.isEmpty() && keysFile == null) {
-            throw new IllegalArgumentException("api key check: set keys (comma-separated name:key or key) or keysFile");
-        }
         readHeader = header != null ? header : query == null ? DEFAULT_HEADER : null;
         if (identityHeader != null && identityHeader.equalsIgnoreCase(readHeader)) {
             throw new IllegalArgumentException("api key check identityHeader=" + identityHeader
@@ -110,24 +100,29 @@ public class ApiKeyCheck extends AccessCheck {
         }
         challenge = challenge(readHeader, query);
         boolean named = identityHeader != null;
+        List<ApiKeys.Entry> settingKeys;
+        ApiKeys fixed;
+        try {
+            settingKeys = ApiKeys.fromSetting(keys);
+            fixed = ApiKeys.of(settingKeys, named);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("api key check " + e.getMessage());
+        }
         if (keysFile == null) {
-            ApiKeys fixed;
-            try {
-                fixed = ApiKeys.of(settingKeys, named);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("api key check " + e.getMessage());
+            if (settingKeys.isEmpty()) {
+                throw new IllegalArgumentException("api key check: set keys (comma-separated name:key or key)"
+                        + " or keysFile");
             }
             current = () -> fixed;
-        } else {
-            List<ApiKeys.Entry> fromSetting = settingKeys;
-            file = new CredentialFile<>("api key check keysFile", keysFile, lines -> {
-                List<ApiKeys.Entry> all = new ArrayList<>(fromSetting);
-                all.addAll(ApiKeys.fromLines(lines));
-                return ApiKeys.of(all, named);
-            });
-            file.watch(reloadInterval);
-            current = file::current;
+            return;
         }
+        file = new CredentialFile<>("api key check keysFile", keysFile, lines -> {
+            List<ApiKeys.Entry> all = new ArrayList<>(settingKeys);
+            all.addAll(ApiKeys.fromLines(lines));
+            return ApiKeys.of(all, named);
+        });
+        file.watch(reloadInterval);
+        current = file::current;
     }
 
     @Override

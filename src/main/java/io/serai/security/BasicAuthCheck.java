@@ -114,7 +114,8 @@ public class BasicAuthCheck extends AccessCheck {
 
     public void setCacheSize(long cacheSize) {
         if (cacheSize < 1) {
-            throw new IllegalArgumentException("basic auth check cacheSize=" + cacheSize + " is invalid: expected 1 or more");
+            throw new IllegalArgumentException("basic auth check cacheSize=" + cacheSize
+                    + " is invalid: expected 1 or more");
         }
         this.cacheSize = cacheSize;
     }
@@ -211,7 +212,8 @@ public class BasicAuthCheck extends AccessCheck {
             return PasswordHashes.verify(credentials.password(), hash);
         } catch (RuntimeException e) {
             // the hashes were checked when the file was read; never log the hash or the password
-            LOG.warn("basic auth check: verifying user {} failed: {}", credentials.user(), e.getClass().getSimpleName());
+            LOG.warn("basic auth check: verifying user {} failed: {}", credentials.user(),
+                    e.getClass().getSimpleName());
             return false;
         }
     }

@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
 final class PasswordHashes {
 
     private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$(0[4-9]|[12][0-9]|3[01])\\$[./A-Za-z0-9]{53}");
-    private static final Pattern ARGON2 = Pattern.compile(
-            "\\$argon2(id|i)\\$v=(16|19)\\$m=(\\d{1,8}),t=(\\d{1,4}),p=(\\d{1,3})\\$[A-Za-z0-9+/]+={0,2}\\$[A-Za-z0-9+/]+={0,2}");
+    private static final Pattern ARGON2 = Pattern.compile("\\$argon2(id|i)\\$v=(16|19)\\$m=(\\d{1,8}),t=(\\d{1,4}),"
+            + "p=(\\d{1,3})\\$[A-Za-z0-9+/]+={0,2}\\$[A-Za-z0-9+/]+={0,2}");
     /** 1 GiB in KiB: a hash asking for more would let a few logins exhaust the heap. */
     private static final int MAX_ARGON2_MEMORY_KIB = 1 << 20;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -78,6 +78,7 @@ final class PasswordHashes {
     }
 
     private static HashingFunction function(String hash) {
-        return hash.startsWith("$2") ? BcryptFunction.getInstanceFromHash(hash) : Argon2Function.getInstanceFromHash(hash);
+        return hash.startsWith("$2") ? BcryptFunction.getInstanceFromHash(hash)
+                : Argon2Function.getInstanceFromHash(hash);
     }
 }

@@ -72,8 +72,8 @@ final class QueryParameters {
             return true;
         }
         // A percent-encoded name (api%5Fkey) is the same parameter to a backend that decodes it.
-        return query.indexOf('%', from) >= 0 && query.indexOf('%', from) < to
-                && decode(query.substring(from, to)).equals(name);
+        int escape = query.indexOf('%', from);
+        return escape >= 0 && escape < to && decode(query.substring(from, to)).equals(name);
     }
 
     private static String decode(String raw) {

@@ -30,7 +30,7 @@ class ApiKeyCheckTest {
                 - name: headerKeys
                   type: "#class:io.serai.security.ApiKeyCheck"
                   properties:
-                    keys: "{{api.keys}}"
+                    keys: "{{api-keys.secret}}"
                     identityHeader: X-Api-Key-Name
                 - name: queryKeys
                   type: "#class:io.serai.security.ApiKeyCheck"
@@ -100,7 +100,7 @@ class ApiKeyCheckTest {
                 """);
         log = dir.resolve("access.log");
         serai = RunningSerai.routes(ROUTES).property("backend.1", backend.hostPort())
-                .property("api.keys", "alice:" + ALICE + ", bob:" + BOB)
+                .property("api-keys.secret", "alice:" + ALICE + ", bob:" + BOB)
                 .property("keys.file", keysFile).property("serai.access-log", log).start(dir);
     }
 
