@@ -41,11 +41,17 @@ public final class RequestKeys {
     }
 
     public static String clientAddress(Exchange exchange) {
+        InetSocketAddress peer = clientSocketAddress(exchange);
+        return peer == null ? null : peer.getAddress().getHostAddress();
+    }
+
+    /** The peer of the client connection (with a resolved address), or null when there is none. */
+    public static InetSocketAddress clientSocketAddress(Exchange exchange) {
         Object ctx = exchange.getIn().getHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT);
         if (ctx instanceof ChannelHandlerContext handler) {
             SocketAddress remote = handler.channel().remoteAddress();
             if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
-                return inet.getAddress().getHostAddress();
+                return inet;
             }
         }
         return null;

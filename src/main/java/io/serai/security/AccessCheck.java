@@ -81,7 +81,14 @@ public abstract class AccessCheck extends AsyncProcessorSupport {
         if (verdict.challenge() != null) {
             headers.put("WWW-Authenticate", verdict.challenge());
         }
-        String title = verdict.status() == 401 ? "401 Unauthorized" : "403 Forbidden";
+        if (verdict.status() == 503) {
+            headers.put("Retry-After", "1");
+        }
+        String title = switch (verdict.status()) {
+            case 401 -> "401 Unauthorized";
+            case 403 -> "403 Forbidden";
+            default -> "503 Service Unavailable";
+        };
         message.setBody(title + ": " + verdict.reason() + "\n");
         exchange.setProperty(IngressRequest.UPSTREAM_ANSWERED, Boolean.TRUE);
     }

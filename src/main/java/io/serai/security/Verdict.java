@@ -2,8 +2,9 @@ package io.serai.security;
 
 /**
  * What an access check decided: let the request on, or refuse it with 401 (and the
- * {@code WWW-Authenticate} challenge a client needs to try again) or 403, each with a short reason
- * for the client. A reason never repeats a credential.
+ * {@code WWW-Authenticate} challenge a client needs to try again), 403, or 503 when the check could
+ * not decide now (too busy), each with a short reason for the client. A reason never repeats a
+ * credential.
  */
 public record Verdict(int status, String reason, String challenge) {
 
@@ -21,6 +22,11 @@ public record Verdict(int status, String reason, String challenge) {
     /** 403: the client is known (or its address is) and is not allowed here. */
     public static Verdict forbidden(String reason) {
         return new Verdict(403, reason, null);
+    }
+
+    /** 503: the check is too busy to decide now; the client may try again (Retry-After: 1). */
+    public static Verdict unavailable(String reason) {
+        return new Verdict(503, reason, null);
     }
 
     public boolean allowed() {

@@ -1,0 +1,119 @@
+package io.serai.security;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * A file of credentials (API keys, users and password hashes), read when a check starts and read again
+ * when it changes on disk: its modification time, size and identity are looked at every interval on
+ * one shared background thread (polling, as for TLS certificates, because a Kubernetes secret is
+ * replaced by swapping a symlink, which file watch events do not reliably report). A version that does
+ * not parse is logged and the previous one stays. Parse errors name the file and line, never a secret.
+ */
+final class CredentialFile<T> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CredentialFile.class);
+    private static final ScheduledExecutorService WATCHER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "serai-credential-files");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final String setting;
+    private final Path path;
+    private final Function<List<String>, T> parser;
+    private volatile T current;
+    private volatile Stamp stamp;
+    private ScheduledFuture<?> watching;
+
+    /**
+     * Reads {@code path} now; {@code setting} (e.g. {@code api key check keysFile}) names it in errors.
+     * {@code parser} gets the lines and throws IllegalArgumentException naming a line (counted from 1).
+     */
+    CredentialFile(String setting, Path path, Function<List<String>, T> parser) {
+        this.setting = setting;
+        this.path = path;
+        this.parser = parser;
+        this.stamp = stamp();
+        this.current = load();
+    }
+
+    T current() {
+        return current;
+    }
+
+    /** Looks at the file every {@code every} from now on, until {@link #stopWatching()}. */
+    synchronized void watch(Duration every) {
+        stopWatching();
+        long millis = Math.max(every.toMillis(), 1);
+        watching = WATCHER.scheduleWithFixedDelay(this::reloadIfChanged, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    synchronized void stopWatching() {
+        if (watching != null) {
+            watching.cancel(false);
+            watching = null;
+        }
+    }
+
+    private void reloadIfChanged() {
+        Stamp now = stamp();
+        if (Objects.equals(now, stamp)) {
+            return;
+        }
+        stamp = now;
+        try {
+            current = load();
+            LOG.info("{} {} reloaded", setting, path);
+        } catch (RuntimeException e) {
+            LOG.error("Not reloaded, the previous version stays: {}", e.getMessage());
+        }
+    }
+
+    private T load() {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(path, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(setting + ": " + path + " does not exist");
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException(setting + ": " + path + " is not UTF-8 text");
+        } catch (IOException e) {
+            throw new IllegalArgumentException(setting + ": " + path + " cannot be read: " + e.getMessage());
+        }
+        try {
+            return parser.apply(lines);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(setting + ": " + path + " " + e.getMessage(), e);
+        }
+    }
+
+    private Stamp stamp() {
+        try {
+            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
+            return new Stamp(a.lastModifiedTime(), a.size(), a.fileKey());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private record Stamp(FileTime modified, long size, Object key) {
+    }
+}
