@@ -71,6 +71,14 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint {
         BackendTls tls = null;
         if (c.isSsl()) {
             tls = backendTlsContexts == null ? BackendTls.NONE : backendTlsContexts.prepare(ownTls);
+            if (!tls.equals(BackendTls.NONE)
+                    && (memberOptions.healthCheck() != null || memberOptions.loadReport() != null)) {
+                // The probes use the JDK's HTTP client and trust store: they would fail against this backend
+                // and take it out, so say so at start rather than answer 503 later.
+                throw new IllegalArgumentException("netty-http options healthCheckPath and loadReportPath do not yet"
+                        + " work with an https:// backend that has its own CA, client certificate or server name"
+                        + " (tlsCa, tlsClientCert, tlsServerName or serai.upstream.tls.*); passive health still applies");
+            }
         } else if (ownTls.any()) {
             throw new IllegalArgumentException("netty-http options tlsCa, tlsClientCert, tlsClientKey and "
                     + "tlsServerName are for https:// backends, and this one is http://" + c.getHost() + ":" + c.getPort());
@@ -80,7 +88,9 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint {
 
     /** The health of the backend this endpoint sends to, shared with every other route that uses it. */
     public BackendHealth backendHealth() {
-        return healthRegistry.of(target().toString());
+        NettyHttpConfiguration c = getConfiguration();
+        // By origin only: routes that reach one backend with different TLS settings share its health.
+        return healthRegistry.of(new UpstreamTarget(c.getHost(), c.getPort(), c.isSsl(), c.getPath(), null).toString());
     }
 
     /** How this endpoint's call is merged when it is part of an aggregation. */

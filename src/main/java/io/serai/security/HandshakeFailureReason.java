@@ -4,6 +4,7 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 
 import javax.net.ssl.SSLHandshakeException;
+import java.nio.channels.ClosedChannelException;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateExpiredException;
@@ -14,8 +15,8 @@ import java.util.Set;
 /**
  * Says in a few words why a TLS handshake with a backend failed, for the client's 502 and the log
  * line: the JDK's messages name internal classes and run to a paragraph. The JDK reports a name
- * mismatch only as a plain CertificateException, so that one is recognised by its message; anything
- * not recognised keeps the JDK's message.
+ * mismatch, an alert and a peer that does not speak TLS only as messages, so those are recognised by
+ * their message; anything not recognised keeps the JDK's message.
  */
 public final class HandshakeFailureReason {
 
@@ -45,6 +46,9 @@ public final class HandshakeFailureReason {
             return "the handshake did not complete in time";
         }
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ClosedChannelException) {
+                return "it closed the connection during the handshake";
+            }
             if (t instanceof CertificateExpiredException) {
                 return "its certificate has expired";
             }
@@ -67,6 +71,9 @@ public final class HandshakeFailureReason {
             String message = t.getMessage() == null ? "" : t.getMessage();
             if (message.startsWith("No subject alternative") || message.startsWith("No name matching")) {
                 return "its certificate is not for " + verifiedName;
+            }
+            if (message.startsWith("Unsupported or unrecognized SSL message")) {
+                return "it did not answer in TLS (plain HTTP on this port?)";
             }
             if (message.startsWith(ALERT)) {
                 String alert = message.substring(ALERT.length()).trim();

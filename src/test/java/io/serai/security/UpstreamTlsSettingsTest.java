@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -88,6 +90,35 @@ class UpstreamTlsSettingsTest {
     }
 
     @Test
+    void aBackendThatNeverAnswersTheHandshakeIs502WithinTheConnectTimeout() throws Exception {
+        // Connections are accepted by the kernel (backlog) and never read.
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                RunningSerai serai = RunningSerai.routes(route("silent", "https://localhost:{{silent.port}}"))
+                        .property("silent.port", silent.getLocalPort())
+                        .property("serai.upstream.connect-timeout", "300ms").start(dir)) {
+            long started = System.nanoTime();
+            RawResponse r = get(serai, "/silent/x");
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            assertEquals(502, r.status());
+            assertTrue(r.bodyText().contains("failed: the handshake did not complete in time"), r.bodyText());
+            assertTrue(millis < 5_000, millis + " ms");
+        }
+    }
+
+    @Test
+    void aPlainHttpBackendBehindAnHttpsUriIs502SayingSo() throws Exception {
+        try (TestBackend plain = TestBackend.start("plain");
+                RunningSerai serai = RunningSerai.routes(route("plain", "https://localhost:{{plain.port}}"))
+                        .property("plain.port", plain.port()).start(dir)) {
+            RawResponse r = get(serai, "/plain/x");
+            assertEquals(502, r.status());
+            // The test backend closes a connection whose first bytes are not HTTP; others answer 400 in plain text.
+            assertTrue(r.bodyText().contains("TLS handshake with https://localhost:" + plain.port()
+                    + " failed: it closed the connection during the handshake"), r.bodyText());
+        }
+    }
+
+    @Test
     void aCaBundleReplacedOnDiskIsUsedByNewConnectionsWithoutARestart() throws Exception {
         Path rotating = Files.copy(strangerCa, dir.resolve("rotating-ca.pem"), StandardCopyOption.REPLACE_EXISTING);
         try (RunningSerai serai = RunningSerai.routes(route("rotating", "{{mutual}}?tlsCa={{rotating}}"))
@@ -157,6 +188,22 @@ class UpstreamTlsSettingsTest {
                         - to: "netty-http:http://127.0.0.1:1"
                 """.formatted(ca)));
         assertTrue(why.contains("are for backends (to:), not listeners (from:)"), why);
+    }
+
+    @Test
+    void activeHealthChecksOfABackendWithItsOwnCaAreRefusedRatherThanFailingAtRunTime() {
+        String why = refusal(RunningSerai.routes("""
+                - route:
+                    id: checked
+                    from:
+                      uri: "netty-http:http://127.0.0.1:{{serai.port}}/?matchOnUriPrefix=true"
+                      steps:
+                        - loadBalance:
+                            roundRobinLoadBalancer: {}
+                            steps:
+                              - to: "netty-http:https://localhost:1?tlsCa=%s&healthCheckPath=/health"
+                """.formatted(ca)));
+        assertTrue(why.contains("healthCheckPath and loadReportPath do not yet work with an https:// backend"), why);
     }
 
     @Test
