@@ -56,7 +56,8 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     }
 
     /** Loads the {@code serai.upstream.tls.*} files now: a bad one stops Serai's start, naming it. */
-    public ProxyHttpComponent(ProxySettings settings, PassiveHealthSettings passiveHealth, UpstreamTlsSettings upstreamTls) {
+    public ProxyHttpComponent(ProxySettings settings, PassiveHealthSettings passiveHealth,
+            UpstreamTlsSettings upstreamTls) {
         this.settings = settings;
         this.backendHealth = new BackendHealthRegistry(passiveHealth);
         this.backendTls = new BackendTlsContexts(upstreamTls);

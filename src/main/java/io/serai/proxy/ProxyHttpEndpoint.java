@@ -77,11 +77,13 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint {
                 // and take it out, so say so at start rather than answer 503 later.
                 throw new IllegalArgumentException("netty-http options healthCheckPath and loadReportPath do not yet"
                         + " work with an https:// backend that has its own CA, client certificate or server name"
-                        + " (tlsCa, tlsClientCert, tlsServerName or serai.upstream.tls.*); passive health still applies");
+                        + " (tlsCa, tlsClientCert, tlsServerName or serai.upstream.tls.*);"
+                        + " passive health still applies");
             }
         } else if (ownTls.any()) {
             throw new IllegalArgumentException("netty-http options tlsCa, tlsClientCert, tlsClientKey and "
-                    + "tlsServerName are for https:// backends, and this one is http://" + c.getHost() + ":" + c.getPort());
+                    + "tlsServerName are for https:// backends, and this one is http://" + c.getHost() + ":"
+                    + c.getPort());
         }
         return new UpstreamTarget(c.getHost(), c.getPort(), c.isSsl(), c.getPath(), tls);
     }

@@ -63,7 +63,8 @@ public final class BackendTlsContexts implements AutoCloseable {
      * else its host. The JDK sends SNI only for names with a dot, so it is set here for every host name
      * (a Kubernetes service called {@code billing} has none); an IP address gets none (RFC 6066).
      */
-    public SslHandler newHandler(BackendTls tls, ByteBufAllocator alloc, String host, int port, Duration handshakeTimeout) {
+    public SslHandler newHandler(BackendTls tls, ByteBufAllocator alloc, String host, int port,
+            Duration handshakeTimeout) {
         String name = tls.serverName() != null ? tls.serverName() : host;
         SslHandler handler = current(tls).newHandler(alloc, name, port);
         SSLEngine engine = handler.engine();
@@ -137,7 +138,8 @@ public final class BackendTlsContexts implements AutoCloseable {
 
     private static void readable(Path file, String setting) {
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new IllegalArgumentException(setting + ": " + file + " cannot be read (missing, not a file or no permission)");
+            throw new IllegalArgumentException(setting + ": " + file
+                    + " cannot be read (missing, not a file or no permission)");
         }
     }
 
@@ -192,12 +194,15 @@ public final class BackendTlsContexts implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        if (watcher != null) {
-            watcher.shutdownNow();
-            watcher = null;
+    public void close() {
+        synchronized (this) {
+            if (watcher != null) {
+                watcher.shutdownNow();
+                watcher = null;
+            }
         }
-        // Loaded again (and watched again) if the component starts again.
+        // Outside the lock: watch() takes it inside the map's computeIfAbsent. Loaded (and watched)
+        // again if the component starts again.
         contexts.clear();
     }
 

@@ -39,7 +39,8 @@ public class HttpsRedirect implements Processor {
 
     public void setHttpsPort(int httpsPort) {
         if (httpsPort < 1 || httpsPort > 65535) {
-            throw new IllegalArgumentException("https redirect httpsPort=" + httpsPort + " is invalid: expected 1 to 65535");
+            throw new IllegalArgumentException("https redirect httpsPort=" + httpsPort
+                    + " is invalid: expected 1 to 65535");
         }
         this.httpsPort = httpsPort;
     }
