@@ -48,6 +48,10 @@ public final class Serai {
         } catch (RouteLoading.BrokenRoutesException e) {
             System.err.println("serai: route file not loaded: " + e.getMessage());
             System.exit(2);
+        } catch (IllegalArgumentException e) {
+            // A setting Serai's configuration refused; the message names the setting and the value or file.
+            System.err.println("serai: " + e.getMessage());
+            System.exit(2);
         } catch (RuntimeException e) {
             String refused = RouteStartFailure.describe(e, main.getCamelContext());
             if (refused == null) {

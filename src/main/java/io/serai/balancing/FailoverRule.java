@@ -10,10 +10,11 @@ import java.util.Set;
 
 /**
  * When a failed request may go to the next member, nginx's {@code proxy_next_upstream error} rule:
- * always when the member could not be connected (it never saw the request); when the request was sent
- * but no byte of a response came back, only for idempotent methods, or for any method when the route
- * sets the exchange property {@value #NON_IDEMPOTENT_PROPERTY} to true; never once a response has
- * started, and never after a time-out (a slow member would then get the request twice).
+ * always when the member could not be connected or its TLS handshake failed (it never saw the
+ * request); when the request was sent but no byte of a response came back, only for idempotent
+ * methods, or for any method when the route sets the exchange property
+ * {@value #NON_IDEMPOTENT_PROPERTY} to true; never once a response has started, and never after a
+ * time-out (a slow member would then get the request twice).
  */
 final class FailoverRule {
 
@@ -32,7 +33,7 @@ final class FailoverRule {
     boolean allows(Exception failure, Exchange exchange) {
         if (failure instanceof UpstreamException upstream) {
             return switch (upstream.kind()) {
-                case CONNECT_FAILED -> true;
+                case CONNECT_FAILED, TLS_HANDSHAKE -> true;
                 case NO_RESPONSE -> isIdempotent(exchange)
                         || Boolean.TRUE.equals(exchange.getProperty(NON_IDEMPOTENT_PROPERTY, Boolean.class));
                 default -> false;

@@ -17,6 +17,7 @@ import io.serai.metrics.SeraiMeters;
 import io.serai.proxy.ProxyHttpComponent;
 import io.serai.resilience.BackendBreakers;
 import io.serai.security.TlsSettings;
+import io.serai.security.UpstreamTlsSettings;
 import io.serai.resilience.CircuitBreakerReifiers;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -58,7 +59,8 @@ public class SeraiConfiguration implements CamelConfiguration {
             }
         }
         context.addRoutePolicyFactory(new RequestMetrics(meters, accessLog));
-        ProxyHttpComponent component = new ProxyHttpComponent(settings, passiveHealth);
+        ProxyHttpComponent component = new ProxyHttpComponent(settings, passiveHealth,
+                UpstreamTlsSettings.from(key -> properties.resolveProperty(key).orElse(null)));
         component.setTls(TlsSettings.from(key -> properties.resolveProperty(key).orElse(null)));
         context.addComponent("netty-http", component);
         meters.watch(component.backendHealth());

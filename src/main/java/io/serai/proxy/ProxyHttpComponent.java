@@ -4,8 +4,11 @@ import io.serai.aggregation.CallOptions;
 import io.serai.config.ProxySettings;
 import io.serai.health.BackendHealthRegistry;
 import io.serai.health.MemberOptions;
+import io.serai.security.BackendTls;
+import io.serai.security.BackendTlsContexts;
 import io.serai.security.ServerCertificates;
 import io.serai.security.TlsSettings;
+import io.serai.security.UpstreamTlsSettings;
 import io.serai.health.PassiveHealthSettings;
 import io.serai.ingress.ConnectionLimit;
 import io.serai.ingress.ForwardingMultiplexHandler;
@@ -34,7 +37,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>
  * Extra endpoint options (producer): {@code preserveHost} (default true) passes the client's Host to the
  * backend; {@code preserveHost=false} sends the backend's own host and port instead. The health options
- * of {@link MemberOptions} set up active checks and load reports for the backend.
+ * of {@link MemberOptions} set up active checks and load reports for the backend. The TLS options of
+ * {@link BackendTls} ({@code tlsCa}, {@code tlsClientCert}, {@code tlsClientKey}, {@code tlsServerName})
+ * say how an {@code https://} backend is verified and what certificate Serai presents to it.
  */
 public class ProxyHttpComponent extends NettyHttpComponent {
 
@@ -45,13 +50,21 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     private final RouteSwapGate swapGate = new RouteSwapGate();
     private final ConnectionLimit connectionLimit;
     private final BackendHealthRegistry backendHealth;
+    private final BackendTlsContexts backendTls;
     private TlsSettings tls;
     private final Map<String, ServerCertificates> serverCertificates = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ProxyHttpComponent(ProxySettings settings, PassiveHealthSettings passiveHealth) {
+        this(settings, passiveHealth, UpstreamTlsSettings.defaults());
+    }
+
+    /** Loads the {@code serai.upstream.tls.*} files now: a bad one stops Serai's start, naming it. */
+    public ProxyHttpComponent(ProxySettings settings, PassiveHealthSettings passiveHealth,
+            UpstreamTlsSettings upstreamTls) {
         this.settings = settings;
         this.backendHealth = new BackendHealthRegistry(passiveHealth);
-        this.upstreamClient = new UpstreamClient(settings);
+        this.backendTls = new BackendTlsContexts(upstreamTls);
+        this.upstreamClient = new UpstreamClient(settings, backendTls);
         this.connectionLimit = new ConnectionLimit(settings.maxConnections());
         setHeaderFilterStrategy(new ProxyHeaderFilterStrategy());
         setNettyHttpBinding(new ProxyHttpBinding(settings));
@@ -75,6 +88,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         boolean preserveHost = getAndRemoveParameter(parameters, "preserveHost", Boolean.class, Boolean.TRUE);
         MemberOptions memberOptions = MemberOptions.take(parameters);
         CallOptions callOptions = CallOptions.take(parameters);
+        BackendTls ownTls = BackendTls.take(parameters);
         String tlsCert = getAndRemoveParameter(parameters, "tlsCert", String.class);
         String tlsKey = getAndRemoveParameter(parameters, "tlsKey", String.class);
         if ((tlsCert == null) != (tlsKey == null)) {
@@ -84,6 +98,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         ProxyHttpEndpoint answer = new ProxyHttpEndpoint(plain.getEndpointUri(), this, plain.getConfiguration(),
                 upstreamClient, preserveHost, memberOptions, backendHealth, callOptions);
         answer.tlsFiles(tlsCert, tlsKey);
+        answer.backendTls(ownTls, backendTls);
         answer.setNettyHttpBinding(plain.getNettyHttpBinding());
         answer.setHeaderFilterStrategy(plain.getHeaderFilterStrategy());
         answer.setSecurityConfiguration(plain.getSecurityConfiguration());
@@ -182,6 +197,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         ServiceHelper.stopService(servers.values());
         servers.clear();
         upstreamClient.close();
+        backendTls.close();
         backendHealth.close();
         serverCertificates.values().forEach(ServerCertificates::close);
         serverCertificates.clear();

@@ -4,9 +4,13 @@ import io.serai.aggregation.CallOptions;
 import io.serai.health.BackendHealth;
 import io.serai.health.BackendHealthRegistry;
 import io.serai.health.MemberOptions;
+import io.serai.security.BackendTls;
+import io.serai.security.BackendTlsContexts;
 import io.serai.upstream.UpstreamClient;
 import io.serai.upstream.UpstreamProducer;
 import io.serai.upstream.UpstreamTarget;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
 import org.apache.camel.Producer;
 import org.apache.camel.component.netty.NettyConfiguration;
 import org.apache.camel.component.netty.http.NettyHttpComponent;
@@ -33,9 +37,10 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint {
         this.callOptions = callOptions;
     }
 
-    /** Where this endpoint sends: scheme, host and port. */
     private String tlsCert;
     private String tlsKey;
+    private BackendTls ownTls = BackendTls.NONE;
+    private BackendTlsContexts backendTlsContexts;
 
     /** For an https:// listener: its own certificate chain and key (PEM), over serai.tls.cert and .key. */
     void tlsFiles(String cert, String key) {
@@ -51,14 +56,43 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint {
         return tlsKey;
     }
 
+    /** For an https:// backend: its own TLS options, and where its SSL context comes from. */
+    void backendTls(BackendTls own, BackendTlsContexts contexts) {
+        this.ownTls = own;
+        this.backendTlsContexts = contexts;
+    }
+
+    /**
+     * Where this endpoint sends: scheme, host, port and, for https://, how the backend is verified (its
+     * SSL context is loaded here, so a bad CA or client certificate file fails the route).
+     */
     public UpstreamTarget target() {
         NettyHttpConfiguration c = getConfiguration();
-        return new UpstreamTarget(c.getHost(), c.getPort(), c.isSsl(), c.getPath());
+        BackendTls tls = null;
+        if (c.isSsl()) {
+            tls = backendTlsContexts == null ? BackendTls.NONE : backendTlsContexts.prepare(ownTls);
+            if (!tls.equals(BackendTls.NONE)
+                    && (memberOptions.healthCheck() != null || memberOptions.loadReport() != null)) {
+                // The probes use the JDK's HTTP client and trust store: they would fail against this backend
+                // and take it out, so say so at start rather than answer 503 later.
+                throw new IllegalArgumentException("netty-http options healthCheckPath and loadReportPath do not yet"
+                        + " work with an https:// backend that has its own CA, client certificate or server name"
+                        + " (tlsCa, tlsClientCert, tlsServerName or serai.upstream.tls.*);"
+                        + " passive health still applies");
+            }
+        } else if (ownTls.any()) {
+            throw new IllegalArgumentException("netty-http options tlsCa, tlsClientCert, tlsClientKey and "
+                    + "tlsServerName are for https:// backends, and this one is http://" + c.getHost() + ":"
+                    + c.getPort());
+        }
+        return new UpstreamTarget(c.getHost(), c.getPort(), c.isSsl(), c.getPath(), tls);
     }
 
     /** The health of the backend this endpoint sends to, shared with every other route that uses it. */
     public BackendHealth backendHealth() {
-        return healthRegistry.of(target().toString());
+        NettyHttpConfiguration c = getConfiguration();
+        // By origin only: routes that reach one backend with different TLS settings share its health.
+        return healthRegistry.of(new UpstreamTarget(c.getHost(), c.getPort(), c.isSsl(), c.getPath(), null).toString());
     }
 
     /** How this endpoint's call is merged when it is part of an aggregation. */
@@ -78,6 +112,15 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint {
     @Override
     public boolean isLenientProperties() {
         return false;
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) throws Exception {
+        if (ownTls.any()) {
+            throw new IllegalArgumentException("netty-http options tlsCa, tlsClientCert, tlsClientKey and tlsServerName"
+                    + " are for backends (to:), not listeners (from:); a listener's certificate is tlsCert and tlsKey");
+        }
+        return super.createConsumer(processor);
     }
 
     @Override

@@ -93,7 +93,7 @@ final class RetryProcessor extends WrappedSteps {
             Exception e = exchange.getException();
             if (e instanceof UpstreamException u) {
                 return switch (u.kind()) {
-                    case CONNECT_FAILED -> "connect-failure";
+                    case CONNECT_FAILED, TLS_HANDSHAKE -> "connect-failure";
                     case NO_RESPONSE, BAD_RESPONSE -> "reset";
                     case TIMED_OUT -> "timeout";
                     default -> null;

@@ -9,14 +9,18 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.serai.config.ProxySettings;
+import io.serai.security.BackendTls;
+import io.serai.security.HandshakeFailureReason;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 
+import javax.net.ssl.SSLHandshakeException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -76,6 +80,34 @@ final class UpstreamCall {
         Channel ch = (Channel) acquired.getNow();
         if (done.get()) {
             pool.release(ch);
+            return;
+        }
+        SslHandler tls = target.tls() ? ch.pipeline().get(SslHandler.class) : null;
+        if (tls != null && !tls.handshakeFuture().isDone()) {
+            // A new connection: send once the backend is verified, so a refused handshake has its own answer.
+            tls.handshakeFuture().addListener(handshake -> onHandshake(ch, tls, handshake));
+            return;
+        }
+        send(ch, tls);
+    }
+
+    private void onHandshake(Channel ch, SslHandler tls, Future<?> handshake) {
+        if (done.get()) {
+            // The client left meanwhile; a verified connection is still good for the next request.
+            if (handshake.isSuccess()) {
+                pool.release(ch);
+            } else {
+                closeAndRelease(ch);
+            }
+            return;
+        }
+        send(ch, tls);
+    }
+
+    private void send(Channel ch, SslHandler tls) {
+        if (tls != null && !tls.handshakeFuture().isSuccess()) {
+            closeAndRelease(ch);
+            fail(tlsFailure(tls.handshakeFuture().cause()));
             return;
         }
         try {
@@ -219,6 +251,12 @@ final class UpstreamCall {
     }
 
     private UpstreamException failure(Throwable cause) {
+        SSLHandshakeException handshake = target.tls() ? HandshakeFailureReason.handshakeFailure(cause) : null;
+        if (handshake != null && !responseStarted) {
+            // TLS 1.3 ends the client's side of the handshake first: a backend refusing the client
+            // certificate says so after the request was written, and never read it.
+            return tlsFailure(handshake);
+        }
         if (cause instanceof TooLongFrameException) {
             return UpstreamException.badResponse(target.toString(), "sent a response larger than "
                     + "serai.upstream.max-response-body (" + settings.maxResponseBody() + " bytes)");
@@ -229,6 +267,13 @@ final class UpstreamCall {
             return UpstreamException.noResponse(target.toString(), what);
         }
         return UpstreamException.badResponse(target.toString(), what);
+    }
+
+    private UpstreamException tlsFailure(Throwable cause) {
+        BackendTls tls = target.backendTls();
+        String name = tls.serverName() != null ? tls.serverName() : target.host();
+        return UpstreamException.tlsHandshakeFailed(target.toString(),
+                HandshakeFailureReason.of(cause, name, tls.clientCert() != null));
     }
 
     private UpstreamException connectFailure(Throwable cause) {

@@ -16,19 +16,14 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.serai.config.ProxySettings;
+import io.serai.security.BackendTlsContexts;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.netty.NettyConstants;
 
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -38,17 +33,19 @@ import java.util.concurrent.TimeUnit;
  * backend and per event loop, and a request from a client connection uses a connection on that
  * client's own event loop, so a proxied request never changes threads (as Netty's proxy examples do).
  * Camel's netty-http producer was measured at four times our CPU budget per request (regex header
- * filtering, thread hops) and maps every fault to 500, hence this client.
+ * filtering, thread hops) and maps every fault to 500, hence this client. An {@code https://} backend
+ * is verified as {@link BackendTlsContexts} says; its pool is its own, by the whole target.
  */
 public final class UpstreamClient implements AutoCloseable {
 
     private final ProxySettings settings;
     private final ConcurrentHashMap<PoolKey, ChannelPool> pools = new ConcurrentHashMap<>();
+    private final BackendTlsContexts tls;
     private volatile EventLoopGroup ownLoops;
-    private volatile SslContext sslContext;
 
-    public UpstreamClient(ProxySettings settings) {
+    public UpstreamClient(ProxySettings settings, BackendTlsContexts tls) {
         this.settings = settings;
+        this.tls = tls;
     }
 
     /** Sends {@code request} to {@code target}; completes {@code callback} once, with the response or a fault. */
@@ -96,17 +93,6 @@ public final class UpstreamClient implements AutoCloseable {
                 true);
     }
 
-    private SslContext sslContext() throws SSLException {
-        if (sslContext == null) {
-            synchronized (this) {
-                if (sslContext == null) {
-                    sslContext = SslContextBuilder.forClient().build();
-                }
-            }
-        }
-        return sslContext;
-    }
-
     @Override
     public void close() {
         pools.values().forEach(ChannelPool::close);
@@ -132,12 +118,9 @@ public final class UpstreamClient implements AutoCloseable {
         @Override
         public void channelCreated(Channel ch) throws Exception {
             if (target.tls()) {
-                SSLEngine engine = sslContext().newEngine(ch.alloc(), target.host(), target.port());
-                SSLParameters parameters = engine.getSSLParameters();
-                // Verify the backend's name, not only its chain: never off by default.
-                parameters.setEndpointIdentificationAlgorithm("HTTPS");
-                engine.setSSLParameters(parameters);
-                ch.pipeline().addLast("tls", new SslHandler(engine));
+                // The handshake is part of connecting: bounded by the same time.
+                ch.pipeline().addLast("tls", tls.newHandler(target.backendTls(), ch.alloc(), target.host(),
+                        target.port(), settings.upstreamConnectTimeout()));
             }
             long idleSeconds = Math.max(1, settings.upstreamIdleTimeout().toSeconds());
             ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS));

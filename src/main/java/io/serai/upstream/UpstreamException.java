@@ -11,6 +11,11 @@ public class UpstreamException extends Exception {
     public enum Kind {
         /** No connection: the backend never saw the request. */
         CONNECT_FAILED,
+        /**
+         * Connected, but the TLS handshake failed (certificate not trusted, expired or for another name,
+         * client certificate refused): the backend never saw the request.
+         */
+        TLS_HANDSHAKE,
         /** The request was sent (or partly sent) and not one byte of a response came back. */
         NO_RESPONSE,
         /** A response had started, or what came back was not a usable HTTP response. */
@@ -45,6 +50,12 @@ public class UpstreamException extends Exception {
                 "could not connect to " + backend + " within " + millis + " ms", -1, null);
     }
 
+    /** {@code why}: a short reason, such as what was wrong with the backend's certificate. */
+    public static UpstreamException tlsHandshakeFailed(String backend, String why) {
+        return new UpstreamException(502, Kind.TLS_HANDSHAKE, "TLS handshake with " + backend + " failed: " + why, -1,
+                null);
+    }
+
     public static UpstreamException timedOut(String backend, long millis) {
         return new UpstreamException(504, Kind.TIMED_OUT, backend + " did not answer within " + millis + " ms", -1, null);
     }
@@ -73,7 +84,7 @@ public class UpstreamException extends Exception {
 
     /** True when the backend never saw the request, so sending it elsewhere is always safe. */
     public boolean beforeRequestSent() {
-        return kind == Kind.CONNECT_FAILED;
+        return kind == Kind.CONNECT_FAILED || kind == Kind.TLS_HANDSHAKE;
     }
 
     /** Seconds for a {@code Retry-After} header, or -1 for none. */

@@ -1,12 +1,24 @@
 package io.serai.upstream;
 
+import io.serai.security.BackendTls;
+
 import java.net.InetSocketAddress;
 
 /**
- * Where a producer sends: the backend's host and port, whether over TLS, and the endpoint's own path
- * that prefixes what the route forwards.
+ * Where a producer sends: the backend's host and port, whether over TLS and with which CA bundle,
+ * client certificate and server name ({@code backendTls}, null for plain HTTP), and the endpoint's own
+ * path that prefixes what the route forwards. Connections are pooled per target, so backends with
+ * different TLS settings never share one.
  */
-public record UpstreamTarget(String host, int port, boolean tls, String basePath) {
+public record UpstreamTarget(String host, int port, boolean tls, String basePath, BackendTls backendTls) {
+
+    public UpstreamTarget {
+        if (!tls) {
+            backendTls = null;
+        } else if (backendTls == null) {
+            backendTls = BackendTls.NONE;
+        }
+    }
 
     /** The Host value for this backend, without a default port (RFC 9110 section 7.2). */
     public String authority() {

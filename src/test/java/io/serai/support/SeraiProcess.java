@@ -67,7 +67,11 @@ public final class SeraiProcess implements AutoCloseable {
                 c.setConnectTimeout(500);
                 c.setReadTimeout(2000);
                 if (c.getResponseCode() == status) {
-                    c.getInputStream().readAllBytes();
+                    // An error status has its body on the error stream; getInputStream() would throw.
+                    java.io.InputStream body = status >= 400 ? c.getErrorStream() : c.getInputStream();
+                    if (body != null) {
+                        body.readAllBytes();
+                    }
                     return Duration.ofNanos(System.nanoTime() - startedNanos);
                 }
                 c.disconnect();

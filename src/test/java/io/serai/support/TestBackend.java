@@ -1,5 +1,16 @@
 package io.serai.support;
 
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIMatcher;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.StandardConstants;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -8,6 +19,8 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,7 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A real HTTP/1.1 backend on a loopback ephemeral port, a thread per connection, with keep-alive and
  * pipelining. It records every request as it arrived and answers with a switchable {@link Behaviour},
- * which may be a fault (slow, reset, garbage, truncated).
+ * which may be a fault (slow, reset, garbage, truncated). {@link #startTls} serves the same over TLS
+ * (the JDK's), with a given certificate, optionally requiring a client certificate, and records the
+ * SNI name each client sent.
  */
 public final class TestBackend implements AutoCloseable {
 
@@ -25,6 +40,8 @@ public final class TestBackend implements AutoCloseable {
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final List<String> serverNames = new CopyOnWriteArrayList<>();
+    private final List<String> clientCertificates = new CopyOnWriteArrayList<>();
     private volatile Behaviour behaviour = Behaviours.json();
 
     private TestBackend(String name, ServerSocket server) {
@@ -48,6 +65,51 @@ public final class TestBackend implements AutoCloseable {
         return backend;
     }
 
+    /**
+     * A backend serving HTTPS on 127.0.0.1 with {@code certificate}; with {@code clientCa} it refuses
+     * clients without a certificate that CA issued. Its {@link #url()} is {@code https://localhost:<port>}.
+     */
+    public static TestBackend startTls(String name, TestCertificates.Issued certificate, X509Certificate clientCa)
+            throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("server", certificate.key().getPrivate(), new char[0],
+                new X509Certificate[] {certificate.certificate()});
+        // SunX509 hands out the certificate as it is, expired or not: the client must be the one to refuse.
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance("SunX509");
+        kmf.init(keys, new char[0]);
+        TrustManager[] trust = null;
+        if (clientCa != null) {
+            KeyStore cas = KeyStore.getInstance("PKCS12");
+            cas.load(null, null);
+            cas.setCertificateEntry("client-ca", clientCa);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(cas);
+            trust = tmf.getTrustManagers();
+        }
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), trust, null);
+        SSLServerSocket socket = (SSLServerSocket) context.getServerSocketFactory().createServerSocket();
+        socket.setReuseAddress(true);
+        socket.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+        socket.setNeedClientAuth(clientCa != null);
+        TestBackend backend = new TestBackend(name, socket);
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setSNIMatchers(List.of(new SNIMatcher(StandardConstants.SNI_HOST_NAME) {
+            @Override
+            public boolean matches(SNIServerName serverName) {
+                backend.serverNames.add(((SNIHostName) serverName).getAsciiName());
+                return true;
+            }
+        }));
+        socket.setSSLParameters(parameters);
+        socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+        Thread acceptor = new Thread(backend::acceptLoop, "backend-" + name);
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return backend;
+    }
+
     public TestBackend respondWith(Behaviour next) {
         this.behaviour = next;
         return this;
@@ -61,8 +123,19 @@ public final class TestBackend implements AutoCloseable {
         return "127.0.0.1:" + port();
     }
 
+    /** {@code http://127.0.0.1:<port>}, or {@code https://localhost:<port>} for a TLS backend. */
     public String url() {
-        return "http://" + hostPort();
+        return server instanceof SSLServerSocket ? "https://localhost:" + port() : "http://" + hostPort();
+    }
+
+    /** The SNI host names clients sent, one per TLS handshake that sent one, failed handshakes too. */
+    public List<String> serverNames() {
+        return serverNames;
+    }
+
+    /** The subjects of the client certificates presented on completed handshakes. */
+    public List<String> clientCertificates() {
+        return clientCertificates;
     }
 
     public List<RecordedRequest> requests() {
@@ -129,6 +202,13 @@ public final class TestBackend implements AutoCloseable {
     private void serve(Socket socket, int number) {
         try (socket) {
             socket.setSoTimeout(30_000);
+            if (socket instanceof SSLSocket tls) {
+                tls.startHandshake();
+                if (tls.getNeedClientAuth()) {
+                    clientCertificates.add(((X509Certificate) tls.getSession().getPeerCertificates()[0])
+                            .getSubjectX500Principal().getName());
+                }
+            }
             InputStream in = new BufferedInputStream(socket.getInputStream());
             OutputStream out = new BufferedOutputStream(socket.getOutputStream());
             while (true) {

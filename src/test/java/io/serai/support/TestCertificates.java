@@ -65,6 +65,20 @@ public final class TestCertificates {
         return issue(names[0], Duration.ofDays(-1), Duration.ofDays(30), names);
     }
 
+    /** A certificate for {@code names} signed by its own key, as a CA of its own would be. */
+    public static Issued selfSigned(String... names) throws Exception {
+        KeyPair key = keyPair();
+        X500Name subject = new X500Name("CN=" + names[0]);
+        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, serial(), date(Duration.ofDays(-1)),
+                date(Duration.ofDays(30)), subject, key.getPublic());
+        GeneralName[] sans = new GeneralName[names.length];
+        for (int i = 0; i < names.length; i++) {
+            sans[i] = new GeneralName(GeneralName.dNSName, names[i]);
+        }
+        b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
+        return new Issued(sign(b, key), key);
+    }
+
     public X509Certificate ca() {
         return ca;
     }
