@@ -1,5 +1,6 @@
 package io.serai.security;
 
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.serai.ingress.HeaderValues;
 import io.serai.ingress.IngressRequest;
 import io.serai.metrics.SeraiMeters;
@@ -81,7 +82,7 @@ public abstract class AccessCheck extends AsyncProcessorSupport {
         if (verdict.challenge() != null) {
             headers.put("WWW-Authenticate", verdict.challenge());
         }
-        String title = verdict.status() == 401 ? "401 Unauthorized" : "403 Forbidden";
+        String title = HttpResponseStatus.valueOf(verdict.status()).toString();
         message.setBody(title + ": " + verdict.reason() + "\n");
         exchange.setProperty(IngressRequest.UPSTREAM_ANSWERED, Boolean.TRUE);
     }
