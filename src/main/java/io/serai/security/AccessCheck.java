@@ -1,5 +1,6 @@
 package io.serai.security;
 
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.serai.ingress.HeaderValues;
 import io.serai.ingress.IngressRequest;
 import io.serai.metrics.SeraiMeters;
@@ -84,11 +85,7 @@ public abstract class AccessCheck extends AsyncProcessorSupport {
         if (verdict.status() == 503) {
             headers.put("Retry-After", "1");
         }
-        String title = switch (verdict.status()) {
-            case 401 -> "401 Unauthorized";
-            case 403 -> "403 Forbidden";
-            default -> "503 Service Unavailable";
-        };
+        String title = HttpResponseStatus.valueOf(verdict.status()).toString();
         message.setBody(title + ": " + verdict.reason() + "\n");
         exchange.setProperty(IngressRequest.UPSTREAM_ANSWERED, Boolean.TRUE);
     }
