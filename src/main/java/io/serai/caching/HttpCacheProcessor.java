@@ -228,7 +228,7 @@ final class HttpCacheProcessor extends WrappedSteps {
         }
         Object body = message.getBody();
         long size = ForwardedResponses.size(body);
-        String refusal = size < 0 ? "body" : Storability.refusal(status, request.control, request.fields,
+        String refusal = size < 0 ? "body" : Storability.refusal(status, request.control, authenticated(request),
                 message.getHeaders(), size, settings.maxObject());
         if (refusal == null) {
             VaryValues vary = VaryValues.of(MessageFields.joined(message.getHeaders(), "Vary"), request.fields);
@@ -248,5 +248,14 @@ final class HttpCacheProcessor extends WrappedSteps {
 
     Flights flights() {
         return flights;
+    }
+
+    /**
+     * Whether the request carried credentials (RFC 9111 section 3.5): its own Authorization, or a
+     * credential an access check before the cache read and removed.
+     */
+    private static boolean authenticated(CacheRequest request) {
+        return request.fields.get("Authorization") != null
+                || request.exchange.getProperty(IngressRequest.AUTHENTICATED) != null;
     }
 }

@@ -13,7 +13,7 @@ final class Storability {
     }
 
     /** Null when the response may be stored; otherwise why not. */
-    static String refusal(int status, CacheControl request, Map<String, Object> requestHeaders,
+    static String refusal(int status, CacheControl request, boolean authenticated,
             Map<String, Object> responseHeaders, long bodyBytes, long maxObject) {
         if (status < 200 || status == 206 || status == 304) {
             return "status";
@@ -28,7 +28,7 @@ final class Storability {
         if (response.isPrivate()) {
             return "private";
         }
-        if (requestHeaders.get("Authorization") != null
+        if (authenticated
                 && !(response.isPublic() || response.sMaxAge() >= 0 || response.mustRevalidate())) {
             return "authorization";
         }

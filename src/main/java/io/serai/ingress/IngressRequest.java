@@ -22,6 +22,13 @@ public record IngressRequest(HttpMethod method, HttpVersion version, boolean kee
     /** Exchange property set once a backend's response has become the message. */
     public static final String UPSTREAM_ANSWERED = "SeraiUpstreamAnswered";
 
+    /**
+     * Exchange property set once an access check that reads credentials has let the request on: a
+     * shared cache then treats the request as authenticated (RFC 9111 section 3.5), as if the
+     * credential the check removed were still there.
+     */
+    public static final String AUTHENTICATED = "seraiAuthenticated";
+
     public static IngressRequest of(Exchange exchange) {
         return exchange.getProperty(PROPERTY, IngressRequest.class);
     }

@@ -44,6 +44,11 @@ public abstract class AccessCheck extends AsyncProcessorSupport {
      */
     protected abstract Verdict check(Exchange exchange);
 
+    /** Whether this check admits requests by their credentials (not, say, by their address). */
+    protected boolean readsCredentials() {
+        return true;
+    }
+
     /**
      * Decides as {@link #check(Exchange)} does, handing the verdict to {@code done} once. A check whose
      * work would block a Netty event loop (hashing a password, fetching keys) overrides this to do
@@ -58,7 +63,11 @@ public abstract class AccessCheck extends AsyncProcessorSupport {
         // 0 deciding, 1 returned before the verdict, 2 the verdict came first (synchronously)
         AtomicInteger state = new AtomicInteger();
         check(exchange, verdict -> {
-            if (!verdict.allowed()) {
+            if (verdict.allowed()) {
+                if (readsCredentials()) {
+                    exchange.setProperty(IngressRequest.AUTHENTICATED, Boolean.TRUE);
+                }
+            } else {
                 refuse(exchange, verdict);
                 exchange.setRouteStop(true);
                 SeraiMeters m = meters(exchange);

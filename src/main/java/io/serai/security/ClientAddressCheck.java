@@ -51,6 +51,12 @@ public class ClientAddressCheck extends AccessCheck {
         return "client-address";
     }
 
+    /** An address is not a credential: what a cache may share is not changed by this check. */
+    @Override
+    protected boolean readsCredentials() {
+        return false;
+    }
+
     @Override
     protected Verdict check(Exchange exchange) {
         InetSocketAddress peer = RequestKeys.clientSocketAddress(exchange);
