@@ -25,7 +25,6 @@ import java.util.function.Consumer;
 public abstract class AccessCheck extends AsyncProcessorSupport {
 
     private boolean forwardCredentials;
-    private volatile SeraiMeters meters;
 
     public void setForwardCredentials(boolean forwardCredentials) {
         this.forwardCredentials = forwardCredentials;
@@ -70,10 +69,7 @@ public abstract class AccessCheck extends AsyncProcessorSupport {
             } else {
                 refuse(exchange, verdict);
                 exchange.setRouteStop(true);
-                SeraiMeters m = meters(exchange);
-                if (m != null) {
-                    m.accessRefused(exchange.getFromRouteId(), kind(), verdict.status());
-                }
+                countRefusal(exchange, kind(), verdict.status());
             }
             callback.done(state.compareAndSet(0, 2));
         });
@@ -99,12 +95,11 @@ public abstract class AccessCheck extends AsyncProcessorSupport {
         exchange.setProperty(IngressRequest.UPSTREAM_ANSWERED, Boolean.TRUE);
     }
 
-    private SeraiMeters meters(Exchange exchange) {
-        SeraiMeters m = meters;
-        if (m == null) {
-            m = SeraiMeters.of(exchange.getContext());
-            meters = m;
+    /** Counts a refusal in serai_access_refused_total (refusals are rare: the meters are looked up each time). */
+    static void countRefusal(Exchange exchange, String kind, int status) {
+        SeraiMeters meters = SeraiMeters.of(exchange.getContext());
+        if (meters != null) {
+            meters.accessRefused(exchange.getFromRouteId(), kind, status);
         }
-        return m;
     }
 }

@@ -116,7 +116,7 @@ public final class BackendTlsContexts implements AutoCloseable {
                 builder.trustManager(files.ca().toFile());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(caSetting + ": " + files.ca() + " holds no PEM certificate ("
-                        + rootMessage(e) + ")");
+                        + PemFileChanges.rootMessage(e) + ")");
             }
         }
         if (files.clientCert() != null) {
@@ -132,7 +132,7 @@ public final class BackendTlsContexts implements AutoCloseable {
         try {
             return builder.build();
         } catch (SSLException | RuntimeException e) {
-            throw new IllegalArgumentException(caSetting + ", " + clientSetting + ": " + rootMessage(e));
+            throw new IllegalArgumentException(caSetting + ", " + clientSetting + ": " + PemFileChanges.rootMessage(e));
         }
     }
 
@@ -158,7 +158,7 @@ public final class BackendTlsContexts implements AutoCloseable {
 
     private void reloadChanged() {
         for (Watched watched : contexts.values()) {
-            String now = stamp(watched.files);
+            String now = PemFileChanges.stamp(watched.files);
             if (now.equals(watched.stamp)) {
                 continue;
             }
@@ -172,26 +172,7 @@ public final class BackendTlsContexts implements AutoCloseable {
         }
     }
 
-    /** What changes when a file is replaced: its modification time and size. */
-    private static String stamp(List<Path> files) {
-        StringBuilder s = new StringBuilder();
-        for (Path p : files) {
-            try {
-                s.append(p).append(Files.getLastModifiedTime(p).toMillis()).append(Files.size(p)).append(';');
-            } catch (IOException e) {
-                s.append(p).append(" missing;");
-            }
-        }
-        return s.toString();
-    }
 
-    private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    }
 
     @Override
     public void close() {
@@ -225,7 +206,7 @@ public final class BackendTlsContexts implements AutoCloseable {
                 }
             }
             // Stamped before reading, so a change while reading is seen by the next check.
-            this.stamp = stamp(files);
+            this.stamp = PemFileChanges.stamp(files);
             this.context = build(tls, caSetting, clientSetting);
         }
     }

@@ -6,7 +6,6 @@ import io.serai.ingress.IngressRequest;
 import io.serai.ingress.ResponseHeaderEdits;
 import io.serai.ingress.ResponseHeaderEdits.Edit;
 import io.serai.ingress.ResponseHeaderEdits.Kind;
-import io.serai.metrics.SeraiMeters;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -46,7 +45,6 @@ public class Cors implements Processor {
     private String exposeHeaders = "";
     private boolean credentials;
     private Duration maxAge = Duration.ofMinutes(5);
-    private volatile SeraiMeters meters;
 
     /** Comma-separated origins ({@code https://app.example.com}), {@code https://*.example.com}, or {@code *}. */
     public void setAllowOrigins(String list) {
@@ -146,10 +144,7 @@ public class Cors implements Processor {
         exchange.setRouteStop(true);
         if (refusal != null) {
             AccessCheck.refuse(exchange, Verdict.forbidden(refusal));
-            SeraiMeters m = meters(exchange);
-            if (m != null) {
-                m.accessRefused(exchange.getFromRouteId(), "cors", 403);
-            }
+            AccessCheck.countRefusal(exchange, "cors", 403);
             return;
         }
         Map<String, Object> out = message.getHeaders();
@@ -227,14 +222,6 @@ public class Cors implements Processor {
                 + " credentials for any origin; list the origins instead");
     }
 
-    private SeraiMeters meters(Exchange exchange) {
-        SeraiMeters m = meters;
-        if (m == null) {
-            m = SeraiMeters.of(exchange.getContext());
-            meters = m;
-        }
-        return m;
-    }
 
     /** One allowed origin: exact ({@code https://a.example:8443}) or with one {@code *} for any subdomains. */
     record OriginRule(String prefix, String suffix, boolean wildcard) {

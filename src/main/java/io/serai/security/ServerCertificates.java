@@ -104,7 +104,7 @@ public final class ServerCertificates implements Mapping<String, SslContext>, Au
             return SslContextBuilder.forServer(cert.toFile(), key.toFile()).sslProvider(SslProvider.JDK)
                     .protocols("TLSv1.3", "TLSv1.2").ciphers(CIPHERS).clientAuth(ClientAuth.NONE).build();
         } catch (IllegalArgumentException | IOException e) {
-            throw new IOException(cert + " / " + key + ": " + rootMessage(e), e);
+            throw new IOException(cert + " / " + key + ": " + PemFileChanges.rootMessage(e), e);
         }
     }
 
@@ -137,15 +137,7 @@ public final class ServerCertificates implements Mapping<String, SslContext>, Au
     }
 
     private String stamp() {
-        StringBuilder s = new StringBuilder();
-        for (Path p : files()) {
-            try {
-                s.append(p).append(Files.getLastModifiedTime(p).toMillis()).append(Files.size(p)).append(';');
-            } catch (IOException e) {
-                s.append(p).append("missing;");
-            }
-        }
-        return s.toString();
+        return PemFileChanges.stamp(files());
     }
 
     private List<Path> files() {
@@ -157,13 +149,6 @@ public final class ServerCertificates implements Mapping<String, SslContext>, Au
         return files;
     }
 
-    private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    }
 
     @Override
     public void close() {
