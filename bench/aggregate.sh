@@ -16,7 +16,7 @@ if ! need wrk || ! need curl; then
   as_root=""; [ "$(id -u)" = 0 ] || as_root="sudo"
   $as_root apt-get update -qq && $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk curl >/dev/null
 fi
-[ -f target/serai.jar ] || ./mvnw -B -q package -DskipTests
+build_serai
 
 work=$(mktemp -d)
 pids=()

@@ -20,7 +20,7 @@ NGINX_PORT=18180 SERAI_PORT=18181 ADMIN_PORT=18182 BACKEND=19101
 ensure_tools
 pin_cpus
 
-[ -f target/serai.jar ] || ./mvnw -B -q package -DskipTests
+build_serai
 
 work=$(mktemp -d)
 pids=()

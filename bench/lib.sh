@@ -32,4 +32,8 @@ run_wrk() { # port seconds -> "rps p50ms p99ms errors" (uses CONNS and LOAD_CPU)
     END { printf "%s %.2f %.2f %s\n", rps, ms(p50), ms(p99), (err=="" ? "none" : err) }'
 }
 
+build_serai() { # the jar of this checkout: a jar left from an older checkout would be measured otherwise
+  if [ "${BENCH_SKIP_BUILD:-0}" = 1 ] && [ -f target/serai.jar ]; then return; fi
+  ./mvnw -B -q package -DskipTests
+}
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }

@@ -4,7 +4,9 @@
 # machine. Prints ns per request for round robin, least connections and latency-aware.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -f target/serai.jar ] || ./mvnw -B -q package -DskipTests
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+build_serai
 out=$(mktemp -d); trap 'rm -rf "$out"' EXIT
 cp="target/classes:$(ls target/lib/*.jar | tr '\n' ':')"
 javac -d "$out" -cp "$cp" bench/policy-cost/ChoiceCost.java

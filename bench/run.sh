@@ -18,7 +18,7 @@ NGINX_PORT=18080 SERAI_PORT=18081 LC_PORT=18082 LA_PORT=18083 B1=19001 B2=19002 
 ensure_tools
 pin_cpus
 
-[ -f target/serai.jar ] || ./mvnw -B -q package -DskipTests
+build_serai
 
 work=$(mktemp -d)
 pids=()
