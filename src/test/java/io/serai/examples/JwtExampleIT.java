@@ -21,6 +21,7 @@ import java.util.Date;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * examples/jwt.camel.yaml started as its Run line says (a copy, as a user would keep one):
@@ -91,6 +92,39 @@ class JwtExampleIT {
                 assertNull(upstream.lastRequest().header("X-User-Email"));
             } finally {
                 serai.close();
+            }
+        }
+    }
+
+    @Test
+    void theTokenOfTheDemoScriptTheDocsSuggestIsAcceptedByTheExample() throws Exception {
+        // docs/security-jwt.md: java -cp "target/lib/*" scripts/DemoJwt.java JWKS_FILE AUDIENCE
+        Path jwks = tmp.resolve("demo-jwks.json");
+        Process demo = new ProcessBuilder("java", "-cp", "target/lib/*", "scripts/DemoJwt.java", jwks.toString(),
+                "orders-api").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String token;
+        try {
+            assertTrue(demo.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "DemoJwt ran for over 60 s");
+            token = new String(demo.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+        } finally {
+            demo.destroyForcibly();
+        }
+        assertEquals(0, demo.exitValue());
+        try (TestBackend upstream = TestBackend.start("upstream")) {
+            int port = RunningSerai.freePort();
+            try (SeraiProcess serai = SeraiProcess.builder()
+                    .env("SERAI_ROUTES", "examples/jwt.camel.yaml")
+                    .property("serai.port", port)
+                    .property("jwks.file", jwks)
+                    .property("jwt.audience", "orders-api")
+                    .property("upstream.url", upstream.url())
+                    .start(tmp)) {
+                serai.awaitStatus("http://127.0.0.1:" + port + "/", 401, Duration.ofSeconds(20));
+                RawResponse ok = RawHttp.exchange(port, "GET /orders HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer "
+                        + token + "\r\n\r\n");
+                assertEquals(200, ok.status(), ok.bodyText());
+                assertEquals("alice", upstream.lastRequest().header("X-User-Id"));
+                assertEquals("alice@example.com", upstream.lastRequest().header("X-User-Email"));
             }
         }
     }
