@@ -210,35 +210,20 @@ class ApiKeyCheckTest {
 
     @Test
     void badKeySettingsFailTheStartWithoutShowingAKey() {
-        String messages = StartFailure.messages(routes("query: api_key"), dir);
+        String messages = StartFailure.messages(ApiKeyCheck.class, "query: api_key", dir);
         assertTrue(messages.contains("api key check: set keys (comma-separated name:key or key) or keysFile"), messages);
-        messages = StartFailure.messages(routes("keys: \"a:secret-1, b:secret-1\""), dir);
+        messages = StartFailure.messages(ApiKeyCheck.class, "keys: \"a:secret-1, b:secret-1\"", dir);
         assertTrue(messages.contains("keys entry 2 repeats the key of keys entry 1"), messages);
         assertFalse(messages.contains("secret-1"), messages);
-        messages = StartFailure.messages(routes("keys: \"a:secret-1, secret-2\"\n        identityHeader: X-Who"), dir);
+        messages = StartFailure.messages(ApiKeyCheck.class, "keys: \"a:secret-1, secret-2\"\n        identityHeader: X-Who", dir);
         assertTrue(messages.contains("keys entry 2: the key has no name, and identityHeader passes one"), messages);
-        messages = StartFailure.messages(routes("keysFile: " + dir.resolve("missing.txt")), dir);
+        messages = StartFailure.messages(ApiKeyCheck.class, "keysFile: " + dir.resolve("missing.txt"), dir);
         assertTrue(messages.contains("api key check keysFile: " + dir.resolve("missing.txt") + " does not exist"),
                 messages);
-        messages = StartFailure.messages(routes("header: \"X Api Key\"\n        keys: k-1"), dir);
+        messages = StartFailure.messages(ApiKeyCheck.class, "header: \"X Api Key\"\n        keys: k-1", dir);
         assertTrue(messages.contains("api key check header=X Api Key is invalid"), messages);
     }
 
-    private static String routes(String properties) {
-        return """
-                - beans:
-                    - name: broken
-                      type: "#class:io.serai.security.ApiKeyCheck"
-                      properties:
-                        %s
-                - route:
-                    from:
-                      uri: "netty-http:http://127.0.0.1:{{serai.port}}/"
-                      steps:
-                        - process: {ref: broken}
-                        - to: "netty-http:http://127.0.0.1:9"
-                """.formatted(properties);
-    }
 
     private static void awaitStatus(String target, String headers, int status) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

@@ -240,35 +240,20 @@ class BasicAuthCheckTest {
     void unusableUsersFilesFailTheStartNamingTheLineButNotTheHash() throws IOException {
         Path apr1 = Files.writeString(dir.resolve("apr1.htpasswd"),
                 "alice:" + bcrypt(Bcrypt.Y, 4, "a") + "\n# md5, as htpasswd -m writes\neve:$apr1$Qz9x$7Hq1\n");
-        String messages = StartFailure.messages(routes("usersFile: " + apr1), dir);
+        String messages = StartFailure.messages(BasicAuthCheck.class, "usersFile: " + apr1, dir);
         assertTrue(messages.contains("basic auth check usersFile: " + apr1 + " line 3 (user eve): an unsupported hash"
                 + " format: expected bcrypt ($2y$, htpasswd -B) or argon2 ($argon2id$, $argon2i$)"), messages);
         assertFalse(messages.contains("Qz9x"), messages);
         Path twice = Files.writeString(dir.resolve("twice.htpasswd"),
                 "a:" + bcrypt(Bcrypt.Y, 4, "a") + "\na:" + bcrypt(Bcrypt.Y, 4, "b") + "\n");
-        assertTrue(StartFailure.messages(routes("usersFile: " + twice), dir).contains("line 2: user a is already on line 1"));
-        assertTrue(StartFailure.messages(routes("realm: serai"), dir).contains("basic auth check: set usersFile"));
-        assertTrue(StartFailure.messages(routes("usersFile: " + twice + "\n        realm: 'say \"hi\"'"), dir)
+        assertTrue(StartFailure.messages(BasicAuthCheck.class, "usersFile: " + twice, dir).contains("line 2: user a is already on line 1"));
+        assertTrue(StartFailure.messages(BasicAuthCheck.class, "realm: serai", dir).contains("basic auth check: set usersFile"));
+        assertTrue(StartFailure.messages(BasicAuthCheck.class, "usersFile: " + twice + "\n        realm: 'say \"hi\"'", dir)
                 .contains("basic auth check realm=say \"hi\" is invalid"));
-        assertTrue(StartFailure.messages(routes("usersFile: " + apr1 + "\n        threads: 0"), dir)
+        assertTrue(StartFailure.messages(BasicAuthCheck.class, "usersFile: " + apr1 + "\n        threads: 0", dir)
                 .contains("basic auth check threads=0 is invalid: expected 1 to 64"));
     }
 
-    private static String routes(String properties) {
-        return """
-                - beans:
-                    - name: broken
-                      type: "#class:io.serai.security.BasicAuthCheck"
-                      properties:
-                        %s
-                - route:
-                    from:
-                      uri: "netty-http:http://127.0.0.1:{{serai.port}}/"
-                      steps:
-                        - process: {ref: broken}
-                        - to: "netty-http:http://127.0.0.1:9"
-                """.formatted(properties);
-    }
 
     static String bcrypt(Bcrypt type, int cost, String password) {
         return BcryptFunction.getInstance(type, cost).hash(password).getResult();

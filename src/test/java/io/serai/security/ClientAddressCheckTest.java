@@ -170,38 +170,23 @@ class ClientAddressCheckTest {
 
     @Test
     void anInvalidBlockFailsTheStartNamingTheSettingAndTheValue() {
-        String messages = StartFailure.messages(routes("allow: \"10.0.0.0/33\""), dir);
+        String messages = StartFailure.messages(ClientAddressCheck.class, "allow: \"10.0.0.0/33\"", dir);
         assertTrue(messages.contains("client address check allow: \"10.0.0.0/33\" has an invalid prefix length"
                 + " (expected /0 to /32 for an IPv4 address)"), messages);
-        messages = StartFailure.messages(routes("deny: \"2001:db8::/129\""), dir);
+        messages = StartFailure.messages(ClientAddressCheck.class, "deny: \"2001:db8::/129\"", dir);
         assertTrue(messages.contains("client address check deny: \"2001:db8::/129\" has an invalid prefix length"),
                 messages);
-        messages = StartFailure.messages(routes("trustedProxies: \"lb.internal\"\n        allow: \"10.0.0.0/8\""), dir);
+        messages = StartFailure.messages(ClientAddressCheck.class, "trustedProxies: \"lb.internal\"\n        allow: \"10.0.0.0/8\"", dir);
         assertTrue(messages.contains("client address check trustedProxies: \"lb.internal\" is not an IP address or"
                 + " CIDR block"), messages);
     }
 
     @Test
     void aCheckWithNeitherAllowNorDenyFailsTheStart() {
-        String messages = StartFailure.messages(routes("trustedProxies: \"10.0.0.0/8\""), dir);
+        String messages = StartFailure.messages(ClientAddressCheck.class, "trustedProxies: \"10.0.0.0/8\"", dir);
         assertTrue(messages.contains("client address check: set allow or deny"), messages);
     }
 
-    private static String routes(String properties) {
-        return """
-                - beans:
-                    - name: broken
-                      type: "#class:io.serai.security.ClientAddressCheck"
-                      properties:
-                        %s
-                - route:
-                    from:
-                      uri: "netty-http:http://127.0.0.1:{{serai.port}}/"
-                      steps:
-                        - process: {ref: broken}
-                        - to: "netty-http:http://127.0.0.1:9"
-                """.formatted(properties);
-    }
 
     private static RawResponse get(String target, String headers) throws IOException {
         return RawHttp.exchange(serai.port(), "GET " + target + " HTTP/1.1\r\nHost: a\r\n" + headers + "\r\n");

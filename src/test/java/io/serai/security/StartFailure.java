@@ -12,6 +12,23 @@ final class StartFailure {
     private StartFailure() {
     }
 
+    /** The failure's messages for one route guarded by a bean of {@code checkClass} with {@code properties} (YAML lines). */
+    static String messages(Class<? extends AccessCheck> checkClass, String properties, Path dir) {
+        return messages("""
+                - beans:
+                    - name: broken
+                      type: "#class:%s"
+                      properties:
+                        %s
+                - route:
+                    from:
+                      uri: "netty-http:http://127.0.0.1:{{serai.port}}/"
+                      steps:
+                        - process: {ref: broken}
+                        - to: "netty-http:http://127.0.0.1:9"
+                """.formatted(checkClass.getName(), properties), dir);
+    }
+
     static String messages(String routes, Path dir) {
         Exception e = assertThrows(Exception.class, () -> RunningSerai.routes(routes).start(dir).close(),
                 "Serai started on routes that should have been refused");
