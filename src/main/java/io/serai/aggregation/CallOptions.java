@@ -3,7 +3,6 @@ package io.serai.aggregation;
 import io.serai.config.SettingValues;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,8 +55,7 @@ public record CallOptions(String group, String target, List<String> allow, List<
     }
 
     private static List<String> list(Object value) {
-        String t = text(value);
-        return t == null ? List.of() : Arrays.stream(t.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return SettingValues.list(text(value));
     }
 
     private static Map<String, String> mapping(Object value) {

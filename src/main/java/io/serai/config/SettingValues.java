@@ -1,6 +1,8 @@
 package io.serai.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
@@ -17,6 +19,20 @@ public final class SettingValues {
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kib|kb|k|mib|mb|m|gib|gb|g)?");
 
     private SettingValues() {
+    }
+
+    /** A comma-separated list: items trimmed, empty ones dropped ({@code "a, b,,c"} is a, b, c). */
+    public static List<String> list(String value) {
+        if (value == null) {
+            return List.of();
+        }
+        List<String> items = new ArrayList<>();
+        for (String item : value.split(",")) {
+            if (!item.isBlank()) {
+                items.add(item.trim());
+            }
+        }
+        return List.copyOf(items);
     }
 
     public static Duration duration(String key, String value) {

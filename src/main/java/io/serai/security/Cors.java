@@ -50,7 +50,7 @@ public class Cors implements Processor {
     public void setAllowOrigins(String list) {
         List<OriginRule> rules = new ArrayList<>();
         boolean any = false;
-        for (String entry : items(list)) {
+        for (String entry : SettingValues.list(list)) {
             if (entry.equals("*")) {
                 any = true;
             } else {
@@ -66,7 +66,7 @@ public class Cors implements Processor {
 
     public void setAllowMethods(String list) {
         List<String> m = new ArrayList<>();
-        for (String method : items(list)) {
+        for (String method : SettingValues.list(list)) {
             if (!method.chars().allMatch(c -> c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
                 throw new IllegalArgumentException("cors allowMethods=" + list + " is invalid: \"" + method
                         + "\" is not an HTTP method");
@@ -80,7 +80,7 @@ public class Cors implements Processor {
     public void setAllowHeaders(String list) {
         Set<String> h = new java.util.LinkedHashSet<>();
         boolean any = false;
-        for (String name : items(list)) {
+        for (String name : SettingValues.list(list)) {
             if (name.equals("*")) {
                 any = true;
             } else {
@@ -89,11 +89,11 @@ public class Cors implements Processor {
         }
         this.anyHeader = any;
         this.headers = Set.copyOf(h);
-        this.headersText = String.join(", ", items(list).stream().filter(n -> !n.equals("*")).toList());
+        this.headersText = String.join(", ", SettingValues.list(list).stream().filter(n -> !n.equals("*")).toList());
     }
 
     public void setExposeHeaders(String list) {
-        this.exposeHeaders = String.join(", ", items(list));
+        this.exposeHeaders = String.join(", ", SettingValues.list(list));
     }
 
     public void setAllowCredentials(boolean credentials) {
@@ -207,15 +207,6 @@ public class Cors implements Processor {
         return v.chars().allMatch(c -> c >= 32 && c < 127) ? v : "(invalid)";
     }
 
-    private static List<String> items(String list) {
-        List<String> out = new ArrayList<>();
-        for (String item : list.split(",")) {
-            if (!item.isBlank()) {
-                out.add(item.trim());
-            }
-        }
-        return out;
-    }
 
     private static IllegalArgumentException anyOriginWithCredentials() {
         return new IllegalArgumentException("cors allowOrigins=* with allowCredentials=true is invalid: browsers refuse"

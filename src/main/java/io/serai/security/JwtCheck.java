@@ -112,7 +112,7 @@ public class JwtCheck extends AccessCheck {
     }
 
     public void setAudience(String audience) {
-        this.audiences = items(audience, ",");
+        this.audiences = items(audience);
     }
 
     public void setClockSkew(String skew) {
@@ -125,7 +125,7 @@ public class JwtCheck extends AccessCheck {
 
     public void setAlgorithms(String names) {
         Set<JWSAlgorithm> chosen = new LinkedHashSet<>();
-        for (String name : items(names, ",")) {
+        for (String name : items(names)) {
             chosen.add(algorithm(name));
         }
         if (chosen.isEmpty()) {
@@ -135,11 +135,11 @@ public class JwtCheck extends AccessCheck {
     }
 
     public void setRequiredClaims(String claims) {
-        this.requiredClaims = items(claims, ",");
+        this.requiredClaims = items(claims);
     }
 
     public void setRequiredScopes(String scopes) {
-        this.requiredScopes = items(scopes.replace(',', ' '), " ");
+        this.requiredScopes = items(scopes.replace(' ', ','));
     }
 
     public void setClaimHeaders(String spec) {
@@ -318,9 +318,8 @@ public class JwtCheck extends AccessCheck {
                         + ASYMMETRIC.stream().map(JWSAlgorithm::getName).collect(Collectors.joining(","))));
     }
 
-    private static Set<String> items(String list, String separator) {
-        return Arrays.stream(list.split(separator)).map(String::trim).filter(s -> !s.isEmpty())
-                .collect(Collectors.toCollection(LinkedHashSet::new));
+    private static Set<String> items(String list) {
+        return new LinkedHashSet<>(SettingValues.list(list));
     }
 
     private static Duration positive(String key, String value) {

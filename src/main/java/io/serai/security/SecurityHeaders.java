@@ -1,5 +1,6 @@
 package io.serai.security;
 
+import io.serai.config.SettingValues;
 import io.serai.ingress.ResponseHeaderEdits;
 import io.serai.ingress.ResponseHeaderEdits.Edit;
 import io.serai.ingress.ResponseHeaderEdits.Kind;
@@ -65,13 +66,7 @@ public class SecurityHeaders implements Processor {
 
     /** Response fields never passed to the client, comma-separated (such as {@code Server, X-Powered-By}). */
     public void setHideHeaders(String names) {
-        List<String> h = new ArrayList<>();
-        for (String name : names.split(",")) {
-            if (!name.isBlank()) {
-                h.add(name.trim());
-            }
-        }
-        this.hide = List.copyOf(h);
+        this.hide = SettingValues.list(names);
     }
 
     @Override
