@@ -116,7 +116,7 @@ public final class BackendTlsContexts implements AutoCloseable {
                 builder.trustManager(files.ca().toFile());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(caSetting + ": " + files.ca() + " holds no PEM certificate ("
-                        + PemFileChanges.rootMessage(e) + ")");
+                        + WatchedFiles.rootMessage(e) + ")");
             }
         }
         if (files.clientCert() != null) {
@@ -132,7 +132,7 @@ public final class BackendTlsContexts implements AutoCloseable {
         try {
             return builder.build();
         } catch (SSLException | RuntimeException e) {
-            throw new IllegalArgumentException(caSetting + ", " + clientSetting + ": " + PemFileChanges.rootMessage(e));
+            throw new IllegalArgumentException(caSetting + ", " + clientSetting + ": " + WatchedFiles.rootMessage(e));
         }
     }
 
@@ -158,7 +158,7 @@ public final class BackendTlsContexts implements AutoCloseable {
 
     private void reloadChanged() {
         for (Watched watched : contexts.values()) {
-            String now = PemFileChanges.stamp(watched.files);
+            List<WatchedFiles.Stamp> now = WatchedFiles.stamp(watched.files);
             if (now.equals(watched.stamp)) {
                 continue;
             }
@@ -193,7 +193,7 @@ public final class BackendTlsContexts implements AutoCloseable {
         final String caSetting;
         final String clientSetting;
         final List<Path> files = new ArrayList<>();
-        volatile String stamp;
+        volatile List<WatchedFiles.Stamp> stamp;
         volatile SslContext context;
 
         Watched(BackendTls tls, String caSetting, String clientSetting) {
@@ -206,7 +206,7 @@ public final class BackendTlsContexts implements AutoCloseable {
                 }
             }
             // Stamped before reading, so a change while reading is seen by the next check.
-            this.stamp = PemFileChanges.stamp(files);
+            this.stamp = WatchedFiles.stamp(files);
             this.context = build(tls, caSetting, clientSetting);
         }
     }

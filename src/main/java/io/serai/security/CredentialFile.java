@@ -9,8 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -22,10 +20,9 @@ import java.util.function.Function;
 
 /**
  * A file of credentials (API keys, users and password hashes), read when a check starts and read again
- * when it changes on disk: its modification time, size and identity are looked at every interval on
- * one shared background thread (polling, as for TLS certificates, because a Kubernetes secret is
- * replaced by swapping a symlink, which file watch events do not reliably report). A version that does
- * not parse is logged and the previous one stays. Parse errors name the file and line, never a secret.
+ * when it changes on disk ({@link WatchedFiles}), looked at every interval on one shared background
+ * thread. A version that does not parse is logged and the previous one stays. Parse errors name the
+ * file and line, never a secret.
  */
 final class CredentialFile<T> {
 
@@ -40,7 +37,7 @@ final class CredentialFile<T> {
     private final Path path;
     private final Function<List<String>, T> parser;
     private volatile T current;
-    private volatile Stamp stamp;
+    private volatile List<WatchedFiles.Stamp> stamp;
     private ScheduledFuture<?> watching;
 
     /**
@@ -51,7 +48,7 @@ final class CredentialFile<T> {
         this.setting = setting;
         this.path = path;
         this.parser = parser;
-        this.stamp = stamp();
+        this.stamp = WatchedFiles.stamp(List.of(path));
         this.current = load();
     }
 
@@ -74,7 +71,7 @@ final class CredentialFile<T> {
     }
 
     private void reloadIfChanged() {
-        Stamp now = stamp();
+        List<WatchedFiles.Stamp> now = WatchedFiles.stamp(List.of(path));
         if (Objects.equals(now, stamp)) {
             return;
         }
@@ -105,15 +102,4 @@ final class CredentialFile<T> {
         }
     }
 
-    private Stamp stamp() {
-        try {
-            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
-            return new Stamp(a.lastModifiedTime(), a.size(), a.fileKey());
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private record Stamp(FileTime modified, long size, Object key) {
-    }
 }

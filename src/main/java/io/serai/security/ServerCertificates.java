@@ -44,7 +44,7 @@ public final class ServerCertificates implements Mapping<String, SslContext>, Au
     private final TlsSettings settings;
     private final ScheduledExecutorService watcher;
     private volatile Mapping<String, SslContext> current;
-    private volatile String stamp;
+    private volatile List<WatchedFiles.Stamp> stamp;
 
     public ServerCertificates(TlsSettings settings) {
         if (!settings.configured()) {
@@ -73,7 +73,7 @@ public final class ServerCertificates implements Mapping<String, SslContext>, Au
     }
 
     private void reloadIfChanged() {
-        String now = stamp();
+        List<WatchedFiles.Stamp> now = stamp();
         if (now.equals(stamp)) {
             return;
         }
@@ -104,7 +104,7 @@ public final class ServerCertificates implements Mapping<String, SslContext>, Au
             return SslContextBuilder.forServer(cert.toFile(), key.toFile()).sslProvider(SslProvider.JDK)
                     .protocols("TLSv1.3", "TLSv1.2").ciphers(CIPHERS).clientAuth(ClientAuth.NONE).build();
         } catch (IllegalArgumentException | IOException e) {
-            throw new IOException(cert + " / " + key + ": " + PemFileChanges.rootMessage(e), e);
+            throw new IOException(cert + " / " + key + ": " + WatchedFiles.rootMessage(e), e);
         }
     }
 
@@ -136,8 +136,8 @@ public final class ServerCertificates implements Mapping<String, SslContext>, Au
         }
     }
 
-    private String stamp() {
-        return PemFileChanges.stamp(files());
+    private List<WatchedFiles.Stamp> stamp() {
+        return WatchedFiles.stamp(files());
     }
 
     private List<Path> files() {

@@ -3,28 +3,40 @@ package io.serai.security;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the certificate watchers (listeners' and backends') compare to see that PEM files were
- * replaced, and how they word a file that does not load.
+ * What the watchers of files Serai re-reads when they change (listeners' and backends' certificates,
+ * credential files) compare to see that a file was replaced, and how they word one that does not load.
+ * They poll rather than use file watch events, because a Kubernetes secret is replaced by swapping a
+ * symlink, which watch events do not reliably report.
  */
-final class PemFileChanges {
+final class WatchedFiles {
 
-    private PemFileChanges() {
+    private WatchedFiles() {
     }
 
-    /** What changes when a file is replaced: its modification time and size (or that it is gone). */
-    static String stamp(List<Path> files) {
-        StringBuilder s = new StringBuilder();
+    /**
+     * What changes when one of {@code files} is replaced: its modification time, size and identity
+     * (a swapped symlink's new target), or that it is gone. Equal stamps mean nothing changed.
+     */
+    static List<Stamp> stamp(List<Path> files) {
+        List<Stamp> stamps = new ArrayList<>(files.size());
         for (Path p : files) {
             try {
-                s.append(p).append(Files.getLastModifiedTime(p).toMillis()).append(Files.size(p)).append(';');
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+                stamps.add(new Stamp(p, a.lastModifiedTime(), a.size(), a.fileKey()));
             } catch (IOException e) {
-                s.append(p).append(" missing;");
+                stamps.add(new Stamp(p, null, -1, null));
             }
         }
-        return s.toString();
+        return List.copyOf(stamps);
+    }
+
+    record Stamp(Path file, FileTime modified, long size, Object key) {
     }
 
     /** The innermost cause's message: what is wrong with the file, without the layers around it. */
