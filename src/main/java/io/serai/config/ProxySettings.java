@@ -20,7 +20,8 @@ public record ProxySettings(
         String viaName,
         Duration clientHeaderTimeout,
         Duration clientIdleTimeout,
-        int maxConnections) {
+        int maxConnections,
+        boolean allowEncodedSlash) {
 
     /** Reads every setting through {@code lookup}, which returns a property's value or null when unset. */
     public static ProxySettings from(UnaryOperator<String> lookup) {
@@ -39,7 +40,9 @@ public record ProxySettings(
                 SettingValues.duration("serai.client.header-timeout",
                         value(lookup, "serai.client.header-timeout", "10s")),
                 SettingValues.duration("serai.client.idle-timeout", value(lookup, "serai.client.idle-timeout", "60s")),
-                positive("serai.limits.max-connections", value(lookup, "serai.limits.max-connections", "10000")));
+                positive("serai.limits.max-connections", value(lookup, "serai.limits.max-connections", "10000")),
+                SettingValues.bool("serai.path.allow-encoded-slash",
+                        value(lookup, "serai.path.allow-encoded-slash", "false")));
     }
 
     public static ProxySettings defaults() {

@@ -4,13 +4,22 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 
-/** Wraps each complete request as a {@link ClientRequest} carrying the connection's remote address. */
+/**
+ * Wraps each complete request as a {@link ClientRequest} carrying the connection's remote address and
+ * the target {@link RequestTargetCheck} parsed when the request's head arrived.
+ */
 final class ClientAddressTagger extends ChannelInboundHandlerAdapter {
+
+    private final RequestTargetCheck targets;
+
+    ClientAddressTagger(RequestTargetCheck targets) {
+        this.targets = targets;
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof FullHttpRequest request && !(msg instanceof ClientRequest)) {
-            ctx.fireChannelRead(new ClientRequest(request, ctx.channel().remoteAddress()));
+            ctx.fireChannelRead(new ClientRequest(request, ctx.channel().remoteAddress(), targets.targetOf(request.uri())));
         } else {
             ctx.fireChannelRead(msg);
         }

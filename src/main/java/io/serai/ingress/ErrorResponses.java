@@ -52,6 +52,14 @@ public final class ErrorResponses {
         return response;
     }
 
+    /** A response with no body, such as the answer to {@code OPTIONS *}. */
+    public static FullHttpResponse empty(int status) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                Unpooled.EMPTY_BUFFER);
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+        return response;
+    }
+
     public static FullHttpResponse plain(int status, String text) {
         HttpResponseStatus s = HttpResponseStatus.valueOf(status);
         byte[] body = (s.code() + " " + s.reasonPhrase() + ": " + text + "\n").getBytes(StandardCharsets.UTF_8);

@@ -28,7 +28,8 @@ import java.util.Map;
 
 /**
  * Binds client requests to Camel messages and Camel messages back to client responses with proxy
- * semantics: the request target is kept byte-exact, hop-by-hop and Camel-internal headers are dropped
+ * semantics: the route sees the normalized path it was chosen by (and the query as sent), hop-by-hop
+ * and Camel-internal headers are dropped
  * in both directions, forwarding headers are added, request headers are never echoed, HEAD, 204 and
  * 304 responses carry no body, and failures become short 502/504/500 answers.
  */
@@ -49,7 +50,6 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
     @Override
     public Message toCamelMessage(FullHttpRequest request, Exchange exchange, NettyHttpConfiguration configuration)
             throws Exception {
-        ForwardingMultiplexHandler.restoreMethod(request);
         NettyHttpMessage message = new NettyHttpMessage(exchange.getContext(), request, null);
         message.setExchange(exchange);
         populateCamelHeaders(request, message.getHeaders(), exchange, configuration);
@@ -70,23 +70,19 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
     @Override
     public void populateCamelHeaders(HttpRequest request, Map<String, Object> headers, Exchange exchange,
             NettyHttpConfiguration configuration) {
-        RequestTarget target = RequestTarget.parse(request.uri());
+        ClientRequest client = request instanceof ClientRequest tagged ? tagged : null;
+        // The target as parsed once when the request arrived, and the part of it the route matched.
+        RequestTarget target = client != null ? client.target()
+                : RequestTarget.parse(request.uri(), settings.allowEncodedSlash());
         HttpHeaders in = request.headers();
         IngressRequest ingress = new IngressRequest(request.method(), request.protocolVersion(),
                 HttpUtil.isKeepAlive(request), in, target);
         exchange.setProperty(IngressRequest.PROPERTY, ingress);
-        exchange.setProperty(IngressRequest.NORMALIZED_PATH, target.normalizedPath());
+        exchange.setProperty(IngressRequest.NORMALIZED_PATH, target.path());
 
         headers.put(NettyHttpConstants.HTTP_METHOD, request.method().name());
-        headers.put(NettyHttpConstants.HTTP_URI, target.rawPath());
-        PathTemplate template = PathTemplate.of(configuration.getPath());
-        PathTemplate.Match match = template == null ? null : template.match(target.rawPath());
-        if (match != null) {
-            exchange.setProperty(PathTemplate.PARAMS, match.params());
-            headers.put(NettyHttpConstants.HTTP_PATH, match.rest());
-        } else {
-            headers.put(NettyHttpConstants.HTTP_PATH, pathBelowConsumer(configuration.getPath(), target.rawPath()));
-        }
+        headers.put(NettyHttpConstants.HTTP_URI, target.path());
+        headers.put(NettyHttpConstants.HTTP_PATH, target.pathBelow(client == null ? 0 : client.matchedSegments()));
         if (target.rawQuery() != null) {
             headers.put(NettyHttpConstants.HTTP_QUERY, target.rawQuery());
             headers.put(NettyHttpConstants.HTTP_RAW_QUERY, target.rawQuery());
@@ -100,10 +96,12 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
             }
             HeaderValues.append(headers, name, header.getValue());
         }
-        if (match != null) {
+        Map<String, String> params = client == null ? Map.of() : client.pathParams();
+        if (!params.isEmpty()) {
+            exchange.setProperty(PathParameters.PROPERTY, params);
             // As Camel's REST matching: each parameter is a header of the same name, over a client header
             // of that name. Serai's producer never sends these on to a backend.
-            match.params().forEach((name, value) -> {
+            params.forEach((name, value) -> {
                 headers.remove(name);
                 headers.put(name, value);
             });
@@ -113,24 +111,11 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
             headers.remove("Host");
             headers.put("Host", target.authority());
         }
-        SocketAddress client = request instanceof ClientRequest tagged ? tagged.remoteAddress() : null;
+        SocketAddress peer = client != null ? client.remoteAddress() : null;
         Object host = headers.get("Host");
-        ForwardingHeaders.apply(headers, client, configuration.isSsl(),
+        ForwardingHeaders.apply(headers, peer, configuration.isSsl(),
                 host == null ? null : host.toString(), versionText(request.protocolVersion()), settings.viaName());
         exchange.setProperty(RequestIds.PROPERTY, RequestIds.assign(headers));
-    }
-
-    /** The part of the path below the consumer's own path, as Camel's bridge semantics define it. */
-    static String pathBelowConsumer(String consumerPath, String rawPath) {
-        if (consumerPath == null || consumerPath.isEmpty() || consumerPath.equals("/")) {
-            return rawPath;
-        }
-        String prefix = consumerPath.endsWith("/") ? consumerPath.substring(0, consumerPath.length() - 1) : consumerPath;
-        if (rawPath.regionMatches(true, 0, prefix, 0, prefix.length())) {
-            String rest = rawPath.substring(prefix.length());
-            return rest.isEmpty() || rest.charAt(0) == '/' ? rest : "/" + rest;
-        }
-        return rawPath;
     }
 
     @Override

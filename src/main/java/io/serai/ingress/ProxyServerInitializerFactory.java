@@ -16,8 +16,9 @@ import org.apache.camel.component.netty.http.NettyHttpConsumer;
  * Camel's netty-http server pipeline plus what a proxy needs in front of the routes: a bound on open
  * connections, client header and idle timeouts, request heads a
  * strict edge refuses are answered before any body is read, responses to
- * pipelined requests leave in request order, HTTP/1.0 requests without Host are accepted, and each
- * request carries the address of the client that sent it (for X-Forwarded-For), and requests wait
+ * pipelined requests leave in request order, HTTP/1.0 requests without Host are accepted, each
+ * request's target is parsed once and a target Serai does not route is refused before its body is read,
+ * each request carries the address of the client that sent it (for X-Forwarded-For), and requests wait
  * at the {@link RouteSwapGate} while routes are reloaded.
  */
 public class ProxyServerInitializerFactory extends HttpServerInitializerFactory {
@@ -66,8 +67,10 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
         ch.pipeline().addAfter("decoder", "http10-host", new Http10HostDefault());
         // After the encoder, so that a refusal or a 408 written from here is encoded on its way out.
         ch.pipeline().addBefore("aggregator", "validator", new RequestValidator());
+        RequestTargetCheck targets = new RequestTargetCheck(settings.allowEncodedSlash());
+        ch.pipeline().addBefore("aggregator", "target", targets);
         ch.pipeline().addBefore("aggregator", "client-timeouts-messages", timeouts.messageWatcher());
-        ch.pipeline().addBefore("handler", "client-address", new ClientAddressTagger());
+        ch.pipeline().addBefore("handler", "client-address", new ClientAddressTagger(targets));
         ch.pipeline().addBefore("handler", "pipelining", new PipelinedRequestSequencer());
         ch.pipeline().addBefore("handler", "swap-gate", new SwapGateHandler(gate));
     }

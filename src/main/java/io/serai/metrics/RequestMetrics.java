@@ -82,7 +82,7 @@ public final class RequestMetrics implements RoutePolicyFactory {
             cache = ours >= 0 ? text.substring(ours + 2) : text;
         }
         accessLog.log(new AccessLog.Entry(System.currentTimeMillis(), RequestKeys.clientAddress(exchange),
-                ingress == null ? null : ingress.method().name(), ingress == null ? null : ingress.target().rawPath(),
+                ingress == null ? null : ingress.method().name(), ingress == null ? null : ingress.target().path(),
                 status, bytes, nanos / 1e6, routeId, exchange.getProperty(BACKEND, String.class), cache,
                 exchange.getProperty(RequestIds.PROPERTY, String.class)));
     }

@@ -11,11 +11,12 @@ import io.serai.security.TlsSettings;
 import io.serai.security.UpstreamTlsSettings;
 import io.serai.health.PassiveHealthSettings;
 import io.serai.ingress.ConnectionLimit;
-import io.serai.ingress.ForwardingMultiplexHandler;
 import io.serai.ingress.ProxyHeaderFilterStrategy;
 import io.serai.ingress.ProxyHttpBinding;
 import io.serai.ingress.ProxyServerInitializerFactory;
 import io.serai.ingress.RouteSwapGate;
+import io.serai.routing.RouteDispatcher;
+import io.serai.routing.VirtualHosts;
 import io.serai.upstream.UpstreamClient;
 import org.apache.camel.Endpoint;
 import org.apache.camel.support.jsse.SSLContextParameters;
@@ -91,13 +92,19 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         BackendTls ownTls = BackendTls.take(parameters);
         String tlsCert = getAndRemoveParameter(parameters, "tlsCert", String.class);
         String tlsKey = getAndRemoveParameter(parameters, "tlsKey", String.class);
+        VirtualHosts virtualHosts = VirtualHosts.parse(getAndRemoveParameter(parameters, "virtualHosts", String.class),
+                "netty-http option virtualHosts of " + uri);
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("netty-http options tlsCert and tlsKey go together: " + uri);
         }
         NettyHttpEndpoint plain = (NettyHttpEndpoint) super.createEndpoint(uri, remaining, parameters);
-        ProxyHttpEndpoint answer = new ProxyHttpEndpoint(plain.getEndpointUri(), this, plain.getConfiguration(),
+        // Camel allows one consumer per endpoint URI: routes that differ only by their hosts must differ here.
+        String endpointUri = virtualHosts.isAny() ? plain.getEndpointUri()
+                : plain.getEndpointUri() + (plain.getEndpointUri().contains("?") ? "&" : "?") + "virtualHosts=" + virtualHosts;
+        ProxyHttpEndpoint answer = new ProxyHttpEndpoint(endpointUri, this, plain.getConfiguration(),
                 upstreamClient, preserveHost, memberOptions, backendHealth, callOptions);
         answer.tlsFiles(tlsCert, tlsKey);
+        answer.virtualHosts(virtualHosts);
         answer.backendTls(ownTls, backendTls);
         answer.setNettyHttpBinding(plain.getNettyHttpBinding());
         answer.setHeaderFilterStrategy(plain.getHeaderFilterStrategy());
@@ -111,13 +118,14 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         return answer;
     }
 
-    /** Each port's dispatch to its routes: Camel's, but forwarding OPTIONS (see ForwardingMultiplexHandler). */
+    /** Each port's dispatch to its routes: Serai's, by host and normalized path (see RouteDispatcher). */
     @Override
     public HttpServerConsumerChannelFactory getMultiplexChannelHandler(int port) {
         return dispatchers.computeIfAbsent(port, p -> {
-            ForwardingMultiplexHandler handler = new ForwardingMultiplexHandler();
-            handler.init(p);
-            return handler;
+            RouteDispatcher dispatcher = new RouteDispatcher(consumer -> consumer.getEndpoint()
+                    instanceof ProxyHttpEndpoint endpoint ? endpoint.virtualHosts() : VirtualHosts.ANY);
+            dispatcher.init(p);
+            return dispatcher;
         });
     }
 

@@ -6,6 +6,7 @@ import io.serai.health.BackendHealthRegistry;
 import io.serai.health.MemberOptions;
 import io.serai.security.BackendTls;
 import io.serai.security.BackendTlsContexts;
+import io.serai.routing.VirtualHosts;
 import io.serai.upstream.UpstreamClient;
 import io.serai.upstream.UpstreamProducer;
 import io.serai.upstream.UpstreamTarget;
@@ -41,11 +42,21 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint {
     private String tlsKey;
     private BackendTls ownTls = BackendTls.NONE;
     private BackendTlsContexts backendTlsContexts;
+    private VirtualHosts virtualHosts = VirtualHosts.ANY;
 
     /** For an https:// listener: its own certificate chain and key (PEM), over serai.tls.cert and .key. */
     void tlsFiles(String cert, String key) {
         this.tlsCert = cert;
         this.tlsKey = key;
+    }
+
+    /** For a listener: the host names its route serves (the {@code virtualHosts} option). */
+    void virtualHosts(VirtualHosts hosts) {
+        this.virtualHosts = hosts;
+    }
+
+    public VirtualHosts virtualHosts() {
+        return virtualHosts;
     }
 
     String tlsCert() {
@@ -125,6 +136,9 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint {
 
     @Override
     public Producer createProducer() throws Exception {
+        if (!virtualHosts.isAny()) {
+            throw new IllegalArgumentException("netty-http option virtualHosts is for listeners (from:), not backends (to:)");
+        }
         return new UpstreamProducer(this, target(), upstreamClient, preserveHost, backendHealth(), callOptions);
     }
 }

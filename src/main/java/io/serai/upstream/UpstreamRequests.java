@@ -11,7 +11,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.serai.ingress.HopByHopHeaders;
 import io.serai.ingress.MessageBodies;
-import io.serai.ingress.PathTemplate;
+import io.serai.ingress.PathParameters;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.netty.http.NettyHttpConstants;
@@ -20,7 +20,7 @@ import java.util.Map;
 
 /**
  * Builds the request a backend receives from the exchange as the route left it: method, path and
- * query (raw, as the client sent them, below the endpoint's own path), the message's headers less
+ * query (the normalized path below the endpoint's own path, the query as sent), the message's headers less
  * hop-by-hop and Camel-internal ones, and the body, always framed with Content-Length.
  */
 final class UpstreamRequests {
@@ -31,7 +31,7 @@ final class UpstreamRequests {
     static FullHttpRequest build(Exchange exchange, UpstreamTarget target, boolean preserveHost, String queryTemplate) {
         Message message = exchange.getMessage();
         Map<String, Object> fields = message.getHeaders();
-        Map<?, ?> params = exchange.getProperty(PathTemplate.PARAMS, Map.class);
+        Map<?, ?> params = exchange.getProperty(PathParameters.PROPERTY, Map.class);
         ByteBuf content = MessageBodies.toByteBuf(message);
         Object methodHeader = fields.get(NettyHttpConstants.HTTP_METHOD);
         HttpMethod method = methodHeader != null ? HttpMethod.valueOf(methodHeader.toString())
@@ -78,7 +78,8 @@ final class UpstreamRequests {
 
     /**
      * Fills {@code {name}} in the endpoint's path with the request's path parameters, and replaces the
-     * query with the endpoint's {@code query} option when it has one (filled the same way).
+     * query with the endpoint's {@code query} option when it has one (filled the same way). Each value
+     * is percent-encoded for its place, so it stays one segment or one query value.
      */
     static String templated(String requestTarget, String queryTemplate, Map<?, ?> params) {
         int q = requestTarget.indexOf('?');
@@ -89,7 +90,7 @@ final class UpstreamRequests {
         }
         if (params != null) {
             for (Map.Entry<?, ?> p : params.entrySet()) {
-                String value = String.valueOf(p.getValue());
+                String value = PathParameters.encode(String.valueOf(p.getValue()));
                 path = path.replace("{" + p.getKey() + "}", value).replace("%7B" + p.getKey() + "%7D", value);
                 if (query != null) {
                     query = query.replace("{" + p.getKey() + "}", value);

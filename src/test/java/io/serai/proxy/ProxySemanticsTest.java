@@ -98,13 +98,14 @@ class ProxySemanticsTest {
     }
 
     @Test
-    void methodTargetHeadersAndBodyReachTheBackendByteExact() throws Exception {
+    void methodNormalizedPathQueryHeadersAndBodyReachTheBackend() throws Exception {
         backend.respondWith(Behaviours.echo());
-        RawResponse r = get("POST /hello/a%2Fb/%7e?q=1%20x&y HTTP/1.1\r\nHost: public.example\r\n"
+        RawResponse r = get("POST /hello/a%20b/%7e/./c?q=1%20x&y=%2F HTTP/1.1\r\nHost: public.example\r\n"
                 + "X-Custom: a, b\r\nX-Dup: 1\r\nX-Dup: 2\r\nContent-Type: text/plain\r\nContent-Length: 7\r\n\r\npayload");
         RecordedRequest seen = backend.lastRequest();
         assertEquals("POST", seen.method());
-        assertEquals("/hello/a%2Fb/%7e?q=1%20x&y", seen.target());
+        // The path as normalized (RFC 3986 section 6.2.2: the one path that also chose the route); the query as sent.
+        assertEquals("/hello/a%20b/~/c?q=1%20x&y=%2F", seen.target());
         assertEquals("a, b", seen.header("X-Custom"));
         assertEquals(List.of("1", "2"), seen.headers().stream()
                 .filter(h -> h.getKey().equalsIgnoreCase("X-Dup")).map(Map.Entry::getValue).toList());

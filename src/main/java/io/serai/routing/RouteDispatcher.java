@@ -1,0 +1,161 @@
+package io.serai.routing;
+
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import io.serai.ingress.ClientRequest;
+import io.serai.ingress.ErrorResponses;
+import io.serai.ingress.RequestTarget;
+import org.apache.camel.component.netty.http.HttpServerConsumerChannelFactory;
+import org.apache.camel.component.netty.http.NettyHttpConsumer;
+import org.apache.camel.component.netty.http.handlers.HttpServerChannelHandler;
+
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Sends each request of a listener to its route, in place of Camel's multiplexer (which picks by
+ * scanning routes and reading the raw target, including text in the query after {@code :port}).
+ * The decision is made once, on the target {@link io.serai.ingress.RequestTargetCheck} parsed and
+ * normalized, and on the host; the matched part of the path and the path parameters are recorded on
+ * the {@link ClientRequest}, so the route, its access rules and the backend see the same path.
+ * Routes are added and removed as Camel starts and stops their consumers; each change publishes a new
+ * immutable {@link RouteTable}, so a request sees the table before or after a change, never half of one.
+ */
+@ChannelHandler.Sharable
+public final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest>
+        implements HttpServerConsumerChannelFactory {
+
+    private static final AttributeKey<HttpServerChannelHandler> ROUTE = AttributeKey.valueOf("serai.route");
+
+    private final Function<NettyHttpConsumer, VirtualHosts> virtualHostsOf;
+    private final Map<NettyHttpConsumer, RouteEntry> entries = new LinkedHashMap<>();
+    private volatile RouteTable table = RouteTable.EMPTY;
+    private int port;
+
+    /** {@code virtualHostsOf} tells the hosts a route's consumer serves ({@link VirtualHosts#ANY} for all). */
+    public RouteDispatcher(Function<NettyHttpConsumer, VirtualHosts> virtualHostsOf) {
+        super(false);
+        this.virtualHostsOf = virtualHostsOf;
+    }
+
+    @Override
+    public void init(int port) {
+        this.port = port;
+    }
+
+    @Override
+    public int getPort() {
+        return port;
+    }
+
+    @Override
+    public ChannelHandler getChannelHandler() {
+        return this;
+    }
+
+    @Override
+    public synchronized void addConsumer(NettyHttpConsumer consumer) {
+        RouteEntry entry = new RouteEntry(consumer.getRouteId(),
+                RoutePattern.of(consumer.getConfiguration().getPath(), consumer.getConfiguration().isMatchOnUriPrefix()),
+                virtualHostsOf.apply(consumer), RouteEntry.methods(consumer.getEndpoint().getHttpMethodRestrict()),
+                new HttpServerChannelHandler(consumer));
+        List<RouteEntry> next = new ArrayList<>(entries.values());
+        next.add(entry);
+        table = new RouteTable(next);
+        entries.put(consumer, entry);
+    }
+
+    @Override
+    public synchronized void removeConsumer(NettyHttpConsumer consumer) {
+        if (entries.remove(consumer) != null) {
+            table = new RouteTable(new ArrayList<>(entries.values()));
+        }
+    }
+
+    @Override
+    public synchronized int consumers() {
+        return entries.size();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) throws Exception {
+        if (!(request instanceof ClientRequest client)) {
+            // Serai's pipeline wraps every request; anything else did not pass its checks.
+            ReferenceCountUtil.release(request);
+            answer(ctx, request, ErrorResponses.plain(400, "malformed request"));
+            return;
+        }
+        RequestTarget target = client.target();
+        if (target.isAsterisk()) {
+            // OPTIONS * asks about the server, not a resource: nothing to forward (RFC 9110 section 9.3.7).
+            ReferenceCountUtil.release(request);
+            answer(ctx, request, ErrorResponses.empty(200));
+            return;
+        }
+        String host = target.authority() != null ? target.authority() : request.headers().get(HttpHeaderNames.HOST);
+        RouteTable.Lookup found = table.find(host, target, request.method().name());
+        if (found.entry() == null) {
+            ReferenceCountUtil.release(request);
+            answer(ctx, request, refusal(found));
+            return;
+        }
+        client.matched(found.matchedSegments(), found.params());
+        HttpServerChannelHandler handler = found.entry().handler();
+        ctx.channel().attr(ROUTE).set(handler);
+        // Camel's handler releases the request when it has read it, as this handler would have.
+        handler.channelRead(ctx, request);
+    }
+
+    private static FullHttpResponse refusal(RouteTable.Lookup found) {
+        if (found.badParam() != null) {
+            return ErrorResponses.plain(400, "path parameter {" + found.badParam()
+                    + "} must be one segment (not empty, . or .., no encoded slash or control character)");
+        }
+        if (!found.allow().isEmpty()) {
+            FullHttpResponse response = ErrorResponses.plain(405, "this path does not take this method");
+            response.headers().set(HttpHeaderNames.ALLOW, String.join(", ", found.allow()));
+            return response;
+        }
+        return ErrorResponses.plain(404, "no route for this host and path");
+    }
+
+    /** Answers a request no route takes, keeping the connection when the client may reuse it. */
+    private static void answer(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
+        if (HttpMethod.HEAD.equals(request.method())) {
+            response.content().clear();
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (!keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        ChannelFuture written = ctx.writeAndFlush(response);
+        if (!keepAlive) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+        HttpServerChannelHandler handler = ctx.channel().attr(ROUTE).get();
+        if (handler != null) {
+            handler.exceptionCaught(ctx, cause);
+        } else if (!(cause instanceof ClosedChannelException)) {
+            ctx.close();
+        }
+    }
+}

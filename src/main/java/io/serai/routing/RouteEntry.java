@@ -1,0 +1,48 @@
+package io.serai.routing;
+
+import org.apache.camel.component.netty.http.handlers.HttpServerChannelHandler;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One listener route in the dispatch table: its path pattern, the hosts it serves, the methods it
+ * takes ({@code httpMethodRestrict}; null for all) and Camel's handler that runs its exchange.
+ */
+record RouteEntry(String routeId, RoutePattern pattern, VirtualHosts hosts, Set<String> methods,
+        HttpServerChannelHandler handler) {
+
+    static Set<String> methods(String restrict) {
+        if (restrict == null || restrict.isBlank()) {
+            return null;
+        }
+        Set<String> methods = new TreeSet<>();
+        Arrays.stream(restrict.split(",")).map(m -> m.trim().toUpperCase(Locale.ROOT)).filter(m -> !m.isEmpty())
+                .forEach(methods::add);
+        return methods;
+    }
+
+    boolean takes(String method) {
+        return methods == null || methods.contains(method);
+    }
+
+    /** True when both could answer one request: same hosts, same pattern shape, a method in common. */
+    boolean overlaps(RouteEntry other) {
+        if (!pattern.shape().equals(other.pattern.shape())) {
+            return false;
+        }
+        if (methods != null && other.methods != null && methods.stream().noneMatch(other.methods::contains)) {
+            return false;
+        }
+        return hosts.isAny() && other.hosts.isAny()
+                || hosts.exact().stream().anyMatch(other.hosts.exact()::contains)
+                || hosts.wildcardSuffixes().stream().anyMatch(other.hosts.wildcardSuffixes()::contains);
+    }
+
+    @Override
+    public String toString() {
+        return "route " + routeId + " (" + pattern + ", " + hosts + (methods == null ? "" : ", " + methods) + ")";
+    }
+}
