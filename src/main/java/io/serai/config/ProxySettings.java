@@ -1,5 +1,7 @@
 package io.serai.config;
 
+import io.serai.ingress.ForwardingSettings;
+
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 
@@ -20,7 +22,8 @@ public record ProxySettings(
         String viaName,
         Duration clientHeaderTimeout,
         Duration clientIdleTimeout,
-        int maxConnections) {
+        int maxConnections,
+        ForwardingSettings forwarding) {
 
     /** Reads every setting through {@code lookup}, which returns a property's value or null when unset. */
     public static ProxySettings from(UnaryOperator<String> lookup) {
@@ -39,7 +42,8 @@ public record ProxySettings(
                 SettingValues.duration("serai.client.header-timeout",
                         value(lookup, "serai.client.header-timeout", "10s")),
                 SettingValues.duration("serai.client.idle-timeout", value(lookup, "serai.client.idle-timeout", "60s")),
-                positive("serai.limits.max-connections", value(lookup, "serai.limits.max-connections", "10000")));
+                positive("serai.limits.max-connections", value(lookup, "serai.limits.max-connections", "10000")),
+                ForwardingSettings.from(lookup));
     }
 
     public static ProxySettings defaults() {

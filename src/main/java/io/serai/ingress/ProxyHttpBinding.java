@@ -23,7 +23,6 @@ import org.apache.camel.component.netty.http.NettyHttpConstants;
 import org.apache.camel.component.netty.http.NettyHttpMessage;
 import org.apache.camel.support.SynchronizationAdapter;
 
-import java.net.SocketAddress;
 import java.util.Map;
 
 /**
@@ -113,10 +112,7 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
             headers.remove("Host");
             headers.put("Host", target.authority());
         }
-        SocketAddress client = request instanceof ClientRequest tagged ? tagged.remoteAddress() : null;
-        Object host = headers.get("Host");
-        ForwardingHeaders.apply(headers, client, configuration.isSsl(),
-                host == null ? null : host.toString(), versionText(request.protocolVersion()), settings.viaName());
+        ForwardingHeaders.apply(exchange, request, headers, configuration.isSsl(), settings);
         exchange.setProperty(RequestIds.PROPERTY, RequestIds.assign(headers));
     }
 
