@@ -57,18 +57,57 @@ public final class ForwardingHeaders {
     public static void apply(Exchange exchange, HttpRequest request, Map<String, Object> headers, boolean tls,
             ProxySettings settings) {
         ForwardingSettings forwarding = settings.forwarding();
-        HttpHeaders sent = request.headers();
         InetSocketAddress peer = peerOf(request);
         boolean trusted = peer != null && forwarding.trustedProxies().trusts(peer);
         String peerText = null;
         if (peer != null) {
             peerText = peer.getAddress().getHostAddress();
-            InetSocketAddress client = trusted ? forwarding.trustedProxies().clientBehind(peer, sent) : peer;
+            InetSocketAddress client = trusted ? forwarding.trustedProxies().clientBehind(peer, request.headers()) : peer;
             exchange.setProperty(ResolvedClient.PROPERTY, new ResolvedClient(peer, client));
             exchange.setProperty(ResolvedClient.CLIENT_ADDRESS,
                     client == peer ? peerText : client.getAddress().getHostAddress());
         }
+        int present = dropClaims(request.headers(), headers, trusted);
+        String scheme = tls ? "https" : "http";
+        if (peerText != null) {
+            headers.put(XFF, trusted ? appended(headers.get(XFF), peerText) : peerText);
+        } else {
+            headers.remove(XFF);
+        }
+        Object proto = trusted && (present & X_FORWARDED_PROTO) != 0 ? headers.get(XF_PROTO) : null;
+        if (proto == null) {
+            headers.put(XF_PROTO, scheme);
+        }
+        Object hostField = headers.get("Host");
+        String host = hostField == null ? null : hostField.toString();
+        Object forwardedHost = trusted && (present & X_FORWARDED_HOST) != 0 ? headers.get(XF_HOST) : null;
+        if (forwardedHost == null) {
+            if (host != null) {
+                headers.put(XF_HOST, host);
+            } else {
+                headers.remove(XF_HOST);
+            }
+        }
+        if (!trusted || (present & X_FORWARDED_PORT) == 0 || headers.get(XF_PORT) == null) {
+            headers.put(XF_PORT, port(forwardedHost != null ? first(forwardedHost) : host,
+                    proto != null ? first(proto) : scheme));
+        }
+        if (forwarding.rfc7239()) {
+            String element = Rfc7239.element(peer, scheme, host);
+            headers.put(FORWARDED_FIELD, trusted ? appended(headers.get(FORWARDED_FIELD), element) : element);
+        }
+        headers.put("Via", appended(headers.get("Via"),
+                via(ProxyHttpBinding.versionText(request.protocolVersion()), settings.viaName())));
+    }
 
+    /**
+     * Drops from {@code headers} what the client may not state: any forwarding field spelled with
+     * {@code _}, and, from a peer that is not {@code trusted}, the fields Serai does not replace itself.
+     * One pass over the names the client sent; nothing is allocated when none is a forwarding field.
+     *
+     * @return the bits of the forwarding fields the client sent in their own spelling
+     */
+    private static int dropClaims(HttpHeaders sent, Map<String, Object> headers, boolean trusted) {
         int present = 0;
         List<String> misspelled = null;
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = sent.iteratorCharSequence(); it.hasNext();) {
@@ -99,37 +138,7 @@ public final class ForwardingHeaders {
                 }
             }
         }
-
-        if (peerText != null) {
-            headers.put(XFF, trusted ? appended(headers.get(XFF), peerText) : peerText);
-        } else if (!trusted) {
-            headers.remove(XFF);
-        }
-        String scheme = tls ? "https" : "http";
-        Object proto = trusted && (present & X_FORWARDED_PROTO) != 0 ? headers.get(XF_PROTO) : null;
-        if (proto == null) {
-            headers.put(XF_PROTO, scheme);
-        }
-        Object hostField = headers.get("Host");
-        String host = hostField == null ? null : hostField.toString();
-        Object forwardedHost = trusted && (present & X_FORWARDED_HOST) != 0 ? headers.get(XF_HOST) : null;
-        if (forwardedHost == null) {
-            if (host != null) {
-                headers.put(XF_HOST, host);
-            } else {
-                headers.remove(XF_HOST);
-            }
-        }
-        if (!trusted || (present & X_FORWARDED_PORT) == 0 || headers.get(XF_PORT) == null) {
-            headers.put(XF_PORT, port(forwardedHost != null ? forwardedHost.toString() : host,
-                    proto != null ? proto.toString() : scheme));
-        }
-        if (forwarding.rfc7239()) {
-            String element = Rfc7239.element(peer, scheme, host);
-            headers.put(FORWARDED_FIELD, trusted ? appended(headers.get(FORWARDED_FIELD), element) : element);
-        }
-        headers.put("Via", appended(headers.get("Via"),
-                via(ProxyHttpBinding.versionText(request.protocolVersion()), settings.viaName())));
+        return present;
     }
 
     private static InetSocketAddress peerOf(HttpRequest request) {
@@ -140,6 +149,13 @@ public final class ForwardingHeaders {
         return null;
     }
 
+    /** The first value of a field held once, as a list of lines, or as a comma-separated line. */
+    private static String first(Object field) {
+        String value = field instanceof List<?> lines && !lines.isEmpty() ? String.valueOf(lines.get(0)) : field.toString();
+        int comma = value.indexOf(',');
+        return comma < 0 ? value : value.substring(0, comma);
+    }
+
     /**
      * The port the client addressed: the one in the host it named, else the scheme's default (as
      * Traefik states X-Forwarded-Port), so a backend building URLs gets the port the client sees, not
@@ -147,6 +163,7 @@ public final class ForwardingHeaders {
      */
     static String port(String host, String scheme) {
         if (host != null) {
+            host = host.trim();
             int colon = host.lastIndexOf(':');
             int end = host.length();
             if (colon > host.lastIndexOf(']') && colon + 1 < end && end - colon <= 6 && digits(host, colon + 1, end)) {
