@@ -67,6 +67,12 @@ public final class RequestKeys {
         return peer == null ? null : new ResolvedClient(peer, peer);
     }
 
+    /** The client's address with its port as {@link #resolvedClient} gives it, or null when unknown. */
+    public static InetSocketAddress clientSocketAddress(Exchange exchange) {
+        ResolvedClient resolved = resolvedClient(exchange);
+        return resolved == null ? null : resolved.client();
+    }
+
     private static InetSocketAddress channelPeer(Exchange exchange) {
         Object ctx = exchange.getIn().getHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT);
         if (ctx instanceof ChannelHandlerContext handler) {

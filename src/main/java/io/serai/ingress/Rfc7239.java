@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
  * {@code proto=} the scheme it used, {@code host=} the Host it named. IPv6 nodes are written
  * {@code "[2001:db8::1]"} and any value that is not a token is a quoted-string (section 4). Elements of
  * proxies before Serai are never parsed or rewritten, so their obfuscated identifiers pass as they are.
+ * Written by hand: neither Netty nor the JDK has a writer for this field, and one element is a few appends.
  */
 final class Rfc7239 {
 
