@@ -19,8 +19,10 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.awaitility.Awaitility.await;
@@ -52,6 +54,8 @@ class ForwardingHeadersTest {
                   type: "#class:io.serai.security.ClientAddressCheck"
                   properties:
                     allow: "203.0.113.0/24"
+                - name: byClient
+                  type: "#class:io.serai.balancing.ConsistentHashLoadBalancer"
             - route:
                 id: proxy
                 from:
@@ -78,6 +82,16 @@ class ForwardingHeadersTest {
                         steps:
                           - to: "netty-http:http://{{backend.1}}"
             - route:
+                id: sticky
+                from:
+                  uri: "netty-http:http://127.0.0.1:{{serai.port}}/sticky?matchOnUriPrefix=true"
+                  steps:
+                    - loadBalance:
+                        customLoadBalancer: {ref: byClient}
+                        steps:
+                          - to: "netty-http:http://{{backend.1}}"
+                          - to: "netty-http:http://{{backend.2}}"
+            - route:
                 id: checked
                 from:
                   uri: "netty-http:http://127.0.0.1:{{serai.port}}/checked?matchOnUriPrefix=true"
@@ -98,6 +112,7 @@ class ForwardingHeadersTest {
     @TempDir
     static Path dir;
     static TestBackend backend;
+    static TestBackend other;
     static RunningSerai edge;
     static RunningSerai behindProxy;
     static Path accessLog;
@@ -105,9 +120,12 @@ class ForwardingHeadersTest {
     @BeforeAll
     static void start() throws Exception {
         backend = TestBackend.start("forwarded-to");
-        edge = RunningSerai.routes(ROUTES).property("backend.1", backend.hostPort()).start(dir);
+        other = TestBackend.start("other");
+        edge = RunningSerai.routes(ROUTES).property("backend.1", backend.hostPort())
+                .property("backend.2", other.hostPort()).start(dir);
         accessLog = dir.resolve("access.log");
         behindProxy = RunningSerai.routes(ROUTES).property("backend.1", backend.hostPort())
+                .property("backend.2", other.hostPort())
                 .property("serai.trusted-proxies", "127.0.0.1, 10.0.0.0/8")
                 .property("serai.forwarded.rfc7239", "true")
                 .property("serai.access-log", accessLog).start(dir);
@@ -118,6 +136,7 @@ class ForwardingHeadersTest {
         edge.close();
         behindProxy.close();
         backend.close();
+        other.close();
     }
 
     // --- from a peer Serai does not trust (the default) -------------------------------------------
@@ -225,6 +244,18 @@ class ForwardingHeadersTest {
     }
 
     @Test
+    void stickyBalancingHashesTheClientBehindATrustedProxyNotTheProxy() throws IOException {
+        Set<String> members = new HashSet<>();
+        for (int i = 1; i <= 16; i++) {
+            String client = "203.0.113." + i;
+            String first = sticky(client);
+            assertEquals(first, sticky(client), client + " stays on its member");
+            members.add(first);
+        }
+        assertEquals(Set.of("forwarded-to", "other"), members, "sixteen clients behind one proxy spread over both");
+    }
+
+    @Test
     void anAddressCheckWithoutItsOwnListUsesTheProcessWideTrustedProxies() throws IOException {
         assertEquals(200, RawHttp.exchange(behindProxy.port(), "GET /checked/a HTTP/1.1\r\nHost: a\r\n"
                 + "X-Forwarded-For: 203.0.113.7\r\n\r\n").status());
@@ -294,6 +325,11 @@ class ForwardingHeadersTest {
 
     private static RawResponse get(RunningSerai serai, String fields) throws IOException {
         return RawHttp.exchange(serai.port(), "GET /a HTTP/1.1\r\n" + fields + "\r\n");
+    }
+
+    private static String sticky(String client) throws IOException {
+        return RawHttp.exchange(behindProxy.port(), "GET /sticky/x HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: " + client
+                + "\r\n\r\n").header("X-Backend");
     }
 
     private static RawResponse limited(String client) throws IOException {
