@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The shared cache around a route's upstream steps (what {@code policy: {ref: httpCache}} wraps).
  * GET and HEAD are answered from the store when RFC 9111 allows it; otherwise they go to the backend
  * (conditionally when a stale response can be revalidated, one at a time per URL) and the answer is
- * stored when it may be. Unsafe methods pass through and, when they succeed, invalidate what is
- * stored for their URL and its Location and Content-Location. Every answer says what happened in
- * Cache-Status.
+ * stored when it may be. A GET or HEAD with a body passes through, neither answered nor stored. Unsafe
+ * methods pass through and, when they succeed, invalidate what is stored for their URL and its
+ * Location and Content-Location. Every answer says what happened in Cache-Status.
  */
 final class HttpCacheProcessor extends WrappedSteps {
 
@@ -61,9 +61,30 @@ final class HttpCacheProcessor extends WrappedSteps {
             count("method");
             return invalidation.passThrough(next, exchange, callback, method, host, target);
         }
+        if (ForwardedResponses.size(exchange.getMessage().getBody()) != 0) {
+            count("request-body");
+            return bypass(exchange, callback);
+        }
         CacheRequest request = new CacheRequest(exchange, callback, HttpCacheStore.key(route, host, target), head,
                 requestControl(headers));
         return lookup(request, true);
+    }
+
+    /**
+     * A GET or HEAD with a body ("fat GET") goes to the backend untouched by the cache: its answer may
+     * depend on the body, which the key does not hold, so it is neither answered from nor stored under it.
+     */
+    private boolean bypass(Exchange exchange, AsyncCallback callback) {
+        return next.process(exchange, doneSync -> {
+            try {
+                if (exchange.getException() == null) {
+                    CachedAnswers.addStatus(exchange.getMessage(),
+                            CacheStatus.forwarded(name, "bypass").detail("request-body"));
+                }
+            } finally {
+                callback.done(doneSync);
+            }
+        });
     }
 
     /** Cache-Control of the request; {@code Pragma: no-cache} counts as no-cache when there is none. */

@@ -1,5 +1,7 @@
 package io.serai.config;
 
+import io.serai.ingress.ForwardingSettings;
+
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 
@@ -21,7 +23,8 @@ public record ProxySettings(
         Duration clientHeaderTimeout,
         Duration clientIdleTimeout,
         int maxConnections,
-        boolean allowEncodedSlash) {
+        boolean allowEncodedSlash,
+        ForwardingSettings forwarding) {
 
     /** Reads every setting through {@code lookup}, which returns a property's value or null when unset. */
     public static ProxySettings from(UnaryOperator<String> lookup) {
@@ -42,7 +45,8 @@ public record ProxySettings(
                 SettingValues.duration("serai.client.idle-timeout", value(lookup, "serai.client.idle-timeout", "60s")),
                 positive("serai.limits.max-connections", value(lookup, "serai.limits.max-connections", "10000")),
                 SettingValues.bool("serai.path.allow-encoded-slash",
-                        value(lookup, "serai.path.allow-encoded-slash", "false")));
+                        value(lookup, "serai.path.allow-encoded-slash", "false")),
+                ForwardingSettings.from(lookup));
     }
 
     public static ProxySettings defaults() {

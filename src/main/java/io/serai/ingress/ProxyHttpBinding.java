@@ -23,7 +23,6 @@ import org.apache.camel.component.netty.http.NettyHttpConstants;
 import org.apache.camel.component.netty.http.NettyHttpMessage;
 import org.apache.camel.support.SynchronizationAdapter;
 
-import java.net.SocketAddress;
 import java.util.Map;
 
 /**
@@ -111,10 +110,7 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
             headers.remove("Host");
             headers.put("Host", target.authority());
         }
-        SocketAddress peer = client != null ? client.remoteAddress() : null;
-        Object host = headers.get("Host");
-        ForwardingHeaders.apply(headers, peer, configuration.isSsl(),
-                host == null ? null : host.toString(), versionText(request.protocolVersion()), settings.viaName());
+        ForwardingHeaders.apply(exchange, request, headers, configuration.isSsl(), settings);
         exchange.setProperty(RequestIds.PROPERTY, RequestIds.assign(headers));
     }
 

@@ -40,13 +40,40 @@ public final class RequestKeys {
                 + CLIENT_ADDRESS);
     }
 
+    /**
+     * The client's address as Serai resolved it once at ingress (exchange property
+     * {@value ResolvedClient#CLIENT_ADDRESS}: the peer, or the client behind a trusted proxy), or null when
+     * unknown.
+     */
     public static String clientAddress(Exchange exchange) {
-        InetSocketAddress peer = clientSocketAddress(exchange);
+        Object resolved = exchange.getProperty(ResolvedClient.CLIENT_ADDRESS);
+        if (resolved != null) {
+            return resolved.toString();
+        }
+        InetSocketAddress peer = channelPeer(exchange);
         return peer == null ? null : peer.getAddress().getHostAddress();
     }
 
-    /** The peer of the client connection (with a resolved address), or null when there is none. */
+    /**
+     * Who sent the request ({@link ResolvedClient}); for an exchange that did not come through Serai's
+     * ingress binding, the channel's peer as both peer and client. Null when there is no peer.
+     */
+    public static ResolvedClient resolvedClient(Exchange exchange) {
+        ResolvedClient resolved = ResolvedClient.of(exchange);
+        if (resolved != null) {
+            return resolved;
+        }
+        InetSocketAddress peer = channelPeer(exchange);
+        return peer == null ? null : new ResolvedClient(peer, peer);
+    }
+
+    /** The client's address with its port as {@link #resolvedClient} gives it, or null when unknown. */
     public static InetSocketAddress clientSocketAddress(Exchange exchange) {
+        ResolvedClient resolved = resolvedClient(exchange);
+        return resolved == null ? null : resolved.client();
+    }
+
+    private static InetSocketAddress channelPeer(Exchange exchange) {
         Object ctx = exchange.getIn().getHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT);
         if (ctx instanceof ChannelHandlerContext handler) {
             SocketAddress remote = handler.channel().remoteAddress();

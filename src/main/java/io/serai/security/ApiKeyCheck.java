@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * header="X-Api-Key"} (or {@code query="..."}): a wrong key authenticates no one, which is what 401
  * means (RFC 9110 section 15.5.2); 403 is for a known client that may not do something. The key is
  * removed from what the backend receives unless {@code forwardCredentials}; {@code identityHeader}
- * passes the key's name instead (a client's own copy of that header is always removed).
+ * passes the key's name instead (a client's own copy of that header, in any case and with {@code _} for
+ * {@code -}, is always removed).
  */
 public class ApiKeyCheck extends AccessCheck {
 
@@ -36,6 +37,7 @@ public class ApiKeyCheck extends AccessCheck {
     private Duration reloadInterval = Duration.ofSeconds(5);
 
     private String readHeader;
+    private IdentityHeaders identity = IdentityHeaders.NONE;
     private String challenge;
     private volatile Supplier<ApiKeys> current;
     private CredentialFile<ApiKeys> file;
@@ -99,6 +101,7 @@ public class ApiKeyCheck extends AccessCheck {
                     + " is the header the key is read from: choose another name, e.g. X-Api-Key-Name");
         }
         challenge = challenge(readHeader, query);
+        identity = IdentityHeaders.of(identityHeader);
         boolean named = identityHeader != null;
         List<ApiKeys.Entry> settingKeys;
         ApiKeys fixed;
@@ -152,9 +155,7 @@ public class ApiKeyCheck extends AccessCheck {
     @Override
     protected Verdict check(Exchange exchange) {
         Message message = exchange.getMessage();
-        if (identityHeader != null) {
-            message.removeHeader(identityHeader);
-        }
+        identity.removeFrom(message);
         int count = 0;
         String presented = null;
         if (readHeader != null) {

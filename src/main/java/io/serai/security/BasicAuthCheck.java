@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * as long as a wrong password. A refusal is 401 with {@code WWW-Authenticate: Basic realm="<realm>",
  * charset="UTF-8"}. Authorization is removed from what the backend receives unless
  * {@code forwardCredentials}; {@code userHeader} passes the user's name instead (a client's own copy of
- * that header is always removed).
+ * that header, in any case and with {@code _} for {@code -}, is always removed).
  */
 public class BasicAuthCheck extends AccessCheck {
 
@@ -51,6 +51,7 @@ public class BasicAuthCheck extends AccessCheck {
 
     private final byte[] cacheSalt = new byte[32];
     private String challenge;
+    private IdentityHeaders identity = IdentityHeaders.NONE;
     private volatile CredentialFile<UserFile> users;
     private volatile Cache<SecretDigest, Boolean> verified;
     private volatile ThreadPoolExecutor pool;
@@ -128,6 +129,7 @@ public class BasicAuthCheck extends AccessCheck {
                     + " hashes)");
         }
         challenge = "Basic realm=\"" + realm + "\", charset=\"UTF-8\"";
+        identity = IdentityHeaders.of(userHeader);
         CredentialFile<UserFile> file = new CredentialFile<>("basic auth check usersFile", usersFile, UserFile::parse);
         if (file.current().size() == 0) {
             LOG.warn("basic auth check usersFile {} has no users: every request is refused", usersFile);
@@ -166,9 +168,7 @@ public class BasicAuthCheck extends AccessCheck {
     @Override
     protected void check(Exchange exchange, Consumer<Verdict> done) {
         Message message = exchange.getMessage();
-        if (userHeader != null) {
-            message.removeHeader(userHeader);
-        }
+        identity.removeFrom(message);
         Object header = message.getHeader("Authorization");
         if (header instanceof List<?>) {
             done.accept(Verdict.unauthorized(challenge, "more than one Authorization header"));

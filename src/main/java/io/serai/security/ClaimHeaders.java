@@ -13,10 +13,11 @@ import java.util.stream.Collectors;
 
 /**
  * Token claims passed to the backend as request headers, declared as {@code claim:Header} pairs
- * ({@code sub:X-User-Id,email:X-User-Email}). Client-sent copies of those headers are always removed
- * first, so a client cannot pose as another user. A string, number or boolean claim is passed as is,
- * an array as its items joined by commas; a value that is not printable ASCII (a line break could
- * forge another header) or an object is not passed, and neither is a claim the token lacks.
+ * ({@code sub:X-User-Id,email:X-User-Email}). Client-sent copies of those headers (also spelled in
+ * another case or with {@code _} for {@code -}) are always removed first, so a client cannot pose as
+ * another user. A string, number or boolean claim is passed as is, an array as its items joined by
+ * commas; a value that is not printable ASCII (a line break could forge another header) or an object
+ * is not passed, and neither is a claim the token lacks.
  */
 final class ClaimHeaders {
 
@@ -25,9 +26,11 @@ final class ClaimHeaders {
             "content-type", "transfer-encoding", "connection", "keep-alive", "te", "trailer", "upgrade", "cookie");
 
     private final Map<String, String> headerByClaim;
+    private final IdentityHeaders identity;
 
     private ClaimHeaders(Map<String, String> headerByClaim) {
         this.headerByClaim = headerByClaim;
+        this.identity = IdentityHeaders.of(headerByClaim.values());
     }
 
     static ClaimHeaders none() {
@@ -62,11 +65,9 @@ final class ClaimHeaders {
                 + " (expected claim:Header pairs such as sub:X-User-Id,email:X-User-Email)");
     }
 
-    /** Removes whatever the client sent under these headers' names. */
+    /** Removes whatever the client sent under these headers' names, in any case and with {@code _} for {@code -}. */
     void removeFrom(Message message) {
-        for (String header : headerByClaim.values()) {
-            message.removeHeader(header);
-        }
+        identity.removeFrom(message);
     }
 
     /** The headers {@code claims} give, by header name. */

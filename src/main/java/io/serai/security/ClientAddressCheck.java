@@ -1,7 +1,10 @@
 package io.serai.security;
 
+import io.serai.ingress.AddressRules;
 import io.serai.ingress.IngressRequest;
 import io.serai.ingress.RequestKeys;
+import io.serai.ingress.ResolvedClient;
+import io.serai.ingress.TrustedProxies;
 import org.apache.camel.Exchange;
 
 import java.net.InetSocketAddress;
@@ -9,21 +12,23 @@ import java.net.InetSocketAddress;
 /**
  * Lets a request on by its client's address: {@code deny} (addresses and CIDR blocks) is refused,
  * and when {@code allow} is set, anything not in it is refused too; deny wins over allow. The client is
- * the connection's peer unless the peer is one of {@code trustedProxies}: then it is the first address
- * in X-Forwarded-For, read from the right, that is not a trusted proxy ({@link TrustedProxies}).
- * A refusal is 403. The address decided on is kept in the exchange property
- * {@value #CLIENT_ADDRESS} for later steps.
+ * the one Serai resolved at ingress ({@link ResolvedClient}: the peer, or the client behind one of
+ * {@code serai.trusted-proxies}). {@code trustedProxies} overrides that list for this check alone: the
+ * client is then found from the same peer behind these proxies ({@link TrustedProxies}), while every
+ * other feature, and the exchange property {@value #CLIENT_ADDRESS}, keep the process-wide decision.
+ * A refusal is 403.
  */
 public class ClientAddressCheck extends AccessCheck {
 
-    /** Exchange property: the client's address as this check resolved it, e.g. {@code 203.0.113.7}. */
-    public static final String CLIENT_ADDRESS = "seraiClientAddress";
+    /** Exchange property: the client's address as Serai resolved it at ingress, e.g. {@code 203.0.113.7}. */
+    public static final String CLIENT_ADDRESS = ResolvedClient.CLIENT_ADDRESS;
 
     private static final String REFUSED = "client address not allowed";
 
     private AddressRules allow = AddressRules.NONE;
     private AddressRules deny = AddressRules.NONE;
-    private TrustedProxies proxies = new TrustedProxies(AddressRules.NONE);
+    /** Null: the process-wide serai.trusted-proxies decide, as resolved at ingress. */
+    private TrustedProxies proxies;
 
     public void setAllow(String allow) {
         this.allow = AddressRules.parse("client address check allow", allow);
@@ -59,13 +64,15 @@ public class ClientAddressCheck extends AccessCheck {
 
     @Override
     protected Verdict check(Exchange exchange) {
-        InetSocketAddress peer = RequestKeys.clientSocketAddress(exchange);
-        if (peer == null) {
+        ResolvedClient resolved = RequestKeys.resolvedClient(exchange);
+        if (resolved == null) {
             return Verdict.forbidden("client address unknown");
         }
-        IngressRequest ingress = IngressRequest.of(exchange);
-        InetSocketAddress client = proxies.clientOf(peer, ingress == null ? null : ingress.headers());
-        exchange.setProperty(CLIENT_ADDRESS, client.getAddress().getHostAddress());
+        InetSocketAddress client = resolved.client();
+        if (proxies != null) {
+            IngressRequest ingress = IngressRequest.of(exchange);
+            client = proxies.clientOf(resolved.peer(), ingress == null ? null : ingress.headers());
+        }
         if (deny.matches(client) || (!allow.isEmpty() && !allow.matches(client))) {
             return Verdict.forbidden(REFUSED);
         }

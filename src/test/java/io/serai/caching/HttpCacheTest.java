@@ -513,6 +513,48 @@ class HttpCacheTest {
     }
 
     @Test
+    void aGetOrHeadWithABodyIsNeverAnsweredFromTheCache() throws IOException {
+        origin.on("/fat-hit", (r, n) -> ok("for " + r.bodyText() + " " + n, "Cache-Control", "max-age=60"));
+        assertEquals("for  1", get("/fat-hit").bodyText());
+        RawResponse fat = request("GET /fat-hit HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n\r\nadmin");
+        assertEquals("for admin 2", fat.bodyText(), "the backend answers the body it was sent");
+        assertEquals("serai; fwd=bypass; detail=request-body", fat.header("Cache-Status"));
+        RawResponse fatHead;
+        try (RawHttp c = RawHttp.connect(serai.port())) {
+            fatHead = c.send("HEAD /fat-hit HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "5\r\nadmin\r\n0\r\n\r\n").read("HEAD");
+        }
+        assertEquals(200, fatHead.status());
+        assertEquals(3, origin.count("/fat-hit"));
+        assertEquals("admin", origin.requestsFor("/fat-hit").get(2).bodyText(), "forwarding it stays allowed");
+        assertEquals("for  1", get("/fat-hit").bodyText(), "what was stored before is still served");
+    }
+
+    @Test
+    void theAnswerToAGetOrHeadWithABodyIsNeverStored() throws IOException {
+        origin.on("/fat-store", (r, n) -> ok("for " + r.bodyText() + " " + n, "Cache-Control", "max-age=60"));
+        assertEquals("for admin 1", request("GET /fat-store HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n\r\n"
+                + "admin").bodyText());
+        try (RawHttp c = RawHttp.connect(serai.port())) {
+            c.send("HEAD /fat-store HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n\r\nadmin").read("HEAD");
+        }
+        RawResponse plain = get("/fat-store");
+        assertEquals("for  3", plain.bodyText(), "a request without a body never gets the answer to one with a body");
+        assertTrue(plain.header("Cache-Status").contains("fwd=uri-miss; stored"), plain.header("Cache-Status"));
+        assertEquals("for  3", get("/fat-store").bodyText());
+        assertEquals(3, origin.count("/fat-store"));
+    }
+
+    @Test
+    void aGetWithAnEmptyChunkedBodyIsCachedAsAnyGet() throws IOException {
+        origin.on("/empty-chunked", (r, n) -> ok("e" + n, "Cache-Control", "max-age=60"));
+        assertEquals("e1", request("GET /empty-chunked HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
+                + "\r\n0\r\n\r\n").bodyText());
+        assertEquals("e1", get("/empty-chunked").bodyText());
+        assertEquals(1, origin.count("/empty-chunked"));
+    }
+
+    @Test
     void concurrentMissesForOneUrlMakeOneBackendRequest() throws Exception {
         origin.on("/coalesce", (r, n) -> {
             sleep(400);

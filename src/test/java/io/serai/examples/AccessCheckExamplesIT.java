@@ -70,7 +70,8 @@ class AccessCheckExamplesIT {
             int port = RunningSerai.freePort();
             try (SeraiProcess serai = SeraiProcess.builder()
                     .env("SERAI_ROUTES", copy("ip-allowlist.camel.yaml").toString())
-                    .property("serai.port", port).property("upstream.url", upstream.url()).start(tmp)) {
+                    .property("serai.port", port).property("upstream.url", upstream.url())
+                    .property("serai.trusted-proxies", "127.0.0.1,10.0.0.2").start(tmp)) {
                 awaitStatus(serai, port, 200);
                 assertEquals(200, get(port, "/a", "X-Forwarded-For: 10.1.2.3\r\n").status());
                 assertEquals("10.1.2.3, 127.0.0.1", upstream.lastRequest().header("X-Forwarded-For"));

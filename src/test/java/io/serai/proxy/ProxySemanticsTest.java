@@ -177,9 +177,10 @@ class ProxySemanticsTest {
                 + "X-Forwarded-Proto: gopher\r\nVia: 1.0 edge\r\n\r\n");
         RecordedRequest seen = backend.lastRequest();
         assertEquals("public.example", seen.header("Host"));
-        assertEquals("203.0.113.7, 127.0.0.1", seen.header("X-Forwarded-For"));
+        assertEquals("127.0.0.1", seen.header("X-Forwarded-For"), "a client's own X-Forwarded-For is not believed");
         assertEquals("http", seen.header("X-Forwarded-Proto"));
         assertEquals("public.example", seen.header("X-Forwarded-Host"));
+        assertEquals("80", seen.header("X-Forwarded-Port"));
         assertEquals("1.0 edge, 1.1 serai", seen.header("Via"));
         assertEquals("1.1 serai", r.header("Via"));
     }

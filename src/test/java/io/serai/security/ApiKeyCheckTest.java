@@ -14,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -120,6 +122,21 @@ class ApiKeyCheckTest {
         assertEquals(1, seen.headers().stream().filter(h -> h.getKey().equalsIgnoreCase("X-Api-Key-Name")).count());
         assertEquals(200, get("/h/orders", "x-api-key: " + BOB + "\r\n").status());
         assertEquals("bob", backend.lastRequest().header("X-Api-Key-Name"));
+    }
+
+    @Test
+    void aClientsIdentityHeaderSpelledWithUnderscoresOrAnotherCaseNeverReachesTheBackend() throws IOException {
+        RawResponse r = get("/h/orders", "X-Api-Key: " + ALICE + "\r\nX_Api_Key_Name: root\r\nx_API_key-NAME: root\r\n");
+        assertEquals(200, r.status());
+        RecordedRequest seen = backend.lastRequest();
+        assertEquals(List.of("X-Api-Key-Name: alice"), folded(seen, "x-api-key-name"),
+                "only Serai's own field, under any folding of its name: " + seen.headers());
+    }
+
+    /** The fields of {@code seen} whose name folds (case, '_' as '-') to {@code folded}, as "Name: value". */
+    static List<String> folded(RecordedRequest seen, String folded) {
+        return seen.headers().stream().filter(h -> h.getKey().toLowerCase(Locale.ROOT).replace('_', '-').equals(folded))
+                .map(h -> h.getKey() + ": " + h.getValue()).toList();
     }
 
     @Test

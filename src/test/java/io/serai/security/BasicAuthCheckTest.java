@@ -128,6 +128,12 @@ class BasicAuthCheckTest {
     }
 
     @Test
+    void aClientsUserHeaderSpelledWithUnderscoresOrAnotherCaseNeverReachesTheBackend() throws IOException {
+        assertEquals(200, get("/staff/a", basic("alice", ALICE) + "X_User: root\r\nx_USER: root\r\n").status());
+        assertEquals(List.of("X-User: alice"), ApiKeyCheckTest.folded(backend.lastRequest(), "x-user"));
+    }
+
+    @Test
     void missingCredentialsGet401WithTheBasicChallenge() throws IOException {
         int before = backend.requests().size();
         RawResponse r = get("/staff/a", "X-User: alice\r\n");

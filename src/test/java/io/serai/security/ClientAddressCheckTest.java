@@ -135,9 +135,11 @@ class ClientAddressCheckTest {
     @Test
     void fromATrustedProxyTheForwardedClientIsChecked() throws IOException {
         assertEquals(200, get("/behind/a", "X-Forwarded-For: 203.0.113.7\r\n").status());
-        assertEquals("203.0.113.7", backend.lastRequest().header("X-Client"), "the resolved address is a property");
-        assertEquals("203.0.113.7, 127.0.0.1", backend.lastRequest().header("X-Forwarded-For"),
-                "the backend gets the chain with Serai's peer appended");
+        assertEquals("127.0.0.1", backend.lastRequest().header("X-Client"),
+                "the check's own trustedProxies decide its verdict only: the exchange's client address follows"
+                + " serai.trusted-proxies, which trusts nobody here");
+        assertEquals("127.0.0.1", backend.lastRequest().header("X-Forwarded-For"),
+                "and so does what the backend receives");
         int before = backend.requests().size();
         assertEquals(403, get("/behind/a", "X-Forwarded-For: 198.51.100.1\r\n").status());
         assertEquals(403, get("/behind/a", "").status(), "without the header the client is the proxy itself");
@@ -148,10 +150,8 @@ class ClientAddressCheckTest {
     @Test
     void aChainIsWalkedFromTheRightOverTrustedHopsOnly() throws IOException {
         assertEquals(200, get("/behind/a", "X-Forwarded-For: 198.51.100.1, 203.0.113.7, 10.1.2.3\r\n").status());
-        assertEquals("203.0.113.7", backend.lastRequest().header("X-Client"));
         assertEquals(200, get("/behind/a", "X-Forwarded-For: 198.51.100.1\r\nX-Forwarded-For: 203.0.113.8, 10.0.0.9\r\n")
                 .status());
-        assertEquals("203.0.113.8", backend.lastRequest().header("X-Client"));
         int before = backend.requests().size();
         assertEquals(403, get("/behind/a", "X-Forwarded-For: 203.0.113.7, 198.51.100.1, 10.1.2.3\r\n").status(),
                 "an allowed address left of the real client is the client's own claim");
@@ -163,7 +163,6 @@ class ClientAddressCheckTest {
     @Test
     void ipv6ClientsBehindATrustedProxy() throws IOException {
         assertEquals(200, get("/behind/a", "X-Forwarded-For: 2001:db8::7\r\n").status());
-        assertEquals("2001:db8:0:0:0:0:0:7", backend.lastRequest().header("X-Client"));
         assertEquals(200, get("/behind/a", "X-Forwarded-For: [2001:db8::8]:443\r\n").status());
         assertEquals(403, get("/behind/a", "X-Forwarded-For: 2001:db9::7\r\n").status());
     }

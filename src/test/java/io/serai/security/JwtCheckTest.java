@@ -257,6 +257,15 @@ class JwtCheckTest {
     }
 
     @Test
+    void aClientsClaimHeaderSpelledWithUnderscoresOrAnotherCaseNeverReachesTheBackend() throws IOException {
+        String token = TestJwts.sign(rsa, TestJwts.claims(AUDIENCE).claim("email", null).build());
+        RawResponse r = get("/api/me", token, "X_User_Id: bob\r\nx_user_EMAIL: bob@example.com\r\n");
+        assertEquals(200, r.status());
+        assertEquals(List.of("X-User-Id: alice"), ApiKeyCheckTest.folded(backend.lastRequest(), "x-user-id"));
+        assertEquals(List.of(), ApiKeyCheckTest.folded(backend.lastRequest(), "x-user-email"));
+    }
+
+    @Test
     void forwardCredentialsKeepsTheAuthorizationHeader() throws IOException {
         String token = TestJwts.sign(rsa, TestJwts.claims(AUDIENCE).build());
         assertEquals(200, get("/forwarding/x", token).status());

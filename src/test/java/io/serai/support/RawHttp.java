@@ -28,7 +28,12 @@ public final class RawHttp implements AutoCloseable {
     }
 
     public static RawHttp connect(int port) throws IOException {
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        return connect(InetAddress.getLoopbackAddress(), port);
+    }
+
+    /** To {@code address}, e.g. {@code ::1} for a client Serai sees as an IPv6 peer. */
+    public static RawHttp connect(InetAddress address, int port) throws IOException {
+        Socket socket = new Socket(address, port);
         socket.setSoTimeout(10_000);
         return new RawHttp(socket);
     }

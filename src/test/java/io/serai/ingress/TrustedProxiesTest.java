@@ -1,4 +1,4 @@
-package io.serai.security;
+package io.serai.ingress;
 
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;

@@ -1,4 +1,4 @@
-package io.serai.security;
+package io.serai.ingress;
 
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.NetUtil;
@@ -14,13 +14,13 @@ import java.util.List;
  * malformed entry ends the walk at the last trusted hop (an address a client wrote there cannot be
  * believed). Without trusted proxies, or from any other peer, X-Forwarded-For is ignored.
  */
-final class TrustedProxies {
+public final class TrustedProxies {
 
     static final String X_FORWARDED_FOR = "X-Forwarded-For";
 
     private final AddressRules proxies;
 
-    TrustedProxies(AddressRules proxies) {
+    public TrustedProxies(AddressRules proxies) {
         this.proxies = proxies;
     }
 
@@ -28,8 +28,18 @@ final class TrustedProxies {
      * The client's address for a request from {@code peer} whose client-sent headers are {@code sent}
      * (null when unknown).
      */
-    InetSocketAddress clientOf(InetSocketAddress peer, HttpHeaders sent) {
-        if (proxies.isEmpty() || !proxies.matches(peer) || sent == null) {
+    public InetSocketAddress clientOf(InetSocketAddress peer, HttpHeaders sent) {
+        return trusts(peer) ? clientBehind(peer, sent) : peer;
+    }
+
+    /** Whether {@code peer} is one of these proxies. */
+    public boolean trusts(InetSocketAddress peer) {
+        return !proxies.isEmpty() && proxies.matches(peer);
+    }
+
+    /** The client behind {@code peer}, a proxy that {@link #trusts}, as its X-Forwarded-For in {@code sent} says. */
+    public InetSocketAddress clientBehind(InetSocketAddress peer, HttpHeaders sent) {
+        if (sent == null) {
             return peer;
         }
         List<String> lines = sent.getAll(X_FORWARDED_FOR);
