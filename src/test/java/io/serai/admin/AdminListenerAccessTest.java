@@ -62,21 +62,18 @@ class AdminListenerAccessTest {
     }
 
     @Test
-    void beyondLoopbackHealthAndMetricsStayOpenForProbesAndScrapers() throws Exception {
+    void beyondLoopbackOnlyHealthAndMetricsAreOpenForProbesAndScrapers() throws Exception {
         int admin = RunningSerai.freePort();
         try (RunningSerai serai = beyondLoopback(admin).property("serai.admin.token", TOKEN).start(dir)) {
             assertEquals(200, get(admin, "/health/live").status());
             assertEquals(200, get(admin, "/health/ready").status());
+            assertEquals(200, get(admin, "/health").status());
             RawResponse metrics = get(admin, "/metrics");
             assertEquals(200, metrics.status());
             assertTrue(metrics.bodyText().contains("jvm_memory_used_bytes"));
-        }
-    }
-
-    @Test
-    void beyondLoopbackACachePurgeNeedsTheToken() throws Exception {
-        int admin = RunningSerai.freePort();
-        try (RunningSerai serai = beyondLoopback(admin).property("serai.admin.token", TOKEN).start(dir)) {
+            for (String other : List.of("/routes", "/", "/nothing")) {
+                assertEquals(401, get(admin, other).status(), other);
+            }
             assertEquals(401, request(admin, "DELETE /cache", "127.0.0.1").status());
             RawResponse purged = request(admin, "DELETE /cache", "127.0.0.1", "Authorization: Bearer " + TOKEN);
             assertEquals(200, purged.status(), purged.bodyText());
