@@ -273,7 +273,8 @@ final class UpstreamCall {
         BackendTls tls = target.backendTls();
         String name = tls.serverName() != null ? tls.serverName() : target.host();
         boolean clientCert = tls.clientCert() != null;
-        return UpstreamException.tlsHandshakeFailed(target.toString(), HandshakeFailureReason.of(cause, name, clientCert),
+        return UpstreamException.tlsHandshakeFailed(target.toString(),
+                HandshakeFailureReason.of(cause, name, clientCert),
                 HandshakeFailureReason.of(cause, "the backend's name", clientCert));
     }
 

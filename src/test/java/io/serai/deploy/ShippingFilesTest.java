@@ -93,7 +93,8 @@ class ShippingFilesTest {
             Map<?, ?> entry = (Map<?, ?>) e;
             env.put(String.valueOf(entry.get("name")), entry);
         }
-        assertEquals("0.0.0.0", ((Map<?, ?>) env.get("SERAI_ADMIN_HOST")).get("value"), "probes reach the pod's address");
+        assertEquals("0.0.0.0", ((Map<?, ?>) env.get("SERAI_ADMIN_HOST")).get("value"),
+                "probes reach the pod's address");
         @SuppressWarnings("unchecked")
         Map<String, Object> token = (Map<String, Object>) env.get("SERAI_ADMIN_TOKEN");
         assertNotNull(token, "SERAI_ADMIN_TOKEN is set");

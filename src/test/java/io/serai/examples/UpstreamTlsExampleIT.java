@@ -58,8 +58,8 @@ class UpstreamTlsExampleIT {
                 serai.awaitStatus("http://127.0.0.1:" + port + "/", 502, Duration.ofSeconds(20));
                 RawResponse r = RawHttp.exchange(port, "GET /x HTTP/1.1\r\nHost: shop\r\n\r\n");
                 assertEquals(502, r.status());
-                assertTrue(r.bodyText().contains("TLS handshake with the backend failed: its certificate is not trusted"),
-                        r.bodyText());
+                assertTrue(r.bodyText().contains("TLS handshake with the backend failed: its certificate is not"
+                        + " trusted"), r.bodyText());
                 assertEquals(0, backend.requests().size());
                 String log = serai.output();
                 String reason = "TLS handshake with " + backend.url() + " failed: its certificate is not trusted";
