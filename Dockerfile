@@ -1,8 +1,11 @@
 # Serai's container image: built with Maven on the official JDK 17 image, run on a jlink-ed runtime
 # (only the modules in docker/modules) on distroless base, as a non-root user, with the route files in
 # /etc/serai/routes. docker/verify.sh builds the same runtime and layout without a container engine.
+# The admin listener listens on 0.0.0.0:9090 inside the container, so the HEALTHCHECK, probes and
+# Prometheus reach it: /health/* and /metrics are open, while /routes, the status page and DELETE /cache
+# need SERAI_ADMIN_TOKEN (without one they answer 403). Publish 9090 on the host's loopback only:
 #   docker build -t serai .
-#   docker run --read-only --tmpfs /tmp -p 8080:8080 -p 9090:9090 serai
+#   docker run --read-only --tmpfs /tmp -p 8080:8080 -p 127.0.0.1:9090:9090 -e SERAI_ADMIN_TOKEN="$(openssl rand -hex 16)" serai
 
 FROM eclipse-temurin:17-jdk AS build
 WORKDIR /src

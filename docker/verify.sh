@@ -2,9 +2,10 @@
 # Checks the container image's contents without a container engine: builds the same jlink runtime
 # (docker/modules, same flags) and the same layout as the Dockerfile into target/image, makes it
 # read-only, starts Serai from it as a non-root user (uid 65532, as the image's USER) with only a tmp
-# dir writable, and checks that the demo and /health/live answer and that nothing was written in the
-# layout. Prints the layout's size. Run as root it switches user with setpriv; otherwise it runs as
-# the current (non-root) user.
+# dir writable and the image's admin settings (0.0.0.0, a token), and checks that the demo, /health/live
+# and /metrics answer, that /routes needs the token, and that nothing was written in the layout. Prints
+# the layout's size. Run as root it switches user with setpriv; otherwise it runs as the current
+# (non-root) user.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=18380 B1=18381 B2=18382 ADMIN=18390
@@ -35,9 +36,12 @@ if [ "$(id -u)" = 0 ]; then
   run_as=(setpriv --reuid=65532 --regid=65532 --clear-groups)
 fi
 log="$tmp/serai.log"
+token=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
 (
   cd "$image/app"
-  exec env -i PATH=/usr/bin:/bin SERAI_ROUTES="$PWD/../etc/serai/routes" SERAI_ADMIN_HOST=127.0.0.1 \
+  # As the Dockerfile's ENV and the README's docker run line: admin on every address, a token given.
+  exec env -i PATH=/usr/bin:/bin SERAI_ROUTES="$PWD/../etc/serai/routes" SERAI_ADMIN_HOST=0.0.0.0 \
+    SERAI_ADMIN_TOKEN="$token" \
     "${run_as[@]}" "$PWD/../opt/jre/bin/java" @jvm.options -Djava.io.tmpdir="$tmp" \
     -Dserai.port=$PORT -Ddemo.backend.1.port=$B1 -Ddemo.backend.2.port=$B2 -Dserai.admin.port=$ADMIN \
     -jar serai.jar
@@ -47,11 +51,18 @@ trap 'kill $pid 2>/dev/null || true; sleep 0.3; chmod -R u+w "$image"; rm -rf "$
 await "http://127.0.0.1:$PORT/hello" 30 || { cat "$log"; exit 1; }
 curl -sf "http://127.0.0.1:$PORT/hello" | grep -q '"backend":"demo-' || { echo "demo did not answer" >&2; exit 1; }
 curl -sf "http://127.0.0.1:$ADMIN/health/live" | grep -q '"status":"UP"' || { echo "/health/live not UP" >&2; exit 1; }
+metrics=$(curl -sf "http://127.0.0.1:$ADMIN/metrics") || { echo "/metrics is not open" >&2; exit 1; }
+grep -q '^serai_requests_total' <<<"$metrics" || { echo "/metrics has no serai_requests_total" >&2; exit 1; }
+status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$ADMIN/routes")
+[ "$status" = 401 ] || { echo "/routes without the token answered $status, not 401" >&2; exit 1; }
+curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$ADMIN/routes" | grep -q '"id":"gateway"' \
+  || { echo "/routes with the token did not list the routes" >&2; exit 1; }
 "$image/opt/jre/bin/java" -cp "$image/app/serai.jar" io.serai.HealthProbe "http://127.0.0.1:$ADMIN/health/live" \
   || { echo "the HEALTHCHECK probe failed" >&2; exit 1; }
 written=$(find "$image" -newer "$stamp" | head -5)
 [ -z "$written" ] || { echo "Serai wrote inside the image layout: $written" >&2; exit 1; }
-uid=$(awk '/^Uid:/ {print $2}' "/proc/$(pgrep -f "jar serai.jar" | head -1)/status")
+# The subshell execs env, setpriv and java in turn: $pid is Serai itself.
+uid=$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")
 [ "$uid" != 0 ] || { echo "Serai ran as root" >&2; exit 1; }
-echo "image layout OK: demo and /health/live answer, uid $uid, nothing written outside $tmp"
+echo "image layout OK: demo, /health/live and /metrics answer, /routes needs the token, uid $uid, nothing written outside $tmp"
 echo "layout size: $(du -sh "$image" | cut -f1) (runtime $(du -sh "$image/opt/jre" | cut -f1), app $(du -sh "$image/app" | cut -f1))"

@@ -2,6 +2,10 @@
 # Renders the admin status page in headless Chromium (Debian's package) against Serai on its shipped
 # demo routes after some traffic, checks that the page shows the routes and their backends, and writes
 # a screenshot (default docs/status-page.png). Installs chromium with apt-get when it is missing.
+# The admin listener runs as in the container (on every address, with a token): the page needs the
+# token and gets it as a browser does after its login prompt (Basic, the token as the password; given
+# here in the URL, which Chromium turns into that prompt's answer), and its own fetch of /routes must
+# carry it too, or no route is rendered.
 # Usage: scripts/check-status-page.sh [screenshot.png]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,23 +25,28 @@ fi
 work=$(mktemp -d)
 cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null || true; sleep 0.3; rm -rf "$work"; }
 trap cleanup EXIT
-java -Dserai.port=$PORT -Ddemo.backend.1.port=$B1 -Ddemo.backend.2.port=$B2 -Dserai.admin.port=$ADMIN \
-  -Dserai.access-log=off -jar target/serai.jar > "$work/serai.log" 2>&1 &
+token=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
+SERAI_ADMIN_HOST=0.0.0.0 SERAI_ADMIN_TOKEN="$token" java -Dserai.port=$PORT -Ddemo.backend.1.port=$B1 \
+  -Ddemo.backend.2.port=$B2 -Dserai.admin.port=$ADMIN -Dserai.access-log=off -jar target/serai.jar \
+  > "$work/serai.log" 2>&1 &
 pid=$!
 await "http://127.0.0.1:$PORT/hello" 30 || { cat "$work/serai.log"; exit 1; }
+status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$ADMIN/")
+[ "$status" = 401 ] || { echo "the status page without the token answered $status, not 401" >&2; exit 1; }
 for i in $(seq 1 40); do curl -s -o /dev/null "http://127.0.0.1:$PORT/hello"; done
 for i in $(seq 1 5); do curl -s -o /dev/null "http://127.0.0.1:$PORT/profile/$i"; done
 
 browser() { timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
   --user-data-dir="$work/profile" --virtual-time-budget=5000 "$@" 2>>"$work/chromium.log"; }
-browser --dump-dom "http://127.0.0.1:$ADMIN/" > "$work/dom.html"
+page="http://serai:$token@127.0.0.1:$ADMIN/"
+browser --dump-dom "$page" > "$work/dom.html"
 for expected in 'data-route="gateway"' 'data-route="demo-aggregate"' "http://127.0.0.1:$B1" "http://127.0.0.1:$B2" \
     'class="up"'; do
   grep -q "$expected" "$work/dom.html" || { echo "status page: \"$expected\" not rendered" >&2; cat "$work/dom.html" >&2; exit 1; }
 done
 mkdir -p "$(dirname "$shot")"
-browser --screenshot="$shot" --window-size=1100,900 --hide-scrollbars "http://127.0.0.1:$ADMIN/"
+browser --screenshot="$shot" --window-size=1100,900 --hide-scrollbars "$page"
 size=$(stat -c %s "$shot")
 [ "$(head -c 8 "$shot" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] || { echo "$shot is not a PNG" >&2; exit 1; }
 [ "$size" -gt 20000 ] || { echo "$shot is only $size bytes: an empty page?" >&2; exit 1; }
-echo "status page OK: routes and backends rendered by Chromium; screenshot $shot ($size bytes)"
+echo "status page OK: refused without the token, routes and backends rendered by Chromium with it; screenshot $shot ($size bytes)"

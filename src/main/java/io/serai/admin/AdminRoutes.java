@@ -13,9 +13,10 @@ import java.util.Set;
 /**
  * The admin listener ({@code serai.admin.host}:{@code serai.admin.port}), apart from the traffic port:
  * {@code /metrics}, {@code /health/live}, {@code /health/ready}, {@code /routes} and the status page
- * {@code /} (see {@link AdminEndpoints}), and the cache purge. {@code DELETE /cache} empties the HTTP cache; {@code DELETE /cache?url=http://host/path} drops what is
- * stored for that URL on every route. The entries go through camel-caffeine's
- * {@code caffeine-cache:serai-http-cache} endpoint, the same store the routes' cache uses.
+ * {@code /} (see {@link AdminEndpoints}), and the cache purge. {@code DELETE /cache} empties the HTTP cache;
+ * {@code DELETE /cache?url=http://host/path} drops what is stored for that URL on every route. The
+ * entries go through camel-caffeine's {@code caffeine-cache:serai-http-cache} endpoint, the same store the
+ * routes' cache uses. {@link AdminAccess} decides first who may use which endpoint.
  */
 public final class AdminRoutes extends RouteBuilder {
 
@@ -36,6 +37,7 @@ public final class AdminRoutes extends RouteBuilder {
         AdminAccess access = new AdminAccess(settings);
         from("netty-http:http://" + settings.host() + ":" + settings.port() + "/?matchOnUriPrefix=true")
                 .routeId("serai-admin")
+                .process(access)
                 .choice()
                     .when(header(Exchange.HTTP_PATH).regex("/cache(/.*)?"))
                         .to("direct:serai-admin-cache")
@@ -51,7 +53,6 @@ public final class AdminRoutes extends RouteBuilder {
                             exchange.getMessage().setHeader("Allow", "DELETE");
                         })
                     .otherwise()
-                        .process(access)
                         .process(this::selectPurge)
                         .to("caffeine-cache:" + HttpCacheStore.REGISTRY_NAME + "?action="
                                 + CaffeineConstants.ACTION_INVALIDATE_ALL)

@@ -8,9 +8,10 @@ import java.util.function.UnaryOperator;
 
 /**
  * The {@code serai.admin.*} settings: the operational listener's address (loopback by default, never
- * the traffic port) and the token that write operations need when it is not on loopback.
+ * the traffic port), the token that its route list, status page and write operations need, and
+ * whether {@code /metrics} needs that token too.
  */
-public record AdminSettings(boolean enabled, String host, int port, String token) {
+public record AdminSettings(boolean enabled, String host, int port, String token, boolean metricsNeedToken) {
 
     public static AdminSettings from(UnaryOperator<String> lookup) {
         boolean enabled = SettingValues.bool("serai.admin.enabled",
@@ -22,15 +23,35 @@ public record AdminSettings(boolean enabled, String host, int port, String token
             throw new IllegalArgumentException("serai.admin.port: \"" + port + "\" is not a port (1 to 65535)");
         }
         String token = SettingValues.orDefault(lookup, "serai.admin.token", "").trim();
-        return new AdminSettings(enabled, host, port, token);
+        boolean metricsNeedToken = SettingValues.bool("serai.admin.metrics-need-token",
+                SettingValues.orDefault(lookup, "serai.admin.metrics-need-token", "false"));
+        return new AdminSettings(enabled, host, port, token, metricsNeedToken);
     }
 
-    /** True when only this machine can reach the admin listener. */
+    /**
+     * True when only this machine can reach the admin listener: {@code serai.admin.host} is a loopback
+     * address or a name that resolves only to loopback addresses. A wildcard ({@code 0.0.0.0}, {@code ::})
+     * or a name that does not resolve counts as beyond loopback.
+     */
     public boolean onLoopback() {
         try {
-            return InetAddress.getByName(host).isLoopbackAddress();
+            InetAddress[] addresses = InetAddress.getAllByName(unbracketed(host));
+            for (InetAddress address : addresses) {
+                if (!address.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return addresses.length > 0;
         } catch (UnknownHostException e) {
             return false;
         }
+    }
+
+    public boolean hasToken() {
+        return !token.isEmpty();
+    }
+
+    static String unbracketed(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 }

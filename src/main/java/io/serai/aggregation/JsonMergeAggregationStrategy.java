@@ -37,7 +37,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * route order, so a later call wins a field both have (logged once per route and field). A call
  * that failed, timed out, answered an error status, non-JSON or too large a body adds nothing, and
  * the answer says {@code Serai-Completed: false}; if that call is {@code required} the answer is 502
- * (504 for a time-out) with a JSON error naming it. Bean name {@code jsonMerge}.
+ * (504 for a time-out) with a JSON error naming it (and its backend only with {@code serai.errors.verbose}).
+ * Bean name {@code jsonMerge}.
  */
 public class JsonMergeAggregationStrategy implements AggregationStrategy {
 
@@ -49,10 +50,17 @@ public class JsonMergeAggregationStrategy implements AggregationStrategy {
     private static final int MAX_COLLISIONS_REMEMBERED = 1_000;
 
     private final long maxBody;
+    private final boolean verboseErrors;
     private final Set<String> collisionsLogged = ConcurrentHashMap.newKeySet();
 
     public JsonMergeAggregationStrategy(long maxBody) {
+        this(maxBody, false);
+    }
+
+    /** {@code verboseErrors}: {@code serai.errors.verbose}, whether a required call's error names its backend. */
+    public JsonMergeAggregationStrategy(long maxBody, boolean verboseErrors) {
         this.maxBody = maxBody;
+        this.verboseErrors = verboseErrors;
     }
 
     @Override
@@ -102,7 +110,7 @@ public class JsonMergeAggregationStrategy implements AggregationStrategy {
                 message.setHeader(NettyHttpConstants.HTTP_RESPONSE_CODE, call.timedOut() ? 504 : 502);
                 message.setHeader(COMPLETED_HEADER, "false");
                 message.setBody(bytes(error));
-                LOG.warn("route {}: required call {} failed: {}", answer.getFromRouteId(), call.name(), call.failure());
+                LOG.warn("route {}: required call {} failed: {}", answer.getFromRouteId(), call.name(), call.detail());
                 return;
             }
         }
@@ -111,7 +119,7 @@ public class JsonMergeAggregationStrategy implements AggregationStrategy {
         for (CallResult call : calls) {
             if (!call.ok()) {
                 completed = false;
-                LOG.debug("route {}: call {} left out: {}", answer.getFromRouteId(), call.name(), call.failure());
+                LOG.debug("route {}: call {} left out: {}", answer.getFromRouteId(), call.name(), call.detail());
                 continue;
             }
             merge(merged, JsonShaping.shape(call.body(), call.options()), call, answer.getFromRouteId());
@@ -150,7 +158,11 @@ public class JsonMergeAggregationStrategy implements AggregationStrategy {
         Exception failure = branch.getException();
         if (failure != null) {
             boolean timedOut = failure instanceof UpstreamException u && u.kind() == UpstreamException.Kind.TIMED_OUT;
-            return CallResult.failed(name, call, failure.getMessage(), timedOut);
+            String detail = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+            // Only Serai's own failures are told in words that name no backend; anything else stays in the log.
+            String told = verboseErrors ? detail
+                    : failure instanceof UpstreamException u ? u.reason(false) : "the call failed";
+            return CallResult.failed(name, call, told, detail, timedOut);
         }
         Message message = branch.getMessage();
         Integer status = message.getHeader(NettyHttpConstants.HTTP_RESPONSE_CODE, Integer.class);

@@ -10,6 +10,7 @@ import io.serai.caching.CacheSettings;
 import io.serai.caching.HttpCacheBeans;
 import io.serai.caching.HttpCacheStore;
 import io.serai.health.PassiveHealthSettings;
+import io.serai.ingress.ErrorVerbosity;
 import io.serai.metrics.AccessLog;
 import io.serai.metrics.AccessLogService;
 import io.serai.metrics.RequestMetrics;
@@ -72,7 +73,9 @@ public class SeraiConfiguration implements CamelConfiguration {
         LoadBalancerBeans.bindDefaults(context.getRegistry());
         long maxAggregateBody = SettingValues.bytes("serai.aggregate.max-body",
                 properties.resolveProperty("serai.aggregate.max-body").orElse("2MiB"));
-        context.getRegistry().bind("jsonMerge", new JsonMergeAggregationStrategy(maxAggregateBody));
+        ErrorVerbosity errors = ErrorVerbosity.from(key -> properties.resolveProperty(key).orElse(null));
+        context.getRegistry().bind(ErrorVerbosity.BEAN_NAME, errors);
+        context.getRegistry().bind("jsonMerge", new JsonMergeAggregationStrategy(maxAggregateBody, errors.verbose()));
         HttpCacheStore cache = HttpCacheBeans.bind(context.getRegistry(),
                 CacheSettings.from(key -> properties.resolveProperty(key).orElse(null)), settings.viaName());
         meters.watch(cache);

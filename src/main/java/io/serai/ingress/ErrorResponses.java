@@ -15,7 +15,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Turns a failed exchange into a short plain-text response naming the route and the reason:
- * 502 or 504 for backend faults, 500 for anything else. Never a stack trace, never a request header.
+ * 502 or 504 for backend faults, 500 for anything else. Never a stack trace, never a request header,
+ * and the backend's name or address only with {@code serai.errors.verbose=true} ({@link ErrorVerbosity}).
  */
 public final class ErrorResponses {
 
@@ -31,13 +32,14 @@ public final class ErrorResponses {
         long retryAfter = -1;
         if (cause instanceof UpstreamException upstream) {
             status = upstream.status();
-            reason = upstream.getMessage();
+            reason = upstream.reason(ErrorVerbosity.verbose(exchange.getContext()));
             retryAfter = upstream.retryAfterSeconds();
+            // The log always has the backend's name and what the network said.
             if (upstream.kind() == UpstreamException.Kind.UNAVAILABLE || upstream.kind() == UpstreamException.Kind.ABANDONED) {
                 // Member state changes are logged once by the health registry, not once per request.
-                LOG.debug("route {}: {} {}", route, status, reason);
+                LOG.debug("route {}: {} {}", route, status, upstream.getMessage());
             } else {
-                LOG.warn("route {}: {} {}", route, status, reason);
+                LOG.warn("route {}: {} {}", route, status, upstream.getMessage());
             }
         } else {
             status = 500;

@@ -138,7 +138,7 @@ final class UpstreamCall {
         } catch (RuntimeException unexpected) {
             // A listener's exception would be swallowed by Netty and leave the client waiting forever.
             closeAndRelease(ch);
-            fail(UpstreamException.badResponse(target.toString(), "failed: " + unexpected));
+            fail(UpstreamException.badResponse(target.toString(), unexpected));
         }
     }
 
@@ -261,19 +261,21 @@ final class UpstreamCall {
             return UpstreamException.badResponse(target.toString(), "sent a response larger than "
                     + "serai.upstream.max-response-body (" + settings.maxResponseBody() + " bytes)");
         }
-        String what = cause instanceof UpstreamConnectionHandler.BackendClosedException ? cause.getMessage()
-                : "failed: " + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
-        if (!responseStarted) {
-            return UpstreamException.noResponse(target.toString(), what);
+        if (cause instanceof UpstreamConnectionHandler.BackendClosedException closed) {
+            return responseStarted ? UpstreamException.badResponse(target.toString(), closed.getMessage())
+                    : UpstreamException.noResponse(target.toString(), closed.getMessage());
         }
-        return UpstreamException.badResponse(target.toString(), what);
+        return responseStarted ? UpstreamException.badResponse(target.toString(), cause)
+                : UpstreamException.noResponse(target.toString(), cause);
     }
 
     private UpstreamException tlsFailure(Throwable cause) {
         BackendTls tls = target.backendTls();
         String name = tls.serverName() != null ? tls.serverName() : target.host();
+        boolean clientCert = tls.clientCert() != null;
         return UpstreamException.tlsHandshakeFailed(target.toString(),
-                HandshakeFailureReason.of(cause, name, tls.clientCert() != null));
+                HandshakeFailureReason.of(cause, name, clientCert),
+                HandshakeFailureReason.of(cause, "the backend's name", clientCert));
     }
 
     private UpstreamException connectFailure(Throwable cause) {

@@ -612,7 +612,8 @@ class HttpCacheTest {
                 "DELETE /cache HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer s3cret\r\n\r\n");
         assertEquals(200, all.status());
         assertEquals("b2", get("/purge-b").bodyText());
-        RawResponse wrongMethod = RawHttp.exchange(adminPort, "GET /cache HTTP/1.1\r\nHost: a\r\n\r\n");
+        RawResponse wrongMethod = RawHttp.exchange(adminPort,
+                "GET /cache HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer s3cret\r\n\r\n");
         assertEquals(405, wrongMethod.status());
         assertNull(RawHttp.exchange(serai.port(), "DELETE /cache HTTP/1.1\r\nHost: a\r\n\r\n").header("X-Purged"));
     }

@@ -84,6 +84,48 @@ class ShippingFilesTest {
     }
 
     @Test
+    void thePodsTakeTheAdminTokenFromARequiredSecretThatTheDocsSayHowToCreate() throws IOException {
+        Map<String, Object> deployment = documents(Path.of("k8s/deployment.yaml")).get(0);
+        Map<String, Object> container = map((List<?>) map(map(map(deployment, "spec"), "template"), "spec")
+                .get("containers"), 0);
+        Map<String, Object> env = new java.util.HashMap<>();
+        for (Object e : (List<?>) container.get("env")) {
+            Map<?, ?> entry = (Map<?, ?>) e;
+            env.put(String.valueOf(entry.get("name")), entry);
+        }
+        assertEquals("0.0.0.0", ((Map<?, ?>) env.get("SERAI_ADMIN_HOST")).get("value"),
+                "probes reach the pod's address");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> token = (Map<String, Object>) env.get("SERAI_ADMIN_TOKEN");
+        assertNotNull(token, "SERAI_ADMIN_TOKEN is set");
+        Map<String, Object> secret = map(map(token, "valueFrom"), "secretKeyRef");
+        assertEquals("serai-admin", secret.get("name"));
+        assertEquals("token", secret.get("key"));
+        assertEquals(Boolean.FALSE, secret.get("optional"), "a pod without the Secret does not start");
+        String create = "kubectl create secret generic serai-admin --from-literal=token=";
+        assertTrue(Files.readString(Path.of("k8s/kustomization.yaml")).contains(create), "kustomization.yaml says how");
+        assertTrue(Files.readString(Path.of("README.md")).contains(create), "the README says how");
+        assertEquals("/metrics", map(map(map(map(deployment, "spec"), "template"), "metadata"), "annotations")
+                .get("prometheus.io/path"), "annotation scraping of the open /metrics");
+    }
+
+    @Test
+    void theContainerIsRunAndSmokeTestedWithAnAdminTokenAndTheAdminPortOnTheHostsLoopback() throws IOException {
+        String run = "-p 127.0.0.1:9090:9090 -e SERAI_ADMIN_TOKEN=";
+        assertTrue(Files.readString(Path.of("Dockerfile")).contains(run), "the Dockerfile's docker run line");
+        assertTrue(Files.readString(Path.of("README.md")).contains(run), "the README's docker run line");
+        String ci = Files.readString(Path.of(".github/workflows/ci.yml"));
+        assertTrue(ci.contains("-e SERAI_ADMIN_TOKEN=\"$token\""), "CI runs the image with a token");
+        assertTrue(ci.contains("http://127.0.0.1:9090/routes)\" = 401"), "CI checks that /routes needs it");
+        assertTrue(ci.contains("http://127.0.0.1:9091/routes)\" = 403"), "CI checks /routes without a token");
+        String verify = Files.readString(Path.of("docker/verify.sh"));
+        assertTrue(verify.contains("SERAI_ADMIN_HOST=0.0.0.0") && verify.contains("SERAI_ADMIN_TOKEN=\"$token\""),
+                "verify.sh runs the layout with the image's admin settings");
+        assertTrue(Files.readString(Path.of("scripts/check-status-page.sh")).contains("SERAI_ADMIN_TOKEN="),
+                "the status page is checked behind the token");
+    }
+
+    @Test
     void theConfigMapsRouteFilesAreRoutesSeraiStarts(@TempDir Path dir) throws Exception {
         Map<String, Object> configMap = documents(Path.of("k8s/configmap.yaml")).get(0);
         Map<String, Object> data = map(configMap, "data");

@@ -44,6 +44,6 @@ class AdminListenerIT {
     }
 
     private static RawResponse get(int port, String path) throws Exception {
-        return RawHttp.exchange(port, "GET " + path + " HTTP/1.1\r\nHost: a\r\n\r\n");
+        return RawHttp.exchange(port, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     }
 }

@@ -118,7 +118,7 @@ class UpstreamTlsTest {
         String before = scrape();
         RawResponse r = get("/system-trust/x");
         assertEquals(502, r.status());
-        assertTrue(r.bodyText().contains("TLS handshake with " + unknownToTheJdk.url() + " failed: "), r.bodyText());
+        assertTrue(r.bodyText().contains("TLS handshake with the backend failed: "), r.bodyText());
         assertTrue(r.bodyText().contains("not trusted"), r.bodyText());
         assertEquals(0, unknownToTheJdk.requests().size());
         String errors = "serai_upstream_errors_total{backend=\"" + unknownToTheJdk.url()
@@ -138,7 +138,8 @@ class UpstreamTlsTest {
     void aCertificateForAnotherHostIs502() throws Exception {
         RawResponse r = get("/other-host/x");
         assertEquals(502, r.status());
-        assertTrue(r.bodyText().contains("not for localhost"), r.bodyText());
+        // The name itself is in the log; the client is not told the backend's name (serai.errors.verbose).
+        assertTrue(r.bodyText().contains("its certificate is not for the backend's name"), r.bodyText());
         assertEquals(0, otherHost.requests().size());
     }
 
