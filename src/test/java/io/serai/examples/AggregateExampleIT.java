@@ -72,4 +72,23 @@ class AggregateExampleIT {
                 + "\"recommendations\":{\"items\":[\"book\"],\"path\":\"/recommendations/42\"}}", r.bodyText());
         assertEquals(null, users.lastRequest().header("id"), "a path parameter is not sent as a header");
     }
+
+    @Test
+    void aPathParameterCannotAddAQueryParameterOrASegmentToACall() throws Exception {
+        RawResponse r = RawHttp.exchange(port, "GET /profile/7&admin=true HTTP/1.1\r\nHost: h\r\n\r\n");
+        assertEquals(200, r.status(), r.bodyText());
+        assertEquals("/users/7%26admin%3Dtrue", users.lastRequest().target());
+        assertEquals("/orders?user=7%26admin%3Dtrue", orders.lastRequest().target());
+        assertEquals("/recommendations/7%26admin%3Dtrue", recommendations.lastRequest().target());
+    }
+
+    @Test
+    void aDotSegmentIsNeverAPathParameter() throws Exception {
+        int before = users.requests().size();
+        for (String target : new String[] {"/profile/..", "/profile/%2e%2e", "/profile/.", "/profile/a%2Fb"}) {
+            RawResponse r = RawHttp.exchange(port, "GET " + target + " HTTP/1.1\r\nHost: h\r\n\r\n");
+            assertTrue(r.status() == 404 || r.status() == 400, target + ": " + r.status());
+        }
+        assertEquals(before, users.requests().size(), "a dot segment reached the users backend");
+    }
 }
