@@ -117,7 +117,7 @@ final class RouteTable {
     private static final class Search {
         private final RequestTarget target;
         private final String method;
-        private final Set<String> allow = new TreeSet<>();
+        private Set<String> allow = Set.of();
         private int matched;
 
         Search(RequestTarget target, String method) {
@@ -152,8 +152,11 @@ final class RouteTable {
                     return entry;
                 }
             }
-            for (RouteEntry entry : entries) {
-                allow.addAll(entry.methods());
+            if (!entries.isEmpty()) {
+                allow = new TreeSet<>();
+                for (RouteEntry entry : entries) {
+                    allow.addAll(entry.methods());
+                }
             }
             return null;
         }
