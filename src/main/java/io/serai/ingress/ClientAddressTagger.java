@@ -4,13 +4,18 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 
-/** Wraps each complete request as a {@link ClientRequest} carrying the connection's remote address. */
+/**
+ * Wraps each complete request as a {@link ClientRequest} carrying the connection's peer: the source a
+ * PROXY protocol header gave ({@link ProxyProtocol}), else the TCP peer; and the client certificate
+ * its TLS handshake verified, if any ({@link ClientCertificateReader}).
+ */
 final class ClientAddressTagger extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof FullHttpRequest request && !(msg instanceof ClientRequest)) {
-            ctx.fireChannelRead(new ClientRequest(request, ctx.channel().remoteAddress()));
+            ctx.fireChannelRead(new ClientRequest(request, ProxyProtocol.peerOf(ctx.channel()),
+                    ctx.channel().attr(ClientCertificate.KEY).get()));
         } else {
             ctx.fireChannelRead(msg);
         }

@@ -117,6 +117,7 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
         Object host = headers.get("Host");
         ForwardingHeaders.apply(headers, client, configuration.isSsl(),
                 host == null ? null : host.toString(), versionText(request.protocolVersion()), settings.viaName());
+        ClientCertificate.forward(request, headers, exchange);
         exchange.setProperty(RequestIds.PROPERTY, RequestIds.assign(headers));
     }
 

@@ -45,11 +45,14 @@ public final class RequestKeys {
         return peer == null ? null : peer.getAddress().getHostAddress();
     }
 
-    /** The peer of the client connection (with a resolved address), or null when there is none. */
+    /**
+     * The peer of the client connection (with a resolved address), or null when there is none: the source
+     * of its PROXY protocol header, if it had one.
+     */
     public static InetSocketAddress clientSocketAddress(Exchange exchange) {
         Object ctx = exchange.getIn().getHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT);
         if (ctx instanceof ChannelHandlerContext handler) {
-            SocketAddress remote = handler.channel().remoteAddress();
+            SocketAddress remote = ProxyProtocol.peerOf(handler.channel());
             if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
                 return inet;
             }

@@ -15,9 +15,9 @@ import java.util.List;
  * ({@code "10.0.0.0/8, 192.168.1.7, 2001:db8::/32"}), matched with Netty's {@link IpSubnetFilterRule}.
  * Only IP literals are accepted: a host name would need DNS, which an access rule must not depend on.
  */
-final class AddressRules {
+public final class AddressRules {
 
-    static final AddressRules NONE = new AddressRules(new IpSubnetFilterRule[0]);
+    public static final AddressRules NONE = new AddressRules(new IpSubnetFilterRule[0]);
 
     private final IpSubnetFilterRule[] rules;
 
@@ -26,7 +26,7 @@ final class AddressRules {
     }
 
     /** Parses {@code value}; {@code setting} names it in the error for a bad entry. Blank: no rules. */
-    static AddressRules parse(String setting, String value) {
+    public static AddressRules parse(String setting, String value) {
         if (value == null || value.isBlank()) {
             return NONE;
         }
@@ -65,11 +65,11 @@ final class AddressRules {
         return new IpSubnetFilterRule(ip, prefix, IpFilterRuleType.ACCEPT);
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return rules.length == 0;
     }
 
-    boolean matches(InetSocketAddress address) {
+    public boolean matches(InetSocketAddress address) {
         for (IpSubnetFilterRule rule : rules) {
             if (rule.matches(address)) {
                 return true;
