@@ -30,7 +30,9 @@ final class ClientCertificateReader extends ChannelInboundHandlerAdapter {
                     }
                 }
             }
+            ctx.fireUserEventTriggered(event);
             ctx.pipeline().remove(this);
+            return;
         }
         super.userEventTriggered(ctx, event);
     }
