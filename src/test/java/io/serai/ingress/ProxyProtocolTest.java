@@ -200,6 +200,24 @@ class ProxyProtocolTest {
                 rootMessage(badList));
     }
 
+    @Test
+    void routesOnOneAddressThatDisagreeAboutTheHeaderStopTheStartNamingTheAddress() {
+        Exception mixed = assertThrows(Exception.class, () -> RunningSerai.routes("""
+                - route:
+                    from:
+                      uri: "netty-http:http://127.0.0.1:{{serai.port}}/a?proxyProtocol=true"
+                      steps:
+                        - to: "netty-http:http://{{backend.1}}"
+                - route:
+                    from:
+                      uri: "netty-http:http://127.0.0.1:{{serai.port}}/b"
+                      steps:
+                        - to: "netty-http:http://{{backend.1}}"
+                """).property("backend.1", backend.hostPort()).start(dir));
+        assertTrue(rootMessage(mixed).contains("apply to a listening address, and another route on 127.0.0.1:"),
+                rootMessage(mixed));
+    }
+
     private static String rootMessage(Throwable t) {
         while (t.getCause() != null) {
             t = t.getCause();
