@@ -11,6 +11,7 @@ import io.serai.caching.HttpCacheBeans;
 import io.serai.caching.HttpCacheStore;
 import io.serai.health.PassiveHealthSettings;
 import io.serai.ingress.ErrorVerbosity;
+import io.serai.ingress.ProxyProtocol;
 import io.serai.metrics.AccessLog;
 import io.serai.metrics.AccessLogService;
 import io.serai.metrics.RequestMetrics;
@@ -63,6 +64,7 @@ public class SeraiConfiguration implements CamelConfiguration {
         ProxyHttpComponent component = new ProxyHttpComponent(settings, passiveHealth,
                 UpstreamTlsSettings.from(key -> properties.resolveProperty(key).orElse(null)));
         component.setTls(TlsSettings.from(key -> properties.resolveProperty(key).orElse(null)));
+        component.setProxyProtocol(ProxyProtocol.from(key -> properties.resolveProperty(key).orElse(null)));
         context.addComponent("netty-http", component);
         meters.watch(component.backendHealth());
         BalancerReifiers.register();

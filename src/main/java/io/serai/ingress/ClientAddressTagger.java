@@ -5,8 +5,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 
 /**
- * Wraps each complete request as a {@link ClientRequest} carrying the connection's remote address and
- * the target {@link RequestTargetCheck} parsed when the request's head arrived.
+ * Wraps each complete request as a {@link ClientRequest} carrying the connection's peer (the source a
+ * PROXY protocol header gave ({@link ProxyProtocol}), else the TCP peer), the client certificate its TLS
+ * handshake verified, if any ({@link ClientCertificateReader}), and the target {@link RequestTargetCheck}
+ * parsed when the request's head arrived.
  */
 final class ClientAddressTagger extends ChannelInboundHandlerAdapter {
 
@@ -19,7 +21,8 @@ final class ClientAddressTagger extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof FullHttpRequest request && !(msg instanceof ClientRequest)) {
-            ctx.fireChannelRead(new ClientRequest(request, ctx.channel().remoteAddress(), targets.targetOf(request.uri())));
+            ctx.fireChannelRead(new ClientRequest(request, ProxyProtocol.peerOf(ctx.channel()),
+                    targets.targetOf(request.uri()), ctx.channel().attr(ClientCertificate.KEY).get()));
         } else {
             ctx.fireChannelRead(msg);
         }

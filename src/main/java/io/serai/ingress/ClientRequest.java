@@ -8,23 +8,27 @@ import java.util.Map;
 
 /**
  * A client's complete request together with what Serai decided about it before any route ran: the
- * address it came from, its parsed target and, once dispatched, which part of the path its route
- * matched. Camel's binding sees only the request, not the connection, so these travel on the request
- * itself; headers and body are shared with the decoded request.
+ * address it came from, the client certificate its connection verified (null: none), its parsed target
+ * and, once dispatched, which part of the path its route matched. Camel's binding sees only the request,
+ * not the connection, so these travel on the request itself; headers and body are shared with the
+ * decoded request.
  */
 public final class ClientRequest extends DefaultFullHttpRequest {
 
     private final SocketAddress remoteAddress;
     private final RequestTarget target;
+    private final ClientCertificate certificate;
     private Map<String, String> pathParams = Map.of();
     private int matchedSegments;
 
-    ClientRequest(FullHttpRequest request, SocketAddress remoteAddress, RequestTarget target) {
+    ClientRequest(FullHttpRequest request, SocketAddress remoteAddress, RequestTarget target,
+            ClientCertificate certificate) {
         super(request.protocolVersion(), request.method(), request.uri(), request.content(), request.headers(),
                 request.trailingHeaders());
         setDecoderResult(request.decoderResult());
         this.remoteAddress = remoteAddress;
         this.target = target;
+        this.certificate = certificate;
     }
 
     SocketAddress remoteAddress() {
@@ -53,5 +57,9 @@ public final class ClientRequest extends DefaultFullHttpRequest {
     /** The route's path parameters ({@code /profile/{id}}), decoded; empty when it has none. */
     public Map<String, String> pathParams() {
         return pathParams;
+    }
+
+    ClientCertificate certificate() {
+        return certificate;
     }
 }

@@ -111,6 +111,7 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
             headers.put("Host", target.authority());
         }
         ForwardingHeaders.apply(exchange, request, headers, configuration.isSsl(), settings);
+        ClientCertificate.forward(request, headers, exchange);
         exchange.setProperty(RequestIds.PROPERTY, RequestIds.assign(headers));
     }
 

@@ -14,7 +14,8 @@ import org.apache.camel.component.netty.http.NettyHttpConsumer;
 
 /**
  * Camel's netty-http server pipeline plus what a proxy needs in front of the routes: a bound on open
- * connections, client header and idle timeouts, request heads a
+ * connections, the PROXY protocol header when the listener expects one, TLS with Serai's certificates
+ * (and the client's, when asked for), client header and idle timeouts, request heads a
  * strict edge refuses are answered before any body is read, responses to
  * pipelined requests leave in request order, HTTP/1.0 requests without Host are accepted, each
  * request's target is parsed once and a target Serai does not route is refused before its body is read,
@@ -28,22 +29,27 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
     private final ProxySettings settings;
     private final ConnectionLimit connectionLimit;
     private final Mapping<String, SslContext> certificates;
+    private final ProxyProtocol proxyProtocol;
 
-    /** {@code certificates} chooses a TLS certificate by SNI for https:// listeners; null for plain ones. */
+    /**
+     * {@code certificates} chooses a TLS certificate by SNI for https:// listeners; null for plain ones.
+     * {@code proxyProtocol} reads a PROXY protocol header at the start of each connection; null: none.
+     */
     public ProxyServerInitializerFactory(NettyHttpConsumer consumer, RouteSwapGate gate, ProxySettings settings,
-            ConnectionLimit connectionLimit, Mapping<String, SslContext> certificates) {
+            ConnectionLimit connectionLimit, Mapping<String, SslContext> certificates, ProxyProtocol proxyProtocol) {
         super(consumer);
         this.consumer = consumer;
         this.gate = gate;
         this.settings = settings;
         this.connectionLimit = connectionLimit;
         this.certificates = certificates;
+        this.proxyProtocol = proxyProtocol;
     }
 
     @Override
     public ServerInitializerFactory createPipelineFactory(NettyConsumer consumer) {
         return new ProxyServerInitializerFactory((NettyHttpConsumer) consumer, gate, settings, connectionLimit,
-                certificates);
+                certificates, proxyProtocol);
     }
 
     @Override
@@ -60,6 +66,11 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
             // Serai's certificates, chosen by SNI and reloaded when their files change.
             ch.pipeline().addAfter("connection-limit", "tls", new SniHandler(certificates));
             ch.pipeline().addAfter("tls", "tls-failures", HandshakeFailures.INSTANCE);
+            ch.pipeline().addAfter("tls-failures", "client-certificate", new ClientCertificateReader());
+        }
+        if (proxyProtocol != null) {
+            // Before TLS: the balancer's header precedes the client's handshake.
+            proxyProtocol.addTo(ch.pipeline(), "connection-limit");
         }
         ClientTimeouts timeouts = new ClientTimeouts(settings.clientHeaderTimeout().toMillis(),
                 settings.clientIdleTimeout().toMillis());

@@ -76,7 +76,7 @@ public final class RequestKeys {
     private static InetSocketAddress channelPeer(Exchange exchange) {
         Object ctx = exchange.getIn().getHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT);
         if (ctx instanceof ChannelHandlerContext handler) {
-            SocketAddress remote = handler.channel().remoteAddress();
+            SocketAddress remote = ProxyProtocol.peerOf(handler.channel());
             if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
                 return inet;
             }

@@ -11,6 +11,8 @@ import io.serai.security.TlsSettings;
 import io.serai.security.UpstreamTlsSettings;
 import io.serai.health.PassiveHealthSettings;
 import io.serai.ingress.ConnectionLimit;
+import io.serai.ingress.ListenerOptions;
+import io.serai.ingress.ProxyProtocol;
 import io.serai.ingress.ProxyHeaderFilterStrategy;
 import io.serai.ingress.ProxyHttpBinding;
 import io.serai.ingress.ProxyServerInitializerFactory;
@@ -30,6 +32,8 @@ import org.apache.camel.component.netty.http.NettyHttpEndpoint;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serai's {@code netty-http} component: Camel's netty-http consumer with Serai's proxy binding and
@@ -40,9 +44,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * backend; {@code preserveHost=false} sends the backend's own host and port instead. The health options
  * of {@link MemberOptions} set up active checks and load reports for the backend. The TLS options of
  * {@link BackendTls} ({@code tlsCa}, {@code tlsClientCert}, {@code tlsClientKey}, {@code tlsServerName})
- * say how an {@code https://} backend is verified and what certificate Serai presents to it.
+ * say how an {@code https://} backend is verified and what certificate Serai presents to it. A listener's
+ * (consumer's) {@link ListenerOptions} ({@code proxyProtocol}, {@code tlsClientCa}, {@code tlsClientAuth})
+ * say whether its connections start with a PROXY protocol header and which client certificates it asks for.
  */
 public class ProxyHttpComponent extends NettyHttpComponent {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyHttpComponent.class);
+    /** Stands in for Camel's SSL context on https:// listeners, whose TLS handler Serai's pipeline replaces. */
+    private static final SSLContextParameters SERAI_TLS = new SSLContextParameters();
 
     private final ProxySettings settings;
     private final UpstreamClient upstreamClient;
@@ -53,6 +63,8 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     private final BackendHealthRegistry backendHealth;
     private final BackendTlsContexts backendTls;
     private TlsSettings tls;
+    private ProxyProtocol proxyProtocol = ProxyProtocol.defaults();
+    private final Map<String, ListenerOptions> listenerOptions = new ConcurrentHashMap<>();
     private final Map<String, ServerCertificates> serverCertificates = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ProxyHttpComponent(ProxySettings settings, PassiveHealthSettings passiveHealth) {
@@ -90,6 +102,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         MemberOptions memberOptions = MemberOptions.take(parameters);
         CallOptions callOptions = CallOptions.take(parameters);
         BackendTls ownTls = BackendTls.take(parameters);
+        ListenerOptions listenerOptions = ListenerOptions.take(parameters);
         String tlsCert = getAndRemoveParameter(parameters, "tlsCert", String.class);
         String tlsKey = getAndRemoveParameter(parameters, "tlsKey", String.class);
         VirtualHosts virtualHosts = VirtualHosts.parse(getAndRemoveParameter(parameters, "virtualHosts", String.class),
@@ -105,6 +118,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
                 upstreamClient, preserveHost, memberOptions, backendHealth, callOptions);
         answer.tlsFiles(tlsCert, tlsKey);
         answer.virtualHosts(virtualHosts);
+        answer.listenerOptions(listenerOptions);
         answer.backendTls(ownTls, backendTls);
         answer.setNettyHttpBinding(plain.getNettyHttpBinding());
         answer.setHeaderFilterStrategy(plain.getHeaderFilterStrategy());
@@ -138,7 +152,17 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         if (consumer.getConfiguration().isSsl() && consumer.getConfiguration().getSslContextParameters() == null) {
             // Camel insists on an SSL context of its own for https://; Serai's pipeline replaces its handler
             // with one that serves serai.tls.* certificates by SNI.
-            consumer.getConfiguration().setSslContextParameters(new SSLContextParameters());
+            // One instance for all: Camel lets routes share a port only when their bootstrap settings are equal.
+            consumer.getConfiguration().setSslContextParameters(SERAI_TLS);
+        }
+        ListenerOptions options = consumer.getEndpoint() instanceof ProxyHttpEndpoint endpoint
+                ? endpoint.listenerOptions() : ListenerOptions.NONE;
+        ListenerOptions first = listenerOptions.putIfAbsent(consumer.getConfiguration().getAddress(), options);
+        if (first != null && !first.equals(options)) {
+            // One server answers every route on an address: a connection cannot both have a PROXY header and not.
+            throw new IllegalArgumentException("netty-http options proxyProtocol, tlsClientCa and tlsClientAuth apply to"
+                    + " a listening address, and another route on " + consumer.getConfiguration().getAddress()
+                    + " gives different ones; give every route on it the same (a change needs a restart)");
         }
         return servers.computeIfAbsent(consumer.getConfiguration().getAddress(), address -> {
             HttpServerBootstrapFactory server = new HttpServerBootstrapFactory(
@@ -154,7 +178,8 @@ public class ProxyHttpComponent extends NettyHttpComponent {
             };
             server.init(getCamelContext(), consumer.getConfiguration(),
                     new ProxyServerInitializerFactory(consumer, swapGate, settings, connectionLimit,
-                            consumer.getConfiguration().isSsl() ? serverCertificates(consumer) : null));
+                            consumer.getConfiguration().isSsl() ? serverCertificates(consumer, options) : null,
+                            options.proxyProtocol() ? proxyProtocol(address) : null));
             return server;
         });
     }
@@ -164,20 +189,30 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         this.tls = tls;
     }
 
+    /** The settings of listeners with the option proxyProtocol=true. */
+    public void setProxyProtocol(ProxyProtocol proxyProtocol) {
+        this.proxyProtocol = proxyProtocol;
+    }
+
+    private ProxyProtocol proxyProtocol(String address) {
+        if (proxyProtocol.fromAnyPeer()) {
+            LOG.info("Listener {} reads a PROXY protocol header from any peer: set {} to the load balancers' addresses"
+                    + " unless only they can reach it", address, ProxyProtocol.ALLOWED_PEERS);
+        }
+        return proxyProtocol;
+    }
+
     /**
      * The certificates of an https:// listener: its tlsCert and tlsKey options, else serai.tls.cert and
      * serai.tls.key; loaded (and then watched) when the first listener that uses them starts.
      */
-    private ServerCertificates serverCertificates(NettyHttpConsumer consumer) {
+    private ServerCertificates serverCertificates(NettyHttpConsumer consumer, ListenerOptions options) {
         TlsSettings base = tls == null ? TlsSettings.from(key -> null) : tls;
-        TlsSettings chosen = base;
-        if (consumer.getEndpoint() instanceof ProxyHttpEndpoint endpoint && endpoint.tlsCert() != null) {
-            chosen = new TlsSettings(java.nio.file.Path.of(endpoint.tlsCert()), java.nio.file.Path.of(endpoint.tlsKey()),
-                    base.extra(), base.reloadInterval());
-        }
-        TlsSettings settingsForKey = chosen;
-        return serverCertificates.computeIfAbsent(chosen.cert() + "|" + chosen.key(),
-                k -> new ServerCertificates(settingsForKey));
+        String ownCert = consumer.getEndpoint() instanceof ProxyHttpEndpoint endpoint ? endpoint.tlsCert() : null;
+        String ownKey = consumer.getEndpoint() instanceof ProxyHttpEndpoint endpoint ? endpoint.tlsKey() : null;
+        TlsSettings chosen = base.forListener(ownCert, ownKey, options.tlsClientCa(), options.tlsClientAuth());
+        return serverCertificates.computeIfAbsent(chosen.cert() + "|" + chosen.key() + "|" + chosen.effectiveClientAuth()
+                + "|" + chosen.clientCa(), k -> new ServerCertificates(chosen));
     }
 
     /** The gate that holds new requests while {@link io.serai.reload.RouteReloader} swaps routes. */
@@ -204,6 +239,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         super.doStop();
         ServiceHelper.stopService(servers.values());
         servers.clear();
+        listenerOptions.clear();
         upstreamClient.close();
         backendTls.close();
         backendHealth.close();

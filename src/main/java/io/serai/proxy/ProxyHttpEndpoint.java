@@ -4,6 +4,7 @@ import io.serai.aggregation.CallOptions;
 import io.serai.health.BackendHealth;
 import io.serai.health.BackendHealthRegistry;
 import io.serai.health.MemberOptions;
+import io.serai.ingress.ListenerOptions;
 import io.serai.security.BackendTls;
 import io.serai.security.BackendTlsContexts;
 import io.serai.routing.VirtualHosts;
@@ -40,6 +41,7 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint {
 
     private String tlsCert;
     private String tlsKey;
+    private ListenerOptions listenerOptions = ListenerOptions.NONE;
     private BackendTls ownTls = BackendTls.NONE;
     private BackendTlsContexts backendTlsContexts;
     private VirtualHosts virtualHosts = VirtualHosts.ANY;
@@ -65,6 +67,15 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint {
 
     String tlsKey() {
         return tlsKey;
+    }
+
+    /** For a listener: the PROXY protocol and client certificate options of {@link ListenerOptions}. */
+    void listenerOptions(ListenerOptions options) {
+        this.listenerOptions = options;
+    }
+
+    ListenerOptions listenerOptions() {
+        return listenerOptions;
     }
 
     /** For an https:// backend: its own TLS options, and where its SSL context comes from. */
@@ -131,6 +142,11 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint {
             throw new IllegalArgumentException("netty-http options tlsCa, tlsClientCert, tlsClientKey and tlsServerName"
                     + " are for backends (to:), not listeners (from:); a listener's certificate is tlsCert and tlsKey");
         }
+        if (listenerOptions.clientCertificates() && !getConfiguration().isSsl()) {
+            throw new IllegalArgumentException("netty-http options tlsClientCa and tlsClientAuth are for https://"
+                    + " listeners, and this one is http://" + getConfiguration().getHost() + ":"
+                    + getConfiguration().getPort());
+        }
         return super.createConsumer(processor);
     }
 
@@ -138,6 +154,10 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint {
     public Producer createProducer() throws Exception {
         if (!virtualHosts.isAny()) {
             throw new IllegalArgumentException("netty-http option virtualHosts is for listeners (from:), not backends (to:)");
+        }
+        if (listenerOptions.any()) {
+            throw new IllegalArgumentException("netty-http options proxyProtocol, tlsClientCa and tlsClientAuth are for"
+                    + " listeners (from:), not backends (to:)");
         }
         return new UpstreamProducer(this, target(), upstreamClient, preserveHost, backendHealth(), callOptions);
     }

@@ -22,7 +22,8 @@ import java.util.Set;
  * CORS for one route, as a step before the ones that call a backend ({@code - process: {ref: <bean>}}):
  * a preflight ({@code OPTIONS} with {@code Origin} and {@code Access-Control-Request-Method}) is
  * answered here, 204 when the origin, method and headers are allowed and 403 with the reason when
- * not, and never reaches a backend; any other request goes on, and its answer (the backend's, an
+ * not (the reason in Serai's words only: what the client asked for is never echoed into a body), and
+ * never reaches a backend; any other request goes on, and its answer (the backend's, an
  * error, a refusal) gets the {@code Access-Control-*} fields for an allowed origin. Serai is then the
  * only source of those fields on this route: a backend's own are removed. Written here because Camel's
  * CORS support belongs to its REST DSL, which Serai's proxy routes do not use.
@@ -139,7 +140,7 @@ public class Cors implements Processor {
         String requested = message.getHeader("Access-Control-Request-Headers", String.class);
         String refusal = !allowedOrigin ? "CORS origin not allowed on this route"
                 : !SAFELISTED_METHODS.contains(method) && !methods.contains(method)
-                        ? "CORS method " + printable(method) + " not allowed on this route"
+                        ? "CORS method not allowed on this route"
                         : headerRefusal(requested);
         exchange.setRouteStop(true);
         if (refusal != null) {
@@ -177,7 +178,7 @@ public class Cors implements Processor {
         for (String name : requested.split(",")) {
             String n = name.trim().toLowerCase(Locale.ROOT);
             if (!n.isEmpty() && !headers.contains(n) && !SAFELISTED_HEADERS.contains(n)) {
-                return "CORS header " + printable(n) + " not allowed on this route";
+                return "CORS header not allowed on this route";
             }
         }
         return null;
@@ -200,13 +201,6 @@ public class Cors implements Processor {
         return ingress != null ? ingress.method().name()
                 : exchange.getMessage().getHeader(NettyHttpConstants.HTTP_METHOD, String.class);
     }
-
-    /** A client's value in a reason: short and plain, as it goes into a text body. */
-    private static String printable(String value) {
-        String v = value.length() > 40 ? value.substring(0, 40) + "..." : value;
-        return v.chars().allMatch(c -> c >= 32 && c < 127) ? v : "(invalid)";
-    }
-
 
     private static IllegalArgumentException anyOriginWithCredentials() {
         return new IllegalArgumentException("cors allowOrigins=* with allowCredentials=true is invalid: browsers refuse"

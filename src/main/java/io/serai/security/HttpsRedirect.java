@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.NetUtil;
 import io.serai.ingress.HeaderValues;
 import io.serai.ingress.IngressRequest;
+import io.serai.ingress.RequestTarget;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -22,7 +23,8 @@ import java.util.regex.Pattern;
  * always {@code status} when set, and stops the route, so nothing reaches a backend. The host is the
  * one the client asked for (Host, or the authority of an absolute-form target), without its port,
  * and must be a DNS name or an IP address, so the answer never points anywhere else; a request
- * without such a host gets 400. On a route that already listens on {@code https://} the step does
+ * without such a host gets 400, and so does one whose target is not a path (origin-form, or the path
+ * of an absolute-form target) of characters RFC 3986 allows. On a route that already listens on {@code https://} the step does
  * nothing, rather than send the client round in circles.
  */
 public class HttpsRedirect implements Processor {
@@ -33,6 +35,8 @@ public class HttpsRedirect implements Processor {
     private static final Pattern DNS_NAME = Pattern.compile(
             "(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\\.?");
     private static final Pattern PORT = Pattern.compile(":[0-9]{0,5}");
+    // RFC 3986 section 3.3: pchar is unreserved, pct-encoded, sub-delims, ':' and '@'.
+    private static final String PCHAR_SYMBOLS = "-._~!$&'()*+,;=:@";
 
     private int httpsPort = 443;
     private int status;
@@ -70,18 +74,19 @@ public class HttpsRedirect implements Processor {
         }
         IngressRequest request = IngressRequest.of(exchange);
         String host = request == null ? null : hostOf(request);
+        String pathAndQuery = request == null ? null : pathAndQueryOf(request.target());
         Message message = exchange.getMessage();
         Map<String, Object> headers = message.getHeaders();
         HeaderValues.clearKeepingChannel(headers);
-        if (host == null) {
+        if (host == null || pathAndQuery == null) {
             headers.put(NettyHttpConstants.HTTP_RESPONSE_CODE, 400);
             headers.put("Content-Type", "text/plain; charset=utf-8");
-            message.setBody("400 Bad Request: no host name to redirect to HTTPS\n");
+            message.setBody(host == null ? "400 Bad Request: no host name to redirect to HTTPS\n"
+                    : "400 Bad Request: the request target is not a path to redirect to HTTPS\n");
         } else {
             boolean safe = request.isHead() || "GET".equals(request.method().name());
             headers.put(NettyHttpConstants.HTTP_RESPONSE_CODE, status != 0 ? status : safe ? 301 : 308);
-            headers.put("Location", "https://" + host + (httpsPort == 443 ? "" : ":" + httpsPort)
-                    + request.target().originForm());
+            headers.put("Location", "https://" + host + (httpsPort == 443 ? "" : ":" + httpsPort) + pathAndQuery);
             message.setBody(null);
         }
         exchange.setProperty(IngressRequest.UPSTREAM_ANSWERED, Boolean.TRUE);
@@ -116,6 +121,42 @@ public class HttpsRedirect implements Processor {
             }
         }
         return host.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The path and query of a Location on this host: the target's parsed path, which must be an absolute
+     * path (origin-form, or the path of an absolute-form target), and its query, each only of the
+     * characters RFC 3986 allows there; null otherwise. A target such as {@code @evil.com/} or
+     * {@code .evil.com/} would otherwise continue the authority of the Location and point elsewhere.
+     */
+    static String pathAndQueryOf(RequestTarget target) {
+        String path = target.path();
+        String query = target.rawQuery();
+        if (path.isEmpty() || path.charAt(0) != '/' || !only(path, "/") || (query != null && !only(query, "/?"))) {
+            return null;
+        }
+        return query == null ? path : path + "?" + query;
+    }
+
+    /** Whether {@code text} is pchars and {@code more} only (a loop: a regex would recurse per character). */
+    private static boolean only(String text, String more) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= text.length() || !hex(text.charAt(i + 1)) || !hex(text.charAt(i + 2))) {
+                    return false;
+                }
+                i += 2;
+            } else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || PCHAR_SYMBOLS.indexOf(c) >= 0 || more.indexOf(c) >= 0)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean hex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
     /** Empty, or ':' and up to five digits (RFC 3986 allows an empty port). */

@@ -4,6 +4,7 @@ import com.password4j.Argon2Function;
 import com.password4j.BcryptFunction;
 import com.password4j.HashingFunction;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.regex.Matcher;
@@ -13,6 +14,8 @@ import java.util.regex.Pattern;
  * Verifies passwords against the hashes of a users file with Password4j: bcrypt ({@code $2a$},
  * {@code $2b$}, {@code $2y$}, as {@code htpasswd -B} writes) and argon2 ({@code $argon2id$},
  * {@code $argon2i$}, PHC strings). The cost is read from each hash, so stronger hashes just work.
+ * bcrypt reads only the first 72 bytes of a password, so a longer one never matches a bcrypt hash:
+ * otherwise every password sharing those 72 bytes would be accepted.
  */
 final class PasswordHashes {
 
@@ -22,6 +25,8 @@ final class PasswordHashes {
     /** 1 GiB in KiB: a hash asking for more would let a few logins exhaust the heap. */
     private static final int MAX_ARGON2_MEMORY_KIB = 1 << 20;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** What bcrypt reads of a password, in UTF-8 bytes; the rest it ignores. */
+    static final int BCRYPT_MAX_PASSWORD_BYTES = 72;
 
     private PasswordHashes() {
     }
@@ -50,6 +55,9 @@ final class PasswordHashes {
 
     /** Whether {@code password} is the one {@code hash} was made from; {@code hash} passed {@link #problem}. */
     static boolean verify(String password, String hash) {
+        if (hash.startsWith("$2") && password.getBytes(StandardCharsets.UTF_8).length > BCRYPT_MAX_PASSWORD_BYTES) {
+            return false;
+        }
         return function(hash).check(password, hash);
     }
 

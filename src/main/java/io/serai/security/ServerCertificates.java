@@ -28,7 +28,11 @@ import java.util.concurrent.TimeUnit;
  * the DNS names (wildcards too) in its certificate. The files are checked every
  * {@code serai.tls.reload-interval}; when one changes (cert-manager rotates them in place) new
  * connections get the new certificates and open ones keep theirs. A pair that does not load is
- * logged and the previous certificates stay.
+ * logged and the previous certificates stay. With {@code serai.tls.client-auth} (or a listener's
+ * {@code tlsClientAuth}) {@code optional} or {@code required}, clients are asked for a certificate
+ * that chains to the CA bundle {@code serai.tls.client-ca} (or the listener's {@code tlsClientCa}),
+ * watched and reloaded with the certificates; {@code required} refuses the handshake without one, and
+ * either refuses a certificate that does not verify.
  */
 public final class ServerCertificates implements Mapping<String, SslContext>, AutoCloseable {
 
@@ -50,6 +54,11 @@ public final class ServerCertificates implements Mapping<String, SslContext>, Au
         if (!settings.configured()) {
             throw new IllegalArgumentException("an https:// listener needs serai.tls.cert and serai.tls.key"
                     + " (PEM certificate chain and PKCS#8 private key)");
+        }
+        if (settings.effectiveClientAuth() != ClientAuth.NONE && settings.clientCa() == null) {
+            throw new IllegalArgumentException(TlsSettings.CLIENT_AUTH + "=" + name(settings.effectiveClientAuth())
+                    + " needs the CA bundle that client certificates must chain to: " + TlsSettings.CLIENT_CA
+                    + " or the listener's tlsClientCa");
         }
         this.settings = settings;
         this.stamp = stamp();
@@ -99,13 +108,31 @@ public final class ServerCertificates implements Mapping<String, SslContext>, Au
         return mapping.build();
     }
 
-    private static SslContext context(Path cert, Path key) throws IOException {
+    private SslContext context(Path cert, Path key) throws IOException {
+        SslContextBuilder builder;
         try {
-            return SslContextBuilder.forServer(cert.toFile(), key.toFile()).sslProvider(SslProvider.JDK)
-                    .protocols("TLSv1.3", "TLSv1.2").ciphers(CIPHERS).clientAuth(ClientAuth.NONE).build();
+            builder = SslContextBuilder.forServer(cert.toFile(), key.toFile()).sslProvider(SslProvider.JDK)
+                    .protocols("TLSv1.3", "TLSv1.2").ciphers(CIPHERS);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(cert + " / " + key + ": " + WatchedFiles.rootMessage(e), e);
+        }
+        ClientAuth clientAuth = settings.effectiveClientAuth();
+        if (clientAuth != ClientAuth.NONE) {
+            try {
+                builder.trustManager(settings.clientCa().toFile());
+            } catch (IllegalArgumentException e) {
+                throw new IOException(settings.clientCa() + ": " + WatchedFiles.rootMessage(e), e);
+            }
+        }
+        try {
+            return builder.clientAuth(clientAuth).build();
         } catch (IllegalArgumentException | IOException e) {
             throw new IOException(cert + " / " + key + ": " + WatchedFiles.rootMessage(e), e);
         }
+    }
+
+    private static String name(ClientAuth clientAuth) {
+        return clientAuth == ClientAuth.REQUIRE ? "required" : clientAuth.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** The DNS names of a certificate: its subject alternative names, else its CN. */
@@ -145,6 +172,9 @@ public final class ServerCertificates implements Mapping<String, SslContext>, Au
         for (Path[] pair : settings.extra()) {
             files.add(pair[0]);
             files.add(pair[1]);
+        }
+        if (settings.effectiveClientAuth() != ClientAuth.NONE) {
+            files.add(settings.clientCa());
         }
         return files;
     }

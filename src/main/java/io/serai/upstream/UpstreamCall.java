@@ -142,6 +142,11 @@ final class UpstreamCall {
         }
     }
 
+    /** Whether this is a HEAD, whose answer has no body whatever its Content-Length says. */
+    boolean isHead() {
+        return HttpMethod.HEAD.equals(request.method());
+    }
+
     void responseStarted() {
         responseStarted = true;
     }

@@ -15,7 +15,6 @@ import io.netty.channel.pool.SimpleChannelPool;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.serai.config.ProxySettings;
@@ -127,7 +126,7 @@ public final class UpstreamClient implements AutoCloseable {
             UpstreamConnectionHandler handler = new UpstreamConnectionHandler();
             ch.pipeline().addLast("codec", new HttpClientCodec(4096, settings.maxHeader(), 8192));
             ch.pipeline().addLast("started", handler.new ResponseStartWatcher());
-            ch.pipeline().addLast("aggregator", new HttpObjectAggregator(settings.maxResponseBodyInt()));
+            ch.pipeline().addLast("aggregator", handler.new ResponseAggregator(settings.maxResponseBodyInt()));
             ch.pipeline().addLast("call", handler);
         }
     }

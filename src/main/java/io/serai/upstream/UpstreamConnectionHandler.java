@@ -3,6 +3,8 @@ package io.serai.upstream;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -32,6 +34,24 @@ final class UpstreamConnectionHandler extends ChannelInboundHandlerAdapter {
                 current.responseStarted();
             }
             ctx.fireChannelRead(msg);
+        }
+    }
+
+    /**
+     * Netty's aggregator, bounded by {@code serai.upstream.max-response-body}, except that the answer to a
+     * HEAD is never refused for its Content-Length: it has no body, and that length is the size of the
+     * resource a GET would get (RFC 9110 section 9.3.2).
+     */
+    final class ResponseAggregator extends HttpObjectAggregator {
+
+        ResponseAggregator(int maxContentLength) {
+            super(maxContentLength);
+        }
+
+        @Override
+        protected boolean isContentLengthInvalid(HttpMessage start, int maxContentLength) {
+            UpstreamCall current = call;
+            return (current == null || !current.isHead()) && super.isContentLengthInvalid(start, maxContentLength);
         }
     }
 

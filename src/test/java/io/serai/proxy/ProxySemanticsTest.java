@@ -395,6 +395,23 @@ class ProxySemanticsTest {
     }
 
     @Test
+    void aHeadForAResourceLargerThanTheResponseLimitIsAnsweredWithTheBackendsHeaders() throws Exception {
+        long size = 7L * 1024 * 1024;
+        backend.respondWith(Behaviours.raw("HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nContent-Length: " + size
+                + "\r\nETag: \"v1\"\r\n\r\n", true));
+        try (RawHttp c = RawHttp.connect(serai.port())) {
+            RawResponse head = c.send("HEAD /movie HTTP/1.1\r\nHost: h\r\n\r\n").read("HEAD");
+            assertEquals(200, head.status());
+            assertEquals(String.valueOf(size), head.header("Content-Length"));
+            assertEquals("video/mp4", head.header("Content-Type"));
+            assertEquals("\"v1\"", head.header("ETag"));
+            backend.respondWith(Behaviours.json());
+            assertEquals(200, c.send("GET /next HTTP/1.1\r\nHost: h\r\n\r\n").read().status(),
+                    "the connection is still in step");
+        }
+    }
+
+    @Test
     void aRequestBodyOverTheLimitIsA413AndNeverReachesTheBackend() throws Exception {
         int before = backend.requests().size();
         byte[] upload = new byte[5 * 1024 * 1024];

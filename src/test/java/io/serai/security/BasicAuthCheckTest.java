@@ -84,6 +84,8 @@ class BasicAuthCheckTest {
 
     private static final String ALICE = "alice-pw-Zq81";
     private static final String BOB = "bob: pw with colon";
+    /** 72 bytes in UTF-8, all that bcrypt reads of a password: 70 ASCII letters and one two-byte letter. */
+    private static final String FRANK = "f".repeat(70) + "é";
 
     @TempDir
     static Path dir;
@@ -99,7 +101,8 @@ class BasicAuthCheckTest {
                 + "alice:" + bcrypt(Bcrypt.Y, 5, ALICE) + "\n"
                 + "bob:" + PasswordHashesTest.argon2(Argon2.ID, 1, BOB) + "\n"
                 + "carol:" + PasswordHashesTest.argon2(Argon2.I, 2, "carol-pw") + "\n"
-                + "dave:" + bcrypt(Bcrypt.B, 4, "dävé-pw") + "\n");
+                + "dave:" + bcrypt(Bcrypt.B, 4, "dävé-pw") + "\n"
+                + "frank:" + bcrypt(Bcrypt.Y, 4, FRANK) + "\n");
         String slowHash = bcrypt(Bcrypt.Y, 13, "slow-pw");
         Path slow = Files.writeString(dir.resolve("slow.htpasswd"), "alice:" + bcrypt(Bcrypt.Y, 4, ALICE) + "\n"
                 + "slow:" + slowHash + "\nslow2:" + slowHash + "\n");
@@ -160,6 +163,17 @@ class BasicAuthCheckTest {
                 + Base64.getEncoder().encodeToString("no-colon".getBytes(StandardCharsets.UTF_8)) + "\r\n").bodyText());
         assertEquals(401, get("/staff/a", basic("alice", ALICE) + basic("bob", BOB)).status(), "two Authorization headers");
         assertEquals(before, backend.requests().size());
+    }
+
+    @Test
+    void aPasswordLongerThanBcryptReadsIsRefusedAsAWrongOneEvenWhenItsFirst72BytesAreRight() throws IOException {
+        int before = backend.requests().size();
+        assertEquals(200, get("/staff/a", basic("frank", FRANK)).status(), "exactly 72 bytes");
+        RawResponse longer = get("/staff/a", basic("frank", FRANK + "anything"));
+        assertEquals(401, longer.status());
+        assertEquals("401 Unauthorized: user or password not valid\n", longer.bodyText());
+        assertEquals(401, get("/through/a", basic("frank", FRANK + "x")).status(), "with no cache of logins too");
+        assertEquals(before + 1, backend.requests().size());
     }
 
     @Test

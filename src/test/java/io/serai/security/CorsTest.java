@@ -131,12 +131,25 @@ class CorsTest {
         RawResponse method = send("OPTIONS /app/x HTTP/1.1\r\nHost: api\r\nOrigin: https://app.example.com\r\n"
                 + "Access-Control-Request-Method: PATCH\r\n\r\n");
         assertEquals(403, method.status());
-        assertEquals("403 Forbidden: CORS method PATCH not allowed on this route\n", method.bodyText());
+        assertEquals("403 Forbidden: CORS method not allowed on this route\n", method.bodyText());
         RawResponse header = send("OPTIONS /app/x HTTP/1.1\r\nHost: api\r\nOrigin: https://app.example.com\r\n"
                 + "Access-Control-Request-Method: GET\r\nAccess-Control-Request-Headers: x-secret, content-type\r\n\r\n");
         assertEquals(403, header.status());
-        assertEquals("403 Forbidden: CORS header x-secret not allowed on this route\n", header.bodyText());
+        assertEquals("403 Forbidden: CORS header not allowed on this route\n", header.bodyText());
         assertEquals(before, backend.requests().size());
+    }
+
+    @Test
+    void aRefusedPreflightsBodyCarriesSeraisWordsOnlyNeverTheRequestedMethodOrHeader() throws IOException {
+        RawResponse method = send("OPTIONS /app/x HTTP/1.1\r\nHost: api\r\nOrigin: https://app.example.com\r\n"
+                + "Access-Control-Request-Method: <img src=x onerror=alert(1)>\r\n\r\n");
+        assertEquals(403, method.status());
+        assertEquals("403 Forbidden: CORS method not allowed on this route\n", method.bodyText());
+        RawResponse header = send("OPTIONS /app/x HTTP/1.1\r\nHost: api\r\nOrigin: https://app.example.com\r\n"
+                + "Access-Control-Request-Method: GET\r\nAccess-Control-Request-Headers: <script>x</script>\r\n\r\n");
+        assertEquals(403, header.status());
+        assertEquals("403 Forbidden: CORS header not allowed on this route\n", header.bodyText());
+        assertTrue(method.headers().stream().noneMatch(h -> h.getValue().contains("<img")), "nor in a header");
     }
 
     @Test

@@ -1,11 +1,20 @@
 package io.serai.security;
 
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import io.serai.ingress.IngressRequest;
+import io.serai.ingress.RequestTarget;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
 import io.serai.support.TestBackend;
 import io.serai.support.TestCertificates;
 import io.serai.support.TlsClient;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.netty.http.NettyHttpConstants;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,8 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -159,6 +170,38 @@ class HttpsRedirectTest {
         assertTrue(!r.hasHeader("Location"));
         assertEquals("400 Bad Request: no host name to redirect to HTTPS\n", r.bodyText());
         assertEquals(before, backend.requests().size(), "the backend got nothing");
+    }
+
+    @Test
+    void aTargetThatIsNeitherOriginFormNorAbsoluteFormGets400AndNoLocation() throws IOException {
+        int before = backend.requests().size();
+        for (String target : List.of("@evil.com/", ".evil.com/", "evil.com/x", "*")) {
+            RawResponse r = send("GET " + target + " HTTP/1.1\r\nHost: shop.example.com\r\n\r\n");
+            assertEquals(400, r.status(), target);
+            assertNull(r.header("Location"), target + " gave Location " + r.header("Location"));
+        }
+        assertEquals(before, backend.requests().size(), "the backend got nothing");
+    }
+
+    @Test
+    void theStepOnItsOwnNeverBuildsALocationFromATargetThatIsNotOriginFormOrAbsoluteForm() throws Exception {
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            for (String target : List.of("@evil.com/", ".evil.com/", "evil.com", "*", "/a b", "/a\\b", "/%zz", "/a?<x>")) {
+                Exchange exchange = new DefaultExchange(context);
+                exchange.setProperty(IngressRequest.PROPERTY, new IngressRequest(HttpMethod.GET, HttpVersion.HTTP_1_1,
+                        true, new DefaultHttpHeaders().add("Host", "shop.example.com"), RequestTarget.parse(target)));
+                new HttpsRedirect().process(exchange);
+                assertEquals(400, exchange.getMessage().getHeader(NettyHttpConstants.HTTP_RESPONSE_CODE), target);
+                assertNull(exchange.getMessage().getHeader("Location"), target);
+                assertTrue(exchange.isRouteStop(), target);
+            }
+            Exchange fine = new DefaultExchange(context);
+            fine.setProperty(IngressRequest.PROPERTY, new IngressRequest(HttpMethod.GET, HttpVersion.HTTP_1_1, true,
+                    new DefaultHttpHeaders().add("Host", "shop.example.com"),
+                    RequestTarget.parse("/a/%7Eb;p=1/@x:y?q=1&r=/s?t")));
+            new HttpsRedirect().process(fine);
+            assertEquals("https://shop.example.com/a/%7Eb;p=1/@x:y?q=1&r=/s?t", fine.getMessage().getHeader("Location"));
+        }
     }
 
     @Test

@@ -33,6 +33,16 @@ class PasswordHashesTest {
     }
 
     @Test
+    void bcryptRefusesPasswordsLongerThanThe72BytesItReads() {
+        String password = "p".repeat(72);
+        String hash = BcryptFunction.getInstance(Bcrypt.Y, 4).hash(password).getResult();
+        assertTrue(PasswordHashes.verify(password, hash));
+        assertFalse(PasswordHashes.verify(password + "x", hash), "bcrypt alone would ignore the 73rd byte");
+        assertFalse(PasswordHashes.verify("p".repeat(71) + "é", BcryptFunction.getInstance(Bcrypt.Y, 4)
+                .hash("p".repeat(71) + "é").getResult()), "73 bytes in UTF-8, though 72 characters");
+    }
+
+    @Test
     void hashesMadeByOtherImplementationsVerify() {
         // PHP's password_hash documentation example (bcrypt $2y$, as htpasswd -B also writes)
         String php = "$2y$10$.vGA1O9wmRjrwAVXD98HNOgsNpDczlqm3Jq7KnEd1rVAGv3Fykk1a";

@@ -48,14 +48,15 @@ public final class TestCertificates {
         return new TestCertificates(key, sign(b, key));
     }
 
-    /** A certificate for {@code names} (DNS names or IP addresses) valid from {@code from} to {@code to} from now. */
+    /** A certificate for {@code names} (DNS names, IPv4 addresses, or URIs such as spiffe://a/b) valid from {@code from} to {@code to} from now. */
     public Issued issue(String cn, Duration from, Duration to, String... names) throws Exception {
         KeyPair key = keyPair();
         X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(ca, serial(), date(from), date(to),
                 new X500Name("CN=" + cn), key.getPublic());
         GeneralName[] sans = new GeneralName[names.length];
         for (int i = 0; i < names.length; i++) {
-            sans[i] = new GeneralName(names[i].matches("[0-9.]+") ? GeneralName.iPAddress : GeneralName.dNSName, names[i]);
+            sans[i] = new GeneralName(names[i].matches("[0-9.]+") ? GeneralName.iPAddress
+                    : names[i].contains(":") ? GeneralName.uniformResourceIdentifier : GeneralName.dNSName, names[i]);
         }
         b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
         return new Issued(sign(b, caKey), key);
