@@ -186,21 +186,30 @@ class HttpsRedirectTest {
     @Test
     void theStepOnItsOwnNeverBuildsALocationFromATargetThatIsNotOriginFormOrAbsoluteForm() throws Exception {
         try (DefaultCamelContext context = new DefaultCamelContext()) {
+            int reachedTheStep = 0;
             for (String target : List.of("@evil.com/", ".evil.com/", "evil.com", "*", "/a b", "/a\\b", "/%zz", "/a?<x>")) {
+                RequestTarget parsed;
+                try {
+                    parsed = RequestTarget.parse(target);
+                } catch (RequestTarget.BadRequestTarget refusedByIngress) {
+                    continue; // the ingress answers 400 before any step runs
+                }
+                reachedTheStep++;
                 Exchange exchange = new DefaultExchange(context);
                 exchange.setProperty(IngressRequest.PROPERTY, new IngressRequest(HttpMethod.GET, HttpVersion.HTTP_1_1,
-                        true, new DefaultHttpHeaders().add("Host", "shop.example.com"), RequestTarget.parse(target)));
+                        true, new DefaultHttpHeaders().add("Host", "shop.example.com"), parsed));
                 new HttpsRedirect().process(exchange);
                 assertEquals(400, exchange.getMessage().getHeader(NettyHttpConstants.HTTP_RESPONSE_CODE), target);
                 assertNull(exchange.getMessage().getHeader("Location"), target);
                 assertTrue(exchange.isRouteStop(), target);
             }
+            assertEquals(2, reachedTheStep, "* and /a?<x> parse, and the step itself must refuse them");
             Exchange fine = new DefaultExchange(context);
             fine.setProperty(IngressRequest.PROPERTY, new IngressRequest(HttpMethod.GET, HttpVersion.HTTP_1_1, true,
                     new DefaultHttpHeaders().add("Host", "shop.example.com"),
                     RequestTarget.parse("/a/%7Eb;p=1/@x:y?q=1&r=/s?t")));
             new HttpsRedirect().process(fine);
-            assertEquals("https://shop.example.com/a/%7Eb;p=1/@x:y?q=1&r=/s?t", fine.getMessage().getHeader("Location"));
+            assertEquals("https://shop.example.com/a/~b;p=1/@x:y?q=1&r=/s?t", fine.getMessage().getHeader("Location"));
         }
     }
 
