@@ -3,6 +3,7 @@ package io.serai.routing;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
+import io.serai.support.StartFailure;
 import io.serai.support.TestBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -145,24 +145,13 @@ class RouteDispatchTest {
 
     @Test
     void twoRoutesThatWouldAnswerTheSameRequestsFailTheStartNamingBoth() {
-        Exception e = assertThrows(Exception.class, () -> RunningSerai.routes(answering("first", "/same")
-                + answering("second", "/same/")).start(dir).close());
-        String message = rootMessage(e);
-        assertTrue(message.contains("first") && message.contains("second"), message);
+        String messages = StartFailure.messages(answering("first", "/same") + answering("second", "/same/"), dir);
+        assertTrue(messages.contains("first") && messages.contains("second"), messages);
     }
 
     @Test
     void aBadVirtualHostFailsTheStartNamingIt() {
-        Exception e = assertThrows(Exception.class, () -> RunningSerai.routes(
-                answering("bad", "/?virtualHosts=a.*.example.com")).start(dir).close());
-        assertTrue(rootMessage(e).contains("a.*.example.com"), rootMessage(e));
-    }
-
-    private static String rootMessage(Throwable e) {
-        StringBuilder all = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            all.append(t.getMessage()).append(" | ");
-        }
-        return all.toString();
+        String messages = StartFailure.messages(answering("bad", "/?virtualHosts=a.*.example.com"), dir);
+        assertTrue(messages.contains("a.*.example.com"), messages);
     }
 }

@@ -1,5 +1,7 @@
 package io.serai.security;
 
+import io.serai.support.StartFailure;
+
 import com.password4j.BcryptFunction;
 import com.password4j.types.Argon2;
 import com.password4j.types.Bcrypt;

@@ -1,5 +1,7 @@
 package io.serai.security;
 
+import io.serai.support.StartFailure;
+
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;

@@ -1,5 +1,7 @@
 package io.serai.security;
 
+import io.serai.support.StartFailure;
+
 import io.serai.health.BackendStatus;
 import io.serai.proxy.ProxyHttpComponent;
 import io.serai.reload.RouteStartFailure;

@@ -1,19 +1,19 @@
-package io.serai.security;
+package io.serai.support;
 
-import io.serai.support.RunningSerai;
+import org.apache.camel.Processor;
 
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Starts Serai on routes that must not start, and gives every message of the failure's causes. */
-final class StartFailure {
+public final class StartFailure {
 
     private StartFailure() {
     }
 
     /** The failure's messages for one route guarded by a bean of {@code checkClass} with {@code properties} (YAML lines). */
-    static String messages(Class<? extends AccessCheck> checkClass, String properties, Path dir) {
+    public static String messages(Class<? extends Processor> checkClass, String properties, Path dir) {
         return messages("""
                 - beans:
                     - name: broken
@@ -29,7 +29,7 @@ final class StartFailure {
                 """.formatted(checkClass.getName(), properties), dir);
     }
 
-    static String messages(String routes, Path dir) {
+    public static String messages(String routes, Path dir) {
         Exception e = assertThrows(Exception.class, () -> RunningSerai.routes(routes).start(dir).close(),
                 "Serai started on routes that should have been refused");
         StringBuilder messages = new StringBuilder();
