@@ -3,6 +3,7 @@ package io.serai.security;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
+import io.serai.support.StartFailure;
 import io.serai.support.TestBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
