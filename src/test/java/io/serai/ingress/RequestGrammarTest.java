@@ -1,5 +1,6 @@
 package io.serai.ingress;
 
+import io.netty.buffer.Unpooled;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RecordedRequest;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -121,7 +123,12 @@ class RequestGrammarTest {
                 row("RFC 9112 2.1", "HTTP-message = start-line CRLF *( field-line CRLF ) CRLF", get(""), forwarded("")),
                 row("RFC 9112 2.2", "an empty line (CRLF) before the request-line is ignored", "\r\n" + get(""),
                         forwarded("")),
+                row("RFC 9112 2.2", "up to 8 empty lines before the request-line", "\r\n".repeat(8) + get(""),
+                        forwarded("")),
+                row("RFC 9112 2.2", "more than 8 empty lines before the request-line", "\r\n".repeat(9) + get(""),
+                        refused(400)),
                 row("RFC 9112 2.2", "a bare LF empty line before the request-line", "\n" + get(""), refused(400)),
+                row("RFC 9112 2.2", "a bare CR before the request-line", "\r" + get(""), refused(400)),
                 row("RFC 9112 2.2", "whitespace before the request-line", " " + get(""), refused(400)),
                 row("RFC 9112 2.2", "control characters before the request-line", "\u0000\u0001" + get(""),
                         refused(400)),
@@ -204,6 +211,9 @@ class RequestGrammarTest {
                         post("Transfer-Encoding: , chunked \r\n", "5\r\nhello\r\n0\r\n\r\n"), forwarded("hello")),
                 row("RFC 9112 6.1", "a transfer coding Serai cannot forward",
                         post("Transfer-Encoding: gzip, chunked\r\n", "5\r\nhello\r\n0\r\n\r\n"), refused(501)),
+                row("RFC 9112 6.1", "a transfer-parameter with a quoted comma does not end the coding",
+                        post("Transfer-Encoding: gzip;zq=\"a, chunked\", chunked\r\n", "5\r\nhello\r\n0\r\n\r\n"),
+                        refused(501)),
                 row("RFC 9112 6.1", "chunked is not the final coding",
                         post("Transfer-Encoding: chunked, gzip\r\n", "5\r\nhello\r\n0\r\n\r\n"), refused(400)),
                 row("RFC 9112 6.1", "Transfer-Encoding without chunked",
@@ -277,6 +287,8 @@ class RequestGrammarTest {
                         chunked("5;a=\"b\r\nhello\r\n0\r\n\r\n"), refused(400)),
                 row("RFC 9112 7.1.1", "a control character in a chunk-ext",
                         chunked("5;a=\u0001\r\nhello\r\n0\r\n\r\n"), refused(400)),
+                row("RFC 9112 7.1.1", "chunk extensions beyond serai.limits.max-header in one body",
+                        chunked(("1;a=" + "x".repeat(1000) + "\r\nz\r\n").repeat(5) + "0\r\n\r\n"), refused(400)),
                 row("RFC 9112 7.1.2", "trailer fields are read and not forwarded",
                         chunked("5\r\nhello\r\n0\r\nX-T: 1\r\nContent-Length: 99\r\n\r\n"),
                         forwarded("hello").with("X-T", null).with("Content-Length", "5")),
@@ -324,6 +336,30 @@ class RequestGrammarTest {
                     assertEquals(before + 1, backend.requests().size());
                 }
             }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rows")
+    void theGrammarGivesTheSameVerdictWhereverTheBytesAreSplit(Row row) {
+        // TCP may cut a request anywhere: RequestGrammar keeps its place across buffers.
+        byte[] raw = row.raw().replace("{port}", "8080").getBytes(StandardCharsets.ISO_8859_1);
+        RequestGrammar whole = new RequestGrammar(4096);
+        boolean verdict = whole.accepts(Unpooled.wrappedBuffer(raw));
+        for (int cut = 1; cut < raw.length; cut++) {
+            RequestGrammar split = new RequestGrammar(4096);
+            boolean first = split.accepts(Unpooled.wrappedBuffer(raw, 0, cut));
+            boolean both = first && split.accepts(Unpooled.wrappedBuffer(raw, cut, raw.length - cut));
+            assertEquals(verdict, both, "cut at " + cut);
+        }
+        RequestGrammar byteByByte = new RequestGrammar(4096);
+        boolean all = true;
+        for (int i = 0; i < raw.length && all; i++) {
+            all = byteByByte.accepts(Unpooled.wrappedBuffer(raw, i, 1));
+        }
+        assertEquals(verdict, all, "one byte at a time");
+        if (!verdict) {
+            assertEquals(whole.violation().getMessage(), byteByByte.violation().getMessage());
         }
     }
 
