@@ -6,8 +6,9 @@ import static io.serai.ingress.HttpOctets.TCHAR;
 import static io.serai.ingress.HttpOctets.WS;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.ByteProcessor;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -17,16 +18,17 @@ import java.nio.charset.StandardCharsets;
  * with {@link TransferCodings}) and chunked framing (section 7, with {@link ChunkLine}). Netty 4.1's
  * HttpObjectDecoder skips whitespace before a chunk size, wraps chunk sizes beyond 31 bits to small ones,
  * splits the request-line on any run of whitespace, upper-cases the version and lets HTTP/1.0 carry two
- * Content-Lengths; its parser is private, hence this hand-written state machine. It buffers nothing and
- * allocates nothing unless it refuses; body bytes are skipped by count, so only heads, chunk-size lines
- * and trailers are read.
+ * Content-Lengths; its parser is private, hence this hand-written state machine. It copies and buffers
+ * nothing; runs of octets that change nothing (a field value, a target) are skipped in a tight loop and
+ * body bytes by count, so the state machine sees only the structure of heads, chunk-size lines and
+ * trailers.
  *
  * <p>Choices the RFC leaves open: at most {@value #MAX_EMPTY_LINES} empty lines before a request-line are
  * ignored (section 2.2); HTTP/1.x above 1.1 is accepted (StrictRequestDecoder reads it as 1.1), other
  * versions get 505; obs-fold is accepted (Netty joins it with a space, section 5.2) except in
  * Content-Length and Transfer-Encoding; trailer fields are checked here and dropped later.
  */
-final class RequestGrammar implements ByteProcessor {
+final class RequestGrammar {
 
     static final int MAX_EMPTY_LINES = 8;
 
@@ -50,6 +52,9 @@ final class RequestGrammar implements ByteProcessor {
     private static final int WEBSOCKET_KEY2 = 3;
     private static final int OTHER_FIELD = 4;
     private static final byte[] HTTP_SLASH = ascii("HTTP/");
+    private static final long HTTP_1_1 = ByteBuffer.wrap(ascii("HTTP/1.1")).getLong();
+    private static final long HTTP_1_0 = ByteBuffer.wrap(ascii("HTTP/1.0")).getLong();
+    private static final short CRLF = ByteBuffer.wrap(ascii("\r\n")).getShort();
 
     private enum State {
         START, START_LF, METHOD, TARGET_FIRST, TARGET, VERSION, MAJOR, VERSION_DOT, MINOR, LINE_CR, LINE_LF,
@@ -83,15 +88,21 @@ final class RequestGrammar implements ByteProcessor {
 
     /** Reads the readable bytes of {@code bytes} without consuming them; false once the connection broke a rule. */
     boolean accepts(ByteBuf bytes) {
-        int i = bytes.readerIndex();
-        int end = bytes.writerIndex();
-        while (i < end && state != State.REFUSED) {
-            if (state == State.FIXED_BODY || state == State.CHUNK_DATA) {
+        int end = bytes.readableBytes();
+        if (end == 0 || state == State.REFUSED) {
+            return state != State.REFUSED;
+        }
+        // A view, not a copy (socket and TLS reads are single buffers); absolute gets on it stay cheap.
+        ByteBuffer in = bytes.nioBuffer(bytes.readerIndex(), end).order(ByteOrder.BIG_ENDIAN);
+        int i = 0;
+        while (i < end) {
+            State now = state;
+            if (now == State.FIXED_BODY || now == State.CHUNK_DATA) {
                 int n = (int) Math.min(length, end - i);
                 i += n;
                 length -= n;
                 if (length == 0) {
-                    if (state == State.FIXED_BODY) {
+                    if (now == State.FIXED_BODY) {
                         nextRequest();
                     } else {
                         state = State.CHUNK_DATA_CR;
@@ -99,13 +110,43 @@ final class RequestGrammar implements ByteProcessor {
                 }
                 continue;
             }
-            int stop = bytes.forEachByte(i, end - i, this);
-            if (stop < 0) {
-                break;
+            // Most bytes of a head are runs that change nothing: skip them in a tight loop.
+            if (now == State.VERSION && end - i >= 10 && in.getShort(i + 8) == CRLF
+                    && (in.getLong(i) == HTTP_1_1 || in.getLong(i) == HTTP_1_0)) {
+                // The common versions at once; the same states as byte by byte.
+                major = 1;
+                http10 = in.getLong(i) == HTTP_1_0;
+                firstField = true;
+                state = State.FIELD_START;
+                i += 10;
+                continue;
             }
-            i = stop + 1;
+            if (now == State.FIELD_VALUE) {
+                i = skip(in, i, end, FIELD_VCHAR | WS);
+            } else if (now == State.TARGET) {
+                i = skip(in, i, end, FIELD_VCHAR);
+            } else if (now == State.METHOD || now == State.FIELD_NAME && candidates == 0) {
+                i = skip(in, i, end, TCHAR);
+            }
+            if (i < end && !process(in.get(i))) {
+                return false;
+            }
+            i++;
         }
-        return state != State.REFUSED;
+        return true;
+    }
+
+    private static int skip(ByteBuffer in, int from, int end, int classes) {
+        int i = from;
+        while (i < end && (HttpOctets.classes(in.get(i) & 0xff) & classes) != 0) {
+            i++;
+        }
+        return i;
+    }
+
+    /** True when the bytes read so far end with a complete request (or none). */
+    boolean betweenRequests() {
+        return state == State.START;
     }
 
     /** Why the connection was refused; null while it was not. */
@@ -113,9 +154,8 @@ final class RequestGrammar implements ByteProcessor {
         return violation;
     }
 
-    /** One byte; false when it is refused or starts a body that {@link #accepts} skips by count. */
-    @Override
-    public boolean process(byte value) {
+    /** One byte; false when it is refused. */
+    private boolean process(byte value) {
         int b = value & 0xff;
         int c = HttpOctets.classes(b);
         switch (state) {
@@ -342,8 +382,7 @@ final class RequestGrammar implements ByteProcessor {
             return to(State.CHUNK_LINE);
         }
         if (length > 0) {
-            state = State.FIXED_BODY;
-            return false;
+            return to(State.FIXED_BODY);
         }
         return nextRequest();
     }
@@ -365,8 +404,7 @@ final class RequestGrammar implements ByteProcessor {
             return to(State.FIELD_START);
         }
         length = chunkLine.size();
-        state = State.CHUNK_DATA;
-        return false;
+        return to(State.CHUNK_DATA);
     }
 
     private boolean nextRequest() {

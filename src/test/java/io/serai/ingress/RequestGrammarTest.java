@@ -1,5 +1,6 @@
 package io.serai.ingress;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
@@ -341,26 +342,40 @@ class RequestGrammarTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
-    void theGrammarGivesTheSameVerdictWhereverTheBytesAreSplit(Row row) {
-        // TCP may cut a request anywhere: RequestGrammar keeps its place across buffers.
-        byte[] raw = row.raw().replace("{port}", "8080").getBytes(StandardCharsets.ISO_8859_1);
-        RequestGrammar whole = new RequestGrammar(4096);
-        boolean verdict = whole.accepts(Unpooled.wrappedBuffer(raw));
-        for (int cut = 1; cut < raw.length; cut++) {
-            RequestGrammar split = new RequestGrammar(4096);
-            boolean first = split.accepts(Unpooled.wrappedBuffer(raw, 0, cut));
-            boolean both = first && split.accepts(Unpooled.wrappedBuffer(raw, cut, raw.length - cut));
-            assertEquals(verdict, both, "cut at " + cut);
+    void theGrammarFindsTheNextRequestWhereverTheBytesAreSplit(Row row) {
+        // A request the grammar lets through is followed by one it must refuse for its own reason: the
+        // grammar found where the next request starts. TCP may cut the bytes anywhere; the verdict holds.
+        String next = "GET /next HTTP/1.1\r\nHost: h\r\nX-A: \u0001\r\n\r\n";
+        String raw = row.raw().replace("{port}", "8080");
+        RequestGrammar alone = new RequestGrammar(4096);
+        boolean accepted = alone.accepts(buffer(raw.getBytes(StandardCharsets.ISO_8859_1), 0, raw.length()));
+        if (row.outcome() instanceof Forwarded) {
+            assertTrue(accepted && alone.betweenRequests(), "a forwarded request ends where its bytes end");
         }
-        RequestGrammar byteByByte = new RequestGrammar(4096);
-        boolean all = true;
-        for (int i = 0; i < raw.length && all; i++) {
-            all = byteByByte.accepts(Unpooled.wrappedBuffer(raw, i, 1));
+        accepted &= alone.betweenRequests(); // an Expect row declares a body it does not send
+        byte[] bytes = (accepted ? raw + next : raw).getBytes(StandardCharsets.ISO_8859_1);
+        String expected = accepted ? "a control character in a field value"
+                : alone.violation() == null ? null : alone.violation().getMessage();
+        assertEquals(expected, verdict(bytes, bytes.length), "whole");
+        for (int piece = 2; piece < bytes.length; piece++) {
+            assertEquals(expected, verdict(bytes, piece), "in pieces of " + piece);
         }
-        assertEquals(verdict, all, "one byte at a time");
-        if (!verdict) {
-            assertEquals(whole.violation().getMessage(), byteByByte.violation().getMessage());
+        assertEquals(expected, verdict(bytes, 1), "one byte at a time");
+    }
+
+    /** The grammar's refusal of {@code bytes} read in pieces of {@code piece} bytes, or null. */
+    private static String verdict(byte[] bytes, int piece) {
+        RequestGrammar grammar = new RequestGrammar(4096);
+        for (int i = 0; i < bytes.length; i += piece) {
+            if (!grammar.accepts(buffer(bytes, i, Math.min(piece, bytes.length - i)))) {
+                return grammar.violation().getMessage();
+            }
         }
+        return null;
+    }
+
+    private static ByteBuf buffer(byte[] bytes, int from, int length) {
+        return Unpooled.wrappedBuffer(bytes, from, length);
     }
 
     private static void assertForwardedAsExpected(Forwarded expected, String raw, RecordedRequest seen) {
