@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -46,6 +47,17 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
                 refuse(ctx, statusFor(request), problem);
                 return;
             }
+        } else if (msg instanceof HttpContent content && content.decoderResult().isFailure()) {
+            // A chunked body Netty could not read past a limit (RequestGrammar has checked its syntax).
+            Throwable cause = content.decoderResult().cause();
+            ReferenceCountUtil.release(msg);
+            if (cause instanceof TooLongHttpHeaderException) {
+                refuse(ctx, 431, "request header and trailer sections larger than serai.limits.max-header");
+            } else {
+                refuse(ctx, 400, cause instanceof TooLongHttpLineException
+                        ? "chunk-size line longer than serai.limits.max-uri" : "malformed request body");
+            }
+            return;
         }
         ctx.fireChannelRead(msg);
     }
