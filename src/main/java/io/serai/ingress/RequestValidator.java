@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -16,16 +17,14 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
  * Refuses request heads that a strict edge proxy must not forward, before any body is read: what
- * Netty's decoder already refuses (bad framing, bad field names, NUL, duplicate Content-Length) gets
- * its precise status (414, 431, 400) instead of Camel's bare 400, and this adds the rules Netty leaves
- * to the server (RFC 9112 sections 3.2 and 6.1). A refused connection is closed: what follows the
- * head cannot be trusted to be framed as the client meant. Netty's obs-fold handling (folded into
- * one value with a space) is kept: that is sanitizing, which RFC 9112 section 5.2 allows.
+ * {@link RequestGrammar} or Netty's decoder refused gets its precise status (400, 501, 505, 413, 414, 431)
+ * and a reason in Serai's words (never Netty's message, which quotes the client's bytes), and this adds
+ * the rules about Host and CONNECT (RFC 9112 section 3.2). A refused connection is closed: what follows
+ * the head cannot be trusted to be framed as the client meant.
  */
 final class RequestValidator extends ChannelInboundHandlerAdapter {
 
@@ -48,6 +47,17 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
                 refuse(ctx, statusFor(request), problem);
                 return;
             }
+        } else if (msg instanceof HttpContent content && content.decoderResult().isFailure()) {
+            // A chunked body Netty could not read past a limit (RequestGrammar has checked its syntax).
+            Throwable cause = content.decoderResult().cause();
+            ReferenceCountUtil.release(msg);
+            if (cause instanceof TooLongHttpHeaderException) {
+                refuse(ctx, 431, "request header and trailer sections larger than serai.limits.max-header");
+            } else {
+                refuse(ctx, 400, cause instanceof TooLongHttpLineException
+                        ? "chunk-size line longer than serai.limits.max-uri" : "malformed request body");
+            }
+            return;
         }
         ctx.fireChannelRead(msg);
     }
@@ -62,7 +72,11 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
             if (cause instanceof TooLongHttpHeaderException) {
                 return "request header section larger than serai.limits.max-header";
             }
-            return "malformed request (" + (cause == null ? "unknown" : cause.getMessage()) + ")";
+            if (cause instanceof GrammarViolation violation) {
+                return violation.getMessage();
+            }
+            // Netty's own message may quote a header name or value: refusals carry Serai's words only.
+            return "malformed request";
         }
         if (HttpMethod.CONNECT.equals(request.method())) {
             return "CONNECT is not supported: Serai is a reverse proxy, not a tunnel";
@@ -78,21 +92,6 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
         if (!hosts.isEmpty() && !HOST.matcher(hosts.get(0)).matches()) {
             return "invalid Host header";
         }
-        if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
-            if (headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-                return "both Content-Length and Transfer-Encoding";
-            }
-            List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
-            String all = String.join(",", codings);
-            String[] parts = all.split(",");
-            String last = parts[parts.length - 1].trim().toLowerCase(Locale.ROOT);
-            if (!last.equals(HttpHeaderValues.CHUNKED.toString())) {
-                return "Transfer-Encoding must end with chunked";
-            }
-            if (HttpVersion.HTTP_1_0.equals(request.protocolVersion())) {
-                return "Transfer-Encoding in an HTTP/1.0 request";
-            }
-        }
         return null;
     }
 
@@ -100,6 +99,9 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
         DecoderResult decoded = request.decoderResult();
         if (!decoded.isFailure() && HttpMethod.CONNECT.equals(request.method())) {
             return 405;
+        }
+        if (decoded.isFailure() && decoded.cause() instanceof GrammarViolation violation) {
+            return violation.status();
         }
         if (decoded.isFailure() && decoded.cause() instanceof TooLongHttpLineException) {
             return 414;
