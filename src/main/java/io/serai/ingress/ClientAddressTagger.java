@@ -7,14 +7,14 @@ import io.netty.handler.codec.http.FullHttpRequest;
 /**
  * Wraps each complete request as a {@link ClientRequest} carrying the connection's peer (the source a
  * PROXY protocol header gave ({@link ProxyProtocol}), else the TCP peer), the client certificate its TLS
- * handshake verified, if any ({@link ClientCertificateReader}), and the target {@link RequestTargetCheck}
+ * handshake verified, if any ({@link ClientCertificateReader}), and the target {@link RequestValidator}
  * parsed when the request's head arrived.
  */
 final class ClientAddressTagger extends ChannelInboundHandlerAdapter {
 
-    private final RequestTargetCheck targets;
+    private final RequestValidator targets;
 
-    ClientAddressTagger(RequestTargetCheck targets) {
+    ClientAddressTagger(RequestValidator targets) {
         this.targets = targets;
     }
 

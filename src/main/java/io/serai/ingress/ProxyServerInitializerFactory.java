@@ -77,11 +77,10 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
         ch.pipeline().addBefore("decoder", "client-timeouts-bytes", timeouts.bytesWatcher());
         ch.pipeline().addAfter("decoder", "http10-host", new Http10HostDefault());
         // After the encoder, so that a refusal or a 408 written from here is encoded on its way out.
-        ch.pipeline().addBefore("aggregator", "validator", new RequestValidator());
-        RequestTargetCheck targets = new RequestTargetCheck(settings.allowEncodedSlash());
-        ch.pipeline().addBefore("aggregator", "target", targets);
+        RequestValidator validator = new RequestValidator(settings.allowEncodedSlash());
+        ch.pipeline().addBefore("aggregator", "validator", validator);
         ch.pipeline().addBefore("aggregator", "client-timeouts-messages", timeouts.messageWatcher());
-        ch.pipeline().addBefore("handler", "client-address", new ClientAddressTagger(targets));
+        ch.pipeline().addBefore("handler", "client-address", new ClientAddressTagger(validator));
         ch.pipeline().addBefore("handler", "pipelining", new PipelinedRequestSequencer());
         ch.pipeline().addBefore("handler", "swap-gate", new SwapGateHandler(gate));
     }

@@ -17,22 +17,24 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Refuses request heads that a strict edge proxy must not forward, before any body is read: what
  * {@link RequestGrammar} or Netty's decoder refused gets its precise status (400, 501, 505, 413, 414, 431)
  * and a reason in Serai's words (never Netty's message, which quotes the client's bytes), and this adds
- * the rules about Host and CONNECT (RFC 9112 section 3.2). A refused connection is closed: what follows
- * the head cannot be trusted to be framed as the client meant.
+ * the rules about Host and CONNECT (RFC 9112 section 3.2) and parses the request-target, once, refusing
+ * one Serai does not route ({@link RequestTarget}). A refused connection is closed: what follows the head
+ * cannot be trusted to be framed as the client meant.
  */
 final class RequestValidator extends ChannelInboundHandlerAdapter {
 
-    // RFC 3986 authority as Host carries it: reg-name or IPv4, or an IPv6 literal, and an optional port.
-    private static final Pattern HOST = Pattern.compile(
-            "(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9\\-._~!$&'()*+,;=%]+)(:[0-9]{0,5})?");
-
+    private final boolean allowEncodedSlash;
     private boolean refused;
+    private RequestTarget last;
+
+    RequestValidator(boolean allowEncodedSlash) {
+        this.allowEncodedSlash = allowEncodedSlash;
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -45,6 +47,13 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
             if (problem != null) {
                 ReferenceCountUtil.release(msg);
                 refuse(ctx, statusFor(request), problem);
+                return;
+            }
+            try {
+                last = target(request);
+            } catch (RequestTarget.BadRequestTarget bad) {
+                ReferenceCountUtil.release(msg);
+                refuse(ctx, 400, bad.getMessage());
                 return;
             }
         } else if (msg instanceof HttpContent content && content.decoderResult().isFailure()) {
@@ -60,6 +69,24 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /**
+     * The request's target, parsed once here and kept for {@link ClientAddressTagger}, which hands it on
+     * with the complete request, so routing, access rules and the backend all use this one parse.
+     */
+    private RequestTarget target(HttpRequest request) {
+        RequestTarget target = RequestTarget.parse(request.uri(), allowEncodedSlash);
+        if (target.isAsterisk() && !HttpMethod.OPTIONS.equals(request.method())) {
+            throw new RequestTarget.BadRequestTarget("asterisk-form (*) is only for OPTIONS");
+        }
+        return target;
+    }
+
+    /** The parse of {@code uri}: the one made when its head arrived (parsing is a function of the text). */
+    RequestTarget targetOf(String uri) {
+        RequestTarget kept = last;
+        return kept != null && kept.raw().equals(uri) ? kept : RequestTarget.parse(uri, allowEncodedSlash);
     }
 
     private static String problem(HttpRequest request) {
@@ -89,7 +116,7 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
         if (hosts.isEmpty() && !HttpVersion.HTTP_1_0.equals(request.protocolVersion())) {
             return "missing Host header";
         }
-        if (!hosts.isEmpty() && !HOST.matcher(hosts.get(0)).matches()) {
+        if (!hosts.isEmpty() && !HostNames.isAuthority(hosts.get(0))) {
             return "invalid Host header";
         }
         return null;

@@ -30,7 +30,7 @@ import java.util.function.Function;
 /**
  * Sends each request of a listener to its route, in place of Camel's multiplexer (which picks by
  * scanning routes and reading the raw target, including text in the query after {@code :port}).
- * The decision is made once, on the target {@link io.serai.ingress.RequestTargetCheck} parsed and
+ * The decision is made once, on the target {@link io.serai.ingress.RequestValidator} parsed and
  * normalized, and on the host; the matched part of the path and the path parameters are recorded on
  * the {@link ClientRequest}, so the route, its access rules and the backend see the same path.
  * Routes are added and removed as Camel starts and stops their consumers; each change publishes a new
