@@ -40,29 +40,7 @@ echo "building $BASE in a worktree of its own..." >&2
 git worktree add -q --detach "$base_tree" "$BASE"
 (cd "$base_tree" && ./mvnw -B -q package -DskipTests)
 
-body=$(printf '{"backend":"bN","pad":"%s"}' "$(head -c 175 /dev/zero | tr '\0' x)")
-common="error_log $work/error.log; events { worker_connections 8192; }"
-temps="client_body_temp_path $work/b; proxy_temp_path $work/p; fastcgi_temp_path $work/f; uwsgi_temp_path $work/u; scgi_temp_path $work/s;"
-{
-  echo "worker_processes 1; pid $work/backends.pid; $common"
-  echo "http { access_log off; $temps"
-  for port in $B1 $B2 $B3; do
-    echo "  server { listen 127.0.0.1:$port; location / { default_type application/json; return 200 '$body'; } }"
-  done
-  echo "}"
-} > "$work/backends.conf"
-cat > "$work/proxy.conf" <<CONF
-worker_processes 1; pid $work/proxy.pid; $common
-http { access_log off; $temps
-  upstream backends { server 127.0.0.1:$B1; server 127.0.0.1:$B2; server 127.0.0.1:$B3; keepalive 64; }
-  server { listen 127.0.0.1:$NGINX_PORT;
-    location / { proxy_pass http://backends; proxy_http_version 1.1; proxy_set_header Connection ""; } }
-}
-CONF
-$LOAD_CPU "$NGINX" -p "$work" -c "$work/backends.conf"
-$PROXY_CPU "$NGINX" -p "$work" -c "$work/proxy.conf"
-await "http://127.0.0.1:$B1/" 10
-await "http://127.0.0.1:$NGINX_PORT/" 10
+start_nginx "$work" "$NGINX_PORT" "$B1" "$B2" "$B3"
 
 start_serai() { # name jar port -> pid in $work/<name>.pid; only the ports differ from the README's command
   local port=$3

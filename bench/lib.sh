@@ -36,4 +36,33 @@ build_serai() { # the jar of this checkout: a jar left from an older checkout wo
   if [ "${BENCH_SKIP_BUILD:-0}" = 1 ] && [ -f target/serai.jar ]; then return; fi
   ./mvnw -B -q package -DskipTests
 }
+start_nginx() { # work-dir proxy-port backend-port x3: three nginx backends answering 200-byte JSON (core 1)
+  # and nginx as their reverse proxy (core 0, upstream keep-alive); pid files work-dir/{backends,proxy}.pid
+  local work=$1 proxy_port=$2 body common temps port
+  shift 2
+  body=$(printf '{"backend":"bN","pad":"%s"}' "$(head -c 175 /dev/zero | tr '\0' x)")
+  common="error_log $work/error.log; events { worker_connections 8192; }"
+  temps="client_body_temp_path $work/b; proxy_temp_path $work/p; fastcgi_temp_path $work/f; uwsgi_temp_path $work/u; scgi_temp_path $work/s;"
+  {
+    echo "worker_processes 1; pid $work/backends.pid; $common"
+    echo "http { access_log off; $temps"
+    for port in "$@"; do
+      echo "  server { listen 127.0.0.1:$port; location / { default_type application/json; return 200 '$body'; } }"
+    done
+    echo "}"
+  } > "$work/backends.conf"
+  {
+    echo "worker_processes 1; pid $work/proxy.pid; $common"
+    echo "http { access_log off; $temps"
+    echo "  upstream backends { $(for port in "$@"; do printf 'server 127.0.0.1:%s; ' "$port"; done)keepalive 64; }"
+    echo "  server { listen 127.0.0.1:$proxy_port;"
+    echo "    location / { proxy_pass http://backends; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }"
+    echo "}"
+  } > "$work/proxy.conf"
+  $LOAD_CPU "$NGINX" -p "$work" -c "$work/backends.conf"
+  $PROXY_CPU "$NGINX" -p "$work" -c "$work/proxy.conf"
+  await "http://127.0.0.1:$1/" 10
+  await "http://127.0.0.1:$proxy_port/" 10
+}
+
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }

@@ -30,31 +30,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-body=$(printf '{"backend":"bN","pad":"%s"}' "$(head -c 175 /dev/zero | tr '\0' x)")
-common="error_log $work/error.log; events { worker_connections 8192; }"
-temps="client_body_temp_path $work/b; proxy_temp_path $work/p; fastcgi_temp_path $work/f; uwsgi_temp_path $work/u; scgi_temp_path $work/s;"
-{
-  echo "worker_processes 1; pid $work/backends.pid; $common"
-  echo "http { access_log off; $temps"
-  for port in $B1 $B2 $B3; do
-    echo "  server { listen 127.0.0.1:$port; location / { default_type application/json; return 200 '$body'; } }"
-  done
-  echo "}"
-} > "$work/backends.conf"
-cat > "$work/proxy.conf" <<CONF
-worker_processes 1; pid $work/proxy.pid; $common
-http { access_log off; $temps
-  upstream backends { server 127.0.0.1:$B1; server 127.0.0.1:$B2; server 127.0.0.1:$B3; keepalive 64; }
-  server { listen 127.0.0.1:$NGINX_PORT;
-    location / { proxy_pass http://backends; proxy_http_version 1.1; proxy_set_header Connection ""; } }
-}
-CONF
-
-
-$LOAD_CPU "$NGINX" -p "$work" -c "$work/backends.conf"
-$PROXY_CPU "$NGINX" -p "$work" -c "$work/proxy.conf"
-await "http://127.0.0.1:$B1/" 10
-await "http://127.0.0.1:$NGINX_PORT/" 10
+start_nginx "$work" "$NGINX_PORT" "$B1" "$B2" "$B3"
 
 read -r -a java_opts <<< "${SERAI_JAVA_OPTS:-@jvm.options}"
 start_ns=$(date +%s%N)
@@ -102,7 +78,7 @@ lc_rps=$(col 1 "$work/lc.txt"); la_rps=$(col 1 "$work/la.txt")
 errors=$(awk '{print $4}' "$work/nginx.txt" "$work/serai.txt" "$work/lc.txt" "$work/la.txt" | grep -v '^none$' | head -1 || true)
 
 echo
-echo "$(date -u +%Y-%m-%d) $(nproc) cores, pinned: $PINNED; ${CONNS} connections, ${SECONDS_PER_RUN} s x ${ROUNDS} rounds (medians), $(( ${#body} )) B bodies"
+echo "$(date -u +%Y-%m-%d) $(nproc) cores, pinned: $PINNED; ${CONNS} connections, ${SECONDS_PER_RUN} s x ${ROUNDS} rounds (medians), 200 B bodies"
 printf '%-6s %10s %8s %8s %12s\n' proxy "req/s" "p50 ms" "p99 ms" "peak RSS MB"
 printf '%-6s %10.0f %8.2f %8.2f %12.0f\n' nginx "$n_rps" "$n_p50" "$n_p99" "$nginx_rss"
 printf '%-6s %10.0f %8.2f %8.2f %12.0f\n' serai "$s_rps" "$s_p50" "$s_p99" "$serai_rss"
