@@ -1,15 +1,19 @@
 package io.serai.caching;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.serai.ingress.IngressRequest;
 import io.serai.ingress.ResponseStatus;
 import io.serai.metrics.SeraiMeters;
 import io.serai.proxy.WrappedSteps;
+import io.serai.streaming.BodyStream;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.util.CaseInsensitiveMap;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +71,8 @@ final class HttpCacheProcessor extends WrappedSteps {
         }
         CacheRequest request = new CacheRequest(exchange, callback, HttpCacheStore.key(route, host, target), head,
                 requestControl(headers));
+        // A response that may be stored is kept as it streams to the client, up to what a stored one may be.
+        exchange.setProperty(IngressRequest.HOLD_RESPONSE_UP_TO, settings.maxObject());
         return lookup(request, true);
     }
 
@@ -248,15 +254,35 @@ final class HttpCacheProcessor extends WrappedSteps {
             outcome.fwdStatus(status);
         }
         Object body = message.getBody();
-        long size = ForwardedResponses.size(body);
+        BodyStream streaming = body instanceof BodyStream stream && !stream.isHeld() ? stream : null;
+        // A body that streams is as large as its Content-Length says; without one, it is known at its end.
+        long size = streaming != null ? Math.max(0, streaming.declaredLength()) : ForwardedResponses.size(body);
         String refusal = size < 0 ? "body" : Storability.refusal(status, request.control, authenticated(request),
                 message.getHeaders(), size, settings.maxObject());
         if (refusal == null) {
             VaryValues vary = VaryValues.of(MessageFields.joined(message.getHeaders(), "Vary"), request.fields);
-            StoredResponse response = StoredResponse.of(status, ForwardedResponses.reasonPhrase(message, status),
-                    MessageFields.pairs(message.getHeaders()), age, ForwardedResponses.bytes(body), request.head, vary, request.sentAt, now);
-            if (response.lifetime > 0 || response.hasValidators()) {
-                store.store(request.key, response);
+            String reasonPhrase = ForwardedResponses.reasonPhrase(message, status);
+            List<String> fields = MessageFields.pairs(message.getHeaders());
+            if (streaming != null) {
+                // Stored once it has passed to the client whole, if it stayed within serai.cache.max-object.
+                streaming.whenDone(() -> {
+                    if (streaming.isHeld()) {
+                        ByteBuf whole = streaming.content();
+                        try {
+                            storeIfUseful(request, StoredResponse.of(status, reasonPhrase, fields, age,
+                                    ByteBufUtil.getBytes(whole), request.head, vary, request.sentAt, now), now);
+                        } finally {
+                            whole.release();
+                        }
+                    }
+                });
+                outcome.detail("streamed");
+                CachedAnswers.addStatus(message, outcome);
+                return;
+            }
+            StoredResponse response = StoredResponse.of(status, reasonPhrase, fields, age,
+                    ForwardedResponses.bytes(body), request.head, vary, request.sentAt, now);
+            if (storeIfUseful(request, response, now)) {
                 outcome.stored().ttl(-response.staleness(now));
             } else {
                 outcome.detail("stale");
@@ -265,6 +291,15 @@ final class HttpCacheProcessor extends WrappedSteps {
             outcome.detail(refusal);
         }
         CachedAnswers.addStatus(message, outcome);
+    }
+
+    /** Stores {@code response} when it can ever be reused: fresh for a while, or with validators. */
+    private boolean storeIfUseful(CacheRequest request, StoredResponse response, long now) {
+        if (response.lifetime > 0 || response.hasValidators()) {
+            store.store(request.key, response);
+            return true;
+        }
+        return false;
     }
 
     Flights flights() {

@@ -18,6 +18,7 @@ import io.serai.ingress.ProxyHttpBinding;
 import io.serai.ingress.ProxyServerInitializerFactory;
 import io.serai.ingress.RouteSwapGate;
 import io.serai.routing.RouteDispatcher;
+import io.serai.routing.RouteOptions;
 import io.serai.routing.VirtualHosts;
 import io.serai.upstream.UpstreamClient;
 import org.apache.camel.Endpoint;
@@ -107,6 +108,9 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         String tlsKey = getAndRemoveParameter(parameters, "tlsKey", String.class);
         VirtualHosts virtualHosts = VirtualHosts.parse(getAndRemoveParameter(parameters, "virtualHosts", String.class),
                 "netty-http option virtualHosts of " + uri);
+        RouteOptions routeOptions = new RouteOptions(virtualHosts,
+                getAndRemoveParameter(parameters, "requestBuffering", Boolean.class, Boolean.FALSE),
+                getAndRemoveParameter(parameters, "responseBuffering", Boolean.class, Boolean.FALSE));
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("netty-http options tlsCert and tlsKey go together: " + uri);
         }
@@ -117,7 +121,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         ProxyHttpEndpoint answer = new ProxyHttpEndpoint(endpointUri, this, plain.getConfiguration(),
                 upstreamClient, preserveHost, memberOptions, backendHealth, callOptions);
         answer.tlsFiles(tlsCert, tlsKey);
-        answer.virtualHosts(virtualHosts);
+        answer.routeOptions(routeOptions);
         answer.listenerOptions(listenerOptions);
         answer.backendTls(ownTls, backendTls);
         answer.setNettyHttpBinding(plain.getNettyHttpBinding());
@@ -137,7 +141,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     public HttpServerConsumerChannelFactory getMultiplexChannelHandler(int port) {
         return dispatchers.computeIfAbsent(port, p -> {
             RouteDispatcher dispatcher = new RouteDispatcher(consumer -> consumer.getEndpoint()
-                    instanceof ProxyHttpEndpoint endpoint ? endpoint.virtualHosts() : VirtualHosts.ANY);
+                    instanceof ProxyHttpEndpoint endpoint ? endpoint.routeOptions() : RouteOptions.DEFAULTS);
             dispatcher.init(p);
             return dispatcher;
         });

@@ -5,6 +5,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.serai.aggregation.CallOptions;
 import io.serai.health.BackendHealth;
 import io.serai.health.LoadReport;
+import io.serai.ingress.IngressRequest;
+import io.serai.ingress.MessageBodies;
 import io.serai.ingress.ResponseStatus;
 import io.serai.metrics.RequestMetrics;
 import io.serai.metrics.SeraiMeters;
@@ -56,8 +58,13 @@ public class UpstreamProducer extends DefaultAsyncProducer {
             callback.done(true);
             return true;
         }
+        // A merge, a multicast's copy and a route with responseBuffering=true take the body whole.
+        boolean whole = call.aggregates() || exchange.getProperty(IngressRequest.BUFFER_RESPONSE) != null
+                || exchange.getProperty(org.apache.camel.ExchangePropertyKey.CORRELATION_ID) != null;
+        Long holdUpTo = exchange.getProperty(IngressRequest.HOLD_RESPONSE_UP_TO, Long.class);
         long started = System.nanoTime();
-        client.send(exchange, target, request, call.callTimeout(), doneSync -> {
+        client.send(exchange, target, request, MessageBodies.streaming(exchange.getMessage()), call.callTimeout(),
+                client.holding(whole, holdUpTo == null ? 0 : holdUpTo), doneSync -> {
             recordOutcome(exchange);
             measure(exchange, System.nanoTime() - started);
             callback.done(doneSync);

@@ -1,12 +1,14 @@
 package io.serai.upstream;
 
 import io.netty.buffer.ByteBufUtil;
-import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
 import io.serai.ingress.ForwardingHeaders;
 import io.serai.ingress.HeaderValues;
 import io.serai.ingress.HopByHopHeaders;
 import io.serai.ingress.IngressRequest;
+import io.serai.streaming.BodyStream;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
@@ -17,15 +19,15 @@ import java.util.Map;
 
 /**
  * Makes a backend's response the exchange's message: its status, its end-to-end headers (never a
- * hop-by-hop one, never one that could pose as a Camel header) and its body, which the exchange
- * owns until it completes. The request's headers are dropped so none is echoed to the client.
+ * hop-by-hop one, never one that could pose as a Camel header) and its body: a buffer the exchange owns
+ * until it completes when the body is here whole, else the {@link BodyStream} it follows in. The request's headers are dropped so none is echoed to the client.
  */
 final class UpstreamResponses {
 
     private UpstreamResponses() {
     }
 
-    static void apply(Exchange exchange, FullHttpResponse response, String viaName) {
+    static void apply(Exchange exchange, HttpResponse response, BodyStream body, String viaName) {
         Message message = exchange.getMessage();
         Map<String, Object> headers = message.getHeaders();
         HeaderValues.clearKeepingChannel(headers);
@@ -42,17 +44,32 @@ final class UpstreamResponses {
         headers.put(NettyHttpConstants.HTTP_RESPONSE_CODE, response.status().code());
         headers.put(NettyHttpConstants.HTTP_RESPONSE_TEXT, response.status().reasonPhrase());
 
-        if (exchange.getProperty(ExchangePropertyKey.CORRELATION_ID) != null) {
-            // A copy made by multicast or split: it is done before its result is aggregated, so its body
-            // must not be a buffer released on completion. Bounded by serai.upstream.max-response-body.
-            message.setBody(ByteBufUtil.getBytes(response.content()));
-            response.release();
-        } else {
-            message.setBody(response.content());
+        if (!body.isHeld()) {
+            // The body follows as the backend sends it. If no step hands it to the client (a retry, an
+            // error path, a route that answers otherwise), nobody reads the rest: the backend is let go.
+            message.setBody(body);
+            body.releaseWhenDone();
             exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
                 @Override
                 public void onDone(Exchange done) {
-                    ReferenceCountUtil.safeRelease(response);
+                    if (done.getProperty(IngressRequest.RESPONSE_BODY) != body) {
+                        body.cancel();
+                    }
+                }
+            });
+        } else if (exchange.getProperty(ExchangePropertyKey.CORRELATION_ID) != null) {
+            // A copy made by multicast or split: it is done before its result is aggregated, so its body
+            // must not be a buffer released on completion. Bounded by serai.upstream.max-response-body.
+            ByteBuf whole = body.takeContent();
+            message.setBody(ByteBufUtil.getBytes(whole));
+            whole.release();
+        } else {
+            ByteBuf whole = body.takeContent();
+            message.setBody(whole);
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    ReferenceCountUtil.safeRelease(whole);
                 }
             });
         }

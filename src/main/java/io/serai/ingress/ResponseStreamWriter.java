@@ -1,0 +1,119 @@
+package io.serai.ingress;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.serai.streaming.BodyStream;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Writes a {@link StreamedResponse}: its head, then each chunk as it arrives, flushed at once (a
+ * server-sent event reaches the client when the backend sends it), with the backend's reading paused
+ * while the client has not taken what was written. The write Camel asked for completes with the last
+ * chunk, so whatever waits for the response (closing a connection, the next pipelined request) waits for
+ * all of it. A body that fails midway leaves the client a truncated response on a closed connection;
+ * a client that leaves stops the backend at once; a client that takes nothing for
+ * {@code serai.client.write-timeout} is closed.
+ */
+final class ResponseStreamWriter extends ChannelOutboundHandlerAdapter {
+
+    private final long writeTimeoutMillis;
+
+    ResponseStreamWriter(long writeTimeoutMillis) {
+        this.writeTimeoutMillis = writeTimeoutMillis;
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (!(msg instanceof StreamedResponse response)) {
+            ctx.write(msg, promise);
+            return;
+        }
+        BodyStream body = response.body();
+        ctx.writeAndFlush(new DefaultHttpResponse(response.protocolVersion(), response.status(), response.headers()));
+        ctx.channel().closeFuture().addListener(closed -> body.cancel());
+        body.attach(new ClientSink(ctx, promise));
+    }
+
+    /** The client's connection as a body's sink. */
+    private final class ClientSink implements BodyStream.Sink {
+        private final ChannelHandlerContext ctx;
+        private final ChannelPromise done;
+        private int unwritten;
+        private ScheduledFuture<?> stall;
+
+        ClientSink(ChannelHandlerContext ctx, ChannelPromise done) {
+            this.ctx = ctx;
+            this.done = done;
+        }
+
+        @Override
+        public ChannelFuture write(ByteBuf chunk) {
+            ChannelPromise written = ctx.newPromise();
+            written.addListener(f -> onLoop(this::written));
+            onLoop(() -> {
+                unwritten++;
+                if (stall == null && writeTimeoutMillis > 0) {
+                    stall = ctx.executor().schedule(this::stalled, writeTimeoutMillis, TimeUnit.MILLISECONDS);
+                }
+                ctx.writeAndFlush(new DefaultHttpContent(chunk), written);
+            });
+            return written;
+        }
+
+        private void written() {
+            unwritten--;
+            if (stall != null) {
+                stall.cancel(false);
+                stall = unwritten > 0 && writeTimeoutMillis > 0
+                        ? ctx.executor().schedule(this::stalled, writeTimeoutMillis, TimeUnit.MILLISECONDS) : null;
+            }
+        }
+
+        private void stalled() {
+            stall = null;
+            // The client has taken nothing for the write timeout: it is not reading.
+            ctx.close();
+        }
+
+        @Override
+        public void end() {
+            onLoop(() -> {
+                if (stall != null) {
+                    stall.cancel(false);
+                    stall = null;
+                }
+            });
+            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, done);
+        }
+
+        @Override
+        public void abort(Throwable cause) {
+            onLoop(() -> {
+                if (stall != null) {
+                    stall.cancel(false);
+                    stall = null;
+                }
+                // Without its last chunk (or short of its Content-Length), on a closed connection: the client
+                // sees a truncated response, never a complete one.
+                done.tryFailure(cause);
+                ctx.close();
+            });
+        }
+
+        private void onLoop(Runnable task) {
+            if (ctx.executor().inEventLoop()) {
+                task.run();
+            } else {
+                ctx.executor().execute(task);
+            }
+        }
+    }
+}
