@@ -2,6 +2,7 @@ package io.serai.metrics;
 
 import io.netty.buffer.ByteBuf;
 import io.serai.ingress.IngressRequest;
+import io.serai.streaming.BodyStream;
 import io.serai.ingress.RequestIds;
 import io.serai.ingress.RequestKeys;
 import io.serai.ingress.ResponseStatus;
@@ -55,19 +56,37 @@ public final class RequestMetrics implements RoutePolicyFactory {
                 if (started == null) {
                     return;
                 }
-                Long requestBytes = exchange.getProperty(REQUEST_BYTES, Long.class);
-                int status = status(exchange);
-                long nanos = System.nanoTime() - started;
-                long responseBytes = exchange.getException() == null ? size(exchange.getMessage().getBody()) : 0;
-                meters.requestDone(routeId, status, nanos, requestBytes == null ? 0 : requestBytes, responseBytes);
-                if (accessLog != null) {
-                    log(routeId, exchange, status, nanos, responseBytes);
-                }
-                if ("false".equals(exchange.getMessage().getHeader("Serai-Completed", String.class))) {
-                    meters.partialAggregate(routeId);
+                BodyStream streamed = exchange.getProperty(IngressRequest.RESPONSE_BODY, BodyStream.class);
+                if (streamed == null) {
+                    done(routeId, exchange, started, size(exchange.getMessage().getBody()));
+                } else {
+                    // The exchange ends with the head; the request ends with the last byte of the body.
+                    streamed.whenDone(() -> {
+                        done(routeId, exchange, started, streamed.bytes());
+                        String kind = StreamFailures.kind(streamed);
+                        if (kind != null) {
+                            meters.streamFailed(routeId, kind);
+                        }
+                    });
                 }
             }
         };
+    }
+
+    private void done(String routeId, Exchange exchange, long started, long responseBytes) {
+        Long requestBytes = exchange.getProperty(REQUEST_BYTES, Long.class);
+        BodyStream requestBody = exchange.getProperty(IngressRequest.REQUEST_BODY, BodyStream.class);
+        long received = requestBody != null ? requestBody.bytes() : requestBytes == null ? 0 : requestBytes;
+        int status = status(exchange);
+        long nanos = System.nanoTime() - started;
+        long sent = exchange.getException() == null ? responseBytes : 0;
+        meters.requestDone(routeId, status, nanos, received, sent);
+        if (accessLog != null) {
+            log(routeId, exchange, status, nanos, sent);
+        }
+        if ("false".equals(exchange.getMessage().getHeader("Serai-Completed", String.class))) {
+            meters.partialAggregate(routeId);
+        }
     }
 
     private void log(String routeId, Exchange exchange, int status, long nanos, long bytes) {

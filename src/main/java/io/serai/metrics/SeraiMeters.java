@@ -263,6 +263,18 @@ public final class SeraiMeters {
                 .tags("route", route, "check", check, "status", String.valueOf(status)).register(registry).increment();
     }
 
+    /** A retry that was due but not made, and why ({@code request-body}: the body was not kept). */
+    public void retrySkipped(String route, String reason) {
+        Counter.builder("serai.retries.skipped").description("Retries due but not made, by reason")
+                .tags("route", route, "reason", reason).register(registry).increment();
+    }
+
+    /** A streamed body that ended short, by kind ({@code backend-reset}, {@code read-idle}, {@code client-gone} ...). */
+    public void streamFailed(String route, String kind) {
+        Counter.builder("serai.stream.failures").description("Streamed bodies that ended short, by kind")
+                .tags("route", route, "kind", kind).register(registry).increment();
+    }
+
     public void partialAggregate(String route) {
         Counter.builder("serai.aggregate.partial").description("Aggregated answers missing at least one call")
                 .tag("route", route).register(registry).increment();

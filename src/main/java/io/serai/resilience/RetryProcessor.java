@@ -6,7 +6,11 @@ import io.serai.ingress.ResponseStatus;
 import io.serai.proxy.WrappedSteps;
 import io.serai.upstream.Failures;
 import io.serai.upstream.UpstreamException;
+import io.serai.metrics.SeraiMeters;
+import io.serai.streaming.BodyStream;
 import org.apache.camel.AsyncCallback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -25,6 +29,8 @@ import java.util.concurrent.TimeUnit;
  * sent again exactly as it first went; a load balancer inside skips the members already tried.
  */
 final class RetryProcessor extends WrappedSteps {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RetryProcessor.class);
 
     private final RetryPolicy policy;
 
@@ -73,8 +79,22 @@ final class RetryProcessor extends WrappedSteps {
 
         private void ended() {
             String failure = failure();
-            if (failure == null || tried >= policy.attempts() || !policy.retriesOn(failure)
-                    || !budget.tryRetry(System.nanoTime())) {
+            if (failure == null || tried >= policy.attempts() || !policy.retriesOn(failure)) {
+                callback.done(false);
+                return;
+            }
+            if (requestBody instanceof BodyStream body && !body.canBeSentAgain()) {
+                // Part of the body has gone and is not kept (past serai.stream.replay-buffer): not retried.
+                LOG.info("route {}: not retried after {}: the request body was larger than serai.stream.replay-buffer",
+                        exchange.getFromRouteId(), failure);
+                SeraiMeters meters = SeraiMeters.of(exchange.getContext());
+                if (meters != null) {
+                    meters.retrySkipped(exchange.getFromRouteId(), "request-body");
+                }
+                callback.done(false);
+                return;
+            }
+            if (!budget.tryRetry(System.nanoTime())) {
                 callback.done(false);
                 return;
             }
@@ -114,6 +134,10 @@ final class RetryProcessor extends WrappedSteps {
             Failures.clear(exchange);
             exchange.removeProperty(IngressRequest.UPSTREAM_ANSWERED);
             Message message = exchange.getMessage();
+            if (message.getBody() instanceof BodyStream answer && answer != requestBody) {
+                // The failed try's answer streams from a backend nobody will read now.
+                answer.cancel();
+            }
             message.getHeaders().clear();
             message.getHeaders().putAll(requestHeaders);
             message.setBody(requestBody);

@@ -354,6 +354,16 @@ public final class BodyStream {
         return ended;
     }
 
+    /** Why the body did not reach its end: its source's failure, or null (it ended, or it was cancelled). */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /** True when nobody read the body to its end (its reader left or gave up). */
+    public boolean isCancelled() {
+        return cancelled;
+    }
+
     /** Bytes read from the source so far. */
     public long bytes() {
         return bytes;
