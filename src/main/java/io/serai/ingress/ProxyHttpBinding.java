@@ -162,7 +162,8 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
             message.getExchange().setProperty(IngressRequest.RESPONSE_BODY, stream);
             response = new StreamedResponse(status, stream);
         } else {
-            ByteBuf content = body instanceof BodyStream held ? held.content() : MessageBodies.toByteBuf(message);
+            // A body held whole is taken out of its stream, which then holds nothing more.
+            ByteBuf content = body instanceof BodyStream held ? held.takeContent() : MessageBodies.toByteBuf(message);
             response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content, false);
         }
         copyHeaders(message, ingress, response.headers());

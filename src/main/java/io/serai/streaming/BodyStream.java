@@ -131,19 +131,20 @@ public final class BodyStream {
         if (cancelled || failure != null || ended) {
             return;
         }
-        ended = true;
-        cancelIdle();
         if (declaredLength >= 0 && bytes != declaredLength) {
             fail(new TruncatedBodyException(declaredLength, bytes));
             return;
         }
+        ended = true;
+        cancelIdle();
         notifyHeld(kept != null);
         flush();
     }
 
     /** The source failed before the body's end (a reset, a timeout). */
     public void fail(Throwable cause) {
-        if (cancelled || failure != null || (ended && endDelivered)) {
+        if (cancelled || failure != null || ended) {
+            // Once the source has read the body's end, what becomes of the source no longer matters to it.
             return;
         }
         failure = cause;
