@@ -2,6 +2,7 @@ package io.serai.ingress;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
@@ -38,7 +39,10 @@ final class ResponseStreamWriter extends ChannelOutboundHandlerAdapter {
         }
         BodyStream body = response.body();
         ctx.writeAndFlush(new DefaultHttpResponse(response.protocolVersion(), response.status(), response.headers()));
-        ctx.channel().closeFuture().addListener(closed -> body.cancel());
+        ChannelFutureListener clientGone = closed -> body.cancel();
+        ctx.channel().closeFuture().addListener(clientGone);
+        // Once the body is done (whole, failed or cancelled), the connection's close no longer concerns it.
+        body.whenDone(() -> ctx.channel().closeFuture().removeListener(clientGone));
         body.attach(new ClientSink(ctx, promise));
     }
 
