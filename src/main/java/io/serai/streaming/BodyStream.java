@@ -55,7 +55,7 @@ public final class BodyStream {
     private final Runnable onCancel;
 
     /** While keeping: every chunk so far, owned here; the sink gets retained duplicates. */
-    private List<ByteBuf> kept = new ArrayList<>();
+    private List<ByteBuf> kept = new ArrayList<>(2);
     /** After keeping: chunks not yet handed to the sink, owned here until they are. */
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
     private int delivered;
@@ -69,8 +69,9 @@ public final class BodyStream {
     private boolean paused;
     private boolean spent;
     private Sink sink;
-    private final List<Consumer<Boolean>> whenHeld = new ArrayList<>();
-    private final List<Runnable> whenDone = new ArrayList<>();
+    private final List<Consumer<Boolean>> whenHeld = new ArrayList<>(0);
+    private final List<Runnable> whenDone = new ArrayList<>(0);
+    private boolean idleWatched;
     private ScheduledFuture<?> idleTimer;
     private Runnable onFirstDemand;
     private boolean releaseAtEnd;
@@ -94,7 +95,20 @@ public final class BodyStream {
         this.keep = keep;
         this.idleMillis = idleMillis;
         this.onCancel = onCancel;
-        armIdle();
+    }
+
+    /**
+     * Starts the read-idle timer: from now on, a gap between chunks longer than the idle time, while Serai
+     * is reading, fails the body. Started only for a body that is still coming when it is handed on, so a
+     * body that arrives with its head costs no timer.
+     */
+    public void watchIdle() {
+        onLoop(() -> {
+            if (!idleWatched && !ended && failure == null && !cancelled) {
+                idleWatched = true;
+                armIdle();
+            }
+        });
     }
 
     // ---- the source's side, on its event loop ----
@@ -508,7 +522,7 @@ public final class BodyStream {
     }
 
     private void armIdle() {
-        if (idleMillis <= 0 || ended) {
+        if (!idleWatched || idleMillis <= 0 || ended) {
             return;
         }
         cancelIdle();

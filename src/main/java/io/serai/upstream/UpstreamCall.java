@@ -264,6 +264,7 @@ final class UpstreamCall {
         responseBody = new BodyStream(ch, length, holding.limit(), settings.streamWindow(), holding.keep(),
                 settings.readIdleTimeout().toMillis(), () -> closeConnection(ch));
         if (holding.whole()) {
+            responseBody.watchIdle();
             responseBody.whenHeld(held -> {
                 if (held) {
                     complete(responseBody);
@@ -443,6 +444,7 @@ final class UpstreamCall {
                 // It streams: what has been written need not be kept (only a cache keeps more).
                 body.commit();
             }
+            body.watchIdle();
             UpstreamResponses.apply(exchange, head, body, settings.viaName());
             finish();
         }

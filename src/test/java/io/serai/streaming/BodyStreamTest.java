@@ -219,6 +219,7 @@ class BodyStreamTest {
         source.freezeTime();
         AtomicReference<Boolean> told = new AtomicReference<>(false);
         BodyStream body = new BodyStream(source, -1, -1, 10, 0, 50, () -> told.set(true));
+        body.watchIdle();
         body.offer(chunk(20));
         assertFalse(source.config().isAutoRead(), "no sink and past the window: reading paused");
         source.advanceTimeBy(80, TimeUnit.MILLISECONDS); // the idle time passes while Serai holds reading back
