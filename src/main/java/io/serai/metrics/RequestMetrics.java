@@ -7,6 +7,8 @@ import io.serai.ingress.RequestIds;
 import io.serai.ingress.RequestKeys;
 import io.serai.ingress.ResponseStatus;
 import io.serai.upstream.UpstreamException;
+import io.serai.websocket.Tunnel;
+import io.serai.websocket.WebSocketUpgrade;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.NamedNode;
@@ -18,7 +20,8 @@ import org.apache.camel.support.RoutePolicySupport;
 /**
  * Counts every client request of every route (Camel's route policy hook, applied to all routes,
  * reloaded ones included): status class, duration, bytes, in flight, and partial aggregates. The
- * status is the one the client gets: a failure's mapped status (502, 503, 504) or the answer's.
+ * status is the one the client gets: a failure's mapped status (502, 503, 504) or the answer's. A streamed
+ * response is done at its last byte; a WebSocket handshake at its 101, its access log line at its close.
  */
 public final class RequestMetrics implements RoutePolicyFactory {
 
@@ -56,6 +59,11 @@ public final class RequestMetrics implements RoutePolicyFactory {
                 if (started == null) {
                     return;
                 }
+                Tunnel tunnel = exchange.getProperty(WebSocketUpgrade.TUNNEL, Tunnel.class);
+                if (tunnel != null) {
+                    upgraded(routeId, exchange, started, tunnel);
+                    return;
+                }
                 BodyStream streamed = exchange.getProperty(IngressRequest.RESPONSE_BODY, BodyStream.class);
                 if (streamed == null) {
                     done(routeId, exchange, started, size(exchange.getMessage().getBody()));
@@ -71,6 +79,22 @@ public final class RequestMetrics implements RoutePolicyFactory {
                 }
             }
         };
+    }
+
+    /**
+     * A WebSocket handshake is answered with its 101: counted then, as any request (its duration is the
+     * wait for the 101). Its access log line is written when the connection closes, with the connection's
+     * whole life and the bytes that went each way.
+     */
+    private void upgraded(String routeId, Exchange exchange, long started, Tunnel tunnel) {
+        int status = status(exchange);
+        long nanos = System.nanoTime() - started;
+        meters.requestDone(routeId, status, nanos, 0, 0);
+        if (accessLog != null) {
+            AccessLog.Entry handshake = entry(routeId, exchange, status, nanos, 0);
+            tunnel.whenClosed(() -> accessLog.log(handshake.closed(System.currentTimeMillis(), tunnel.bytesToClient(),
+                    tunnel.bytesFromClient(), (System.nanoTime() - started) / 1e6)));
+        }
     }
 
     private void done(String routeId, Exchange exchange, long started, long responseBytes) {
@@ -90,6 +114,10 @@ public final class RequestMetrics implements RoutePolicyFactory {
     }
 
     private void log(String routeId, Exchange exchange, int status, long nanos, long bytes) {
+        accessLog.log(entry(routeId, exchange, status, nanos, bytes));
+    }
+
+    private static AccessLog.Entry entry(String routeId, Exchange exchange, int status, long nanos, long bytes) {
         IngressRequest ingress = IngressRequest.of(exchange);
         String cache = null;
         Object cacheStatus = exchange.getMessage().getHeader("Cache-Status");
@@ -100,10 +128,10 @@ public final class RequestMetrics implements RoutePolicyFactory {
             int ours = text.lastIndexOf(", ");
             cache = ours >= 0 ? text.substring(ours + 2) : text;
         }
-        accessLog.log(new AccessLog.Entry(System.currentTimeMillis(), RequestKeys.clientAddress(exchange),
+        return new AccessLog.Entry(System.currentTimeMillis(), RequestKeys.clientAddress(exchange),
                 ingress == null ? null : ingress.method().name(), ingress == null ? null : ingress.target().path(),
                 status, bytes, nanos / 1e6, routeId, exchange.getProperty(BACKEND, String.class), cache,
-                exchange.getProperty(RequestIds.PROPERTY, String.class)));
+                exchange.getProperty(RequestIds.PROPERTY, String.class), null);
     }
 
     static int status(Exchange exchange) {
