@@ -16,6 +16,7 @@ import org.apache.camel.Route;
 import org.apache.camel.spi.RoutePolicy;
 import org.apache.camel.spi.RoutePolicyFactory;
 import org.apache.camel.support.RoutePolicySupport;
+import org.apache.camel.support.SynchronizationAdapter;
 
 /**
  * Counts every client request of every route (Camel's route policy hook, applied to all routes,
@@ -59,26 +60,48 @@ public final class RequestMetrics implements RoutePolicyFactory {
                 if (started == null) {
                     return;
                 }
-                Tunnel tunnel = exchange.getProperty(WebSocketUpgrade.TUNNEL, Tunnel.class);
-                if (tunnel != null) {
-                    upgraded(routeId, exchange, started, tunnel);
+                // The outcome as the route left it; the binding maps a failure and clears it when it answers.
+                Outcome outcome = new Outcome(status(exchange), exchange.getException() != null,
+                        size(exchange.getMessage().getBody()));
+                if (exchange.getUnitOfWork() == null) {
+                    answered(routeId, exchange, started, outcome);
                     return;
                 }
-                BodyStream streamed = exchange.getProperty(IngressRequest.RESPONSE_BODY, BodyStream.class);
-                if (streamed == null) {
-                    done(routeId, exchange, started, size(exchange.getMessage().getBody()));
-                } else {
-                    // The exchange ends with the head; the request ends with the last byte of the body.
-                    streamed.whenDone(() -> {
-                        done(routeId, exchange, started, streamed.bytes());
-                        String kind = StreamFailures.kind(streamed);
-                        if (kind != null) {
-                            meters.streamFailed(routeId, kind);
-                        }
-                    });
-                }
+                // The route is done before the consumer answers; only once it has (the unit of work's end) is it
+                // known whether the body streams on or the connection became a WebSocket.
+                exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                    @Override
+                    public void onDone(Exchange done) {
+                        answered(routeId, done, started, outcome);
+                    }
+                });
             }
         };
+    }
+
+    /** What the route's exchange ended with: the status the client gets, whether it failed, a whole body's size. */
+    private record Outcome(int status, boolean failed, long wholeBytes) {
+    }
+
+    private void answered(String routeId, Exchange exchange, long started, Outcome outcome) {
+        Tunnel tunnel = exchange.getProperty(WebSocketUpgrade.TUNNEL, Tunnel.class);
+        if (tunnel != null) {
+            upgraded(routeId, exchange, started, tunnel);
+            return;
+        }
+        BodyStream streamed = exchange.getProperty(IngressRequest.RESPONSE_BODY, BodyStream.class);
+        if (streamed == null) {
+            done(routeId, exchange, started, outcome, outcome.wholeBytes());
+        } else {
+            // The exchange ends with the head; the request ends with the last byte of the body.
+            streamed.whenDone(() -> {
+                done(routeId, exchange, started, outcome, streamed.bytes());
+                String kind = StreamFailures.kind(streamed);
+                if (kind != null) {
+                    meters.streamFailed(routeId, kind);
+                }
+            });
+        }
     }
 
     /**
@@ -87,7 +110,7 @@ public final class RequestMetrics implements RoutePolicyFactory {
      * whole life and the bytes that went each way.
      */
     private void upgraded(String routeId, Exchange exchange, long started, Tunnel tunnel) {
-        int status = status(exchange);
+        int status = 101;
         long nanos = System.nanoTime() - started;
         meters.requestDone(routeId, status, nanos, 0, 0);
         if (accessLog != null) {
@@ -97,13 +120,13 @@ public final class RequestMetrics implements RoutePolicyFactory {
         }
     }
 
-    private void done(String routeId, Exchange exchange, long started, long responseBytes) {
+    private void done(String routeId, Exchange exchange, long started, Outcome outcome, long responseBytes) {
         Long requestBytes = exchange.getProperty(REQUEST_BYTES, Long.class);
         BodyStream requestBody = exchange.getProperty(IngressRequest.REQUEST_BODY, BodyStream.class);
         long received = requestBody != null ? requestBody.bytes() : requestBytes == null ? 0 : requestBytes;
-        int status = status(exchange);
+        int status = outcome.status();
         long nanos = System.nanoTime() - started;
-        long sent = exchange.getException() == null ? responseBytes : 0;
+        long sent = outcome.failed() ? 0 : responseBytes;
         meters.requestDone(routeId, status, nanos, received, sent);
         if (accessLog != null) {
             log(routeId, exchange, status, nanos, sent);
