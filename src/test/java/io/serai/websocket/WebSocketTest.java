@@ -293,15 +293,20 @@ class WebSocketTest {
     }
 
     @Test
-    void anIdleWebSocketIsClosedOnBothSides() throws Exception {
+    void aWebSocketIsClosedOnBothSidesOnlyOnceNothingMovesForTheIdleTimeout() throws Exception {
         try (RunningSerai quick = RunningSerai.routes(ROUTES).property("echo", echo.hostPort())
                 .property("scripted", scripted.hostPort()).property("serai.websocket.idle-timeout", "1s")
                 .start(dir)) {
             int before = echo.openConnections();
             WebSocketClient client = WebSocketClient.open(URI.create("ws://127.0.0.1:" + quick.port() + "/ws/idle"));
-            client.sendText("once");
-            assertEquals("once", client.next(Duration.ofSeconds(5)));
             await().atMost(Duration.ofSeconds(5)).until(() -> echo.openConnections() == before + 1);
+            for (int i = 0; i < 6; i++) {
+                // A message every 400 ms for longer than the idle timeout: a tunnel that moves stays open.
+                client.sendText("tick " + i);
+                assertEquals("tick " + i, client.next(Duration.ofSeconds(5)));
+                Thread.sleep(400);
+            }
+            assertFalse(client.closed().isDone(), "a tunnel with traffic was closed: " + client.closed().getNow(null));
             assertNotNull(client.closed().get(5, TimeUnit.SECONDS), "the client side is closed");
             await().atMost(Duration.ofSeconds(5)).until(() -> echo.openConnections() == before);
         }
