@@ -312,6 +312,22 @@ class WebSocketTest {
         }
     }
 
+    @Test
+    void theOptionOnABackendStopsTheStartNamingIt() {
+        Exception onBackend = assertThrows(Exception.class, () -> RunningSerai.routes("""
+                - route:
+                    from:
+                      uri: "netty-http:http://127.0.0.1:{{serai.port}}/"
+                      steps:
+                        - to: "netty-http:http://{{echo}}?webSocket=true"
+                """).property("echo", echo.hostPort()).start(dir));
+        Throwable root = onBackend;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        assertTrue(root.getMessage().contains("webSocket are for listeners (from:), not backends (to:)"), root.getMessage());
+    }
+
     private static double gauge(SeraiMeters meters) {
         return value(meters.scrape(), "serai_websocket_connections\\{route=\"metered\"}");
     }
