@@ -83,6 +83,15 @@ class WebSocketTest {
                   steps:
                     - to: "netty-http:http://{{scripted}}/scripted"
             - route:
+                id: cached
+                from:
+                  uri: "netty-http:http://127.0.0.1:{{serai.port}}/cached?matchOnUriPrefix=true&webSocket=true"
+                  steps:
+                    - policy:
+                        ref: httpCache
+                        steps:
+                          - to: "netty-http:http://{{scripted}}/cached"
+            - route:
                 id: rogue
                 from:
                   uri: "netty-http:http://127.0.0.1:{{serai.port}}/rogue?matchOnUriPrefix=true"
@@ -117,6 +126,10 @@ class WebSocketTest {
         }
         if (target.startsWith("/scripted/refuse")) {
             return "HTTP/1.1 403 Forbidden\r\nContent-Length: 2\r\nConnection: close\r\n\r\nno"
+                    .getBytes(StandardCharsets.US_ASCII);
+        }
+        if (target.startsWith("/cached") && request.header("Upgrade") == null) {
+            return "HTTP/1.1 200 OK\r\nCache-Control: max-age=600\r\nContent-Length: 6\r\nConnection: close\r\n\r\ncached"
                     .getBytes(StandardCharsets.US_ASCII);
         }
         if (target.startsWith("/rogue")) {
@@ -172,6 +185,18 @@ class WebSocketTest {
     @Test
     void aFirstFrameTheBackendSendsWithIts101ReachesTheClient() throws Exception {
         try (WebSocketClient client = WebSocketClient.open(ws("/scripted/greeting"))) {
+            assertEquals(GREETING, client.next(Duration.ofSeconds(5)));
+        }
+    }
+
+    @Test
+    void theHttpCacheNeverAnswersAHandshakeFromItsStore() throws Exception {
+        // The same Host as the WebSocket client's, so that the handshake's cache key is the stored one.
+        String get = "GET /cached/page HTTP/1.1\r\nHost: 127.0.0.1:" + serai.port() + "\r\n\r\n";
+        assertEquals("cached", RawHttp.exchange(serai.port(), get).bodyText());
+        RawResponse hit = RawHttp.exchange(serai.port(), get);
+        assertTrue(hit.header("Cache-Status").contains("hit"), hit.header("Cache-Status"));
+        try (WebSocketClient client = WebSocketClient.open(ws("/cached/page"))) {
             assertEquals(GREETING, client.next(Duration.ofSeconds(5)));
         }
     }
