@@ -20,12 +20,15 @@ import java.util.concurrent.TimeUnit;
  */
 public final class WebSocketClient implements AutoCloseable {
 
+    /** One client for all: each HttpClient has a selector thread of its own. */
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     private final BlockingQueue<Object> messages = new LinkedBlockingQueue<>();
     private final CompletableFuture<String> closed = new CompletableFuture<>();
     private final WebSocket socket;
 
     private WebSocketClient(URI uri, Map<String, String> headers) {
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         headers.forEach(builder::header);
         this.socket = builder.buildAsync(uri, new Listener()).orTimeout(10, TimeUnit.SECONDS).join();
     }
