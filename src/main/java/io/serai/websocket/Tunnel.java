@@ -70,7 +70,6 @@ public final class Tunnel {
     private volatile Meters meters = Meters.NONE;
     private boolean started;
     private volatile boolean closed;
-    private volatile boolean idleClosed;
     private volatile long fromClient;
     private volatile long toClient;
     private long lastMoved = System.nanoTime();
@@ -161,15 +160,6 @@ public final class Tunnel {
     /** Bytes the backend sent through the tunnel to the client so far. */
     public long bytesToClient() {
         return toClient;
-    }
-
-    /** True once the tunnel closed because nothing moved for its idle timeout. */
-    public boolean closedIdle() {
-        return idleClosed;
-    }
-
-    public boolean isClosed() {
-        return closed;
     }
 
     // ---- on the loop ----
@@ -295,7 +285,6 @@ public final class Tunnel {
         }
         long quiet = System.nanoTime() - lastMoved;
         if (quiet >= idleNanos) {
-            idleClosed = true;
             closeNow();
         } else {
             armIdle(idleNanos - quiet);
