@@ -63,12 +63,15 @@ public final class RequestMetrics implements RoutePolicyFactory {
                 // The outcome as the route left it; the binding maps a failure and clears it when it answers.
                 Outcome outcome = new Outcome(status(exchange), exchange.getException() != null,
                         size(exchange.getMessage().getBody()));
-                if (exchange.getUnitOfWork() == null) {
+                Object body = exchange.getMessage().getBody();
+                boolean outlivesTheRoute = !outcome.failed()
+                        && (body instanceof BodyStream stream && !stream.isHeld() || body instanceof Tunnel);
+                if (!outlivesTheRoute || exchange.getUnitOfWork() == null) {
                     answered(routeId, exchange, started, outcome);
                     return;
                 }
                 // The route is done before the consumer answers; only once it has (the unit of work's end) is it
-                // known whether the body streams on or the connection became a WebSocket.
+                // known whether the body streams on (not for HEAD) or the connection became a WebSocket.
                 exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
                     @Override
                     public void onDone(Exchange done) {
