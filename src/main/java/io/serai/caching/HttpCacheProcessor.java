@@ -7,6 +7,7 @@ import io.serai.ingress.ResponseStatus;
 import io.serai.metrics.SeraiMeters;
 import io.serai.proxy.WrappedSteps;
 import io.serai.streaming.BodyStream;
+import io.serai.websocket.WebSocketUpgrade;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
@@ -23,7 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The shared cache around a route's upstream steps (what {@code policy: {ref: httpCache}} wraps).
  * GET and HEAD are answered from the store when RFC 9111 allows it; otherwise they go to the backend
  * (conditionally when a stale response can be revalidated, one at a time per URL) and the answer is
- * stored when it may be. A GET or HEAD with a body passes through, neither answered nor stored. Unsafe
+ * stored when it may be. A GET or HEAD with a body, and a WebSocket handshake, pass through, neither
+ * answered nor stored. Unsafe
  * methods pass through and, when they succeed, invalidate what is stored for their URL and its
  * Location and Content-Location. Every answer says what happened in Cache-Status.
  */
@@ -67,7 +69,12 @@ final class HttpCacheProcessor extends WrappedSteps {
         }
         if (ForwardedResponses.size(exchange.getMessage().getBody()) != 0) {
             count("request-body");
-            return bypass(exchange, callback);
+            return bypass(exchange, callback, "request-body");
+        }
+        if (WebSocketUpgrade.isRequested(exchange)) {
+            // A handshake opens a connection of its own: never answered from the store, nor shared with a flight.
+            count("websocket");
+            return bypass(exchange, callback, "websocket");
         }
         CacheRequest request = new CacheRequest(exchange, callback, HttpCacheStore.key(route, host, target), head,
                 requestControl(headers));
@@ -80,12 +87,12 @@ final class HttpCacheProcessor extends WrappedSteps {
      * A GET or HEAD with a body ("fat GET") goes to the backend untouched by the cache: its answer may
      * depend on the body, which the key does not hold, so it is neither answered from nor stored under it.
      */
-    private boolean bypass(Exchange exchange, AsyncCallback callback) {
+    private boolean bypass(Exchange exchange, AsyncCallback callback, String why) {
         return next.process(exchange, doneSync -> {
             try {
                 if (exchange.getException() == null) {
                     CachedAnswers.addStatus(exchange.getMessage(),
-                            CacheStatus.forwarded(name, "bypass").detail("request-body"));
+                            CacheStatus.forwarded(name, "bypass").detail(why));
                 }
             } finally {
                 callback.done(doneSync);

@@ -28,7 +28,8 @@ public record ProxySettings(
         int streamWindow,
         long replayBuffer,
         Duration readIdleTimeout,
-        Duration clientWriteTimeout) {
+        Duration clientWriteTimeout,
+        Duration webSocketIdleTimeout) {
 
     /** Reads every setting through {@code lookup}, which returns a property's value or null when unset. */
     public static ProxySettings from(UnaryOperator<String> lookup) {
@@ -55,7 +56,9 @@ public record ProxySettings(
                 SettingValues.bytes("serai.stream.replay-buffer", value(lookup, "serai.stream.replay-buffer", "64KiB")),
                 SettingValues.duration("serai.upstream.read-idle-timeout",
                         value(lookup, "serai.upstream.read-idle-timeout", "60s")),
-                SettingValues.duration("serai.client.write-timeout", value(lookup, "serai.client.write-timeout", "60s")));
+                SettingValues.duration("serai.client.write-timeout", value(lookup, "serai.client.write-timeout", "60s")),
+                SettingValues.duration("serai.websocket.idle-timeout",
+                        value(lookup, "serai.websocket.idle-timeout", "5m")));
     }
 
     public static ProxySettings defaults() {

@@ -12,7 +12,7 @@ import java.util.Map;
  * A client's complete request together with what Serai decided about it before any route ran: the
  * address it came from, the client certificate its connection verified (null: none), its parsed target,
  * its body when that follows as a stream, and, once dispatched, which part of the path its route matched
- * and how the route takes bodies. Camel's binding sees only the request,
+ * and how the route takes bodies and WebSockets. Camel's binding sees only the request,
  * not the connection, so these travel on the request itself; headers and body are shared with the
  * decoded request.
  */
@@ -25,6 +25,7 @@ public final class ClientRequest extends DefaultFullHttpRequest {
     private Map<String, String> pathParams = Map.of();
     private int matchedSegments;
     private boolean bufferResponse;
+    private boolean webSocket;
 
     ClientRequest(FullHttpRequest request, SocketAddress remoteAddress, RequestTarget target,
             ClientCertificate certificate, BodyStream body) {
@@ -64,12 +65,19 @@ public final class ClientRequest extends DefaultFullHttpRequest {
 
     /**
      * Records the route's match: {@code segments} leading path segments matched its path,
-     * {@code params} are its path parameters' values (decoded), and whether it wants whole responses.
+     * {@code params} are its path parameters' values (decoded), whether it wants whole responses and whether
+     * it takes WebSocket handshakes.
      */
-    public void matched(int segments, Map<String, String> params, boolean bufferResponse) {
+    public void matched(int segments, Map<String, String> params, boolean bufferResponse, boolean webSocket) {
         this.matchedSegments = segments;
         this.pathParams = params;
         this.bufferResponse = bufferResponse;
+        this.webSocket = webSocket;
+    }
+
+    /** Whether the route takes WebSocket handshakes ({@code webSocket=true}). */
+    public boolean webSocket() {
+        return webSocket;
     }
 
     /** Whether the route asked for whole responses ({@code responseBuffering=true}) rather than streams. */

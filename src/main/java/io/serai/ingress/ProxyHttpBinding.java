@@ -14,7 +14,10 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.serai.config.ProxySettings;
+import io.serai.metrics.SeraiMeters;
 import io.serai.streaming.BodyStream;
+import io.serai.websocket.Tunnel;
+import io.serai.websocket.WebSocketUpgrade;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.netty.NettyConstants;
@@ -31,7 +34,8 @@ import java.util.Map;
  * semantics: the route sees the normalized path it was chosen by (and the query as sent), hop-by-hop
  * and Camel-internal headers are dropped
  * in both directions, forwarding headers are added, request headers are never echoed, HEAD, 204 and
- * 304 responses carry no body, and failures become short 502/504/500 answers.
+ * 304 responses carry no body, failures become short 502/504/500 answers, and on a route with
+ * {@code webSocket=true} a WebSocket handshake's 101 hands the connection to its {@link Tunnel}.
  */
 public class ProxyHttpBinding extends DefaultNettyHttpBinding {
 
@@ -112,6 +116,11 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
             }
             HeaderValues.append(headers, name, header.getValue());
         }
+        if (client != null && client.webSocket() && client.body() == null && !client.content().isReadable()
+                && WebSocketUpgrade.isAskedBy(request)) {
+            // Upgrade and Connection stay dropped above: the producer asks the backend for websocket alone.
+            exchange.setProperty(WebSocketUpgrade.REQUESTED, Boolean.TRUE);
+        }
         Map<String, String> params = client == null ? Map.of() : client.pathParams();
         if (!params.isEmpty()) {
             exchange.setProperty(PathParameters.PROPERTY, params);
@@ -158,11 +167,20 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
         HttpResponseStatus status = HttpResponseStatus.valueOf(status(message));
         Object body = message.getBody();
         HttpResponse response;
-        if (body instanceof BodyStream stream && !stream.isHeld()) {
+        Exchange exchange = message.getExchange();
+        if (body instanceof Tunnel tunnel && status.code() == 101 && WebSocketUpgrade.isRequested(exchange)) {
+            exchange.setProperty(WebSocketUpgrade.TUNNEL, tunnel);
+            SeraiMeters meters = SeraiMeters.of(exchange.getContext());
+            if (meters != null) {
+                tunnel.observe(meters.webSocket(exchange.getFromRouteId() == null ? "" : exchange.getFromRouteId()));
+            }
+            response = new UpgradeResponse(tunnel);
+        } else if (body instanceof BodyStream stream && !stream.isHeld()) {
             message.getExchange().setProperty(IngressRequest.RESPONSE_BODY, stream);
             response = new StreamedResponse(status, stream);
         } else {
-            ByteBuf content = body instanceof BodyStream held ? held.content() : MessageBodies.toByteBuf(message);
+            // A body held whole is taken out of its stream, which then holds nothing more.
+            ByteBuf content = body instanceof BodyStream held ? held.takeContent() : MessageBodies.toByteBuf(message);
             response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content, false);
         }
         copyHeaders(message, ingress, response.headers());
@@ -253,6 +271,13 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
             keepAlive = false;
         }
         headers.remove(HttpHeaderNames.CONNECTION);
+        if (response instanceof UpgradeResponse) {
+            // RFC 9110 section 15.2.2: the 101 names the protocol the connection switches to.
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+            exchange.setProperty(NettyConstants.NETTY_CLOSE_CHANNEL_WHEN_COMPLETE, false);
+            return;
+        }
         if (!keepAlive) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             exchange.setProperty(NettyConstants.NETTY_CLOSE_CHANNEL_WHEN_COMPLETE, true);

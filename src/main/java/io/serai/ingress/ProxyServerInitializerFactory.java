@@ -24,6 +24,9 @@ import org.apache.camel.component.netty.http.NettyHttpConsumer;
  */
 public class ProxyServerInitializerFactory extends HttpServerInitializerFactory {
 
+    /** The first handler that reads a connection's bytes as HTTP (after PROXY protocol and TLS). */
+    static final String FIRST_HTTP_HANDLER = "client-timeouts-bytes";
+
     private final NettyHttpConsumer consumer;
     private final RouteSwapGate gate;
     private final ProxySettings settings;
@@ -77,7 +80,7 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
         }
         ClientTimeouts timeouts = new ClientTimeouts(settings.clientHeaderTimeout().toMillis(),
                 settings.clientIdleTimeout().toMillis());
-        ch.pipeline().addBefore("decoder", "client-timeouts-bytes", timeouts.bytesWatcher());
+        ch.pipeline().addBefore("decoder", FIRST_HTTP_HANDLER, timeouts.bytesWatcher());
         ch.pipeline().addAfter("decoder", "http10-host", new Http10HostDefault());
         // After the encoder, so that a refusal or a 408 written from here is encoded on its way out.
         RequestValidator validator = new RequestValidator(settings.allowEncodedSlash());

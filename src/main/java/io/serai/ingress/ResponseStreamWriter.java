@@ -2,6 +2,7 @@ package io.serai.ingress;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
@@ -10,6 +11,7 @@ import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.serai.streaming.BodyStream;
+import io.serai.websocket.Tunnel;
 
 import java.util.concurrent.TimeUnit;
 
@@ -20,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * chunk, so whatever waits for the response (closing a connection, the next pipelined request) waits for
  * all of it. A body that fails midway leaves the client a truncated response on a closed connection;
  * a client that leaves stops the backend at once; a client that takes nothing for
- * {@code serai.client.write-timeout} is closed.
+ * {@code serai.client.write-timeout} is closed. A WebSocket handshake's 101 ({@link UpgradeResponse}) turns
+ * the connection into its tunnel.
  */
 final class ResponseStreamWriter extends ChannelOutboundHandlerAdapter {
 
@@ -32,14 +35,40 @@ final class ResponseStreamWriter extends ChannelOutboundHandlerAdapter {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof UpgradeResponse upgrade) {
+            switchToTunnel(ctx, upgrade, promise);
+            return;
+        }
         if (!(msg instanceof StreamedResponse response)) {
             ctx.write(msg, promise);
             return;
         }
         BodyStream body = response.body();
         ctx.writeAndFlush(new DefaultHttpResponse(response.protocolVersion(), response.status(), response.headers()));
-        ctx.channel().closeFuture().addListener(closed -> body.cancel());
+        ChannelFutureListener clientGone = closed -> body.cancel();
+        ctx.channel().closeFuture().addListener(clientGone);
+        // Once the body is done (whole, failed or cancelled), the connection's close no longer concerns it.
+        body.whenDone(() -> ctx.channel().closeFuture().removeListener(clientGone));
         body.attach(new ClientSink(ctx, promise));
+    }
+
+    /**
+     * Writes a 101 and hands the connection to its tunnel. The tunnel's reader goes in ahead of the HTTP
+     * decoder before the 101 leaves, so that nothing the client sends after it is read as a request; the
+     * relay starts once the 101 is written (the backend's first bytes are held until then).
+     */
+    private static void switchToTunnel(ChannelHandlerContext ctx, UpgradeResponse upgrade, ChannelPromise promise) {
+        Tunnel tunnel = upgrade.tunnel();
+        ctx.pipeline().addBefore(ProxyServerInitializerFactory.FIRST_HTTP_HANDLER, "websocket", tunnel.clientHandler());
+        ChannelPromise written = promise.unvoid();
+        written.addListener(f -> {
+            if (f.isSuccess()) {
+                tunnel.start();
+            } else {
+                tunnel.close();
+            }
+        });
+        ctx.writeAndFlush(upgrade, written);
     }
 
     /** The client's connection as a body's sink. */

@@ -22,6 +22,7 @@ import io.serai.health.BackendHealthRegistry;
 import io.serai.health.BackendStatus;
 import io.serai.resilience.BackendBreakers;
 import io.serai.resilience.MemberBreaker;
+import io.serai.websocket.Tunnel;
 import org.apache.camel.CamelContext;
 
 import java.time.Duration;
@@ -143,6 +144,49 @@ public final class SeraiMeters {
             out[c] = (long) m.byClass[c].count();
         }
         return out;
+    }
+
+    // --- WebSocket tunnels, per route ------------------------------------------------------------
+
+    /** One route's open tunnels and the bytes they move each way. */
+    private final class WebSocketMeters implements Tunnel.Meters {
+        final AtomicInteger open = new AtomicInteger();
+        final Counter fromClient;
+        final Counter toClient;
+
+        WebSocketMeters(String route) {
+            Gauge.builder("serai.websocket.connections", open, AtomicInteger::get)
+                    .description("Open WebSocket connections (client and backend tunnelled), per route").tag("route", route)
+                    .register(registry);
+            fromClient = Counter.builder("serai.websocket.bytes").baseUnit("bytes")
+                    .description("Bytes through WebSocket tunnels, by direction").tags("route", route, "direction", "from-client")
+                    .register(registry);
+            toClient = Counter.builder("serai.websocket.bytes").baseUnit("bytes")
+                    .description("Bytes through WebSocket tunnels, by direction").tags("route", route, "direction", "to-client")
+                    .register(registry);
+        }
+
+        @Override
+        public void opened() {
+            open.incrementAndGet();
+        }
+
+        @Override
+        public void moved(boolean fromClient, int bytes) {
+            (fromClient ? this.fromClient : toClient).increment(bytes);
+        }
+
+        @Override
+        public void closed() {
+            open.decrementAndGet();
+        }
+    }
+
+    private final ConcurrentHashMap<String, WebSocketMeters> webSockets = new ConcurrentHashMap<>();
+
+    /** What a tunnel of {@code route} reports to: serai_websocket_connections and serai_websocket_bytes_total. */
+    public Tunnel.Meters webSocket(String route) {
+        return webSockets.computeIfAbsent(route, WebSocketMeters::new);
     }
 
     // --- calls to backends, per route and backend ----------------------------------------------

@@ -112,7 +112,8 @@ public class ProxyHttpComponent extends NettyHttpComponent {
                 "netty-http option virtualHosts of " + uri);
         RouteOptions routeOptions = new RouteOptions(virtualHosts,
                 getAndRemoveParameter(parameters, "requestBuffering", Boolean.class, Boolean.FALSE),
-                getAndRemoveParameter(parameters, "responseBuffering", Boolean.class, Boolean.FALSE));
+                getAndRemoveParameter(parameters, "responseBuffering", Boolean.class, Boolean.FALSE),
+                getAndRemoveParameter(parameters, "webSocket", Boolean.class, Boolean.FALSE));
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("netty-http options tlsCert and tlsKey go together: " + uri);
         }

@@ -153,8 +153,8 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint {
     @Override
     public Producer createProducer() throws Exception {
         if (routeOptions.any()) {
-            throw new IllegalArgumentException("netty-http options virtualHosts, requestBuffering and responseBuffering"
-                    + " are for listeners (from:), not backends (to:)");
+            throw new IllegalArgumentException("netty-http options virtualHosts, requestBuffering, responseBuffering"
+                    + " and webSocket are for listeners (from:), not backends (to:)");
         }
         if (listenerOptions.any()) {
             throw new IllegalArgumentException("netty-http options proxyProtocol, tlsClientCa and tlsClientAuth are for"

@@ -115,7 +115,7 @@ public final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpR
             return;
         }
         RouteOptions options = found.entry().options();
-        client.matched(found.matchedSegments(), found.params(), options.responseBuffering());
+        client.matched(found.matchedSegments(), found.params(), options.responseBuffering(), options.webSocket());
         HttpServerChannelHandler handler = found.entry().handler();
         ctx.channel().attr(ROUTE).set(handler);
         BodyStream body = client.body();

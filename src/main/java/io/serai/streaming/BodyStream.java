@@ -62,7 +62,7 @@ public final class BodyStream {
     private final Runnable onCancel;
 
     /** While keeping: every chunk so far, owned here; the sink gets retained duplicates. */
-    private List<ByteBuf> kept = new ArrayList<>();
+    private List<ByteBuf> kept = new ArrayList<>(2);
     /** After keeping: chunks not yet handed to the sink, owned here until they are. */
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
     private int delivered;
@@ -76,8 +76,9 @@ public final class BodyStream {
     private boolean paused;
     private boolean spent;
     private Sink sink;
-    private final List<Consumer<Boolean>> whenHeld = new ArrayList<>();
-    private final List<Runnable> whenDone = new ArrayList<>();
+    private final List<Consumer<Boolean>> whenHeld = new ArrayList<>(0);
+    private final List<Runnable> whenDone = new ArrayList<>(0);
+    private boolean idleWatched;
     private ScheduledFuture<?> idleTimer;
     private Runnable onFirstDemand;
     private boolean releaseAtEnd;
@@ -101,7 +102,20 @@ public final class BodyStream {
         this.keep = keep;
         this.idleMillis = idleMillis;
         this.onCancel = onCancel;
-        armIdle();
+    }
+
+    /**
+     * Starts the read-idle timer: from now on, a gap between chunks longer than the idle time, while Serai
+     * is reading, fails the body. Started only for a body that is still coming when it is handed on, so a
+     * body that arrives with its head costs no timer.
+     */
+    public void watchIdle() {
+        onLoop(() -> {
+            if (!idleWatched && !ended && failure == null && !cancelled) {
+                idleWatched = true;
+                armIdle();
+            }
+        });
     }
 
     // ---- the source's side, on its event loop ----
@@ -138,19 +152,20 @@ public final class BodyStream {
         if (cancelled || failure != null || ended) {
             return;
         }
-        ended = true;
-        cancelIdle();
         if (declaredLength >= 0 && bytes != declaredLength) {
             fail(new TruncatedBodyException(declaredLength, bytes));
             return;
         }
+        ended = true;
+        cancelIdle();
         notifyHeld(kept != null);
         flush();
     }
 
     /** The source failed before the body's end (a reset, a timeout). */
     public void fail(Throwable cause) {
-        if (cancelled || failure != null || (ended && endDelivered)) {
+        if (cancelled || failure != null || ended) {
+            // Once the source has read the body's end, what becomes of the source no longer matters to it.
             return;
         }
         failure = cause;
@@ -514,7 +529,7 @@ public final class BodyStream {
     }
 
     private void armIdle() {
-        if (idleMillis <= 0 || ended) {
+        if (!idleWatched || idleMillis <= 0 || ended) {
             return;
         }
         cancelIdle();

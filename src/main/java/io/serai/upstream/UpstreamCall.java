@@ -26,6 +26,8 @@ import io.serai.security.HandshakeFailureReason;
 import io.serai.streaming.BodyAlreadySentException;
 import io.serai.streaming.BodyStream;
 import io.serai.streaming.BodyTooLargeException;
+import io.serai.websocket.Tunnel;
+import io.serai.websocket.WebSocketUpgrade;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 
@@ -256,6 +258,10 @@ final class UpstreamCall {
             fail(UpstreamException.badResponse(target.toString(), "sent an invalid HTTP response"));
             return;
         }
+        if (code == 101) {
+            switchProtocols(response);
+            return;
+        }
         head = response;
         keepAlive = HttpUtil.isKeepAlive(response);
         boolean bodyless = isHead() || code == 204 || code == 304;
@@ -264,6 +270,7 @@ final class UpstreamCall {
         responseBody = new BodyStream(ch, length, holding.limit(), settings.streamWindow(), holding.keep(),
                 settings.readIdleTimeout().toMillis(), () -> closeConnection(ch));
         if (holding.whole()) {
+            responseBody.watchIdle();
             responseBody.whenHeld(held -> {
                 if (held) {
                     complete(responseBody);
@@ -272,6 +279,35 @@ final class UpstreamCall {
                             + "serai.upstream.max-response-body (" + settings.maxResponseBody() + " bytes)"));
                 }
             });
+        }
+    }
+
+    /**
+     * A 101: when the request asked for WebSocket and the backend switched to it, the connection leaves HTTP
+     * and the pool for good and becomes the backend side of a {@link Tunnel}, which the exchange carries to the
+     * client's binding; anything else a backend switches to, or a switch nobody asked for, is a bad response.
+     */
+    private void switchProtocols(HttpResponse response) {
+        Channel ch = detach();
+        boolean asked = WebSocketUpgrade.isAsked(request.headers());
+        if (ch == null || !asked || !WebSocketUpgrade.isAccepted(response)) {
+            if (ch != null) {
+                closeAndRelease(ch);
+            }
+            fail(UpstreamException.badResponse(target.toString(), asked ? "switched to a protocol other than websocket"
+                    : "switched protocols without being asked to"));
+            return;
+        }
+        Tunnel tunnel = new Tunnel(ch, settings.webSocketIdleTimeout());
+        // The decoder hands bytes that came after the 101 to the handler that replaced "call" as it goes.
+        ch.pipeline().replace(UpstreamConnectionHandler.class, "tunnel", tunnel.backendHandler());
+        ch.pipeline().remove("idle");
+        ch.pipeline().remove("codec");
+        if (done.compareAndSet(false, true)) {
+            UpstreamResponses.applyUpgrade(exchange, response, tunnel, settings.viaName());
+            finish();
+        } else {
+            tunnel.close();
         }
     }
 
@@ -443,6 +479,7 @@ final class UpstreamCall {
                 // It streams: what has been written need not be kept (only a cache keeps more).
                 body.commit();
             }
+            body.watchIdle();
             UpstreamResponses.apply(exchange, head, body, settings.viaName());
             finish();
         }

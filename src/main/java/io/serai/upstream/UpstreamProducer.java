@@ -10,6 +10,7 @@ import io.serai.ingress.MessageBodies;
 import io.serai.ingress.ResponseStatus;
 import io.serai.metrics.RequestMetrics;
 import io.serai.metrics.SeraiMeters;
+import io.serai.websocket.WebSocketUpgrade;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -52,6 +53,11 @@ public class UpstreamProducer extends DefaultAsyncProducer {
             if (call.aggregates()) {
                 // Serai decodes what it merges and answers the client uncompressed: ask only for what it decodes.
                 request.headers().set(HttpHeaderNames.ACCEPT_ENCODING, "gzip, deflate");
+            }
+            if (WebSocketUpgrade.isRequested(exchange) && !call.aggregates()
+                    && exchange.getProperty(org.apache.camel.ExchangePropertyKey.CORRELATION_ID) == null) {
+                // Only the call whose answer is the client's may switch protocols; a merge's or a copy's never.
+                WebSocketUpgrade.ask(request.headers());
             }
         } catch (RuntimeException e) {
             exchange.setException(e);

@@ -9,6 +9,8 @@ import io.serai.ingress.HeaderValues;
 import io.serai.ingress.HopByHopHeaders;
 import io.serai.ingress.IngressRequest;
 import io.serai.streaming.BodyStream;
+import io.serai.websocket.Tunnel;
+import io.serai.websocket.WebSocketUpgrade;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
@@ -20,7 +22,9 @@ import java.util.Map;
 /**
  * Makes a backend's response the exchange's message: its status, its end-to-end headers (never a
  * hop-by-hop one, never one that could pose as a Camel header) and its body: a buffer the exchange owns
- * until it completes when the body is here whole, else the {@link BodyStream} it follows in. The request's headers are dropped so none is echoed to the client.
+ * until it completes when the body is here whole, else the {@link BodyStream} it follows in, or for a WebSocket
+ * handshake's 101 the {@link Tunnel} its connection became. The request's headers are dropped so none is
+ * echoed to the client.
  */
 final class UpstreamResponses {
 
@@ -29,21 +33,7 @@ final class UpstreamResponses {
 
     static void apply(Exchange exchange, HttpResponse response, BodyStream body, String viaName) {
         Message message = exchange.getMessage();
-        Map<String, Object> headers = message.getHeaders();
-        HeaderValues.clearKeepingChannel(headers);
-        HopByHopHeaders hopByHop = HopByHopHeaders.of(response.headers());
-        for (Map.Entry<String, String> field : response.headers()) {
-            String name = field.getKey();
-            if (hopByHop.excludes(name) || HopByHopHeaders.isCamelInternal(name)) {
-                continue;
-            }
-            HeaderValues.append(headers, name, field.getValue());
-        }
-        String version = response.protocolVersion().majorVersion() + "." + response.protocolVersion().minorVersion();
-        headers.put("Via", ForwardingHeaders.appended(headers.get("Via"), ForwardingHeaders.via(version, viaName)));
-        headers.put(NettyHttpConstants.HTTP_RESPONSE_CODE, response.status().code());
-        headers.put(NettyHttpConstants.HTTP_RESPONSE_TEXT, response.status().reasonPhrase());
-
+        copyHead(message, response, viaName);
         if (!body.isHeld()) {
             // The body follows as the backend sends it. If no step hands it to the client (a retry, an
             // error path, a route that answers otherwise), nobody reads the rest: the backend is let go.
@@ -74,5 +64,43 @@ final class UpstreamResponses {
             });
         }
         exchange.setProperty(IngressRequest.UPSTREAM_ANSWERED, Boolean.TRUE);
+    }
+
+    /**
+     * A backend's 101 to a WebSocket handshake: its head as any response's, and the {@link Tunnel} its
+     * connection became as the body. If no client takes the tunnel (a step answered otherwise, the client
+     * left), the backend connection is closed with the exchange.
+     */
+    static void applyUpgrade(Exchange exchange, HttpResponse response, Tunnel tunnel, String viaName) {
+        Message message = exchange.getMessage();
+        copyHead(message, response, viaName);
+        message.setBody(tunnel);
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                if (done.getProperty(WebSocketUpgrade.TUNNEL) != tunnel) {
+                    tunnel.close();
+                }
+            }
+        });
+        exchange.setProperty(IngressRequest.UPSTREAM_ANSWERED, Boolean.TRUE);
+    }
+
+    /** Status, end-to-end headers (never a hop-by-hop one, never one posing as a Camel header) and Via. */
+    private static void copyHead(Message message, HttpResponse response, String viaName) {
+        Map<String, Object> headers = message.getHeaders();
+        HeaderValues.clearKeepingChannel(headers);
+        HopByHopHeaders hopByHop = HopByHopHeaders.of(response.headers());
+        for (Map.Entry<String, String> field : response.headers()) {
+            String name = field.getKey();
+            if (hopByHop.excludes(name) || HopByHopHeaders.isCamelInternal(name)) {
+                continue;
+            }
+            HeaderValues.append(headers, name, field.getValue());
+        }
+        String version = response.protocolVersion().majorVersion() + "." + response.protocolVersion().minorVersion();
+        headers.put("Via", ForwardingHeaders.appended(headers.get("Via"), ForwardingHeaders.via(version, viaName)));
+        headers.put(NettyHttpConstants.HTTP_RESPONSE_CODE, response.status().code());
+        headers.put(NettyHttpConstants.HTTP_RESPONSE_TEXT, response.status().reasonPhrase());
     }
 }
