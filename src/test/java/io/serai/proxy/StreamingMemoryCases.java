@@ -7,6 +7,7 @@ import io.serai.support.RawHttp;
 import io.serai.support.ResidentMemory;
 import io.serai.support.RunningSerai;
 import io.serai.support.SeraiProcess;
+import io.serai.support.WebSocketBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Issue 19's figures for memory and speed, on the jar started as the README starts it (a subclass may add
  * JVM options), with a real backend and clients on loopback that make and check bodies as they pass: large
  * bodies pass whole at 200 MiB/s or more while Serai's resident memory grows by less than 64 MiB, and a
- * thousand idle streams are held in less than 256 MiB. One Serai serves every case of a class; each case
+ * thousand idle server-sent event streams, or WebSockets, are held in less than 256 MiB. One Serai serves every case of a class; each case
  * reads Serai's peak RSS (VmHWM) from its own start. The figures are printed for the record.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -48,6 +49,7 @@ abstract class StreamingMemoryCases {
     private static final double LEAST_MIB_PER_SECOND = 200;
 
     private LoadBackend backend;
+    private WebSocketBackend webSockets;
     private SeraiProcess serai;
     private ResidentMemory memory;
     private int port;
@@ -64,13 +66,21 @@ abstract class StreamingMemoryCases {
                       uri: "netty-http:http://127.0.0.1:{{serai.port}}/?matchOnUriPrefix=true"
                       steps:
                         - to: "netty-http:http://{{backend.1}}"
+                - route:
+                    id: websockets
+                    from:
+                      uri: "netty-http:http://127.0.0.1:{{serai.port}}/ws?webSocket=true"
+                      steps:
+                        - to: "netty-http:http://{{backend.ws}}"
                 """);
         port = RunningSerai.freePort();
         backend = LoadBackend.start();
+        webSockets = WebSocketBackend.start();
         serai = options(SeraiProcess.builder().asTheReadmeStartsIt())
                 .env("SERAI_ROUTES", routes.toString())
                 .property("serai.port", port)
                 .property("backend.1", backend.hostPort())
+                .property("backend.ws", webSockets.hostPort())
                 // The default is 1GiB (ProxySettings); the shipped application.properties still says 10MiB.
                 .property("serai.limits.max-body", "1GiB")
                 .start(tmp);
@@ -90,6 +100,9 @@ abstract class StreamingMemoryCases {
         } finally {
             if (backend != null) {
                 backend.close();
+            }
+            if (webSockets != null) {
+                webSockets.close();
             }
         }
     }
@@ -156,29 +169,32 @@ abstract class StreamingMemoryCases {
 
     @Test
     void aThousandIdleEventStreamsAreHeldInLessThan256MibOfRss() throws Exception {
-        holdsAThousandIdle(LoadClients.eventStream("/events"), backend::openEventStreams);
-        // Clients that leave take their backend streams with them.
+        holdsAThousandIdle("event streams", LoadClients.eventStream("/events"), backend::openEventStreams);
+        // Clients that leave take their backend connections with them.
         await().atMost(Duration.ofSeconds(20)).until(() -> backend.openEventStreams() == 0);
     }
 
-    // A thousand idle WebSockets, once Serai forwards them: holdsAThousandIdle with an IdleStream that sends
-    // the upgrade request and awaits the 101 (and an echoed frame), on a route that allows WebSockets, and
-    // the WebSocket backend's count of open connections.
+    @Test
+    void aThousandIdleWebSocketsAreHeldInLessThan256MibOfRss() throws Exception {
+        holdsAThousandIdle("WebSockets", LoadClients.webSocket("/ws"), webSockets::openConnections);
+        await().atMost(Duration.ofSeconds(20)).until(() -> webSockets.openConnections() == 0);
+    }
 
     /**
      * Opens 1,000 streams of {@code kind} at once; while all are open (to the client and, as {@code atBackend}
      * counts, to the backend), Serai still answers and its peak RSS is in bounds.
      */
-    private void holdsAThousandIdle(LoadClients.IdleStream kind, IntSupplier atBackend) throws Exception {
+    private void holdsAThousandIdle(String what, LoadClients.IdleStream kind, IntSupplier atBackend) throws Exception {
         long before = startMeasuring();
         List<Socket> streams = LoadClients.openIdle(port, 1000, kind);
         try {
-            assertEquals(1000, atBackend.getAsInt(), "streams open at the backend");
+            assertEquals(1000, atBackend.getAsInt(), what + " open at the backend");
             assertEquals(200, RawHttp.exchange(port, "GET /ready HTTP/1.1\r\nHost: load\r\n\r\n").status(),
                     "an ordinary request while the streams are held");
             long peak = memory.peak();
-            record("1,000 idle streams: RSS " + ResidentMemory.mib(before) + " before, peak " + ResidentMemory.mib(peak));
-            assertTrue(peak < MOST_RSS_FOR_IDLE_STREAMS, "Serai's peak RSS holding 1,000 streams was "
+            record("1,000 idle " + what + ": RSS " + ResidentMemory.mib(before) + " before, peak "
+                    + ResidentMemory.mib(peak));
+            assertTrue(peak < MOST_RSS_FOR_IDLE_STREAMS, "Serai's peak RSS holding 1,000 " + what + " was "
                     + ResidentMemory.mib(peak) + ", not under " + ResidentMemory.mib(MOST_RSS_FOR_IDLE_STREAMS));
         } finally {
             LoadClients.closeAll(streams);

@@ -69,23 +69,24 @@ public final class LoadClients {
 
     /** A kind of long-lived stream a test holds many of: how to ask for one, and how to know it is open. */
     public interface IdleStream {
-        void request(OutputStream out) throws IOException;
+        void request(Socket socket) throws IOException;
 
-        /** Reads until the stream is open (its head and first message); throws when it is not. */
-        void awaitOpen(InputStream in) throws IOException;
+        /** Reads until the stream is open and has carried its first message; throws when it does not. */
+        void awaitOpen(Socket socket) throws IOException;
     }
 
     /** A server-sent event stream from {@code path}: open once its first event, {@code data: open}, arrived. */
     public static IdleStream eventStream(String path) {
         return new IdleStream() {
             @Override
-            public void request(OutputStream out) throws IOException {
-                out.write(("GET " + path + " HTTP/1.1\r\nHost: load\r\nAccept: text/event-stream\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
+            public void request(Socket socket) throws IOException {
+                socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: load\r\n"
+                        + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             }
 
             @Override
-            public void awaitOpen(InputStream in) throws IOException {
+            public void awaitOpen(Socket socket) throws IOException {
+                InputStream in = socket.getInputStream();
                 int status = status(HttpWire.readLine(in));
                 List<Map.Entry<String, String>> headers = HttpWire.readHeaders(in);
                 if (status != 200 || !"text/event-stream".equals(HttpWire.header(headers, "Content-Type"))) {
@@ -105,6 +106,47 @@ public final class LoadClients {
     }
 
     /**
+     * A WebSocket on {@code path} to an echo backend ({@link WebSocketBackend}): open once the 101 arrived and
+     * a text message, {@code open}, came back. Frames are written by hand (RFC 6455 section 5.2): a thousand
+     * JDK WebSocket clients would cost the test more than the proxy it measures.
+     */
+    public static IdleStream webSocket(String path) {
+        return new IdleStream() {
+            @Override
+            public void request(Socket socket) throws IOException {
+                socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: load\r\nUpgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                        + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            }
+
+            @Override
+            public void awaitOpen(Socket socket) throws IOException {
+                InputStream in = socket.getInputStream();
+                int status = status(HttpWire.readLine(in));
+                HttpWire.readHeaders(in);
+                if (status != 101) {
+                    throw new IOException("no upgrade: " + status);
+                }
+                byte[] mask = {1, 2, 3, 4};
+                byte[] text = "open".getBytes(StandardCharsets.US_ASCII);
+                byte[] frame = new byte[2 + 4 + text.length];
+                frame[0] = (byte) 0x81; // the final frame of a text message
+                frame[1] = (byte) (0x80 | text.length); // masked, as a client's frames must be
+                System.arraycopy(mask, 0, frame, 2, 4);
+                for (int i = 0; i < text.length; i++) {
+                    frame[6 + i] = (byte) (text[i] ^ mask[i % 4]);
+                }
+                socket.getOutputStream().write(frame);
+                byte[] echo = in.readNBytes(2 + text.length);
+                byte[] expected = {(byte) 0x81, (byte) text.length, 'o', 'p', 'e', 'n'};
+                if (!java.util.Arrays.equals(echo, expected)) {
+                    throw new IOException("the message did not come back: " + java.util.Arrays.toString(echo));
+                }
+            }
+        };
+    }
+
+    /**
      * Opens {@code n} connections and asks each for a stream of {@code kind}, then waits (each read bounded)
      * until every one is open. The caller closes the sockets.
      */
@@ -114,10 +156,10 @@ public final class LoadClients {
             for (int i = 0; i < n; i++) {
                 Socket socket = connect(port);
                 sockets.add(socket);
-                kind.request(socket.getOutputStream());
+                kind.request(socket);
             }
             for (Socket socket : sockets) {
-                kind.awaitOpen(socket.getInputStream());
+                kind.awaitOpen(socket);
             }
             return sockets;
         } catch (IOException | RuntimeException e) {
