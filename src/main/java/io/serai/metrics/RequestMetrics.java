@@ -56,7 +56,7 @@ public final class RequestMetrics implements RoutePolicyFactory {
                 if (started == null) {
                     return;
                 }
-                BodyStream streamed = exchange.getProperty(IngressRequest.RESPONSE_BODY, BodyStream.class);
+                BodyStream streamed = streamedResponse(exchange);
                 if (streamed == null) {
                     done(routeId, exchange, started, size(exchange.getMessage().getBody()));
                 } else {
@@ -71,6 +71,24 @@ public final class RequestMetrics implements RoutePolicyFactory {
                 }
             }
         };
+    }
+
+    /**
+     * The response body that streams to the client, or null when the answer is whole. A route policy sees
+     * the exchange before the consumer writes the response (and sets {@link IngressRequest#RESPONSE_BODY}),
+     * so a backend's body that is still streaming on the message is the one the client is about to get.
+     */
+    private static BodyStream streamedResponse(Exchange exchange) {
+        BodyStream handed = exchange.getProperty(IngressRequest.RESPONSE_BODY, BodyStream.class);
+        if (handed != null) {
+            return handed;
+        }
+        Object body = exchange.getMessage().getBody();
+        if (exchange.getException() == null && body instanceof BodyStream stream && !stream.isHeld()
+                && stream != exchange.getProperty(IngressRequest.REQUEST_BODY)) {
+            return stream;
+        }
+        return null;
     }
 
     private void done(String routeId, Exchange exchange, long started, long responseBytes) {
