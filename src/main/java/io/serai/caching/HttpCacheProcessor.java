@@ -67,7 +67,13 @@ final class HttpCacheProcessor extends WrappedSteps {
         }
         if (ForwardedResponses.size(exchange.getMessage().getBody()) != 0) {
             count("request-body");
-            return bypass(exchange, callback);
+            return bypass(exchange, callback, "request-body");
+        }
+        if (asksForEvents(headers)) {
+            // A subscription to server-sent events: never answered from the store, never made to wait for
+            // another subscriber's stream (coalescing), never kept while it streams.
+            count("event-stream");
+            return bypass(exchange, callback, "event-stream");
         }
         CacheRequest request = new CacheRequest(exchange, callback, HttpCacheStore.key(route, host, target), head,
                 requestControl(headers));
@@ -77,20 +83,34 @@ final class HttpCacheProcessor extends WrappedSteps {
     }
 
     /**
-     * A GET or HEAD with a body ("fat GET") goes to the backend untouched by the cache: its answer may
-     * depend on the body, which the key does not hold, so it is neither answered from nor stored under it.
+     * A request the cache leaves alone goes to the backend untouched: a GET or HEAD with a body ("fat
+     * GET"), whose answer may depend on the body, which the key does not hold; or one that asks for an
+     * event stream. It is neither answered from nor stored under its key.
      */
-    private boolean bypass(Exchange exchange, AsyncCallback callback) {
+    private boolean bypass(Exchange exchange, AsyncCallback callback, String why) {
         return next.process(exchange, doneSync -> {
             try {
                 if (exchange.getException() == null) {
-                    CachedAnswers.addStatus(exchange.getMessage(),
-                            CacheStatus.forwarded(name, "bypass").detail("request-body"));
+                    CachedAnswers.addStatus(exchange.getMessage(), CacheStatus.forwarded(name, "bypass").detail(why));
                 }
             } finally {
                 callback.done(doneSync);
             }
         });
+    }
+
+    /** True when the request's Accept names {@code text/event-stream} (an EventSource always sends it). */
+    private static boolean asksForEvents(Map<String, Object> headers) {
+        String accept = MessageFields.joined(headers, "Accept");
+        if (accept == null) {
+            return false;
+        }
+        for (String range : accept.split(",")) {
+            if (Storability.isEventStream(range)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Cache-Control of the request; {@code Pragma: no-cache} counts as no-cache when there is none. */
@@ -288,6 +308,10 @@ final class HttpCacheProcessor extends WrappedSteps {
                 outcome.detail("stale");
             }
         } else {
+            if (streaming != null) {
+                // Never stored: what has passed to the client need not be kept for the store.
+                streaming.commit();
+            }
             outcome.detail(refusal);
         }
         CachedAnswers.addStatus(message, outcome);
