@@ -66,6 +66,7 @@ public final class RequestMetrics implements RoutePolicyFactory {
                         String kind = StreamFailures.kind(streamed);
                         if (kind != null) {
                             meters.streamFailed(routeId, kind);
+                            StreamFailures.log(routeId, kind, streamed);
                         }
                     });
                 }

@@ -66,6 +66,7 @@ public final class BodyStream {
     private boolean endDelivered;
     private volatile Throwable failure;
     private volatile boolean cancelled;
+    private volatile Throwable cancelReason;
     private boolean paused;
     private boolean spent;
     private Sink sink;
@@ -273,10 +274,16 @@ public final class BodyStream {
 
     /** Nobody will read the rest: releases what is held and tells the source's owner. */
     public void cancel() {
+        cancel(null);
+    }
+
+    /** As {@link #cancel()}, saying why when it is not simply that the reader left ({@link #cancelReason()}). */
+    public void cancel(Throwable reason) {
         onLoop(() -> {
             if (cancelled || (ended && endDelivered) || failure != null) {
                 return;
             }
+            cancelReason = reason;
             cancelled = true;
             cancelIdle();
             releaseAll();
@@ -362,6 +369,11 @@ public final class BodyStream {
     /** True when nobody read the body to its end (its reader left or gave up). */
     public boolean isCancelled() {
         return cancelled;
+    }
+
+    /** Why the body was cancelled, when its reader said (a client that stopped reading); else null. */
+    public Throwable cancelReason() {
+        return cancelReason;
     }
 
     /** Bytes read from the source so far. */
