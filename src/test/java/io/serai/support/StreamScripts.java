@@ -131,14 +131,17 @@ public final class StreamScripts {
         };
     }
 
-    /** Reads the request head and then nothing more, for {@code hold}, before reading the rest and answering 200. */
-    public static StreamingBackend.Script readsNothingFor(Duration hold) {
+    /**
+     * Reads the request head and then nothing more until {@code go} opens, then reads the whole body and
+     * answers 200 with its length as text. The body is counted, not kept.
+     */
+    public static StreamingBackend.Script readsNothingUntil(java.util.concurrent.CountDownLatch go) {
         return c -> {
             StreamingBackend.RequestHead head = c.readHead();
-            c.pause(hold);
-            byte[] body = c.readBody(head);
-            c.head(200, "Content-Type", "text/plain", "Content-Length", String.valueOf(String.valueOf(body.length).length()));
-            c.send(String.valueOf(body.length));
+            go.await();
+            String length = String.valueOf(c.discardBody(head));
+            c.head(200, "Content-Type", "text/plain", "Content-Length", String.valueOf(length.length()));
+            c.send(length);
         };
     }
 
@@ -169,5 +172,4 @@ public final class StreamScripts {
             c.send(body);
         };
     }
-
 }

@@ -163,6 +163,31 @@ public final class StreamingBackend implements AutoCloseable {
             return HttpWire.readBody(in, head.headers());
         }
 
+        /** Reads the request body to its end without keeping it (for bodies too large to hold); its length. */
+        public long discardBody(RequestHead head) throws IOException {
+            String te = head.header("Transfer-Encoding");
+            if (te != null && te.toLowerCase(java.util.Locale.ROOT).contains("chunked")) {
+                long total = 0;
+                byte[] chunk;
+                while ((chunk = readChunk()) != null) {
+                    total += chunk.length;
+                }
+                return total;
+            }
+            String cl = head.header("Content-Length");
+            long length = cl == null ? 0 : Long.parseLong(cl.trim());
+            byte[] buf = new byte[64 * 1024];
+            long total = 0;
+            while (total < length) {
+                int n = in.read(buf, 0, (int) Math.min(buf.length, length - total));
+                if (n < 0) {
+                    throw new EOFException("body ended after " + total + " of " + length + " bytes");
+                }
+                total += n;
+            }
+            return total;
+        }
+
         /** One chunk of a chunked request body; null at its last (empty) chunk, after its trailer section. */
         public byte[] readChunk() throws IOException {
             String size = HttpWire.readLine(in);
