@@ -145,6 +145,11 @@ public final class StreamScripts {
         };
     }
 
+    /** Reads the whole request body without keeping it and answers 200 with its length as text. */
+    public static StreamingBackend.Script countsBody() {
+        return readsNothingUntil(new java.util.concurrent.CountDownLatch(0));
+    }
+
     /**
      * Full duplex: reads the head and the first chunk of a chunked request body, then answers (head and
      * that chunk back) before reading on, and echoes each further chunk as it reads it.
