@@ -286,7 +286,8 @@ final class HttpCacheProcessor extends WrappedSteps {
             if (streaming != null) {
                 // Stored once it has passed to the client whole, if it stayed within serai.cache.max-object.
                 streaming.whenDone(() -> {
-                    if (streaming.isHeld()) {
+                    // Kept bytes may exceed max-object (at least a window is kept): the limit is checked here.
+                    if (streaming.isHeld() && streaming.bytes() <= settings.maxObject()) {
                         ByteBuf whole = streaming.content();
                         try {
                             storeIfUseful(request, StoredResponse.of(status, reasonPhrase, fields, age,
