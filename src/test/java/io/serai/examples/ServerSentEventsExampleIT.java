@@ -34,7 +34,7 @@ class ServerSentEventsExampleIT {
     @Test
     void eventsReachTheClientOneByOneAsTheBackendEmitsThemASecondApart() throws Exception {
         int port = RunningSerai.freePort();
-        try (StreamingBackend backend = StreamingBackend.start(StreamScripts.events(3, Duration.ofSeconds(1)));
+        try (StreamingBackend backend = StreamingBackend.start(StreamScripts.events(2, Duration.ofMillis(10)));
                 SeraiProcess serai = SeraiProcess.builder()
                         .env("SERAI_ROUTES", "examples/server-sent-events.camel.yaml")
                         .property("serai.port", port)
@@ -43,6 +43,11 @@ class ServerSentEventsExampleIT {
             // Only /events is routed: anything else is Serai's own 404, which says it is up.
             serai.awaitStatus("http://127.0.0.1:" + port + "/ready", 404, Duration.ofSeconds(20));
             try (StreamingClient client = StreamingClient.connect(port)) {
+                // A first stream loads and compiles the path, so that what is measured is Serai, not a cold JVM.
+                client.send("GET /events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n");
+                client.readBody(client.readHead());
+                backend.script(StreamScripts.events(3, Duration.ofSeconds(1)));
+
                 client.send("GET /events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n"
                         + "Accept-Encoding: gzip\r\n\r\n");
                 RawResponse head = client.readHead();
@@ -55,7 +60,7 @@ class ServerSentEventsExampleIT {
                     arrived.add(System.nanoTime());
                 }
                 assertNull(client.readEvent());
-                List<Long> sent = backend.conversation(1).sentAt();
+                List<Long> sent = backend.conversation(2).sentAt();
                 for (int i = 0; i < 3; i++) {
                     long late = (arrived.get(i) - sent.get(i)) / 1_000_000;
                     assertTrue(late < 200, "event " + (i + 1) + " arrived " + late + " ms after it was sent");

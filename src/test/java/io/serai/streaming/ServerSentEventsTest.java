@@ -69,8 +69,13 @@ class ServerSentEventsTest {
 
     @Test
     void eventsReachTheClientOneByOneAsTheBackendEmitsThemOneSecondApart() throws Exception {
-        start(StreamScripts.events(3, Duration.ofSeconds(1)));
+        start(StreamScripts.events(2, Duration.ofMillis(10)));
         try (StreamingClient client = StreamingClient.connect(serai.port())) {
+            // A first stream loads and compiles the path, so that what is measured is Serai, not a cold JVM.
+            client.send("GET /events HTTP/1.1\r\nHost: a\r\nAccept: text/event-stream\r\n\r\n");
+            client.readBody(client.readHead());
+            backend.script(StreamScripts.events(3, Duration.ofSeconds(1)));
+
             client.send("GET /events HTTP/1.1\r\nHost: a\r\nAccept: text/event-stream\r\n\r\n");
             RawResponse head = client.readHead();
             assertEquals(200, head.status());
@@ -81,7 +86,7 @@ class ServerSentEventsTest {
                 arrived.add(System.nanoTime());
             }
             assertNull(client.readEvent(), "the stream ends when the backend ends it");
-            List<Long> sent = backend.conversation(1).sentAt();
+            List<Long> sent = backend.conversation(2).sentAt();
             for (int i = 0; i < 3; i++) {
                 long late = (arrived.get(i) - sent.get(i)) / 1_000_000;
                 assertTrue(late < 200, "event " + (i + 1) + " reached the client " + late + " ms after it was sent");
