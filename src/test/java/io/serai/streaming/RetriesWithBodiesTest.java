@@ -50,6 +50,15 @@ class RetriesWithBodiesTest {
                         steps:
                           - to: "netty-http:http://{{flaky}}"
             - route:
+                id: retried-buffered
+                from:
+                  uri: "netty-http:http://127.0.0.1:{{buffered.port}}/?matchOnUriPrefix=true&requestBuffering=true"
+                  steps:
+                    - policy:
+                        ref: retries
+                        steps:
+                          - to: "netty-http:http://{{flaky}}"
+            - route:
                 id: retried-past-a-refusal
                 from:
                   uri: "netty-http:http://127.0.0.1:{{refusal.port}}/?matchOnUriPrefix=true"
@@ -83,6 +92,7 @@ class RetriesWithBodiesTest {
     static int refusalPort;
     static int failoverPort;
     static int admin;
+    static int bufferedPort;
 
     @BeforeAll
     static void start() throws Exception {
@@ -91,13 +101,14 @@ class RetriesWithBodiesTest {
         flaky = StreamingBackend.start(dropsIt);
         dropping = StreamingBackend.start(dropsIt);
         good = TestBackend.start("good").respondWith(Behaviours.echo());
-        int[] ports = RunningSerai.freePorts(3);
+        int[] ports = RunningSerai.freePorts(4);
         refusalPort = ports[0];
         failoverPort = ports[1];
         admin = ports[2];
+        bufferedPort = ports[3];
         serai = RunningSerai.routes(ROUTES).property("flaky", flaky.hostPort()).property("dropping", dropping.hostPort())
                 .property("good", good.hostPort()).property("gone", TestBackend.refusingUrl())
-                .property("refusal.port", refusalPort).property("failover.port", failoverPort)
+                .property("refusal.port", refusalPort).property("buffered.port", bufferedPort).property("failover.port", failoverPort)
                 .property("serai.admin.port", admin).property("serai.health.passive.consecutive-failures", 0)
                 .start(dir);
     }
@@ -143,6 +154,16 @@ class RetriesWithBodiesTest {
         assertEquals(502, r.status());
         assertEquals(tries + 1, flaky.conversations().size(), "one try only");
         assertEquals(skipped + 1, skipped("retried"));
+    }
+
+    @Test
+    void onARouteWithRequestBufferingALargeBodyIsHeldWholeAndRetried() throws Exception {
+        byte[] body = Behaviours.pattern(1024 * 1024);
+        int tries = flaky.conversations().size();
+        RawResponse r = putStreamed(bufferedPort, body);
+        assertEquals(200, r.status(), r.bodyText());
+        assertArrayEquals(body, r.body());
+        assertEquals(tries + 2, flaky.conversations().size(), "the first try and the retry");
     }
 
     @Test
