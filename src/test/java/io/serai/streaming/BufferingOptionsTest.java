@@ -44,6 +44,7 @@ class BufferingOptionsTest {
                 from:
                   uri: "netty-http:http://127.0.0.1:{{serai.port}}/buffered?matchOnUriPrefix=true&requestBuffering=true"
                   steps:
+                    - convertBodyTo: {type: String}
                     - setBody: {simple: "received ${bodyAs(String).length()} characters: ${body}"}
                     - to: "netty-http:http://{{backend.1}}"
             - route:
