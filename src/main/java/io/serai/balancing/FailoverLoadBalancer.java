@@ -114,8 +114,8 @@ public class FailoverLoadBalancer extends HealthAwareLoadBalancer {
 
         private void done(Member member) {
             Exception failure = exchange.getException();
-            if (failure != null && tried < limit && rule.allows(failure, exchange)
-                    && BodyReplay.possible(exchange, exchange.getMessage().getBody(), "failover", failure.getMessage())) {
+            if (failure != null && tried < limit && rule.allows(failure, exchange) && BodyReplay.possible(exchange,
+                    exchange.getMessage().getBody(), "failover", failure.getMessage())) {
                 Failures.clear(exchange); // the same request goes to the next member
                 next();
                 return;

@@ -18,7 +18,10 @@ final class StreamFailures {
     private StreamFailures() {
     }
 
-    /** {@code read-idle}, {@code truncated}, {@code backend-reset}, {@code client-write-timeout}, {@code client-gone}; null when it did not end short. */
+    /**
+     * {@code read-idle}, {@code truncated}, {@code backend-reset}, {@code client-write-timeout} or
+     * {@code client-gone}; null when the body did not end short.
+     */
     static String kind(BodyStream body) {
         Throwable failure = body.failure();
         if (failure instanceof BodyIdleException) {
@@ -43,9 +46,10 @@ final class StreamFailures {
             case "client-gone" -> LOG.debug("route {}: the client left after {} bytes of the response", route, bytes);
             case "client-write-timeout" -> LOG.info("route {}: response cut short after {} bytes: {}", route, bytes,
                     body.cancelReason().getMessage());
-            case "read-idle" -> LOG.warn("route {}: response cut short after {} bytes: {} (serai.upstream.read-idle-timeout)",
-                    route, bytes, body.failure().getMessage());
-            default -> LOG.warn("route {}: response cut short after {} bytes: {}", route, bytes, describe(body.failure()));
+            case "read-idle" -> LOG.warn("route {}: response cut short after {} bytes: {} "
+                    + "(serai.upstream.read-idle-timeout)", route, bytes, body.failure().getMessage());
+            default -> LOG.warn("route {}: response cut short after {} bytes: {}", route, bytes,
+                    describe(body.failure()));
         }
     }
 

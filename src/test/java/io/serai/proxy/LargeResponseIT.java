@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LargeResponseIT {
 
     @Test
-    void aBufferedRouteRefusesA512MibResponseWithA502NamingTheLimitAndTheHeapStaysBounded(@TempDir Path tmp) throws Exception {
+    void aBufferedRouteRefusesA512MibResponseWithA502NamingTheLimitAndTheHeapStaysBounded(@TempDir Path tmp)
+            throws Exception {
         Path routes = Files.writeString(tmp.resolve("proxy.camel.yaml"), """
                 - route:
                     id: proxy

@@ -133,8 +133,9 @@ class BufferingOptionsTest {
         try (LogCapture log = LogCapture.start()) {
             RawResponse r = postInTwoParts("/streamed/x", "hello, ", "world");
             assertEquals(500, r.status());
-            await().atMost(Duration.ofSeconds(5)).until(() -> log.text().contains("route streams-the-body: 500 a step reads a "
-                    + "body that streams through the route; add requestBuffering=true"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> log.text().contains(
+                    "route streams-the-body: 500 a step reads a body that streams through the route; "
+                    + "add requestBuffering=true"));
         }
     }
 
@@ -143,8 +144,9 @@ class BufferingOptionsTest {
         try (LogCapture log = LogCapture.start()) {
             RawResponse r = postInTwoParts("/cached/x", "hello, ", "world");
             assertEquals(500, r.status());
-            await().atMost(Duration.ofSeconds(5)).until(() -> log.text().contains("route stream-cached: 500 a step reads a "
-                    + "body that streams through the route; add requestBuffering=true"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> log.text().contains(
+                    "route stream-cached: 500 a step reads a body that streams through the route; "
+                    + "add requestBuffering=true"));
         }
     }
 

@@ -105,8 +105,8 @@ class ExpectContinueTest {
     @Test
     void aDeclaredBodyOverMaxBodyGets413WithoutAHundred() throws Exception {
         try (StreamingClient client = StreamingClient.connect(serai.port())) {
-            client.send("PUT /upload HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: " + (2 * 1024 * 1024)
-                    + "\r\n\r\n");
+            client.send("PUT /upload HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: "
+                    + (2 * 1024 * 1024) + "\r\n\r\n");
             RawResponse refused = client.readHead();
             assertEquals(413, refused.status());
             assertTrue(new String(client.readBody(refused)).contains("serai.limits.max-body"));
@@ -117,7 +117,8 @@ class ExpectContinueTest {
     @Test
     void aBackendThatCannotBeReachedIsA502WithoutAHundred() throws Exception {
         try (StreamingClient client = StreamingClient.connect(serai.port())) {
-            client.send("PUT /unreachable/x HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 500000\r\n\r\n");
+            client.send("PUT /unreachable/x HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: 500000\r\n\r\n");
             RawResponse refused = client.readHead();
             assertEquals(502, refused.status());
             assertEquals("close", refused.header("Connection"));

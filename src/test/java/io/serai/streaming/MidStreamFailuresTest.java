@@ -74,7 +74,8 @@ class MidStreamFailuresTest {
             client.send("GET /reset HTTP/1.1\r\nHost: a\r\n\r\n");
             RawResponse head = client.readHead();
             assertEquals("10000", head.header("Content-Length"));
-            assertArrayEquals(Behaviours.pattern(1000), client.readToClose(5000), "1000 of 10000 bytes, then the close");
+            assertArrayEquals(Behaviours.pattern(1000), client.readToClose(5000),
+                    "1000 of 10000 bytes, then the close");
         }
         awaitFailures("backend-reset", 1);
     }

@@ -106,9 +106,11 @@ class RetriesWithBodiesTest {
         failoverPort = ports[1];
         admin = ports[2];
         bufferedPort = ports[3];
-        serai = RunningSerai.routes(ROUTES).property("flaky", flaky.hostPort()).property("dropping", dropping.hostPort())
+        serai = RunningSerai.routes(ROUTES).property("flaky", flaky.hostPort())
+                .property("dropping", dropping.hostPort())
                 .property("good", good.hostPort()).property("gone", TestBackend.refusingUrl())
-                .property("refusal.port", refusalPort).property("buffered.port", bufferedPort).property("failover.port", failoverPort)
+                .property("refusal.port", refusalPort).property("buffered.port", bufferedPort)
+                .property("failover.port", failoverPort)
                 .property("serai.admin.port", admin).property("serai.health.passive.consecutive-failures", 0)
                 .start(dir);
     }

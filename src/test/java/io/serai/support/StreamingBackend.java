@@ -247,8 +247,8 @@ public final class StreamingBackend implements AutoCloseable {
 
         /** A status line and header fields ({@code name, value, name, value, ...}), flushed at once. */
         public void head(int status, String... fields) throws IOException {
-            StringBuilder s = new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(status == 200 ? "OK" : "Status")
-                    .append("\r\n");
+            StringBuilder s = new StringBuilder("HTTP/1.1 ").append(status).append(' ')
+                    .append(status == 200 ? "OK" : "Status").append("\r\n");
             for (int i = 0; i < fields.length; i += 2) {
                 s.append(fields[i]).append(": ").append(fields[i + 1]).append("\r\n");
             }
