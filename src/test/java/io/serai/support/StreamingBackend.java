@@ -207,13 +207,6 @@ public final class StreamingBackend implements AutoCloseable {
             return chunk;
         }
 
-        /** Up to {@code max} bytes of what has arrived (at least one byte, waiting for it); empty at the end. */
-        public byte[] readSome(int max) throws IOException {
-            byte[] buf = new byte[max];
-            int n = in.read(buf);
-            return n <= 0 ? new byte[0] : java.util.Arrays.copyOf(buf, n);
-        }
-
         /** Request bytes read from the socket so far (head and body). */
         public long bytesRead() {
             return in.count.get();
