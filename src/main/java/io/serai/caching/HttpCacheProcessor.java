@@ -76,6 +76,12 @@ final class HttpCacheProcessor extends WrappedSteps {
             count("websocket");
             return bypass(exchange, callback, "websocket");
         }
+        if (asksForEvents(headers)) {
+            // A subscription to server-sent events: never answered from the store, never made to wait for
+            // another subscriber's stream (coalescing), never kept while it streams.
+            count("event-stream");
+            return bypass(exchange, callback, "event-stream");
+        }
         CacheRequest request = new CacheRequest(exchange, callback, HttpCacheStore.key(route, host, target), head,
                 requestControl(headers));
         // A response that may be stored is kept as it streams to the client, up to what a stored one may be.
@@ -84,20 +90,34 @@ final class HttpCacheProcessor extends WrappedSteps {
     }
 
     /**
-     * A GET or HEAD with a body ("fat GET") goes to the backend untouched by the cache: its answer may
-     * depend on the body, which the key does not hold, so it is neither answered from nor stored under it.
+     * A request the cache leaves alone goes to the backend untouched: a GET or HEAD with a body ("fat
+     * GET"), whose answer may depend on the body, which the key does not hold; or one that asks for an
+     * event stream. It is neither answered from nor stored under its key.
      */
     private boolean bypass(Exchange exchange, AsyncCallback callback, String why) {
         return next.process(exchange, doneSync -> {
             try {
                 if (exchange.getException() == null) {
-                    CachedAnswers.addStatus(exchange.getMessage(),
-                            CacheStatus.forwarded(name, "bypass").detail(why));
+                    CachedAnswers.addStatus(exchange.getMessage(), CacheStatus.forwarded(name, "bypass").detail(why));
                 }
             } finally {
                 callback.done(doneSync);
             }
         });
+    }
+
+    /** True when the request's Accept names {@code text/event-stream} (an EventSource always sends it). */
+    private static boolean asksForEvents(Map<String, Object> headers) {
+        String accept = MessageFields.joined(headers, "Accept");
+        if (accept == null) {
+            return false;
+        }
+        for (String range : accept.split(",")) {
+            if (Storability.isEventStream(range)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Cache-Control of the request; {@code Pragma: no-cache} counts as no-cache when there is none. */
@@ -273,7 +293,8 @@ final class HttpCacheProcessor extends WrappedSteps {
             if (streaming != null) {
                 // Stored once it has passed to the client whole, if it stayed within serai.cache.max-object.
                 streaming.whenDone(() -> {
-                    if (streaming.isHeld()) {
+                    // Kept bytes may exceed max-object (at least a window is kept): the limit is checked here.
+                    if (streaming.isHeld() && streaming.bytes() <= settings.maxObject()) {
                         ByteBuf whole = streaming.content();
                         try {
                             storeIfUseful(request, StoredResponse.of(status, reasonPhrase, fields, age,
@@ -295,6 +316,10 @@ final class HttpCacheProcessor extends WrappedSteps {
                 outcome.detail("stale");
             }
         } else {
+            if (streaming != null) {
+                // Never stored: what has passed to the client need not be kept for the store.
+                streaming.commit();
+            }
             outcome.detail(refusal);
         }
         CachedAnswers.addStatus(message, outcome);

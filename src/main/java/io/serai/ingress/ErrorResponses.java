@@ -6,8 +6,10 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.serai.streaming.BodyNotHeldException;
 import io.serai.upstream.UpstreamException;
 import org.apache.camel.Exchange;
+import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +46,13 @@ public final class ErrorResponses {
         } else {
             status = 500;
             reason = "the route failed";
-            LOG.warn("route {}: 500 {}: {}", route, cause.getClass().getSimpleName(), cause.getMessage());
+            BodyNotHeldException notHeld = ObjectHelper.getException(BodyNotHeldException.class, cause);
+            if (notHeld != null) {
+                // A route that needs a buffering option: its fix, not Camel's type conversion, is the news.
+                LOG.warn("route {}: 500 {}", route, notHeld.getMessage());
+            } else {
+                LOG.warn("route {}: 500 {}: {}", route, cause.getClass().getSimpleName(), cause.getMessage());
+            }
             LOG.debug("route {} failed", route, cause);
         }
         FullHttpResponse response = plain(status, "route " + route + ": " + reason);

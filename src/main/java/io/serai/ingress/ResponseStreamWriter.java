@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.serai.streaming.BodyStream;
 import io.serai.websocket.Tunnel;
+import io.serai.streaming.ClientStalledException;
 
 import java.util.concurrent.TimeUnit;
 
@@ -49,7 +50,7 @@ final class ResponseStreamWriter extends ChannelOutboundHandlerAdapter {
         ctx.channel().closeFuture().addListener(clientGone);
         // Once the body is done (whole, failed or cancelled), the connection's close no longer concerns it.
         body.whenDone(() -> ctx.channel().closeFuture().removeListener(clientGone));
-        body.attach(new ClientSink(ctx, promise));
+        body.attach(new ClientSink(ctx, promise, body));
     }
 
     /**
@@ -75,12 +76,14 @@ final class ResponseStreamWriter extends ChannelOutboundHandlerAdapter {
     private final class ClientSink implements BodyStream.Sink {
         private final ChannelHandlerContext ctx;
         private final ChannelPromise done;
+        private final BodyStream body;
         private int unwritten;
         private ScheduledFuture<?> stall;
 
-        ClientSink(ChannelHandlerContext ctx, ChannelPromise done) {
+        ClientSink(ChannelHandlerContext ctx, ChannelPromise done, BodyStream body) {
             this.ctx = ctx;
             this.done = done;
+            this.body = body;
         }
 
         @Override
@@ -109,6 +112,7 @@ final class ResponseStreamWriter extends ChannelOutboundHandlerAdapter {
         private void stalled() {
             stall = null;
             // The client has taken nothing for the write timeout: it is not reading.
+            body.cancel(new ClientStalledException(writeTimeoutMillis));
             ctx.close();
         }
 
@@ -131,9 +135,11 @@ final class ResponseStreamWriter extends ChannelOutboundHandlerAdapter {
                     stall = null;
                 }
                 // Without its last chunk (or short of its Content-Length), on a closed connection: the client
-                // sees a truncated response, never a complete one.
-                done.tryFailure(cause);
+                // sees a truncated response, never a complete one. The write Camel asked for is done: the
+                // failure is logged once and counted by kind where the request ends (RequestMetrics), not
+                // as Camel's "Cannot write response" warning with a stack trace.
                 ctx.close();
+                done.trySuccess();
             });
         }
 

@@ -102,6 +102,7 @@ public final class RequestMetrics implements RoutePolicyFactory {
                 String kind = StreamFailures.kind(streamed);
                 if (kind != null) {
                     meters.streamFailed(routeId, kind);
+                    StreamFailures.log(routeId, kind, streamed);
                 }
             });
         }

@@ -6,11 +6,9 @@ import io.serai.ingress.ResponseStatus;
 import io.serai.proxy.WrappedSteps;
 import io.serai.upstream.Failures;
 import io.serai.upstream.UpstreamException;
-import io.serai.metrics.SeraiMeters;
+import io.serai.streaming.BodyReplay;
 import io.serai.streaming.BodyStream;
 import org.apache.camel.AsyncCallback;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -24,13 +22,13 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Tries a request again when its policy allows: the method, the kind of failure, the attempts left
- * and the retry budget. Nothing has reached the client yet (answers are buffered), and the request is
- * sent again exactly as it first went; a load balancer inside skips the members already tried.
+ * Tries a request again when its policy allows: the method, the kind of failure, the attempts left,
+ * the retry budget, and its body (a streamed body only while no more than serai.stream.replay-buffer of
+ * it has gone, {@link BodyReplay}). Nothing has reached the client yet (a failed try's answer is never
+ * passed on), and the request is sent again exactly as it first went; a load balancer inside skips the
+ * members already tried.
  */
 final class RetryProcessor extends WrappedSteps {
-
-    private static final Logger LOG = LoggerFactory.getLogger(RetryProcessor.class);
 
     private final RetryPolicy policy;
 
@@ -83,14 +81,8 @@ final class RetryProcessor extends WrappedSteps {
                 callback.done(false);
                 return;
             }
-            if (requestBody instanceof BodyStream body && !body.canBeSentAgain()) {
-                // Part of the body has gone and is not kept (past serai.stream.replay-buffer): not retried.
-                LOG.info("route {}: not retried after {}: the request body was larger than serai.stream.replay-buffer",
-                        exchange.getFromRouteId(), failure);
-                SeraiMeters meters = SeraiMeters.of(exchange.getContext());
-                if (meters != null) {
-                    meters.retrySkipped(exchange.getFromRouteId(), "request-body");
-                }
+            if (!BodyReplay.possible(exchange, requestBody, "retry", failure)) {
+                // Part of the body has gone and is not kept (past serai.stream.replay-buffer).
                 callback.done(false);
                 return;
             }

@@ -73,6 +73,7 @@ public final class BodyStream {
     private boolean endDelivered;
     private volatile Throwable failure;
     private volatile boolean cancelled;
+    private volatile Throwable cancelReason;
     private boolean paused;
     private boolean spent;
     private Sink sink;
@@ -295,10 +296,22 @@ public final class BodyStream {
 
     /** Nobody will read the rest: releases what is held and tells the source's owner. */
     public void cancel() {
+        cancel(null);
+    }
+
+    /** As {@link #cancel()}, saying why when it is not simply that the reader left ({@link #cancelReason()}). */
+    public void cancel(Throwable reason) {
         onLoop(() -> {
-            if (cancelled || (ended && endDelivered) || failure != null) {
+            if (cancelled || failure != null) {
                 return;
             }
+            if (ended && endDelivered) {
+                // Read to its end already (by a try whose backend then failed, say): only what is kept remains.
+                releaseAll();
+                kept = null;
+                return;
+            }
+            cancelReason = reason;
             cancelled = true;
             cancelIdle();
             releaseAll();
@@ -386,6 +399,11 @@ public final class BodyStream {
         return cancelled;
     }
 
+    /** Why the body was cancelled, when its reader said (a client that stopped reading); else null. */
+    public Throwable cancelReason() {
+        return cancelReason;
+    }
+
     /** Bytes read from the source so far. */
     public long bytes() {
         return bytes;
@@ -396,9 +414,13 @@ public final class BodyStream {
         return declaredLength;
     }
 
-    /** What a send to a backend needs to know about this body: once part of it is gone, no retry. */
+    /**
+     * What a send to a backend needs to know about this body: once part of it has gone and is not kept, no
+     * retry. A body kept from its start can go again; so can one that no sink has taken any of (a try whose
+     * backend could not be connected), however large: it waits, whole so far, for the next sink.
+     */
     public boolean canBeSentAgain() {
-        return kept != null && !spent && !cancelled && failure == null;
+        return !spent && !cancelled && failure == null && (kept != null || sink == null);
     }
 
     // ---- inside, on the source's event loop ----
@@ -492,7 +514,8 @@ public final class BodyStream {
                 pendingBytes += chunk.readableBytes();
             }
         }
-        if (sink == null && delivered > 0) {
+        if (delivered > 0) {
+            // Part of the body went to a sink and is let go now: no later sink can have it whole.
             spent = true;
         }
         delivered = 0;

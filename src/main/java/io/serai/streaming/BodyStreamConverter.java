@@ -21,10 +21,7 @@ public final class BodyStreamConverter extends TypeConverterSupport {
     public <T> T convertTo(Class<T> type, Exchange exchange, Object value) throws TypeConversionException {
         BodyStream stream = (BodyStream) value;
         if (!stream.isHeld()) {
-            String route = exchange == null ? "?" : exchange.getFromRouteId();
-            throw new TypeConversionException(value, type, new IllegalStateException("route " + route
-                    + " reads a body that streams through it; add requestBuffering=true (the request's body) or"
-                    + " responseBuffering=true (the backend's) to the route's from: URI to hold it whole"));
+            throw new TypeConversionException(value, type, new BodyNotHeldException());
         }
         ByteBuf whole = stream.content();
         try {

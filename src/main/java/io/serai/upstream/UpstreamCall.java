@@ -475,8 +475,8 @@ final class UpstreamCall {
 
     private void complete(BodyStream body) {
         if (done.compareAndSet(false, true)) {
-            if (!body.isHeld() && holding.keep() <= settings.streamWindow()) {
-                // It streams: what has been written need not be kept (only a cache keeps more).
+            if (!body.isHeld() && !holding.forStore()) {
+                // It streams: what has been written need not be kept (unless a cache will store it).
                 body.commit();
             }
             body.watchIdle();

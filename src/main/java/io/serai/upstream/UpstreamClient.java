@@ -68,7 +68,7 @@ public final class UpstreamClient implements AutoCloseable {
      */
     ResponseHolding holding(boolean whole, long holdUpTo) {
         return whole ? ResponseHolding.whole(settings.maxResponseBody())
-                : ResponseHolding.streamed(Math.max(settings.streamWindow(), holdUpTo));
+                : ResponseHolding.streamed(Math.max(settings.streamWindow(), holdUpTo), holdUpTo > 0);
     }
 
     /** The connection of the client this exchange answers, when it came in over netty-http. */
