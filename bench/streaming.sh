@@ -6,7 +6,7 @@
 # one process: with its default buffer sizes and with 64 KiB buffers. The backend and the clients are
 # bench/StreamingBodies.java: a pattern made and checked as it passes (a short or altered body fails the
 # run). Each proxy is pinned to core 0; the backend and the clients share core 1. Serai is started as the
-# README starts it (java @jvm.options -jar serai.jar); only the upload limit is raised to the body size.
+# README starts it (java @jvm.options -jar serai.jar), with serai.limits.max-body set to the body size.
 # Settings (environment): BENCH_STREAM_BYTES (1073741824), BENCH_STREAM_CONCURRENT (20), BENCH_ROUNDS (3),
 # SERAI_JAVA_OPTS (default: the shipped jvm.options).
 set -euo pipefail

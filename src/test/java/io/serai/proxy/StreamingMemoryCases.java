@@ -81,8 +81,6 @@ abstract class StreamingMemoryCases {
                 .property("serai.port", port)
                 .property("backend.1", backend.hostPort())
                 .property("backend.ws", webSockets.hostPort())
-                // The default is 1GiB (ProxySettings); the shipped application.properties still says 10MiB.
-                .property("serai.limits.max-body", "1GiB")
                 .start(tmp);
         serai.awaitStatus("http://127.0.0.1:" + port + "/ready", 200, Duration.ofSeconds(30));
         memory = ResidentMemory.of(serai.pid());
