@@ -9,6 +9,7 @@ import io.serai.security.BackendTlsContexts;
 import io.serai.security.ServerCertificates;
 import io.serai.security.TlsSettings;
 import io.serai.security.UpstreamTlsSettings;
+import io.serai.streaming.BodyStream;
 import io.serai.health.PassiveHealthSettings;
 import io.serai.ingress.ConnectionLimit;
 import io.serai.ingress.ListenerOptions;
@@ -91,6 +92,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         c.setUsingExecutorService(settings.offload());
         c.setChunkedMaxContentLength(settings.maxBodyInt());
         c.setMaxHeaderSize(settings.maxHeader());
+        c.setMaxChunkSize(BodyStream.MAX_CHUNK);
         // The request line is the method, the target and the version: leave room for the first and last.
         c.setMaxInitialLineLength(settings.maxUri() + 64);
         c.setLogWarnOnBadRequest(false);

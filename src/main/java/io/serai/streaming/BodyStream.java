@@ -45,6 +45,13 @@ public final class BodyStream {
         void abort(Throwable cause);
     }
 
+    /**
+     * The largest piece of a body an HTTP decoder hands on (its maxChunkSize): as much as one socket read
+     * brings (Netty's adaptive receive buffer stops at 64 KiB), so a read costs one chunk and one write on
+     * the other side, not eight of Netty's default 8 KiB.
+     */
+    public static final int MAX_CHUNK = 64 * 1024;
+
     private final Channel source;
     private final EventExecutor loop;
     private final long declaredLength;

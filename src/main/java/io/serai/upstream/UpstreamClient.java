@@ -137,7 +137,7 @@ public final class UpstreamClient implements AutoCloseable {
             long idleSeconds = Math.max(1, settings.upstreamIdleTimeout().toSeconds());
             ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS));
             UpstreamConnectionHandler handler = new UpstreamConnectionHandler();
-            ch.pipeline().addLast("codec", new HttpClientCodec(4096, settings.maxHeader(), 8192));
+            ch.pipeline().addLast("codec", new HttpClientCodec(4096, settings.maxHeader(), BodyStream.MAX_CHUNK));
             ch.pipeline().addLast("call", handler);
         }
     }
