@@ -248,8 +248,13 @@ final class UpstreamCall {
             interim = true;
             return;
         }
-        cancelTimeout();
+        if (!holding.whole()) {
+            // The time limit is the wait for the head; the body after it is bounded by the read-idle timer.
+            // A call that takes its body whole keeps the limit until the body is here (an aggregation's call).
+            cancelTimeout();
+        }
         if (response.decoderResult().isFailure() || code < 100 || code > 599) {
+            cancelTimeout();
             // RFC 9110 section 15: a status outside 100-599 is not HTTP; Netty's decoder lets it through.
             Channel ch = detach();
             if (ch != null) {
@@ -274,10 +279,13 @@ final class UpstreamCall {
             responseBody.whenHeld(held -> {
                 if (held) {
                     complete(responseBody);
-                } else {
-                    fail(UpstreamException.badResponse(target.toString(), "sent a response larger than "
-                            + "serai.upstream.max-response-body (" + settings.maxResponseBody() + " bytes)"));
+                    return;
                 }
+                Throwable why = responseBody.failure();
+                fail(why == null || why instanceof BodyTooLargeException
+                        ? UpstreamException.badResponse(target.toString(), "sent a response larger than "
+                                + "serai.upstream.max-response-body (" + settings.maxResponseBody() + " bytes)")
+                        : UpstreamException.badResponse(target.toString(), why));
             });
         }
     }
@@ -399,6 +407,10 @@ final class UpstreamCall {
             requestBody.detach(requestSink);
         }
         fail(UpstreamException.timedOut(target.toString(), timeLimit.toMillis()));
+        if (responseBody != null) {
+            // A body being held whole when the time ran out: what came of it is let go.
+            responseBody.fail(new java.util.concurrent.TimeoutException("no whole response within the time limit"));
+        }
     }
 
     private void clientGone() {
@@ -493,6 +505,7 @@ final class UpstreamCall {
     }
 
     private void finish() {
+        cancelTimeout();
         if (client != null) {
             client.closeFuture().removeListener(onClientGone);
         }
