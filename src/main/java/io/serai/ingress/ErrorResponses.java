@@ -1,6 +1,9 @@
 package io.serai.ingress;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -60,6 +63,18 @@ public final class ErrorResponses {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfter);
         }
         return response;
+    }
+
+    /**
+     * Answers a request whose head Serai refuses and closes the connection once the answer is written:
+     * what follows the head (its body, further requests) cannot be trusted to be framed as the client
+     * meant, so nothing more is read.
+     */
+    public static void refuseAndClose(ChannelHandlerContext ctx, int status, String reason) {
+        ctx.channel().config().setAutoRead(false);
+        FullHttpResponse response = plain(status, reason);
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** A response with no body, such as the answer to {@code OPTIONS *}. */
