@@ -1,5 +1,6 @@
 package io.serai.balancing;
 
+import io.serai.streaming.BodyReplay;
 import io.serai.upstream.Failures;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -9,7 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The first available member, and on a failure that {@link FailoverRule} allows, the next one, each
- * member at most once (fewer with {@code maximumFailoverAttempts}). With {@code roundRobin} the first
+ * member at most once (fewer with {@code maximumFailoverAttempts}), and only while the request's body
+ * can be sent again ({@link BodyReplay}). With {@code roundRobin} the first
  * member rotates; with {@code sticky} it is the last one that answered. What
  * {@code failoverLoadBalancer} becomes in Serai.
  */
@@ -112,7 +114,8 @@ public class FailoverLoadBalancer extends HealthAwareLoadBalancer {
 
         private void done(Member member) {
             Exception failure = exchange.getException();
-            if (failure != null && tried < limit && rule.allows(failure, exchange)) {
+            if (failure != null && tried < limit && rule.allows(failure, exchange) && BodyReplay.possible(exchange,
+                    exchange.getMessage().getBody(), "failover", failure.getMessage())) {
                 Failures.clear(exchange); // the same request goes to the next member
                 next();
                 return;

@@ -1,15 +1,20 @@
 package io.serai.caching;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.serai.ingress.IngressRequest;
 import io.serai.ingress.ResponseStatus;
 import io.serai.metrics.SeraiMeters;
 import io.serai.proxy.WrappedSteps;
+import io.serai.streaming.BodyStream;
+import io.serai.websocket.WebSocketUpgrade;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.util.CaseInsensitiveMap;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The shared cache around a route's upstream steps (what {@code policy: {ref: httpCache}} wraps).
  * GET and HEAD are answered from the store when RFC 9111 allows it; otherwise they go to the backend
  * (conditionally when a stale response can be revalidated, one at a time per URL) and the answer is
- * stored when it may be. A GET or HEAD with a body passes through, neither answered nor stored. Unsafe
+ * stored when it may be. A GET or HEAD with a body, and a WebSocket handshake, pass through, neither
+ * answered nor stored. Unsafe
  * methods pass through and, when they succeed, invalidate what is stored for their URL and its
  * Location and Content-Location. Every answer says what happened in Cache-Status.
  */
@@ -63,28 +69,55 @@ final class HttpCacheProcessor extends WrappedSteps {
         }
         if (ForwardedResponses.size(exchange.getMessage().getBody()) != 0) {
             count("request-body");
-            return bypass(exchange, callback);
+            return bypass(exchange, callback, "request-body");
+        }
+        if (WebSocketUpgrade.isRequested(exchange)) {
+            // A handshake opens a connection of its own: never answered from the store, nor shared with a flight.
+            count("websocket");
+            return bypass(exchange, callback, "websocket");
+        }
+        if (asksForEvents(headers)) {
+            // A subscription to server-sent events: never answered from the store, never made to wait for
+            // another subscriber's stream (coalescing), never kept while it streams.
+            count("event-stream");
+            return bypass(exchange, callback, "event-stream");
         }
         CacheRequest request = new CacheRequest(exchange, callback, HttpCacheStore.key(route, host, target), head,
                 requestControl(headers));
+        // A response that may be stored is kept as it streams to the client, up to what a stored one may be.
+        exchange.setProperty(IngressRequest.HOLD_RESPONSE_UP_TO, settings.maxObject());
         return lookup(request, true);
     }
 
     /**
-     * A GET or HEAD with a body ("fat GET") goes to the backend untouched by the cache: its answer may
-     * depend on the body, which the key does not hold, so it is neither answered from nor stored under it.
+     * A request the cache leaves alone goes to the backend untouched: a GET or HEAD with a body ("fat
+     * GET"), whose answer may depend on the body, which the key does not hold; or one that asks for an
+     * event stream. It is neither answered from nor stored under its key.
      */
-    private boolean bypass(Exchange exchange, AsyncCallback callback) {
+    private boolean bypass(Exchange exchange, AsyncCallback callback, String why) {
         return next.process(exchange, doneSync -> {
             try {
                 if (exchange.getException() == null) {
-                    CachedAnswers.addStatus(exchange.getMessage(),
-                            CacheStatus.forwarded(name, "bypass").detail("request-body"));
+                    CachedAnswers.addStatus(exchange.getMessage(), CacheStatus.forwarded(name, "bypass").detail(why));
                 }
             } finally {
                 callback.done(doneSync);
             }
         });
+    }
+
+    /** True when the request's Accept names {@code text/event-stream} (an EventSource always sends it). */
+    private static boolean asksForEvents(Map<String, Object> headers) {
+        String accept = MessageFields.joined(headers, "Accept");
+        if (accept == null) {
+            return false;
+        }
+        for (String range : accept.split(",")) {
+            if (Storability.isEventStream(range)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Cache-Control of the request; {@code Pragma: no-cache} counts as no-cache when there is none. */
@@ -248,23 +281,57 @@ final class HttpCacheProcessor extends WrappedSteps {
             outcome.fwdStatus(status);
         }
         Object body = message.getBody();
-        long size = ForwardedResponses.size(body);
+        BodyStream streaming = body instanceof BodyStream stream && !stream.isHeld() ? stream : null;
+        // A body that streams is as large as its Content-Length says; without one, it is known at its end.
+        long size = streaming != null ? Math.max(0, streaming.declaredLength()) : ForwardedResponses.size(body);
         String refusal = size < 0 ? "body" : Storability.refusal(status, request.control, authenticated(request),
                 message.getHeaders(), size, settings.maxObject());
         if (refusal == null) {
             VaryValues vary = VaryValues.of(MessageFields.joined(message.getHeaders(), "Vary"), request.fields);
-            StoredResponse response = StoredResponse.of(status, ForwardedResponses.reasonPhrase(message, status),
-                    MessageFields.pairs(message.getHeaders()), age, ForwardedResponses.bytes(body), request.head, vary, request.sentAt, now);
-            if (response.lifetime > 0 || response.hasValidators()) {
-                store.store(request.key, response);
+            String reasonPhrase = ForwardedResponses.reasonPhrase(message, status);
+            List<String> fields = MessageFields.pairs(message.getHeaders());
+            if (streaming != null) {
+                // Stored once it has passed to the client whole, if it stayed within serai.cache.max-object.
+                streaming.whenDone(() -> {
+                    // Kept bytes may exceed max-object (at least a window is kept): the limit is checked here.
+                    if (streaming.isHeld() && streaming.bytes() <= settings.maxObject()) {
+                        ByteBuf whole = streaming.content();
+                        try {
+                            storeIfUseful(request, StoredResponse.of(status, reasonPhrase, fields, age,
+                                    ByteBufUtil.getBytes(whole), request.head, vary, request.sentAt, now), now);
+                        } finally {
+                            whole.release();
+                        }
+                    }
+                });
+                outcome.detail("streamed");
+                CachedAnswers.addStatus(message, outcome);
+                return;
+            }
+            StoredResponse response = StoredResponse.of(status, reasonPhrase, fields, age,
+                    ForwardedResponses.bytes(body), request.head, vary, request.sentAt, now);
+            if (storeIfUseful(request, response, now)) {
                 outcome.stored().ttl(-response.staleness(now));
             } else {
                 outcome.detail("stale");
             }
         } else {
+            if (streaming != null) {
+                // Never stored: what has passed to the client need not be kept for the store.
+                streaming.commit();
+            }
             outcome.detail(refusal);
         }
         CachedAnswers.addStatus(message, outcome);
+    }
+
+    /** Stores {@code response} when it can ever be reused: fresh for a while, or with validators. */
+    private boolean storeIfUseful(CacheRequest request, StoredResponse response, long now) {
+        if (response.lifetime > 0 || response.hasValidators()) {
+            store.store(request.key, response);
+            return true;
+        }
+        return false;
     }
 
     Flights flights() {

@@ -5,7 +5,8 @@ import java.util.Map;
 /**
  * Whether a shared cache may store a response (RFC 9111 section 3), and if not, the short reason that
  * {@code Cache-Status} reports as its detail. Serai also declines responses that set cookies, as
- * nginx and Varnish do by default: a cookie is almost always one user's.
+ * nginx and Varnish do by default: a cookie is almost always one user's; and server-sent event streams,
+ * whatever their Cache-Control says: replaying events that were sent once would be wrong.
  */
 final class Storability {
 
@@ -35,6 +36,9 @@ final class Storability {
         if (responseHeaders.get("Set-Cookie") != null) {
             return "set-cookie";
         }
+        if (isEventStream(MessageFields.joined(responseHeaders, "Content-Type"))) {
+            return "event-stream";
+        }
         String vary = MessageFields.joined(responseHeaders, "Vary");
         if (vary != null && vary.contains("*")) {
             return "vary-star";
@@ -47,5 +51,15 @@ final class Storability {
             return "too-large";
         }
         return null;
+    }
+
+    /** True for a {@code text/event-stream} media type (server-sent events), parameters and case aside. */
+    static boolean isEventStream(String mediaType) {
+        if (mediaType == null) {
+            return false;
+        }
+        int semicolon = mediaType.indexOf(';');
+        String type = (semicolon < 0 ? mediaType : mediaType.substring(0, semicolon)).trim();
+        return type.equalsIgnoreCase("text/event-stream");
     }
 }

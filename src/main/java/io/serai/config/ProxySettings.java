@@ -24,7 +24,12 @@ public record ProxySettings(
         Duration clientIdleTimeout,
         int maxConnections,
         boolean allowEncodedSlash,
-        ForwardingSettings forwarding) {
+        ForwardingSettings forwarding,
+        int streamWindow,
+        long replayBuffer,
+        Duration readIdleTimeout,
+        Duration clientWriteTimeout,
+        Duration webSocketIdleTimeout) {
 
     /** Reads every setting through {@code lookup}, which returns a property's value or null when unset. */
     public static ProxySettings from(UnaryOperator<String> lookup) {
@@ -35,7 +40,7 @@ public record ProxySettings(
                 SettingValues.duration("serai.upstream.idle-timeout", value(lookup, "serai.upstream.idle-timeout", "30s")),
                 SettingValues.bytes("serai.upstream.max-response-body",
                         value(lookup, "serai.upstream.max-response-body", "16MiB")),
-                SettingValues.bytes("serai.limits.max-body", value(lookup, "serai.limits.max-body", "10MiB")),
+                SettingValues.bytes("serai.limits.max-body", value(lookup, "serai.limits.max-body", "1GiB")),
                 intBytes("serai.limits.max-header", value(lookup, "serai.limits.max-header", "32KiB")),
                 intBytes("serai.limits.max-uri", value(lookup, "serai.limits.max-uri", "8KiB")),
                 SettingValues.bool("serai.ingress.offload", value(lookup, "serai.ingress.offload", "false")),
@@ -46,7 +51,14 @@ public record ProxySettings(
                 positive("serai.limits.max-connections", value(lookup, "serai.limits.max-connections", "10000")),
                 SettingValues.bool("serai.path.allow-encoded-slash",
                         value(lookup, "serai.path.allow-encoded-slash", "false")),
-                ForwardingSettings.from(lookup));
+                ForwardingSettings.from(lookup),
+                intBytes("serai.stream.window", value(lookup, "serai.stream.window", "256KiB")),
+                SettingValues.bytes("serai.stream.replay-buffer", value(lookup, "serai.stream.replay-buffer", "64KiB")),
+                SettingValues.duration("serai.upstream.read-idle-timeout",
+                        value(lookup, "serai.upstream.read-idle-timeout", "60s")),
+                SettingValues.duration("serai.client.write-timeout", value(lookup, "serai.client.write-timeout", "60s")),
+                SettingValues.duration("serai.websocket.idle-timeout",
+                        value(lookup, "serai.websocket.idle-timeout", "5m")));
     }
 
     public static ProxySettings defaults() {

@@ -17,6 +17,8 @@ import io.serai.metrics.AccessLogService;
 import io.serai.metrics.RequestMetrics;
 import io.serai.metrics.SeraiMeters;
 import io.serai.proxy.ProxyHttpComponent;
+import io.serai.streaming.BodyStream;
+import io.serai.streaming.BodyStreamConverter;
 import io.serai.resilience.BackendBreakers;
 import io.serai.security.TlsSettings;
 import io.serai.security.UpstreamTlsSettings;
@@ -61,6 +63,10 @@ public class SeraiConfiguration implements CamelConfiguration {
             }
         }
         context.addRoutePolicyFactory(new RequestMetrics(meters, accessLog));
+        BodyStreamConverter bodies = new BodyStreamConverter();
+        for (Class<?> to : new Class<?>[] {byte[].class, String.class, java.io.InputStream.class}) {
+            context.getTypeConverterRegistry().addTypeConverter(to, BodyStream.class, bodies);
+        }
         ProxyHttpComponent component = new ProxyHttpComponent(settings, passiveHealth,
                 UpstreamTlsSettings.from(key -> properties.resolveProperty(key).orElse(null)));
         component.setTls(TlsSettings.from(key -> properties.resolveProperty(key).orElse(null)));

@@ -7,8 +7,8 @@ import io.netty.handler.codec.http.FullHttpRequest;
 /**
  * Wraps each complete request as a {@link ClientRequest} carrying the connection's peer (the source a
  * PROXY protocol header gave ({@link ProxyProtocol}), else the TCP peer), the client certificate its TLS
- * handshake verified, if any ({@link ClientCertificateReader}), and the target {@link RequestValidator}
- * parsed when the request's head arrived.
+ * handshake verified, if any ({@link ClientCertificateReader}), the target {@link RequestValidator}
+ * parsed when the request's head arrived, and its body stream, if {@link RequestBodies} made one.
  */
 final class ClientAddressTagger extends ChannelInboundHandlerAdapter {
 
@@ -22,7 +22,8 @@ final class ClientAddressTagger extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof FullHttpRequest request && !(msg instanceof ClientRequest)) {
             ctx.fireChannelRead(new ClientRequest(request, ProxyProtocol.peerOf(ctx.channel()),
-                    targets.targetOf(request.uri()), ctx.channel().attr(ClientCertificate.KEY).get()));
+                    targets.targetOf(request.uri()), ctx.channel().attr(ClientCertificate.KEY).get(),
+                    request instanceof StreamedRequest streamed ? streamed.body() : null));
         } else {
             ctx.fireChannelRead(msg);
         }

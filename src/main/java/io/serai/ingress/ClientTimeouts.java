@@ -32,6 +32,7 @@ final class ClientTimeouts {
     private final long headerMillis;
     private final long idleMillis;
     private State state = State.IDLE;
+    private boolean answeredEarly;
     private ScheduledFuture<?> timer;
 
     ClientTimeouts(long headerMillis, long idleMillis) {
@@ -55,7 +56,7 @@ final class ClientTimeouts {
                         state = State.HEADER;
                         arm(ctx, headerMillis, () -> requestTimeout(ctx));
                     } else if (state == State.BODY) {
-                        arm(ctx, idleMillis, ctx::close);
+                        arm(ctx, idleMillis, () -> bodyIdle(ctx));
                     }
                 }
                 ctx.fireChannelRead(msg);
@@ -76,11 +77,16 @@ final class ClientTimeouts {
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                 if (msg instanceof HttpRequest) {
                     state = State.BODY;
-                    arm(ctx, idleMillis, ctx::close);
+                    arm(ctx, idleMillis, () -> bodyIdle(ctx));
                 }
                 if (msg instanceof LastHttpContent && state == State.BODY) {
                     state = State.WAITING_FOR_RESPONSE;
                     cancel();
+                    if (answeredEarly) {
+                        // The response went out while the body was still coming (full duplex).
+                        answeredEarly = false;
+                        idle(ctx);
+                    }
                 }
                 ctx.fireChannelRead(msg);
             }
@@ -94,11 +100,25 @@ final class ClientTimeouts {
                     promise.addListener(f -> {
                         if (state == State.WAITING_FOR_RESPONSE) {
                             idle(ctx);
+                        } else if (state == State.BODY) {
+                            answeredEarly = true;
                         }
                     });
                 }
             }
         };
+    }
+
+    /**
+     * A gap inside a request body longer than the idle timeout closes the connection, unless Serai itself
+     * holds reading back (a body waiting for its backend): that pause is not the client's.
+     */
+    private void bodyIdle(ChannelHandlerContext ctx) {
+        if (!ctx.channel().config().isAutoRead()) {
+            arm(ctx, idleMillis, () -> bodyIdle(ctx));
+            return;
+        }
+        ctx.close();
     }
 
     private void idle(ChannelHandlerContext ctx) {

@@ -1,13 +1,18 @@
 package io.serai.ingress;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.serai.streaming.BodyNotHeldException;
 import io.serai.upstream.UpstreamException;
 import org.apache.camel.Exchange;
+import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +49,13 @@ public final class ErrorResponses {
         } else {
             status = 500;
             reason = "the route failed";
-            LOG.warn("route {}: 500 {}: {}", route, cause.getClass().getSimpleName(), cause.getMessage());
+            BodyNotHeldException notHeld = ObjectHelper.getException(BodyNotHeldException.class, cause);
+            if (notHeld != null) {
+                // A route that needs a buffering option: its fix, not Camel's type conversion, is the news.
+                LOG.warn("route {}: 500 {}", route, notHeld.getMessage());
+            } else {
+                LOG.warn("route {}: 500 {}: {}", route, cause.getClass().getSimpleName(), cause.getMessage());
+            }
             LOG.debug("route {} failed", route, cause);
         }
         FullHttpResponse response = plain(status, "route " + route + ": " + reason);
@@ -52,6 +63,18 @@ public final class ErrorResponses {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfter);
         }
         return response;
+    }
+
+    /**
+     * Answers a request whose head Serai refuses and closes the connection once the answer is written:
+     * what follows the head (its body, further requests) cannot be trusted to be framed as the client
+     * meant, so nothing more is read.
+     */
+    public static void refuseAndClose(ChannelHandlerContext ctx, int status, String reason) {
+        ctx.channel().config().setAutoRead(false);
+        FullHttpResponse response = plain(status, reason);
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** A response with no body, such as the answer to {@code OPTIONS *}. */

@@ -19,6 +19,18 @@ public record IngressRequest(HttpMethod method, HttpVersion version, boolean kee
     /** Exchange property holding the normalized request path, for access rules in routes. */
     public static final String NORMALIZED_PATH = "seraiPath";
 
+    /** Exchange property holding the request's {@code BodyStream}, when its body follows the head. */
+    public static final String REQUEST_BODY = "seraiRequestBody";
+
+    /** Exchange property holding the response's {@code BodyStream} once it is being written to the client. */
+    public static final String RESPONSE_BODY = "seraiResponseBody";
+
+    /** Exchange property: the route asked for whole responses ({@code responseBuffering=true}). */
+    public static final String BUFFER_RESPONSE = "seraiBufferResponse";
+
+    /** Exchange property (a Long): a step that may use the response whole (a cache) asks to keep that many bytes. */
+    public static final String HOLD_RESPONSE_UP_TO = "seraiHoldResponseUpTo";
+
     /** Exchange property set once a backend's response has become the message. */
     public static final String UPSTREAM_ANSWERED = "SeraiUpstreamAnswered";
 

@@ -2,6 +2,7 @@ package io.serai.ingress;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.serai.streaming.BodyStream;
 import org.apache.camel.Message;
 
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,11 @@ import java.nio.charset.StandardCharsets;
 public final class MessageBodies {
 
     private MessageBodies() {
+    }
+
+    /** The body that follows the message's head as it arrives, or null when the body is here whole. */
+    public static BodyStream streaming(Message message) {
+        return message.getBody() instanceof BodyStream stream && !stream.isHeld() ? stream : null;
     }
 
     /**
@@ -23,6 +29,10 @@ public final class MessageBodies {
         }
         if (body instanceof ByteBuf buf) {
             return buf.retainedDuplicate();
+        }
+        if (body instanceof BodyStream stream) {
+            // Only a body that is here whole can be a buffer; one that streams is written as it arrives.
+            return stream.content();
         }
         if (body instanceof byte[] bytes) {
             return Unpooled.wrappedBuffer(bytes);

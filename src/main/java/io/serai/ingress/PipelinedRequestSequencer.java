@@ -7,7 +7,6 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ReferenceCountUtil;
 
 import java.util.ArrayDeque;
 
@@ -35,7 +34,7 @@ final class PipelinedRequestSequencer extends ChannelDuplexHandler {
             return;
         }
         if (waiting.size() >= MAX_QUEUED) {
-            ReferenceCountUtil.release(msg);
+            ClientRequest.discard(msg);
             ctx.close();
             return;
         }
@@ -64,7 +63,7 @@ final class PipelinedRequestSequencer extends ChannelDuplexHandler {
             return;
         }
         if (!ctx.channel().isActive()) {
-            ReferenceCountUtil.release(queued);
+            ClientRequest.discard(queued);
             releaseAll();
             return;
         }
@@ -80,7 +79,7 @@ final class PipelinedRequestSequencer extends ChannelDuplexHandler {
     private void releaseAll() {
         Object queued;
         while ((queued = waiting.poll()) != null) {
-            ReferenceCountUtil.release(queued);
+            ClientRequest.discard(queued);
         }
     }
 }

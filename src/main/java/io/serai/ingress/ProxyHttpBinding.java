@@ -14,6 +14,10 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.serai.config.ProxySettings;
+import io.serai.metrics.SeraiMeters;
+import io.serai.streaming.BodyStream;
+import io.serai.websocket.Tunnel;
+import io.serai.websocket.WebSocketUpgrade;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.netty.NettyConstants;
@@ -30,7 +34,8 @@ import java.util.Map;
  * semantics: the route sees the normalized path it was chosen by (and the query as sent), hop-by-hop
  * and Camel-internal headers are dropped
  * in both directions, forwarding headers are added, request headers are never echoed, HEAD, 204 and
- * 304 responses carry no body, and failures become short 502/504/500 answers.
+ * 304 responses carry no body, failures become short 502/504/500 answers, and on a route with
+ * {@code webSocket=true} a WebSocket handshake's 101 hands the connection to its {@link Tunnel}.
  */
 public class ProxyHttpBinding extends DefaultNettyHttpBinding {
 
@@ -52,17 +57,33 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
         NettyHttpMessage message = new NettyHttpMessage(exchange.getContext(), request, null);
         message.setExchange(exchange);
         populateCamelHeaders(request, message.getHeaders(), exchange, configuration);
-        // The consumer releases the request when channelRead returns; the body must outlive that
-        // because the upstream call completes later, so it is retained until the exchange is done.
-        ByteBuf content = request.content().retain();
-        message.setBody(content);
         exchange.getExchangeExtension().setStreamCacheDisabled(true);
-        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-            @Override
-            public void onDone(Exchange done) {
-                ReferenceCountUtil.safeRelease(content);
-            }
-        });
+        BodyStream stream = request instanceof ClientRequest client ? client.body() : null;
+        if (stream != null) {
+            message.setBody(stream);
+            exchange.setProperty(IngressRequest.REQUEST_BODY, stream);
+            // A body no step sent on is not read any further (and its connection is not reused).
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    stream.exchangeDone();
+                }
+            });
+        } else {
+            // The consumer releases the request when channelRead returns; the body must outlive that
+            // because the upstream call completes later, so it is retained until the exchange is done.
+            ByteBuf content = request.content().retain();
+            message.setBody(content);
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    ReferenceCountUtil.safeRelease(content);
+                }
+            });
+        }
+        if (request instanceof ClientRequest client && client.bufferResponse()) {
+            exchange.setProperty(IngressRequest.BUFFER_RESPONSE, Boolean.TRUE);
+        }
         return message;
     }
 
@@ -95,6 +116,11 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
             }
             HeaderValues.append(headers, name, header.getValue());
         }
+        if (client != null && client.webSocket() && client.body() == null && !client.content().isReadable()
+                && WebSocketUpgrade.isAskedBy(request)) {
+            // Upgrade and Connection stay dropped above: the producer asks the backend for websocket alone.
+            exchange.setProperty(WebSocketUpgrade.REQUESTED, Boolean.TRUE);
+        }
         Map<String, String> params = client == null ? Map.of() : client.pathParams();
         if (!params.isEmpty()) {
             exchange.setProperty(PathParameters.PROPERTY, params);
@@ -120,7 +146,7 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
         Exchange exchange = message.getExchange();
         IngressRequest ingress = IngressRequest.of(exchange);
         Throwable cause = exchange.getException();
-        FullHttpResponse response;
+        HttpResponse response;
         if (cause != null) {
             response = ErrorResponses.forFailure(exchange, cause);
             exchange.setException(null);
@@ -136,11 +162,32 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
         return response;
     }
 
-    private FullHttpResponse fromMessage(Message message, IngressRequest ingress) {
-        int status = status(message);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
-                MessageBodies.toByteBuf(message), false);
-        HttpHeaders out = response.headers();
+    /** The route's answer: whole when its body is, else a head whose body follows as the backend sends it. */
+    private HttpResponse fromMessage(Message message, IngressRequest ingress) {
+        HttpResponseStatus status = HttpResponseStatus.valueOf(status(message));
+        Object body = message.getBody();
+        HttpResponse response;
+        Exchange exchange = message.getExchange();
+        if (body instanceof Tunnel tunnel && status.code() == 101 && WebSocketUpgrade.isRequested(exchange)) {
+            exchange.setProperty(WebSocketUpgrade.TUNNEL, tunnel);
+            SeraiMeters meters = SeraiMeters.of(exchange.getContext());
+            if (meters != null) {
+                tunnel.observe(meters.webSocket(exchange.getFromRouteId() == null ? "" : exchange.getFromRouteId()));
+            }
+            response = new UpgradeResponse(tunnel);
+        } else if (body instanceof BodyStream stream && !stream.isHeld()) {
+            message.getExchange().setProperty(IngressRequest.RESPONSE_BODY, stream);
+            response = new StreamedResponse(status, stream);
+        } else {
+            // A body held whole is taken out of its stream, which then holds nothing more.
+            ByteBuf content = body instanceof BodyStream held ? held.takeContent() : MessageBodies.toByteBuf(message);
+            response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content, false);
+        }
+        copyHeaders(message, ingress, response.headers());
+        return response;
+    }
+
+    private static void copyHeaders(Message message, IngressRequest ingress, HttpHeaders out) {
         // Headers of a backend's response replaced the request's; anything else still holds what the
         // client sent, and a route answering by itself must not send that back.
         boolean fromUpstream = message.getExchange().getProperty(IngressRequest.UPSTREAM_ANSWERED) != null;
@@ -160,7 +207,6 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
                 addUnlessEchoed(out, requestHeaders, name, value);
             }
         }
-        return response;
     }
 
     /** A header whose name and value are exactly the client's own is the request echoing, not a response field. */
@@ -180,34 +226,64 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
     }
 
     /**
-     * Message framing for this client: Content-Length always (never chunked, so HTTP/1.0 clients
-     * read it too), no body for HEAD, 1xx, 204 and 304, and the connection kept or closed as the
-     * client asked.
+     * Message framing for this client: no body for HEAD, 1xx, 204 and 304; a whole body with its
+     * Content-Length; a streamed one with the backend's Content-Length when it gave one, else chunked, or,
+     * for an HTTP/1.0 client, ended by closing the connection. The connection is kept or closed as the
+     * client asked, and closed when the request's own body was not read to its end.
      */
-    private static void frame(FullHttpResponse response, IngressRequest ingress, Exchange exchange) {
+    private static void frame(HttpResponse response, IngressRequest ingress, Exchange exchange) {
         HttpHeaders headers = response.headers();
         int code = response.status().code();
         boolean noBody = code < 200 || code == 204 || code == 304 || (ingress != null && ingress.isHead());
+        boolean http10 = HttpVersion.HTTP_1_0.equals(ingress == null ? null : ingress.version());
+        boolean keepAlive = ingress == null || ingress.keepAlive();
         headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
-        if (noBody) {
-            int length = response.content().readableBytes();
-            response.content().clear();
-            if (code < 200 || code == 204) {
+        if (response instanceof StreamedResponse streamed) {
+            long length = streamed.body().declaredLength();
+            if (noBody) {
+                streamed.body().cancel();
                 headers.remove(HttpHeaderNames.CONTENT_LENGTH);
-            } else if (!headers.contains(HttpHeaderNames.CONTENT_LENGTH) && length > 0) {
-                headers.setInt(HttpHeaderNames.CONTENT_LENGTH, length);
+            } else if (length >= 0) {
+                headers.set(HttpHeaderNames.CONTENT_LENGTH, length);
+            } else if (!http10) {
+                headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+                headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            } else {
+                headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+                keepAlive = false;
             }
-        } else {
-            headers.setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        } else if (response instanceof FullHttpResponse full) {
+            if (noBody) {
+                int length = full.content().readableBytes();
+                full.content().clear();
+                if (code < 200 || code == 204) {
+                    headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+                } else if (!headers.contains(HttpHeaderNames.CONTENT_LENGTH) && length > 0) {
+                    headers.setInt(HttpHeaderNames.CONTENT_LENGTH, length);
+                }
+            } else {
+                headers.setInt(HttpHeaderNames.CONTENT_LENGTH, full.content().readableBytes());
+            }
+        }
+        BodyStream requestBody = exchange.getProperty(IngressRequest.REQUEST_BODY, BodyStream.class);
+        if (requestBody != null && !requestBody.isEnded()) {
+            // What is left of the request's body would have to be read before the next request: close.
+            keepAlive = false;
         }
         headers.remove(HttpHeaderNames.CONNECTION);
-        boolean keepAlive = ingress == null || ingress.keepAlive();
+        if (response instanceof UpgradeResponse) {
+            // RFC 9110 section 15.2.2: the 101 names the protocol the connection switches to.
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+            exchange.setProperty(NettyConstants.NETTY_CLOSE_CHANNEL_WHEN_COMPLETE, false);
+            return;
+        }
         if (!keepAlive) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             exchange.setProperty(NettyConstants.NETTY_CLOSE_CHANNEL_WHEN_COMPLETE, true);
         } else {
             exchange.setProperty(NettyConstants.NETTY_CLOSE_CHANNEL_WHEN_COMPLETE, false);
-            if (HttpVersion.HTTP_1_0.equals(ingress == null ? null : ingress.version())) {
+            if (http10) {
                 headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             }
         }

@@ -24,6 +24,9 @@ import org.apache.camel.component.netty.http.NettyHttpConsumer;
  */
 public class ProxyServerInitializerFactory extends HttpServerInitializerFactory {
 
+    /** The first handler that reads a connection's bytes as HTTP (after PROXY protocol and TLS). */
+    static final String FIRST_HTTP_HANDLER = "client-timeouts-bytes";
+
     private final NettyHttpConsumer consumer;
     private final RouteSwapGate gate;
     private final ProxySettings settings;
@@ -58,6 +61,9 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
         NettyHttpConfiguration c = consumer.getConfiguration();
         ch.pipeline().replace("decoder", "decoder",
                 new StrictRequestDecoder(c.getMaxInitialLineLength(), c.getMaxHeaderSize(), c.getMaxChunkSize()));
+        // Requests go on as their heads arrive; bodies follow as streams (Camel's aggregator held them whole).
+        ch.pipeline().replace("aggregator", "bodies",
+                new RequestBodies(settings.maxBody(), settings.streamWindow(), settings.replayBuffer()));
         ch.pipeline().addFirst("connection-limit", connectionLimit);
         if (certificates != null) {
             if (ch.pipeline().get("ssl") != null) {
@@ -74,14 +80,18 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
         }
         ClientTimeouts timeouts = new ClientTimeouts(settings.clientHeaderTimeout().toMillis(),
                 settings.clientIdleTimeout().toMillis());
-        ch.pipeline().addBefore("decoder", "client-timeouts-bytes", timeouts.bytesWatcher());
+        ch.pipeline().addBefore("decoder", FIRST_HTTP_HANDLER, timeouts.bytesWatcher());
         ch.pipeline().addAfter("decoder", "http10-host", new Http10HostDefault());
         // After the encoder, so that a refusal or a 408 written from here is encoded on its way out.
         RequestValidator validator = new RequestValidator(settings.allowEncodedSlash());
-        ch.pipeline().addBefore("aggregator", "validator", validator);
-        ch.pipeline().addBefore("aggregator", "client-timeouts-messages", timeouts.messageWatcher());
+        ch.pipeline().addBefore("bodies", "validator", validator);
+        ch.pipeline().addBefore("bodies", "client-timeouts-messages", timeouts.messageWatcher());
         ch.pipeline().addBefore("handler", "client-address", new ClientAddressTagger(validator));
         ch.pipeline().addBefore("handler", "pipelining", new PipelinedRequestSequencer());
         ch.pipeline().addBefore("handler", "swap-gate", new SwapGateHandler(gate));
+        // Nearest the routes on the way out: turns a streamed response into a head and its chunks, so that
+        // the sequencer and the timeouts above see them as any response.
+        ch.pipeline().addBefore("handler", "response-writer",
+                new ResponseStreamWriter(settings.clientWriteTimeout().toMillis()));
     }
 }

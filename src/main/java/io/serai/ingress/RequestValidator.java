@@ -1,13 +1,10 @@
 package io.serai.ingress;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -141,9 +138,6 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
 
     private void refuse(ChannelHandlerContext ctx, int status, String reason) {
         refused = true;
-        ctx.channel().config().setAutoRead(false);
-        FullHttpResponse response = ErrorResponses.plain(status, reason);
-        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        ErrorResponses.refuseAndClose(ctx, status, reason);
     }
 }

@@ -3,7 +3,6 @@ package io.serai.ingress;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.util.ReferenceCountUtil;
 
 /**
  * Stops a connection's next request at the {@link RouteSwapGate} while routes are swapped and hands
@@ -34,7 +33,7 @@ final class SwapGateHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!ctx.channel().isActive()) {
-            ReferenceCountUtil.release(msg);
+            ClientRequest.discard(msg);
             return;
         }
         channelRead(ctx, msg);
@@ -43,7 +42,7 @@ final class SwapGateHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (held != null) {
-            ReferenceCountUtil.release(held);
+            ClientRequest.discard(held);
             held = null;
         }
         super.channelInactive(ctx);

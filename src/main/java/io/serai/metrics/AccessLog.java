@@ -26,9 +26,18 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class AccessLog implements AutoCloseable {
 
-    /** One request as it is logged. */
+    /**
+     * One request as it is logged. {@code received} is for a WebSocket: the bytes the client sent through
+     * it (null otherwise); {@code bytes} is then what it was sent and {@code durationMs} the connection's life.
+     */
     public record Entry(long epochMillis, String client, String method, String path, int status, long bytes,
-            double durationMs, String route, String backend, String cache, String requestId) {
+            double durationMs, String route, String backend, String cache, String requestId, Long received) {
+
+        /** This handshake's line as it is written when its WebSocket closes. */
+        public Entry closed(long atMillis, long sent, long receivedBytes, double lifeMs) {
+            return new Entry(atMillis, client, method, path, status, sent, lifeMs, route, backend, cache, requestId,
+                    receivedBytes);
+        }
     }
 
     private static final JsonFactory JSON = new JsonFactory();
@@ -81,6 +90,9 @@ public final class AccessLog implements AutoCloseable {
             json.writeStringField("path", e.path());
             json.writeNumberField("status", e.status());
             json.writeNumberField("bytes", e.bytes());
+            if (e.received() != null) {
+                json.writeNumberField("bytes_received", e.received());
+            }
             json.writeNumberField("duration_ms", Math.round(e.durationMs() * 1000) / 1000.0);
             json.writeStringField("route", e.route());
             if (e.backend() != null) {

@@ -2,10 +2,13 @@ package io.serai.metrics;
 
 import io.netty.buffer.ByteBuf;
 import io.serai.ingress.IngressRequest;
+import io.serai.streaming.BodyStream;
 import io.serai.ingress.RequestIds;
 import io.serai.ingress.RequestKeys;
 import io.serai.ingress.ResponseStatus;
 import io.serai.upstream.UpstreamException;
+import io.serai.websocket.Tunnel;
+import io.serai.websocket.WebSocketUpgrade;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.NamedNode;
@@ -13,11 +16,13 @@ import org.apache.camel.Route;
 import org.apache.camel.spi.RoutePolicy;
 import org.apache.camel.spi.RoutePolicyFactory;
 import org.apache.camel.support.RoutePolicySupport;
+import org.apache.camel.support.SynchronizationAdapter;
 
 /**
  * Counts every client request of every route (Camel's route policy hook, applied to all routes,
  * reloaded ones included): status class, duration, bytes, in flight, and partial aggregates. The
- * status is the one the client gets: a failure's mapped status (502, 503, 504) or the answer's.
+ * status is the one the client gets: a failure's mapped status (502, 503, 504) or the answer's. A streamed
+ * response is done at its last byte; a WebSocket handshake at its 101, its access log line at its close.
  */
 public final class RequestMetrics implements RoutePolicyFactory {
 
@@ -55,22 +60,91 @@ public final class RequestMetrics implements RoutePolicyFactory {
                 if (started == null) {
                     return;
                 }
-                Long requestBytes = exchange.getProperty(REQUEST_BYTES, Long.class);
-                int status = status(exchange);
-                long nanos = System.nanoTime() - started;
-                long responseBytes = exchange.getException() == null ? size(exchange.getMessage().getBody()) : 0;
-                meters.requestDone(routeId, status, nanos, requestBytes == null ? 0 : requestBytes, responseBytes);
-                if (accessLog != null) {
-                    log(routeId, exchange, status, nanos, responseBytes);
+                // The outcome as the route left it; the binding maps a failure and clears it when it answers.
+                Outcome outcome = new Outcome(status(exchange), exchange.getException() != null,
+                        size(exchange.getMessage().getBody()));
+                Object body = exchange.getMessage().getBody();
+                boolean outlivesTheRoute = !outcome.failed()
+                        && (body instanceof BodyStream stream && !stream.isHeld() || body instanceof Tunnel);
+                if (!outlivesTheRoute || exchange.getUnitOfWork() == null) {
+                    answered(routeId, exchange, started, outcome);
+                    return;
                 }
-                if ("false".equals(exchange.getMessage().getHeader("Serai-Completed", String.class))) {
-                    meters.partialAggregate(routeId);
-                }
+                // The route is done before the consumer answers; only once it has (the unit of work's end) is it
+                // known whether the body streams on (not for HEAD) or the connection became a WebSocket.
+                exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                    @Override
+                    public void onDone(Exchange done) {
+                        answered(routeId, done, started, outcome);
+                    }
+                });
             }
         };
     }
 
+    /** What the route's exchange ended with: the status the client gets, whether it failed, a whole body's size. */
+    private record Outcome(int status, boolean failed, long wholeBytes) {
+    }
+
+    private void answered(String routeId, Exchange exchange, long started, Outcome outcome) {
+        Tunnel tunnel = exchange.getProperty(WebSocketUpgrade.TUNNEL, Tunnel.class);
+        if (tunnel != null) {
+            upgraded(routeId, exchange, started, tunnel);
+            return;
+        }
+        BodyStream streamed = exchange.getProperty(IngressRequest.RESPONSE_BODY, BodyStream.class);
+        if (streamed == null) {
+            done(routeId, exchange, started, outcome, outcome.wholeBytes());
+        } else {
+            // The exchange ends with the head; the request ends with the last byte of the body.
+            streamed.whenDone(() -> {
+                done(routeId, exchange, started, outcome, streamed.bytes());
+                String kind = StreamFailures.kind(streamed);
+                if (kind != null) {
+                    meters.streamFailed(routeId, kind);
+                    StreamFailures.log(routeId, kind, streamed);
+                }
+            });
+        }
+    }
+
+    /**
+     * A WebSocket handshake is answered with its 101: counted then, as any request (its duration is the
+     * wait for the 101). Its access log line is written when the connection closes, with the connection's
+     * whole life and the bytes that went each way.
+     */
+    private void upgraded(String routeId, Exchange exchange, long started, Tunnel tunnel) {
+        int status = 101;
+        long nanos = System.nanoTime() - started;
+        meters.requestDone(routeId, status, nanos, 0, 0);
+        if (accessLog != null) {
+            AccessLog.Entry handshake = entry(routeId, exchange, status, nanos, 0);
+            tunnel.whenClosed(() -> accessLog.log(handshake.closed(System.currentTimeMillis(), tunnel.bytesToClient(),
+                    tunnel.bytesFromClient(), (System.nanoTime() - started) / 1e6)));
+        }
+    }
+
+    private void done(String routeId, Exchange exchange, long started, Outcome outcome, long responseBytes) {
+        Long requestBytes = exchange.getProperty(REQUEST_BYTES, Long.class);
+        BodyStream requestBody = exchange.getProperty(IngressRequest.REQUEST_BODY, BodyStream.class);
+        long received = requestBody != null ? requestBody.bytes() : requestBytes == null ? 0 : requestBytes;
+        int status = outcome.status();
+        long nanos = System.nanoTime() - started;
+        long sent = outcome.failed() ? 0 : responseBytes;
+        meters.requestDone(routeId, status, nanos, received, sent);
+        if (accessLog != null) {
+            log(routeId, exchange, status, nanos, sent);
+        }
+        if ("false".equals(exchange.getMessage().getHeader("Serai-Completed", String.class))) {
+            meters.partialAggregate(routeId);
+        }
+    }
+
     private void log(String routeId, Exchange exchange, int status, long nanos, long bytes) {
+        accessLog.log(entry(routeId, exchange, status, nanos, bytes));
+    }
+
+    private static AccessLog.Entry entry(String routeId, Exchange exchange, int status, long nanos, long bytes) {
         IngressRequest ingress = IngressRequest.of(exchange);
         String cache = null;
         Object cacheStatus = exchange.getMessage().getHeader("Cache-Status");
@@ -81,10 +155,10 @@ public final class RequestMetrics implements RoutePolicyFactory {
             int ours = text.lastIndexOf(", ");
             cache = ours >= 0 ? text.substring(ours + 2) : text;
         }
-        accessLog.log(new AccessLog.Entry(System.currentTimeMillis(), RequestKeys.clientAddress(exchange),
+        return new AccessLog.Entry(System.currentTimeMillis(), RequestKeys.clientAddress(exchange),
                 ingress == null ? null : ingress.method().name(), ingress == null ? null : ingress.target().path(),
                 status, bytes, nanos / 1e6, routeId, exchange.getProperty(BACKEND, String.class), cache,
-                exchange.getProperty(RequestIds.PROPERTY, String.class)));
+                exchange.getProperty(RequestIds.PROPERTY, String.class), null);
     }
 
     static int status(Exchange exchange) {

@@ -22,6 +22,7 @@ import io.serai.health.BackendHealthRegistry;
 import io.serai.health.BackendStatus;
 import io.serai.resilience.BackendBreakers;
 import io.serai.resilience.MemberBreaker;
+import io.serai.websocket.Tunnel;
 import org.apache.camel.CamelContext;
 
 import java.time.Duration;
@@ -145,6 +146,49 @@ public final class SeraiMeters {
         return out;
     }
 
+    // --- WebSocket tunnels, per route ------------------------------------------------------------
+
+    /** One route's open tunnels and the bytes they move each way. */
+    private final class WebSocketMeters implements Tunnel.Meters {
+        final AtomicInteger open = new AtomicInteger();
+        final Counter fromClient;
+        final Counter toClient;
+
+        WebSocketMeters(String route) {
+            Gauge.builder("serai.websocket.connections", open, AtomicInteger::get)
+                    .description("Open WebSocket connections (client and backend tunnelled), per route").tag("route", route)
+                    .register(registry);
+            fromClient = Counter.builder("serai.websocket.bytes").baseUnit("bytes")
+                    .description("Bytes through WebSocket tunnels, by direction").tags("route", route, "direction", "from-client")
+                    .register(registry);
+            toClient = Counter.builder("serai.websocket.bytes").baseUnit("bytes")
+                    .description("Bytes through WebSocket tunnels, by direction").tags("route", route, "direction", "to-client")
+                    .register(registry);
+        }
+
+        @Override
+        public void opened() {
+            open.incrementAndGet();
+        }
+
+        @Override
+        public void moved(boolean fromClient, int bytes) {
+            (fromClient ? this.fromClient : toClient).increment(bytes);
+        }
+
+        @Override
+        public void closed() {
+            open.decrementAndGet();
+        }
+    }
+
+    private final ConcurrentHashMap<String, WebSocketMeters> webSockets = new ConcurrentHashMap<>();
+
+    /** What a tunnel of {@code route} reports to: serai_websocket_connections and serai_websocket_bytes_total. */
+    public Tunnel.Meters webSocket(String route) {
+        return webSockets.computeIfAbsent(route, WebSocketMeters::new);
+    }
+
     // --- calls to backends, per route and backend ----------------------------------------------
 
     private final class UpstreamMeters {
@@ -261,6 +305,18 @@ public final class SeraiMeters {
     public void accessRefused(String route, String check, int status) {
         Counter.builder("serai.access.refused").description("Requests refused by an access check, by check and status")
                 .tags("route", route, "check", check, "status", String.valueOf(status)).register(registry).increment();
+    }
+
+    /** A retry that was due but not made, and why ({@code request-body}: the body was not kept). */
+    public void retrySkipped(String route, String reason) {
+        Counter.builder("serai.retries.skipped").description("Retries due but not made, by reason")
+                .tags("route", route, "reason", reason).register(registry).increment();
+    }
+
+    /** A streamed body that ended short, by kind ({@code backend-reset}, {@code read-idle}, {@code client-gone} ...). */
+    public void streamFailed(String route, String kind) {
+        Counter.builder("serai.stream.failures").description("Streamed bodies that ended short, by kind")
+                .tags("route", route, "kind", kind).register(registry).increment();
     }
 
     public void partialAggregate(String route) {

@@ -9,6 +9,7 @@ import io.serai.security.BackendTlsContexts;
 import io.serai.security.ServerCertificates;
 import io.serai.security.TlsSettings;
 import io.serai.security.UpstreamTlsSettings;
+import io.serai.streaming.BodyStream;
 import io.serai.health.PassiveHealthSettings;
 import io.serai.ingress.ConnectionLimit;
 import io.serai.ingress.ListenerOptions;
@@ -18,6 +19,7 @@ import io.serai.ingress.ProxyHttpBinding;
 import io.serai.ingress.ProxyServerInitializerFactory;
 import io.serai.ingress.RouteSwapGate;
 import io.serai.routing.RouteDispatcher;
+import io.serai.routing.RouteOptions;
 import io.serai.routing.VirtualHosts;
 import io.serai.upstream.UpstreamClient;
 import org.apache.camel.Endpoint;
@@ -90,6 +92,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         c.setUsingExecutorService(settings.offload());
         c.setChunkedMaxContentLength(settings.maxBodyInt());
         c.setMaxHeaderSize(settings.maxHeader());
+        c.setMaxChunkSize(BodyStream.MAX_CHUNK);
         // The request line is the method, the target and the version: leave room for the first and last.
         c.setMaxInitialLineLength(settings.maxUri() + 64);
         c.setLogWarnOnBadRequest(false);
@@ -107,6 +110,10 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         String tlsKey = getAndRemoveParameter(parameters, "tlsKey", String.class);
         VirtualHosts virtualHosts = VirtualHosts.parse(getAndRemoveParameter(parameters, "virtualHosts", String.class),
                 "netty-http option virtualHosts of " + uri);
+        RouteOptions routeOptions = new RouteOptions(virtualHosts,
+                getAndRemoveParameter(parameters, "requestBuffering", Boolean.class, Boolean.FALSE),
+                getAndRemoveParameter(parameters, "responseBuffering", Boolean.class, Boolean.FALSE),
+                getAndRemoveParameter(parameters, "webSocket", Boolean.class, Boolean.FALSE));
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("netty-http options tlsCert and tlsKey go together: " + uri);
         }
@@ -117,7 +124,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         ProxyHttpEndpoint answer = new ProxyHttpEndpoint(endpointUri, this, plain.getConfiguration(),
                 upstreamClient, preserveHost, memberOptions, backendHealth, callOptions);
         answer.tlsFiles(tlsCert, tlsKey);
-        answer.virtualHosts(virtualHosts);
+        answer.routeOptions(routeOptions);
         answer.listenerOptions(listenerOptions);
         answer.backendTls(ownTls, backendTls);
         answer.setNettyHttpBinding(plain.getNettyHttpBinding());
@@ -137,7 +144,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     public HttpServerConsumerChannelFactory getMultiplexChannelHandler(int port) {
         return dispatchers.computeIfAbsent(port, p -> {
             RouteDispatcher dispatcher = new RouteDispatcher(consumer -> consumer.getEndpoint()
-                    instanceof ProxyHttpEndpoint endpoint ? endpoint.virtualHosts() : VirtualHosts.ANY);
+                    instanceof ProxyHttpEndpoint endpoint ? endpoint.routeOptions() : RouteOptions.DEFAULTS);
             dispatcher.init(p);
             return dispatcher;
         });

@@ -7,7 +7,7 @@ import io.serai.health.MemberOptions;
 import io.serai.ingress.ListenerOptions;
 import io.serai.security.BackendTls;
 import io.serai.security.BackendTlsContexts;
-import io.serai.routing.VirtualHosts;
+import io.serai.routing.RouteOptions;
 import io.serai.upstream.UpstreamClient;
 import io.serai.upstream.UpstreamProducer;
 import io.serai.upstream.UpstreamTarget;
@@ -44,7 +44,7 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint {
     private ListenerOptions listenerOptions = ListenerOptions.NONE;
     private BackendTls ownTls = BackendTls.NONE;
     private BackendTlsContexts backendTlsContexts;
-    private VirtualHosts virtualHosts = VirtualHosts.ANY;
+    private RouteOptions routeOptions = RouteOptions.DEFAULTS;
 
     /** For an https:// listener: its own certificate chain and key (PEM), over serai.tls.cert and .key. */
     void tlsFiles(String cert, String key) {
@@ -52,13 +52,13 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint {
         this.tlsKey = key;
     }
 
-    /** For a listener: the host names its route serves (the {@code virtualHosts} option). */
-    void virtualHosts(VirtualHosts hosts) {
-        this.virtualHosts = hosts;
+    /** For a listener: the hosts its route serves and how it takes bodies. */
+    void routeOptions(RouteOptions options) {
+        this.routeOptions = options;
     }
 
-    public VirtualHosts virtualHosts() {
-        return virtualHosts;
+    public RouteOptions routeOptions() {
+        return routeOptions;
     }
 
     String tlsCert() {
@@ -152,8 +152,9 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint {
 
     @Override
     public Producer createProducer() throws Exception {
-        if (!virtualHosts.isAny()) {
-            throw new IllegalArgumentException("netty-http option virtualHosts is for listeners (from:), not backends (to:)");
+        if (routeOptions.any()) {
+            throw new IllegalArgumentException("netty-http options virtualHosts, requestBuffering, responseBuffering"
+                    + " and webSocket are for listeners (from:), not backends (to:)");
         }
         if (listenerOptions.any()) {
             throw new IllegalArgumentException("netty-http options proxyProtocol, tlsClientCa and tlsClientAuth are for"

@@ -6,6 +6,8 @@ import io.serai.ingress.ResponseStatus;
 import io.serai.proxy.WrappedSteps;
 import io.serai.upstream.Failures;
 import io.serai.upstream.UpstreamException;
+import io.serai.streaming.BodyReplay;
+import io.serai.streaming.BodyStream;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
@@ -20,9 +22,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Tries a request again when its policy allows: the method, the kind of failure, the attempts left
- * and the retry budget. Nothing has reached the client yet (answers are buffered), and the request is
- * sent again exactly as it first went; a load balancer inside skips the members already tried.
+ * Tries a request again when its policy allows: the method, the kind of failure, the attempts left,
+ * the retry budget, and its body (a streamed body only while no more than serai.stream.replay-buffer of
+ * it has gone, {@link BodyReplay}). Nothing has reached the client yet (a failed try's answer is never
+ * passed on), and the request is sent again exactly as it first went; a load balancer inside skips the
+ * members already tried.
  */
 final class RetryProcessor extends WrappedSteps {
 
@@ -73,8 +77,16 @@ final class RetryProcessor extends WrappedSteps {
 
         private void ended() {
             String failure = failure();
-            if (failure == null || tried >= policy.attempts() || !policy.retriesOn(failure)
-                    || !budget.tryRetry(System.nanoTime())) {
+            if (failure == null || tried >= policy.attempts() || !policy.retriesOn(failure)) {
+                callback.done(false);
+                return;
+            }
+            if (!BodyReplay.possible(exchange, requestBody, "retry", failure)) {
+                // Part of the body has gone and is not kept (past serai.stream.replay-buffer).
+                callback.done(false);
+                return;
+            }
+            if (!budget.tryRetry(System.nanoTime())) {
                 callback.done(false);
                 return;
             }
@@ -114,6 +126,10 @@ final class RetryProcessor extends WrappedSteps {
             Failures.clear(exchange);
             exchange.removeProperty(IngressRequest.UPSTREAM_ANSWERED);
             Message message = exchange.getMessage();
+            if (message.getBody() instanceof BodyStream answer && answer != requestBody) {
+                // The failed try's answer streams from a backend nobody will read now.
+                answer.cancel();
+            }
             message.getHeaders().clear();
             message.getHeaders().putAll(requestHeaders);
             message.setBody(requestBody);

@@ -12,10 +12,10 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.AttributeKey;
-import io.netty.util.ReferenceCountUtil;
 import io.serai.ingress.ClientRequest;
 import io.serai.ingress.ErrorResponses;
 import io.serai.ingress.RequestTarget;
+import io.serai.streaming.BodyStream;
 import org.apache.camel.component.netty.http.HttpServerConsumerChannelFactory;
 import org.apache.camel.component.netty.http.NettyHttpConsumer;
 import org.apache.camel.component.netty.http.handlers.HttpServerChannelHandler;
@@ -42,15 +42,15 @@ public final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpR
 
     private static final AttributeKey<HttpServerChannelHandler> ROUTE = AttributeKey.valueOf("serai.route");
 
-    private final Function<NettyHttpConsumer, VirtualHosts> virtualHostsOf;
+    private final Function<NettyHttpConsumer, RouteOptions> optionsOf;
     private final Map<NettyHttpConsumer, RouteEntry> entries = new LinkedHashMap<>();
     private volatile RouteTable table = RouteTable.EMPTY;
     private int port;
 
-    /** {@code virtualHostsOf} tells the hosts a route's consumer serves ({@link VirtualHosts#ANY} for all). */
-    public RouteDispatcher(Function<NettyHttpConsumer, VirtualHosts> virtualHostsOf) {
+    /** {@code optionsOf} tells what a route's consumer says about itself (hosts, buffering). */
+    public RouteDispatcher(Function<NettyHttpConsumer, RouteOptions> optionsOf) {
         super(false);
-        this.virtualHostsOf = virtualHostsOf;
+        this.optionsOf = optionsOf;
     }
 
     @Override
@@ -72,7 +72,7 @@ public final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpR
     public synchronized void addConsumer(NettyHttpConsumer consumer) {
         RouteEntry entry = new RouteEntry(consumer.getRouteId(),
                 RoutePattern.of(consumer.getConfiguration().getPath(), consumer.getConfiguration().isMatchOnUriPrefix()),
-                virtualHostsOf.apply(consumer), RouteEntry.methods(consumer.getEndpoint().getHttpMethodRestrict()),
+                optionsOf.apply(consumer), RouteEntry.methods(consumer.getEndpoint().getHttpMethodRestrict()),
                 new HttpServerChannelHandler(consumer));
         List<RouteEntry> next = new ArrayList<>(entries.values());
         next.add(entry);
@@ -96,29 +96,53 @@ public final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpR
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) throws Exception {
         if (!(request instanceof ClientRequest client)) {
             // Serai's pipeline wraps every request; anything else did not pass its checks.
-            ReferenceCountUtil.release(request);
+            ClientRequest.discard(request);
             answer(ctx, request, ErrorResponses.plain(400, "malformed request"));
             return;
         }
         RequestTarget target = client.target();
         if (target.isAsterisk()) {
             // OPTIONS * asks about the server, not a resource: nothing to forward (RFC 9110 section 9.3.7).
-            ReferenceCountUtil.release(request);
+            ClientRequest.discard(request);
             answer(ctx, request, ErrorResponses.empty(200));
             return;
         }
         String host = target.authority() != null ? target.authority() : request.headers().get(HttpHeaderNames.HOST);
         RouteTable.Lookup found = table.find(host, target, request.method().name());
         if (found.entry() == null) {
-            ReferenceCountUtil.release(request);
+            ClientRequest.discard(request);
             answer(ctx, request, refusal(found));
             return;
         }
-        client.matched(found.matchedSegments(), found.params());
+        RouteOptions options = found.entry().options();
+        client.matched(found.matchedSegments(), found.params(), options.responseBuffering(), options.webSocket());
         HttpServerChannelHandler handler = found.entry().handler();
         ctx.channel().attr(ROUTE).set(handler);
+        BodyStream body = client.body();
+        if (options.requestBuffering() && body != null) {
+            // The route's own steps read the body: it runs once the body is here whole.
+            body.holdWhole();
+            body.whenHeld(held -> ctx.executor().execute(() -> {
+                if (held) {
+                    hand(ctx, handler, request);
+                } else {
+                    ClientRequest.discard(request);
+                    answer(ctx, request, ErrorResponses.plain(413, "request body larger than serai.limits.max-body"));
+                    ctx.close();
+                }
+            }));
+            return;
+        }
         // Camel's handler releases the request when it has read it, as this handler would have.
         handler.channelRead(ctx, request);
+    }
+
+    private static void hand(ChannelHandlerContext ctx, HttpServerChannelHandler handler, FullHttpRequest request) {
+        try {
+            handler.channelRead(ctx, request);
+        } catch (Exception e) {
+            ctx.fireExceptionCaught(e);
+        }
     }
 
     private static FullHttpResponse refusal(RouteTable.Lookup found) {

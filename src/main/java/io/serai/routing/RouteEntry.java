@@ -8,10 +8,11 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * One listener route in the dispatch table: its path pattern, the hosts it serves, the methods it
- * takes ({@code httpMethodRestrict}; null for all) and Camel's handler that runs its exchange.
+ * One listener route in the dispatch table: its path pattern, its options (the hosts it serves, how it
+ * takes bodies), the methods it takes ({@code httpMethodRestrict}; null for all) and Camel's handler that
+ * runs its exchange.
  */
-record RouteEntry(String routeId, RoutePattern pattern, VirtualHosts hosts, Set<String> methods,
+record RouteEntry(String routeId, RoutePattern pattern, RouteOptions options, Set<String> methods,
         HttpServerChannelHandler handler) {
 
     static Set<String> methods(String restrict) {
@@ -22,6 +23,10 @@ record RouteEntry(String routeId, RoutePattern pattern, VirtualHosts hosts, Set<
         Arrays.stream(restrict.split(",")).map(m -> m.trim().toUpperCase(Locale.ROOT)).filter(m -> !m.isEmpty())
                 .forEach(methods::add);
         return methods;
+    }
+
+    VirtualHosts hosts() {
+        return options.virtualHosts();
     }
 
     boolean takes(String method) {
@@ -36,13 +41,15 @@ record RouteEntry(String routeId, RoutePattern pattern, VirtualHosts hosts, Set<
         if (methods != null && other.methods != null && methods.stream().noneMatch(other.methods::contains)) {
             return false;
         }
-        return hosts.isAny() && other.hosts.isAny()
-                || hosts.exact().stream().anyMatch(other.hosts.exact()::contains)
-                || hosts.wildcardSuffixes().stream().anyMatch(other.hosts.wildcardSuffixes()::contains);
+        VirtualHosts hosts = hosts();
+        VirtualHosts others = other.hosts();
+        return hosts.isAny() && others.isAny()
+                || hosts.exact().stream().anyMatch(others.exact()::contains)
+                || hosts.wildcardSuffixes().stream().anyMatch(others.wildcardSuffixes()::contains);
     }
 
     @Override
     public String toString() {
-        return "route " + routeId + " (" + pattern + ", " + hosts + (methods == null ? "" : ", " + methods) + ")";
+        return "route " + routeId + " (" + pattern + ", " + hosts() + (methods == null ? "" : ", " + methods) + ")";
     }
 }

@@ -1,14 +1,20 @@
 package io.serai.upstream;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.pool.ChannelPool;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
@@ -17,6 +23,11 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.serai.config.ProxySettings;
 import io.serai.security.BackendTls;
 import io.serai.security.HandshakeFailureReason;
+import io.serai.streaming.BodyAlreadySentException;
+import io.serai.streaming.BodyStream;
+import io.serai.streaming.BodyTooLargeException;
+import io.serai.websocket.Tunnel;
+import io.serai.websocket.WebSocketUpgrade;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 
@@ -27,10 +38,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One request to one backend: acquires a pooled connection, writes the request, waits (bounded) for
- * the whole response and completes the exchange exactly once. A request that failed on a reused
- * keep-alive connection before any response arrived is sent once more on another connection when
- * its method is idempotent, as the backend may have closed that connection while it sat idle.
+ * One request to one backend: acquires a pooled connection, writes the request (its body as it arrives,
+ * when it streams), waits (bounded by the call's time limit) for the response's head and completes the
+ * exchange exactly once: with the response, its body following as a {@link BodyStream}, or held whole
+ * when the route needs it so ({@link ResponseHolding}), or with an {@link UpstreamException}. The
+ * connection goes back to the pool only when the request has been written and the response read to
+ * their ends. A request that failed on a reused keep-alive connection before any response arrived is
+ * sent once more on another connection when its method is idempotent and its body is still kept, as the
+ * backend may have closed that connection while it sat idle.
  */
 final class UpstreamCall {
 
@@ -39,10 +54,12 @@ final class UpstreamCall {
     private final Exchange exchange;
     private final AsyncCallback callback;
     private final FullHttpRequest request;
+    private final BodyStream requestBody;
     private final UpstreamTarget target;
     private final ChannelPool pool;
     private final ProxySettings settings;
     private final Duration timeLimit;
+    private final ResponseHolding holding;
     private final Channel client;
     private final ChannelFutureListener onClientGone = f -> clientGone();
     private final AtomicBoolean done = new AtomicBoolean();
@@ -50,17 +67,27 @@ final class UpstreamCall {
     private boolean reused;
     private boolean retried;
     private boolean responseStarted;
+    private boolean interim;
+    private boolean requestWritten;
+    private boolean responseEnded;
+    private boolean keepAlive;
+    private HttpResponse head;
+    private BodyStream responseBody;
+    private BodyStream.Sink requestSink;
     private ScheduledFuture<?> timeout;
 
-    UpstreamCall(Exchange exchange, AsyncCallback callback, FullHttpRequest request, UpstreamTarget target,
-            ChannelPool pool, ProxySettings settings, Duration timeLimit, Channel client) {
+    UpstreamCall(Exchange exchange, AsyncCallback callback, FullHttpRequest request, BodyStream requestBody,
+            UpstreamTarget target, ChannelPool pool, ProxySettings settings, Duration timeLimit,
+            ResponseHolding holding, Channel client) {
         this.timeLimit = timeLimit;
         this.exchange = exchange;
         this.callback = callback;
         this.request = request;
+        this.requestBody = requestBody;
         this.target = target;
         this.pool = pool;
         this.settings = settings;
+        this.holding = holding;
         this.client = client;
         if (client != null) {
             // A client that leaves stops its backend call, so a slow backend is not kept busy for nobody.
@@ -127,18 +154,83 @@ final class UpstreamCall {
             channel = ch;
             reused = ch.hasAttr(USED);
             ch.attr(USED).set(Boolean.TRUE);
+            requestWritten = false;
+            responseEnded = false;
             handler.begin(this);
             long millis = timeLimit.toMillis();
             timeout = ch.eventLoop().schedule(this::onTimeout, millis, TimeUnit.MILLISECONDS);
-            ch.writeAndFlush(request.retainedDuplicate()).addListener(written -> {
-                if (!written.isSuccess()) {
-                    onFailure(written.cause());
-                }
-            });
+            if (requestBody == null) {
+                ch.writeAndFlush(request.retainedDuplicate()).addListener(written -> {
+                    if (written.isSuccess()) {
+                        ch.eventLoop().execute(() -> requestDone(ch));
+                    } else {
+                        onFailure(written.cause());
+                    }
+                });
+            } else {
+                ch.writeAndFlush(new DefaultHttpRequest(request.protocolVersion(), request.method(), request.uri(),
+                        request.headers())).addListener(written -> {
+                            if (!written.isSuccess()) {
+                                onFailure(written.cause());
+                            }
+                        });
+                requestSink = new BackendSink(ch);
+                requestBody.attach(requestSink);
+            }
         } catch (RuntimeException unexpected) {
             // A listener's exception would be swallowed by Netty and leave the client waiting forever.
             closeAndRelease(ch);
             fail(UpstreamException.badResponse(target.toString(), unexpected));
+        }
+    }
+
+    /** The backend connection as the sink of the client's streamed request body. */
+    private final class BackendSink implements BodyStream.Sink {
+        private final Channel ch;
+
+        BackendSink(Channel ch) {
+            this.ch = ch;
+        }
+
+        @Override
+        public ChannelFuture write(ByteBuf chunk) {
+            return ch.writeAndFlush(new DefaultHttpContent(chunk));
+        }
+
+        @Override
+        public void end() {
+            ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(written -> {
+                if (written.isSuccess()) {
+                    ch.eventLoop().execute(() -> requestDone(ch));
+                }
+            });
+        }
+
+        @Override
+        public void abort(Throwable cause) {
+            ch.eventLoop().execute(() -> requestBodyFailed(ch, cause));
+        }
+    }
+
+    /** The client's body could not be sent: too large, no longer kept for this try, or its client left. */
+    private void requestBodyFailed(Channel ch, Throwable cause) {
+        if (channel != ch && channel != null) {
+            return;
+        }
+        // The backend has part of a request: that connection can carry nothing else.
+        cancelTimeout();
+        Channel gone = detach();
+        if (gone != null) {
+            closeAndRelease(gone);
+        }
+        if (cause instanceof BodyTooLargeException tooLarge) {
+            fail(UpstreamException.requestTooLarge(tooLarge.limit()));
+        } else if (cause instanceof BodyAlreadySentException spent) {
+            fail(UpstreamException.bodyNotResent(target.toString(), spent.getMessage()));
+        } else if (responseBody != null) {
+            responseBody.fail(cause);
+        } else {
+            fail(UpstreamException.abandoned(target.toString()));
         }
     }
 
@@ -147,36 +239,132 @@ final class UpstreamCall {
         return HttpMethod.HEAD.equals(request.method());
     }
 
-    void responseStarted() {
+    /** The head of the response (or of an interim 1xx one), from the connection's handler. */
+    void onHead(HttpResponse response) {
         responseStarted = true;
-    }
-
-    void onResponse(FullHttpResponse response) {
         int code = response.status().code();
         if (code >= 100 && code < 200 && code != 101) {
             // An interim response; the final one follows on the same connection.
-            response.release();
+            interim = true;
             return;
         }
-        cancelTimeout();
-        Channel ch = detach();
+        if (!holding.whole()) {
+            // The time limit is the wait for the head; the body after it is bounded by the read-idle timer.
+            // A call that takes its body whole keeps the limit until the body is here (an aggregation's call).
+            cancelTimeout();
+        }
         if (response.decoderResult().isFailure() || code < 100 || code > 599) {
+            cancelTimeout();
             // RFC 9110 section 15: a status outside 100-599 is not HTTP; Netty's decoder lets it through.
-            response.release();
-            closeAndRelease(ch);
+            Channel ch = detach();
+            if (ch != null) {
+                closeAndRelease(ch);
+            }
             fail(UpstreamException.badResponse(target.toString(), "sent an invalid HTTP response"));
             return;
         }
-        if (HttpUtil.isKeepAlive(response)) {
-            pool.release(ch);
+        if (code == 101) {
+            switchProtocols(response);
+            return;
+        }
+        head = response;
+        keepAlive = HttpUtil.isKeepAlive(response);
+        boolean bodyless = isHead() || code == 204 || code == 304;
+        long length = bodyless ? -1 : HttpUtil.getContentLength(response, -1L);
+        Channel ch = channel;
+        responseBody = new BodyStream(ch, length, holding.limit(), settings.streamWindow(), holding.keep(),
+                settings.readIdleTimeout().toMillis(), () -> closeConnection(ch));
+        if (holding.whole()) {
+            responseBody.watchIdle();
+            responseBody.whenHeld(held -> {
+                if (held) {
+                    complete(responseBody);
+                    return;
+                }
+                Throwable why = responseBody.failure();
+                fail(why == null || why instanceof BodyTooLargeException
+                        ? UpstreamException.badResponse(target.toString(), "sent a response larger than "
+                                + "serai.upstream.max-response-body (" + settings.maxResponseBody() + " bytes)")
+                        : UpstreamException.badResponse(target.toString(), why));
+            });
+        }
+    }
+
+    /**
+     * A 101: when the request asked for WebSocket and the backend switched to it, the connection leaves HTTP
+     * and the pool for good and becomes the backend side of a {@link Tunnel}, which the exchange carries to the
+     * client's binding; anything else a backend switches to, or a switch nobody asked for, is a bad response.
+     */
+    private void switchProtocols(HttpResponse response) {
+        Channel ch = detach();
+        boolean asked = WebSocketUpgrade.isAsked(request.headers());
+        if (ch == null || !asked || !WebSocketUpgrade.isAccepted(response)) {
+            if (ch != null) {
+                closeAndRelease(ch);
+            }
+            fail(UpstreamException.badResponse(target.toString(), asked ? "switched to a protocol other than websocket"
+                    : "switched protocols without being asked to"));
+            return;
+        }
+        Tunnel tunnel = new Tunnel(ch, settings.webSocketIdleTimeout());
+        // The decoder hands bytes that came after the 101 to the handler that replaced "call" as it goes.
+        ch.pipeline().replace(UpstreamConnectionHandler.class, "tunnel", tunnel.backendHandler());
+        ch.pipeline().remove("idle");
+        ch.pipeline().remove("codec");
+        if (done.compareAndSet(false, true)) {
+            UpstreamResponses.applyUpgrade(exchange, response, tunnel, settings.viaName());
+            finish();
         } else {
+            tunnel.close();
+        }
+    }
+
+    /** A part of the response's body, from the connection's handler. */
+    void onContent(HttpContent content) {
+        if (interim) {
+            interim = !(content instanceof LastHttpContent);
+            content.release();
+            return;
+        }
+        BodyStream body = responseBody;
+        if (body == null) {
+            content.release();
+            return;
+        }
+        if (content.decoderResult().isFailure()) {
+            content.release();
+            failResponseBody(content.decoderResult().cause());
+            return;
+        }
+        body.offer(content.content());
+        if (content instanceof LastHttpContent) {
+            responseEnded = true;
+            body.end();
+            if (!holding.whole()) {
+                // Ended within the read it started in: it goes on whole, as a small response always did.
+                complete(body);
+            }
+            releaseWhenDone();
+        }
+    }
+
+    /** The end of one read from the backend: a response whose head came in it goes on now, its body following. */
+    void onReadComplete() {
+        if (head != null && !holding.whole() && !done.get()) {
+            complete(responseBody);
+        }
+    }
+
+    private void failResponseBody(Throwable cause) {
+        Channel ch = detach();
+        if (ch != null) {
             closeAndRelease(ch);
         }
-        if (done.compareAndSet(false, true)) {
-            UpstreamResponses.apply(exchange, response, settings.viaName());
-            complete();
+        if (done.get()) {
+            responseBody.fail(cause);
         } else {
-            response.release();
+            responseBody.fail(cause);
+            fail(UpstreamException.badResponse(target.toString(), cause));
         }
     }
 
@@ -186,12 +374,26 @@ final class UpstreamCall {
         if (ch != null) {
             closeAndRelease(ch);
         }
-        if (reused && !retried && !responseStarted && !done.get() && isIdempotent(request.method())
-                && isStaleConnection(cause)) {
+        if (done.get()) {
+            // The response was already handed on: its body ends short, and the client sees that.
+            if (responseBody != null) {
+                responseBody.fail(cause);
+            }
+            return;
+        }
+        if (requestSink != null && requestBody != null) {
+            requestBody.detach(requestSink);
+            requestSink = null;
+        }
+        if (reused && !retried && !responseStarted && isIdempotent(request.method()) && isStaleConnection(cause)
+                && (requestBody == null || requestBody.canBeSentAgain())) {
             retried = true;
             responseStarted = false;
             start();
             return;
+        }
+        if (responseBody != null) {
+            responseBody.fail(cause);
         }
         fail(failure(cause));
     }
@@ -201,7 +403,14 @@ final class UpstreamCall {
         if (ch != null) {
             closeAndRelease(ch);
         }
+        if (requestSink != null) {
+            requestBody.detach(requestSink);
+        }
         fail(UpstreamException.timedOut(target.toString(), timeLimit.toMillis()));
+        if (responseBody != null) {
+            // A body being held whole when the time ran out: what came of it is let go.
+            responseBody.fail(new java.util.concurrent.TimeoutException("no whole response within the time limit"));
+        }
     }
 
     private void clientGone() {
@@ -213,7 +422,43 @@ final class UpstreamCall {
         if (ch != null) {
             closeAndRelease(ch);
         }
+        if (responseBody != null) {
+            responseBody.cancel();
+        }
         fail(UpstreamException.abandoned(target.toString()));
+    }
+
+    private void requestDone(Channel ch) {
+        if (channel == ch) {
+            requestWritten = true;
+            releaseWhenDone();
+        }
+    }
+
+    /** Both ends reached: the connection serves the next request, or closes as the backend asked. */
+    private void releaseWhenDone() {
+        if (!requestWritten || !responseEnded) {
+            return;
+        }
+        Channel ch = detach();
+        if (ch == null) {
+            return;
+        }
+        if (keepAlive) {
+            pool.release(ch);
+        } else {
+            closeAndRelease(ch);
+        }
+    }
+
+    /** Nobody reads the rest of the response: its connection can serve nothing else. */
+    private void closeConnection(Channel ch) {
+        ch.eventLoop().execute(() -> {
+            if (channel == ch) {
+                detach();
+                closeAndRelease(ch);
+            }
+        });
     }
 
     private Channel detach() {
@@ -222,7 +467,7 @@ final class UpstreamCall {
         if (ch != null) {
             UpstreamConnectionHandler handler = ch.pipeline().get(UpstreamConnectionHandler.class);
             if (handler != null) {
-                handler.end();
+                handler.end(this);
             }
         }
         return ch;
@@ -240,14 +485,27 @@ final class UpstreamCall {
         }
     }
 
-    private void fail(UpstreamException error) {
+    private void complete(BodyStream body) {
         if (done.compareAndSet(false, true)) {
-            exchange.setException(error);
-            complete();
+            if (!body.isHeld() && !holding.forStore()) {
+                // It streams: what has been written need not be kept (unless a cache will store it).
+                body.commit();
+            }
+            body.watchIdle();
+            UpstreamResponses.apply(exchange, head, body, settings.viaName());
+            finish();
         }
     }
 
-    private void complete() {
+    private void fail(UpstreamException error) {
+        if (done.compareAndSet(false, true)) {
+            exchange.setException(error);
+            finish();
+        }
+    }
+
+    private void finish() {
+        cancelTimeout();
         if (client != null) {
             client.closeFuture().removeListener(onClientGone);
         }
@@ -263,8 +521,8 @@ final class UpstreamCall {
             return tlsFailure(handshake);
         }
         if (cause instanceof TooLongFrameException) {
-            return UpstreamException.badResponse(target.toString(), "sent a response larger than "
-                    + "serai.upstream.max-response-body (" + settings.maxResponseBody() + " bytes)");
+            return UpstreamException.badResponse(target.toString(), "sent a response head larger than "
+                    + "serai.limits.max-header");
         }
         if (cause instanceof UpstreamConnectionHandler.BackendClosedException closed) {
             return responseStarted ? UpstreamException.badResponse(target.toString(), closed.getMessage())

@@ -19,6 +19,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.serai.config.ProxySettings;
 import io.serai.security.BackendTlsContexts;
+import io.serai.streaming.BodyStream;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.netty.NettyConstants;
@@ -47,15 +48,27 @@ public final class UpstreamClient implements AutoCloseable {
         this.tls = tls;
     }
 
-    /** Sends {@code request} to {@code target}; completes {@code callback} once, with the response or a fault. */
-    public void send(Exchange exchange, UpstreamTarget target, FullHttpRequest request, Duration timeout,
-            AsyncCallback callback) {
+    /**
+     * Sends {@code request} (its body following from {@code body} when that is not null) to {@code target};
+     * completes {@code callback} once, with the response or a fault.
+     */
+    void send(Exchange exchange, UpstreamTarget target, FullHttpRequest request, BodyStream body, Duration timeout,
+            ResponseHolding holding, AsyncCallback callback) {
         Channel client = clientChannel(exchange);
         EventLoop loop = client != null && client.eventLoop() instanceof NioEventLoop own ? own : ownLoops().next();
         ChannelPool pool = pools.computeIfAbsent(new PoolKey(loop, target), this::newPool);
         Duration limit = timeout == null || timeout.compareTo(settings.upstreamTimeout()) > 0 ? settings.upstreamTimeout()
                 : timeout;
-        new UpstreamCall(exchange, callback, request, target, pool, settings, limit, client).start();
+        new UpstreamCall(exchange, callback, request, body, target, pool, settings, limit, holding, client).start();
+    }
+
+    /**
+     * How a call takes its response: whole up to {@code serai.upstream.max-response-body} when {@code whole};
+     * otherwise streamed, its first bytes kept (a window's worth, or {@code holdUpTo} for a cache).
+     */
+    ResponseHolding holding(boolean whole, long holdUpTo) {
+        return whole ? ResponseHolding.whole(settings.maxResponseBody())
+                : ResponseHolding.streamed(Math.max(settings.streamWindow(), holdUpTo), holdUpTo > 0);
     }
 
     /** The connection of the client this exchange answers, when it came in over netty-http. */
@@ -124,9 +137,7 @@ public final class UpstreamClient implements AutoCloseable {
             long idleSeconds = Math.max(1, settings.upstreamIdleTimeout().toSeconds());
             ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS));
             UpstreamConnectionHandler handler = new UpstreamConnectionHandler();
-            ch.pipeline().addLast("codec", new HttpClientCodec(4096, settings.maxHeader(), 8192));
-            ch.pipeline().addLast("started", handler.new ResponseStartWatcher());
-            ch.pipeline().addLast("aggregator", handler.new ResponseAggregator(settings.maxResponseBodyInt()));
+            ch.pipeline().addLast("codec", new HttpClientCodec(4096, settings.maxHeader(), BodyStream.MAX_CHUNK));
             ch.pipeline().addLast("call", handler);
         }
     }

@@ -2,16 +2,15 @@ package io.serai.upstream;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * The last handler of a pooled backend connection: hands the one response in flight to its call,
- * and reports a fault or a close to that call. An idle connection with no call is closed.
+ * The last handler of a pooled backend connection: hands the response in flight, head and body parts as
+ * they are decoded, to its call, and reports a fault or a close to that call. An idle connection with no
+ * call is closed; anything the backend sends with no call in flight closes it too.
  */
 final class UpstreamConnectionHandler extends ChannelInboundHandlerAdapter {
 
@@ -21,50 +20,39 @@ final class UpstreamConnectionHandler extends ChannelInboundHandlerAdapter {
         this.call = next;
     }
 
-    void end() {
-        this.call = null;
-    }
-
-    /** Sits between the codec and the aggregator: tells the call in flight that its response has begun. */
-    final class ResponseStartWatcher extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            UpstreamCall current = call;
-            if (current != null && msg instanceof HttpResponse) {
-                current.responseStarted();
-            }
-            ctx.fireChannelRead(msg);
-        }
-    }
-
-    /**
-     * Netty's aggregator, bounded by {@code serai.upstream.max-response-body}, except that the answer to a
-     * HEAD is never refused for its Content-Length: it has no body, and that length is the size of the
-     * resource a GET would get (RFC 9110 section 9.3.2).
-     */
-    final class ResponseAggregator extends HttpObjectAggregator {
-
-        ResponseAggregator(int maxContentLength) {
-            super(maxContentLength);
-        }
-
-        @Override
-        protected boolean isContentLengthInvalid(HttpMessage start, int maxContentLength) {
-            UpstreamCall current = call;
-            return (current == null || !current.isHead()) && super.isContentLengthInvalid(start, maxContentLength);
+    /** {@code ended} no longer uses this connection (another call may have begun on it since). */
+    void end(UpstreamCall ended) {
+        if (call == ended) {
+            call = null;
         }
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         UpstreamCall current = call;
-        if (current == null || !(msg instanceof FullHttpResponse response)) {
+        if (current == null) {
             // A response nobody asked for: the connection is out of step, so it is not reused.
             ReferenceCountUtil.release(msg);
             ctx.close();
             return;
         }
-        current.onResponse(response);
+        if (msg instanceof HttpResponse response) {
+            current.onHead(response);
+        }
+        if (msg instanceof HttpContent content) {
+            current.onContent(content);
+        } else if (!(msg instanceof HttpResponse)) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        UpstreamCall current = call;
+        if (current != null) {
+            current.onReadComplete();
+        }
+        super.channelReadComplete(ctx);
     }
 
     @Override

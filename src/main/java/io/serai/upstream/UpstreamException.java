@@ -28,7 +28,12 @@ public class UpstreamException extends Exception {
         /** The client closed its connection, so the call was stopped: not the backend's fault. */
         ABANDONED,
         /** No member of a load balancer could take the request. */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /**
+         * The client's request body could not be sent: larger than {@code serai.limits.max-body}, or no longer
+         * kept for another try (past {@code serai.stream.replay-buffer}): not the backend's fault.
+         */
+        REQUEST_BODY
     }
 
     private static final String BACKEND = "the backend";
@@ -104,6 +109,18 @@ public class UpstreamException extends Exception {
     public static UpstreamException badResponse(String backend, Throwable cause) {
         return new UpstreamException(502, Kind.BAD_RESPONSE, backend + " failed: " + describe(cause),
                 "the connection to " + BACKEND + " failed during the response", -1, null);
+    }
+
+    /** The request's body went past {@code serai.limits.max-body} while it streamed: 413. */
+    public static UpstreamException requestTooLarge(long limit) {
+        String what = "request body larger than serai.limits.max-body (" + limit + " bytes)";
+        return new UpstreamException(413, Kind.REQUEST_BODY, what, what, -1, null);
+    }
+
+    /** Part of the body went to an earlier try and is no longer kept, so this try cannot send it again. */
+    public static UpstreamException bodyNotResent(String backend, String why) {
+        String what = "request not sent again: " + why + " (serai.stream.replay-buffer)";
+        return new UpstreamException(502, Kind.REQUEST_BODY, backend + ": " + what, what, -1, null);
     }
 
     public static UpstreamException abandoned(String backend) {

@@ -5,9 +5,12 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.serai.aggregation.CallOptions;
 import io.serai.health.BackendHealth;
 import io.serai.health.LoadReport;
+import io.serai.ingress.IngressRequest;
+import io.serai.ingress.MessageBodies;
 import io.serai.ingress.ResponseStatus;
 import io.serai.metrics.RequestMetrics;
 import io.serai.metrics.SeraiMeters;
+import io.serai.websocket.WebSocketUpgrade;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -51,13 +54,23 @@ public class UpstreamProducer extends DefaultAsyncProducer {
                 // Serai decodes what it merges and answers the client uncompressed: ask only for what it decodes.
                 request.headers().set(HttpHeaderNames.ACCEPT_ENCODING, "gzip, deflate");
             }
+            if (WebSocketUpgrade.isRequested(exchange) && !call.aggregates()
+                    && exchange.getProperty(org.apache.camel.ExchangePropertyKey.CORRELATION_ID) == null) {
+                // Only the call whose answer is the client's may switch protocols; a merge's or a copy's never.
+                WebSocketUpgrade.ask(request.headers());
+            }
         } catch (RuntimeException e) {
             exchange.setException(e);
             callback.done(true);
             return true;
         }
+        // A merge, a multicast's copy and a route with responseBuffering=true take the body whole.
+        boolean whole = call.aggregates() || exchange.getProperty(IngressRequest.BUFFER_RESPONSE) != null
+                || exchange.getProperty(org.apache.camel.ExchangePropertyKey.CORRELATION_ID) != null;
+        Long holdUpTo = exchange.getProperty(IngressRequest.HOLD_RESPONSE_UP_TO, Long.class);
         long started = System.nanoTime();
-        client.send(exchange, target, request, call.callTimeout(), doneSync -> {
+        client.send(exchange, target, request, MessageBodies.streaming(exchange.getMessage()), call.callTimeout(),
+                client.holding(whole, holdUpTo == null ? 0 : holdUpTo), doneSync -> {
             recordOutcome(exchange);
             measure(exchange, System.nanoTime() - started);
             callback.done(doneSync);

@@ -4,7 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
@@ -12,6 +14,7 @@ import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.serai.ingress.HopByHopHeaders;
 import io.serai.ingress.MessageBodies;
 import io.serai.ingress.PathParameters;
+import io.serai.streaming.BodyStream;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.netty.http.NettyHttpConstants;
@@ -21,7 +24,8 @@ import java.util.Map;
 /**
  * Builds the request a backend receives from the exchange as the route left it: method, path and
  * query (the normalized path below the endpoint's own path, the query as sent), the message's headers less
- * hop-by-hop and Camel-internal ones, and the body, always framed with Content-Length.
+ * hop-by-hop and Camel-internal ones, and the body: a whole one framed with Content-Length, one that
+ * streams with the client's Content-Length or chunked (its chunks are sent by the call).
  */
 final class UpstreamRequests {
 
@@ -32,10 +36,11 @@ final class UpstreamRequests {
         Message message = exchange.getMessage();
         Map<String, Object> fields = message.getHeaders();
         Map<?, ?> params = exchange.getProperty(PathParameters.PROPERTY, Map.class);
-        ByteBuf content = MessageBodies.toByteBuf(message);
+        BodyStream stream = MessageBodies.streaming(message);
+        ByteBuf content = stream != null ? Unpooled.EMPTY_BUFFER : MessageBodies.toByteBuf(message);
         Object methodHeader = fields.get(NettyHttpConstants.HTTP_METHOD);
         HttpMethod method = methodHeader != null ? HttpMethod.valueOf(methodHeader.toString())
-                : content.isReadable() ? HttpMethod.POST : HttpMethod.GET;
+                : content.isReadable() || stream != null ? HttpMethod.POST : HttpMethod.GET;
 
         HttpHeaders headers = new DefaultHttpHeaders();
         Object host = null;
@@ -65,7 +70,14 @@ final class UpstreamRequests {
             }
         }
         headers.set(HttpHeaderNames.HOST, preserveHost && host != null ? host.toString() : target.authority());
-        if (content.isReadable() || expectsBody(method)) {
+        if (stream != null) {
+            // The body is sent as it arrives: with the length the client declared, else chunked.
+            if (stream.declaredLength() >= 0) {
+                headers.set(HttpHeaderNames.CONTENT_LENGTH, stream.declaredLength());
+            } else {
+                headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            }
+        } else if (content.isReadable() || expectsBody(method)) {
             headers.setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
         }
         String requestTarget = requestTarget(fields, target);

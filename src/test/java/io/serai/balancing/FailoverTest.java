@@ -102,8 +102,9 @@ class FailoverTest {
     void aResponseThatHasStartedIsNeverSentElsewhere() throws Exception {
         b1.respondWith(Behaviours.truncated());
         int before = b2.requests().size();
-        RawResponse r = send("GET /safe/x HTTP/1.1\r\nHost: h\r\n\r\n");
-        assertEquals(502, r.status(), r.bodyText());
+        // The head went on to the client as it came; the body broke off: the client sees it cut short.
+        org.junit.jupiter.api.Assertions.assertThrows(java.io.EOFException.class,
+                () -> send("GET /safe/x HTTP/1.1\r\nHost: h\r\n\r\n"));
         assertEquals(before, b2.requests().size());
     }
 

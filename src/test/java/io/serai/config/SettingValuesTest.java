@@ -40,8 +40,12 @@ class SettingValuesTest {
         ProxySettings s = ProxySettings.defaults();
         assertEquals(Duration.ofSeconds(60), s.upstreamTimeout());
         assertEquals(Duration.ofSeconds(5), s.upstreamConnectTimeout());
-        assertEquals(10L * 1024 * 1024, s.maxBody());
+        assertEquals(1024L * 1024 * 1024, s.maxBody());
         assertEquals(32 * 1024, s.maxHeader());
         assertEquals(8 * 1024, s.maxUri());
+        assertEquals(256 * 1024, s.streamWindow());
+        assertEquals(64L * 1024, s.replayBuffer());
+        assertEquals(Duration.ofSeconds(60), s.readIdleTimeout());
+        assertEquals(Duration.ofSeconds(60), s.clientWriteTimeout());
     }
 }

@@ -1,10 +1,13 @@
 package io.serai.examples;
 
+import io.serai.support.Behaviours;
 import io.serai.support.MemberBackends;
+import io.serai.support.MetricScrape;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
 import io.serai.support.SeraiProcess;
+import io.serai.support.StreamingClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * examples/circuit-breaker.camel.yaml and examples/retry.camel.yaml started as the README says:
+ * examples/circuit-breaker.camel.yaml and examples/retry.camel.yaml (bodies too) started as the README says:
  * SERAI_ROUTES=examples/... java -Dbackend.1=... -Dbackend.2=... -jar target/serai.jar
  */
 @Timeout(90)
@@ -89,9 +92,52 @@ class ResilienceExamplesIT {
         }
     }
 
-    private SeraiProcess start(MemberBackends members, int port, String routes) throws Exception {
+    @Test
+    void retryExampleSendsAStreamedBodyAgainWithinTheReplayBufferButNotPastItAndSaysWhy() throws Exception {
+        try (MemberBackends members = MemberBackends.start(2)) {
+            int port = RunningSerai.freePort();
+            int admin = RunningSerai.freePort();
+            SeraiProcess serai = start(members, port, "examples/retry.camel.yaml", "serai.admin.port", admin);
+            try {
+                members.status(1, 503);
+                // Round robin: of two requests one goes to the failing member first.
+                for (int i = 0; i < 2; i++) {
+                    assertEquals(200, putStreamed(port, 32 * 1024), "a 32 KiB body is kept for the retry");
+                    assertEquals(32 * 1024, members.backend(2).lastRequest().body().length);
+                }
+                List<Integer> large = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    large.add(putStreamed(port, 1024 * 1024));
+                }
+                assertEquals(List.of(200, 503), large.stream().sorted().toList(), "a 1 MiB body is not sent twice");
+                awaitLog(serai, "route retry: no retry after gateway-error: more of the request body than "
+                        + "serai.stream.replay-buffer had gone to the backend");
+                assertEquals(1.0, MetricScrape.value(admin, "serai_retries_skipped_total", "route=\"retry\"",
+                        "reason=\"request-body\""));
+            } finally {
+                serai.close();
+            }
+        }
+    }
+
+    /** A PUT whose body follows its head a moment later, so that it streams; the status. */
+    private static int putStreamed(int port, int size) throws Exception {
+        try (StreamingClient client = StreamingClient.connect(port)) {
+            client.send("PUT /doc HTTP/1.1\r\nHost: a\r\nContent-Length: " + size + "\r\n\r\n");
+            Thread.sleep(100); // the client's own pause: the body is not in the head's read
+            client.send(Behaviours.pattern(size));
+            RawResponse head = client.readHead();
+            client.readBody(head);
+            return head.status();
+        }
+    }
+
+    private SeraiProcess start(MemberBackends members, int port, String routes, Object... properties) throws Exception {
         SeraiProcess.Builder b = SeraiProcess.builder().env("SERAI_ROUTES", routes).property("serai.port", port)
                 .property("serai.health.passive.consecutive-failures", 0);
+        for (int i = 0; i < properties.length; i += 2) {
+            b.property(String.valueOf(properties[i]), properties[i + 1]);
+        }
         b.properties(members.properties());
         SeraiProcess serai = b.start(tmp);
         serai.awaitStatus("http://127.0.0.1:" + port + "/", 200, Duration.ofSeconds(20));

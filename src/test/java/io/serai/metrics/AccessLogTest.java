@@ -78,6 +78,32 @@ class AccessLogTest {
         assertFalse(generated.equals(sent));
     }
 
+    @Test
+    void aStreamedResponseIsLoggedAtItsLastByteWithAllItsBytes() throws Exception {
+        backend.respondWith((request, socket, out, name) -> {
+            out.write("HTTP/1.1 200 OK\r\nContent-Length: 2048\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(new byte[1024]);
+            out.flush();
+            try {
+                Thread.sleep(600); // the backend's own pace: the client has the first half meanwhile
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            out.write(new byte[1024]);
+            out.flush();
+            return true;
+        });
+        try {
+            RawResponse r = RawHttp.exchange(serai.port(), "GET /slow HTTP/1.1\r\nHost: a\r\nX-Request-Id: streamed-1\r\n\r\n");
+            assertEquals(2048, r.body().length);
+            JsonNode line = awaitLine("streamed-1");
+            assertEquals(2048, line.get("bytes").asLong(), "bytes counted to the last one");
+            assertTrue(line.get("duration_ms").asDouble() >= 600, "duration to the last byte: " + line);
+        } finally {
+            backend.respondWith(io.serai.support.Behaviours.json());
+        }
+    }
+
     private static JsonNode awaitLine(String requestId) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (System.nanoTime() < deadline) {

@@ -18,17 +18,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The jar at -Xmx256m in front of a backend answering 512 MiB: bounded memory, a clear 502, still serving. */
+/**
+ * The jar at -Xmx256m in front of a backend answering 512 MiB on a route that holds responses whole
+ * (responseBuffering=true): bounded memory, a clear 502 naming the limit, still serving. (Without the option
+ * the response streams through.)
+ */
 @Timeout(120)
 class LargeResponseIT {
 
     @Test
-    void a512MibResponseIsRefusedWithA502NamingTheLimitAndTheHeapStaysBounded(@TempDir Path tmp) throws Exception {
+    void aBufferedRouteRefusesA512MibResponseWithA502NamingTheLimitAndTheHeapStaysBounded(@TempDir Path tmp)
+            throws Exception {
         Path routes = Files.writeString(tmp.resolve("proxy.camel.yaml"), """
                 - route:
                     id: proxy
                     from:
-                      uri: "netty-http:http://127.0.0.1:{{serai.port}}/?matchOnUriPrefix=true"
+                      uri: "netty-http:http://127.0.0.1:{{serai.port}}/?matchOnUriPrefix=true&responseBuffering=true"
                       steps:
                         - to: "netty-http:http://{{backend.1}}"
                 """);

@@ -44,6 +44,11 @@ public final class SeraiProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The JVM's process id, e.g. for reading its memory ({@link ResidentMemory}). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Waits (bounded) for the process to end and returns its exit code. */
     public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -99,9 +104,20 @@ public final class SeraiProcess implements AutoCloseable {
     public static final class Builder {
         private final Map<String, String> env = new LinkedHashMap<>();
         private final List<String> jvmArgs = new ArrayList<>();
+        private boolean asTheReadmeStartsIt;
 
         public Builder env(String name, String value) {
             env.put(name, value);
+            return this;
+        }
+
+        /**
+         * {@code java @jvm.options -jar serai.jar}: the shipped JVM options come first (a {@link #jvmOption}
+         * still overrides one of them), and Netty's leak detection stays at its default, sampling level:
+         * PARANOID records a stack trace at every buffer access, which a test of speed or memory would measure.
+         */
+        public Builder asTheReadmeStartsIt() {
+            asTheReadmeStartsIt = true;
             return this;
         }
 
@@ -137,7 +153,11 @@ public final class SeraiProcess implements AutoCloseable {
             String jar = System.getProperty("serai.jar", "target/serai.jar");
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.add("-Dio.netty.leakDetection.level=paranoid");
+            if (asTheReadmeStartsIt) {
+                command.add("@" + Path.of("jvm.options").toAbsolutePath());
+            } else {
+                command.add("-Dio.netty.leakDetection.level=paranoid");
+            }
             adminPort();
             command.addAll(jvmArgs);
             command.add("-jar");
