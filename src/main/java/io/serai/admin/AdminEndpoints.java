@@ -1,8 +1,8 @@
 package io.serai.admin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.serai.metrics.BackendsHealthCheck;
-import io.serai.metrics.RouteViews;
+import io.serai.health.BackendsHealthCheck;
+import io.serai.admin.RouteViews;
 import io.serai.metrics.SeraiMeters;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;

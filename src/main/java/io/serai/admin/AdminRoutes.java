@@ -1,7 +1,7 @@
 package io.serai.admin;
 
 import io.serai.caching.HttpCacheStore;
-import io.serai.ingress.RequestTarget;
+import io.serai.http.RequestTarget;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.caffeine.CaffeineConstants;

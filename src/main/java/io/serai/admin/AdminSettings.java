@@ -1,6 +1,6 @@
 package io.serai.admin;
 
-import io.serai.config.SettingValues;
+import io.serai.settings.SettingValues;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,6 +1,6 @@
 package io.serai.aggregation;
 
-import io.serai.config.SettingValues;
+import io.serai.settings.SettingValues;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;

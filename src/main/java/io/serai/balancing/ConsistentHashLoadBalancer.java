@@ -1,6 +1,6 @@
 package io.serai.balancing;
 
-import io.serai.ingress.RequestKeys;
+import io.serai.http.RequestKeys;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 

@@ -1,7 +1,7 @@
 package io.serai.balancing;
 
-import io.serai.streaming.BodyReplay;
-import io.serai.upstream.Failures;
+import io.serai.http.body.BodyReplay;
+import io.serai.http.Failures;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 

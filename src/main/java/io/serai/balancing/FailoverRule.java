@@ -1,8 +1,8 @@
 package io.serai.balancing;
 
 import io.netty.handler.codec.http.HttpMethod;
-import io.serai.ingress.IngressRequest;
-import io.serai.upstream.UpstreamException;
+import io.serai.http.IngressRequest;
+import io.serai.http.UpstreamException;
 import org.apache.camel.Exchange;
 
 import java.util.List;

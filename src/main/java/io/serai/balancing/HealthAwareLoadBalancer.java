@@ -1,9 +1,11 @@
 package io.serai.balancing;
 
+import io.serai.camel.MemberEndpoints;
+
 import io.serai.health.BackendHealth;
 import io.serai.health.MemberOptions;
 import io.serai.proxy.ProxyHttpEndpoint;
-import io.serai.upstream.UpstreamException;
+import io.serai.http.UpstreamException;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;

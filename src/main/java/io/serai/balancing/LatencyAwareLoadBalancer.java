@@ -1,7 +1,7 @@
 package io.serai.balancing;
 
-import io.serai.config.SettingValues;
-import io.serai.upstream.UpstreamException;
+import io.serai.settings.SettingValues;
+import io.serai.http.UpstreamException;
 import org.apache.camel.Exchange;
 
 import java.time.Duration;

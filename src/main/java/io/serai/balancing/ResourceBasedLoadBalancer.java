@@ -1,6 +1,6 @@
 package io.serai.balancing;
 
-import io.serai.config.SettingValues;
+import io.serai.settings.SettingValues;
 import io.serai.health.LoadReport;
 import org.apache.camel.Exchange;
 

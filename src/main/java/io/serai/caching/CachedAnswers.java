@@ -1,7 +1,7 @@
 package io.serai.caching;
 
-import io.serai.ingress.HeaderValues;
-import io.serai.ingress.IngressRequest;
+import io.serai.http.HeaderValues;
+import io.serai.http.IngressRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.netty.http.NettyHttpConstants;

@@ -2,11 +2,11 @@ package io.serai.caching;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.serai.ingress.IngressRequest;
-import io.serai.ingress.ResponseStatus;
+import io.serai.http.IngressRequest;
+import io.serai.http.ResponseStatus;
 import io.serai.metrics.SeraiMeters;
-import io.serai.proxy.WrappedSteps;
-import io.serai.streaming.BodyStream;
+import io.serai.camel.WrappedSteps;
+import io.serai.http.body.BodyStream;
 import io.serai.websocket.WebSocketUpgrade;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;

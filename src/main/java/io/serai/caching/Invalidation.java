@@ -1,6 +1,6 @@
 package io.serai.caching;
 
-import io.serai.ingress.ResponseStatus;
+import io.serai.http.ResponseStatus;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;

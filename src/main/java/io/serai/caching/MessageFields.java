@@ -1,6 +1,6 @@
 package io.serai.caching;
 
-import io.serai.ingress.HopByHopHeaders;
+import io.serai.http.HopByHopHeaders;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,8 @@
 package io.serai.config;
 
+import io.serai.settings.ProxySettings;
+import io.serai.settings.SettingValues;
+
 import io.serai.admin.AdminEndpoints;
 import io.serai.admin.AdminRoutes;
 import io.serai.admin.AdminSettings;
@@ -10,18 +13,18 @@ import io.serai.caching.CacheSettings;
 import io.serai.caching.HttpCacheBeans;
 import io.serai.caching.HttpCacheStore;
 import io.serai.health.PassiveHealthSettings;
-import io.serai.ingress.ErrorVerbosity;
+import io.serai.http.ErrorVerbosity;
 import io.serai.ingress.ProxyProtocol;
 import io.serai.metrics.AccessLog;
 import io.serai.metrics.AccessLogService;
 import io.serai.metrics.RequestMetrics;
 import io.serai.metrics.SeraiMeters;
 import io.serai.proxy.ProxyHttpComponent;
-import io.serai.streaming.BodyStream;
-import io.serai.streaming.BodyStreamConverter;
+import io.serai.http.body.BodyStream;
+import io.serai.http.body.BodyStreamConverter;
 import io.serai.resilience.BackendBreakers;
-import io.serai.security.TlsSettings;
-import io.serai.security.UpstreamTlsSettings;
+import io.serai.security.tls.TlsSettings;
+import io.serai.security.upstream.UpstreamTlsSettings;
 import io.serai.resilience.CircuitBreakerReifiers;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;

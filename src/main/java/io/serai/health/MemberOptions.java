@@ -1,6 +1,6 @@
 package io.serai.health;
 
-import io.serai.config.SettingValues;
+import io.serai.settings.SettingValues;
 
 import java.time.Duration;
 import java.util.Map;

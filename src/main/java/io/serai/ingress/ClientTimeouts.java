@@ -1,5 +1,7 @@
 package io.serai.ingress;
 
+import io.serai.http.ErrorResponses;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;

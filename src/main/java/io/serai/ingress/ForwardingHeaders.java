@@ -1,8 +1,13 @@
 package io.serai.ingress;
 
+import io.serai.http.ClientRequest;
+import io.serai.http.FoldedNames;
+import io.serai.ingress.ForwardingFields;
+import io.serai.http.ResolvedClient;
+
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
-import io.serai.config.ProxySettings;
+import io.serai.settings.ProxySettings;
 import org.apache.camel.Exchange;
 
 import java.net.InetSocketAddress;

@@ -1,7 +1,7 @@
 package io.serai.ingress;
 
 import io.netty.handler.ssl.ClientAuth;
-import io.serai.security.TlsSettings;
+import io.serai.security.tls.TlsSettings;
 
 import java.util.Map;
 

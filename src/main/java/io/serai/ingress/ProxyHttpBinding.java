@@ -1,5 +1,17 @@
 package io.serai.ingress;
 
+import io.serai.http.ClientCertificate;
+import io.serai.http.ClientRequest;
+import io.serai.http.ErrorResponses;
+import io.serai.http.HeaderValues;
+import io.serai.http.HopByHopHeaders;
+import io.serai.http.IngressRequest;
+import io.serai.http.MessageBodies;
+import io.serai.http.PathParameters;
+import io.serai.http.RequestIds;
+import io.serai.http.RequestTarget;
+import io.serai.http.ResponseStatus;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -13,9 +25,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
-import io.serai.config.ProxySettings;
+import io.serai.settings.ProxySettings;
 import io.serai.metrics.SeraiMeters;
-import io.serai.streaming.BodyStream;
+import io.serai.http.body.BodyStream;
 import io.serai.websocket.Tunnel;
 import io.serai.websocket.WebSocketUpgrade;
 import org.apache.camel.Exchange;

@@ -1,5 +1,7 @@
 package io.serai.ingress;
 
+import io.serai.http.AddressRules;
+
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
@@ -44,7 +46,7 @@ public final class ProxyProtocol {
     }
 
     /** The connection's peer as Serai believes it: the source of its PROXY header, else the TCP peer. */
-    static SocketAddress peerOf(Channel channel) {
+    public static SocketAddress peerOf(Channel channel) {
         SocketAddress source = channel.attr(ProxyProtocolHandler.SOURCE).get();
         return source != null ? source : channel.remoteAddress();
     }

@@ -1,5 +1,7 @@
 package io.serai.ingress;
 
+import io.serai.http.AddressRules;
+
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.haproxy.HAProxyCommand;

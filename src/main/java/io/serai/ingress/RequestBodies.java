@@ -1,5 +1,7 @@
 package io.serai.ingress;
 
+import io.serai.http.ErrorResponses;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
@@ -15,7 +17,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.serai.streaming.BodyStream;
+import io.serai.http.body.BodyStream;
 
 import java.util.ArrayList;
 import java.util.List;

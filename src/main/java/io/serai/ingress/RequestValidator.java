@@ -1,5 +1,9 @@
 package io.serai.ingress;
 
+import io.serai.http.ErrorResponses;
+import io.serai.http.HostNames;
+import io.serai.http.RequestTarget;
+
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;

@@ -10,9 +10,9 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.serai.streaming.BodyStream;
+import io.serai.http.body.BodyStream;
 import io.serai.websocket.Tunnel;
-import io.serai.streaming.ClientStalledException;
+import io.serai.http.body.ClientStalledException;
 
 import java.util.concurrent.TimeUnit;
 

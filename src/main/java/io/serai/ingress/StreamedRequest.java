@@ -3,7 +3,7 @@ package io.serai.ingress;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpRequest;
-import io.serai.streaming.BodyStream;
+import io.serai.http.body.BodyStream;
 
 /**
  * A request whose body had not arrived whole when its head was read: it goes on at once, its body

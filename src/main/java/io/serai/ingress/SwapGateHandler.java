@@ -1,5 +1,7 @@
 package io.serai.ingress;
 
+import io.serai.http.ClientRequest;
+
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;

@@ -1,12 +1,12 @@
 package io.serai.metrics;
 
 import io.netty.buffer.ByteBuf;
-import io.serai.ingress.IngressRequest;
-import io.serai.streaming.BodyStream;
-import io.serai.ingress.RequestIds;
-import io.serai.ingress.RequestKeys;
-import io.serai.ingress.ResponseStatus;
-import io.serai.upstream.UpstreamException;
+import io.serai.http.IngressRequest;
+import io.serai.http.body.BodyStream;
+import io.serai.http.RequestIds;
+import io.serai.http.RequestKeys;
+import io.serai.http.ResponseStatus;
+import io.serai.http.UpstreamException;
 import io.serai.websocket.Tunnel;
 import io.serai.websocket.WebSocketUpgrade;
 import org.apache.camel.CamelContext;

@@ -1,9 +1,9 @@
 package io.serai.metrics;
 
-import io.serai.streaming.BodyIdleException;
-import io.serai.streaming.BodyStream;
-import io.serai.streaming.ClientStalledException;
-import io.serai.streaming.TruncatedBodyException;
+import io.serai.http.body.BodyIdleException;
+import io.serai.http.body.BodyStream;
+import io.serai.http.body.ClientStalledException;
+import io.serai.http.body.TruncatedBodyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,15 +1,15 @@
 package io.serai.proxy;
 
 import io.serai.aggregation.CallOptions;
-import io.serai.config.ProxySettings;
+import io.serai.settings.ProxySettings;
 import io.serai.health.BackendHealthRegistry;
 import io.serai.health.MemberOptions;
-import io.serai.security.BackendTls;
-import io.serai.security.BackendTlsContexts;
-import io.serai.security.ServerCertificates;
-import io.serai.security.TlsSettings;
-import io.serai.security.UpstreamTlsSettings;
-import io.serai.streaming.BodyStream;
+import io.serai.security.upstream.BackendTls;
+import io.serai.security.upstream.BackendTlsContexts;
+import io.serai.security.tls.ServerCertificates;
+import io.serai.security.tls.TlsSettings;
+import io.serai.security.upstream.UpstreamTlsSettings;
+import io.serai.http.body.BodyStream;
 import io.serai.health.PassiveHealthSettings;
 import io.serai.ingress.ConnectionLimit;
 import io.serai.ingress.ListenerOptions;

@@ -2,8 +2,8 @@ package io.serai.resilience;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.serai.balancing.HealthAwareLoadBalancer;
-import io.serai.upstream.Failures;
-import io.serai.upstream.UpstreamException;
+import io.serai.http.Failures;
+import io.serai.http.UpstreamException;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;

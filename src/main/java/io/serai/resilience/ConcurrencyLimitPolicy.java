@@ -1,6 +1,6 @@
 package io.serai.resilience;
 
-import io.serai.config.SettingValues;
+import io.serai.settings.SettingValues;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
 import org.apache.camel.Route;

@@ -1,8 +1,8 @@
 package io.serai.resilience;
 
 import io.serai.balancing.WaitQueue;
-import io.serai.proxy.WrappedSteps;
-import io.serai.upstream.UpstreamException;
+import io.serai.camel.WrappedSteps;
+import io.serai.http.UpstreamException;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;

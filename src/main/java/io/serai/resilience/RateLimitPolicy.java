@@ -2,8 +2,8 @@ package io.serai.resilience;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.serai.config.SettingValues;
-import io.serai.ingress.RequestKeys;
+import io.serai.settings.SettingValues;
+import io.serai.http.RequestKeys;
 import io.serai.metrics.SeraiMeters;
 import org.apache.camel.Exchange;
 import org.apache.camel.NamedNode;

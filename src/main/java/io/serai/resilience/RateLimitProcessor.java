@@ -1,9 +1,9 @@
 package io.serai.resilience;
 
-import io.serai.ingress.HeaderValues;
-import io.serai.ingress.IngressRequest;
+import io.serai.http.HeaderValues;
+import io.serai.http.IngressRequest;
 import io.serai.metrics.SeraiMeters;
-import io.serai.proxy.WrappedSteps;
+import io.serai.camel.WrappedSteps;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;

@@ -1,13 +1,13 @@
 package io.serai.resilience;
 
 import io.serai.balancing.HealthAwareLoadBalancer;
-import io.serai.ingress.IngressRequest;
-import io.serai.ingress.ResponseStatus;
-import io.serai.proxy.WrappedSteps;
-import io.serai.upstream.Failures;
-import io.serai.upstream.UpstreamException;
-import io.serai.streaming.BodyReplay;
-import io.serai.streaming.BodyStream;
+import io.serai.http.IngressRequest;
+import io.serai.http.ResponseStatus;
+import io.serai.camel.WrappedSteps;
+import io.serai.http.Failures;
+import io.serai.http.UpstreamException;
+import io.serai.http.body.BodyReplay;
+import io.serai.http.body.BodyStream;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;

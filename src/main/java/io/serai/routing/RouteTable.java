@@ -1,8 +1,8 @@
 package io.serai.routing;
 
-import io.serai.ingress.HostNames;
-import io.serai.ingress.PathParameters;
-import io.serai.ingress.RequestTarget;
+import io.serai.http.HostNames;
+import io.serai.http.PathParameters;
+import io.serai.http.RequestTarget;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package io.serai.routing;
 
-import io.serai.ingress.HostNames;
+import io.serai.http.HostNames;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.serai.security;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.serai.ingress.HeaderValues;
-import io.serai.ingress.IngressRequest;
+import io.serai.http.HeaderValues;
+import io.serai.http.IngressRequest;
 import io.serai.metrics.SeraiMeters;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -77,7 +77,7 @@ public abstract class AccessCheck extends AsyncProcessorSupport {
     }
 
     /** Answers {@code exchange} with the refusal, dropping everything the client sent. */
-    static void refuse(Exchange exchange, Verdict verdict) {
+    public static void refuse(Exchange exchange, Verdict verdict) {
         Message message = exchange.getMessage();
         Map<String, Object> headers = message.getHeaders();
         HeaderValues.clearKeepingChannel(headers);
@@ -96,7 +96,7 @@ public abstract class AccessCheck extends AsyncProcessorSupport {
     }
 
     /** Counts a refusal in serai_access_refused_total (refusals are rare: the meters are looked up each time). */
-    static void countRefusal(Exchange exchange, String kind, int status) {
+    public static void countRefusal(Exchange exchange, String kind, int status) {
         SeraiMeters meters = SeraiMeters.of(exchange.getContext());
         if (meters != null) {
             meters.accessRefused(exchange.getFromRouteId(), kind, status);

@@ -1,6 +1,11 @@
 package io.serai.security;
 
-import io.serai.config.SettingValues;
+import io.serai.security.credentials.ApiKeys;
+import io.serai.security.credentials.CredentialFile;
+import io.serai.security.credentials.IdentityHeaders;
+import io.serai.security.credentials.QueryParameters;
+
+import io.serai.settings.SettingValues;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.netty.http.NettyHttpConstants;

@@ -1,9 +1,16 @@
 package io.serai.security;
 
+import io.serai.security.credentials.BasicCredentials;
+import io.serai.security.credentials.CredentialFile;
+import io.serai.security.credentials.IdentityHeaders;
+import io.serai.security.credentials.PasswordHashes;
+import io.serai.security.credentials.SecretDigest;
+import io.serai.security.credentials.UserFile;
+
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.netty.channel.ChannelHandlerContext;
-import io.serai.config.SettingValues;
+import io.serai.settings.SettingValues;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.netty.NettyConstants;

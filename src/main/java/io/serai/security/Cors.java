@@ -1,8 +1,11 @@
 package io.serai.security;
 
-import io.serai.config.SettingValues;
-import io.serai.ingress.HeaderValues;
-import io.serai.ingress.IngressRequest;
+import io.serai.security.AccessCheck;
+import io.serai.security.Verdict;
+
+import io.serai.settings.SettingValues;
+import io.serai.http.HeaderValues;
+import io.serai.http.IngressRequest;
 import io.serai.ingress.ResponseHeaderEdits;
 import io.serai.ingress.ResponseHeaderEdits.Edit;
 import io.serai.ingress.ResponseHeaderEdits.Kind;

@@ -2,9 +2,9 @@ package io.serai.security;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.NetUtil;
-import io.serai.ingress.HeaderValues;
-import io.serai.ingress.IngressRequest;
-import io.serai.ingress.RequestTarget;
+import io.serai.http.HeaderValues;
+import io.serai.http.IngressRequest;
+import io.serai.http.RequestTarget;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;

@@ -1,8 +1,16 @@
 package io.serai.security;
 
+import io.serai.security.credentials.BearerScheme;
+import io.serai.security.credentials.ClaimHeaders;
+import io.serai.security.credentials.JwksFileKeys;
+import io.serai.security.credentials.JwksUrlKeys;
+import io.serai.security.credentials.JwtValidator;
+import io.serai.security.credentials.SigningKeys;
+import io.serai.security.credentials.ValidatedTokens;
+
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jwt.JWTClaimsSet;
-import io.serai.config.SettingValues;
+import io.serai.settings.SettingValues;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 

@@ -1,8 +1,8 @@
 package io.serai.security;
 
-import io.serai.config.SettingValues;
-import io.serai.ingress.IngressRequest;
-import io.serai.ingress.RequestTarget;
+import io.serai.settings.SettingValues;
+import io.serai.http.IngressRequest;
+import io.serai.http.RequestTarget;
 import org.apache.camel.Exchange;
 
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.serai.security;
 
-import io.serai.config.SettingValues;
+import io.serai.settings.SettingValues;
 import io.serai.ingress.ResponseHeaderEdits;
 import io.serai.ingress.ResponseHeaderEdits.Edit;
 import io.serai.ingress.ResponseHeaderEdits.Kind;

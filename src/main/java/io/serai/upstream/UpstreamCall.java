@@ -1,5 +1,7 @@
 package io.serai.upstream;
 
+import io.serai.http.UpstreamException;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -20,12 +22,12 @@ import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.serai.config.ProxySettings;
-import io.serai.security.BackendTls;
-import io.serai.security.HandshakeFailureReason;
-import io.serai.streaming.BodyAlreadySentException;
-import io.serai.streaming.BodyStream;
-import io.serai.streaming.BodyTooLargeException;
+import io.serai.settings.ProxySettings;
+import io.serai.security.upstream.BackendTls;
+import io.serai.security.tls.HandshakeFailureReason;
+import io.serai.http.body.BodyAlreadySentException;
+import io.serai.http.body.BodyStream;
+import io.serai.http.body.BodyTooLargeException;
 import io.serai.websocket.Tunnel;
 import io.serai.websocket.WebSocketUpgrade;
 import org.apache.camel.AsyncCallback;

@@ -1,13 +1,15 @@
 package io.serai.upstream;
 
+import io.serai.http.UpstreamException;
+
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.serai.aggregation.CallOptions;
 import io.serai.health.BackendHealth;
 import io.serai.health.LoadReport;
-import io.serai.ingress.IngressRequest;
-import io.serai.ingress.MessageBodies;
-import io.serai.ingress.ResponseStatus;
+import io.serai.http.IngressRequest;
+import io.serai.http.MessageBodies;
+import io.serai.http.ResponseStatus;
 import io.serai.metrics.RequestMetrics;
 import io.serai.metrics.SeraiMeters;
 import io.serai.websocket.WebSocketUpgrade;

@@ -2,7 +2,7 @@ package io.serai.ingress;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.serai.config.ProxySettings;
+import io.serai.settings.ProxySettings;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RecordedRequest;

@@ -1,5 +1,7 @@
 package io.serai.security;
 
+import io.serai.security.credentials.PasswordHashesTest;
+
 import io.serai.support.StartFailure;
 
 import com.password4j.BcryptFunction;

@@ -1,0 +1,107 @@
+package io.serai.security.credentials;
+
+import io.serai.settings.WatchedFiles;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * A file of credentials (API keys, users and password hashes), read when a check starts and read again
+ * when it changes on disk ({@link WatchedFiles}), looked at every interval on one shared background
+ * thread. A version that does not parse is logged and the previous one stays. Parse errors name the
+ * file and line, never a secret.
+ */
+public final class CredentialFile<T> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CredentialFile.class);
+    private static final ScheduledExecutorService WATCHER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "serai-credential-files");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final String setting;
+    private final Path path;
+    private final Function<List<String>, T> parser;
+    private volatile T current;
+    private volatile List<WatchedFiles.Stamp> stamp;
+    private ScheduledFuture<?> watching;
+
+    /**
+     * Reads {@code path} now; {@code setting} (e.g. {@code api key check keysFile}) names it in errors.
+     * {@code parser} gets the lines and throws IllegalArgumentException naming a line (counted from 1).
+     */
+    public CredentialFile(String setting, Path path, Function<List<String>, T> parser) {
+        this.setting = setting;
+        this.path = path;
+        this.parser = parser;
+        this.stamp = WatchedFiles.stamp(List.of(path));
+        this.current = load();
+    }
+
+    public T current() {
+        return current;
+    }
+
+    /** Looks at the file every {@code every} from now on, until {@link #stopWatching()}. */
+    public synchronized void watch(Duration every) {
+        stopWatching();
+        long millis = Math.max(every.toMillis(), 1);
+        watching = WATCHER.scheduleWithFixedDelay(this::reloadIfChanged, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    public synchronized void stopWatching() {
+        if (watching != null) {
+            watching.cancel(false);
+            watching = null;
+        }
+    }
+
+    private void reloadIfChanged() {
+        List<WatchedFiles.Stamp> now = WatchedFiles.stamp(List.of(path));
+        if (Objects.equals(now, stamp)) {
+            return;
+        }
+        stamp = now;
+        try {
+            current = load();
+            LOG.info("{} {} reloaded", setting, path);
+        } catch (RuntimeException e) {
+            LOG.error("Not reloaded, the previous version stays: {}", e.getMessage());
+        }
+    }
+
+    private T load() {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(path, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(setting + ": " + path + " does not exist");
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException(setting + ": " + path + " is not UTF-8 text");
+        } catch (IOException e) {
+            throw new IllegalArgumentException(setting + ": " + path + " cannot be read: " + e.getMessage());
+        }
+        try {
+            return parser.apply(lines);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(setting + ": " + path + " " + e.getMessage(), e);
+        }
+    }
+
+}
