@@ -1,7 +1,7 @@
 package io.serai.admin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.serai.health.BackendsHealthCheck;
+import io.serai.admin.BackendsHealthCheck;
 import io.serai.admin.RouteViews;
 import io.serai.metrics.SeraiMeters;
 import org.apache.camel.CamelContext;

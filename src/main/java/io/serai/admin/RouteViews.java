@@ -126,7 +126,12 @@ public final class RouteViews {
                 view.put("available", false);
             }
         }
-        putLatency(view, meters.upstreamTimer(route, name));
+        Timer calls = meters.registry().find("serai.upstream.duration").tags("route", route, "backend", name).timer();
+        if (calls != null) {
+            putLatency(view, calls);
+        } else {
+            view.put("count", 0L);
+        }
         return view;
     }
 

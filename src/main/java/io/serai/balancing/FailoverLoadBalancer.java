@@ -1,6 +1,5 @@
 package io.serai.balancing;
 
-import io.serai.http.body.BodyReplay;
 import io.serai.http.Failures;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;

@@ -4,7 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.serai.http.IngressRequest;
 import io.serai.http.ResponseStatus;
-import io.serai.metrics.SeraiMeters;
+import io.serai.camel.MeterRegistries;
+import org.apache.camel.CamelContext;
 import io.serai.camel.WrappedSteps;
 import io.serai.http.body.BodyStream;
 import io.serai.websocket.WebSocketUpgrade;
@@ -38,10 +39,10 @@ final class HttpCacheProcessor extends WrappedSteps {
     private final Flights flights = new Flights();
     private final BackgroundRevalidation background;
     private final Invalidation invalidation;
-    private final SeraiMeters meters;
+    private final CamelContext context;
 
     HttpCacheProcessor(AsyncProcessor next, String route, HttpCacheStore store, CacheSettings settings, String name,
-            SeraiMeters meters) {
+            CamelContext context) {
         super(next);
         this.route = route;
         this.store = store;
@@ -49,7 +50,7 @@ final class HttpCacheProcessor extends WrappedSteps {
         this.name = name;
         this.background = new BackgroundRevalidation(this);
         this.invalidation = new Invalidation(store, route, name);
-        this.meters = meters;
+        this.context = context;
     }
 
     @Override
@@ -172,9 +173,8 @@ final class HttpCacheProcessor extends WrappedSteps {
     }
 
     private void count(String result) {
-        if (meters != null) {
-            meters.cacheResult(route, result);
-        }
+        MeterRegistries.count(context, "serai.cache.requests", "Requests through the HTTP cache, by what it did",
+                "route", route, "result", result);
     }
 
     private boolean answered(CacheRequest request, StoredResponse stored, long now, CacheStatus status) {

@@ -58,7 +58,7 @@ public class SeraiConfiguration implements CamelConfiguration {
                     + e.getMessage(), e);
         }
         if (accessLog != null) {
-            meters.watch(accessLog);
+            accessLog.bindTo(meters.registry());
             try {
                 context.addService(new AccessLogService(accessLog));
             } catch (Exception e) {
@@ -75,21 +75,22 @@ public class SeraiConfiguration implements CamelConfiguration {
         component.setTls(TlsSettings.from(key -> properties.resolveProperty(key).orElse(null)));
         component.setProxyProtocol(ProxyProtocol.from(key -> properties.resolveProperty(key).orElse(null)));
         context.addComponent("netty-http", component);
-        meters.watch(component.backendHealth());
+        component.backendHealth().bindTo(meters.registry());
         BalancerReifiers.register();
         BackendBreakers breakers = new BackendBreakers();
         context.getRegistry().bind(BackendBreakers.BEAN_NAME, breakers);
-        meters.watch(breakers);
+        breakers.bindTo(meters.registry());
         CircuitBreakerReifiers.register(context, breakers);
         LoadBalancerBeans.bindDefaults(context.getRegistry());
         long maxAggregateBody = SettingValues.bytes("serai.aggregate.max-body",
                 properties.resolveProperty("serai.aggregate.max-body").orElse("2MiB"));
-        ErrorVerbosity errors = ErrorVerbosity.from(key -> properties.resolveProperty(key).orElse(null));
+        ErrorVerbosity errors = new ErrorVerbosity(SettingValues.bool(ErrorVerbosity.SETTING,
+                properties.resolveProperty(ErrorVerbosity.SETTING).orElse("false")));
         context.getRegistry().bind(ErrorVerbosity.BEAN_NAME, errors);
         context.getRegistry().bind("jsonMerge", new JsonMergeAggregationStrategy(maxAggregateBody, errors.verbose()));
         HttpCacheStore cache = HttpCacheBeans.bind(context.getRegistry(),
                 CacheSettings.from(key -> properties.resolveProperty(key).orElse(null)), settings.viaName());
-        meters.watch(cache);
+        cache.bindTo(meters.registry());
         AdminSettings admin = AdminSettings.from(key -> properties.resolveProperty(key).orElse(null));
         if (admin.enabled()) {
             try {

@@ -1,5 +1,9 @@
 package io.serai.health;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -17,11 +21,12 @@ import java.util.function.BiConsumer;
  * The health of every backend Serai sends to, one {@link BackendHealth} per origin
  * ({@code http://host:port}), and the one thread that runs their checks and ejection timers.
  */
-public final class BackendHealthRegistry implements AutoCloseable {
+public final class BackendHealthRegistry implements AutoCloseable, MeterBinder {
 
     private final PassiveHealthSettings passive;
     private final ConcurrentHashMap<String, BackendHealth> backends = new ConcurrentHashMap<>();
     private volatile ScheduledExecutorService scheduler;
+    private volatile MeterRegistry registry;
     private volatile HttpClient client;
 
     public BackendHealthRegistry(PassiveHealthSettings passive) {
@@ -30,10 +35,35 @@ public final class BackendHealthRegistry implements AutoCloseable {
 
     /** The health of the backend at {@code origin}, e.g. {@code http://127.0.0.1:9001}. */
     public BackendHealth of(String origin) {
-        return backends.computeIfAbsent(origin, o -> new BackendHealth(o, this, passive));
+        BackendHealth known = backends.get(origin);
+        if (known != null) {
+            return known;
+        }
+        boolean[] created = {false};
+        BackendHealth health = backends.computeIfAbsent(origin, o -> {
+            created[0] = true;
+            return new BackendHealth(o, this, passive);
+        });
+        MeterRegistry bound = registry;
+        if (created[0] && bound != null) {
+            gauge(bound, origin);
+        }
+        return health;
     }
 
     /** Every backend known so far, by name. */
+    /** {@code serai_backend_up{backend}}: 1 while load balancers may choose it, registered as backends appear. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        this.registry = registry;
+        backends.keySet().forEach(name -> gauge(registry, name));
+    }
+
+    private void gauge(MeterRegistry registry, String name) {
+        Gauge.builder("serai.backend.up", this, r -> r.of(name).isAvailable() ? 1 : 0)
+                .description("1 while load balancers may choose the backend").tag("backend", name).register(registry);
+    }
+
     public List<BackendStatus> statuses() {
         return backends.values().stream().map(BackendHealth::status)
                 .sorted(Comparator.comparing(BackendStatus::backend)).toList();

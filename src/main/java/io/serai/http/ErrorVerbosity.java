@@ -1,9 +1,6 @@
 package io.serai.http;
 
-import io.serai.settings.SettingValues;
 import org.apache.camel.CamelContext;
-
-import java.util.function.UnaryOperator;
 
 /**
  * {@code serai.errors.verbose}: whether the 502/503/504 bodies clients get name the backend (its host
@@ -14,10 +11,6 @@ public record ErrorVerbosity(boolean verbose) {
 
     public static final String BEAN_NAME = "seraiErrorVerbosity";
     public static final String SETTING = "serai.errors.verbose";
-
-    public static ErrorVerbosity from(UnaryOperator<String> lookup) {
-        return new ErrorVerbosity(SettingValues.bool(SETTING, SettingValues.orDefault(lookup, SETTING, "false")));
-    }
 
     /** The context's setting; terse when Serai's configuration did not bind one (a bare CamelContext). */
     public static boolean verbose(CamelContext context) {

@@ -19,6 +19,9 @@ public record IngressRequest(HttpMethod method, HttpVersion version, boolean kee
     /** Exchange property holding the normalized request path, for access rules in routes. */
     public static final String NORMALIZED_PATH = "seraiPath";
 
+    /** Exchange property: the backend (its origin) that answered, for the access log. */
+    public static final String BACKEND = "seraiBackend";
+
     /** Exchange property holding the request's {@code BodyStream}, when its body follows the head. */
     public static final String REQUEST_BODY = "seraiRequestBody";
 

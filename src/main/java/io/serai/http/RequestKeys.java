@@ -1,6 +1,5 @@
 package io.serai.http;
 
-import io.serai.ingress.ProxyProtocol;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.cookie.Cookie;
@@ -78,7 +77,7 @@ public final class RequestKeys {
     private static InetSocketAddress channelPeer(Exchange exchange) {
         Object ctx = exchange.getIn().getHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT);
         if (ctx instanceof ChannelHandlerContext handler) {
-            SocketAddress remote = ProxyProtocol.peerOf(handler.channel());
+            SocketAddress remote = ConnectionPeer.of(handler.channel());
             if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
                 return inet;
             }

@@ -1,5 +1,7 @@
 package io.serai.ingress;
 
+import io.serai.http.ConnectionPeer;
+
 import io.serai.http.ClientCertificate;
 import io.serai.http.ClientRequest;
 
@@ -24,7 +26,7 @@ final class ClientAddressTagger extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof FullHttpRequest request && !(msg instanceof ClientRequest)) {
-            ctx.fireChannelRead(new ClientRequest(request, ProxyProtocol.peerOf(ctx.channel()),
+            ctx.fireChannelRead(new ClientRequest(request, ConnectionPeer.of(ctx.channel()),
                     targets.targetOf(request.uri()), ctx.channel().attr(ClientCertificate.KEY).get(),
                     request instanceof StreamedRequest streamed ? streamed.body() : null));
         } else {

@@ -1,5 +1,7 @@
 package io.serai.ingress;
 
+import io.serai.http.ResponseHeaderEdits;
+
 import io.serai.http.ClientCertificate;
 import io.serai.http.ClientRequest;
 import io.serai.http.ErrorResponses;
@@ -26,9 +28,10 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.serai.settings.ProxySettings;
-import io.serai.metrics.SeraiMeters;
+import io.serai.camel.MeterRegistries;
 import io.serai.http.body.BodyStream;
 import io.serai.websocket.Tunnel;
+import io.serai.websocket.WebSocketMeters;
 import io.serai.websocket.WebSocketUpgrade;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -182,10 +185,8 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
         Exchange exchange = message.getExchange();
         if (body instanceof Tunnel tunnel && status.code() == 101 && WebSocketUpgrade.isRequested(exchange)) {
             exchange.setProperty(WebSocketUpgrade.TUNNEL, tunnel);
-            SeraiMeters meters = SeraiMeters.of(exchange.getContext());
-            if (meters != null) {
-                tunnel.observe(meters.webSocket(exchange.getFromRouteId() == null ? "" : exchange.getFromRouteId()));
-            }
+            tunnel.observe(WebSocketMeters.of(MeterRegistries.of(exchange.getContext()),
+                    exchange.getFromRouteId() == null ? "" : exchange.getFromRouteId()));
             response = new UpgradeResponse(tunnel);
         } else if (body instanceof BodyStream stream && !stream.isHeld()) {
             message.getExchange().setProperty(IngressRequest.RESPONSE_BODY, stream);

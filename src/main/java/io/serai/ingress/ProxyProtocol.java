@@ -44,10 +44,4 @@ public final class ProxyProtocol {
         pipeline.addAfter(after, "proxy-protocol-decoder", new HAProxyMessageDecoder());
         pipeline.addAfter("proxy-protocol-decoder", "proxy-protocol", new ProxyProtocolHandler(allowedPeers));
     }
-
-    /** The connection's peer as Serai believes it: the source of its PROXY header, else the TCP peer. */
-    public static SocketAddress peerOf(Channel channel) {
-        SocketAddress source = channel.attr(ProxyProtocolHandler.SOURCE).get();
-        return source != null ? source : channel.remoteAddress();
-    }
 }

@@ -1,5 +1,7 @@
 package io.serai.ingress;
 
+import io.serai.http.ConnectionPeer;
+
 import io.serai.http.AddressRules;
 
 import io.netty.channel.ChannelHandlerContext;
@@ -28,7 +30,6 @@ import java.net.SocketAddress;
 final class ProxyProtocolHandler extends ChannelInboundHandlerAdapter {
 
     /** The client's address as the PROXY header gave it. */
-    static final AttributeKey<SocketAddress> SOURCE = AttributeKey.valueOf("serai.proxy-protocol.source");
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyProtocolHandler.class);
 
@@ -58,7 +59,7 @@ final class ProxyProtocolHandler extends ChannelInboundHandlerAdapter {
         try {
             SocketAddress source = sourceOf(header);
             if (source != null) {
-                ctx.channel().attr(SOURCE).set(source);
+                ctx.channel().attr(ConnectionPeer.PROXIED_SOURCE).set(source);
             }
         } finally {
             header.release();

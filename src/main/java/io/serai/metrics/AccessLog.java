@@ -1,5 +1,9 @@
 package io.serai.metrics;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 
@@ -24,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * counted ({@code serai_access_log_dropped_total}). Only what is listed below is written; no header
  * value ever is, so Authorization and Cookie never reach the log.
  */
-public final class AccessLog implements AutoCloseable {
+public final class AccessLog implements AutoCloseable, MeterBinder {
 
     /**
      * One request as it is logged. {@code received} is for a WebSocket: the bytes the client sent through
@@ -130,6 +134,13 @@ public final class AccessLog implements AutoCloseable {
         } catch (IOException e) {
             System.err.println("serai: the access log stopped: " + e.getMessage());
         }
+    }
+
+    /** {@code serai_access_log_dropped_total}: lines dropped because the writer could not keep up. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        FunctionCounter.builder("serai.access.log.dropped", this, AccessLog::dropped)
+                .description("Access log lines dropped because the writer could not keep up").register(registry);
     }
 
     @Override

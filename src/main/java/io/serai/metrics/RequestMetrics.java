@@ -29,8 +29,6 @@ public final class RequestMetrics implements RoutePolicyFactory {
     private static final String STARTED_AT = "seraiStartNanos";
     private static final String REQUEST_BYTES = "seraiRequestBytes";
 
-    /** Exchange property: the backend that answered (the last one, for an aggregate). */
-    public static final String BACKEND = "seraiBackend";
 
     private final SeraiMeters meters;
     private final AccessLog accessLog;
@@ -157,7 +155,7 @@ public final class RequestMetrics implements RoutePolicyFactory {
         }
         return new AccessLog.Entry(System.currentTimeMillis(), RequestKeys.clientAddress(exchange),
                 ingress == null ? null : ingress.method().name(), ingress == null ? null : ingress.target().path(),
-                status, bytes, nanos / 1e6, routeId, exchange.getProperty(BACKEND, String.class), cache,
+                status, bytes, nanos / 1e6, routeId, exchange.getProperty(IngressRequest.BACKEND, String.class), cache,
                 exchange.getProperty(RequestIds.PROPERTY, String.class), null);
     }
 

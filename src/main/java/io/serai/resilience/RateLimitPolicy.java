@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.serai.settings.SettingValues;
 import io.serai.http.RequestKeys;
-import io.serai.metrics.SeraiMeters;
 import org.apache.camel.Exchange;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
@@ -94,8 +93,7 @@ public class RateLimitPolicy implements Policy {
 
     @Override
     public Processor wrap(Route route, Processor processor) {
-        return new RateLimitProcessor(AsyncProcessorConverterHelper.convert(processor), this, route.getRouteId(),
-                SeraiMeters.of(route.getCamelContext()));
+        return new RateLimitProcessor(AsyncProcessorConverterHelper.convert(processor), this, route.getRouteId());
     }
 
     /** This request's take from its key's allowance. */

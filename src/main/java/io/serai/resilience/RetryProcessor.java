@@ -6,7 +6,7 @@ import io.serai.http.ResponseStatus;
 import io.serai.camel.WrappedSteps;
 import io.serai.http.Failures;
 import io.serai.http.UpstreamException;
-import io.serai.http.body.BodyReplay;
+import io.serai.balancing.BodyReplay;
 import io.serai.http.body.BodyStream;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;

@@ -3,7 +3,7 @@ package io.serai.security;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.serai.http.HeaderValues;
 import io.serai.http.IngressRequest;
-import io.serai.metrics.SeraiMeters;
+import io.serai.camel.MeterRegistries;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -97,9 +97,8 @@ public abstract class AccessCheck extends AsyncProcessorSupport {
 
     /** Counts a refusal in serai_access_refused_total (refusals are rare: the meters are looked up each time). */
     public static void countRefusal(Exchange exchange, String kind, int status) {
-        SeraiMeters meters = SeraiMeters.of(exchange.getContext());
-        if (meters != null) {
-            meters.accessRefused(exchange.getFromRouteId(), kind, status);
-        }
+        MeterRegistries.count(exchange.getContext(), "serai.access.refused",
+                "Requests refused by an access check, by check and status", "route", exchange.getFromRouteId(),
+                "check", kind, "status", String.valueOf(status));
     }
 }

@@ -1,6 +1,6 @@
 package io.serai.security;
 
-import io.serai.security.credentials.BearerScheme;
+import io.serai.security.BearerScheme;
 import io.serai.security.credentials.ClaimHeaders;
 import io.serai.security.credentials.JwksFileKeys;
 import io.serai.security.credentials.JwksUrlKeys;

@@ -1,9 +1,9 @@
 package io.serai.security;
 
 import io.serai.settings.SettingValues;
-import io.serai.ingress.ResponseHeaderEdits;
-import io.serai.ingress.ResponseHeaderEdits.Edit;
-import io.serai.ingress.ResponseHeaderEdits.Kind;
+import io.serai.http.ResponseHeaderEdits;
+import io.serai.http.ResponseHeaderEdits.Edit;
+import io.serai.http.ResponseHeaderEdits.Kind;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;

@@ -10,9 +10,9 @@ import io.serai.health.LoadReport;
 import io.serai.http.IngressRequest;
 import io.serai.http.MessageBodies;
 import io.serai.http.ResponseStatus;
-import io.serai.metrics.RequestMetrics;
-import io.serai.metrics.SeraiMeters;
 import io.serai.websocket.WebSocketUpgrade;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.serai.camel.MeterRegistries;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -32,7 +32,6 @@ public class UpstreamProducer extends DefaultAsyncProducer {
     private final boolean preserveHost;
     private final BackendHealth health;
     private final CallOptions call;
-    private SeraiMeters meters;
 
     public UpstreamProducer(Endpoint endpoint, UpstreamTarget target, UpstreamClient client, boolean preserveHost,
             BackendHealth health, CallOptions call) {
@@ -82,23 +81,20 @@ public class UpstreamProducer extends DefaultAsyncProducer {
 
     /** Counts the call for its route and backend, unless the client left before it ended. */
     private void measure(Exchange exchange, long nanos) {
-        SeraiMeters meters = this.meters;
-        if (meters == null) {
-            meters = SeraiMeters.of(exchange.getContext());
-            this.meters = meters;
-            if (meters == null) {
-                return;
-            }
+        MeterRegistry registry = MeterRegistries.of(exchange.getContext());
+        if (registry == null) {
+            return;
         }
         String route = exchange.getFromRouteId() == null ? "" : exchange.getFromRouteId();
-        exchange.setProperty(RequestMetrics.BACKEND, health.backend());
+        exchange.setProperty(IngressRequest.BACKEND, health.backend());
         Exception failure = exchange.getException();
+        UpstreamMeters meters = UpstreamMeters.of(registry, route, health.backend());
         if (failure instanceof UpstreamException upstream) {
             if (upstream.kind() != UpstreamException.Kind.ABANDONED) {
-                meters.upstreamDone(route, health.backend(), 0, upstream.kind().name().toLowerCase(java.util.Locale.ROOT), nanos);
+                meters.done(0, upstream.kind(), nanos);
             }
         } else if (failure == null) {
-            meters.upstreamDone(route, health.backend(), ResponseStatus.of(exchange.getMessage()), null, nanos);
+            meters.done(ResponseStatus.of(exchange.getMessage()), null, nanos);
         }
     }
 

@@ -1,6 +1,7 @@
-package io.serai.http.body;
+package io.serai.balancing;
 
-import io.serai.metrics.SeraiMeters;
+import io.serai.camel.MeterRegistries;
+import io.serai.http.body.BodyStream;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,10 +30,8 @@ public final class BodyReplay {
         String route = exchange.getFromRouteId() == null ? "" : exchange.getFromRouteId();
         LOG.info("route {}: no {} after {}: more of the request body than serai.stream.replay-buffer had gone to "
                 + "the backend, so it cannot be sent again", route, what, failure);
-        SeraiMeters meters = SeraiMeters.of(exchange.getContext());
-        if (meters != null) {
-            meters.retrySkipped(route, "request-body");
-        }
+        MeterRegistries.count(exchange.getContext(), "serai.retries.skipped", "Retries due but not made, by reason",
+                "route", route, "reason", "request-body");
         return false;
     }
 }

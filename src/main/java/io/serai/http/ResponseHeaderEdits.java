@@ -1,4 +1,4 @@
-package io.serai.ingress;
+package io.serai.http;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;

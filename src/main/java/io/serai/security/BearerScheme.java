@@ -1,6 +1,5 @@
-package io.serai.security.credentials;
+package io.serai.security;
 
-import io.serai.security.Verdict;
 
 import org.apache.camel.Message;
 

@@ -1,6 +1,5 @@
-package io.serai.health;
+package io.serai.admin;
 
-import io.serai.admin.RouteViews;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
