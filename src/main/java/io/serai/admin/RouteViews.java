@@ -8,14 +8,17 @@ import io.serai.balancing.HealthAwareLoadBalancer;
 import io.serai.balancing.Member;
 import io.serai.health.BackendHealth;
 import io.serai.health.BackendStatus;
-import io.serai.proxy.ProxyHttpEndpoint;
+import io.serai.health.MemberEndpoint;
+import io.serai.camel.ProcessorGraph;
 import io.serai.resilience.MemberBreaker;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Navigate;
 import org.apache.camel.Route;
 import org.apache.camel.processor.SendProcessor;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +56,7 @@ public final class RouteViews {
             view.put("requests", requests);
             putLatency(view, meters.requestTimer(id));
             List<Map<String, Object>> members = new ArrayList<>();
-            collect(route.navigate(), id, meters, members, 0);
+            collect(route, meters, members);
             view.put("backends", members);
             views.add(view);
         }
@@ -64,9 +67,7 @@ public final class RouteViews {
     public static List<String> routesWithEveryMemberDown(CamelContext context) {
         List<String> down = new ArrayList<>();
         for (Route route : context.getRoutes()) {
-            List<HealthAwareLoadBalancer> balancers = new ArrayList<>();
-            balancers(route.navigate(), balancers, 0);
-            for (HealthAwareLoadBalancer balancer : balancers) {
+            for (HealthAwareLoadBalancer balancer : ProcessorGraph.all(route.navigate(), HealthAwareLoadBalancer.class)) {
                 if (!balancer.members().isEmpty() && balancer.members().stream().noneMatch(Member::isAvailable)) {
                     down.add(route.getRouteId());
                 }
@@ -75,32 +76,20 @@ public final class RouteViews {
         return down;
     }
 
-    private static void balancers(Object node, List<HealthAwareLoadBalancer> out, int depth) {
-        if (node instanceof HealthAwareLoadBalancer balancer) {
-            out.add(balancer);
-            return;
-        }
-        if (depth < 12 && node instanceof Navigate<?> navigate && navigate.hasNext() && navigate.next() != null) {
-            for (Object child : navigate.next()) {
-                balancers(child, out, depth + 1);
-            }
-        }
-    }
-
-    private static void collect(Object node, String route, SeraiMeters meters, List<Map<String, Object>> out, int depth) {
-        if (node instanceof HealthAwareLoadBalancer balancer) {
+    /** The route's backends: each balancer's members, then each backend a route sends to directly. */
+    private static void collect(Route route, SeraiMeters meters, List<Map<String, Object>> out) {
+        String id = route.getRouteId();
+        Set<SendProcessor> balanced = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (HealthAwareLoadBalancer balancer : ProcessorGraph.all(route.navigate(), HealthAwareLoadBalancer.class)) {
             for (Member m : balancer.members()) {
-                out.add(member(route, m.name(), m.health(), m.inFlight(), m.gate(), meters));
+                out.add(member(id, m.name(), m.health(), m.inFlight(), m.gate(), meters));
             }
-            return;
+            balanced.addAll(ProcessorGraph.all(balancer, SendProcessor.class));
         }
-        if (node instanceof SendProcessor send && send.getDestination() instanceof ProxyHttpEndpoint endpoint) {
-            out.add(member(route, endpoint.backendHealth().backend(), endpoint.backendHealth(), -1, null, meters));
-            return;
-        }
-        if (depth < 12 && node instanceof Navigate<?> navigate && navigate.hasNext() && navigate.next() != null) {
-            for (Object child : navigate.next()) {
-                collect(child, route, meters, out, depth + 1);
+        for (SendProcessor send : ProcessorGraph.all(route.navigate(), SendProcessor.class)) {
+            if (!balanced.contains(send) && send.getDestination() instanceof MemberEndpoint endpoint) {
+                BackendHealth health = endpoint.backendHealth();
+                out.add(member(id, health.backend(), health, -1, null, meters));
             }
         }
     }

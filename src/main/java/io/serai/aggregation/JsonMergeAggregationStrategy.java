@@ -6,14 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.serai.camel.MemberEndpoints;
-import io.serai.proxy.ProxyHttpEndpoint;
+import io.serai.camel.ProcessorGraph;
 import io.serai.http.UpstreamException;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
-import org.apache.camel.Navigate;
 import org.apache.camel.Processor;
 import org.apache.camel.Route;
 import org.apache.camel.component.netty.NettyConstants;
@@ -23,8 +21,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -253,28 +249,21 @@ public class JsonMergeAggregationStrategy implements AggregationStrategy {
         return results;
     }
 
-    /** The options of call {@code index} of the route's multicast, for a call that never came back. */
+    /**
+     * The options of call {@code index} of the route's multicast, for a call that never came back (so
+     * never put its options on its exchange): read from the built route, on this failure path only.
+     */
     private CallOptions optionsOf(Exchange exchange, int index) {
         Route route = exchange.getContext().getRoute(exchange.getFromRouteId());
         if (route == null) {
             return CallOptions.NONE;
         }
-        Deque<Object> todo = new ArrayDeque<>(route.navigate().next());
-        for (int seen = 0; !todo.isEmpty() && seen < 500; seen++) {
-            Object p = todo.poll();
-            if (p instanceof MulticastProcessor multicast && multicast.getAggregationStrategy() == this) {
+        for (MulticastProcessor multicast : ProcessorGraph.all(route.navigate(), MulticastProcessor.class)) {
+            if (multicast.getAggregationStrategy() == this) {
                 List<Processor> outputs = List.copyOf(multicast.next());
-                if (index < outputs.size()) {
-                    ProxyHttpEndpoint endpoint = MemberEndpoints.endpointOf(outputs.get(index));
-                    return endpoint == null ? CallOptions.NONE : endpoint.callOptions();
-                }
-                return CallOptions.NONE;
-            }
-            if (p instanceof org.apache.camel.Channel channel && channel.getNextProcessor() != null) {
-                todo.add(channel.getNextProcessor());
-            }
-            if (p instanceof Navigate<?> navigate && navigate.hasNext()) {
-                todo.addAll(navigate.next());
+                AggregatedCall call = index < outputs.size()
+                        ? ProcessorGraph.endpointOf(outputs.get(index), AggregatedCall.class) : null;
+                return call == null ? CallOptions.NONE : call.callOptions();
             }
         }
         return CallOptions.NONE;

@@ -1,10 +1,10 @@
 package io.serai.balancing;
 
-import io.serai.camel.MemberEndpoints;
+import io.serai.camel.ProcessorGraph;
+import io.serai.health.MemberEndpoint;
 
 import io.serai.health.BackendHealth;
 import io.serai.health.MemberOptions;
-import io.serai.proxy.ProxyHttpEndpoint;
 import io.serai.http.UpstreamException;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
@@ -243,7 +243,7 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
         List<Member> built = new ArrayList<>(outputs.size());
         for (int i = 0; i < outputs.size(); i++) {
             AsyncProcessor output = outputs.get(i);
-            ProxyHttpEndpoint endpoint = MemberEndpoints.endpointOf(output);
+            MemberEndpoint endpoint = ProcessorGraph.endpointOf(output, MemberEndpoint.class);
             BackendHealth health = endpoint == null ? null : endpoint.backendHealth();
             MemberOptions options = endpoint == null ? MemberOptions.NONE : endpoint.memberOptions();
             String name = health != null ? health.backend() : output.toString();

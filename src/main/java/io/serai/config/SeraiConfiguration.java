@@ -1,6 +1,7 @@
 package io.serai.config;
 
 import io.serai.settings.ProxySettings;
+import io.serai.ingress.ForwardingSettings;
 import io.serai.settings.SettingValues;
 
 import io.serai.admin.AdminEndpoints;
@@ -71,7 +72,8 @@ public class SeraiConfiguration implements CamelConfiguration {
             context.getTypeConverterRegistry().addTypeConverter(to, BodyStream.class, bodies);
         }
         ProxyHttpComponent component = new ProxyHttpComponent(settings, passiveHealth,
-                UpstreamTlsSettings.from(key -> properties.resolveProperty(key).orElse(null)));
+                UpstreamTlsSettings.from(key -> properties.resolveProperty(key).orElse(null)),
+                ForwardingSettings.from(key -> properties.resolveProperty(key).orElse(null)));
         component.setTls(TlsSettings.from(key -> properties.resolveProperty(key).orElse(null)));
         component.setProxyProtocol(ProxyProtocol.from(key -> properties.resolveProperty(key).orElse(null)));
         context.addComponent("netty-http", component);

@@ -4,6 +4,7 @@ import io.serai.http.ClientRequest;
 import io.serai.http.FoldedNames;
 import io.serai.ingress.ForwardingFields;
 import io.serai.http.ResolvedClient;
+import io.serai.http.Via;
 
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
@@ -60,8 +61,7 @@ public final class ForwardingHeaders {
      * final). {@code tls}: whether the client's connection is TLS.
      */
     public static void apply(Exchange exchange, HttpRequest request, Map<String, Object> headers, boolean tls,
-            ProxySettings settings) {
-        ForwardingSettings forwarding = settings.forwarding();
+            ProxySettings settings, ForwardingSettings forwarding) {
         InetSocketAddress peer = peerOf(request);
         boolean trusted = peer != null && forwarding.trustedProxies().trusts(peer);
         String peerText = null;
@@ -75,7 +75,7 @@ public final class ForwardingHeaders {
         int present = dropClaims(request.headers(), headers, trusted);
         String scheme = tls ? "https" : "http";
         if (peerText != null) {
-            headers.put(XFF, trusted ? appended(headers.get(XFF), peerText) : peerText);
+            headers.put(XFF, trusted ? Via.appended(headers.get(XFF), peerText) : peerText);
         } else {
             headers.remove(XFF);
         }
@@ -99,10 +99,10 @@ public final class ForwardingHeaders {
         }
         if (forwarding.rfc7239()) {
             String element = Rfc7239.element(peer, scheme, host);
-            headers.put(FORWARDED_FIELD, trusted ? appended(headers.get(FORWARDED_FIELD), element) : element);
+            headers.put(FORWARDED_FIELD, trusted ? Via.appended(headers.get(FORWARDED_FIELD), element) : element);
         }
-        headers.put("Via", appended(headers.get("Via"),
-                via(ProxyHttpBinding.versionText(request.protocolVersion()), settings.viaName())));
+        headers.put("Via", Via.appended(headers.get("Via"),
+                Via.entry(ProxyHttpBinding.versionText(request.protocolVersion()), settings.viaName())));
     }
 
     /**
@@ -194,25 +194,5 @@ public final class ForwardingHeaders {
      */
     public static boolean isForwardingHeader(String name) {
         return ForwardingFields.isForwardingField(name);
-    }
-
-    /** One Via entry, e.g. "1.1 serai" for an HTTP/1.1 message. */
-    public static String via(String protocolVersion, String viaName) {
-        return protocolVersion + " " + viaName;
-    }
-
-    public static String appended(Object existing, String value) {
-        if (existing == null) {
-            return value;
-        }
-        if (existing instanceof List<?> list) {
-            StringBuilder joined = new StringBuilder();
-            for (Object item : list) {
-                joined.append(item).append(", ");
-            }
-            return joined.append(value).toString();
-        }
-        String text = existing.toString();
-        return text.isBlank() ? value : text + ", " + value;
     }
 }

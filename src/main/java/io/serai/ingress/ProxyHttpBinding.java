@@ -55,10 +55,12 @@ import java.util.Map;
 public class ProxyHttpBinding extends DefaultNettyHttpBinding {
 
     private final ProxySettings settings;
+    private final ForwardingSettings forwarding;
 
-    public ProxyHttpBinding(ProxySettings settings) {
+    public ProxyHttpBinding(ProxySettings settings, ForwardingSettings forwarding) {
         super(new ProxyHeaderFilterStrategy());
         this.settings = settings;
+        this.forwarding = forwarding;
     }
 
     @Override
@@ -151,7 +153,7 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
             headers.remove("Host");
             headers.put("Host", target.authority());
         }
-        ForwardingHeaders.apply(exchange, request, headers, configuration.isSsl(), settings);
+        ForwardingHeaders.apply(exchange, request, headers, configuration.isSsl(), settings, forwarding);
         ClientCertificate.forward(request, headers, exchange);
         exchange.setProperty(RequestIds.PROPERTY, RequestIds.assign(headers));
     }

@@ -2,6 +2,7 @@ package io.serai.proxy;
 
 import io.serai.aggregation.CallOptions;
 import io.serai.settings.ProxySettings;
+import io.serai.ingress.ForwardingSettings;
 import io.serai.health.BackendHealthRegistry;
 import io.serai.health.MemberOptions;
 import io.serai.security.upstream.BackendTls;
@@ -21,6 +22,7 @@ import io.serai.ingress.RouteSwapGate;
 import io.serai.routing.RouteDispatcher;
 import io.serai.routing.RouteOptions;
 import io.serai.routing.VirtualHosts;
+import io.serai.upstream.BackendCallOptions;
 import io.serai.upstream.UpstreamClient;
 import org.apache.camel.Endpoint;
 import org.apache.camel.support.jsse.SSLContextParameters;
@@ -70,19 +72,19 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     private final Map<String, ServerCertificates> serverCertificates = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ProxyHttpComponent(ProxySettings settings, PassiveHealthSettings passiveHealth) {
-        this(settings, passiveHealth, UpstreamTlsSettings.defaults());
+        this(settings, passiveHealth, UpstreamTlsSettings.defaults(), ForwardingSettings.from(key -> null));
     }
 
     /** Loads the {@code serai.upstream.tls.*} files now: a bad one stops Serai's start, naming it. */
     public ProxyHttpComponent(ProxySettings settings, PassiveHealthSettings passiveHealth,
-            UpstreamTlsSettings upstreamTls) {
+            UpstreamTlsSettings upstreamTls, ForwardingSettings forwarding) {
         this.settings = settings;
         this.backendHealth = new BackendHealthRegistry(passiveHealth);
         this.backendTls = new BackendTlsContexts(upstreamTls);
         this.upstreamClient = new UpstreamClient(settings, backendTls);
         this.connectionLimit = new ConnectionLimit(settings.maxConnections());
         setHeaderFilterStrategy(new ProxyHeaderFilterStrategy());
-        setNettyHttpBinding(new ProxyHttpBinding(settings));
+        setNettyHttpBinding(new ProxyHttpBinding(settings, forwarding));
         setConfiguration(defaultConfiguration(settings));
     }
 
@@ -104,6 +106,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         boolean preserveHost = getAndRemoveParameter(parameters, "preserveHost", Boolean.class, Boolean.TRUE);
         MemberOptions memberOptions = MemberOptions.take(parameters);
         CallOptions callOptions = CallOptions.take(parameters);
+        BackendCallOptions backendCall = BackendCallOptions.take(parameters, callOptions.aggregates());
         BackendTls ownTls = BackendTls.take(parameters);
         ListenerOptions listenerOptions = ListenerOptions.take(parameters);
         String tlsCert = getAndRemoveParameter(parameters, "tlsCert", String.class);
@@ -122,7 +125,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         String endpointUri = virtualHosts.isAny() ? plain.getEndpointUri()
                 : plain.getEndpointUri() + (plain.getEndpointUri().contains("?") ? "&" : "?") + "virtualHosts=" + virtualHosts;
         ProxyHttpEndpoint answer = new ProxyHttpEndpoint(endpointUri, this, plain.getConfiguration(),
-                upstreamClient, preserveHost, memberOptions, backendHealth, callOptions);
+                upstreamClient, preserveHost, memberOptions, backendHealth, callOptions, backendCall);
         answer.tlsFiles(tlsCert, tlsKey);
         answer.routeOptions(routeOptions);
         answer.listenerOptions(listenerOptions);

@@ -1,17 +1,21 @@
 package io.serai.proxy;
 
+import io.serai.aggregation.AggregatedCall;
 import io.serai.aggregation.CallOptions;
 import io.serai.health.BackendHealth;
+import io.serai.health.MemberEndpoint;
 import io.serai.health.BackendHealthRegistry;
 import io.serai.health.MemberOptions;
 import io.serai.ingress.ListenerOptions;
 import io.serai.security.upstream.BackendTls;
 import io.serai.security.upstream.BackendTlsContexts;
 import io.serai.routing.RouteOptions;
+import io.serai.upstream.BackendCallOptions;
 import io.serai.upstream.UpstreamClient;
 import io.serai.upstream.UpstreamProducer;
 import io.serai.upstream.UpstreamTarget;
 import org.apache.camel.Consumer;
+import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
 import org.apache.camel.component.netty.NettyConfiguration;
@@ -20,23 +24,26 @@ import org.apache.camel.component.netty.http.NettyHttpConfiguration;
 import org.apache.camel.component.netty.http.NettyHttpEndpoint;
 
 /** A netty-http endpoint whose producer is Serai's upstream client; its consumer is Camel's. */
-public class ProxyHttpEndpoint extends NettyHttpEndpoint {
+public class ProxyHttpEndpoint extends NettyHttpEndpoint implements MemberEndpoint, AggregatedCall {
 
     private final UpstreamClient upstreamClient;
     private final boolean preserveHost;
     private final MemberOptions memberOptions;
     private final BackendHealthRegistry healthRegistry;
     private final CallOptions callOptions;
+    private final BackendCallOptions backendCall;
 
     public ProxyHttpEndpoint(String endpointUri, NettyHttpComponent component, NettyConfiguration configuration,
             UpstreamClient upstreamClient, boolean preserveHost, MemberOptions memberOptions,
-            BackendHealthRegistry healthRegistry, CallOptions callOptions) {
+            BackendHealthRegistry healthRegistry, CallOptions callOptions,
+            BackendCallOptions backendCall) {
         super(endpointUri, component, configuration);
         this.upstreamClient = upstreamClient;
         this.preserveHost = preserveHost;
         this.memberOptions = memberOptions;
         this.healthRegistry = healthRegistry;
         this.callOptions = callOptions;
+        this.backendCall = backendCall;
     }
 
     private String tlsCert;
@@ -111,6 +118,7 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint {
     }
 
     /** The health of the backend this endpoint sends to, shared with every other route that uses it. */
+    @Override
     public BackendHealth backendHealth() {
         NettyHttpConfiguration c = getConfiguration();
         // By origin only: routes that reach one backend with different TLS settings share its health.
@@ -118,11 +126,13 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint {
     }
 
     /** How this endpoint's call is merged when it is part of an aggregation. */
+    @Override
     public CallOptions callOptions() {
         return callOptions;
     }
 
     /** The health-check and load-report options given on this endpoint's URI. */
+    @Override
     public MemberOptions memberOptions() {
         return memberOptions;
     }
@@ -160,6 +170,9 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint {
             throw new IllegalArgumentException("netty-http options proxyProtocol, tlsClientCa and tlsClientAuth are for"
                     + " listeners (from:), not backends (to:)");
         }
-        return new UpstreamProducer(this, target(), upstreamClient, preserveHost, backendHealth(), callOptions);
+        // An aggregation's call marks its exchange with its merge options, which the strategy reads back.
+        java.util.function.Consumer<Exchange> onCall = !backendCall.merged() ? exchange -> { }
+                : exchange -> exchange.setProperty(CallOptions.PROPERTY, callOptions);
+        return new UpstreamProducer(this, target(), upstreamClient, preserveHost, backendHealth(), backendCall, onCall);
     }
 }

@@ -1,6 +1,5 @@
 package io.serai.settings;
 
-import io.serai.ingress.ForwardingSettings;
 
 import java.time.Duration;
 import java.util.function.UnaryOperator;
@@ -24,7 +23,6 @@ public record ProxySettings(
         Duration clientIdleTimeout,
         int maxConnections,
         boolean allowEncodedSlash,
-        ForwardingSettings forwarding,
         int streamWindow,
         long replayBuffer,
         Duration readIdleTimeout,
@@ -51,7 +49,6 @@ public record ProxySettings(
                 positive("serai.limits.max-connections", value(lookup, "serai.limits.max-connections", "10000")),
                 SettingValues.bool("serai.path.allow-encoded-slash",
                         value(lookup, "serai.path.allow-encoded-slash", "false")),
-                ForwardingSettings.from(lookup),
                 intBytes("serai.stream.window", value(lookup, "serai.stream.window", "256KiB")),
                 SettingValues.bytes("serai.stream.replay-buffer", value(lookup, "serai.stream.replay-buffer", "64KiB")),
                 SettingValues.duration("serai.upstream.read-idle-timeout",

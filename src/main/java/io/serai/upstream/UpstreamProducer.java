@@ -4,7 +4,6 @@ import io.serai.http.UpstreamException;
 
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.serai.aggregation.CallOptions;
 import io.serai.health.BackendHealth;
 import io.serai.health.LoadReport;
 import io.serai.http.IngressRequest;
@@ -16,6 +15,7 @@ import io.serai.camel.MeterRegistries;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
+import java.util.function.Consumer;
 import org.apache.camel.support.DefaultAsyncProducer;
 
 /**
@@ -31,31 +31,31 @@ public class UpstreamProducer extends DefaultAsyncProducer {
     private final UpstreamTarget target;
     private final boolean preserveHost;
     private final BackendHealth health;
-    private final CallOptions call;
+    private final BackendCallOptions call;
+    private final Consumer<Exchange> onCall;
 
     public UpstreamProducer(Endpoint endpoint, UpstreamTarget target, UpstreamClient client, boolean preserveHost,
-            BackendHealth health, CallOptions call) {
+            BackendHealth health, BackendCallOptions call, Consumer<Exchange> onCall) {
         super(endpoint);
         this.target = target;
         this.client = client;
         this.preserveHost = preserveHost;
         this.health = health;
         this.call = call;
+        this.onCall = onCall;
     }
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         FullHttpRequest request;
         try {
-            if (call.aggregates()) {
-                exchange.setProperty(CallOptions.PROPERTY, call);
-            }
+            onCall.accept(exchange);
             request = UpstreamRequests.build(exchange, target, preserveHost, call.query());
-            if (call.aggregates()) {
+            if (call.merged()) {
                 // Serai decodes what it merges and answers the client uncompressed: ask only for what it decodes.
                 request.headers().set(HttpHeaderNames.ACCEPT_ENCODING, "gzip, deflate");
             }
-            if (WebSocketUpgrade.isRequested(exchange) && !call.aggregates()
+            if (WebSocketUpgrade.isRequested(exchange) && !call.merged()
                     && exchange.getProperty(org.apache.camel.ExchangePropertyKey.CORRELATION_ID) == null) {
                 // Only the call whose answer is the client's may switch protocols; a merge's or a copy's never.
                 WebSocketUpgrade.ask(request.headers());
@@ -66,7 +66,7 @@ public class UpstreamProducer extends DefaultAsyncProducer {
             return true;
         }
         // A merge, a multicast's copy and a route with responseBuffering=true take the body whole.
-        boolean whole = call.aggregates() || exchange.getProperty(IngressRequest.BUFFER_RESPONSE) != null
+        boolean whole = call.merged() || exchange.getProperty(IngressRequest.BUFFER_RESPONSE) != null
                 || exchange.getProperty(org.apache.camel.ExchangePropertyKey.CORRELATION_ID) != null;
         Long holdUpTo = exchange.getProperty(IngressRequest.HOLD_RESPONSE_UP_TO, Long.class);
         long started = System.nanoTime();

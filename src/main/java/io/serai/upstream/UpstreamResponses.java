@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
-import io.serai.ingress.ForwardingHeaders;
+import io.serai.http.Via;
 import io.serai.http.HeaderValues;
 import io.serai.http.HopByHopHeaders;
 import io.serai.http.IngressRequest;
@@ -99,7 +99,7 @@ final class UpstreamResponses {
             HeaderValues.append(headers, name, field.getValue());
         }
         String version = response.protocolVersion().majorVersion() + "." + response.protocolVersion().minorVersion();
-        headers.put("Via", ForwardingHeaders.appended(headers.get("Via"), ForwardingHeaders.via(version, viaName)));
+        headers.put("Via", Via.appended(headers.get("Via"), Via.entry(version, viaName)));
         headers.put(NettyHttpConstants.HTTP_RESPONSE_CODE, response.status().code());
         headers.put(NettyHttpConstants.HTTP_RESPONSE_TEXT, response.status().reasonPhrase());
     }

@@ -313,11 +313,11 @@ class ForwardingHeadersTest {
     @Test
     void aTrustedProxyEntryThatIsNotAnAddressFailsTheStartNamingTheSetting() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ProxySettings.from(key -> key.equals("serai.trusted-proxies") ? "10.0.0.0/8, lb.internal" : null));
+                () -> ForwardingSettings.from(key -> key.equals("serai.trusted-proxies") ? "10.0.0.0/8, lb.internal" : null));
         assertEquals("serai.trusted-proxies: \"lb.internal\" is not an IP address or CIDR block (expected e.g."
                 + " 10.0.0.0/8, 192.168.1.7, 2001:db8::/32 or ::1)", e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> ProxySettings.from(key -> key.equals("serai.forwarded.rfc7239") ? "yes" : null));
+                () -> ForwardingSettings.from(key -> key.equals("serai.forwarded.rfc7239") ? "yes" : null));
         assertTrue(e.getMessage().contains("serai.forwarded.rfc7239=yes is invalid"), e.getMessage());
     }
 
