@@ -15,6 +15,8 @@ import java.util.List;
  * <p>
  * Written here rather than with java.net.URI, which re-encodes, accepts backslashes and neither merges
  * slashes nor knows about path parameters.
+ * <p>
+ * Long because: RFC 9112's four target forms and RFC 3986's normalization are one grammar, read in one pass.
  */
 public final class RequestTarget {
 

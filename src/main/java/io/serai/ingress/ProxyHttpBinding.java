@@ -51,6 +51,8 @@ import java.util.Map;
  * in both directions, forwarding headers are added, request headers are never echoed, HEAD, 204 and
  * 304 responses carry no body, failures become short 502/504/500 answers, and on a route with
  * {@code webSocket=true} a WebSocket handshake's 101 hands the connection to its {@link Tunnel}.
+ * <p>
+ * Long because: it overrides Camel's binding in both directions, and the two directions share the header rules.
  */
 public class ProxyHttpBinding extends DefaultNettyHttpBinding {
 

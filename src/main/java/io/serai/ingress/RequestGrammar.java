@@ -22,6 +22,8 @@ import java.nio.charset.StandardCharsets;
  * nothing; runs of octets that change nothing (a field value, a target) are skipped in a tight loop and
  * body bytes by count, so the state machine sees only the structure of heads, chunk-size lines and
  * trailers.
+ * <p>
+ * Long because: one state machine over RFC 9112's grammar; split, its states would have to be shared.
  *
  * <p>Choices the RFC leaves open: at most {@value #MAX_EMPTY_LINES} empty lines before a request-line are
  * ignored (section 2.2); HTTP/1.x above 1.1 is accepted (StrictRequestDecoder reads it as 1.1), other

@@ -48,6 +48,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * their ends. A request that failed on a reused keep-alive connection before any response arrived is
  * sent once more on another connection when its method is idempotent and its body is still kept, as the
  * backend may have closed that connection while it sat idle.
+ * <p>
+ * Long because: one call's state machine (connect, send, head, body, time-out, release) on one event loop.
  */
 final class UpstreamCall {
 

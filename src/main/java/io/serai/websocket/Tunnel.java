@@ -32,6 +32,8 @@ import java.util.concurrent.TimeUnit;
  * extensions themselves), while a proxy must pass them as the two ends agreed. Everything runs on the
  * backend connection's event loop (the client's own, in Serai's upstream client); calls from elsewhere move
  * there.
+ * <p>
+ * Long because: both directions' flow control and closing share one state, on one event loop.
  */
 public final class Tunnel {
 

@@ -30,6 +30,8 @@ import java.util.function.Consumer;
  * written here rather than taken from a library because it sits between Netty channels that Camel owns on
  * one side and Serai's client owns on the other; Netty's own flow control (auto-read, writability) is
  * what it drives.
+ * <p>
+ * Long because: one body's window, replay buffer and sink hand-off are one state machine under one thread.
  */
 public final class BodyStream {
 
