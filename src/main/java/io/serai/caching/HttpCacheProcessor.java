@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.serai.http.IngressRequest;
 import io.serai.http.ResponseStatus;
+import io.serai.camel.ExchangeTimers;
 import io.serai.camel.MeterRegistries;
 import org.apache.camel.CamelContext;
 import io.serai.camel.WrappedSteps;
@@ -17,9 +18,10 @@ import org.apache.camel.util.CaseInsensitiveMap;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The shared cache around a route's upstream steps (what {@code policy: {ref: httpCache}} wraps).
@@ -192,8 +194,13 @@ final class HttpCacheProcessor extends WrappedSteps {
         AsyncCallback original = request.callback;
         request.callback = doneSync -> original.done(false);
         AtomicBoolean resumed = new AtomicBoolean();
+        AtomicReference<ScheduledFuture<?>> timeout = new AtomicReference<>();
         Runnable resume = () -> {
             if (resumed.compareAndSet(false, true)) {
+                ScheduledFuture<?> timer = timeout.get();
+                if (timer != null) {
+                    timer.cancel(false);
+                }
                 try {
                     lookup(request, false);
                 } catch (RuntimeException e) {
@@ -206,7 +213,8 @@ final class HttpCacheProcessor extends WrappedSteps {
             request.callback = original;
             return false;
         }
-        CompletableFuture.delayedExecutor(settings.coalesceTimeout().toMillis(), TimeUnit.MILLISECONDS).execute(resume);
+        timeout.set(ExchangeTimers.schedule(request.exchange, settings.coalesceTimeout().toMillis(),
+                TimeUnit.MILLISECONDS, resume));
         return true;
     }
 

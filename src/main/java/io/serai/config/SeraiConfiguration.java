@@ -53,7 +53,7 @@ public class SeraiConfiguration implements CamelConfiguration {
         AccessLog accessLog;
         String accessLogTarget = properties.resolveProperty("serai.access-log").orElse("stdout");
         try {
-            accessLog = AccessLog.open(accessLogTarget);
+            accessLog = AccessLog.open(accessLogTarget, context);
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("serai.access-log: \"" + accessLogTarget + "\" cannot be written: "
                     + e.getMessage(), e);
@@ -71,7 +71,7 @@ public class SeraiConfiguration implements CamelConfiguration {
         for (Class<?> to : new Class<?>[] {byte[].class, String.class, java.io.InputStream.class}) {
             context.getTypeConverterRegistry().addTypeConverter(to, BodyStream.class, bodies);
         }
-        ProxyHttpComponent component = new ProxyHttpComponent(settings, passiveHealth,
+        ProxyHttpComponent component = new ProxyHttpComponent(context, settings, passiveHealth,
                 UpstreamTlsSettings.from(key -> properties.resolveProperty(key).orElse(null)),
                 ForwardingSettings.from(key -> properties.resolveProperty(key).orElse(null)));
         component.setTls(TlsSettings.from(key -> properties.resolveProperty(key).orElse(null)));

@@ -3,6 +3,7 @@ package io.serai.health;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.apache.camel.CamelContext;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,7 +12,6 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,13 +23,16 @@ import java.util.function.BiConsumer;
  */
 public final class BackendHealthRegistry implements AutoCloseable, MeterBinder {
 
+    private final CamelContext context;
     private final PassiveHealthSettings passive;
     private final ConcurrentHashMap<String, BackendHealth> backends = new ConcurrentHashMap<>();
     private volatile ScheduledExecutorService scheduler;
     private volatile MeterRegistry registry;
     private volatile HttpClient client;
 
-    public BackendHealthRegistry(PassiveHealthSettings passive) {
+    /** Its thread comes from {@code context}'s ExecutorServiceManager, once the first check or timer needs it. */
+    public BackendHealthRegistry(CamelContext context, PassiveHealthSettings passive) {
+        this.context = context;
         this.passive = passive;
     }
 
@@ -83,11 +86,7 @@ public final class BackendHealthRegistry implements AutoCloseable, MeterBinder {
         if (s == null) {
             synchronized (this) {
                 if (scheduler == null) {
-                    scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
-                        Thread t = new Thread(task, "serai-health");
-                        t.setDaemon(true);
-                        return t;
-                    });
+                    scheduler = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "serai-health");
                 }
                 s = scheduler;
             }
@@ -111,10 +110,12 @@ public final class BackendHealthRegistry implements AutoCloseable, MeterBinder {
     }
 
     @Override
-    public void close() {
-        ScheduledExecutorService s = scheduler;
-        if (s != null) {
-            s.shutdownNow();
+    public synchronized void close() {
+        if (scheduler != null) {
+            context.getExecutorServiceManager().shutdownNow(scheduler);
+            // the client runs on the scheduler: both are made again if the component starts again
+            scheduler = null;
+            client = null;
         }
     }
 }

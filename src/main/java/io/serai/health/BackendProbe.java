@@ -61,7 +61,8 @@ final class BackendProbe {
                 .header("User-Agent", "serai-health-check").build();
         client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((response, error) -> {
+                // a timeout completes on the JDK's delay thread: the verdict is reached on the health thread
+                .whenCompleteAsync((response, error) -> {
                     if (!running) {
                         return;
                     }
@@ -72,6 +73,6 @@ final class BackendProbe {
                             next = scheduler.schedule(this::probe, interval.toMillis(), TimeUnit.MILLISECONDS);
                         }
                     }
-                });
+                }, scheduler);
     }
 }

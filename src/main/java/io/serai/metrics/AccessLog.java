@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.ExecutorServiceManager;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -19,6 +21,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -50,28 +53,33 @@ public final class AccessLog implements AutoCloseable, MeterBinder {
     private final AtomicLong dropped = new AtomicLong();
     private final Writer out;
     private final boolean ownsOut;
-    private final Thread writer;
+    private final ExecutorServiceManager threads;
+    private final ExecutorService writer;
     private volatile boolean closed;
 
-    private AccessLog(Writer out, boolean ownsOut) {
+    private AccessLog(Writer out, boolean ownsOut, CamelContext context) {
         this.out = out;
         this.ownsOut = ownsOut;
-        this.writer = new Thread(this::drain, "serai-access-log");
-        writer.setDaemon(true);
-        writer.start();
+        this.threads = context.getExecutorServiceManager();
+        this.writer = threads.newSingleThreadExecutor(this, "serai-access-log");
+        writer.execute(this::drain);
     }
 
-    /** {@code stdout}, {@code off} (null is returned) or a file to append to. */
-    public static AccessLog open(String target) throws IOException {
+    /**
+     * {@code stdout}, {@code off} (null is returned) or a file to append to; written by a thread of
+     * {@code context}'s ExecutorServiceManager.
+     */
+    public static AccessLog open(String target, CamelContext context) throws IOException {
         String t = target == null ? "stdout" : target.trim();
         if (t.equals("off") || t.isEmpty()) {
             return null;
         }
         if (t.equals("stdout")) {
-            return new AccessLog(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)), false);
+            return new AccessLog(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)), false,
+                    context);
         }
         return new AccessLog(Files.newBufferedWriter(Path.of(t), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND), true);
+                StandardOpenOption.APPEND), true, context);
     }
 
     public long dropped() {
@@ -146,13 +154,12 @@ public final class AccessLog implements AutoCloseable, MeterBinder {
     @Override
     public void close() {
         closed = true;
+        // the writer ends once the queue is empty; after 2 s it is interrupted and the rest is lost
+        threads.shutdownGraceful(writer, 2000);
         try {
-            writer.join(2000);
             if (ownsOut) {
                 out.close();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (IOException e) {
             System.err.println("serai: closing the access log: " + e.getMessage());
         }

@@ -24,6 +24,7 @@ import io.serai.routing.RouteOptions;
 import io.serai.routing.VirtualHosts;
 import io.serai.upstream.BackendCallOptions;
 import io.serai.upstream.UpstreamClient;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.component.netty.http.HttpServerBootstrapFactory;
@@ -71,16 +72,15 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     private final Map<String, ListenerOptions> listenerOptions = new ConcurrentHashMap<>();
     private final Map<String, ServerCertificates> serverCertificates = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public ProxyHttpComponent(ProxySettings settings, PassiveHealthSettings passiveHealth) {
-        this(settings, passiveHealth, UpstreamTlsSettings.defaults(), ForwardingSettings.from(key -> null));
-    }
-
-    /** Loads the {@code serai.upstream.tls.*} files now: a bad one stops Serai's start, naming it. */
-    public ProxyHttpComponent(ProxySettings settings, PassiveHealthSettings passiveHealth,
+    /**
+     * Loads the {@code serai.upstream.tls.*} files now: a bad one stops Serai's start, naming it. Its
+     * background threads come from {@code context}'s ExecutorServiceManager.
+     */
+    public ProxyHttpComponent(CamelContext context, ProxySettings settings, PassiveHealthSettings passiveHealth,
             UpstreamTlsSettings upstreamTls, ForwardingSettings forwarding) {
         this.settings = settings;
-        this.backendHealth = new BackendHealthRegistry(passiveHealth);
-        this.backendTls = new BackendTlsContexts(upstreamTls);
+        this.backendHealth = new BackendHealthRegistry(context, passiveHealth);
+        this.backendTls = new BackendTlsContexts(context, upstreamTls);
         this.upstreamClient = new UpstreamClient(settings, backendTls);
         this.connectionLimit = new ConnectionLimit(settings.maxConnections());
         setHeaderFilterStrategy(new ProxyHeaderFilterStrategy());
@@ -222,7 +222,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         String ownKey = consumer.getEndpoint() instanceof ProxyHttpEndpoint endpoint ? endpoint.tlsKey() : null;
         TlsSettings chosen = base.forListener(ownCert, ownKey, options.tlsClientCa(), options.tlsClientAuth());
         return serverCertificates.computeIfAbsent(chosen.cert() + "|" + chosen.key() + "|" + chosen.effectiveClientAuth()
-                + "|" + chosen.clientCa(), k -> new ServerCertificates(chosen));
+                + "|" + chosen.clientCa(), k -> new ServerCertificates(getCamelContext(), chosen));
     }
 
     /** The gate that holds new requests while {@link io.serai.reload.RouteReloader} swaps routes. */

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -64,11 +63,7 @@ public final class RouteReloader implements AutoCloseable {
         if (!settings.enabled() || poller != null) {
             return;
         }
-        poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "serai-route-reload");
-            t.setDaemon(true);
-            return t;
-        });
+        poller = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "serai-route-reload");
         long every = Math.max(50, settings.interval().toMillis());
         poller.scheduleWithFixedDelay(this::pollSafely, every, every, TimeUnit.MILLISECONDS);
         LOG.info("Watching route files every {} ms", every);
@@ -177,7 +172,7 @@ public final class RouteReloader implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (poller != null) {
-            poller.shutdownNow();
+            context.getExecutorServiceManager().shutdownNow(poller);
             poller = null;
         }
     }

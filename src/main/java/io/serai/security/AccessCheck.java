@@ -5,6 +5,8 @@ import io.serai.http.HeaderValues;
 import io.serai.http.IngressRequest;
 import io.serai.camel.MeterRegistries;
 import org.apache.camel.AsyncCallback;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.netty.http.NettyHttpConstants;
@@ -22,7 +24,9 @@ import java.util.function.Consumer;
  * unless the route sets {@code forwardCredentials: true}; the access log never writes header values
  * or queries, so credentials are never logged.
  */
-public abstract class AccessCheck extends AsyncProcessorSupport {
+public abstract class AccessCheck extends AsyncProcessorSupport implements CamelContextAware {
+
+    private CamelContext camelContext;
 
     private boolean forwardCredentials;
 
@@ -32,6 +36,25 @@ public abstract class AccessCheck extends AsyncProcessorSupport {
 
     public boolean isForwardCredentials() {
         return forwardCredentials;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+
+    /** Set by Camel when the route that uses the check is built; the check's threads come from it. */
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    /** The context a started check takes its threads from (its ExecutorServiceManager). */
+    protected CamelContext context() {
+        if (camelContext == null) {
+            throw new IllegalStateException(kind() + " check: started outside a CamelContext, so it has no threads");
+        }
+        return camelContext;
     }
 
     /** The check's name in the refusal metric, such as {@code api-key}. */

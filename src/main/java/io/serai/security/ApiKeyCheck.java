@@ -129,7 +129,7 @@ public class ApiKeyCheck extends AccessCheck {
             all.addAll(ApiKeys.fromLines(lines));
             return ApiKeys.of(all, named);
         });
-        file.watch(reloadInterval);
+        file.watch(context(), reloadInterval);
         current = file::current;
     }
 

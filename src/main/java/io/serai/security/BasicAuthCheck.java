@@ -13,6 +13,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.serai.settings.SettingValues;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.component.netty.NettyConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,11 +23,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -45,7 +45,6 @@ public class BasicAuthCheck extends AccessCheck {
     private static final Logger LOG = LoggerFactory.getLogger(BasicAuthCheck.class);
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Pattern REALM = Pattern.compile("[ !#-\\[\\]-~]+");
-    private static final AtomicInteger POOLS = new AtomicInteger();
 
     private Path usersFile;
     private String realm = "serai";
@@ -61,7 +60,7 @@ public class BasicAuthCheck extends AccessCheck {
     private IdentityHeaders identity = IdentityHeaders.NONE;
     private volatile CredentialFile<UserFile> users;
     private volatile Cache<SecretDigest, Boolean> verified;
-    private volatile ThreadPoolExecutor pool;
+    private volatile ExecutorService pool;
 
     public BasicAuthCheck() {
         new SecureRandom().nextBytes(cacheSalt);
@@ -141,7 +140,7 @@ public class BasicAuthCheck extends AccessCheck {
         if (file.current().size() == 0) {
             LOG.warn("basic auth check usersFile {} has no users: every request is refused", usersFile);
         }
-        file.watch(reloadInterval);
+        file.watch(context(), reloadInterval);
         users = file;
         verified = cacheTtl.isZero() ? null
                 : Caffeine.newBuilder().maximumSize(cacheSize).expireAfterWrite(cacheTtl).build();
@@ -154,10 +153,10 @@ public class BasicAuthCheck extends AccessCheck {
             file.stopWatching();
         }
         // Verifications already queued still finish and answer their requests.
-        ThreadPoolExecutor p = pool;
+        ExecutorService p = pool;
         if (p != null) {
             pool = null;
-            p.shutdown();
+            context().getExecutorServiceManager().shutdown(p);
         }
         super.doStop();
     }
@@ -249,22 +248,17 @@ public class BasicAuthCheck extends AccessCheck {
         next.run();
     }
 
-    private ThreadPoolExecutor pool() {
-        ThreadPoolExecutor p = pool;
+    private ExecutorService pool() {
+        ExecutorService p = pool;
         if (p == null) {
             synchronized (this) {
                 p = pool;
                 if (p == null) {
-                    int number = POOLS.incrementAndGet();
-                    AtomicInteger thread = new AtomicInteger();
-                    p = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue),
-                            r -> {
-                                Thread t = new Thread(r, "serai-basic-auth-" + number + "-" + thread.incrementAndGet());
-                                t.setDaemon(true);
-                                return t;
-                            });
                     // idle threads end, so a check replaced by a route reload leaves nothing behind
-                    p.allowCoreThreadTimeOut(true);
+                    p = context().getExecutorServiceManager().newThreadPool(this, "serai-basic-auth",
+                            new ThreadPoolProfileBuilder("serai-basic-auth").poolSize(threads).maxPoolSize(threads)
+                                    .keepAliveTime(30L, TimeUnit.SECONDS).maxQueueSize(queue).allowCoreThreadTimeOut(true)
+                                    .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build());
                     pool = p;
                 }
             }

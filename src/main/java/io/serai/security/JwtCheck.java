@@ -13,6 +13,9 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import io.serai.settings.SettingValues;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.spi.ExecutorServiceManager;
 
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -26,14 +29,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -54,7 +53,6 @@ public class JwtCheck extends AccessCheck {
             JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384,
             JWSAlgorithm.ES512);
     private static final int PENDING_CHECKS = 1024;
-    private static final AtomicInteger POOLS = new AtomicInteger();
 
     private Path jwksFile;
     private URL jwksUrl;
@@ -75,7 +73,7 @@ public class JwtCheck extends AccessCheck {
 
     /** What a started check works with; replaced as a whole on each start. */
     private record Running(SigningKeys keys, JwtValidator validator, ValidatedTokens tokens,
-            ThreadPoolExecutor checks, ScheduledExecutorService background) {
+            ExecutorService checks, ScheduledExecutorService background) {
     }
 
     public void setJwksFile(String file) {
@@ -177,20 +175,21 @@ public class JwtCheck extends AccessCheck {
     protected void doStart() throws Exception {
         super.doStart();
         validate();
-        ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(daemon("serai-jwks"));
+        ExecutorServiceManager threads = context().getExecutorServiceManager();
+        ScheduledExecutorService background = threads.newSingleThreadScheduledExecutor(this, "serai-jwks");
         SigningKeys keys = jwksFile != null ? new JwksFileKeys(jwksFile, jwksReloadInterval, background)
                 : new JwksUrlKeys(jwksUrl, jwksCacheTime, jwksRefetchInterval, jwksTimeout, background);
         ValidatedTokens tokens = new ValidatedTokens(cachedTokens);
         try {
             keys.start(tokens::clear);
         } catch (RuntimeException e) {
-            background.shutdownNow();
+            threads.shutdownNow(background);
             throw e;
         }
-        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        ThreadPoolExecutor checks = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(PENDING_CHECKS), daemon("serai-jwt-check"));
-        checks.allowCoreThreadTimeOut(true);
+        int size = Math.max(2, Runtime.getRuntime().availableProcessors());
+        ExecutorService checks = threads.newThreadPool(this, "serai-jwt-check", new ThreadPoolProfileBuilder("serai-jwt-check")
+                .poolSize(size).maxPoolSize(size).keepAliveTime(30L, TimeUnit.SECONDS).maxQueueSize(PENDING_CHECKS)
+                .allowCoreThreadTimeOut(true).rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build());
         JwtValidator validator = new JwtValidator(keys, algorithms, audiences, issuer, requiredClaims, clockSkew);
         running = new Running(keys, validator, tokens, checks, background);
     }
@@ -221,8 +220,9 @@ public class JwtCheck extends AccessCheck {
         Running r = running;
         running = null;
         if (r != null) {
-            r.background().shutdownNow();
-            for (Runnable waiting : r.checks().shutdownNow()) {
+            ExecutorServiceManager threads = context().getExecutorServiceManager();
+            threads.shutdownNow(r.background());
+            for (Runnable waiting : threads.shutdownNow(r.checks())) {
                 waiting.run(); // each answers its request, so that none is left without a verdict
             }
             r.keys().close();
@@ -336,15 +336,5 @@ public class JwtCheck extends AccessCheck {
             throw new IllegalArgumentException(key + "=" + value + " is invalid: expected more than 0");
         }
         return d;
-    }
-
-    private static ThreadFactory daemon(String name) {
-        int pool = POOLS.incrementAndGet();
-        AtomicInteger n = new AtomicInteger();
-        return task -> {
-            Thread t = new Thread(task, name + "-" + pool + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

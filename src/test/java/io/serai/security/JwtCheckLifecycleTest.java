@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,11 +54,8 @@ class JwtCheckLifecycleTest {
             assertEquals(200, get(serai, token).status());
             assertTrue(checkThreads() > 0);
             serai.context().getRouteController().stopRoute("jwt-restarted");
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (checkThreads() > 0) {
-                assertTrue(System.nanoTime() < deadline, checkThreads() + " check threads left after the route stopped");
-                Thread.sleep(50);
-            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(
+                    () -> assertEquals(0, checkThreads(), "check threads left after the route stopped"));
             serai.context().getRouteController().startRoute("jwt-restarted");
             assertEquals(200, get(serai, token).status());
             assertEquals(401, get(serai, TestJwts.sign(rsa, TestJwts.claims("billing-api").build())).status());
@@ -66,7 +64,8 @@ class JwtCheckLifecycleTest {
 
     private static int checkThreads() {
         return (int) Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && (t.getName().startsWith("serai-jwt-") || t.getName().startsWith("serai-jwks-"))).count();
+                .filter(t -> t.isAlive() && (t.getName().endsWith(" - serai-jwt-check") || t.getName().endsWith(" - serai-jwks")))
+                .count();
     }
 
     private static RawResponse get(RunningSerai serai, String token) throws IOException {

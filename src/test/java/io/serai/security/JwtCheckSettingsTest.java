@@ -4,6 +4,9 @@ import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.gen.OctetSequenceKeyGenerator;
 import io.serai.support.RunningSerai;
 import io.serai.support.TestJwts;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +20,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Every JwtCheck setting is checked, and a mistake is named with the setting, before a request is served. */
 @Timeout(30)
 class JwtCheckSettingsTest {
+
+    /** Where a check started by hand takes its threads from. */
+    private final CamelContext context = new DefaultCamelContext();
+
+    @AfterEach
+    void stopContext() throws Exception {
+        context.close();
+    }
 
     @TempDir
     Path dir;
@@ -115,6 +126,7 @@ class JwtCheckSettingsTest {
 
     private JwtCheck started(Path jwksFile) {
         JwtCheck check = new JwtCheck();
+        check.setCamelContext(context);
         check.setAudience("api");
         check.setJwksFile(jwksFile.toString());
         check.start();

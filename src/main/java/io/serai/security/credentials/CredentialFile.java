@@ -1,6 +1,9 @@
 package io.serai.security.credentials;
 
+import io.serai.camel.SharedSchedulers;
 import io.serai.settings.WatchedFiles;
+
+import org.apache.camel.CamelContext;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,18 +24,14 @@ import java.util.function.Function;
 
 /**
  * A file of credentials (API keys, users and password hashes), read when a check starts and read again
- * when it changes on disk ({@link WatchedFiles}), looked at every interval on one shared background
- * thread. A version that does not parse is logged and the previous one stays. Parse errors name the
- * file and line, never a secret.
+ * when it changes on disk ({@link WatchedFiles}), looked at every interval on one background thread
+ * that the CamelContext's credential files share. A version that does not parse is logged and the
+ * previous one stays. Parse errors name the file and line, never a secret.
  */
 public final class CredentialFile<T> {
 
     private static final Logger LOG = LoggerFactory.getLogger(CredentialFile.class);
-    private static final ScheduledExecutorService WATCHER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "serai-credential-files");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final String WATCHER = "serai-credential-files";
 
     private final String setting;
     private final Path path;
@@ -58,11 +56,15 @@ public final class CredentialFile<T> {
         return current;
     }
 
-    /** Looks at the file every {@code every} from now on, until {@link #stopWatching()}. */
-    public synchronized void watch(Duration every) {
+    /**
+     * Looks at the file every {@code every} from now on, until {@link #stopWatching()}, on the thread that
+     * all credential files of {@code context} share.
+     */
+    public synchronized void watch(CamelContext context, Duration every) {
         stopWatching();
         long millis = Math.max(every.toMillis(), 1);
-        watching = WATCHER.scheduleWithFixedDelay(this::reloadIfChanged, millis, millis, TimeUnit.MILLISECONDS);
+        ScheduledExecutorService watcher = SharedSchedulers.of(context, WATCHER);
+        watching = watcher.scheduleWithFixedDelay(this::reloadIfChanged, millis, millis, TimeUnit.MILLISECONDS);
     }
 
     public synchronized void stopWatching() {

@@ -8,6 +8,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.DomainWildcardMappingBuilder;
 import io.netty.util.Mapping;
+import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,6 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -47,12 +47,14 @@ public final class ServerCertificates implements Mapping<String, SslContext>, Au
             "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
             "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
+    private final CamelContext context;
     private final TlsSettings settings;
     private final ScheduledExecutorService watcher;
     private volatile Mapping<String, SslContext> current;
     private volatile List<WatchedFiles.Stamp> stamp;
 
-    public ServerCertificates(TlsSettings settings) {
+    /** Loads the files now; they are then checked on a thread of {@code context}'s ExecutorServiceManager. */
+    public ServerCertificates(CamelContext context, TlsSettings settings) {
         if (!settings.configured()) {
             throw new IllegalArgumentException("an https:// listener needs serai.tls.cert and serai.tls.key"
                     + " (PEM certificate chain and PKCS#8 private key)");
@@ -62,6 +64,7 @@ public final class ServerCertificates implements Mapping<String, SslContext>, Au
                     + " needs the CA bundle that client certificates must chain to: " + TlsSettings.CLIENT_CA
                     + " or the listener's tlsClientCa");
         }
+        this.context = context;
         this.settings = settings;
         this.stamp = stamp();
         try {
@@ -69,11 +72,7 @@ public final class ServerCertificates implements Mapping<String, SslContext>, Au
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("serai.tls: " + e.getMessage(), e);
         }
-        this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "serai-tls-reload");
-            t.setDaemon(true);
-            return t;
-        });
+        this.watcher = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "serai-tls-reload");
         long every = settings.reloadInterval().toMillis();
         watcher.scheduleWithFixedDelay(this::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
     }
@@ -184,6 +183,6 @@ public final class ServerCertificates implements Mapping<String, SslContext>, Au
 
     @Override
     public void close() {
-        watcher.shutdownNow();
+        context.getExecutorServiceManager().shutdownNow(watcher);
     }
 }

@@ -8,6 +8,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -40,12 +40,14 @@ public final class BackendTlsContexts implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackendTlsContexts.class);
 
+    private final CamelContext context;
     private final UpstreamTlsSettings settings;
     private final ConcurrentHashMap<BackendTls, Watched> contexts = new ConcurrentHashMap<>();
     private ScheduledExecutorService watcher;
 
     /** Loads the {@code serai.upstream.tls.*} files now, so a bad one stops Serai's start. */
-    public BackendTlsContexts(UpstreamTlsSettings settings) {
+    public BackendTlsContexts(CamelContext context, UpstreamTlsSettings settings) {
+        this.context = context;
         this.settings = settings;
         prepare(BackendTls.NONE);
     }
@@ -148,11 +150,8 @@ public final class BackendTlsContexts implements AutoCloseable {
 
     private synchronized Watched watch(Watched watched) {
         if (!watched.files.isEmpty() && watcher == null) {
-            watcher = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "serai-upstream-tls-reload");
-                t.setDaemon(true);
-                return t;
-            });
+            watcher = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this,
+                    "serai-upstream-tls-reload");
             long every = settings.reloadInterval().toMillis();
             watcher.scheduleWithFixedDelay(this::reloadChanged, every, every, TimeUnit.MILLISECONDS);
         }
@@ -174,14 +173,11 @@ public final class BackendTlsContexts implements AutoCloseable {
             }
         }
     }
-
-
-
     @Override
     public void close() {
         synchronized (this) {
             if (watcher != null) {
-                watcher.shutdownNow();
+                context.getExecutorServiceManager().shutdownNow(watcher);
                 watcher = null;
             }
         }
