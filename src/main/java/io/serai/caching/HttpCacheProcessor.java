@@ -31,6 +31,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * answered nor stored. Unsafe
  * methods pass through and, when they succeed, invalidate what is stored for their URL and its
  * Location and Content-Location. Every answer says what happened in Cache-Status.
+ * <p>
+ * Long because: the one flow of a cached request (look up, coalesce, revalidate, store); its rules are classes of their own.
  */
 final class HttpCacheProcessor extends WrappedSteps {
 

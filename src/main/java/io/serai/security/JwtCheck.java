@@ -45,6 +45,8 @@ import java.util.stream.Collectors;
  * follow RFC 6750: 401 with a {@code Bearer} challenge, 403 {@code insufficient_scope}; 503 while no
  * signing key could be fetched. A token already validated is admitted from {@link ValidatedTokens} on
  * the event loop; any other is checked on a small bounded pool, since a check may wait for a fetch.
+ * <p>
+ * Long because: one setter per option a route gives; validating a token is credentials.JwtValidator's.
  */
 public class JwtCheck extends AccessCheck {
 
