@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.serai.balancing.HealthAwareLoadBalancer;
 import io.serai.balancing.Member;
+import io.serai.camel.ProcessorGraph;
 import io.serai.health.BackendHealth;
 import io.serai.health.BackendStatus;
 import io.serai.proxy.ProxyHttpEndpoint;
@@ -64,27 +65,13 @@ public final class RouteViews {
     public static List<String> routesWithEveryMemberDown(CamelContext context) {
         List<String> down = new ArrayList<>();
         for (Route route : context.getRoutes()) {
-            List<HealthAwareLoadBalancer> balancers = new ArrayList<>();
-            balancers(route.navigate(), balancers, 0);
-            for (HealthAwareLoadBalancer balancer : balancers) {
+            for (HealthAwareLoadBalancer balancer : ProcessorGraph.all(route.navigate(), HealthAwareLoadBalancer.class)) {
                 if (!balancer.members().isEmpty() && balancer.members().stream().noneMatch(Member::isAvailable)) {
                     down.add(route.getRouteId());
                 }
             }
         }
         return down;
-    }
-
-    private static void balancers(Object node, List<HealthAwareLoadBalancer> out, int depth) {
-        if (node instanceof HealthAwareLoadBalancer balancer) {
-            out.add(balancer);
-            return;
-        }
-        if (depth < 12 && node instanceof Navigate<?> navigate && navigate.hasNext() && navigate.next() != null) {
-            for (Object child : navigate.next()) {
-                balancers(child, out, depth + 1);
-            }
-        }
     }
 
     private static void collect(Object node, String route, SeraiMeters meters, List<Map<String, Object>> out, int depth) {

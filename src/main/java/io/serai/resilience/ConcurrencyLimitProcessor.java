@@ -31,7 +31,7 @@ final class ConcurrencyLimitProcessor extends WrappedSteps {
         if (tryEnter()) {
             return enter(exchange, callback);
         }
-        boolean queued = maxWaitMillis > 0 && waiting.offer(() -> enter(exchange, doneSync -> callback.done(false)),
+        boolean queued = maxWaitMillis > 0 && waiting.offer(exchange, () -> enter(exchange, doneSync -> callback.done(false)),
                 () -> {
                     exchange.setException(full());
                     callback.done(false);
