@@ -65,7 +65,8 @@ public final class RouteViews {
     public static List<String> routesWithEveryMemberDown(CamelContext context) {
         List<String> down = new ArrayList<>();
         for (Route route : context.getRoutes()) {
-            for (HealthAwareLoadBalancer balancer : ProcessorGraph.all(route.navigate(), HealthAwareLoadBalancer.class)) {
+            for (HealthAwareLoadBalancer balancer :
+                    ProcessorGraph.all(route.navigate(), HealthAwareLoadBalancer.class)) {
                 if (!balancer.members().isEmpty() && balancer.members().stream().noneMatch(Member::isAvailable)) {
                     down.add(route.getRouteId());
                 }

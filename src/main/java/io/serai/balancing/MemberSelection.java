@@ -13,7 +13,7 @@ interface MemberSelection {
     /** The member that takes this exchange; {@code available} is never empty. */
     Member pick(MemberSnapshot available, Exchange exchange);
 
-    /** A call to {@code member} ended (successfully or not) at {@code endNanos}, {@code elapsedNanos} after it began. */
+    /** A call to {@code member} ended, well or not, at {@code endNanos}, {@code elapsedNanos} after it began. */
     default void finished(Member member, long elapsedNanos, long endNanos, Exchange exchange) {
     }
 

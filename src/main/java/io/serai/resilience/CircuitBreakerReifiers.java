@@ -62,7 +62,8 @@ public final class CircuitBreakerReifiers implements ProcessorFactory {
             camel.setId(circuitBreaker.idOrCreate(
                     context.getCamelContextExtension().getContextPlugin(NodeIdFactory.class)));
             // The balancer the steps inside start with (not one in onFallback) gets a breaker per member.
-            HealthAwareLoadBalancer balancer = ProcessorGraph.first(camel.next().get(0), HealthAwareLoadBalancer.class);
+            HealthAwareLoadBalancer balancer =
+                    ProcessorGraph.first(camel.next().get(0), HealthAwareLoadBalancer.class);
             return new CircuitBreakerProcessor(camel, route.getRouteId(), stepName(route, circuitBreaker), breakers,
                     balancer);
         }

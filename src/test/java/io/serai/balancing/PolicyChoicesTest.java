@@ -79,7 +79,8 @@ class PolicyChoicesTest {
         assertEquals(0, picks[1], name + " picked a member outside its snapshot: " + Arrays.toString(picks));
         boolean keyed = selection instanceof RendezvousHashSelection || selection instanceof FailoverSelection;
         if (!keyed) {
-            assertTrue(picks[0] > 0 && picks[2] > 0 && picks[3] > 0, name + " left a member out: " + Arrays.toString(picks));
+            assertTrue(picks[0] > 0 && picks[2] > 0 && picks[3] > 0,
+                    name + " left a member out: " + Arrays.toString(picks));
         }
     }
 
@@ -97,7 +98,8 @@ class PolicyChoicesTest {
 
     @Test
     void smoothWeightedRoundRobinSpreadsFourTwoOneLikeNginx() {
-        assertArrayEquals(new int[] {0, 1, 0, 2, 0, 1, 0}, WeightedChoice.smoothSchedule(new double[] {4, 2, 1}, 10_000));
+        assertArrayEquals(new int[] {0, 1, 0, 2, 0, 1, 0},
+                WeightedChoice.smoothSchedule(new double[] {4, 2, 1}, 10_000));
         MemberSelection weighted = new WeightedSelection(true);
         MemberSnapshot snapshot = MemberSnapshot.of(members(4, 2, 1));
         int[] order = new int[7];
@@ -217,7 +219,8 @@ class PolicyChoicesTest {
         busy.reportLoad(new LoadReport(0.9, System.nanoTime()));
         idle.reportLoad(new LoadReport(0.0, System.nanoTime()));
         Member[] m = {member(0, "busy", 1, busy), member(1, "idle", 1, idle), member(2, "silent", 1, null)};
-        int[] picks = tally(new SpareCapacitySelection(Duration.ofSeconds(10).toNanos()), MemberSnapshot.of(m), 3, 12_000);
+        MemberSelection policy = new SpareCapacitySelection(Duration.ofSeconds(10).toNanos());
+        int[] picks = tally(policy, MemberSnapshot.of(m), 3, 12_000);
         // Spare 0.1, 1.0 and their average 0.55: shares of 1/16.5, 10/16.5 and 5.5/16.5.
         assertTrue(picks[0] > 400 && picks[0] < 1_100, "busy: " + Arrays.toString(picks));
         assertTrue(picks[1] > 6_700 && picks[1] < 7_800, "idle: " + Arrays.toString(picks));
