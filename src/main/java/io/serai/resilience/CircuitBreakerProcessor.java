@@ -36,15 +36,19 @@ final class CircuitBreakerProcessor extends AsyncProcessorSupport implements Nav
     private final String routeId;
     private final String stepName;
     private final BackendBreakers breakers;
+    /** The load balancer the steps inside start with, found when the route was built; null when none. */
+    private final HealthAwareLoadBalancer balancer;
     private AsyncProcessor inner;
     private AsyncProcessor fallback;
     private MemberBreaker single;
 
-    CircuitBreakerProcessor(ResilienceProcessor definition, String routeId, String stepName, BackendBreakers breakers) {
+    CircuitBreakerProcessor(ResilienceProcessor definition, String routeId, String stepName, BackendBreakers breakers,
+            HealthAwareLoadBalancer balancer) {
         this.definition = definition;
         this.routeId = routeId;
         this.stepName = stepName;
         this.breakers = breakers;
+        this.balancer = balancer;
     }
 
     @Override
@@ -87,42 +91,25 @@ final class CircuitBreakerProcessor extends AsyncProcessorSupport implements Nav
         inner = AsyncProcessorConverterHelper.convert(children.get(0));
         fallback = children.size() > 1 ? AsyncProcessorConverterHelper.convert(children.get(1)) : null;
         ServiceHelper.startService(definition);
-        ServiceHelper.startService(children);
         // Open members are skipped, so no call would ever move their breaker on: it must turn half-open by itself.
         CircuitBreakerConfig config = CircuitBreakerConfig.from(definition.getCircuitBreaker().getCircuitBreakerConfig())
                 .automaticTransitionFromOpenToHalfOpenEnabled(true).build();
-        HealthAwareLoadBalancer balancer = balancerIn(inner, 0);
         String prefix = routeId + "/" + stepName;
         if (balancer != null) {
+            // Before the steps start, so that the balancer's members have their breakers from their first request.
             balancer.useGates(member -> breakers.breaker(prefix + "/" + member.name(), config,
                     member.name() + " (route " + routeId + ")"));
             single = null;
         } else {
             single = breakers.breaker(prefix, config, "route " + routeId);
         }
+        ServiceHelper.startService(children);
     }
 
     @Override
     protected void doStop() throws Exception {
         ServiceHelper.stopService(definition.next());
         ServiceHelper.stopService(definition);
-    }
-
-    /** The load balancer the steps inside start with, looking a few wrappers deep. */
-    private static HealthAwareLoadBalancer balancerIn(Object processor, int depth) {
-        if (processor instanceof HealthAwareLoadBalancer balancer) {
-            return balancer;
-        }
-        if (depth > 6 || !(processor instanceof Navigate<?> navigate) || navigate.next() == null) {
-            return null;
-        }
-        for (Object child : navigate.next()) {
-            HealthAwareLoadBalancer found = balancerIn(child, depth + 1);
-            if (found != null) {
-                return found;
-            }
-        }
-        return null;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.serai.resilience;
 
+import io.serai.balancing.HealthAwareLoadBalancer;
+import io.serai.camel.ProcessorGraph;
 import org.apache.camel.CamelContext;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
@@ -19,7 +21,8 @@ import java.util.List;
  * Makes Camel's {@code circuitBreaker} step Serai's {@link CircuitBreakerProcessor}: the YAML and its
  * {@code resilience4jConfiguration} stay Camel's, read by Camel's own reifier. camel-resilience4j
  * plugs in through Camel's {@link ProcessorFactory}, so Serai's factory answers for circuit breakers
- * and leaves every other step to the factory it replaces.
+ * and leaves every other step to the factory it replaces. A {@code loadBalance} inside is found here,
+ * as the route is built, so that the breaker's processor is handed its balancer and never searches.
  */
 public final class CircuitBreakerReifiers implements ProcessorFactory {
 
@@ -58,7 +61,11 @@ public final class CircuitBreakerReifiers implements ProcessorFactory {
             camel.setRouteId(route.getRouteId());
             camel.setId(circuitBreaker.idOrCreate(
                     context.getCamelContextExtension().getContextPlugin(NodeIdFactory.class)));
-            return new CircuitBreakerProcessor(camel, route.getRouteId(), stepName(route, circuitBreaker), breakers);
+            // The balancer the steps inside start with (not one in onFallback) gets a breaker per member.
+            HealthAwareLoadBalancer balancer =
+                    ProcessorGraph.first(camel.next().get(0), HealthAwareLoadBalancer.class);
+            return new CircuitBreakerProcessor(camel, route.getRouteId(), stepName(route, circuitBreaker), breakers,
+                    balancer);
         }
         return delegate.createProcessor(route, definition);
     }

@@ -31,7 +31,8 @@ final class ConcurrencyLimitProcessor extends WrappedSteps {
         if (tryEnter()) {
             return enter(exchange, callback);
         }
-        boolean queued = maxWaitMillis > 0 && waiting.offer(() -> enter(exchange, doneSync -> callback.done(false)),
+        Runnable resume = () -> enter(exchange, doneSync -> callback.done(false));
+        boolean queued = maxWaitMillis > 0 && waiting.offer(exchange, resume,
                 () -> {
                     exchange.setException(full());
                     callback.done(false);
