@@ -1,8 +1,8 @@
 package io.serai.balancing;
 
+import io.serai.camel.ExchangeTimers;
 import org.apache.camel.Exchange;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -56,7 +56,7 @@ public final class WaitQueue {
 
     /** Runs {@code task} for {@code exchange} after {@code delayMillis}: the one place this class sets a timer. */
     private static void resumeLater(Exchange exchange, long delayMillis, Runnable task) {
-        CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS).execute(task);
+        ExchangeTimers.schedule(exchange, delayMillis, TimeUnit.MILLISECONDS, task);
     }
 
     /** Wakes the longest-waiting request; false when none waits. */

@@ -1,5 +1,6 @@
 package io.serai.resilience;
 
+import io.serai.camel.ExchangeTimers;
 import io.serai.http.IngressRequest;
 import io.serai.http.ResponseStatus;
 import io.serai.camel.WrappedSteps;
@@ -16,7 +17,6 @@ import org.apache.camel.component.netty.http.NettyHttpConstants;
 import org.apache.camel.util.CaseInsensitiveMap;
 
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -53,7 +53,7 @@ final class RetryProcessor extends WrappedSteps {
 
     /** Runs {@code task} for {@code exchange} after {@code delayMillis}: the one place retries set a timer. */
     private static void resumeLater(Exchange exchange, long delayMillis, Runnable task) {
-        CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS).execute(task);
+        ExchangeTimers.schedule(exchange, delayMillis, TimeUnit.MILLISECONDS, task);
     }
 
     /** One request's tries, each started by the previous one's end. */
