@@ -29,6 +29,7 @@ class RetryBudgetTest {
             0.2     | 0     | 10       | 10r@0 t@0 t@0 t@0 5r@1 t@1 t@1         | a refusal costs nothing; new requests add   | YYNYN
             0.2     | 0     | 10       | 10r@0 t@9 t@9                          | requests count for the whole window         | YY
             0.2     | 0     | 10       | 10r@0 t@10                             | and no longer                               | N
+            0.2     | 0     | 10       | 10r@0 t@15                             | nor after a quiet spell                     | N
             0.2     | 0     | 10       | 10r@0 t@0 t@0 10r@10 t@10 t@10 t@10    | retries leave the window with their second  | YYYYN
             0.5     | 0     | 2        | 4r@0 t@0 t@0 t@1 4r@2 t@2 t@2 t@2      | a reused bucket forgets its older second    | YYNYYN
             """)
