@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,26 +42,24 @@ class CallOptionsTest {
                 + "&mapping=id:userId,name:fullName&required=true&query=id={id}&callTimeout=2s&keepAlive=false");
         CallOptions call = CallOptions.take(parameters);
         assertEquals(new CallOptions("users", "data.user", List.of("id", "name"), List.of("name.secret"),
-                Map.of("id", "userId", "name", "fullName"), true, "id={id}", Duration.ofSeconds(2)), call);
+                Map.of("id", "userId", "name", "fullName"), true), call);
         assertTrue(call.aggregates());
-        assertEquals(Map.of("keepAlive", "false"), parameters, "only the merge options are taken");
+        assertEquals(Map.of("query", "id={id}", "callTimeout", "2s", "keepAlive", "false"), parameters,
+                "only the merge options are taken; how the call is made is the upstream's (BackendCallOptionsTest)");
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
     @CsvSource(delimiter = '|', textBlock = """
-            # query                                | group | target    | allow     | mapping          | required | callTimeout ms
-            group=users                            | users |           |           |                  | false    |
-            'target= data.items '                  |       | data.items|           |                  | false    |
-            'allow=a, b ,,c'                       |       |           | a;b;c     |                  | false    |
-            'mapping= id : userId ,n:name'         |       |           |           | id=userId;n=name | false    |
-            required=false                         |       |           |           |                  | false    |
-            required=true                          |       |           |           |                  | true     |
-            callTimeout=500ms                      |       |           |           |                  | false    | 500
-            callTimeout=1500                       |       |           |           |                  | false    | 1500
-            callTimeout=2m                         |       |           |           |                  | false    | 120000
+            # query                                | group | target    | allow     | mapping          | required
+            group=users                            | users |           |           |                  | false
+            'target= data.items '                  |       | data.items|           |                  | false
+            'allow=a, b ,,c'                       |       |           | a;b;c     |                  | false
+            'mapping= id : userId ,n:name'         |       |           |           | id=userId;n=name | false
+            required=false                         |       |           |           |                  | false
+            required=true                          |       |           |           |                  | true
             """)
     void eachOptionAcceptsItsDocumentedForms(String query, String group, String target, String allow, String mapping,
-            boolean required, Long callTimeoutMillis) {
+            boolean required) {
         CallOptions call = CallOptions.take(parameters(query));
         assertTrue(call.aggregates());
         assertEquals(group, call.group());
@@ -70,7 +67,6 @@ class CallOptionsTest {
         assertEquals(allow == null ? List.of() : List.of(allow.split(";")), call.allow());
         assertEquals(mapping == null ? Map.of() : pairs(mapping), call.mapping());
         assertEquals(required, call.required());
-        assertEquals(callTimeoutMillis == null ? null : Duration.ofMillis(callTimeoutMillis), call.callTimeout());
     }
 
     @ParameterizedTest(name = "[{index}] {0} fails naming {1}")
@@ -82,9 +78,6 @@ class CallOptionsTest {
             mapping=:userId           | mapping=:userId
             mapping=id:               | mapping=id:
             mapping=a:b,c             | mapping=a:b,c
-            callTimeout=soon          | callTimeout
-            callTimeout=-1s           | callTimeout
-            callTimeout=1d            | callTimeout
             """)
     void aBadValueFailsNamingTheOptionAndTheValue(String query, String named) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

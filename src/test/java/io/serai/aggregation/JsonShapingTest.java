@@ -62,7 +62,7 @@ class JsonShapingTest {
         for (String pair : list(mapping)) {
             renames.put(pair.substring(0, pair.indexOf(':')), pair.substring(pair.indexOf(':') + 1));
         }
-        return new CallOptions(null, target, list(allow), list(deny), renames, false, null, null);
+        return new CallOptions(null, target, list(allow), list(deny), renames, false);
     }
 
     private static List<String> list(String commaSeparated) {

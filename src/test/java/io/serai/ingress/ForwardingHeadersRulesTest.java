@@ -37,7 +37,7 @@ class ForwardingHeadersRulesTest {
 
     private static final CamelContext CONTEXT = new DefaultCamelContext();
 
-    private static final ProxySettings BEHIND_10_8 = ProxySettings.from(Map.of(
+    private static final ForwardingSettings BEHIND_10_8 = ForwardingSettings.from(Map.of(
             "serai.trusted-proxies", "10.0.0.0/8", "serai.forwarded.rfc7239", "true")::get);
 
     @AfterAll
@@ -87,7 +87,7 @@ class ForwardingHeadersRulesTest {
             String expected, String rule) throws Exception {
         Exchange exchange = new DefaultExchange(CONTEXT);
         Map<String, Object> headers = exchange.getMessage().getHeaders();
-        ForwardingHeaders.apply(exchange, request(HttpVersion.HTTP_1_1, peer, sent, headers), headers, tls, BEHIND_10_8);
+        ForwardingHeaders.apply(exchange, request(HttpVersion.HTTP_1_1, peer, sent, headers), headers, tls, ProxySettings.defaults(), BEHIND_10_8);
         assertEquals(expected, joined(headers.get(field)), rule);
     }
 
@@ -104,7 +104,7 @@ class ForwardingHeadersRulesTest {
         Map<String, Object> headers = exchange.getMessage().getHeaders();
         String sent = forwardedFor == null ? null : "X-Forwarded-For: " + forwardedFor;
         ForwardingHeaders.apply(exchange, request(HttpVersion.HTTP_1_1, peer, sent, headers), headers, false,
-                BEHIND_10_8);
+                ProxySettings.defaults(), BEHIND_10_8);
         assertEquals(client, exchange.getProperty(ResolvedClient.CLIENT_ADDRESS, String.class));
     }
 
@@ -114,7 +114,7 @@ class ForwardingHeadersRulesTest {
         Exchange exchange = new DefaultExchange(CONTEXT);
         Map<String, Object> headers = exchange.getMessage().getHeaders();
         ForwardingHeaders.apply(exchange, request(HttpVersion.HTTP_1_0, "203.0.113.7", null, headers), headers, false,
-                named);
+                named, ForwardingSettings.from(key -> null));
         assertEquals("1.0 edge-1", headers.get("Via"));
     }
 
@@ -125,7 +125,7 @@ class ForwardingHeadersRulesTest {
         Map<String, Object> headers = exchange.getMessage().getHeaders();
         ForwardingHeaders.apply(exchange,
                 request(HttpVersion.HTTP_1_1, "203.0.113.7", "Forwarded: for=198.51.100.9", headers), headers, false,
-                defaults);
+                defaults, ForwardingSettings.from(key -> null));
         assertNull(headers.get("Forwarded"));
     }
 
