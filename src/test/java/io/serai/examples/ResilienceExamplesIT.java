@@ -48,7 +48,7 @@ class ResilienceExamplesIT {
                 assertEquals(List.of(200), statuses(port, 10).stream().distinct().toList());
 
                 Files.writeString(file, Files.readString(file) + "\n# edited\n");
-                awaitLog(serai, "Reloaded " + file);
+                serai.awaitOutput("Reloaded " + file);
                 int before = members.backend(2).requests().size();
                 assertEquals(List.of(200), statuses(port, 10).stream().distinct().toList());
                 assertEquals(before, members.backend(2).requests().size(),
@@ -110,7 +110,7 @@ class ResilienceExamplesIT {
                     large.add(putStreamed(port, 1024 * 1024));
                 }
                 assertEquals(List.of(200, 503), large.stream().sorted().toList(), "a 1 MiB body is not sent twice");
-                awaitLog(serai, "route retry: no retry after gateway-error: more of the request body than "
+                serai.awaitOutput("route retry: no retry after gateway-error: more of the request body than "
                         + "serai.stream.replay-buffer had gone to the backend");
                 assertEquals(1.0, MetricScrape.value(admin, "serai_retries_skipped_total", "route=\"retry\"",
                         "reason=\"request-body\""));
@@ -152,13 +152,4 @@ class ResilienceExamplesIT {
         return out;
     }
 
-    private static void awaitLog(SeraiProcess serai, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!serai.output().contains(text)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no \"" + text + "\" in the log:\n" + serai.output());
-            }
-            Thread.sleep(50);
-        }
-    }
 }
