@@ -1,5 +1,6 @@
 package io.serai.metrics;
 
+import io.serai.support.Waits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.serai.support.RawHttp;
@@ -104,20 +105,19 @@ class AccessLogTest {
         }
     }
 
-    private static JsonNode awaitLine(String requestId) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log)) {
-                List<String> lines = Files.readAllLines(log);
-                for (String l : lines) {
-                    JsonNode node = new ObjectMapper().readTree(l);
-                    if (requestId.equals(node.get("request_id").asText())) {
-                        return node;
-                    }
+    private static JsonNode awaitLine(String requestId) {
+        return Waits.upTo(Duration.ofSeconds(5)).until(() -> line(requestId), java.util.Objects::nonNull);
+    }
+
+    private static JsonNode line(String requestId) throws IOException {
+        if (Files.exists(log)) {
+            for (String l : Files.readAllLines(log)) {
+                JsonNode node = new ObjectMapper().readTree(l);
+                if (requestId.equals(node.get("request_id").asText())) {
+                    return node;
                 }
             }
-            Thread.sleep(20);
         }
-        throw new AssertionError("no access log line for " + requestId);
+        return null;
     }
 }
