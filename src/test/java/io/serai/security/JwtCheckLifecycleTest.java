@@ -1,5 +1,6 @@
 package io.serai.security;
 
+import io.serai.support.Waits;
 import com.nimbusds.jose.jwk.RSAKey;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
@@ -53,11 +54,8 @@ class JwtCheckLifecycleTest {
             assertEquals(200, get(serai, token).status());
             assertTrue(checkThreads() > 0);
             serai.context().getRouteController().stopRoute("jwt-restarted");
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (checkThreads() > 0) {
-                assertTrue(System.nanoTime() < deadline, checkThreads() + " check threads left after the route stopped");
-                Thread.sleep(50);
-            }
+            Waits.upTo(Waits.PROMPTLY).alias("no check thread left after the route stopped")
+                    .until(() -> checkThreads() == 0);
             serai.context().getRouteController().startRoute("jwt-restarted");
             assertEquals(200, get(serai, token).status());
             assertEquals(401, get(serai, TestJwts.sign(rsa, TestJwts.claims("billing-api").build())).status());
