@@ -637,6 +637,7 @@ class HttpCacheTest {
         return DateTimeFormatter.RFC_1123_DATE_TIME.format(at.atOffset(ZoneOffset.UTC));
     }
 
+    /** The origin's simulated work, so that concurrent misses overlap. */
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);

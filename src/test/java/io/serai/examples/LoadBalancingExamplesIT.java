@@ -91,12 +91,10 @@ class LoadBalancingExamplesIT {
         Traffic.concurrent(port, 4, Duration.ofSeconds(1)); // first connections and threads of each backend
         // Peak EWMA reacts to any hiccup (a GC pause on a loaded CI machine): measure until the three alike
         // members share, within a bound, as the recovery below does.
-        long settle = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        Map<String, Integer> before;
-        do {
-            before = Traffic.concurrent(port, 4, Duration.ofSeconds(2));
-        } while (share(before, "b1") <= 0.15 && System.nanoTime() < settle);
-        assertTrue(share(before, "b1") > 0.15, "a fast b1 gets its share: " + before);
+        Waits.upTo(Duration.ofSeconds(10)).pollInterval(Duration.ZERO).untilAsserted(() -> {
+            Map<String, Integer> before = Traffic.concurrent(port, 4, Duration.ofSeconds(2));
+            assertTrue(share(before, "b1") > 0.15, "a fast b1 gets its share: " + before);
+        });
 
         members.delay(1, Duration.ofMillis(100));
         Traffic.concurrent(port, 4, Duration.ofMillis(500));
@@ -104,12 +102,10 @@ class LoadBalancingExamplesIT {
         assertTrue(share(slow, "b1") < 0.05, "a slow b1 loses its traffic within seconds: " + slow);
 
         members.delay(1, Duration.ZERO);
-        long deadline = System.nanoTime() + Duration.ofSeconds(25).toNanos();
-        Map<String, Integer> recovered;
-        do {
-            recovered = Traffic.concurrent(port, 4, Duration.ofSeconds(1));
-        } while (share(recovered, "b1") < 0.15 && System.nanoTime() < deadline);
-        assertTrue(share(recovered, "b1") >= 0.15, "a recovered b1 wins its traffic back: " + recovered);
+        Waits.upTo(Duration.ofSeconds(25)).pollInterval(Duration.ZERO).untilAsserted(() -> {
+            Map<String, Integer> recovered = Traffic.concurrent(port, 4, Duration.ofSeconds(1));
+            assertTrue(share(recovered, "b1") >= 0.15, "a recovered b1 wins its traffic back: " + recovered);
+        });
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.serai.examples;
 
+import io.serai.support.Waits;
 import io.serai.support.Behaviours;
 import io.serai.support.MemberBackends;
 import io.serai.support.MetricScrape;
@@ -55,13 +56,10 @@ class ResilienceExamplesIT {
                         "same configuration after the reload: the breaker is still open");
 
                 members.status(1, 500);
-                RawResponse fallback = null;
-                long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-                while (fallback == null && System.nanoTime() < deadline) {
-                    RawResponse r = RawHttp.exchange(port, "GET /x HTTP/1.1\r\nHost: a\r\n\r\n");
-                    fallback = r.header("Serai-Fallback") != null ? r : null;
-                }
-                assertTrue(fallback != null, "no fallback once both members failed");
+                RawResponse fallback = Waits.upTo(Duration.ofSeconds(15)).pollInterval(Duration.ZERO)
+                        .alias("a fallback once both members failed")
+                        .until(() -> RawHttp.exchange(port, "GET /x HTTP/1.1\r\nHost: a\r\n\r\n"),
+                                r -> r.header("Serai-Fallback") != null);
                 assertEquals(503, fallback.status());
                 assertEquals("circuit-open", fallback.header("Serai-Fallback"));
                 assertEquals("5", fallback.header("Retry-After"));

@@ -206,6 +206,7 @@ class EdgeCasesTest {
     void aClientThatLeavesStopsItsBackendCallWithinSeconds() throws Exception {
         java.util.concurrent.atomic.AtomicLong abortedAt = new java.util.concurrent.atomic.AtomicLong();
         java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger blocks = new java.util.concurrent.atomic.AtomicInteger();
         backend.respondWith((request, socket, out, name) -> {
             // A slow download: 1 KiB every 50 ms for up to 10 s, noting when Serai stops listening.
             started.countDown();
@@ -215,7 +216,8 @@ class EdgeCasesTest {
                 for (int i = 0; i < 200; i++) {
                     out.write(block);
                     out.flush();
-                    Thread.sleep(50);
+                    blocks.incrementAndGet();
+                    Thread.sleep(50); // the backend's own pace
                 }
             } catch (java.io.IOException gone) {
                 abortedAt.set(System.nanoTime());
@@ -229,7 +231,8 @@ class EdgeCasesTest {
         try (RawHttp c = RawHttp.connect(serai.port())) {
             c.send("GET /download HTTP/1.1\r\nHost: h\r\n\r\n");
             assertTrue(started.await(5, java.util.concurrent.TimeUnit.SECONDS));
-            Thread.sleep(300);
+            // The client leaves with the download under way: a few blocks went out.
+            Waits.upTo(Duration.ofSeconds(5)).until(() -> blocks.get() >= 5);
             leftAt = System.nanoTime();
         }
         Waits.upTo(Duration.ofSeconds(5)).alias("the backend stops sending after the client left")

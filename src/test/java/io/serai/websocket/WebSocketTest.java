@@ -329,7 +329,7 @@ class WebSocketTest {
                 // A message every 400 ms for longer than the idle timeout: a tunnel that moves stays open.
                 client.sendText("tick " + i);
                 assertEquals("tick " + i, client.next(Duration.ofSeconds(5)));
-                Thread.sleep(400);
+                Thread.sleep(400); // the client's own pace
             }
             assertFalse(client.closed().isDone(), "a tunnel with traffic was closed: " + client.closed().getNow(null));
             assertNotNull(client.closed().get(5, TimeUnit.SECONDS), "the client side is closed");
