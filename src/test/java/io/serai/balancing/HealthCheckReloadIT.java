@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A route edit does not forget what the health checks found: a down member stays out. */
 class HealthCheckReloadIT {

@@ -4,7 +4,6 @@ import io.serai.support.Waits;
 import io.serai.support.CacheOrigin;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
-import io.serai.support.RecordedRequest;
 import io.serai.support.RunningSerai;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

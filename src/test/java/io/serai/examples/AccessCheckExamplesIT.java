@@ -24,7 +24,6 @@ import java.util.Base64;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * examples/api-key.camel.yaml, examples/ip-allowlist.camel.yaml and examples/basic-auth.camel.yaml

@@ -1,8 +1,7 @@
 package io.serai.metrics;
 
-import io.serai.support.Waits;
+import io.serai.support.AccessLogLines;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
@@ -16,8 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -106,18 +103,7 @@ class AccessLogTest {
     }
 
     private static JsonNode awaitLine(String requestId) {
-        return Waits.upTo(Duration.ofSeconds(5)).until(() -> line(requestId), java.util.Objects::nonNull);
+        return AccessLogLines.await(log, requestId);
     }
 
-    private static JsonNode line(String requestId) throws IOException {
-        if (Files.exists(log)) {
-            for (String l : Files.readAllLines(log)) {
-                JsonNode node = new ObjectMapper().readTree(l);
-                if (requestId.equals(node.get("request_id").asText())) {
-                    return node;
-                }
-            }
-        }
-        return null;
-    }
 }

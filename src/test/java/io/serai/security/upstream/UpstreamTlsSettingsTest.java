@@ -1,7 +1,6 @@
 package io.serai.security.upstream;
 
 import io.serai.support.Waits;
-import io.serai.support.StartFailure;
 
 import io.serai.health.BackendStatus;
 import io.serai.proxy.ProxyHttpComponent;
@@ -23,7 +22,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
