@@ -48,7 +48,7 @@ class AccessLogTest {
         RawResponse r = RawHttp.exchange(serai.port(), "GET /orders/7?token=abc HTTP/1.1\r\nHost: a\r\n"
                 + "Authorization: Bearer SECRET-TOKEN\r\nCookie: session=SECRET-COOKIE\r\nX-Request-Id: trace-42\r\n\r\n");
         assertEquals(200, r.status());
-        JsonNode line = awaitLine("trace-42");
+        JsonNode line = AccessLogLines.await(log, "trace-42");
         assertEquals("127.0.0.1", line.get("client").asText());
         assertEquals("GET", line.get("method").asText());
         assertEquals("/orders/7", line.get("path").asText());
@@ -69,7 +69,7 @@ class AccessLogTest {
         RawHttp.exchange(serai.port(), "GET /a HTTP/1.1\r\nHost: a\r\nX-Request-Id: bad id with spaces\r\n\r\n");
         String sent = backend.lastRequest().header("X-Request-Id");
         assertTrue(sent.matches("[0-9a-f]{32}"), sent);
-        awaitLine(sent);
+        AccessLogLines.await(log, sent);
         RawHttp.exchange(serai.port(), "GET /b HTTP/1.1\r\nHost: a\r\n\r\n");
         String generated = backend.lastRequest().header("X-Request-Id");
         assertTrue(generated.matches("[0-9a-f]{32}"), generated);
@@ -94,16 +94,12 @@ class AccessLogTest {
         try {
             RawResponse r = RawHttp.exchange(serai.port(), "GET /slow HTTP/1.1\r\nHost: a\r\nX-Request-Id: streamed-1\r\n\r\n");
             assertEquals(2048, r.body().length);
-            JsonNode line = awaitLine("streamed-1");
+            JsonNode line = AccessLogLines.await(log, "streamed-1");
             assertEquals(2048, line.get("bytes").asLong(), "bytes counted to the last one");
             assertTrue(line.get("duration_ms").asDouble() >= 600, "duration to the last byte: " + line);
         } finally {
             backend.respondWith(io.serai.support.Behaviours.json());
         }
-    }
-
-    private static JsonNode awaitLine(String requestId) {
-        return AccessLogLines.await(log, requestId);
     }
 
 }

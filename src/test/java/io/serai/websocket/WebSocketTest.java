@@ -304,10 +304,10 @@ class WebSocketTest {
         assertEquals("hello", client.next(Duration.ofSeconds(5)));
         // The request that logs at once is behind it: by then the handshake's line would have been written.
         RawHttp.exchange(serai.port(), "GET /plain/marker HTTP/1.1\r\nHost: h\r\nX-Request-Id: ws-log-marker\r\n\r\n");
-        awaitLine("ws-log-marker");
+        AccessLogLines.await(accessLog, "ws-log-marker");
         assertNull(AccessLogLines.find(accessLog, "ws-log-1"), "the line waits for the close");
         client.close();
-        JsonNode line = awaitLine("ws-log-1");
+        JsonNode line = AccessLogLines.await(accessLog, "ws-log-1");
         assertEquals(101, line.get("status").asInt());
         assertEquals("/ws/logged", line.get("path").asText());
         assertEquals("ws", line.get("route").asText());
@@ -365,7 +365,4 @@ class WebSocketTest {
         return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
 
-    private static JsonNode awaitLine(String requestId) {
-        return AccessLogLines.await(accessLog, requestId);
-    }
 }
