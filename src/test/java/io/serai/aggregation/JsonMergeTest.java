@@ -296,6 +296,7 @@ class JsonMergeTest {
         return RawHttp.exchange(serai.port(), "GET " + path + " HTTP/1.1\r\nHost: h\r\n\r\n");
     }
 
+    /** The test backend's simulated work: a slow part of the fan-out. */
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);

@@ -1,6 +1,8 @@
 package io.serai.balancing;
 
 import io.serai.camel.ProcessorGraph;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.serai.support.Waits;
 import org.apache.camel.CamelContext;
 
 import java.time.Duration;
@@ -21,15 +23,12 @@ final class Balancers {
     }
 
     /** Waits, bounded, until no member has a request in flight; fails naming the counts otherwise. */
-    static void awaitNothingInFlight(HealthAwareLoadBalancer balancer, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (balancer.members().stream().anyMatch(m -> m.inFlight() != 0)) {
-            if (System.nanoTime() > deadline) {
-                StringBuilder counts = new StringBuilder();
-                balancer.members().forEach(m -> counts.append(m.name()).append('=').append(m.inFlight()).append(' '));
-                throw new AssertionError("requests still counted in flight: " + counts);
-            }
-            Thread.sleep(20);
-        }
+    static void awaitNothingInFlight(HealthAwareLoadBalancer balancer, Duration timeout) {
+        Waits.upTo(timeout).untilAsserted(() -> {
+            StringBuilder counts = new StringBuilder();
+            balancer.members().forEach(m -> counts.append(m.name()).append('=').append(m.inFlight()).append(' '));
+            assertTrue(balancer.members().stream().allMatch(m -> m.inFlight() == 0),
+                    "requests still counted in flight: " + counts);
+        });
     }
 }

@@ -1,5 +1,7 @@
 package io.serai.balancing;
 
+import java.time.Duration;
+import io.serai.support.Waits;
 import io.serai.support.Behaviours;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
@@ -48,8 +50,8 @@ class PassiveEjectionTest {
                 assertEquals(Map.of("status:500", 3, "b2", 27), tally, "b1 is out after 3 failures in a row");
 
                 b1.respondWith(Behaviours.status(200, Map.of("X-Backend", "b1"), "ok"));
-                Thread.sleep(1_300);
-                assertEquals(Map.of("b1", 5, "b2", 5), Traffic.sequential(serai.port(), 10), "b1 is back");
+                // b1 is back once its ejection time (1 s) is over
+                Waits.forTally(Map.of("b1", 5, "b2", 5), Duration.ofSeconds(5), () -> Traffic.sequential(serai.port(), 10));
             }
         }
     }

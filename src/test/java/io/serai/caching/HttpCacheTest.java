@@ -1,9 +1,9 @@
 package io.serai.caching;
 
+import io.serai.support.Waits;
 import io.serai.support.CacheOrigin;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
-import io.serai.support.RecordedRequest;
 import io.serai.support.RunningSerai;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -394,8 +394,8 @@ class HttpCacheTest {
         RawResponse stale = get("/swr");
         assertEquals("w1", stale.bodyText());
         assertTrue(stale.header("Cache-Status").contains("detail=stale-while-revalidate"), stale.header("Cache-Status"));
-        awaitCount("/swr", 2);
-        assertEquals("w2", awaitBody("/swr", "w2"));
+        Waits.upTo(Duration.ofSeconds(5)).until(() -> origin.count("/swr") >= 2);
+        Waits.upTo(Duration.ofSeconds(5)).untilAsserted(() -> assertEquals("w2", get("/swr").bodyText()));
         assertEquals(2, origin.count("/swr"));
     }
 
@@ -636,24 +636,7 @@ class HttpCacheTest {
         return DateTimeFormatter.RFC_1123_DATE_TIME.format(at.atOffset(ZoneOffset.UTC));
     }
 
-    private static void awaitCount(String path, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (origin.count(path) < n && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertEquals(n, origin.count(path));
-    }
-
-    private static String awaitBody(String path, String expected) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        String body = get(path).bodyText();
-        while (!body.equals(expected) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            body = get(path).bodyText();
-        }
-        return body;
-    }
-
+    /** The origin's simulated work, so that concurrent misses overlap. */
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);

@@ -1,5 +1,6 @@
 package io.serai.examples;
 
+import io.serai.support.Waits;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
@@ -11,10 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,8 +40,8 @@ class HttpsRedirectExampleIT {
                     .property("serai.port", ports[0]).property("https.port", ports[1])
                     .property("tls.cert", pair[0]).property("tls.key", pair[1])
                     .property("upstream.url", upstream.url()).start(tmp)) {
-                RawResponse get = awaitAnswer(serai, ports[0],
-                        "GET /shop/items?page=2 HTTP/1.1\r\nHost: localhost:" + ports[0] + "\r\n\r\n");
+                RawResponse get = serai.awaitAnswer(Waits.STARTUP, () -> RawHttp.exchange(ports[0],
+                        "GET /shop/items?page=2 HTTP/1.1\r\nHost: localhost:" + ports[0] + "\r\n\r\n"));
                 assertEquals(301, get.status());
                 assertEquals("https://localhost:" + ports[1] + "/shop/items?page=2", get.header("Location"));
                 assertEquals("0", get.header("Content-Length"));
@@ -61,19 +60,4 @@ class HttpsRedirectExampleIT {
         }
     }
 
-    /** The first answer on {@code port}, retried (bounded) until Serai listens. */
-    private static RawResponse awaitAnswer(SeraiProcess serai, int port, String request) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (true) {
-            try {
-                return RawHttp.exchange(port, request);
-            } catch (IOException notYet) {
-                assertTrue(serai.isAlive(), serai.output());
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("Serai did not answer on " + port + ":\n" + serai.output());
-                }
-                Thread.sleep(100);
-            }
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.serai.examples;
 
+import io.serai.support.Waits;
 import com.nimbusds.jose.jwk.RSAKey;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
@@ -50,7 +51,7 @@ class JwtExampleIT {
                     .property("upstream.url", upstream.url())
                     .start(tmp);
             try {
-                awaitListening(serai, port);
+                serai.awaitAnswer(Waits.STARTUP, () -> RawHttp.exchange(port, "GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
 
                 String token = TestJwts.sign(key, TestJwts.claims("orders-api").build());
                 RawResponse ok = RawHttp.exchange(port, "GET /orders/7 HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer "
@@ -82,7 +83,7 @@ class JwtExampleIT {
                 // Editing the file reloads it with a new check: another audience, and no email header.
                 Files.writeString(file, Files.readString(file).replace("{{jwt.audience}}", "billing-api")
                         .replace(",email:X-User-Email", ""));
-                awaitLog(serai, "Reloaded " + file);
+                serai.awaitOutput("Reloaded " + file, Waits.PROMPTLY);
                 assertEquals(401, RawHttp.exchange(port, "GET /orders/7 HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer "
                         + token + "\r\n\r\n").status(), "the old audience is no longer accepted");
                 RawResponse billing = RawHttp.exchange(port, "GET /bills HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer "
@@ -129,29 +130,4 @@ class JwtExampleIT {
         }
     }
 
-    private static void awaitLog(SeraiProcess serai, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!serai.output().contains(text)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no \"" + text + "\" in the log:\n" + serai.output());
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    /** Waits (bounded) for Serai to answer; SeraiProcess.awaitStatus reads only bodies of 2xx/3xx answers. */
-    private static void awaitListening(SeraiProcess serai, int port) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (true) {
-            try {
-                RawHttp.exchange(port, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
-                return;
-            } catch (java.io.IOException notYet) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("Serai did not listen on " + port + " within 20 s:\n" + serai.output());
-                }
-                Thread.sleep(50);
-            }
-        }
-    }
 }

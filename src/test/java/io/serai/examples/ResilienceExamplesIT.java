@@ -1,5 +1,6 @@
 package io.serai.examples;
 
+import io.serai.support.Waits;
 import io.serai.support.Behaviours;
 import io.serai.support.MemberBackends;
 import io.serai.support.MetricScrape;
@@ -48,20 +49,17 @@ class ResilienceExamplesIT {
                 assertEquals(List.of(200), statuses(port, 10).stream().distinct().toList());
 
                 Files.writeString(file, Files.readString(file) + "\n# edited\n");
-                awaitLog(serai, "Reloaded " + file);
+                serai.awaitOutput("Reloaded " + file);
                 int before = members.backend(2).requests().size();
                 assertEquals(List.of(200), statuses(port, 10).stream().distinct().toList());
                 assertEquals(before, members.backend(2).requests().size(),
                         "same configuration after the reload: the breaker is still open");
 
                 members.status(1, 500);
-                RawResponse fallback = null;
-                long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-                while (fallback == null && System.nanoTime() < deadline) {
-                    RawResponse r = RawHttp.exchange(port, "GET /x HTTP/1.1\r\nHost: a\r\n\r\n");
-                    fallback = r.header("Serai-Fallback") != null ? r : null;
-                }
-                assertTrue(fallback != null, "no fallback once both members failed");
+                RawResponse fallback = Waits.upTo(Duration.ofSeconds(15)).pollInterval(Duration.ZERO)
+                        .alias("a fallback once both members failed")
+                        .until(() -> RawHttp.exchange(port, "GET /x HTTP/1.1\r\nHost: a\r\n\r\n"),
+                                r -> r.header("Serai-Fallback") != null);
                 assertEquals(503, fallback.status());
                 assertEquals("circuit-open", fallback.header("Serai-Fallback"));
                 assertEquals("5", fallback.header("Retry-After"));
@@ -110,7 +108,7 @@ class ResilienceExamplesIT {
                     large.add(putStreamed(port, 1024 * 1024));
                 }
                 assertEquals(List.of(200, 503), large.stream().sorted().toList(), "a 1 MiB body is not sent twice");
-                awaitLog(serai, "route retry: no retry after gateway-error: more of the request body than "
+                serai.awaitOutput("route retry: no retry after gateway-error: more of the request body than "
                         + "serai.stream.replay-buffer had gone to the backend");
                 assertEquals(1.0, MetricScrape.value(admin, "serai_retries_skipped_total", "route=\"retry\"",
                         "reason=\"request-body\""));
@@ -152,13 +150,4 @@ class ResilienceExamplesIT {
         return out;
     }
 
-    private static void awaitLog(SeraiProcess serai, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!serai.output().contains(text)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no \"" + text + "\" in the log:\n" + serai.output());
-            }
-            Thread.sleep(50);
-        }
-    }
 }

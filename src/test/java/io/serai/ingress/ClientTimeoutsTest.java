@@ -54,7 +54,7 @@ class ClientTimeoutsTest {
         try (RawHttp c = RawHttp.connect(serai.port())) {
             long start = System.nanoTime();
             c.send("GET /slowloris HTTP/1.1\r\nHost: h\r\n");
-            Thread.sleep(200);
+            Thread.sleep(200); // the client's own pace: a header trickled in two parts
             c.send("X-A: 1\r\n");
             RawResponse r = c.read();
             long millis = (System.nanoTime() - start) / 1_000_000;

@@ -1,7 +1,6 @@
 package io.serai.ingress;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.serai.support.AccessLogLines;
 import io.serai.settings.ProxySettings;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
@@ -16,14 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -266,12 +262,7 @@ class ForwardingHeadersTest {
     @Test
     void theAccessLogNamesTheClientBehindATrustedProxy() throws IOException {
         get(behindProxy, "Host: a\r\nX-Forwarded-For: 203.0.113.77\r\nX-Request-Id: behind-proxy-1\r\n");
-        AtomicReference<JsonNode> line = new AtomicReference<>();
-        await().atMost(Duration.ofSeconds(5)).until(() -> {
-            line.set(logLine("behind-proxy-1"));
-            return line.get() != null;
-        });
-        assertEquals("203.0.113.77", line.get().get("client").asText());
+        assertEquals("203.0.113.77", AccessLogLines.await(accessLog, "behind-proxy-1").get("client").asText());
     }
 
     @Test
@@ -341,19 +332,6 @@ class ForwardingHeadersTest {
     private static List<String> fields(RecordedRequest seen, String folded) {
         return seen.headers().stream().filter(h -> h.getKey().toLowerCase(Locale.ROOT).replace('_', '-').equals(folded))
                 .map(h -> h.getKey() + ": " + h.getValue()).toList();
-    }
-
-    private static JsonNode logLine(String requestId) throws IOException {
-        if (!Files.exists(accessLog)) {
-            return null;
-        }
-        for (String l : Files.readAllLines(accessLog)) {
-            JsonNode node = new ObjectMapper().readTree(l);
-            if (requestId.equals(node.path("request_id").asText())) {
-                return node;
-            }
-        }
-        return null;
     }
 
     private static boolean hasIpv6Loopback() {

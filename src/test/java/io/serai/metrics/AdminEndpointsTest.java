@@ -1,5 +1,6 @@
 package io.serai.metrics;
 
+import io.serai.support.Waits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.serai.support.MemberBackends;
@@ -230,12 +231,13 @@ class AdminEndpointsTest {
         get(serai.port(), "/limited/x");
         get(serai.port(), "/limited/x");
         System.gc(); // jvm_gc_pause_seconds appears with the first collection
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        String scrape = get(admin, "/metrics").bodyText();
-        while (!scrape.contains("jvm_gc_pause_seconds_sum") && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            scrape = get(admin, "/metrics").bodyText();
-        }
+        String scrape = Waits.forText(() -> {
+            try {
+                return get(admin, "/metrics").bodyText();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "jvm_gc_pause_seconds_sum", Duration.ofSeconds(5));
         String dashboard = java.nio.file.Files.readString(Path.of("docs/grafana-dashboard.json"));
         Matcher names = Pattern.compile("(?<![\\w\"])((?:serai|jvm|netty|cache)_[a-z_]+)").matcher(dashboard);
         java.util.Set<String> missing = new java.util.TreeSet<>();
@@ -252,14 +254,7 @@ class AdminEndpointsTest {
     }
 
     private static RawResponse awaitStatus(String path, int status) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        RawResponse r = get(admin, path);
-        while (r.status() != status && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            r = get(admin, path);
-        }
-        assertEquals(status, r.status(), r.bodyText());
-        return r;
+        return Waits.forStatus(status, Waits.PROMPTLY, () -> get(admin, path));
     }
 
     private static double delta(String before, String after, String series) {

@@ -289,7 +289,7 @@ class ProxySemanticsTest {
             if (request.target().contains("slow")) {
                 Thread.yield();
                 try {
-                    Thread.sleep(300);
+                    Thread.sleep(300); // the backend's simulated work: /slow answers after the others arrived
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }

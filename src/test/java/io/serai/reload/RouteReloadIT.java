@@ -1,5 +1,7 @@
 package io.serai.reload;
 
+import org.awaitility.core.ConditionTimeoutException;
+import io.serai.support.Waits;
 import io.serai.support.Behaviours;
 import io.serai.support.RunningSerai;
 import io.serai.support.SeraiProcess;
@@ -36,6 +38,8 @@ class RouteReloadIT {
     static Path routes;
     static TestBackend slowBackend;
     static SeraiProcess serai;
+    /** How soon a reload's outcome is in the log. */
+    static final Duration LOGGED = Duration.ofSeconds(3);
     static int port;
     static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -81,18 +85,24 @@ class RouteReloadIT {
     }
 
     /** Polls until {@code path} answers {@code status} with a body containing {@code body}; returns how long. */
-    static Duration awaitAnswer(String path, int status, String body, Duration within) throws Exception {
+    static Duration awaitAnswer(String path, int status, String body, Duration within) {
         long start = System.nanoTime();
-        HttpResponse<String> last = null;
-        while (System.nanoTime() - start < within.toNanos()) {
-            last = get(path);
-            if (last.statusCode() == status && last.body().contains(body)) {
-                return Duration.ofNanos(System.nanoTime() - start);
-            }
-            Thread.sleep(25);
+        try {
+            Waits.upTo(within).pollInterval(Duration.ofMillis(25)).untilAsserted(() -> {
+                HttpResponse<String> last = get(path);
+                assertTrue(last.statusCode() == status && last.body().contains(body),
+                        path + " still answers " + last.statusCode() + " " + last.body());
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "; log:\n" + serai.output(), e);
         }
-        throw new AssertionError(path + " still answers " + (last == null ? "nothing" : last.statusCode() + " "
-                + last.body()) + " after " + within + "; log:\n" + serai.output());
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** Load between edits: waits until the clients got {@code n} more answers than they have now. */
+    private static void awaitMoreAnswers(java.util.Collection<String> bodies, int n) {
+        int seen = bodies.size();
+        Waits.upTo(Waits.PROMPTLY).until(() -> bodies.size() >= seen + n);
     }
 
     static void write(String name, String content) throws Exception {
@@ -126,11 +136,11 @@ class RouteReloadIT {
 
         write("broken.camel.yaml", constantRoute("broken", "/broken", "good").replace("constant: \"good\"",
                 "constant: 'unterminated"));
-        awaitLog("broken.camel.yaml:7: while scanning a quoted scalar");
+        serai.awaitOutput("broken.camel.yaml:7: while scanning a quoted scalar", LOGGED);
         assertEquals("good", get("/broken").body());
 
         write("broken.camel.yaml", constantRoute("broken", "/broken", "good").replace("- setBody:", "- roundRobin:"));
-        awaitLog("broken.camel.yaml:6: Unknown node id: roundRobin");
+        serai.awaitOutput("broken.camel.yaml:6: Unknown node id: roundRobin", LOGGED);
         assertEquals("good", get("/broken").body());
 
         write("broken.camel.yaml", constantRoute("broken", "/broken", "fixed"));
@@ -149,7 +159,7 @@ class RouteReloadIT {
                       steps:
                         - to: "netty-http:http://127.0.0.1:1?noSuchOption=true"
                 """);
-        awaitLog("Camel refused it");
+        serai.awaitOutput("Camel refused it", LOGGED);
         assertEquals("good", get("/refused").body());
         assertEquals(200, get("/refused").statusCode());
     }
@@ -181,11 +191,11 @@ class RouteReloadIT {
             clients.add(client);
         }
         for (int version = 1; version <= 3; version++) {
-            Thread.sleep(700);
+            awaitMoreAnswers(bodies, 30);
             write("load.camel.yaml", constantRoute("load", "/load", "v" + version));
             awaitAnswer("/load", 200, "v" + version, Duration.ofSeconds(2));
         }
-        Thread.sleep(300);
+        awaitMoreAnswers(bodies, 30);
         running.set(false);
         for (Thread client : clients) {
             client.join(10_000);
@@ -217,7 +227,7 @@ class RouteReloadIT {
         HttpResponse<String> r = inFlight.get();
         assertEquals(200, r.statusCode(), r.body());
         assertTrue(r.body().contains("\"target\":\"/x\""), r.body());
-        awaitLog("Reloaded " + routes.resolve("inflight.camel.yaml"));
+        serai.awaitOutput("Reloaded " + routes.resolve("inflight.camel.yaml"), LOGGED);
     }
 
     @Test
@@ -240,24 +250,10 @@ class RouteReloadIT {
             Files.writeString(v2.resolve("gateway.camel.yaml"), constantRoute("cm", "/", "configmap-v2"));
             Path newLink = Files.createSymbolicLink(volume.resolve("..data_tmp"), v2.getFileName());
             Files.move(newLink, volume.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
-            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-            String body = "";
-            while (System.nanoTime() < deadline && !body.equals("configmap-v2")) {
-                body = CLIENT.send(HttpRequest.newBuilder(URI.create(cmUrl)).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
-                Thread.sleep(25);
-            }
-            assertEquals("configmap-v2", body, cm.output());
+            Waits.upTo(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(25)).untilAsserted(() -> assertEquals(
+                    "configmap-v2", CLIENT.send(HttpRequest.newBuilder(URI.create(cmUrl)).build(),
+                            HttpResponse.BodyHandlers.ofString()).body(), cm.output()));
         }
     }
 
-    static void awaitLog(String text) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-        while (!serai.output().contains(text)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("log never said: " + text + "\n" + serai.output());
-            }
-            Thread.sleep(25);
-        }
-    }
 }

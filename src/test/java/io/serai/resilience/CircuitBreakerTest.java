@@ -1,5 +1,6 @@
 package io.serai.resilience;
 
+import io.serai.support.Waits;
 import io.serai.support.MemberBackends;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
@@ -134,12 +135,10 @@ class CircuitBreakerTest {
         statuses(serai.port(), 10);
         int cutOff = members.backend(2).requests().size();
         members.status(2, 200);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (members.backend(2).requests().size() < cutOff + 5 && System.nanoTime() < deadline) {
+        Waits.upTo(Waits.PROMPTLY).pollInterval(Duration.ofMillis(100)).alias("member 2 gets traffic again").until(() -> {
             statuses(serai.port(), 4);
-            Thread.sleep(100);
-        }
-        assertTrue(members.backend(2).requests().size() >= cutOff + 5, "member 2 gets traffic again");
+            return members.backend(2).requests().size() >= cutOff + 5;
+        });
         assertEquals(List.of(200), statuses(serai.port(), 10).stream().distinct().toList());
     }
 

@@ -100,7 +100,7 @@ class ConcurrencyLimitTest {
         int mine = perBackendNow.get(name).incrementAndGet();
         perBackendMost.get(name).accumulateAndGet(mine, Math::max);
         try {
-            Thread.sleep(300);
+            Thread.sleep(300); // the backend's simulated work, while the concurrency is counted
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

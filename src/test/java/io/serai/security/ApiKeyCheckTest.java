@@ -1,5 +1,7 @@
 package io.serai.security;
 
+import io.serai.support.Waits;
+import io.serai.support.LogCapture;
 import io.serai.support.StartFailure;
 
 import io.serai.support.RawHttp;
@@ -204,11 +206,14 @@ class ApiKeyCheckTest {
                 "one key, not one in each place");
 
         Files.writeString(keysFile, "dave:dave-77e1c3a9f0b2\n");
-        awaitStatus("/file/x", "X-Token: dave-77e1c3a9f0b2\r\n", 200);
+        Waits.forStatus(200, Waits.PROMPTLY, () -> get("/file/x", "X-Token: dave-77e1c3a9f0b2\r\n"));
         assertEquals(401, get("/file/x", "X-Token: carol-0d9e8f7a6b5c\r\n").status(), "a removed key stops working");
 
-        Files.writeString(keysFile, "dave:dave-77e1c3a9f0b2\nbad name:erin-123\n");
-        Thread.sleep(500); // several reload intervals: the broken version is refused, the previous one stays
+        try (LogCapture logged = LogCapture.start()) {
+            Files.writeString(keysFile, "dave:dave-77e1c3a9f0b2\nbad name:erin-123\n");
+            // Ordered, not paused for: the broken version was read and refused, and the previous one stays.
+            logged.await("Not reloaded, the previous version stays", Waits.PROMPTLY);
+        }
         assertEquals(200, get("/file/x", "X-Token: dave-77e1c3a9f0b2\r\n").status());
         assertEquals(401, get("/file/x", "X-Token: erin-123\r\n").status());
     }
@@ -218,11 +223,7 @@ class ApiKeyCheckTest {
         get("/h/orders?note=1", "X-Api-Key: " + ALICE + "\r\n");
         get("/h/orders", "X-Api-Key: " + BOB + "-wrong\r\n");
         get("/q/items?api_key=qkey-7c1d0e5a", "");
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!(Files.exists(log) && Files.readString(log).contains("by-query")) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        String text = Files.readString(log);
+        String text = Waits.forFileText(log, "by-query", Duration.ofSeconds(5));
         assertTrue(text.contains("\"status\":401"), text);
         assertFalse(text.contains(ALICE) || text.contains(BOB) || text.contains("qkey-7c1d0e5a"), text);
     }
@@ -243,16 +244,6 @@ class ApiKeyCheckTest {
         assertTrue(messages.contains("api key check header=X Api Key is invalid"), messages);
     }
 
-
-    private static void awaitStatus(String target, String headers, int status) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        int last = get(target, headers).status();
-        while (last != status && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            last = get(target, headers).status();
-        }
-        assertEquals(status, last);
-    }
 
     private static RawResponse get(String target, String headers, String query) throws IOException {
         return get(target + "?" + query, headers);

@@ -1,5 +1,7 @@
 package io.serai.security;
 
+import io.serai.support.Waits;
+import io.serai.support.LogCapture;
 import io.serai.security.credentials.PasswordHashesTest;
 
 import io.serai.support.StartFailure;
@@ -228,13 +230,16 @@ class BasicAuthCheckTest {
                 """).property("backend.1", backend.hostPort()).property("changing.file", file).start(dir)) {
             assertEquals(200, RawHttp.exchange(own.port(), request("/", basic("erin", "first"))).status());
             Files.writeString(file, "erin:" + bcrypt(Bcrypt.Y, 4, "second") + "\nfrank:" + bcrypt(Bcrypt.Y, 4, "f") + "\n");
-            awaitStatus(own.port(), basic("erin", "second"), 200);
+            Waits.forStatus(200, Waits.PROMPTLY, () -> RawHttp.exchange(own.port(), request("/", basic("erin", "second"))));
             assertEquals(401, RawHttp.exchange(own.port(), request("/", basic("erin", "first"))).status(),
                     "the old password, though remembered, no longer works");
             assertEquals(200, RawHttp.exchange(own.port(), request("/", basic("frank", "f"))).status());
 
-            Files.writeString(file, "erin:$apr1$abc$def\n");
-            Thread.sleep(500); // several intervals: the broken version is refused and the previous one stays
+            try (LogCapture logged = LogCapture.start()) {
+                Files.writeString(file, "erin:$apr1$abc$def\n");
+                // Ordered, not paused for: the broken version was read and refused, and the previous one stays.
+                logged.await("Not reloaded, the previous version stays", Waits.PROMPTLY);
+            }
             assertEquals(200, RawHttp.exchange(own.port(), request("/", basic("erin", "second"))).status());
         }
     }
@@ -249,12 +254,13 @@ class BasicAuthCheckTest {
     void noPasswordIsEverWrittenToTheAccessLog() throws Exception {
         get("/staff/logged", basic("alice", ALICE));
         get("/staff/logged", basic("alice", "guess-Qx7"));
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!(Files.exists(log) && Files.readString(log).split("/staff/logged", -1).length > 2)
-                && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        String text = Files.readString(log);
+        String text = Waits.forText(() -> {
+            try {
+                return Files.exists(log) ? Files.readString(log) : "";
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, "/staff/logged", 2, Duration.ofSeconds(5));
         assertTrue(text.contains("\"status\":401"), text);
         String encoded = Base64.getEncoder().encodeToString(("alice:" + ALICE).getBytes(StandardCharsets.UTF_8));
         assertFalse(text.contains(ALICE) || text.contains("guess-Qx7") || text.contains(encoded), text);
@@ -297,16 +303,6 @@ class BasicAuthCheckTest {
         }
         Arrays.sort(took);
         return took[1];
-    }
-
-    private static void awaitStatus(int port, String headers, int status) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        int last = RawHttp.exchange(port, request("/", headers)).status();
-        while (last != status && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            last = RawHttp.exchange(port, request("/", headers)).status();
-        }
-        assertEquals(status, last);
     }
 
     private static RawResponse quietly(String target, String headers) {

@@ -1,5 +1,6 @@
 package io.serai.security;
 
+import io.serai.support.Waits;
 import com.nimbusds.jose.jwk.RSAKey;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
@@ -13,9 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,8 +53,8 @@ class JwtCheckLifecycleTest {
             assertEquals(200, get(serai, token).status());
             assertTrue(checkThreads() > 0);
             serai.context().getRouteController().stopRoute("jwt-restarted");
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(
-                    () -> assertEquals(0, checkThreads(), "check threads left after the route stopped"));
+            Waits.upTo(Waits.PROMPTLY).alias("no check thread left after the route stopped")
+                    .until(() -> checkThreads() == 0);
             serai.context().getRouteController().startRoute("jwt-restarted");
             assertEquals(200, get(serai, token).status());
             assertEquals(401, get(serai, TestJwts.sign(rsa, TestJwts.claims("billing-api").build())).status());

@@ -1,5 +1,6 @@
 package io.serai.security;
 
+import io.serai.support.Waits;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -293,8 +294,11 @@ class JwtCheckTest {
         Instant exp = Instant.now().plusSeconds(3);
         String token = TestJwts.sign(rsa, TestJwts.claims(AUDIENCE).expirationTime(Date.from(exp)).build());
         assertEquals(200, get("/no-skew/x", token).status());
-        Thread.sleep(Math.max(0, Duration.between(Instant.now(), exp).toMillis()) + 1_200);
-        assertRefused("/no-skew/x", token, "token expired");
+        // Refused once the clock passes exp (JWT times are whole seconds), not before it is reached.
+        Waits.upTo(Duration.between(Instant.now(), exp).plusSeconds(5)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertRefused("/no-skew/x", token, "token expired"));
+        assertFalse(Instant.now().isBefore(exp.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)),
+                "refused before it expired");
     }
 
     @Test
@@ -306,11 +310,7 @@ class JwtCheckTest {
         assertRefused("/rotating/x", fresh, "unknown signing key");
         Path tmp = Files.writeString(dir.resolve("rotating.json.tmp"), TestJwts.jwks(next));
         Files.move(tmp, rotatingJwks, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (get("/rotating/x", fresh).status() != 200) {
-            assertTrue(System.nanoTime() < deadline, "the new key was not picked up within 5 s");
-            Thread.sleep(50);
-        }
+        Waits.forStatus(200, Duration.ofSeconds(5), () -> get("/rotating/x", fresh)); // the new key is picked up
         assertRefused("/rotating/x", old, "unknown signing key");
     }
 
@@ -320,7 +320,7 @@ class JwtCheckTest {
         String forged = TestJwts.tampered(token, TestJwts.claims(AUDIENCE).subject("admin").build());
         assertEquals(200, get("/api/logged", token, "X-Request-Id: jwt-log-ok\r\n").status());
         assertEquals(401, get("/api/logged", forged, "X-Request-Id: jwt-log-refused\r\n").status());
-        String log = awaitLog("jwt-log-refused");
+        String log = Waits.forFileText(accessLog, "jwt-log-refused", Duration.ofSeconds(5));
         assertTrue(log.contains("jwt-log-ok"));
         for (String part : token.split("\\.")) {
             assertFalse(log.contains(part), "no part of a token is logged");
@@ -349,17 +349,4 @@ class JwtCheckTest {
                 + "\r\n" + moreHeaders + "\r\n");
     }
 
-    private static String awaitLog(String requestId) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(accessLog)) {
-                String text = Files.readString(accessLog);
-                if (text.contains(requestId)) {
-                    return text;
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no access log line for " + requestId);
-    }
 }

@@ -154,14 +154,8 @@ public final class TestBackend implements AutoCloseable {
     }
 
     /** Waits, at most {@code timeout}, until {@code n} requests arrived. */
-    public void awaitRequests(int n, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (requests.size() < n) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("backend " + name + " got " + requests.size() + " of " + n + " requests");
-            }
-            Thread.sleep(10);
-        }
+    public void awaitRequests(int n, Duration timeout) {
+        Waits.upTo(timeout).alias("backend " + name + " gets " + n + " requests").until(() -> requests.size() >= n);
     }
 
     /** {@code http://127.0.0.1:<port>} with nothing listening on the port. */

@@ -1,7 +1,7 @@
 package io.serai.websocket;
 
+import io.serai.support.AccessLogLines;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.serai.metrics.SeraiMeters;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
@@ -18,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -305,10 +304,10 @@ class WebSocketTest {
         assertEquals("hello", client.next(Duration.ofSeconds(5)));
         // The request that logs at once is behind it: by then the handshake's line would have been written.
         RawHttp.exchange(serai.port(), "GET /plain/marker HTTP/1.1\r\nHost: h\r\nX-Request-Id: ws-log-marker\r\n\r\n");
-        awaitLine("ws-log-marker");
-        assertNull(line("ws-log-1"), "the line waits for the close");
+        AccessLogLines.await(accessLog, "ws-log-marker");
+        assertNull(AccessLogLines.find(accessLog, "ws-log-1"), "the line waits for the close");
         client.close();
-        JsonNode line = awaitLine("ws-log-1");
+        JsonNode line = AccessLogLines.await(accessLog, "ws-log-1");
         assertEquals(101, line.get("status").asInt());
         assertEquals("/ws/logged", line.get("path").asText());
         assertEquals("ws", line.get("route").asText());
@@ -329,7 +328,7 @@ class WebSocketTest {
                 // A message every 400 ms for longer than the idle timeout: a tunnel that moves stays open.
                 client.sendText("tick " + i);
                 assertEquals("tick " + i, client.next(Duration.ofSeconds(5)));
-                Thread.sleep(400);
+                Thread.sleep(400); // the client's own pace
             }
             assertFalse(client.closed().isDone(), "a tunnel with traffic was closed: " + client.closed().getNow(null));
             assertNotNull(client.closed().get(5, TimeUnit.SECONDS), "the client side is closed");
@@ -366,20 +365,4 @@ class WebSocketTest {
         return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
 
-    private static JsonNode line(String requestId) throws Exception {
-        if (!Files.exists(accessLog)) {
-            return null;
-        }
-        for (String l : Files.readAllLines(accessLog)) {
-            JsonNode node = new ObjectMapper().readTree(l);
-            if (requestId.equals(node.get("request_id").asText())) {
-                return node;
-            }
-        }
-        return null;
-    }
-
-    private static JsonNode awaitLine(String requestId) {
-        return await().atMost(Duration.ofSeconds(5)).until(() -> line(requestId), java.util.Objects::nonNull);
-    }
 }

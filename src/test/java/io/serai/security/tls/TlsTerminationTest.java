@@ -1,5 +1,6 @@
 package io.serai.security.tls;
 
+import io.serai.support.Waits;
 import io.serai.support.RunningSerai;
 import io.serai.support.TestBackend;
 import io.serai.support.TestCertificates;
@@ -96,13 +97,8 @@ class TlsTerminationTest {
         Path[] rotated = authority.issue("localhost", "127.0.0.1").write(Files.createTempDirectory(dir, "r"), "main");
         Files.copy(rotated[1], main[1], StandardCopyOption.REPLACE_EXISTING);
         Files.copy(rotated[0], main[0], StandardCopyOption.REPLACE_EXISTING);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        X509Certificate after = before;
-        while (after.getSerialNumber().equals(before.getSerialNumber()) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            after = get(null, "TLSv1.3").peer();
-        }
-        assertTrue(!after.getSerialNumber().equals(before.getSerialNumber()), "the new certificate is served");
+        Waits.upTo(Waits.PROMPTLY).pollInterval(Duration.ofMillis(100)).alias("the new certificate is served")
+                .until(() -> !get(null, "TLSv1.3").peer().getSerialNumber().equals(before.getSerialNumber()));
     }
 
     private static TlsClient.Answer get(String sni, String protocol) throws Exception {

@@ -1,6 +1,6 @@
 package io.serai.security.upstream;
 
-import io.serai.support.StartFailure;
+import io.serai.support.Waits;
 
 import io.serai.health.BackendStatus;
 import io.serai.proxy.ProxyHttpComponent;
@@ -22,7 +22,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -131,13 +130,8 @@ class UpstreamTlsSettingsTest {
             assertEquals(502, get(serai, "/rotating/x").status());
             // A bundle of two: the new CA beside the old, as during a CA rotation.
             Files.writeString(rotating, Files.readString(strangerCa) + Files.readString(ca));
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            int status = 502;
-            while (status != 200 && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-                status = get(serai, "/rotating/x").status();
-            }
-            assertEquals(200, status, "the new bundle is used");
+            // the new bundle is used
+            Waits.forStatus(200, Waits.PROMPTLY, () -> get(serai, "/rotating/x"));
         }
     }
 
