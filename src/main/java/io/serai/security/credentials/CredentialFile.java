@@ -1,6 +1,7 @@
 package io.serai.security.credentials;
 
 import io.serai.camel.SharedSchedulers;
+import io.serai.settings.FileChanges;
 import io.serai.settings.WatchedFiles;
 
 import org.apache.camel.CamelContext;
@@ -16,7 +17,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +24,7 @@ import java.util.function.Function;
 
 /**
  * A file of credentials (API keys, users and password hashes), read when a check starts and read again
- * when it changes on disk ({@link WatchedFiles}), looked at every interval on one background thread
+ * when it changes on disk and then holds still ({@link FileChanges}, {@link WatchedFiles}), looked at every interval on one background thread
  * that the CamelContext's credential files share. A version that does not parse is logged and the
  * previous one stays. Parse errors name the file and line, never a secret.
  */
@@ -37,7 +37,7 @@ public final class CredentialFile<T> {
     private final Path path;
     private final Function<List<String>, T> parser;
     private volatile T current;
-    private volatile List<WatchedFiles.Stamp> stamp;
+    private final FileChanges changes;
     private ScheduledFuture<?> watching;
 
     /**
@@ -48,7 +48,7 @@ public final class CredentialFile<T> {
         this.setting = setting;
         this.path = path;
         this.parser = parser;
-        this.stamp = WatchedFiles.stamp(List.of(path));
+        this.changes = new FileChanges(List.of(path));
         this.current = load();
     }
 
@@ -75,11 +75,9 @@ public final class CredentialFile<T> {
     }
 
     private void reloadIfChanged() {
-        List<WatchedFiles.Stamp> now = WatchedFiles.stamp(List.of(path));
-        if (Objects.equals(now, stamp)) {
+        if (!changes.settledChange()) {
             return;
         }
-        stamp = now;
         try {
             current = load();
             LOG.info("{} {} reloaded", setting, path);

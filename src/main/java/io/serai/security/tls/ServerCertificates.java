@@ -1,5 +1,6 @@
 package io.serai.security.tls;
 
+import io.serai.settings.FileChanges;
 import io.serai.settings.WatchedFiles;
 
 import io.netty.handler.ssl.ClientAuth;
@@ -51,7 +52,7 @@ public final class ServerCertificates implements Mapping<String, SslContext>, Au
     private final TlsSettings settings;
     private final ScheduledExecutorService watcher;
     private volatile Mapping<String, SslContext> current;
-    private volatile List<WatchedFiles.Stamp> stamp;
+    private final FileChanges changes;
 
     /** Loads the files now; they are then checked on a thread of {@code context}'s ExecutorServiceManager. */
     public ServerCertificates(CamelContext context, TlsSettings settings) {
@@ -66,7 +67,7 @@ public final class ServerCertificates implements Mapping<String, SslContext>, Au
         }
         this.context = context;
         this.settings = settings;
-        this.stamp = stamp();
+        this.changes = new FileChanges(files());
         try {
             this.current = load();
         } catch (IOException | RuntimeException e) {
@@ -83,16 +84,13 @@ public final class ServerCertificates implements Mapping<String, SslContext>, Au
     }
 
     private void reloadIfChanged() {
-        List<WatchedFiles.Stamp> now = stamp();
-        if (now.equals(stamp)) {
+        if (!changes.settledChange()) {
             return;
         }
         try {
             current = load();
-            stamp = now;
             LOG.info("TLS certificates reloaded from {}", files());
         } catch (IOException | RuntimeException e) {
-            stamp = now;
             LOG.error("TLS certificates not reloaded, the previous ones stay: {}", e.getMessage());
         }
     }
@@ -162,10 +160,6 @@ public final class ServerCertificates implements Mapping<String, SslContext>, Au
         } catch (java.security.cert.CertificateException e) {
             throw new IOException(cert + ": " + e.getMessage(), e);
         }
-    }
-
-    private List<WatchedFiles.Stamp> stamp() {
-        return WatchedFiles.stamp(files());
     }
 
     private List<Path> files() {

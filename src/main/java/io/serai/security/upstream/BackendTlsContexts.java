@@ -1,6 +1,7 @@
 package io.serai.security.upstream;
 
 import io.serai.security.tls.ServerCertificates;
+import io.serai.settings.FileChanges;
 import io.serai.settings.WatchedFiles;
 
 import io.netty.buffer.ByteBufAllocator;
@@ -160,11 +161,9 @@ public final class BackendTlsContexts implements AutoCloseable {
 
     private void reloadChanged() {
         for (Watched watched : contexts.values()) {
-            List<WatchedFiles.Stamp> now = WatchedFiles.stamp(watched.files);
-            if (now.equals(watched.stamp)) {
+            if (!watched.changes.settledChange()) {
                 continue;
             }
-            watched.stamp = now;
             try {
                 watched.context = build(watched.tls, watched.caSetting, watched.clientSetting);
                 LOG.info("Backend TLS files reloaded: {}", watched.files);
@@ -192,7 +191,7 @@ public final class BackendTlsContexts implements AutoCloseable {
         final String caSetting;
         final String clientSetting;
         final List<Path> files = new ArrayList<>();
-        volatile List<WatchedFiles.Stamp> stamp;
+        final FileChanges changes;
         volatile SslContext context;
 
         Watched(BackendTls tls, String caSetting, String clientSetting) {
@@ -204,8 +203,7 @@ public final class BackendTlsContexts implements AutoCloseable {
                     files.add(p);
                 }
             }
-            // Stamped before reading, so a change while reading is seen by the next check.
-            this.stamp = WatchedFiles.stamp(files);
+            this.changes = new FileChanges(files);
             this.context = build(tls, caSetting, clientSetting);
         }
     }
