@@ -39,6 +39,7 @@ public final class TestBackend implements AutoCloseable {
     private final ServerSocket server;
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
     private final AtomicInteger connections = new AtomicInteger();
     private final List<String> serverNames = new CopyOnWriteArrayList<>();
     private final List<String> clientCertificates = new CopyOnWriteArrayList<>();
@@ -172,6 +173,7 @@ public final class TestBackend implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        closed = true;
         server.close();
         for (Socket s : sockets) {
             s.close();
@@ -184,6 +186,11 @@ public final class TestBackend implements AutoCloseable {
                 Socket socket = server.accept();
                 int number = connections.incrementAndGet();
                 sockets.add(socket);
+                if (closed) {
+                    // Accepted while close() ran: closed here, as a crashed process's would be.
+                    socket.close();
+                    return;
+                }
                 Thread t = new Thread(() -> serve(socket, number), "backend-" + name + "-conn");
                 t.setDaemon(true);
                 t.start();
