@@ -67,7 +67,7 @@ public class JsonMergeAggregationStrategy implements AggregationStrategy {
     @Override
     public Exchange aggregate(Exchange oldExchange, Exchange newExchange, Exchange inputExchange) {
         Exchange into = oldExchange == null ? newExchange : oldExchange;
-        Results results = results(into, inputExchange);
+        CallResults results = results(into, inputExchange);
         int index = newExchange.getProperty(ExchangePropertyKey.MULTICAST_INDEX, 0, Integer.class);
         results.put(index, read(newExchange, index));
         // A failed call is an entry in the results, not a failure of the whole exchange.
@@ -77,7 +77,7 @@ public class JsonMergeAggregationStrategy implements AggregationStrategy {
 
     @Override
     public void timeout(Exchange exchange, int index, int total, long timeout) {
-        Results results = results(exchange, null);
+        CallResults results = results(exchange, null);
         results.total(total);
         CallOptions call = optionsOf(exchange, index);
         results.put(index, CallResult.failed(name(call, index), call,
@@ -87,7 +87,7 @@ public class JsonMergeAggregationStrategy implements AggregationStrategy {
     @Override
     public void onCompletion(Exchange exchange, Exchange inputExchange) {
         Exchange answer = exchange != null ? exchange : inputExchange;
-        Results results = results(answer, inputExchange);
+        CallResults results = results(answer, inputExchange);
         List<CallResult> calls = results.inOrder();
         Message message = answer.getMessage();
         Object channel = message.getHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT);
@@ -234,13 +234,13 @@ public class JsonMergeAggregationStrategy implements AggregationStrategy {
         return call.group() != null ? call.group() : "call " + (index + 1);
     }
 
-    private static Results results(Exchange exchange, Exchange input) {
-        Results results = input == null ? null : input.getProperty(RESULTS, Results.class);
+    private static CallResults results(Exchange exchange, Exchange input) {
+        CallResults results = input == null ? null : input.getProperty(RESULTS, CallResults.class);
         if (results == null) {
-            results = exchange.getProperty(RESULTS, Results.class);
+            results = exchange.getProperty(RESULTS, CallResults.class);
         }
         if (results == null) {
-            results = new Results();
+            results = new CallResults();
         }
         exchange.setProperty(RESULTS, results);
         if (input != null) {
@@ -267,29 +267,5 @@ public class JsonMergeAggregationStrategy implements AggregationStrategy {
             }
         }
         return CallOptions.NONE;
-    }
-
-    /** The calls of one request, by their position in the route. */
-    static final class Results {
-        private final Map<Integer, CallResult> byIndex = new ConcurrentHashMap<>();
-        private volatile int total;
-
-        void put(int index, CallResult result) {
-            byIndex.put(index, result);
-        }
-
-        void total(int n) {
-            total = Math.max(total, n);
-        }
-
-        synchronized List<CallResult> inOrder() {
-            int n = Math.max(total, byIndex.keySet().stream().mapToInt(i -> i + 1).max().orElse(0));
-            java.util.ArrayList<CallResult> out = new java.util.ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                CallResult r = byIndex.get(i);
-                out.add(r != null ? r : CallResult.failed("call " + (i + 1), CallOptions.NONE, "no answer", true));
-            }
-            return out;
-        }
     }
 }
