@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -108,12 +109,16 @@ final class UpstreamProbes implements ProbeClient {
     /** Probes of the same backend over the same TLS are the same: a reload that keeps both keeps its probe. */
     @Override
     public boolean equals(Object other) {
-        return other instanceof UpstreamProbes probes && probes.target.equals(target) && probes.tls == tls;
+        // the endpoint's base path plays no part: a probe's path is its own
+        return other instanceof UpstreamProbes probes
+                && probes.target.toString().equals(target.toString())
+                && Objects.equals(probes.target.backendTls(), target.backendTls())
+                && probes.tls == tls;
     }
 
     @Override
     public int hashCode() {
-        return target.hashCode();
+        return target.toString().hashCode();
     }
 
     @Override
