@@ -52,9 +52,11 @@ final class MemberSet {
             Supplier<PeakEwma> latencyEstimate) {
         this.routeId = routeId;
         List<Member> built = new ArrayList<>(outputs.size());
+        MemberEndpoint[] endpoints = new MemberEndpoint[outputs.size()];
         for (int i = 0; i < outputs.size(); i++) {
             AsyncProcessor output = outputs.get(i);
             MemberEndpoint endpoint = ProcessorGraph.endpointOf(output, MemberEndpoint.class);
+            endpoints[i] = endpoint;
             BackendHealth health = endpoint == null ? null : endpoint.backendHealth();
             MemberOptions options = endpoint == null ? MemberOptions.NONE : endpoint.memberOptions();
             String name = health != null ? health.backend() : output.toString();
@@ -65,10 +67,10 @@ final class MemberSet {
             if (m.health() != null) {
                 m.health().addListener(onChange);
                 if (m.options().healthCheck() != null) {
-                    m.health().useHealthCheck(m.options().healthCheck());
+                    m.health().useHealthCheck(m.options().healthCheck(), endpoints[m.index()].probeClient());
                 }
                 if (m.options().loadReport() != null) {
-                    m.health().useLoadReports(m.options().loadReport());
+                    m.health().useLoadReports(m.options().loadReport(), endpoints[m.index()].probeClient());
                 }
             }
         }

@@ -5,9 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.apache.camel.CamelContext;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -19,7 +16,8 @@ import java.util.function.BiConsumer;
 
 /**
  * The health of every backend Serai sends to, one {@link BackendHealth} per origin
- * ({@code http://host:port}), and the one thread that runs their checks and ejection timers.
+ * ({@code http://host:port}), and the one thread that schedules their checks and ejection timers (the
+ * checks themselves go out over Serai's own client, see {@link ProbeClient}).
  */
 public final class BackendHealthRegistry implements AutoCloseable, MeterBinder {
 
@@ -28,7 +26,6 @@ public final class BackendHealthRegistry implements AutoCloseable, MeterBinder {
     private final ConcurrentHashMap<String, BackendHealth> backends = new ConcurrentHashMap<>();
     private volatile ScheduledExecutorService scheduler;
     private volatile MeterRegistry registry;
-    private volatile HttpClient client;
 
     /** Its thread comes from {@code context}'s ExecutorServiceManager, once the first check or timer needs it. */
     public BackendHealthRegistry(CamelContext context, PassiveHealthSettings passive) {
@@ -72,9 +69,9 @@ public final class BackendHealthRegistry implements AutoCloseable, MeterBinder {
                 .sorted(Comparator.comparing(BackendStatus::backend)).toList();
     }
 
-    BackendProbe newProbe(URI uri, Duration interval, Duration timeout,
-            BiConsumer<HttpResponse<String>, Throwable> onResult) {
-        return new BackendProbe(client(), scheduler(), uri, interval, timeout, onResult);
+    BackendProbe newProbe(ProbeClient client, String path, Duration interval, Duration timeout,
+            BiConsumer<ProbeAnswer, Throwable> onResult) {
+        return new BackendProbe(client, scheduler(), path, interval, timeout, onResult);
     }
 
     ScheduledFuture<?> schedule(Runnable task, long millis) {
@@ -94,28 +91,12 @@ public final class BackendHealthRegistry implements AutoCloseable, MeterBinder {
         return s;
     }
 
-    private HttpClient client() {
-        HttpClient c = client;
-        if (c == null) {
-            synchronized (this) {
-                if (client == null) {
-                    client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                            .connectTimeout(Duration.ofSeconds(2)).followRedirects(HttpClient.Redirect.NEVER)
-                            .executor(scheduler()).build();
-                }
-                c = client;
-            }
-        }
-        return c;
-    }
-
     @Override
     public synchronized void close() {
         if (scheduler != null) {
             context.getExecutorServiceManager().shutdownNow(scheduler);
-            // the client runs on the scheduler: both are made again if the component starts again
+            // made again if the component starts again
             scheduler = null;
-            client = null;
         }
     }
 }

@@ -12,4 +12,7 @@ public interface MemberEndpoint {
 
     /** The health-check, load-report and concurrency options on this endpoint's URI. */
     MemberOptions memberOptions();
+
+    /** Sends this endpoint's health checks and load reports as its traffic goes, over the same TLS. */
+    ProbeClient probeClient();
 }

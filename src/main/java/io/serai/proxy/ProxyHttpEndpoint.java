@@ -6,6 +6,7 @@ import io.serai.health.BackendHealth;
 import io.serai.health.MemberEndpoint;
 import io.serai.health.BackendHealthRegistry;
 import io.serai.health.MemberOptions;
+import io.serai.health.ProbeClient;
 import io.serai.ingress.ListenerOptions;
 import io.serai.security.upstream.BackendTls;
 import io.serai.security.upstream.BackendTlsContexts;
@@ -100,15 +101,6 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint implements MemberEndpoi
         BackendTls tls = null;
         if (c.isSsl()) {
             tls = backendTlsContexts == null ? BackendTls.NONE : backendTlsContexts.prepare(ownTls);
-            if (!tls.equals(BackendTls.NONE)
-                    && (memberOptions.healthCheck() != null || memberOptions.loadReport() != null)) {
-                // The probes use the JDK's HTTP client and trust store: they would fail against this backend
-                // and take it out, so say so at start rather than answer 503 later.
-                throw new IllegalArgumentException("netty-http options healthCheckPath and loadReportPath do not yet"
-                        + " work with an https:// backend that has its own CA, client certificate or server name"
-                        + " (tlsCa, tlsClientCert, tlsServerName or serai.upstream.tls.*);"
-                        + " passive health still applies");
-            }
         } else if (ownTls.any()) {
             throw new IllegalArgumentException("netty-http options tlsCa, tlsClientCert, tlsClientKey and "
                     + "tlsServerName are for https:// backends, and this one is http://" + c.getHost() + ":"
@@ -123,6 +115,12 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint implements MemberEndpoi
         NettyHttpConfiguration c = getConfiguration();
         // By origin only: routes that reach one backend with different TLS settings share its health.
         return healthRegistry.of(new UpstreamTarget(c.getHost(), c.getPort(), c.isSsl(), c.getPath(), null).toString());
+    }
+
+    /** Health checks and load reports go out over Serai's own client, with this endpoint's target and TLS. */
+    @Override
+    public ProbeClient probeClient() {
+        return upstreamClient.probes(target());
     }
 
     /** How this endpoint's call is merged when it is part of an aggregation. */

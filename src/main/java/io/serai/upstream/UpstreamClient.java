@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.serai.health.ProbeClient;
 import io.serai.settings.ProxySettings;
 import io.serai.security.upstream.BackendTlsContexts;
 import io.serai.http.body.BodyStream;
@@ -69,6 +70,14 @@ public final class UpstreamClient implements AutoCloseable {
     ResponseHolding holding(boolean whole, long holdUpTo) {
         return whole ? ResponseHolding.whole(settings.maxResponseBody())
                 : ResponseHolding.streamed(Math.max(settings.streamWindow(), holdUpTo), holdUpTo > 0);
+    }
+
+    /**
+     * What sends {@code target}'s health checks and load reports: a connection of its own per probe, on
+     * this client's event loops, verified as the target's traffic is.
+     */
+    public ProbeClient probes(UpstreamTarget target) {
+        return new UpstreamProbes(target, this::ownLoops, tls, settings);
     }
 
     /** The connection of the client this exchange answers, when it came in over netty-http. */

@@ -187,22 +187,6 @@ class UpstreamTlsSettingsTest {
     }
 
     @Test
-    void activeHealthChecksOfABackendWithItsOwnCaAreRefusedRatherThanFailingAtRunTime() {
-        String why = refusal(RunningSerai.routes("""
-                - route:
-                    id: checked
-                    from:
-                      uri: "netty-http:http://127.0.0.1:{{serai.port}}/?matchOnUriPrefix=true"
-                      steps:
-                        - loadBalance:
-                            roundRobinLoadBalancer: {}
-                            steps:
-                              - to: "netty-http:https://localhost:1?tlsCa=%s&healthCheckPath=/health"
-                """.formatted(ca)));
-        assertTrue(why.contains("healthCheckPath and loadReportPath do not yet work with an https:// backend"), why);
-    }
-
-    @Test
     void anInvalidServerNameIsRefused() {
         String why = refusal(RunningSerai.routes(route("named", "https://127.0.0.1:1?tlsServerName=bad_name!")));
         assertTrue(why.endsWith("netty-http option tlsServerName=bad_name! is invalid: expected a host name such as "
