@@ -8,15 +8,18 @@ import org.apache.camel.support.DefaultExchange;
 /** Throwaway timing of a policy's per-request work (pick + the completion hook). */
 public class ChoiceCost {
     public static void main(String[] args) {
-        MemberSelection[] policies = {new RoundRobinSelection(), new LeastConnectionsSelection(),
-            new PeakEwmaSelection(2_000_000_000L, 1_000_000_000L)};
+        MemberSelection[] policies = {
+            new RoundRobinSelection(),
+            new LeastConnectionsSelection(),
+            new PeakEwmaSelection(2_000_000_000L, 1_000_000_000L)
+        };
         Exchange exchange = new DefaultExchange((CamelContext) null);
         for (int round = 0; round < 3; round++) {
             for (MemberSelection p : policies) {
                 Member[] m = new Member[3];
                 for (int i = 0; i < 3; i++) {
-                    m[i] = new Member(i, "http://10.0.0." + i, null, null, MemberOptions.NONE, 1,
-                            p.newLatencyEstimate());
+                    m[i] = new Member(
+                            i, "http://10.0.0." + i, null, null, MemberOptions.NONE, 1, p.newLatencyEstimate());
                 }
                 MemberSnapshot snapshot = MemberSnapshot.of(m);
                 int n = 20_000_000;

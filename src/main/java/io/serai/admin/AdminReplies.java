@@ -11,8 +11,7 @@ import java.util.Map;
 /** A short JSON answer from the admin listener; it ends the exchange's route. */
 final class AdminReplies {
 
-    private AdminReplies() {
-    }
+    private AdminReplies() {}
 
     static void reply(Exchange exchange, int status, String json) {
         reply(exchange, status, "application/json", json + "\n");

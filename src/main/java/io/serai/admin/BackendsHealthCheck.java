@@ -1,6 +1,5 @@
 package io.serai.admin;
 
-
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 

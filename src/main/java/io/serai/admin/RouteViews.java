@@ -1,15 +1,14 @@
 package io.serai.admin;
 
-import io.serai.metrics.SeraiMeters;
-
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.serai.balancing.HealthAwareLoadBalancer;
 import io.serai.balancing.Member;
+import io.serai.camel.ProcessorGraph;
 import io.serai.health.BackendHealth;
 import io.serai.health.BackendStatus;
 import io.serai.health.MemberEndpoint;
-import io.serai.camel.ProcessorGraph;
+import io.serai.metrics.SeraiMeters;
 import io.serai.resilience.MemberBreaker;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
@@ -18,10 +17,10 @@ import org.apache.camel.processor.SendProcessor;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,8 +30,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RouteViews {
 
-    private RouteViews() {
-    }
+    private RouteViews() {}
 
     /** One map per route (admin routes left out), ready to be written as JSON. */
     public static List<Map<String, Object>> of(CamelContext context, SeraiMeters meters) {
@@ -67,7 +65,8 @@ public final class RouteViews {
     public static List<String> routesWithEveryMemberDown(CamelContext context) {
         List<String> down = new ArrayList<>();
         for (Route route : context.getRoutes()) {
-            for (HealthAwareLoadBalancer balancer : ProcessorGraph.all(route.navigate(), HealthAwareLoadBalancer.class)) {
+            for (HealthAwareLoadBalancer balancer :
+                    ProcessorGraph.all(route.navigate(), HealthAwareLoadBalancer.class)) {
                 if (!balancer.members().isEmpty() && balancer.members().stream().noneMatch(Member::isAvailable)) {
                     down.add(route.getRouteId());
                 }
@@ -94,8 +93,8 @@ public final class RouteViews {
         }
     }
 
-    private static Map<String, Object> member(String route, String name, BackendHealth health, int inFlight,
-            Object gate, SeraiMeters meters) {
+    private static Map<String, Object> member(
+            String route, String name, BackendHealth health, int inFlight, Object gate, SeraiMeters meters) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("backend", name);
         if (health != null) {
@@ -115,7 +114,10 @@ public final class RouteViews {
                 view.put("available", false);
             }
         }
-        Timer calls = meters.registry().find("serai.upstream.duration").tags("route", route, "backend", name).timer();
+        Timer calls = meters.registry()
+                .find("serai.upstream.duration")
+                .tags("route", route, "backend", name)
+                .timer();
         if (calls != null) {
             putLatency(view, calls);
         } else {
@@ -127,7 +129,9 @@ public final class RouteViews {
     private static void putLatency(Map<String, Object> view, Timer timer) {
         view.put("count", timer.count());
         for (ValueAtPercentile p : timer.takeSnapshot().percentileValues()) {
-            view.put(p.percentile() == 0.5 ? "p50Ms" : "p99Ms", Math.round(p.value(TimeUnit.MILLISECONDS) * 100) / 100.0);
+            view.put(
+                    p.percentile() == 0.5 ? "p50Ms" : "p99Ms",
+                    Math.round(p.value(TimeUnit.MILLISECONDS) * 100) / 100.0);
         }
     }
 }

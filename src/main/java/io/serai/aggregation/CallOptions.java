@@ -15,8 +15,13 @@ import java.util.Map;
  * How the call itself is made ({@code query}, {@code callTimeout}) is the upstream's
  * {@link io.serai.upstream.BackendCallOptions}.
  */
-public record CallOptions(String group, String target, List<String> allow, List<String> deny,
-        Map<String, String> mapping, boolean required) {
+public record CallOptions(
+        String group,
+        String target,
+        List<String> allow,
+        List<String> deny,
+        Map<String, String> mapping,
+        boolean required) {
 
     /** Exchange property by which a call's options reach the aggregation strategy. */
     public static final String PROPERTY = "seraiCall";
@@ -31,14 +36,20 @@ public record CallOptions(String group, String target, List<String> allow, List<
         List<String> deny = list(parameters.remove("deny"));
         Map<String, String> mapping = mapping(parameters.remove("mapping"));
         Object required = parameters.remove("required");
-        if (group == null && target == null && allow.isEmpty() && deny.isEmpty() && mapping.isEmpty()
+        if (group == null
+                && target == null
+                && allow.isEmpty()
+                && deny.isEmpty()
+                && mapping.isEmpty()
                 && required == null) {
             return NONE;
         }
         if (required != null && !"true".equals(required.toString()) && !"false".equals(required.toString())) {
-            throw new IllegalArgumentException("netty-http option required=" + required + " is invalid: expected true or false");
+            throw new IllegalArgumentException(
+                    "netty-http option required=" + required + " is invalid: expected true or false");
         }
-        return new CallOptions(group, target, allow, deny, mapping, required != null && "true".equals(required.toString()));
+        return new CallOptions(
+                group, target, allow, deny, mapping, required != null && "true".equals(required.toString()));
     }
 
     /** Whether this call has merge options of its own. */
@@ -47,7 +58,9 @@ public record CallOptions(String group, String target, List<String> allow, List<
     }
 
     private static String text(Object value) {
-        return value == null || value.toString().isBlank() ? null : value.toString().trim();
+        return value == null || value.toString().isBlank()
+                ? null
+                : value.toString().trim();
     }
 
     private static List<String> list(Object value) {

@@ -19,7 +19,8 @@ final class CallResults {
     }
 
     synchronized List<CallResult> inOrder() {
-        int n = Math.max(total, byIndex.keySet().stream().mapToInt(i -> i + 1).max().orElse(0));
+        int n = Math.max(
+                total, byIndex.keySet().stream().mapToInt(i -> i + 1).max().orElse(0));
         ArrayList<CallResult> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             CallResult r = byIndex.get(i);

@@ -80,8 +80,10 @@ public class JsonMergeAggregationStrategy implements AggregationStrategy {
         CallResults results = results(exchange, null);
         results.total(total);
         CallOptions call = optionsOf(exchange, index);
-        results.put(index, CallResult.failed(name(call, index), call,
-                "did not answer within the deadline of " + timeout + " ms", true));
+        results.put(
+                index,
+                CallResult.failed(
+                        name(call, index), call, "did not answer within the deadline of " + timeout + " ms", true));
     }
 
     @Override
@@ -139,10 +141,14 @@ public class JsonMergeAggregationStrategy implements AggregationStrategy {
         Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
-            if (merged.has(field.getKey()) && collisionsLogged.size() < MAX_COLLISIONS_REMEMBERED
+            if (merged.has(field.getKey())
+                    && collisionsLogged.size() < MAX_COLLISIONS_REMEMBERED
                     && collisionsLogged.add(routeId + "\u0000" + field.getKey())) {
-                LOG.warn("route {}: field \"{}\" comes from more than one call; {} wins (logged once)", routeId,
-                        field.getKey(), call.name());
+                LOG.warn(
+                        "route {}: field \"{}\" comes from more than one call; {} wins (logged once)",
+                        routeId,
+                        field.getKey(),
+                        call.name());
             }
             merged.set(field.getKey(), field.getValue());
         }
@@ -156,7 +162,8 @@ public class JsonMergeAggregationStrategy implements AggregationStrategy {
             boolean timedOut = failure instanceof UpstreamException u && u.kind() == UpstreamException.Kind.TIMED_OUT;
             String detail = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
             // Only Serai's own failures are told in words that name no backend; anything else stays in the log.
-            String told = verboseErrors ? detail
+            String told = verboseErrors
+                    ? detail
                     : failure instanceof UpstreamException u ? u.reason(false) : "the call failed";
             return CallResult.failed(name, call, told, detail, timedOut);
         }
@@ -175,15 +182,16 @@ public class JsonMergeAggregationStrategy implements AggregationStrategy {
             try {
                 body = decoded(body, encoding.trim().toLowerCase(java.util.Locale.ROOT));
             } catch (java.io.IOException e) {
-                return CallResult.failed(name, call, "answered a " + encoding + " body that could not be decoded", false);
+                return CallResult.failed(
+                        name, call, "answered a " + encoding + " body that could not be decoded", false);
             }
             if (body == null) {
                 return CallResult.failed(name, call, "answered a " + encoding + "-encoded body", false);
             }
         }
         if (body.length > maxBody) {
-            return CallResult.failed(name, call, "answered more than serai.aggregate.max-body (" + maxBody + " bytes)",
-                    false);
+            return CallResult.failed(
+                    name, call, "answered more than serai.aggregate.max-body (" + maxBody + " bytes)", false);
         }
         try {
             return CallResult.answered(name, call, body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body));
@@ -262,7 +270,8 @@ public class JsonMergeAggregationStrategy implements AggregationStrategy {
             if (multicast.getAggregationStrategy() == this) {
                 List<Processor> outputs = List.copyOf(multicast.next());
                 AggregatedCall call = index < outputs.size()
-                        ? ProcessorGraph.endpointOf(outputs.get(index), AggregatedCall.class) : null;
+                        ? ProcessorGraph.endpointOf(outputs.get(index), AggregatedCall.class)
+                        : null;
                 return call == null ? CallOptions.NONE : call.callOptions();
             }
         }

@@ -15,6 +15,7 @@ final class Admission {
 
     /** Requests waiting for a member under its {@code maxConcurrent}; null when no member has a limit. */
     private final WaitQueue waiting;
+
     private final long maxWaitMillis;
 
     private Admission(WaitQueue waiting, long maxWaitMillis) {
@@ -24,7 +25,8 @@ final class Admission {
 
     /** For {@code members}: a queue and the longest {@code maxWait} when some member has a limit, else none. */
     static Admission of(MemberSet members) {
-        return members.anyLimited() ? new Admission(new WaitQueue(MAX_WAITING), members.longestWaitMillis())
+        return members.anyLimited()
+                ? new Admission(new WaitQueue(MAX_WAITING), members.longestWaitMillis())
                 : new Admission(null, 0);
     }
 
@@ -87,7 +89,12 @@ final class Admission {
 
     /** The failure for a request that waited {@code maxWait} in vain. */
     static UpstreamException atCapacity() {
-        return new UpstreamException(503, UpstreamException.Kind.UNAVAILABLE, "no backend available: every member is"
-                + " at its concurrency limit (maxConcurrent) and none had room within maxWait", 1, null);
+        return new UpstreamException(
+                503,
+                UpstreamException.Kind.UNAVAILABLE,
+                "no backend available: every member is"
+                        + " at its concurrency limit (maxConcurrent) and none had room within maxWait",
+                1,
+                null);
     }
 }

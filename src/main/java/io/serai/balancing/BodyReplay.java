@@ -16,8 +16,7 @@ public final class BodyReplay {
 
     private static final Logger LOG = LoggerFactory.getLogger(BodyReplay.class);
 
-    private BodyReplay() {
-    }
+    private BodyReplay() {}
 
     /**
      * True when {@code body} (the request's, as it first went) can be sent again; otherwise logs that
@@ -28,10 +27,20 @@ public final class BodyReplay {
             return true;
         }
         String route = exchange.getFromRouteId() == null ? "" : exchange.getFromRouteId();
-        LOG.info("route {}: no {} after {}: more of the request body than serai.stream.replay-buffer had gone to "
-                + "the backend, so it cannot be sent again", route, what, failure);
-        MeterRegistries.count(exchange.getContext(), "serai.retries.skipped", "Retries due but not made, by reason",
-                "route", route, "reason", "request-body");
+        LOG.info(
+                "route {}: no {} after {}: more of the request body than serai.stream.replay-buffer had gone to "
+                        + "the backend, so it cannot be sent again",
+                route,
+                what,
+                failure);
+        MeterRegistries.count(
+                exchange.getContext(),
+                "serai.retries.skipped",
+                "Retries due but not made, by reason",
+                "route",
+                route,
+                "reason",
+                "request-body");
         return false;
     }
 }

@@ -17,8 +17,7 @@ public class ConsistentHashLoadBalancer extends HealthAwareLoadBalancer {
     private String key = "client-address";
     private Function<Exchange, String> keyOf = RequestKeys::clientAddress;
 
-    public ConsistentHashLoadBalancer() {
-    }
+    public ConsistentHashLoadBalancer() {}
 
     /** Keys from a Camel expression, as {@code stickyLoadBalancer}'s correlation expression. */
     public ConsistentHashLoadBalancer(Expression expression) {

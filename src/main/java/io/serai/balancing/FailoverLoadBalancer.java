@@ -50,7 +50,8 @@ public class FailoverLoadBalancer extends HealthAwareLoadBalancer {
         if (candidates.isEmpty()) {
             return super.process(exchange, callback);
         }
-        int limit = maximumFailoverAttempts < 0 ? candidates.size()
+        int limit = maximumFailoverAttempts < 0
+                ? candidates.size()
                 : Math.min(candidates.size(), maximumFailoverAttempts + 1);
         FailoverSelection selection = (FailoverSelection) selection();
         new Attempts(selection, candidates, selection.first(candidates), limit, exchange, callback).next();
@@ -77,7 +78,12 @@ public class FailoverLoadBalancer extends HealthAwareLoadBalancer {
         private final AsyncCallback callback;
         private int tried;
 
-        Attempts(FailoverSelection selection, MemberSnapshot candidates, int first, int limit, Exchange exchange,
+        Attempts(
+                FailoverSelection selection,
+                MemberSnapshot candidates,
+                int first,
+                int limit,
+                Exchange exchange,
                 AsyncCallback callback) {
             this.selection = selection;
             this.candidates = candidates;
@@ -102,8 +108,11 @@ public class FailoverLoadBalancer extends HealthAwareLoadBalancer {
 
         private void done(Member member) {
             Exception failure = exchange.getException();
-            if (failure != null && tried < limit && rule.allows(failure, exchange) && BodyReplay.possible(exchange,
-                    exchange.getMessage().getBody(), "failover", failure.getMessage())) {
+            if (failure != null
+                    && tried < limit
+                    && rule.allows(failure, exchange)
+                    && BodyReplay.possible(
+                            exchange, exchange.getMessage().getBody(), "failover", failure.getMessage())) {
                 Failures.clear(exchange); // the same request goes to the next member
                 next();
                 return;

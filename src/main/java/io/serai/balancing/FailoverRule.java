@@ -34,8 +34,9 @@ final class FailoverRule {
         if (failure instanceof UpstreamException upstream) {
             return switch (upstream.kind()) {
                 case CONNECT_FAILED, TLS_HANDSHAKE -> true;
-                case NO_RESPONSE -> isIdempotent(exchange)
-                        || Boolean.TRUE.equals(exchange.getProperty(NON_IDEMPOTENT_PROPERTY, Boolean.class));
+                case NO_RESPONSE ->
+                    isIdempotent(exchange)
+                            || Boolean.TRUE.equals(exchange.getProperty(NON_IDEMPOTENT_PROPERTY, Boolean.class));
                 default -> false;
             };
         }

@@ -19,9 +19,11 @@ public class LatencyAwareLoadBalancer extends HealthAwareLoadBalancer {
 
     /** How fast old response times are forgotten (the EWMA's time constant); Finagle uses 10s. */
     public void setDecayTime(String decayTime) {
-        this.decayNanos = SettingValues.duration("latencyAware decayTime", decayTime).toNanos();
+        this.decayNanos =
+                SettingValues.duration("latencyAware decayTime", decayTime).toNanos();
         if (decayNanos <= 0) {
-            throw new IllegalArgumentException("latencyAware decayTime=" + decayTime + " is invalid: expected more than 0");
+            throw new IllegalArgumentException(
+                    "latencyAware decayTime=" + decayTime + " is invalid: expected more than 0");
         }
         this.decayTime = decayTime;
     }
@@ -31,7 +33,8 @@ public class LatencyAwareLoadBalancer extends HealthAwareLoadBalancer {
     }
 
     public void setFailurePenalty(String failurePenalty) {
-        this.penaltyNanos = SettingValues.duration("latencyAware failurePenalty", failurePenalty).toNanos();
+        this.penaltyNanos = SettingValues.duration("latencyAware failurePenalty", failurePenalty)
+                .toNanos();
         this.failurePenalty = failurePenalty;
     }
 

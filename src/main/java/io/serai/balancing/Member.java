@@ -24,8 +24,14 @@ public final class Member {
     private final PeakEwma latency;
     private volatile MemberGate gate;
 
-    Member(int index, String name, AsyncProcessor processor, BackendHealth health, MemberOptions options,
-            double weight, PeakEwma latency) {
+    Member(
+            int index,
+            String name,
+            AsyncProcessor processor,
+            BackendHealth health,
+            MemberOptions options,
+            double weight,
+            PeakEwma latency) {
         this.index = index;
         this.name = name;
         this.processor = processor;

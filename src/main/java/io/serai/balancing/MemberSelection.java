@@ -14,8 +14,7 @@ interface MemberSelection {
     Member pick(MemberSnapshot available, Exchange exchange);
 
     /** A call to {@code member} ended, well or not, at {@code endNanos}, {@code elapsedNanos} after it began. */
-    default void finished(Member member, long elapsedNanos, long endNanos, Exchange exchange) {
-    }
+    default void finished(Member member, long elapsedNanos, long endNanos, Exchange exchange) {}
 
     /** The response-time estimate this selection needs per member, or null when it reads none. */
     default PeakEwma newLatencyEstimate() {

@@ -1,8 +1,8 @@
 package io.serai.balancing;
 
 import io.serai.camel.ProcessorGraph;
-import io.serai.health.MemberEndpoint;
 import io.serai.health.BackendHealth;
+import io.serai.health.MemberEndpoint;
 import io.serai.health.MemberOptions;
 import io.serai.http.UpstreamException;
 import org.apache.camel.AsyncProcessor;
@@ -48,8 +48,8 @@ final class MemberSet {
      * estimate the policy wants, and starts watching their health (with the health checks and load
      * reports their endpoints ask for).
      */
-    synchronized void start(String routeId, List<AsyncProcessor> outputs, double[] weights,
-            Supplier<PeakEwma> latencyEstimate) {
+    synchronized void start(
+            String routeId, List<AsyncProcessor> outputs, double[] weights, Supplier<PeakEwma> latencyEstimate) {
         this.routeId = routeId;
         List<Member> built = new ArrayList<>(outputs.size());
         MemberEndpoint[] endpoints = new MemberEndpoint[outputs.size()];
@@ -128,7 +128,10 @@ final class MemberSet {
 
     /** The longest maxWait among the members. */
     long longestWaitMillis() {
-        return Arrays.stream(members).mapToLong(m -> m.options().maxWait().toMillis()).max().orElse(0);
+        return Arrays.stream(members)
+                .mapToLong(m -> m.options().maxWait().toMillis())
+                .max()
+                .orElse(0);
     }
 
     /** The failure for a request that no member can take: 503, with the soonest a member may be back. */
@@ -142,16 +145,20 @@ final class MemberSet {
             long gate = m.gate() != null ? m.gate().retryAfterSeconds() : 0;
             retryAfter = Math.min(retryAfter, Math.max(health, gate));
         }
-        return new UpstreamException(503, UpstreamException.Kind.UNAVAILABLE,
+        return new UpstreamException(
+                503,
+                UpstreamException.Kind.UNAVAILABLE,
                 "no backend available: all " + all.length + " members are down or ejected"
                         + (gated ? " or cut off by their circuit breaker" : ""),
-                retryAfter == Long.MAX_VALUE || retryAfter < 1 ? 1 : retryAfter, null);
+                retryAfter == Long.MAX_VALUE || retryAfter < 1 ? 1 : retryAfter,
+                null);
     }
 
     /** Rebuilds the snapshot of available members; runs whenever a member's backend or gate changes state. */
     private synchronized void refresh() {
         Member[] all = members;
-        MemberSnapshot next = MemberSnapshot.of(Arrays.stream(all).filter(Member::isAvailable).toArray(Member[]::new));
+        MemberSnapshot next =
+                MemberSnapshot.of(Arrays.stream(all).filter(Member::isAvailable).toArray(Member[]::new));
         available = next;
         boolean none = next.isEmpty() && all.length > 0;
         if (none && !allDown) {

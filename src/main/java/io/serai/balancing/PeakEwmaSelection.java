@@ -60,8 +60,8 @@ final class PeakEwmaSelection implements MemberSelection {
 
     @Override
     public void finished(Member member, long elapsedNanos, long endNanos, Exchange exchange) {
-        boolean failed = exchange.getException() instanceof UpstreamException e
-                && e.kind() != UpstreamException.Kind.ABANDONED;
+        boolean failed =
+                exchange.getException() instanceof UpstreamException e && e.kind() != UpstreamException.Kind.ABANDONED;
         member.latency().observe(failed ? Math.max(elapsedNanos, penaltyNanos) : elapsedNanos, endNanos);
     }
 }

@@ -17,7 +17,8 @@ public class ResourceBasedLoadBalancer extends HealthAwareLoadBalancer {
 
     /** How long a load report counts before the member falls back to an average weight. */
     public void setReportTtl(String reportTtl) {
-        this.reportTtlNanos = SettingValues.duration("resourceBased reportTtl", reportTtl).toNanos();
+        this.reportTtlNanos =
+                SettingValues.duration("resourceBased reportTtl", reportTtl).toNanos();
         this.reportTtl = reportTtl;
     }
 

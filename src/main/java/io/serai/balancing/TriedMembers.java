@@ -24,8 +24,7 @@ public final class TriedMembers {
     // Tries of one request run one after the other, each started by the previous one's end.
     private final Set<Member> members = Collections.newSetFromMap(new IdentityHashMap<>());
 
-    private TriedMembers() {
-    }
+    private TriedMembers() {}
 
     /** Starts the memory of tried members for this request (a retry does, before its first try). */
     public static TriedMembers startOn(Exchange exchange) {

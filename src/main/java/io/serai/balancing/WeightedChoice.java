@@ -5,8 +5,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /** Weighted picks shared by the policies that weigh members. */
 final class WeightedChoice {
 
-    private WeightedChoice() {
-    }
+    private WeightedChoice() {}
 
     /** A member at random with probability proportional to {@code weights[i]}. */
     static Member random(MemberSnapshot members, double[] weights) {

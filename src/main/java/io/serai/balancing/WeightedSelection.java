@@ -44,6 +44,5 @@ final class WeightedSelection implements MemberSelection {
         return new Picks(available, weights, cycle);
     }
 
-    private record Picks(MemberSnapshot snapshot, double[] weights, int[] cycle) {
-    }
+    private record Picks(MemberSnapshot snapshot, double[] weights, int[] cycle) {}
 }

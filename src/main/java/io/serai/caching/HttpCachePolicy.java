@@ -32,7 +32,12 @@ public final class HttpCachePolicy implements Policy {
 
     @Override
     public Processor wrap(Route route, Processor processor) {
-        return new HttpCacheProcessor(AsyncProcessorConverterHelper.convert(processor), route.getRouteId(), store,
-                settings, cacheName, route.getCamelContext());
+        return new HttpCacheProcessor(
+                AsyncProcessorConverterHelper.convert(processor),
+                route.getRouteId(),
+                store,
+                settings,
+                cacheName,
+                route.getCamelContext());
     }
 }

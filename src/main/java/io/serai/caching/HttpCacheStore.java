@@ -34,14 +34,14 @@ public final class HttpCacheStore implements io.micrometer.core.instrument.binde
                     }
 
                     @Override
-                    public long expireAfterUpdate(String key, StoredVariants value, long currentTime,
-                            long currentDuration) {
+                    public long expireAfterUpdate(
+                            String key, StoredVariants value, long currentTime, long currentDuration) {
                         return nanos(value.retention(clock.getAsLong(), staleRetention));
                     }
 
                     @Override
-                    public long expireAfterRead(String key, StoredVariants value, long currentTime,
-                            long currentDuration) {
+                    public long expireAfterRead(
+                            String key, StoredVariants value, long currentTime, long currentDuration) {
                         return currentDuration;
                     }
                 })
@@ -66,9 +66,16 @@ public final class HttpCacheStore implements io.micrometer.core.instrument.binde
     @Override
     public void bindTo(io.micrometer.core.instrument.MeterRegistry registry) {
         io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(registry, cache, "serai_http_cache");
-        io.micrometer.core.instrument.Gauge.builder("serai.http.cache.bytes", cache,
-                        c -> c.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L))
-                .baseUnit("bytes").description("Bytes the HTTP cache holds, as its weigher counts them").register(registry);
+        io.micrometer.core.instrument.Gauge.builder(
+                        "serai.http.cache.bytes",
+                        cache,
+                        c -> c.policy()
+                                .eviction()
+                                .map(e -> e.weightedSize().orElse(0))
+                                .orElse(0L))
+                .baseUnit("bytes")
+                .description("Bytes the HTTP cache holds, as its weigher counts them")
+                .register(registry);
     }
 
     /** Number of URLs stored (each may hold several variants). */

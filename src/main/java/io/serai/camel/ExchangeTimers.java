@@ -19,8 +19,7 @@ public final class ExchangeTimers {
 
     static final String FALLBACK = "serai-timers";
 
-    private ExchangeTimers() {
-    }
+    private ExchangeTimers() {}
 
     /** Runs {@code task} once after {@code delay}; cancel the answer when the wait ends otherwise. */
     public static ScheduledFuture<?> schedule(Exchange exchange, long delay, TimeUnit unit, Runnable task) {

@@ -13,8 +13,7 @@ import org.apache.camel.component.micrometer.MicrometerConstants;
  */
 public final class MeterRegistries {
 
-    private MeterRegistries() {
-    }
+    private MeterRegistries() {}
 
     /**
      * Adds one to the counter {@code name} with {@code tags} (name, value, ...) in {@code context}'s
@@ -23,12 +22,18 @@ public final class MeterRegistries {
     public static void count(CamelContext context, String name, String description, String... tags) {
         MeterRegistry registry = of(context);
         if (registry != null) {
-            Counter.builder(name).description(description).tags(tags).register(registry).increment();
+            Counter.builder(name)
+                    .description(description)
+                    .tags(tags)
+                    .register(registry)
+                    .increment();
         }
     }
 
     public static MeterRegistry of(CamelContext context) {
-        return context == null ? null
-                : context.getRegistry().lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
+        return context == null
+                ? null
+                : context.getRegistry()
+                        .lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
     }
 }

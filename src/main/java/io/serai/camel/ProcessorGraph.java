@@ -23,8 +23,7 @@ public final class ProcessorGraph {
 
     private static final int MAX_NODES = 1_000;
 
-    private ProcessorGraph() {
-    }
+    private ProcessorGraph() {}
 
     /** The first processor of the type, breadth first from the root (itself included), or null. */
     public static <T> T first(Object root, Class<T> type) {

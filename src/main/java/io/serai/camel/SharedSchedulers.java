@@ -25,8 +25,8 @@ public final class SharedSchedulers extends ServiceSupport {
     /** The scheduler {@code name} of {@code context}, made on first use. */
     public static ScheduledExecutorService of(CamelContext context, String name) {
         SharedSchedulers shared = of(context);
-        return shared.byName.computeIfAbsent(name,
-                n -> context.getExecutorServiceManager().newSingleThreadScheduledExecutor(shared, n));
+        return shared.byName.computeIfAbsent(
+                name, n -> context.getExecutorServiceManager().newSingleThreadScheduledExecutor(shared, n));
     }
 
     private static SharedSchedulers of(CamelContext context) {
@@ -41,7 +41,8 @@ public final class SharedSchedulers extends ServiceSupport {
                 try {
                     context.addService(shared, true, true);
                 } catch (Exception e) {
-                    throw new IllegalStateException("serai: cannot add the shared schedulers to Camel: " + e.getMessage(), e);
+                    throw new IllegalStateException(
+                            "serai: cannot add the shared schedulers to Camel: " + e.getMessage(), e);
                 }
             }
             return shared;

@@ -39,7 +39,8 @@ final class ActiveHealthCheck {
 
     private String failure(ProbeAnswer answer, Throwable error) {
         if (error != null) {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            Throwable cause =
+                    error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (cause instanceof TimeoutException) {
                 return "no answer within " + settings.timeout().toMillis() + " ms";
             }

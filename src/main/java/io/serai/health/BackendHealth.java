@@ -89,7 +89,8 @@ public final class BackendHealth {
         }
         ActiveHealthCheck check = activeCheck;
         if (!activeUp && check != null) {
-            long millis = check.settings().interval().toMillis() * check.settings().healthyThreshold();
+            long millis =
+                    check.settings().interval().toMillis() * check.settings().healthyThreshold();
             seconds = Math.max(seconds, (millis + 999) / 1000);
         }
         return seconds;
@@ -97,7 +98,12 @@ public final class BackendHealth {
 
     public BackendStatus status() {
         LoadReport report = loadReport;
-        return new BackendStatus(backend, isAvailable(), activeUp, ejected, isAvailable() ? null : reason,
+        return new BackendStatus(
+                backend,
+                isAvailable(),
+                activeUp,
+                ejected,
+                isAvailable() ? null : reason,
                 report == null ? -1 : report.utilization());
     }
 
@@ -117,19 +123,24 @@ public final class BackendHealth {
      */
     public synchronized void useHealthCheck(HealthCheckSettings settings, ProbeClient client) {
         boolean first = healthProbeUsers++ == 0;
-        if (first && healthProbe != null
-                && (!activeCheck.settings().equals(settings) || !healthProbe.client().equals(client))) {
+        if (first
+                && healthProbe != null
+                && (!activeCheck.settings().equals(settings)
+                        || !healthProbe.client().equals(client))) {
             // A reload changed the checks or the backend's TLS: new probe, same verdict until it says otherwise.
             healthProbe.stop();
             healthProbe = null;
         }
         if (healthProbe == null) {
             activeCheck = new ActiveHealthCheck(this, settings);
-            healthProbe = registry.newProbe(client, settings.path(), settings.interval(), settings.timeout(),
-                    activeCheck::onResult);
+            healthProbe = registry.newProbe(
+                    client, settings.path(), settings.interval(), settings.timeout(), activeCheck::onResult);
             healthProbe.start();
         } else if (!activeCheck.settings().equals(settings)) {
-            LOG.warn("backend {}: health checks already run with {}; ignoring {}", backend, activeCheck.settings(),
+            LOG.warn(
+                    "backend {}: health checks already run with {}; ignoring {}",
+                    backend,
+                    activeCheck.settings(),
                     settings);
         }
     }
@@ -162,7 +173,10 @@ public final class BackendHealth {
         if (loadProbeUsers++ == 0 && loadProbe == null) {
             LoadReportPoller poller = new LoadReportPoller(this);
             Duration interval = settings.interval();
-            loadProbe = registry.newProbe(client, settings.path(), interval,
+            loadProbe = registry.newProbe(
+                    client,
+                    settings.path(),
+                    interval,
                     interval.compareTo(Duration.ofSeconds(2)) < 0 ? interval : Duration.ofSeconds(2),
                     (response, error) -> {
                         LoadReport current = loadReport;
@@ -228,7 +242,9 @@ public final class BackendHealth {
                 return;
             }
             ejections++;
-            long millis = Math.min(passive.ejectionTime().toMillis() * ejections, passive.maxEjectionTime().toMillis());
+            long millis = Math.min(
+                    passive.ejectionTime().toMillis() * ejections,
+                    passive.maxEjectionTime().toMillis());
             ejected = true;
             ejectedUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
             reason = "ejected for " + millis + " ms after " + failures + " failures in a row, the last: " + what;

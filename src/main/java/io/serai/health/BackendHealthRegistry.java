@@ -61,15 +61,23 @@ public final class BackendHealthRegistry implements AutoCloseable, MeterBinder {
 
     private void gauge(MeterRegistry registry, String name) {
         Gauge.builder("serai.backend.up", this, r -> r.of(name).isAvailable() ? 1 : 0)
-                .description("1 while load balancers may choose the backend").tag("backend", name).register(registry);
+                .description("1 while load balancers may choose the backend")
+                .tag("backend", name)
+                .register(registry);
     }
 
     public List<BackendStatus> statuses() {
-        return backends.values().stream().map(BackendHealth::status)
-                .sorted(Comparator.comparing(BackendStatus::backend)).toList();
+        return backends.values().stream()
+                .map(BackendHealth::status)
+                .sorted(Comparator.comparing(BackendStatus::backend))
+                .toList();
     }
 
-    BackendProbe newProbe(ProbeClient client, String path, Duration interval, Duration timeout,
+    BackendProbe newProbe(
+            ProbeClient client,
+            String path,
+            Duration interval,
+            Duration timeout,
             BiConsumer<ProbeAnswer, Throwable> onResult) {
         return new BackendProbe(client, scheduler(), path, interval, timeout, onResult);
     }
@@ -83,7 +91,8 @@ public final class BackendHealthRegistry implements AutoCloseable, MeterBinder {
         if (s == null) {
             synchronized (this) {
                 if (scheduler == null) {
-                    scheduler = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "serai-health");
+                    scheduler =
+                            context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "serai-health");
                 }
                 s = scheduler;
             }

@@ -22,8 +22,13 @@ final class BackendProbe {
     private volatile boolean running;
     private volatile ScheduledFuture<?> next;
 
-    BackendProbe(ProbeClient client, ScheduledExecutorService scheduler, String path, Duration interval,
-            Duration timeout, BiConsumer<ProbeAnswer, Throwable> onResult) {
+    BackendProbe(
+            ProbeClient client,
+            ScheduledExecutorService scheduler,
+            String path,
+            Duration interval,
+            Duration timeout,
+            BiConsumer<ProbeAnswer, Throwable> onResult) {
         this.client = client;
         this.scheduler = scheduler;
         this.path = path;
@@ -55,17 +60,19 @@ final class BackendProbe {
         }
         client.get(path, timeout)
                 // the answer completes on an event loop: the verdict is reached on the health thread
-                .whenCompleteAsync((answer, error) -> {
-                    if (!running) {
-                        return;
-                    }
-                    try {
-                        onResult.accept(answer, error);
-                    } finally {
-                        if (running) {
-                            next = scheduler.schedule(this::probe, interval.toMillis(), TimeUnit.MILLISECONDS);
-                        }
-                    }
-                }, scheduler);
+                .whenCompleteAsync(
+                        (answer, error) -> {
+                            if (!running) {
+                                return;
+                            }
+                            try {
+                                onResult.accept(answer, error);
+                            } finally {
+                                if (running) {
+                                    next = scheduler.schedule(this::probe, interval.toMillis(), TimeUnit.MILLISECONDS);
+                                }
+                            }
+                        },
+                        scheduler);
     }
 }

@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.AttributeKey;
 import org.apache.camel.Exchange;
 
+import javax.security.auth.x500.X500Principal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,7 +16,6 @@ import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import javax.security.auth.x500.X500Principal;
 
 /**
  * The certificate a client presented and Serai verified on an {@code https://} listener that asks for
@@ -46,8 +46,11 @@ public final class ClientCertificate {
         this.sha256 = sha256;
         this.uris = uris;
         this.dnsNames = dnsNames;
-        StringBuilder element = new StringBuilder("Hash=").append(sha256)
-                .append(";Subject=\"").append(escaped(subject())).append('"');
+        StringBuilder element = new StringBuilder("Hash=")
+                .append(sha256)
+                .append(";Subject=\"")
+                .append(escaped(subject()))
+                .append('"');
         uris.forEach(uri -> element.append(";URI=").append(value(uri)));
         dnsNames.forEach(dns -> element.append(";DNS=").append(value(dns)));
         this.xfcc = element.toString();
@@ -130,7 +133,8 @@ public final class ClientCertificate {
     /** A URI or DNS value: quoted when it holds one of XFCC's separators, as Envoy's format says. */
     private static String value(String text) {
         String escaped = escaped(text);
-        return escaped.chars().anyMatch(c -> c == ',' || c == ';' || c == '=' || c == '"') ? '"' + escaped + '"'
+        return escaped.chars().anyMatch(c -> c == ',' || c == ';' || c == '=' || c == '"')
+                ? '"' + escaped + '"'
                 : escaped;
     }
 

@@ -27,9 +27,18 @@ public final class ClientRequest extends DefaultFullHttpRequest {
     private boolean bufferResponse;
     private boolean webSocket;
 
-    public ClientRequest(FullHttpRequest request, SocketAddress remoteAddress, RequestTarget target,
-            ClientCertificate certificate, BodyStream body) {
-        super(request.protocolVersion(), request.method(), request.uri(), request.content(), request.headers(),
+    public ClientRequest(
+            FullHttpRequest request,
+            SocketAddress remoteAddress,
+            RequestTarget target,
+            ClientCertificate certificate,
+            BodyStream body) {
+        super(
+                request.protocolVersion(),
+                request.method(),
+                request.uri(),
+                request.content(),
+                request.headers(),
                 request.trailingHeaders());
         setDecoderResult(request.decoderResult());
         this.remoteAddress = remoteAddress;

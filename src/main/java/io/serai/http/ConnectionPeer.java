@@ -12,10 +12,10 @@ import java.net.SocketAddress;
 public final class ConnectionPeer {
 
     /** Set on a connection whose PROXY protocol header named a source. */
-    public static final AttributeKey<SocketAddress> PROXIED_SOURCE = AttributeKey.valueOf("serai.proxy-protocol.source");
+    public static final AttributeKey<SocketAddress> PROXIED_SOURCE =
+            AttributeKey.valueOf("serai.proxy-protocol.source");
 
-    private ConnectionPeer() {
-    }
+    private ConnectionPeer() {}
 
     public static SocketAddress of(Channel channel) {
         SocketAddress source = channel.attr(PROXIED_SOURCE).get();

@@ -3,14 +3,13 @@ package io.serai.http;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.serai.http.body.BodyNotHeldException;
-import io.serai.http.UpstreamException;
 import org.apache.camel.Exchange;
 import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
@@ -27,8 +26,7 @@ public final class ErrorResponses {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
 
-    private ErrorResponses() {
-    }
+    private ErrorResponses() {}
 
     public static FullHttpResponse forFailure(Exchange exchange, Throwable cause) {
         String route = exchange.getFromRouteId() == null ? "?" : exchange.getFromRouteId();
@@ -40,7 +38,8 @@ public final class ErrorResponses {
             reason = upstream.reason(ErrorVerbosity.verbose(exchange.getContext()));
             retryAfter = upstream.retryAfterSeconds();
             // The log always has the backend's name and what the network said.
-            if (upstream.kind() == UpstreamException.Kind.UNAVAILABLE || upstream.kind() == UpstreamException.Kind.ABANDONED) {
+            if (upstream.kind() == UpstreamException.Kind.UNAVAILABLE
+                    || upstream.kind() == UpstreamException.Kind.ABANDONED) {
                 // Member state changes are logged once by the health registry, not once per request.
                 LOG.debug("route {}: {} {}", route, status, upstream.getMessage());
             } else {
@@ -79,8 +78,8 @@ public final class ErrorResponses {
 
     /** A response with no body, such as the answer to {@code OPTIONS *}. */
     public static FullHttpResponse empty(int status) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
-                Unpooled.EMPTY_BUFFER);
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), Unpooled.EMPTY_BUFFER);
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
         return response;
     }

@@ -14,8 +14,8 @@ public record ErrorVerbosity(boolean verbose) {
 
     /** The context's setting; terse when Serai's configuration did not bind one (a bare CamelContext). */
     public static boolean verbose(CamelContext context) {
-        ErrorVerbosity bound = context == null ? null
-                : context.getRegistry().lookupByNameAndType(BEAN_NAME, ErrorVerbosity.class);
+        ErrorVerbosity bound =
+                context == null ? null : context.getRegistry().lookupByNameAndType(BEAN_NAME, ErrorVerbosity.class);
         return bound != null && bound.verbose();
     }
 }

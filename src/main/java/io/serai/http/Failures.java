@@ -6,8 +6,7 @@ import org.apache.camel.ExchangePropertyKey;
 /** Clears a failed call from an exchange, so the same request can be sent again or answered otherwise. */
 public final class Failures {
 
-    private Failures() {
-    }
+    private Failures() {}
 
     /** The exception and the marks Camel's error handling left with it go; the message stays. */
     public static void clear(Exchange exchange) {

@@ -10,8 +10,7 @@ import java.util.Locale;
  */
 public final class FoldedNames {
 
-    private FoldedNames() {
-    }
+    private FoldedNames() {}
 
     /** {@code name} folded: lower case, {@code _} as {@code -}. */
     public static String fold(String name) {

@@ -9,8 +9,7 @@ import java.util.Map;
 /** Camel message headers hold one value per name; a repeated HTTP field becomes a list, in arrival order. */
 public final class HeaderValues {
 
-    private HeaderValues() {
-    }
+    private HeaderValues() {}
 
     @SuppressWarnings("unchecked")
     public static void append(Map<String, Object> headers, String name, String value) {

@@ -12,8 +12,8 @@ import java.util.TreeSet;
  */
 public final class HopByHopHeaders {
 
-    private static final Set<String> FIXED = Set.of(
-            "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
+    private static final Set<String> FIXED =
+            Set.of("connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
 
     /** Fields named by this message's Connection header(s), lower case; empty when none. */
     private final Set<String> listed;
@@ -49,7 +49,8 @@ public final class HopByHopHeaders {
 
     /** Camel's own headers steer routing; no client or backend may set them, and none leaves Serai. */
     public static boolean isCamelInternal(String name) {
-        return name.regionMatches(true, 0, "Camel", 0, 5) || name.regionMatches(true, 0, "org.apache.camel", 0, 16)
+        return name.regionMatches(true, 0, "Camel", 0, 5)
+                || name.regionMatches(true, 0, "org.apache.camel", 0, 16)
                 || name.equalsIgnoreCase("breadcrumbId");
     }
 }

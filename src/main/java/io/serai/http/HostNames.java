@@ -8,8 +8,7 @@ import java.util.Locale;
  */
 public final class HostNames {
 
-    private HostNames() {
-    }
+    private HostNames() {}
 
     /** True for {@code reg-name}, IPv4 or {@code [IPv6]}, with an optional port of at most five digits. */
     public static boolean isAuthority(String authority) {
@@ -37,7 +36,9 @@ public final class HostNames {
             }
             for (int i = 0; i < hostEnd; i++) {
                 char c = authority.charAt(i);
-                boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                boolean ok = (c >= 'a' && c <= 'z')
+                        || (c >= 'A' && c <= 'Z')
+                        || (c >= '0' && c <= '9')
                         || "-._~!$&'()*+,;=%".indexOf(c) >= 0;
                 if (!ok) {
                     return false;

@@ -10,8 +10,8 @@ import org.apache.camel.Exchange;
  * response correctly (HEAD, HTTP/1.0, keep-alive) and to tell the backend's headers from the
  * client's own, which must never be echoed back.
  */
-public record IngressRequest(HttpMethod method, HttpVersion version, boolean keepAlive, HttpHeaders headers,
-        RequestTarget target) {
+public record IngressRequest(
+        HttpMethod method, HttpVersion version, boolean keepAlive, HttpHeaders headers, RequestTarget target) {
 
     /** Exchange property holding this record. */
     public static final String PROPERTY = "SeraiIngressRequest";

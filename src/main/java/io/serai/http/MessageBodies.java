@@ -10,8 +10,7 @@ import java.nio.charset.StandardCharsets;
 /** A Camel message body as bytes to write to a Netty channel, without copying where it can. */
 public final class MessageBodies {
 
-    private MessageBodies() {
-    }
+    private MessageBodies() {}
 
     /** The body that follows the message's head as it arrives, or null when the body is here whole. */
     public static BodyStream streaming(Message message) {

@@ -18,8 +18,7 @@ public final class PathParameters {
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
-    private PathParameters() {
-    }
+    private PathParameters() {}
 
     /**
      * The value of a normalized path segment, decoded; null when it cannot be one value: empty,
@@ -39,9 +38,12 @@ public final class PathParameters {
                 }
             }
             try {
-                value = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                value = StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+                        .decode(ByteBuffer.wrap(bytes.toByteArray()))
+                        .toString();
             } catch (CharacterCodingException e) {
                 return null;
             }

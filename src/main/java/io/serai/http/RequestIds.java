@@ -14,8 +14,7 @@ public final class RequestIds {
     /** Exchange property holding the request's id. */
     public static final String PROPERTY = "seraiRequestId";
 
-    private RequestIds() {
-    }
+    private RequestIds() {}
 
     /** Keeps a valid client id or replaces it; returns the id. */
     public static String assign(Map<String, Object> headers) {
@@ -36,8 +35,12 @@ public final class RequestIds {
         }
         for (int i = 0; i < id.length(); i++) {
             char c = id.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
-                    || c == '_' || c == '-';
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '.'
+                    || c == '_'
+                    || c == '-';
             if (!ok) {
                 return false;
             }

@@ -1,6 +1,5 @@
 package io.serai.http;
 
-
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
@@ -20,8 +19,7 @@ public final class RequestKeys {
 
     public static final String CLIENT_ADDRESS = "client-address";
 
-    private RequestKeys() {
-    }
+    private RequestKeys() {}
 
     /** The key function for {@code spec}; {@code what} names the setting in the error for a bad one. */
     public static Function<Exchange, String> parse(String spec, String what) {
@@ -37,8 +35,8 @@ public final class RequestKeys {
             String name = k.substring(7).trim();
             return exchange -> cookie(exchange, name);
         }
-        throw new IllegalArgumentException(what + "=" + spec + " is invalid: expected header:NAME, cookie:NAME or "
-                + CLIENT_ADDRESS);
+        throw new IllegalArgumentException(
+                what + "=" + spec + " is invalid: expected header:NAME, cookie:NAME or " + CLIENT_ADDRESS);
     }
 
     /**

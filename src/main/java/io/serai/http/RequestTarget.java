@@ -30,7 +30,13 @@ public final class RequestTarget {
     private final String[] keys;
     private final boolean trailingSlash;
 
-    private RequestTarget(String raw, String authority, String path, String query, String[] segments, String[] keys,
+    private RequestTarget(
+            String raw,
+            String authority,
+            String path,
+            String query,
+            String[] segments,
+            String[] keys,
             boolean trailingSlash) {
         this.raw = raw;
         this.authority = authority;
@@ -92,8 +98,8 @@ public final class RequestTarget {
         return normalized(target, authority, rawPath, query, allowEncodedSlash);
     }
 
-    private static RequestTarget normalized(String raw, String authority, String rawPath, String query,
-            boolean allowEncodedSlash) {
+    private static RequestTarget normalized(
+            String raw, String authority, String rawPath, String query, boolean allowEncodedSlash) {
         List<String> kept = new ArrayList<>();
         int n = rawPath.length();
         int from = 1;
@@ -145,7 +151,8 @@ public final class RequestTarget {
                 if (!isHex(rawPath, i + 1, to) || !isHex(rawPath, i + 2, to)) {
                     throw new BadRequestTarget("malformed percent-escape in the path");
                 }
-                int value = Character.digit(rawPath.charAt(i + 1), 16) * 16 + Character.digit(rawPath.charAt(i + 2), 16);
+                int value =
+                        Character.digit(rawPath.charAt(i + 1), 16) * 16 + Character.digit(rawPath.charAt(i + 2), 16);
                 if (value == 0) {
                     throw new BadRequestTarget("NUL (%00) in the path");
                 }
@@ -161,7 +168,8 @@ public final class RequestTarget {
                 if (isUnreserved((char) value)) {
                     out.append((char) value);
                 } else {
-                    out.append('%').append(Character.toUpperCase(rawPath.charAt(i + 1)))
+                    out.append('%')
+                            .append(Character.toUpperCase(rawPath.charAt(i + 1)))
                             .append(Character.toUpperCase(rawPath.charAt(i + 2)));
                 }
                 i += 2;
@@ -233,8 +241,13 @@ public final class RequestTarget {
     }
 
     static boolean isUnreserved(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
-                || c == '_' || c == '~';
+        return (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || c == '-'
+                || c == '.'
+                || c == '_'
+                || c == '~';
     }
 
     /** RFC 3986 pchar without pct-encoded: unreserved, sub-delims, ':' and '@'. */
@@ -319,5 +332,4 @@ public final class RequestTarget {
             super(reason, null, false, false);
         }
     }
-
 }

@@ -19,8 +19,7 @@ public final class ResponseHeaderEdits {
     public static final String PROPERTY = "SeraiResponseHeaderEdits";
 
     /** One change to the response's fields. */
-    public record Edit(Kind kind, String name, String value) {
-    }
+    public record Edit(Kind kind, String name, String value) {}
 
     public enum Kind {
         /** Replace every field of this name with the value. */
@@ -35,8 +34,7 @@ public final class ResponseHeaderEdits {
 
     private final List<Edit> edits = new ArrayList<>(8);
 
-    private ResponseHeaderEdits() {
-    }
+    private ResponseHeaderEdits() {}
 
     /** This exchange's edits, created on first use. */
     public static ResponseHeaderEdits of(Exchange exchange) {

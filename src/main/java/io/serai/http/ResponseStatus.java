@@ -9,8 +9,7 @@ import org.apache.camel.component.netty.http.NettyHttpConstants;
  */
 public final class ResponseStatus {
 
-    private ResponseStatus() {
-    }
+    private ResponseStatus() {}
 
     public static int of(Message message) {
         Object code = message.getHeader(NettyHttpConstants.HTTP_RESPONSE_CODE);

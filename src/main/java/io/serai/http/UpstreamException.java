@@ -53,8 +53,8 @@ public class UpstreamException extends Exception {
      *                     {@code serai.errors.verbose=true})
      * @param clientReason the same without the backend's name or address
      */
-    public UpstreamException(int status, Kind kind, String reason, String clientReason, long retryAfterSeconds,
-            Throwable cause) {
+    public UpstreamException(
+            int status, Kind kind, String reason, String clientReason, long retryAfterSeconds, Throwable cause) {
         super(reason, cause, false, false);
         this.status = status;
         this.kind = kind;
@@ -65,14 +65,24 @@ public class UpstreamException extends Exception {
     public static UpstreamException connectFailed(String backend, Throwable cause) {
         // The network's own words (Netty's "Connection refused: /10.0.1.5:9000") go to the log only.
         String why = cause == null || cause.getMessage() == null ? "connection failed" : cause.getMessage();
-        return new UpstreamException(502, Kind.CONNECT_FAILED, "could not connect to " + backend + " (" + why + ")",
-                "could not connect to " + BACKEND, -1, cause);
+        return new UpstreamException(
+                502,
+                Kind.CONNECT_FAILED,
+                "could not connect to " + backend + " (" + why + ")",
+                "could not connect to " + BACKEND,
+                -1,
+                cause);
     }
 
     public static UpstreamException connectTimedOut(String backend, long millis) {
         String within = " within " + millis + " ms";
-        return new UpstreamException(502, Kind.CONNECT_FAILED, "could not connect to " + backend + within,
-                "could not connect to " + BACKEND + within, -1, null);
+        return new UpstreamException(
+                502,
+                Kind.CONNECT_FAILED,
+                "could not connect to " + backend + within,
+                "could not connect to " + BACKEND + within,
+                -1,
+                null);
     }
 
     /**
@@ -80,8 +90,13 @@ public class UpstreamException extends Exception {
      * @param clientWhy the same without the backend's name
      */
     public static UpstreamException tlsHandshakeFailed(String backend, String why, String clientWhy) {
-        return new UpstreamException(502, Kind.TLS_HANDSHAKE, "TLS handshake with " + backend + " failed: " + why,
-                "TLS handshake with " + BACKEND + " failed: " + clientWhy, -1, null);
+        return new UpstreamException(
+                502,
+                Kind.TLS_HANDSHAKE,
+                "TLS handshake with " + backend + " failed: " + why,
+                "TLS handshake with " + BACKEND + " failed: " + clientWhy,
+                -1,
+                null);
     }
 
     public static UpstreamException timedOut(String backend, long millis) {
@@ -96,8 +111,13 @@ public class UpstreamException extends Exception {
 
     /** The connection failed before a response began; {@code cause}'s message goes to the log only. */
     public static UpstreamException noResponse(String backend, Throwable cause) {
-        return new UpstreamException(502, Kind.NO_RESPONSE, backend + " failed: " + describe(cause),
-                "the connection to " + BACKEND + " failed before a response", -1, null);
+        return new UpstreamException(
+                502,
+                Kind.NO_RESPONSE,
+                backend + " failed: " + describe(cause),
+                "the connection to " + BACKEND + " failed before a response",
+                -1,
+                null);
     }
 
     /** {@code what}: Serai's own words for what was wrong, such as "sent an invalid HTTP response". */
@@ -107,8 +127,13 @@ public class UpstreamException extends Exception {
 
     /** The connection failed during the response; {@code cause}'s message goes to the log only. */
     public static UpstreamException badResponse(String backend, Throwable cause) {
-        return new UpstreamException(502, Kind.BAD_RESPONSE, backend + " failed: " + describe(cause),
-                "the connection to " + BACKEND + " failed during the response", -1, null);
+        return new UpstreamException(
+                502,
+                Kind.BAD_RESPONSE,
+                backend + " failed: " + describe(cause),
+                "the connection to " + BACKEND + " failed during the response",
+                -1,
+                null);
     }
 
     /** The request's body went past {@code serai.limits.max-body} while it streamed: 413. */

@@ -8,8 +8,7 @@ import java.util.List;
  */
 public final class Via {
 
-    private Via() {
-    }
+    private Via() {}
 
     /** One Via entry, e.g. "1.1 serai" for an HTTP/1.1 message. */
     public static String entry(String protocolVersion, String viaName) {

@@ -22,9 +22,18 @@ public final class ForwardingFields {
     static final int X_FORWARDED_CLIENT_CERT = 1 << 9;
 
     /** Canonical names, index i for bit 1 << i. */
-    static final String[] NAMES = {"Forwarded", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host",
-        "X-Forwarded-Port", "X-Forwarded-Prefix", "X-Real-IP", "X-Original-URL", "X-Rewrite-URL",
-        "X-Forwarded-Client-Cert"};
+    static final String[] NAMES = {
+        "Forwarded",
+        "X-Forwarded-For",
+        "X-Forwarded-Proto",
+        "X-Forwarded-Host",
+        "X-Forwarded-Port",
+        "X-Forwarded-Prefix",
+        "X-Real-IP",
+        "X-Original-URL",
+        "X-Rewrite-URL",
+        "X-Forwarded-Client-Cert"
+    };
 
     /** Folded names, index as {@link #NAMES}. */
     private static final String[] FOLDED = new String[NAMES.length];
@@ -35,8 +44,7 @@ public final class ForwardingFields {
         }
     }
 
-    private ForwardingFields() {
-    }
+    private ForwardingFields() {}
 
     /** The bit of the field {@code name} folds to (case, {@code _} for {@code -}), or 0 for any other field. */
     public static int of(CharSequence name) {

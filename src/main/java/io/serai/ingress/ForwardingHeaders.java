@@ -1,13 +1,11 @@
 package io.serai.ingress;
 
-import io.serai.http.ClientRequest;
-import io.serai.http.FoldedNames;
-import io.serai.ingress.ForwardingFields;
-import io.serai.http.ResolvedClient;
-import io.serai.http.Via;
-
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import io.serai.http.ClientRequest;
+import io.serai.http.FoldedNames;
+import io.serai.http.ResolvedClient;
+import io.serai.http.Via;
 import io.serai.settings.ProxySettings;
 import org.apache.camel.Exchange;
 
@@ -43,8 +41,8 @@ import static io.serai.ingress.ForwardingFields.X_REWRITE_URL;
 public final class ForwardingHeaders {
 
     /** Dropped from a peer that is not trusted; the rest of the fields are replaced by Serai's own. */
-    private static final int CLAIMS_ONLY = FORWARDED | X_REAL_IP | X_FORWARDED_PREFIX | X_ORIGINAL_URL
-            | X_REWRITE_URL | X_FORWARDED_CLIENT_CERT;
+    private static final int CLAIMS_ONLY =
+            FORWARDED | X_REAL_IP | X_FORWARDED_PREFIX | X_ORIGINAL_URL | X_REWRITE_URL | X_FORWARDED_CLIENT_CERT;
 
     private static final String XFF = "X-Forwarded-For";
     private static final String XF_PROTO = "X-Forwarded-Proto";
@@ -52,24 +50,30 @@ public final class ForwardingHeaders {
     private static final String XF_PORT = "X-Forwarded-Port";
     private static final String FORWARDED_FIELD = "Forwarded";
 
-    private ForwardingHeaders() {
-    }
+    private ForwardingHeaders() {}
 
     /**
      * Resolves the client of {@code request} into the exchange's {@link ResolvedClient} and states the
      * forwarding fields in {@code headers}, the message the backend will receive ({@code Host} already
      * final). {@code tls}: whether the client's connection is TLS.
      */
-    public static void apply(Exchange exchange, HttpRequest request, Map<String, Object> headers, boolean tls,
-            ProxySettings settings, ForwardingSettings forwarding) {
+    public static void apply(
+            Exchange exchange,
+            HttpRequest request,
+            Map<String, Object> headers,
+            boolean tls,
+            ProxySettings settings,
+            ForwardingSettings forwarding) {
         InetSocketAddress peer = peerOf(request);
         boolean trusted = peer != null && forwarding.trustedProxies().trusts(peer);
         String peerText = null;
         if (peer != null) {
             peerText = peer.getAddress().getHostAddress();
-            InetSocketAddress client = trusted ? forwarding.trustedProxies().clientBehind(peer, request.headers()) : peer;
+            InetSocketAddress client =
+                    trusted ? forwarding.trustedProxies().clientBehind(peer, request.headers()) : peer;
             exchange.setProperty(ResolvedClient.PROPERTY, new ResolvedClient(peer, client));
-            exchange.setProperty(ResolvedClient.CLIENT_ADDRESS,
+            exchange.setProperty(
+                    ResolvedClient.CLIENT_ADDRESS,
                     client == peer ? peerText : client.getAddress().getHostAddress());
         }
         int present = dropClaims(request.headers(), headers, trusted);
@@ -94,15 +98,19 @@ public final class ForwardingHeaders {
             }
         }
         if (!trusted || (present & X_FORWARDED_PORT) == 0 || headers.get(XF_PORT) == null) {
-            headers.put(XF_PORT, port(forwardedHost != null ? first(forwardedHost) : host,
-                    proto != null ? first(proto) : scheme));
+            headers.put(
+                    XF_PORT,
+                    port(forwardedHost != null ? first(forwardedHost) : host, proto != null ? first(proto) : scheme));
         }
         if (forwarding.rfc7239()) {
             String element = Rfc7239.element(peer, scheme, host);
             headers.put(FORWARDED_FIELD, trusted ? Via.appended(headers.get(FORWARDED_FIELD), element) : element);
         }
-        headers.put("Via", Via.appended(headers.get("Via"),
-                Via.entry(ProxyHttpBinding.versionText(request.protocolVersion()), settings.viaName())));
+        headers.put(
+                "Via",
+                Via.appended(
+                        headers.get("Via"),
+                        Via.entry(ProxyHttpBinding.versionText(request.protocolVersion()), settings.viaName())));
     }
 
     /**
@@ -115,7 +123,7 @@ public final class ForwardingHeaders {
     private static int dropClaims(HttpHeaders sent, Map<String, Object> headers, boolean trusted) {
         int present = 0;
         List<String> misspelled = null;
-        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = sent.iteratorCharSequence(); it.hasNext();) {
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = sent.iteratorCharSequence(); it.hasNext(); ) {
             CharSequence name = it.next().getKey();
             int field = ForwardingFields.of(name);
             if (field == 0) {
@@ -147,7 +155,8 @@ public final class ForwardingHeaders {
     }
 
     private static InetSocketAddress peerOf(HttpRequest request) {
-        if (request instanceof ClientRequest tagged && tagged.remoteAddress() instanceof InetSocketAddress inet
+        if (request instanceof ClientRequest tagged
+                && tagged.remoteAddress() instanceof InetSocketAddress inet
                 && inet.getAddress() != null) {
             return inet;
         }
@@ -156,7 +165,8 @@ public final class ForwardingHeaders {
 
     /** The first value of a field held once, as a list of lines, or as a comma-separated line. */
     private static String first(Object field) {
-        String value = field instanceof List<?> lines && !lines.isEmpty() ? String.valueOf(lines.get(0)) : field.toString();
+        String value =
+                field instanceof List<?> lines && !lines.isEmpty() ? String.valueOf(lines.get(0)) : field.toString();
         int comma = value.indexOf(',');
         return comma < 0 ? value : value.substring(0, comma);
     }

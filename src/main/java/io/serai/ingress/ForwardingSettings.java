@@ -2,7 +2,6 @@ package io.serai.ingress;
 
 import io.serai.http.AddressRules;
 import io.serai.http.TrustedProxies;
-
 import io.serai.settings.SettingValues;
 
 import java.util.function.UnaryOperator;

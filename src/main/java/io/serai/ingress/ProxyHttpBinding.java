@@ -1,19 +1,5 @@
 package io.serai.ingress;
 
-import io.serai.http.ResponseHeaderEdits;
-
-import io.serai.http.ClientCertificate;
-import io.serai.http.ClientRequest;
-import io.serai.http.ErrorResponses;
-import io.serai.http.HeaderValues;
-import io.serai.http.HopByHopHeaders;
-import io.serai.http.IngressRequest;
-import io.serai.http.MessageBodies;
-import io.serai.http.PathParameters;
-import io.serai.http.RequestIds;
-import io.serai.http.RequestTarget;
-import io.serai.http.ResponseStatus;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -27,9 +13,21 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
-import io.serai.settings.ProxySettings;
 import io.serai.camel.MeterRegistries;
+import io.serai.http.ClientCertificate;
+import io.serai.http.ClientRequest;
+import io.serai.http.ErrorResponses;
+import io.serai.http.HeaderValues;
+import io.serai.http.HopByHopHeaders;
+import io.serai.http.IngressRequest;
+import io.serai.http.MessageBodies;
+import io.serai.http.PathParameters;
+import io.serai.http.RequestIds;
+import io.serai.http.RequestTarget;
+import io.serai.http.ResponseHeaderEdits;
+import io.serai.http.ResponseStatus;
 import io.serai.http.body.BodyStream;
+import io.serai.settings.ProxySettings;
 import io.serai.websocket.Tunnel;
 import io.serai.websocket.WebSocketMeters;
 import io.serai.websocket.WebSocketUpgrade;
@@ -107,15 +105,15 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
     }
 
     @Override
-    public void populateCamelHeaders(HttpRequest request, Map<String, Object> headers, Exchange exchange,
-            NettyHttpConfiguration configuration) {
+    public void populateCamelHeaders(
+            HttpRequest request, Map<String, Object> headers, Exchange exchange, NettyHttpConfiguration configuration) {
         ClientRequest client = request instanceof ClientRequest tagged ? tagged : null;
         // The target as parsed once when the request arrived, and the part of it the route matched.
-        RequestTarget target = client != null ? client.target()
-                : RequestTarget.parse(request.uri(), settings.allowEncodedSlash());
+        RequestTarget target =
+                client != null ? client.target() : RequestTarget.parse(request.uri(), settings.allowEncodedSlash());
         HttpHeaders in = request.headers();
-        IngressRequest ingress = new IngressRequest(request.method(), request.protocolVersion(),
-                HttpUtil.isKeepAlive(request), in, target);
+        IngressRequest ingress = new IngressRequest(
+                request.method(), request.protocolVersion(), HttpUtil.isKeepAlive(request), in, target);
         exchange.setProperty(IngressRequest.PROPERTY, ingress);
         exchange.setProperty(IngressRequest.NORMALIZED_PATH, target.path());
 
@@ -135,7 +133,10 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
             }
             HeaderValues.append(headers, name, header.getValue());
         }
-        if (client != null && client.webSocket() && client.body() == null && !client.content().isReadable()
+        if (client != null
+                && client.webSocket()
+                && client.body() == null
+                && !client.content().isReadable()
                 && WebSocketUpgrade.isAskedBy(request)) {
             // Upgrade and Connection stay dropped above: the producer asks the backend for websocket alone.
             exchange.setProperty(WebSocketUpgrade.REQUESTED, Boolean.TRUE);
@@ -171,8 +172,10 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
             exchange.setException(null);
             exchange.getExchangeExtension().setRedeliveryExhausted(false);
         } else if (ResponseStatus.invalid(message) != null) {
-            response = ErrorResponses.plain(500, "route " + exchange.getFromRouteId() + ": CamelHttpResponseCode \""
-                    + ResponseStatus.invalid(message) + "\" is not an HTTP status (100 to 599)");
+            response = ErrorResponses.plain(
+                    500,
+                    "route " + exchange.getFromRouteId() + ": CamelHttpResponseCode \""
+                            + ResponseStatus.invalid(message) + "\" is not an HTTP status (100 to 599)");
         } else {
             response = fromMessage(message, ingress);
         }
@@ -189,7 +192,8 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
         Exchange exchange = message.getExchange();
         if (body instanceof Tunnel tunnel && status.code() == 101 && WebSocketUpgrade.isRequested(exchange)) {
             exchange.setProperty(WebSocketUpgrade.TUNNEL, tunnel);
-            tunnel.observe(WebSocketMeters.of(MeterRegistries.of(exchange.getContext()),
+            tunnel.observe(WebSocketMeters.of(
+                    MeterRegistries.of(exchange.getContext()),
                     exchange.getFromRouteId() == null ? "" : exchange.getFromRouteId()));
             response = new UpgradeResponse(tunnel);
         } else if (body instanceof BodyStream stream && !stream.isHeld()) {
@@ -211,8 +215,10 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
         HttpHeaders requestHeaders = fromUpstream || ingress == null ? null : ingress.headers();
         for (Map.Entry<String, Object> header : message.getHeaders().entrySet()) {
             String name = header.getKey();
-            if (HopByHopHeaders.isAlwaysHopByHop(name) || HopByHopHeaders.isCamelInternal(name)
-                    || (!fromUpstream && (name.equalsIgnoreCase("Host") || ForwardingHeaders.isForwardingHeader(name)))) {
+            if (HopByHopHeaders.isAlwaysHopByHop(name)
+                    || HopByHopHeaders.isCamelInternal(name)
+                    || (!fromUpstream
+                            && (name.equalsIgnoreCase("Host") || ForwardingHeaders.isForwardingHeader(name)))) {
                 continue;
             }
             Object value = header.getValue();

@@ -1,12 +1,9 @@
 package io.serai.ingress;
 
-import io.serai.http.AddressRules;
-
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.serai.http.AddressRules;
 
-import java.net.SocketAddress;
 import java.util.function.UnaryOperator;
 
 /**

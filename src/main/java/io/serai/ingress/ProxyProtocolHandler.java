@@ -1,17 +1,14 @@
 package io.serai.ingress;
 
-import io.serai.http.ConnectionPeer;
-
-import io.serai.http.AddressRules;
-
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyProtocolException;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
-import io.netty.util.AttributeKey;
 import io.netty.util.NetUtil;
+import io.serai.http.AddressRules;
+import io.serai.http.ConnectionPeer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +27,6 @@ import java.net.SocketAddress;
 final class ProxyProtocolHandler extends ChannelInboundHandlerAdapter {
 
     /** The client's address as the PROXY header gave it. */
-
     private static final Logger LOG = LoggerFactory.getLogger(ProxyProtocolHandler.class);
 
     private final AddressRules allowedPeers;
@@ -69,7 +65,8 @@ final class ProxyProtocolHandler extends ChannelInboundHandlerAdapter {
 
     private static SocketAddress sourceOf(HAProxyMessage header) {
         HAProxyProxiedProtocol protocol = header.proxiedProtocol();
-        if (header.command() != HAProxyCommand.PROXY || header.sourceAddress() == null
+        if (header.command() != HAProxyCommand.PROXY
+                || header.sourceAddress() == null
                 || (protocol != HAProxyProxiedProtocol.TCP4 && protocol != HAProxyProxiedProtocol.TCP6)) {
             return null;
         }
@@ -81,7 +78,9 @@ final class ProxyProtocolHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof HAProxyProtocolException) {
-            LOG.debug("PROXY protocol: no valid header from {}, connection closed: {}", ctx.channel().remoteAddress(),
+            LOG.debug(
+                    "PROXY protocol: no valid header from {}, connection closed: {}",
+                    ctx.channel().remoteAddress(),
                     cause.getMessage());
             ctx.close();
             return;

@@ -1,9 +1,5 @@
 package io.serai.ingress;
 
-import io.serai.http.ErrorResponses;
-import io.serai.http.HostNames;
-import io.serai.http.RequestTarget;
-
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
@@ -16,6 +12,9 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import io.serai.http.ErrorResponses;
+import io.serai.http.HostNames;
+import io.serai.http.RequestTarget;
 
 import java.util.List;
 
@@ -64,8 +63,12 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
             if (cause instanceof TooLongHttpHeaderException) {
                 refuse(ctx, 431, "request header and trailer sections larger than serai.limits.max-header");
             } else {
-                refuse(ctx, 400, cause instanceof TooLongHttpLineException
-                        ? "chunk-size line longer than serai.limits.max-uri" : "malformed request body");
+                refuse(
+                        ctx,
+                        400,
+                        cause instanceof TooLongHttpLineException
+                                ? "chunk-size line longer than serai.limits.max-uri"
+                                : "malformed request body");
             }
             return;
         }

@@ -14,7 +14,12 @@ final class StreamedRequest extends DefaultFullHttpRequest {
     private final BodyStream body;
 
     StreamedRequest(HttpRequest head, BodyStream body) {
-        super(head.protocolVersion(), head.method(), head.uri(), Unpooled.EMPTY_BUFFER, head.headers(),
+        super(
+                head.protocolVersion(),
+                head.method(),
+                head.uri(),
+                Unpooled.EMPTY_BUFFER,
+                head.headers(),
                 io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
         setDecoderResult(head.decoderResult());
         this.body = body;

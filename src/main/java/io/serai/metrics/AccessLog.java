@@ -1,11 +1,10 @@
 package io.serai.metrics;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.ExecutorServiceManager;
 
@@ -37,12 +36,34 @@ public final class AccessLog implements AutoCloseable, MeterBinder {
      * One request as it is logged. {@code received} is for a WebSocket: the bytes the client sent through
      * it (null otherwise); {@code bytes} is then what it was sent and {@code durationMs} the connection's life.
      */
-    public record Entry(long epochMillis, String client, String method, String path, int status, long bytes,
-            double durationMs, String route, String backend, String cache, String requestId, Long received) {
+    public record Entry(
+            long epochMillis,
+            String client,
+            String method,
+            String path,
+            int status,
+            long bytes,
+            double durationMs,
+            String route,
+            String backend,
+            String cache,
+            String requestId,
+            Long received) {
 
         /** This handshake's line as it is written when its WebSocket closes. */
         public Entry closed(long atMillis, long sent, long receivedBytes, double lifeMs) {
-            return new Entry(atMillis, client, method, path, status, sent, lifeMs, route, backend, cache, requestId,
+            return new Entry(
+                    atMillis,
+                    client,
+                    method,
+                    path,
+                    status,
+                    sent,
+                    lifeMs,
+                    route,
+                    backend,
+                    cache,
+                    requestId,
                     receivedBytes);
         }
     }
@@ -75,11 +96,14 @@ public final class AccessLog implements AutoCloseable, MeterBinder {
             return null;
         }
         if (t.equals("stdout")) {
-            return new AccessLog(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)), false,
-                    context);
+            return new AccessLog(
+                    new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)), false, context);
         }
-        return new AccessLog(Files.newBufferedWriter(Path.of(t), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND), true, context);
+        return new AccessLog(
+                Files.newBufferedWriter(
+                        Path.of(t), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
+                true,
+                context);
     }
 
     public long dropped() {
@@ -148,7 +172,8 @@ public final class AccessLog implements AutoCloseable, MeterBinder {
     @Override
     public void bindTo(MeterRegistry registry) {
         FunctionCounter.builder("serai.access.log.dropped", this, AccessLog::dropped)
-                .description("Access log lines dropped because the writer could not keep up").register(registry);
+                .description("Access log lines dropped because the writer could not keep up")
+                .register(registry);
     }
 
     @Override

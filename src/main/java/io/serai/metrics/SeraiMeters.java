@@ -3,7 +3,6 @@ package io.serai.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -34,10 +33,22 @@ public final class SeraiMeters {
     public static final String BEAN_NAME = "seraiMeters";
 
     /** Latency buckets for p99 from 1 ms to 30 s (Prometheus histograms). */
-    private static final Duration[] BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
-        Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
-        Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
-        Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)};
+    private static final Duration[] BUCKETS = {
+        Duration.ofMillis(1),
+        Duration.ofMillis(2),
+        Duration.ofMillis(5),
+        Duration.ofMillis(10),
+        Duration.ofMillis(25),
+        Duration.ofMillis(50),
+        Duration.ofMillis(100),
+        Duration.ofMillis(250),
+        Duration.ofMillis(500),
+        Duration.ofSeconds(1),
+        Duration.ofMillis(2500),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(30)
+    };
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
@@ -56,8 +67,10 @@ public final class SeraiMeters {
     }
 
     private Counter reloadCounter(boolean ok) {
-        return Counter.builder("serai.reloads").description("Route file reloads, by result")
-                .tag("result", ok ? "ok" : "failed").register(registry);
+        return Counter.builder("serai.reloads")
+                .description("Route file reloads, by result")
+                .tag("result", ok ? "ok" : "failed")
+                .register(registry);
     }
 
     /** The meters bound in {@code context}, or null when Serai's configuration did not run. */
@@ -86,18 +99,32 @@ public final class SeraiMeters {
 
         RouteMeters(String route) {
             Gauge.builder("serai.requests.in.flight", inFlight, AtomicInteger::get)
-                    .description("Client requests being processed, per route").tag("route", route).register(registry);
+                    .description("Client requests being processed, per route")
+                    .tag("route", route)
+                    .register(registry);
             for (int c = 1; c <= 5; c++) {
-                byClass[c] = Counter.builder("serai.requests").description("Client requests answered, by route and status class")
-                        .tags("route", route, "code", c + "xx").register(registry);
+                byClass[c] = Counter.builder("serai.requests")
+                        .description("Client requests answered, by route and status class")
+                        .tags("route", route, "code", c + "xx")
+                        .register(registry);
             }
-            duration = Timer.builder("serai.request.duration").description("Time from request to response, per route")
-                    .tag("route", route).serviceLevelObjectives(BUCKETS).publishPercentiles(0.5, 0.99)
-                    .percentilePrecision(1).register(registry);
-            requestBytes = Counter.builder("serai.request.bytes").baseUnit("bytes")
-                    .description("Request body bytes received").tag("route", route).register(registry);
-            responseBytes = Counter.builder("serai.response.bytes").baseUnit("bytes")
-                    .description("Response body bytes sent").tag("route", route).register(registry);
+            duration = Timer.builder("serai.request.duration")
+                    .description("Time from request to response, per route")
+                    .tag("route", route)
+                    .serviceLevelObjectives(BUCKETS)
+                    .publishPercentiles(0.5, 0.99)
+                    .percentilePrecision(1)
+                    .register(registry);
+            requestBytes = Counter.builder("serai.request.bytes")
+                    .baseUnit("bytes")
+                    .description("Request body bytes received")
+                    .tag("route", route)
+                    .register(registry);
+            responseBytes = Counter.builder("serai.response.bytes")
+                    .baseUnit("bytes")
+                    .description("Response body bytes sent")
+                    .tag("route", route)
+                    .register(registry);
         }
     }
 
@@ -142,13 +169,19 @@ public final class SeraiMeters {
 
     /** A streamed body that ended short, by kind ({@code backend-reset}, {@code read-idle}, {@code client-gone} ...). */
     public void streamFailed(String route, String kind) {
-        Counter.builder("serai.stream.failures").description("Streamed bodies that ended short, by kind")
-                .tags("route", route, "kind", kind).register(registry).increment();
+        Counter.builder("serai.stream.failures")
+                .description("Streamed bodies that ended short, by kind")
+                .tags("route", route, "kind", kind)
+                .register(registry)
+                .increment();
     }
 
     public void partialAggregate(String route) {
-        Counter.builder("serai.aggregate.partial").description("Aggregated answers missing at least one call")
-                .tag("route", route).register(registry).increment();
+        Counter.builder("serai.aggregate.partial")
+                .description("Aggregated answers missing at least one call")
+                .tag("route", route)
+                .register(registry)
+                .increment();
     }
 
     public void reload(boolean ok) {

@@ -3,14 +3,14 @@ package io.serai.proxy;
 import io.serai.aggregation.AggregatedCall;
 import io.serai.aggregation.CallOptions;
 import io.serai.health.BackendHealth;
-import io.serai.health.MemberEndpoint;
 import io.serai.health.BackendHealthRegistry;
+import io.serai.health.MemberEndpoint;
 import io.serai.health.MemberOptions;
 import io.serai.health.ProbeClient;
 import io.serai.ingress.ListenerOptions;
+import io.serai.routing.RouteOptions;
 import io.serai.security.upstream.BackendTls;
 import io.serai.security.upstream.BackendTlsContexts;
-import io.serai.routing.RouteOptions;
 import io.serai.upstream.BackendCallOptions;
 import io.serai.upstream.UpstreamClient;
 import io.serai.upstream.UpstreamProducer;
@@ -34,9 +34,15 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint implements MemberEndpoi
     private final CallOptions callOptions;
     private final BackendCallOptions backendCall;
 
-    public ProxyHttpEndpoint(String endpointUri, NettyHttpComponent component, NettyConfiguration configuration,
-            UpstreamClient upstreamClient, boolean preserveHost, MemberOptions memberOptions,
-            BackendHealthRegistry healthRegistry, CallOptions callOptions,
+    public ProxyHttpEndpoint(
+            String endpointUri,
+            NettyHttpComponent component,
+            NettyConfiguration configuration,
+            UpstreamClient upstreamClient,
+            boolean preserveHost,
+            MemberOptions memberOptions,
+            BackendHealthRegistry healthRegistry,
+            CallOptions callOptions,
             BackendCallOptions backendCall) {
         super(endpointUri, component, configuration);
         this.upstreamClient = upstreamClient;
@@ -169,7 +175,8 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint implements MemberEndpoi
                     + " listeners (from:), not backends (to:)");
         }
         // An aggregation's call marks its exchange with its merge options, which the strategy reads back.
-        java.util.function.Consumer<Exchange> onCall = !backendCall.merged() ? exchange -> { }
+        java.util.function.Consumer<Exchange> onCall = !backendCall.merged()
+                ? exchange -> {}
                 : exchange -> exchange.setProperty(CallOptions.PROPERTY, callOptions);
         return new UpstreamProducer(this, target(), upstreamClient, preserveHost, backendHealth(), backendCall, onCall);
     }

@@ -39,8 +39,8 @@ public final class RouteReloader implements AutoCloseable {
     private final Set<String> refused = new HashSet<>();
     private ScheduledExecutorService poller;
 
-    public RouteReloader(CamelContext context, RouteFiles files, ReloadSettings settings, RouteSwapGate gate,
-            Runnable afterSwap) {
+    public RouteReloader(
+            CamelContext context, RouteFiles files, ReloadSettings settings, RouteSwapGate gate, Runnable afterSwap) {
         this.context = context;
         this.files = files;
         this.loader = new RouteFileLoader(context);
@@ -94,7 +94,8 @@ public final class RouteReloader implements AutoCloseable {
                 LOG.error("Route file not applied, the last good routes keep serving: {}", broken.getMessage());
             }
         }
-        for (Path gone : loaded.keySet().stream().filter(p -> !now.containsKey(p)).toList()) {
+        for (Path gone :
+                loaded.keySet().stream().filter(p -> !now.containsKey(p)).toList()) {
             swap(gone, null, List.of());
         }
     }
@@ -122,8 +123,10 @@ public final class RouteReloader implements AutoCloseable {
                 refused.add(file.digest());
                 countReload(false);
                 String why = RouteStartFailure.describe(e, context);
-                LOG.error("Route file not applied, Camel refused it, the last good routes keep serving: {}: {}",
-                        path, why == null ? e.getMessage() : why);
+                LOG.error(
+                        "Route file not applied, Camel refused it, the last good routes keep serving: {}: {}",
+                        path,
+                        why == null ? e.getMessage() : why);
                 removeRoutes(ids(routes));
                 Loaded good = loaded.get(path);
                 if (good != null) {
@@ -137,8 +140,12 @@ public final class RouteReloader implements AutoCloseable {
                 loaded.put(path, new Loaded(file, ids(routes)));
             }
             countReload(true);
-            LOG.info("Reloaded {} in {} ms: {} route(s) {}", path, (System.nanoTime() - started) / 1_000_000,
-                    routes.size(), file == null ? "(file removed)" : ids(routes));
+            LOG.info(
+                    "Reloaded {} in {} ms: {} route(s) {}",
+                    path,
+                    (System.nanoTime() - started) / 1_000_000,
+                    routes.size(),
+                    file == null ? "(file removed)" : ids(routes));
         } finally {
             gate.open();
             afterSwap.run();
@@ -148,7 +155,8 @@ public final class RouteReloader implements AutoCloseable {
     private void removeRoutes(List<String> ids) throws Exception {
         for (String id : ids) {
             if (context.getRoute(id) != null) {
-                context.getRouteController().stopRoute(id, settings.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                context.getRouteController()
+                        .stopRoute(id, settings.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
             }
         }
         for (String id : ids) {
@@ -177,6 +185,5 @@ public final class RouteReloader implements AutoCloseable {
         }
     }
 
-    private record Loaded(RouteFiles.RouteFile file, List<String> routeIds) {
-    }
+    private record Loaded(RouteFiles.RouteFile file, List<String> routeIds) {}
 }

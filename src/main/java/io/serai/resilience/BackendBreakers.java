@@ -2,14 +2,13 @@ package io.serai.resilience;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import java.util.Collection;
-import java.util.Locale;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -24,17 +23,18 @@ public final class BackendBreakers implements MeterBinder {
     private final ConcurrentHashMap<String, Entry> breakers = new ConcurrentHashMap<>();
     private volatile MeterRegistry registry;
 
-    private record Entry(MemberBreaker breaker, String config) {
-    }
+    private record Entry(MemberBreaker breaker, String config) {}
 
     MemberBreaker breaker(String name, CircuitBreakerConfig config, String description) {
         String configText = describe(config);
         boolean[] first = {false};
         MemberBreaker breaker = breakers.compute(name, (k, old) -> {
-            first[0] = old == null;
-            return old != null && old.config().equals(configText) ? old
-                    : new Entry(new MemberBreaker(CircuitBreaker.of(name, config), description), configText);
-        }).breaker();
+                    first[0] = old == null;
+                    return old != null && old.config().equals(configText)
+                            ? old
+                            : new Entry(new MemberBreaker(CircuitBreaker.of(name, config), description), configText);
+                })
+                .breaker();
         MeterRegistry bound = registry;
         if (first[0] && bound != null) {
             gauge(bound, name);
@@ -53,11 +53,13 @@ public final class BackendBreakers implements MeterBinder {
     }
 
     private void gauge(MeterRegistry registry, String name) {
-        for (CircuitBreaker.State state : new CircuitBreaker.State[] {CircuitBreaker.State.CLOSED,
-            CircuitBreaker.State.OPEN, CircuitBreaker.State.HALF_OPEN}) {
+        for (CircuitBreaker.State state : new CircuitBreaker.State[] {
+            CircuitBreaker.State.CLOSED, CircuitBreaker.State.OPEN, CircuitBreaker.State.HALF_OPEN
+        }) {
             Gauge.builder("serai.circuit.breaker.state", this, b -> b.stateOf(name) == state ? 1 : 0)
                     .description("1 for the state each circuit breaker is in")
-                    .tags("breaker", name, "state", state.name().toLowerCase(Locale.ROOT)).register(registry);
+                    .tags("breaker", name, "state", state.name().toLowerCase(Locale.ROOT))
+                    .register(registry);
         }
     }
 

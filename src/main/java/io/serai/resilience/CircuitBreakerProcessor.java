@@ -38,11 +38,16 @@ final class CircuitBreakerProcessor extends AsyncProcessorSupport implements Nav
     private final BackendBreakers breakers;
     /** The load balancer the steps inside start with, found when the route was built; null when none. */
     private final HealthAwareLoadBalancer balancer;
+
     private AsyncProcessor inner;
     private AsyncProcessor fallback;
     private MemberBreaker single;
 
-    CircuitBreakerProcessor(ResilienceProcessor definition, String routeId, String stepName, BackendBreakers breakers,
+    CircuitBreakerProcessor(
+            ResilienceProcessor definition,
+            String routeId,
+            String stepName,
+            BackendBreakers breakers,
             HealthAwareLoadBalancer balancer) {
         this.definition = definition;
         this.routeId = routeId;
@@ -55,8 +60,12 @@ final class CircuitBreakerProcessor extends AsyncProcessorSupport implements Nav
     public boolean process(Exchange exchange, AsyncCallback callback) {
         MemberBreaker breaker = single;
         if (breaker != null && !breaker.tryAcquire()) {
-            exchange.setException(new UpstreamException(503, UpstreamException.Kind.UNAVAILABLE,
-                    "circuit breaker open for route " + routeId, breaker.retryAfterSeconds(), null));
+            exchange.setException(new UpstreamException(
+                    503,
+                    UpstreamException.Kind.UNAVAILABLE,
+                    "circuit breaker open for route " + routeId,
+                    breaker.retryAfterSeconds(),
+                    null));
             after(exchange, callback);
             return false;
         }
@@ -77,7 +86,8 @@ final class CircuitBreakerProcessor extends AsyncProcessorSupport implements Nav
             return;
         }
         String reason = failure instanceof UpstreamException u && u.kind() == UpstreamException.Kind.UNAVAILABLE
-                ? "circuit-open" : "failed";
+                ? "circuit-open"
+                : "failed";
         Failures.clear(exchange);
         fallback.process(exchange, doneSync -> {
             exchange.getMessage().setHeader(FALLBACK_HEADER, reason);
@@ -92,13 +102,15 @@ final class CircuitBreakerProcessor extends AsyncProcessorSupport implements Nav
         fallback = children.size() > 1 ? AsyncProcessorConverterHelper.convert(children.get(1)) : null;
         ServiceHelper.startService(definition);
         // Open members are skipped, so no call would ever move their breaker on: it must turn half-open by itself.
-        CircuitBreakerConfig config = CircuitBreakerConfig.from(definition.getCircuitBreaker().getCircuitBreakerConfig())
-                .automaticTransitionFromOpenToHalfOpenEnabled(true).build();
+        CircuitBreakerConfig config = CircuitBreakerConfig.from(
+                        definition.getCircuitBreaker().getCircuitBreakerConfig())
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .build();
         String prefix = routeId + "/" + stepName;
         if (balancer != null) {
             // Before the steps start, so that the balancer's members have their breakers from their first request.
-            balancer.useGates(member -> breakers.breaker(prefix + "/" + member.name(), config,
-                    member.name() + " (route " + routeId + ")"));
+            balancer.useGates(member ->
+                    breakers.breaker(prefix + "/" + member.name(), config, member.name() + " (route " + routeId + ")"));
             single = null;
         } else {
             single = breakers.breaker(prefix, config, "route " + routeId);

@@ -36,8 +36,8 @@ public final class CircuitBreakerReifiers implements ProcessorFactory {
 
     public static void register(CamelContext context, BackendBreakers breakers) {
         ProcessorFactory current = PluginHelper.getProcessorFactory(context);
-        context.getCamelContextExtension().addContextPlugin(ProcessorFactory.class,
-                new CircuitBreakerReifiers(current, breakers));
+        context.getCamelContextExtension()
+                .addContextPlugin(ProcessorFactory.class, new CircuitBreakerReifiers(current, breakers));
     }
 
     @Override
@@ -48,24 +48,24 @@ public final class CircuitBreakerReifiers implements ProcessorFactory {
                         + " use resilience4jConfiguration");
             }
             var options = circuitBreaker.getResilience4jConfiguration();
-            if (options != null && ("true".equals(options.getBulkheadEnabled()) || "true".equals(options.getTimeoutEnabled()))) {
+            if (options != null
+                    && ("true".equals(options.getBulkheadEnabled()) || "true".equals(options.getTimeoutEnabled()))) {
                 throw new IllegalArgumentException("circuitBreaker in route " + route.getRouteId()
                         + ": bulkheadEnabled and timeoutEnabled are not supported (they would block a thread per call);"
                         + " use a ConcurrencyLimitPolicy or maxConcurrent on members, and serai.upstream.timeout or"
                         + " callTimeout");
             }
-            ResilienceProcessor camel = (ResilienceProcessor) new ResilienceReifier(route, circuitBreaker)
-                    .createProcessor();
+            ResilienceProcessor camel =
+                    (ResilienceProcessor) new ResilienceReifier(route, circuitBreaker).createProcessor();
             CamelContext context = route.getCamelContext();
             camel.setCamelContext(context);
             camel.setRouteId(route.getRouteId());
             camel.setId(circuitBreaker.idOrCreate(
                     context.getCamelContextExtension().getContextPlugin(NodeIdFactory.class)));
             // The balancer the steps inside start with (not one in onFallback) gets a breaker per member.
-            HealthAwareLoadBalancer balancer =
-                    ProcessorGraph.first(camel.next().get(0), HealthAwareLoadBalancer.class);
-            return new CircuitBreakerProcessor(camel, route.getRouteId(), stepName(route, circuitBreaker), breakers,
-                    balancer);
+            HealthAwareLoadBalancer balancer = ProcessorGraph.first(camel.next().get(0), HealthAwareLoadBalancer.class);
+            return new CircuitBreakerProcessor(
+                    camel, route.getRouteId(), stepName(route, circuitBreaker), breakers, balancer);
         }
         return delegate.createProcessor(route, definition);
     }
@@ -79,8 +79,8 @@ public final class CircuitBreakerReifiers implements ProcessorFactory {
             return step.getId();
         }
         if (route.getRoute() instanceof RouteDefinition definition) {
-            List<CircuitBreakerDefinition> all = List.copyOf(
-                    ProcessorDefinitionHelper.filterTypeInOutputs(definition.getOutputs(), CircuitBreakerDefinition.class));
+            List<CircuitBreakerDefinition> all = List.copyOf(ProcessorDefinitionHelper.filterTypeInOutputs(
+                    definition.getOutputs(), CircuitBreakerDefinition.class));
             for (int i = 0; i < all.size(); i++) {
                 if (all.get(i) == step) {
                     return "circuitBreaker-" + (i + 1);

@@ -23,8 +23,8 @@ public class ConcurrencyLimitPolicy implements Policy {
 
     public void setMaxConcurrent(int maxConcurrent) {
         if (maxConcurrent < 1) {
-            throw new IllegalArgumentException("concurrency limit maxConcurrent=" + maxConcurrent
-                    + " is invalid: expected 1 or more");
+            throw new IllegalArgumentException(
+                    "concurrency limit maxConcurrent=" + maxConcurrent + " is invalid: expected 1 or more");
         }
         this.maxConcurrent = maxConcurrent;
     }
@@ -47,7 +47,11 @@ public class ConcurrencyLimitPolicy implements Policy {
 
     @Override
     public Processor wrap(Route route, Processor processor) {
-        return new ConcurrencyLimitProcessor(AsyncProcessorConverterHelper.convert(processor), route.getRouteId(),
-                maxConcurrent, maxWaiting, maxWait.toMillis());
+        return new ConcurrencyLimitProcessor(
+                AsyncProcessorConverterHelper.convert(processor),
+                route.getRouteId(),
+                maxConcurrent,
+                maxWaiting,
+                maxWait.toMillis());
     }
 }

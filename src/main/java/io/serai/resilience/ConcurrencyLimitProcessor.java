@@ -18,7 +18,8 @@ final class ConcurrencyLimitProcessor extends WrappedSteps {
     private final WaitQueue waiting;
     private final AtomicInteger inside = new AtomicInteger();
 
-    ConcurrencyLimitProcessor(AsyncProcessor next, String routeId, int maxConcurrent, int maxWaiting, long maxWaitMillis) {
+    ConcurrencyLimitProcessor(
+            AsyncProcessor next, String routeId, int maxConcurrent, int maxWaiting, long maxWaitMillis) {
         super(next);
         this.routeId = routeId;
         this.maxConcurrent = maxConcurrent;
@@ -32,11 +33,15 @@ final class ConcurrencyLimitProcessor extends WrappedSteps {
             return enter(exchange, callback);
         }
         Runnable resume = () -> enter(exchange, doneSync -> callback.done(false));
-        boolean queued = maxWaitMillis > 0 && waiting.offer(exchange, resume,
-                () -> {
-                    exchange.setException(full());
-                    callback.done(false);
-                }, maxWaitMillis);
+        boolean queued = maxWaitMillis > 0
+                && waiting.offer(
+                        exchange,
+                        resume,
+                        () -> {
+                            exchange.setException(full());
+                            callback.done(false);
+                        },
+                        maxWaitMillis);
         if (!queued) {
             exchange.setException(full());
             callback.done(true);
@@ -76,7 +81,11 @@ final class ConcurrencyLimitProcessor extends WrappedSteps {
     }
 
     private UpstreamException full() {
-        return new UpstreamException(503, UpstreamException.Kind.UNAVAILABLE, "route " + routeId
-                + " is at its concurrency limit of " + maxConcurrent + " requests", 1, null);
+        return new UpstreamException(
+                503,
+                UpstreamException.Kind.UNAVAILABLE,
+                "route " + routeId + " is at its concurrency limit of " + maxConcurrent + " requests",
+                1,
+                null);
     }
 }

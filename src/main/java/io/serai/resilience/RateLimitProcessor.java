@@ -1,9 +1,9 @@
 package io.serai.resilience;
 
-import io.serai.http.HeaderValues;
-import io.serai.http.IngressRequest;
 import io.serai.camel.MeterRegistries;
 import io.serai.camel.WrappedSteps;
+import io.serai.http.HeaderValues;
+import io.serai.http.IngressRequest;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
@@ -33,8 +33,12 @@ final class RateLimitProcessor extends WrappedSteps {
     public boolean process(Exchange exchange, AsyncCallback callback) {
         TokenBucket.Take take = policy.take(exchange, System.nanoTime());
         if (!take.admitted()) {
-            MeterRegistries.count(exchange.getContext(), "serai.rate.limited", "Requests refused with 429 by a rate limit",
-                    "route", routeId);
+            MeterRegistries.count(
+                    exchange.getContext(),
+                    "serai.rate.limited",
+                    "Requests refused with 429 by a rate limit",
+                    "route",
+                    routeId);
             reject(exchange, take);
             callback.done(true);
             return true;

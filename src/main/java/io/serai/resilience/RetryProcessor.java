@@ -1,13 +1,13 @@
 package io.serai.resilience;
 
-import io.serai.camel.ExchangeTimers;
-import io.serai.http.IngressRequest;
-import io.serai.http.ResponseStatus;
-import io.serai.camel.WrappedSteps;
-import io.serai.http.Failures;
-import io.serai.http.UpstreamException;
 import io.serai.balancing.BodyReplay;
 import io.serai.balancing.TriedMembers;
+import io.serai.camel.ExchangeTimers;
+import io.serai.camel.WrappedSteps;
+import io.serai.http.Failures;
+import io.serai.http.IngressRequest;
+import io.serai.http.ResponseStatus;
+import io.serai.http.UpstreamException;
 import io.serai.http.body.BodyStream;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
@@ -39,7 +39,8 @@ final class RetryProcessor extends WrappedSteps {
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         IngressRequest ingress = IngressRequest.of(exchange);
-        String method = ingress != null ? ingress.method().name()
+        String method = ingress != null
+                ? ingress.method().name()
                 : exchange.getMessage().getHeader(NettyHttpConstants.HTTP_METHOD, "GET", String.class);
         RetryBudget budget = policy.retryBudget();
         budget.request(System.nanoTime());

@@ -70,9 +70,13 @@ public final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpR
 
     @Override
     public synchronized void addConsumer(NettyHttpConsumer consumer) {
-        RouteEntry entry = new RouteEntry(consumer.getRouteId(),
-                RoutePattern.of(consumer.getConfiguration().getPath(), consumer.getConfiguration().isMatchOnUriPrefix()),
-                optionsOf.apply(consumer), RouteEntry.methods(consumer.getEndpoint().getHttpMethodRestrict()),
+        RouteEntry entry = new RouteEntry(
+                consumer.getRouteId(),
+                RoutePattern.of(
+                        consumer.getConfiguration().getPath(),
+                        consumer.getConfiguration().isMatchOnUriPrefix()),
+                optionsOf.apply(consumer),
+                RouteEntry.methods(consumer.getEndpoint().getHttpMethodRestrict()),
                 new HttpServerChannelHandler(consumer));
         List<RouteEntry> next = new ArrayList<>(entries.values());
         next.add(entry);
@@ -107,7 +111,9 @@ public final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpR
             answer(ctx, request, ErrorResponses.empty(200));
             return;
         }
-        String host = target.authority() != null ? target.authority() : request.headers().get(HttpHeaderNames.HOST);
+        String host = target.authority() != null
+                ? target.authority()
+                : request.headers().get(HttpHeaderNames.HOST);
         RouteTable.Lookup found = table.find(host, target, request.method().name());
         if (found.entry() == null) {
             ClientRequest.discard(request);
@@ -147,8 +153,10 @@ public final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpR
 
     private static FullHttpResponse refusal(RouteTable.Lookup found) {
         if (found.badParam() != null) {
-            return ErrorResponses.plain(400, "path parameter {" + found.badParam()
-                    + "} must be one segment (not empty, . or .., no encoded slash or control character)");
+            return ErrorResponses.plain(
+                    400,
+                    "path parameter {" + found.badParam()
+                            + "} must be one segment (not empty, . or .., no encoded slash or control character)");
         }
         if (!found.allow().isEmpty()) {
             FullHttpResponse response = ErrorResponses.plain(405, "this path does not take this method");

@@ -1,9 +1,9 @@
 package io.serai.security;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.serai.camel.MeterRegistries;
 import io.serai.http.HeaderValues;
 import io.serai.http.IngressRequest;
-import io.serai.camel.MeterRegistries;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -120,8 +120,15 @@ public abstract class AccessCheck extends AsyncProcessorSupport implements Camel
 
     /** Counts a refusal in serai_access_refused_total (refusals are rare: the meters are looked up each time). */
     public static void countRefusal(Exchange exchange, String kind, int status) {
-        MeterRegistries.count(exchange.getContext(), "serai.access.refused",
-                "Requests refused by an access check, by check and status", "route", exchange.getFromRouteId(),
-                "check", kind, "status", String.valueOf(status));
+        MeterRegistries.count(
+                exchange.getContext(),
+                "serai.access.refused",
+                "Requests refused by an access check, by check and status",
+                "route",
+                exchange.getFromRouteId(),
+                "check",
+                kind,
+                "status",
+                String.valueOf(status));
     }
 }

@@ -1,21 +1,20 @@
 package io.serai.security;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.netty.channel.ChannelHandlerContext;
 import io.serai.security.credentials.BasicCredentials;
 import io.serai.security.credentials.CredentialFile;
 import io.serai.security.credentials.IdentityHeaders;
 import io.serai.security.credentials.PasswordHashes;
 import io.serai.security.credentials.SecretDigest;
 import io.serai.security.credentials.UserFile;
-
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import io.netty.channel.ChannelHandlerContext;
 import io.serai.settings.SettingValues;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.component.netty.NettyConstants;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,8 +93,8 @@ public class BasicAuthCheck extends AccessCheck {
     public void setReloadInterval(String reloadInterval) {
         Duration d = SettingValues.duration("basic auth check reloadInterval", reloadInterval);
         if (d.isZero()) {
-            throw new IllegalArgumentException("basic auth check reloadInterval=" + reloadInterval
-                    + " is invalid: expected more than 0");
+            throw new IllegalArgumentException(
+                    "basic auth check reloadInterval=" + reloadInterval + " is invalid: expected more than 0");
         }
         this.reloadInterval = d;
     }
@@ -121,8 +120,8 @@ public class BasicAuthCheck extends AccessCheck {
 
     public void setCacheSize(long cacheSize) {
         if (cacheSize < 1) {
-            throw new IllegalArgumentException("basic auth check cacheSize=" + cacheSize
-                    + " is invalid: expected 1 or more");
+            throw new IllegalArgumentException(
+                    "basic auth check cacheSize=" + cacheSize + " is invalid: expected 1 or more");
         }
         this.cacheSize = cacheSize;
     }
@@ -131,8 +130,8 @@ public class BasicAuthCheck extends AccessCheck {
     protected void doStart() throws Exception {
         super.doStart();
         if (usersFile == null) {
-            throw new IllegalArgumentException("basic auth check: set usersFile (an htpasswd file of bcrypt or argon2"
-                    + " hashes)");
+            throw new IllegalArgumentException(
+                    "basic auth check: set usersFile (an htpasswd file of bcrypt or argon2" + " hashes)");
         }
         challenge = "Basic realm=\"" + realm + "\", charset=\"UTF-8\"";
         identity = IdentityHeaders.of(userHeader);
@@ -142,8 +141,12 @@ public class BasicAuthCheck extends AccessCheck {
         }
         file.watch(context(), reloadInterval);
         users = file;
-        verified = cacheTtl.isZero() ? null
-                : Caffeine.newBuilder().maximumSize(cacheSize).expireAfterWrite(cacheTtl).build();
+        verified = cacheTtl.isZero()
+                ? null
+                : Caffeine.newBuilder()
+                        .maximumSize(cacheSize)
+                        .expireAfterWrite(cacheTtl)
+                        .build();
     }
 
     @Override
@@ -193,7 +196,8 @@ public class BasicAuthCheck extends AccessCheck {
         String stored = file.hashOf(credentials.user());
         String hash = stored != null ? stored : file.dummyHash();
         Cache<SecretDigest, Boolean> cache = verified;
-        SecretDigest key = cache == null || stored == null ? null
+        SecretDigest key = cache == null || stored == null
+                ? null
                 : SecretDigest.salted(cacheSalt, credentials.user(), credentials.password(), stored);
         if (key != null && cache.getIfPresent(key) != null) {
             done.accept(allowed(message, credentials.user()));
@@ -205,8 +209,12 @@ public class BasicAuthCheck extends AccessCheck {
                 if (ok && key != null) {
                     cache.put(key, Boolean.TRUE);
                 }
-                onEventLoop(exchange, () -> done.accept(ok ? allowed(message, credentials.user())
-                        : Verdict.unauthorized(challenge, "user or password not valid")));
+                onEventLoop(
+                        exchange,
+                        () -> done.accept(
+                                ok
+                                        ? allowed(message, credentials.user())
+                                        : Verdict.unauthorized(challenge, "user or password not valid")));
             });
         } catch (RejectedExecutionException e) {
             done.accept(Verdict.unavailable("too many logins are being checked, try again"));
@@ -218,7 +226,9 @@ public class BasicAuthCheck extends AccessCheck {
             return PasswordHashes.verify(credentials.password(), hash);
         } catch (RuntimeException e) {
             // the hashes were checked when the file was read; never log the hash or the password
-            LOG.warn("basic auth check: verifying user {} failed: {}", credentials.user(),
+            LOG.warn(
+                    "basic auth check: verifying user {} failed: {}",
+                    credentials.user(),
                     e.getClass().getSimpleName());
             return false;
         }
@@ -255,10 +265,19 @@ public class BasicAuthCheck extends AccessCheck {
                 p = pool;
                 if (p == null) {
                     // idle threads end, so a check replaced by a route reload leaves nothing behind
-                    p = context().getExecutorServiceManager().newThreadPool(this, "serai-basic-auth",
-                            new ThreadPoolProfileBuilder("serai-basic-auth").poolSize(threads).maxPoolSize(threads)
-                                    .keepAliveTime(30L, TimeUnit.SECONDS).maxQueueSize(queue).allowCoreThreadTimeOut(true)
-                                    .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build());
+                    p = context()
+                            .getExecutorServiceManager()
+                            .newThreadPool(
+                                    this,
+                                    "serai-basic-auth",
+                                    new ThreadPoolProfileBuilder("serai-basic-auth")
+                                            .poolSize(threads)
+                                            .maxPoolSize(threads)
+                                            .keepAliveTime(30L, TimeUnit.SECONDS)
+                                            .maxQueueSize(queue)
+                                            .allowCoreThreadTimeOut(true)
+                                            .rejectedPolicy(ThreadPoolRejectedPolicy.Abort)
+                                            .build());
                     pool = p;
                 }
             }

@@ -1,6 +1,5 @@
 package io.serai.security;
 
-
 import org.apache.camel.Message;
 
 import java.util.Collection;
@@ -54,13 +53,17 @@ public final class BearerScheme {
 
     /** 401 {@code invalid_token} with a short reason that never repeats the token. */
     public Verdict invalid(String reason) {
-        return Verdict.unauthorized(challenge + ", error=\"invalid_token\", error_description=\"" + reason + "\"", reason);
+        return Verdict.unauthorized(
+                challenge + ", error=\"invalid_token\", error_description=\"" + reason + "\"", reason);
     }
 
     /** 403 {@code insufficient_scope}, naming the scopes a token needs. */
     public Verdict insufficientScope(Collection<String> required) {
-        return new Verdict(403, "insufficient scope", challenge + ", error=\"insufficient_scope\","
-                + " error_description=\"insufficient scope\", scope=\"" + String.join(" ", required) + "\"");
+        return new Verdict(
+                403,
+                "insufficient scope",
+                challenge + ", error=\"insufficient_scope\"," + " error_description=\"insufficient scope\", scope=\""
+                        + String.join(" ", required) + "\"");
     }
 
     /** 503: nothing can be decided now (no signing keys yet, or too much to check); nothing is forwarded. */

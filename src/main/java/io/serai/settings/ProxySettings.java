@@ -1,6 +1,5 @@
 package io.serai.settings;
 
-
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 
@@ -33,29 +32,31 @@ public record ProxySettings(
     public static ProxySettings from(UnaryOperator<String> lookup) {
         return new ProxySettings(
                 SettingValues.duration("serai.upstream.timeout", value(lookup, "serai.upstream.timeout", "60s")),
-                SettingValues.duration("serai.upstream.connect-timeout",
-                        value(lookup, "serai.upstream.connect-timeout", "5s")),
-                SettingValues.duration("serai.upstream.idle-timeout", value(lookup, "serai.upstream.idle-timeout", "30s")),
-                SettingValues.bytes("serai.upstream.max-response-body",
-                        value(lookup, "serai.upstream.max-response-body", "16MiB")),
+                SettingValues.duration(
+                        "serai.upstream.connect-timeout", value(lookup, "serai.upstream.connect-timeout", "5s")),
+                SettingValues.duration(
+                        "serai.upstream.idle-timeout", value(lookup, "serai.upstream.idle-timeout", "30s")),
+                SettingValues.bytes(
+                        "serai.upstream.max-response-body", value(lookup, "serai.upstream.max-response-body", "16MiB")),
                 SettingValues.bytes("serai.limits.max-body", value(lookup, "serai.limits.max-body", "1GiB")),
                 intBytes("serai.limits.max-header", value(lookup, "serai.limits.max-header", "32KiB")),
                 intBytes("serai.limits.max-uri", value(lookup, "serai.limits.max-uri", "8KiB")),
                 SettingValues.bool("serai.ingress.offload", value(lookup, "serai.ingress.offload", "false")),
                 value(lookup, "serai.via.name", "serai"),
-                SettingValues.duration("serai.client.header-timeout",
-                        value(lookup, "serai.client.header-timeout", "10s")),
+                SettingValues.duration(
+                        "serai.client.header-timeout", value(lookup, "serai.client.header-timeout", "10s")),
                 SettingValues.duration("serai.client.idle-timeout", value(lookup, "serai.client.idle-timeout", "60s")),
                 positive("serai.limits.max-connections", value(lookup, "serai.limits.max-connections", "10000")),
-                SettingValues.bool("serai.path.allow-encoded-slash",
-                        value(lookup, "serai.path.allow-encoded-slash", "false")),
+                SettingValues.bool(
+                        "serai.path.allow-encoded-slash", value(lookup, "serai.path.allow-encoded-slash", "false")),
                 intBytes("serai.stream.window", value(lookup, "serai.stream.window", "256KiB")),
                 SettingValues.bytes("serai.stream.replay-buffer", value(lookup, "serai.stream.replay-buffer", "64KiB")),
-                SettingValues.duration("serai.upstream.read-idle-timeout",
-                        value(lookup, "serai.upstream.read-idle-timeout", "60s")),
-                SettingValues.duration("serai.client.write-timeout", value(lookup, "serai.client.write-timeout", "60s")),
-                SettingValues.duration("serai.websocket.idle-timeout",
-                        value(lookup, "serai.websocket.idle-timeout", "5m")));
+                SettingValues.duration(
+                        "serai.upstream.read-idle-timeout", value(lookup, "serai.upstream.read-idle-timeout", "60s")),
+                SettingValues.duration(
+                        "serai.client.write-timeout", value(lookup, "serai.client.write-timeout", "60s")),
+                SettingValues.duration(
+                        "serai.websocket.idle-timeout", value(lookup, "serai.websocket.idle-timeout", "5m")));
     }
 
     public static ProxySettings defaults() {

@@ -18,8 +18,7 @@ public final class SettingValues {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kib|kb|k|mib|mb|m|gib|gb|g)?");
 
-    private SettingValues() {
-    }
+    private SettingValues() {}
 
     /** A comma-separated list: items trimmed, empty ones dropped ({@code "a, b,,c"} is a, b, c). */
     public static List<String> list(String value) {

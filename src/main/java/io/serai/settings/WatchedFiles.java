@@ -16,8 +16,7 @@ import java.util.List;
  */
 public final class WatchedFiles {
 
-    private WatchedFiles() {
-    }
+    private WatchedFiles() {}
 
     /**
      * What changes when one of {@code files} is replaced: its modification time, size and identity
@@ -36,8 +35,7 @@ public final class WatchedFiles {
         return List.copyOf(stamps);
     }
 
-    public record Stamp(Path file, FileTime modified, long size, Object key) {
-    }
+    public record Stamp(Path file, FileTime modified, long size, Object key) {}
 
     /** The innermost cause's message: what is wrong with the file, without the layers around it. */
     public static String rootMessage(Throwable t) {

@@ -22,8 +22,11 @@ public record BackendCallOptions(String query, Duration callTimeout, boolean mer
     public static BackendCallOptions take(Map<String, Object> parameters, boolean hasMergeOptions) {
         Object query = parameters.remove("query");
         Object timeout = parameters.remove("callTimeout");
-        String q = query == null || query.toString().isBlank() ? null : query.toString().trim();
-        Duration limit = timeout == null ? null : SettingValues.duration("netty-http option callTimeout", timeout.toString());
+        String q = query == null || query.toString().isBlank()
+                ? null
+                : query.toString().trim();
+        Duration limit =
+                timeout == null ? null : SettingValues.duration("netty-http option callTimeout", timeout.toString());
         boolean merged = hasMergeOptions || q != null || timeout != null;
         return merged ? new BackendCallOptions(q, limit, true) : PLAIN;
     }

@@ -20,10 +20,22 @@ import java.util.concurrent.TimeUnit;
 final class UpstreamMeters {
 
     /** Latency buckets for p99 from 1 ms to 30 s (Prometheus histograms). */
-    static final Duration[] BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
-        Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
-        Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
-        Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)};
+    static final Duration[] BUCKETS = {
+        Duration.ofMillis(1),
+        Duration.ofMillis(2),
+        Duration.ofMillis(5),
+        Duration.ofMillis(10),
+        Duration.ofMillis(25),
+        Duration.ofMillis(50),
+        Duration.ofMillis(100),
+        Duration.ofMillis(250),
+        Duration.ofMillis(500),
+        Duration.ofSeconds(1),
+        Duration.ofMillis(2500),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(30)
+    };
 
     private static final MeterGroups<String, UpstreamMeters> GROUPS = new MeterGroups<>(UpstreamMeters::new);
 
@@ -38,11 +50,18 @@ final class UpstreamMeters {
         int split = key.indexOf('\n');
         tags = Tags.of("route", key.substring(0, split), "backend", key.substring(split + 1));
         for (int c = 1; c <= 5; c++) {
-            byClass[c] = Counter.builder("serai.upstream.requests").description("Backend calls answered, by status class")
-                    .tags(tags).tag("code", c + "xx").register(registry);
+            byClass[c] = Counter.builder("serai.upstream.requests")
+                    .description("Backend calls answered, by status class")
+                    .tags(tags)
+                    .tag("code", c + "xx")
+                    .register(registry);
         }
-        duration = Timer.builder("serai.upstream.duration").description("Backend call time, per route and backend")
-                .tags(tags).serviceLevelObjectives(BUCKETS).publishPercentiles(0.5, 0.99).percentilePrecision(1)
+        duration = Timer.builder("serai.upstream.duration")
+                .description("Backend call time, per route and backend")
+                .tags(tags)
+                .serviceLevelObjectives(BUCKETS)
+                .publishPercentiles(0.5, 0.99)
+                .percentilePrecision(1)
                 .register(registry);
     }
 
@@ -54,9 +73,14 @@ final class UpstreamMeters {
     void done(int status, UpstreamException.Kind kind, long nanos) {
         if (kind != null) {
             String name = kind.name().toLowerCase(Locale.ROOT);
-            errors.computeIfAbsent(name, k -> Counter.builder("serai.upstream.errors")
-                    .description("Backend calls that failed, by kind").tags(tags).tag("kind", k)
-                    .register(registry)).increment();
+            errors.computeIfAbsent(
+                            name,
+                            k -> Counter.builder("serai.upstream.errors")
+                                    .description("Backend calls that failed, by kind")
+                                    .tags(tags)
+                                    .tag("kind", k)
+                                    .register(registry))
+                    .increment();
         } else {
             byClass[status >= 100 && status < 600 ? status / 100 : 5].increment();
         }

@@ -55,8 +55,8 @@ final class UpstreamProbes implements ProbeClient {
     private final BackendTlsContexts tls;
     private final ProxySettings settings;
 
-    UpstreamProbes(UpstreamTarget target, Supplier<EventLoopGroup> loops, BackendTlsContexts tls,
-            ProxySettings settings) {
+    UpstreamProbes(
+            UpstreamTarget target, Supplier<EventLoopGroup> loops, BackendTlsContexts tls, ProxySettings settings) {
         this.target = target;
         this.loops = loops;
         this.tls = tls;
@@ -68,17 +68,22 @@ final class UpstreamProbes implements ProbeClient {
         CompletableFuture<ProbeAnswer> answer = new CompletableFuture<>();
         try {
             EventLoop loop = loops.get().next();
-            Duration connectTimeout = timeout.compareTo(settings.upstreamConnectTimeout()) < 0 ? timeout
+            Duration connectTimeout = timeout.compareTo(settings.upstreamConnectTimeout()) < 0
+                    ? timeout
                     : settings.upstreamConnectTimeout();
-            ChannelFuture connect = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+            ChannelFuture connect = new Bootstrap()
+                    .group(loop)
+                    .channel(NioSocketChannel.class)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, connectTimeout.toMillis()))
                     .option(ChannelOption.TCP_NODELAY, true)
                     .handler(new Setup(answer, connectTimeout))
                     .connect(target.address());
             Channel ch = connect.channel();
-            var timer = loop.schedule(() -> answer.completeExceptionally(
-                    new TimeoutException("no answer within " + timeout.toMillis() + " ms")),
-                    timeout.toMillis(), TimeUnit.MILLISECONDS);
+            var timer = loop.schedule(
+                    () -> answer.completeExceptionally(
+                            new TimeoutException("no answer within " + timeout.toMillis() + " ms")),
+                    timeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
             answer.whenComplete((done, error) -> {
                 timer.cancel(false);
                 ch.close();
@@ -99,7 +104,8 @@ final class UpstreamProbes implements ProbeClient {
 
     private FullHttpRequest request(String path) {
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
-        request.headers().set(HttpHeaderNames.HOST, target.authority())
+        request.headers()
+                .set(HttpHeaderNames.HOST, target.authority())
                 .set(HttpHeaderNames.USER_AGENT, "serai-health-check")
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
                 .set(HttpHeaderNames.ACCEPT, "*/*");
@@ -139,8 +145,15 @@ final class UpstreamProbes implements ProbeClient {
         @Override
         protected void initChannel(Channel ch) {
             if (target.tls()) {
-                ch.pipeline().addLast("tls", tls.newHandler(target.backendTls(), ch.alloc(), target.host(),
-                        target.port(), handshakeTimeout));
+                ch.pipeline()
+                        .addLast(
+                                "tls",
+                                tls.newHandler(
+                                        target.backendTls(),
+                                        ch.alloc(),
+                                        target.host(),
+                                        target.port(),
+                                        handshakeTimeout));
             }
             ch.pipeline().addLast("codec", new HttpClientCodec(4096, settings.maxHeader(), 8192));
             ch.pipeline().addLast("aggregate", new HttpObjectAggregator(ProbeAnswer.MAX_BODY));
@@ -165,8 +178,8 @@ final class UpstreamProbes implements ProbeClient {
             }
             Map<String, String> headers = new HashMap<>();
             response.headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
-            answer.complete(new ProbeAnswer(response.status().code(), headers,
-                    response.content().toString(StandardCharsets.UTF_8)));
+            answer.complete(new ProbeAnswer(
+                    response.status().code(), headers, response.content().toString(StandardCharsets.UTF_8)));
         }
 
         @Override
@@ -190,12 +203,16 @@ final class UpstreamProbes implements ProbeClient {
                     || cause instanceof SslHandshakeTimeoutException) {
                 BackendTls backendTls = target.backendTls();
                 String name = backendTls.serverName() != null ? backendTls.serverName() : target.host();
-                return new IOException("TLS handshake failed: "
-                        + HandshakeFailureReason.of(cause, name, backendTls.clientCert() != null), cause);
+                return new IOException(
+                        "TLS handshake failed: "
+                                + HandshakeFailureReason.of(cause, name, backendTls.clientCert() != null),
+                        cause);
             }
             if (cause instanceof TooLongFrameException) {
-                return new IOException("answered more than " + ProbeAnswer.MAX_BODY / 1024
-                        + " KiB or a head larger than serai.limits.max-header", cause);
+                return new IOException(
+                        "answered more than " + ProbeAnswer.MAX_BODY / 1024
+                                + " KiB or a head larger than serai.limits.max-header",
+                        cause);
             }
             return cause;
         }

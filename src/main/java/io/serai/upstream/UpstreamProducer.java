@@ -1,22 +1,22 @@
 package io.serai.upstream;
 
-import io.serai.http.UpstreamException;
-
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.serai.camel.MeterRegistries;
 import io.serai.health.BackendHealth;
 import io.serai.health.LoadReport;
 import io.serai.http.IngressRequest;
 import io.serai.http.MessageBodies;
 import io.serai.http.ResponseStatus;
+import io.serai.http.UpstreamException;
 import io.serai.websocket.WebSocketUpgrade;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.serai.camel.MeterRegistries;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
-import java.util.function.Consumer;
 import org.apache.camel.support.DefaultAsyncProducer;
+
+import java.util.function.Consumer;
 
 /**
  * The producer behind {@code to: netty-http:...}: sends the exchange to its backend through
@@ -34,8 +34,14 @@ public class UpstreamProducer extends DefaultAsyncProducer {
     private final BackendCallOptions call;
     private final Consumer<Exchange> onCall;
 
-    public UpstreamProducer(Endpoint endpoint, UpstreamTarget target, UpstreamClient client, boolean preserveHost,
-            BackendHealth health, BackendCallOptions call, Consumer<Exchange> onCall) {
+    public UpstreamProducer(
+            Endpoint endpoint,
+            UpstreamTarget target,
+            UpstreamClient client,
+            boolean preserveHost,
+            BackendHealth health,
+            BackendCallOptions call,
+            Consumer<Exchange> onCall) {
         super(endpoint);
         this.target = target;
         this.client = client;
@@ -55,7 +61,8 @@ public class UpstreamProducer extends DefaultAsyncProducer {
                 // Serai decodes what it merges and answers the client uncompressed: ask only for what it decodes.
                 request.headers().set(HttpHeaderNames.ACCEPT_ENCODING, "gzip, deflate");
             }
-            if (WebSocketUpgrade.isRequested(exchange) && !call.merged()
+            if (WebSocketUpgrade.isRequested(exchange)
+                    && !call.merged()
                     && exchange.getProperty(org.apache.camel.ExchangePropertyKey.CORRELATION_ID) == null) {
                 // Only the call whose answer is the client's may switch protocols; a merge's or a copy's never.
                 WebSocketUpgrade.ask(request.headers());
@@ -66,16 +73,23 @@ public class UpstreamProducer extends DefaultAsyncProducer {
             return true;
         }
         // A merge, a multicast's copy and a route with responseBuffering=true take the body whole.
-        boolean whole = call.merged() || exchange.getProperty(IngressRequest.BUFFER_RESPONSE) != null
+        boolean whole = call.merged()
+                || exchange.getProperty(IngressRequest.BUFFER_RESPONSE) != null
                 || exchange.getProperty(org.apache.camel.ExchangePropertyKey.CORRELATION_ID) != null;
         Long holdUpTo = exchange.getProperty(IngressRequest.HOLD_RESPONSE_UP_TO, Long.class);
         long started = System.nanoTime();
-        client.send(exchange, target, request, MessageBodies.streaming(exchange.getMessage()), call.callTimeout(),
-                client.holding(whole, holdUpTo == null ? 0 : holdUpTo), doneSync -> {
-            recordOutcome(exchange);
-            measure(exchange, System.nanoTime() - started);
-            callback.done(doneSync);
-        });
+        client.send(
+                exchange,
+                target,
+                request,
+                MessageBodies.streaming(exchange.getMessage()),
+                call.callTimeout(),
+                client.holding(whole, holdUpTo == null ? 0 : holdUpTo),
+                doneSync -> {
+                    recordOutcome(exchange);
+                    measure(exchange, System.nanoTime() - started);
+                    callback.done(doneSync);
+                });
         return false;
     }
 

@@ -1,13 +1,13 @@
 package io.serai.upstream;
 
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
-import io.serai.http.Via;
 import io.serai.http.HeaderValues;
 import io.serai.http.HopByHopHeaders;
 import io.serai.http.IngressRequest;
+import io.serai.http.Via;
 import io.serai.http.body.BodyStream;
 import io.serai.websocket.Tunnel;
 import io.serai.websocket.WebSocketUpgrade;
@@ -28,8 +28,7 @@ import java.util.Map;
  */
 final class UpstreamResponses {
 
-    private UpstreamResponses() {
-    }
+    private UpstreamResponses() {}
 
     static void apply(Exchange exchange, HttpResponse response, BodyStream body, String viaName) {
         Message message = exchange.getMessage();
@@ -98,7 +97,8 @@ final class UpstreamResponses {
             }
             HeaderValues.append(headers, name, field.getValue());
         }
-        String version = response.protocolVersion().majorVersion() + "." + response.protocolVersion().minorVersion();
+        String version = response.protocolVersion().majorVersion() + "."
+                + response.protocolVersion().minorVersion();
         headers.put("Via", Via.appended(headers.get("Via"), Via.entry(version, viaName)));
         headers.put(NettyHttpConstants.HTTP_RESPONSE_CODE, response.status().code());
         headers.put(NettyHttpConstants.HTTP_RESPONSE_TEXT, response.status().reasonPhrase());

@@ -21,13 +21,18 @@ public final class WebSocketMeters implements Tunnel.Meters {
 
     private WebSocketMeters(MeterRegistry registry, String route) {
         Gauge.builder("serai.websocket.connections", open, AtomicInteger::get)
-                .description("Open WebSocket connections (client and backend tunnelled), per route").tag("route", route)
+                .description("Open WebSocket connections (client and backend tunnelled), per route")
+                .tag("route", route)
                 .register(registry);
-        fromClient = Counter.builder("serai.websocket.bytes").baseUnit("bytes")
-                .description("Bytes through WebSocket tunnels, by direction").tags("route", route, "direction", "from-client")
+        fromClient = Counter.builder("serai.websocket.bytes")
+                .baseUnit("bytes")
+                .description("Bytes through WebSocket tunnels, by direction")
+                .tags("route", route, "direction", "from-client")
                 .register(registry);
-        toClient = Counter.builder("serai.websocket.bytes").baseUnit("bytes")
-                .description("Bytes through WebSocket tunnels, by direction").tags("route", route, "direction", "to-client")
+        toClient = Counter.builder("serai.websocket.bytes")
+                .baseUnit("bytes")
+                .description("Bytes through WebSocket tunnels, by direction")
+                .tags("route", route, "direction", "to-client")
                 .register(registry);
     }
 

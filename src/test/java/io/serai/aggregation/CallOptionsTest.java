@@ -41,10 +41,19 @@ class CallOptionsTest {
         Map<String, Object> parameters = parameters("group=users&target=data.user&allow=id,name&deny=name.secret"
                 + "&mapping=id:userId,name:fullName&required=true&query=id={id}&callTimeout=2s&keepAlive=false");
         CallOptions call = CallOptions.take(parameters);
-        assertEquals(new CallOptions("users", "data.user", List.of("id", "name"), List.of("name.secret"),
-                Map.of("id", "userId", "name", "fullName"), true), call);
+        assertEquals(
+                new CallOptions(
+                        "users",
+                        "data.user",
+                        List.of("id", "name"),
+                        List.of("name.secret"),
+                        Map.of("id", "userId", "name", "fullName"),
+                        true),
+                call);
         assertTrue(call.aggregates());
-        assertEquals(Map.of("query", "id={id}", "callTimeout", "2s", "keepAlive", "false"), parameters,
+        assertEquals(
+                Map.of("query", "id={id}", "callTimeout", "2s", "keepAlive", "false"),
+                parameters,
                 "only the merge options are taken; how the call is made is the upstream's (BackendCallOptionsTest)");
     }
 
@@ -58,8 +67,8 @@ class CallOptionsTest {
             required=false                         |       |           |           |                  | false
             required=true                          |       |           |           |                  | true
             """)
-    void eachOptionAcceptsItsDocumentedForms(String query, String group, String target, String allow, String mapping,
-            boolean required) {
+    void eachOptionAcceptsItsDocumentedForms(
+            String query, String group, String target, String allow, String mapping, boolean required) {
         CallOptions call = CallOptions.take(parameters(query));
         assertTrue(call.aggregates());
         assertEquals(group, call.group());
@@ -80,8 +89,8 @@ class CallOptionsTest {
             mapping=a:b,c             | mapping=a:b,c
             """)
     void aBadValueFailsNamingTheOptionAndTheValue(String query, String named) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> CallOptions.take(parameters(query)));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> CallOptions.take(parameters(query)));
         assertTrue(e.getMessage().contains(named), e.getMessage());
     }
 

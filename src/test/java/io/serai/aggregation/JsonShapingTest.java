@@ -43,8 +43,9 @@ class JsonShapingTest {
             [{"a":1,"b":2},{"a":3,"b":4}]                 |            | a        |          |           | an array is shaped element by element       | [{"a":1},{"a":3}]
             {"items":[{"a":1,"b":2},"x"]}                 | items      |          | b        |           | a targeted array too, scalars left alone    | [{"a":1},"x"]
             """)
-    void aCallsBodyIsShapedByItsTargetAllowDenyAndMapping(String body, String target, String allow, String deny,
-            String mapping, String what, String shaped) throws Exception {
+    void aCallsBodyIsShapedByItsTargetAllowDenyAndMapping(
+            String body, String target, String allow, String deny, String mapping, String what, String shaped)
+            throws Exception {
         CallOptions call = options(target, allow, deny, mapping);
         assertEquals(JSON.readTree(shaped), JsonShaping.shape(JSON.readTree(body), call), what);
     }

@@ -20,12 +20,20 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  */
 class ArchitectureTest {
 
-    private static final String[] FEATURES = {"io.serai.aggregation..", "io.serai.balancing..", "io.serai.caching..",
-        "io.serai.health..", "io.serai.resilience..", "io.serai.routing..", "io.serai.security..",
-        "io.serai.websocket.."};
+    private static final String[] FEATURES = {
+        "io.serai.aggregation..",
+        "io.serai.balancing..",
+        "io.serai.caching..",
+        "io.serai.health..",
+        "io.serai.resilience..",
+        "io.serai.routing..",
+        "io.serai.security..",
+        "io.serai.websocket.."
+    };
     private static final String[] ENDS = {"io.serai.ingress..", "io.serai.upstream.."};
-    private static final String[] ABOVE_ENDS = {"io.serai.proxy..", "io.serai.metrics..", "io.serai.admin..",
-        "io.serai.config..", "io.serai.reload.."};
+    private static final String[] ABOVE_ENDS = {
+        "io.serai.proxy..", "io.serai.metrics..", "io.serai.admin..", "io.serai.config..", "io.serai.reload.."
+    };
 
     private static JavaClasses classes;
 
@@ -54,13 +62,18 @@ class ArchitectureTest {
 
     @Test
     void camelGlueRestsOnHttpAndSettingsOnly() {
-        onlySerai("io.serai.camel..", "io.serai.camel..", "io.serai.http..", "io.serai.settings..").check(classes);
+        onlySerai("io.serai.camel..", "io.serai.camel..", "io.serai.http..", "io.serai.settings..")
+                .check(classes);
     }
 
     @Test
     void featuresDependOnlyDownward() {
-        noClasses().that().resideInAnyPackage(FEATURES)
-                .should().dependOnClassesThat().resideInAnyPackage(concat(ENDS, ABOVE_ENDS))
+        noClasses()
+                .that()
+                .resideInAnyPackage(FEATURES)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(concat(ENDS, ABOVE_ENDS))
                 .because("a feature is a step of a route; the ends, the component and the wiring use features,"
                         + " never the other way round")
                 .check(classes);
@@ -68,44 +81,73 @@ class ArchitectureTest {
 
     @Test
     void theTwoEndsOfTheRequestPathDoNotKnowEachOther() {
-        noClasses().that().resideInAPackage("io.serai.ingress..")
-                .should().dependOnClassesThat().resideInAnyPackage(concat(new String[] {"io.serai.upstream.."}, ABOVE_ENDS))
+        noClasses()
+                .that()
+                .resideInAPackage("io.serai.ingress..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(concat(new String[] {"io.serai.upstream.."}, ABOVE_ENDS))
                 .check(classes);
-        noClasses().that().resideInAPackage("io.serai.upstream..")
-                .should().dependOnClassesThat().resideInAnyPackage(concat(new String[] {"io.serai.ingress.."}, ABOVE_ENDS))
+        noClasses()
+                .that()
+                .resideInAPackage("io.serai.upstream..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(concat(new String[] {"io.serai.ingress.."}, ABOVE_ENDS))
                 .check(classes);
     }
 
     @Test
     void theProxyComponentIsBelowObservationAndWiring() {
-        noClasses().that().resideInAPackage("io.serai.proxy..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.serai.metrics..", "io.serai.admin..",
-                        "io.serai.config..", "io.serai.reload..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.serai.proxy..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.serai.metrics..", "io.serai.admin..", "io.serai.config..", "io.serai.reload..")
                 .check(classes);
     }
 
     @Test
     void metricsObserveThroughMicrometerNotByKnowingFeatures() {
         // Features expose MeterBinders; metrics read only the request's own facts (and a tunnel's byte counts).
-        onlySerai("io.serai.metrics..", "io.serai.metrics..", "io.serai.http..", "io.serai.settings..",
-                "io.serai.camel..", "io.serai.websocket..").check(classes);
+        onlySerai(
+                        "io.serai.metrics..",
+                        "io.serai.metrics..",
+                        "io.serai.http..",
+                        "io.serai.settings..",
+                        "io.serai.camel..",
+                        "io.serai.websocket..")
+                .check(classes);
     }
 
     @Test
     void onlyTheWiringBuildsTheWholeGateway() {
-        noClasses().that().resideOutsideOfPackages("io.serai.config..", "io.serai.reload..")
-                .and().resideOutsideOfPackage("io.serai")
-                .should().dependOnClassesThat().resideInAnyPackage("io.serai.config..", "io.serai.reload..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("io.serai.config..", "io.serai.reload..")
+                .and()
+                .resideOutsideOfPackage("io.serai")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.serai.config..", "io.serai.reload..")
                 .check(classes);
-        noClasses().that().resideInAPackage("io.serai.admin..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.serai.config..", "io.serai.reload..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.serai.admin..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.serai.config..", "io.serai.reload..")
                 .check(classes);
     }
 
     /** Classes in {@code layer} depend on no Serai class outside the {@code allowed} packages. */
     private static ArchRule onlySerai(String layer, String... allowed) {
-        return noClasses().that().resideInAPackage(layer)
-                .should().dependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe(
+        return noClasses()
+                .that()
+                .resideInAPackage(layer)
+                .should()
+                .dependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe(
                         "are Serai classes outside " + String.join(", ", allowed),
                         c -> c.getPackageName().startsWith("io.serai")
                                 && java.util.Arrays.stream(allowed).noneMatch(p -> inPackage(c.getPackageName(), p))));

@@ -16,8 +16,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AdmissionTest {
 
     private static Member limited(int index, int maxConcurrent) {
-        return new Member(index, "m" + index, null, null,
-                new MemberOptions(null, null, maxConcurrent, Duration.ofSeconds(1)), 1, null);
+        return new Member(
+                index,
+                "m" + index,
+                null,
+                null,
+                new MemberOptions(null, null, maxConcurrent, Duration.ofSeconds(1)),
+                1,
+                null);
     }
 
     @Test
@@ -51,8 +57,7 @@ class AdmissionTest {
         }
 
         @Override
-        public void completed(Exchange exchange, long elapsedNanos) {
-        }
+        public void completed(Exchange exchange, long elapsedNanos) {}
 
         @Override
         public long retryAfterSeconds() {
@@ -60,11 +65,9 @@ class AdmissionTest {
         }
 
         @Override
-        public void addListener(Runnable onChange) {
-        }
+        public void addListener(Runnable onChange) {}
 
         @Override
-        public void removeListener(Runnable onChange) {
-        }
+        public void removeListener(Runnable onChange) {}
     }
 }

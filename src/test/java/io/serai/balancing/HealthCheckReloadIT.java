@@ -1,10 +1,10 @@
 package io.serai.balancing;
 
-import io.serai.support.Waits;
 import io.serai.support.MemberBackends;
 import io.serai.support.RunningSerai;
 import io.serai.support.SeraiProcess;
 import io.serai.support.Traffic;
+import io.serai.support.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,8 +41,10 @@ class HealthCheckReloadIT {
         int port = RunningSerai.freePort();
         try (MemberBackends members = MemberBackends.start(2)) {
             members.healthy(2, false);
-            SeraiProcess.Builder b = SeraiProcess.builder().env("SERAI_ROUTES", routes.toString())
-                    .property("serai.port", port).property("serai.reload.interval", "100ms");
+            SeraiProcess.Builder b = SeraiProcess.builder()
+                    .env("SERAI_ROUTES", routes.toString())
+                    .property("serai.port", port)
+                    .property("serai.reload.interval", "100ms");
             b.properties(members.properties());
             try (SeraiProcess serai = b.start(tmp)) {
                 serai.awaitStatus("http://127.0.0.1:" + port + "/", 200, Duration.ofSeconds(20));
@@ -51,9 +53,9 @@ class HealthCheckReloadIT {
 
                 Files.writeString(file, ROUTE.replace("id: checked", "id: checked-again"));
                 serai.awaitOutput("checked-again"); // the edit was applied
-                assertEquals(Map.of("b1", 20), Traffic.sequential(port, 20), "the reloaded route still knows b2 is down");
+                assertEquals(
+                        Map.of("b1", 20), Traffic.sequential(port, 20), "the reloaded route still knows b2 is down");
             }
         }
     }
-
 }

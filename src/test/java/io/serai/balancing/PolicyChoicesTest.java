@@ -32,7 +32,13 @@ class PolicyChoicesTest {
     private static final Exchange EXCHANGE = new DefaultExchange(new DefaultCamelContext());
 
     private static Member member(int index, String name, double weight, BackendHealth health) {
-        return new Member(index, name, null, health, MemberOptions.NONE, weight,
+        return new Member(
+                index,
+                name,
+                null,
+                health,
+                MemberOptions.NONE,
+                weight,
                 new PeakEwma(Duration.ofSeconds(2).toNanos()));
     }
 
@@ -58,13 +64,17 @@ class PolicyChoicesTest {
     }
 
     static Stream<Arguments> everyPolicy() {
-        return Stream.of(Arguments.of("round robin", new RoundRobinSelection()),
+        return Stream.of(
+                Arguments.of("round robin", new RoundRobinSelection()),
                 Arguments.of("random", new RandomSelection()),
                 Arguments.of("weighted", new WeightedSelection(false)),
                 Arguments.of("smooth weighted round robin", new WeightedSelection(true)),
                 Arguments.of("least connections", new LeastConnectionsSelection()),
-                Arguments.of("peak EWMA", new PeakEwmaSelection(Duration.ofSeconds(2).toNanos(), 1_000_000_000L)),
-                Arguments.of("spare capacity", new SpareCapacitySelection(Duration.ofSeconds(10).toNanos())),
+                Arguments.of(
+                        "peak EWMA", new PeakEwmaSelection(Duration.ofSeconds(2).toNanos(), 1_000_000_000L)),
+                Arguments.of(
+                        "spare capacity",
+                        new SpareCapacitySelection(Duration.ofSeconds(10).toNanos())),
                 Arguments.of("rendezvous hash", new RendezvousHashSelection(RequestKeys::clientAddress)),
                 Arguments.of("failover", new FailoverSelection(true, false)));
     }
@@ -79,7 +89,8 @@ class PolicyChoicesTest {
         assertEquals(0, picks[1], name + " picked a member outside its snapshot: " + Arrays.toString(picks));
         boolean keyed = selection instanceof RendezvousHashSelection || selection instanceof FailoverSelection;
         if (!keyed) {
-            assertTrue(picks[0] > 0 && picks[2] > 0 && picks[3] > 0,
+            assertTrue(
+                    picks[0] > 0 && picks[2] > 0 && picks[3] > 0,
                     name + " left a member out: " + Arrays.toString(picks));
         }
     }
@@ -98,8 +109,8 @@ class PolicyChoicesTest {
 
     @Test
     void smoothWeightedRoundRobinSpreadsFourTwoOneLikeNginx() {
-        assertArrayEquals(new int[] {0, 1, 0, 2, 0, 1, 0},
-                WeightedChoice.smoothSchedule(new double[] {4, 2, 1}, 10_000));
+        assertArrayEquals(
+                new int[] {0, 1, 0, 2, 0, 1, 0}, WeightedChoice.smoothSchedule(new double[] {4, 2, 1}, 10_000));
         MemberSelection weighted = new WeightedSelection(true);
         MemberSnapshot snapshot = MemberSnapshot.of(members(4, 2, 1));
         int[] order = new int[7];
@@ -177,7 +188,9 @@ class PolicyChoicesTest {
             heavy.started();
         }
         light.started();
-        assertSame(heavy, new LeastConnectionsSelection().pick(MemberSnapshot.of(heavy, light), EXCHANGE),
+        assertSame(
+                heavy,
+                new LeastConnectionsSelection().pick(MemberSnapshot.of(heavy, light), EXCHANGE),
                 "3/4 in flight beats 1/1");
     }
 
@@ -212,14 +225,15 @@ class PolicyChoicesTest {
 
     @Test
     void spareCapacitySendsLessToTheBusyMemberAndWeighsMembersWithoutReportsAsAverage() {
-        BackendHealthRegistry registry = new BackendHealthRegistry(new DefaultCamelContext(),
-                new PassiveHealthSettings(0, Duration.ofSeconds(30), Duration.ofMinutes(5)));
+        BackendHealthRegistry registry = new BackendHealthRegistry(
+                new DefaultCamelContext(), new PassiveHealthSettings(0, Duration.ofSeconds(30), Duration.ofMinutes(5)));
         BackendHealth busy = registry.of("http://busy:80");
         BackendHealth idle = registry.of("http://idle:80");
         busy.reportLoad(new LoadReport(0.9, System.nanoTime()));
         idle.reportLoad(new LoadReport(0.0, System.nanoTime()));
         Member[] m = {member(0, "busy", 1, busy), member(1, "idle", 1, idle), member(2, "silent", 1, null)};
-        MemberSelection policy = new SpareCapacitySelection(Duration.ofSeconds(10).toNanos());
+        MemberSelection policy =
+                new SpareCapacitySelection(Duration.ofSeconds(10).toNanos());
         int[] picks = tally(policy, MemberSnapshot.of(m), 3, 12_000);
         // Spare 0.1, 1.0 and their average 0.55: shares of 1/16.5, 10/16.5 and 5.5/16.5.
         assertTrue(picks[0] > 400 && picks[0] < 1_100, "busy: " + Arrays.toString(picks));
@@ -233,9 +247,9 @@ class PolicyChoicesTest {
         MemberSnapshot snapshot = MemberSnapshot.of(m);
         assertEquals(0, new FailoverSelection(false, false).first(snapshot));
         FailoverSelection rotating = new FailoverSelection(true, false);
-        assertArrayEquals(new int[] {0, 1, 2, 0},
-                new int[] {rotating.first(snapshot), rotating.first(snapshot), rotating.first(snapshot),
-                    rotating.first(snapshot)});
+        assertArrayEquals(new int[] {0, 1, 2, 0}, new int[] {
+            rotating.first(snapshot), rotating.first(snapshot), rotating.first(snapshot), rotating.first(snapshot)
+        });
         FailoverSelection sticky = new FailoverSelection(false, true);
         sticky.answered(m[2]);
         assertSame(m[2], sticky.pick(snapshot, EXCHANGE));

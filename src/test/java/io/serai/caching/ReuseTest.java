@@ -45,9 +45,10 @@ class ReuseTest {
             max-age=60, stale-while-revalidate=30    | min-fresh=1           | 80    | VALIDATE               | RFC 9111 5.2.1.3: min-fresh asks for fresh only
             max-age=60, stale-while-revalidate=30, must-revalidate | | 80       | VALIDATE               | RFC 9111 5.2.2.2: must-revalidate over RFC 5861
             """)
-    void aStoredResponseIsReusedOnlyAsItsAgeAndBothCacheControlsAllow(String response, String request, long ageSeconds,
-            Reuse expected, String rule) {
-        assertEquals(expected, Reuse.of(stored(response), CacheControl.parse(request), ARRIVED + ageSeconds * 1000), rule);
+    void aStoredResponseIsReusedOnlyAsItsAgeAndBothCacheControlsAllow(
+            String response, String request, long ageSeconds, Reuse expected, String rule) {
+        assertEquals(
+                expected, Reuse.of(stored(response), CacheControl.parse(request), ARRIVED + ageSeconds * 1000), rule);
     }
 
     @ParameterizedTest(name = "[{index}] {4}: response \"{0}\", request \"{1}\", age {2}s -> {3}")
@@ -62,15 +63,26 @@ class ReuseTest {
             max-age=60, stale-if-error=30, must-revalidate  |                 | 70    | false     | RFC 9111 5.2.2.2: must-revalidate forbids stale
             max-age=60, stale-if-error=30, proxy-revalidate |                 | 70    | false     | RFC 9111 5.2.2.8: proxy-revalidate forbids stale
             """)
-    void aStaleResponseStandsInForAnErrorOnlyWithinStaleIfError(String response, String request, long ageSeconds,
-            boolean expected, String rule) {
-        assertEquals(expected, Reuse.onError(stored(response), CacheControl.parse(request), ARRIVED + ageSeconds * 1000),
+    void aStaleResponseStandsInForAnErrorOnlyWithinStaleIfError(
+            String response, String request, long ageSeconds, boolean expected, String rule) {
+        assertEquals(
+                expected,
+                Reuse.onError(stored(response), CacheControl.parse(request), ARRIVED + ageSeconds * 1000),
                 rule);
     }
 
     private static StoredResponse stored(String cacheControl) {
-        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.ofEpochMilli(ARRIVED).atOffset(ZoneOffset.UTC));
-        return StoredResponse.of(200, "OK", List.of("Date", date, "Cache-Control", cacheControl), null, new byte[0],
-                false, VaryValues.NONE, ARRIVED, ARRIVED);
+        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                Instant.ofEpochMilli(ARRIVED).atOffset(ZoneOffset.UTC));
+        return StoredResponse.of(
+                200,
+                "OK",
+                List.of("Date", date, "Cache-Control", cacheControl),
+                null,
+                new byte[0],
+                false,
+                VaryValues.NONE,
+                ARRIVED,
+                ARRIVED);
     }
 }

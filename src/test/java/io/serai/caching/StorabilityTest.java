@@ -48,10 +48,19 @@ class StorabilityTest {
             200      |                       | false      | Cache-Control: max-age=60               | 1000 | stored         | Serai policy: up to the largest object
             200      |                       | false      | Cache-Control: max-age=60               | 1001 | too-large      | Serai policy: larger than the largest object
             """)
-    void aResponseIsStoredOnlyWhenNoRuleRefusesIt(int status, String request, boolean authorized, String fields,
-            long bodyBytes, String refusal, String rule) {
-        assertEquals(refusal, Storability.refusal(status, CacheControl.parse(request), authorized, fields(fields),
-                bodyBytes, MAX_OBJECT), rule);
+    void aResponseIsStoredOnlyWhenNoRuleRefusesIt(
+            int status,
+            String request,
+            boolean authorized,
+            String fields,
+            long bodyBytes,
+            String refusal,
+            String rule) {
+        assertEquals(
+                refusal,
+                Storability.refusal(
+                        status, CacheControl.parse(request), authorized, fields(fields), bodyBytes, MAX_OBJECT),
+                rule);
     }
 
     @ParameterizedTest(name = "[{index}] \"{0}\" -> {1}")
@@ -74,7 +83,10 @@ class StorabilityTest {
         if (text != null) {
             for (String field : text.split(";")) {
                 int colon = field.indexOf(':');
-                HeaderValues.append(headers, field.substring(0, colon).trim(), field.substring(colon + 1).trim());
+                HeaderValues.append(
+                        headers,
+                        field.substring(0, colon).trim(),
+                        field.substring(colon + 1).trim());
             }
         }
         return headers;

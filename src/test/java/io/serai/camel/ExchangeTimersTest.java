@@ -43,12 +43,15 @@ class ExchangeTimersTest {
         client.pipeline().addLast(new ChannelInboundHandlerAdapter());
         loops.register(client).sync();
         Exchange exchange = new DefaultExchange(context);
-        exchange.getIn().setHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT, client.pipeline().firstContext());
+        exchange.getIn()
+                .setHeader(
+                        NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT,
+                        client.pipeline().firstContext());
         EventLoop loop = client.eventLoop();
         AtomicReference<Boolean> onLoop = new AtomicReference<>();
 
-        ScheduledFuture<?> timer = ExchangeTimers.schedule(exchange, 20, TimeUnit.MILLISECONDS,
-                () -> onLoop.set(loop.inEventLoop()));
+        ScheduledFuture<?> timer =
+                ExchangeTimers.schedule(exchange, 20, TimeUnit.MILLISECONDS, () -> onLoop.set(loop.inEventLoop()));
 
         assertSame(loop, ExchangeTimers.eventLoop(exchange));
         await().atMost(Duration.ofSeconds(5)).until(timer::isDone);
@@ -61,7 +64,11 @@ class ExchangeTimersTest {
         Exchange exchange = new DefaultExchange(context);
         AtomicReference<String> thread = new AtomicReference<>();
 
-        ExchangeTimers.schedule(exchange, 20, TimeUnit.MILLISECONDS, () -> thread.set(Thread.currentThread().getName()));
+        ExchangeTimers.schedule(
+                exchange,
+                20,
+                TimeUnit.MILLISECONDS,
+                () -> thread.set(Thread.currentThread().getName()));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> thread.get() != null);
         assertTrue(thread.get().matches("Camel \\(.+\\) thread #\\d+ - " + ExchangeTimers.FALLBACK), thread.get());
@@ -75,7 +82,7 @@ class ExchangeTimersTest {
 
         assertTrue(timer.cancel(false));
         // a later timer on the same single thread has run, so the cancelled one would have run by then
-        ScheduledFuture<?> later = ExchangeTimers.schedule(exchange, 200, TimeUnit.MILLISECONDS, () -> { });
+        ScheduledFuture<?> later = ExchangeTimers.schedule(exchange, 200, TimeUnit.MILLISECONDS, () -> {});
         await().atMost(Duration.ofSeconds(5)).until(later::isDone);
         assertNull(ran.get());
     }

@@ -28,12 +28,14 @@ class ProcessorGraphTest {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("direct:nested").routeId("nested")
+                from("direct:nested")
+                        .routeId("nested")
                         .filter(header("go").isNotNull())
-                            .loadBalance().roundRobin()
-                                .to("log:first")
-                                .to("log:second")
-                            .end()
+                        .loadBalance()
+                        .roundRobin()
+                        .to("log:first")
+                        .to("log:second")
+                        .end()
                         .end()
                         .to("log:after");
                 from("direct:plain").routeId("plain").setBody(constant("x"));
@@ -55,9 +57,16 @@ class ProcessorGraphTest {
     @Test
     void findsEverySendBreadthFirstTheShallowestFirst() {
         List<SendProcessor> sends = ProcessorGraph.all(route("nested").navigate(), SendProcessor.class);
-        assertEquals(List.of("log://after", "log://first", "log://second"),
-                sends.stream().map(s -> s.getDestination().getEndpointUri()).sorted().toList());
-        assertEquals("log://after", sends.get(0).getDestination().getEndpointUri(), "the step outside the filter is shallower");
+        assertEquals(
+                List.of("log://after", "log://first", "log://second"),
+                sends.stream()
+                        .map(s -> s.getDestination().getEndpointUri())
+                        .sorted()
+                        .toList());
+        assertEquals(
+                "log://after",
+                sends.get(0).getDestination().getEndpointUri(),
+                "the step outside the filter is shallower");
     }
 
     @Test

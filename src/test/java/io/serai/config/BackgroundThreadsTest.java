@@ -30,8 +30,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(60)
 class BackgroundThreadsTest {
 
-    private static final List<String> EXPECTED = List.of("serai-health", "serai-route-reload", "serai-tls-reload",
-            "serai-upstream-tls-reload", "serai-credential-files", "serai-jwks", "serai-jwt-check", "serai-basic-auth",
+    private static final List<String> EXPECTED = List.of(
+            "serai-health",
+            "serai-route-reload",
+            "serai-tls-reload",
+            "serai-upstream-tls-reload",
+            "serai-credential-files",
+            "serai-jwks",
+            "serai-jwt-check",
+            "serai-basic-auth",
             "serai-access-log");
 
     /** Camel's default thread name pattern, {@code Camel (#camelId#) thread ##counter# - #name#}. */
@@ -100,40 +107,69 @@ class BackgroundThreadsTest {
         Path users = Files.writeString(dir.resolve("users.htpasswd"), "# nobody yet\n");
         List<Thread> made;
         try (TestBackend backend = TestBackend.start("threads");
-                RunningSerai serai = RunningSerai.routes(ROUTES).property("backend.1", backend.hostPort())
-                        .property("tls.port", RunningSerai.freePort()).property("ca.file", ca)
-                        .property("serai.tls.cert", listener[0]).property("serai.tls.key", listener[1])
-                        .property("keys.file", keys).property("jwks.file", jwks).property("users.file", users)
-                        .property("serai.access-log", dir.resolve("access.log")).start(dir)) {
+                RunningSerai serai = RunningSerai.routes(ROUTES)
+                        .property("backend.1", backend.hostPort())
+                        .property("tls.port", RunningSerai.freePort())
+                        .property("ca.file", ca)
+                        .property("serai.tls.cert", listener[0])
+                        .property("serai.tls.key", listener[1])
+                        .property("keys.file", keys)
+                        .property("jwks.file", jwks)
+                        .property("users.file", users)
+                        .property("serai.access-log", dir.resolve("access.log"))
+                        .start(dir)) {
             // in-process, camel-main does not run Serai's afterStart, which starts the route file watcher
             Path watched = Files.createDirectory(dir.resolve("watched"));
-            new RouteReloader(serai.context(), new RouteFiles(RouteLocations.parse(watched.toString())),
-                    new ReloadSettings(true, Duration.ofMillis(100), Duration.ofSeconds(1)), new RouteSwapGate(), () -> {
-                    }).start();
+            new RouteReloader(
+                            serai.context(),
+                            new RouteFiles(RouteLocations.parse(watched.toString())),
+                            new ReloadSettings(true, Duration.ofMillis(100), Duration.ofSeconds(1)),
+                            new RouteSwapGate(),
+                            () -> {})
+                    .start();
             // the check pools start with their first request
-            assertEquals(401, RawHttp.exchange(serai.port(),
-                    "GET /jwt HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer not.a.token\r\n\r\n").status());
-            assertEquals(401, RawHttp.exchange(serai.port(),
-                    "GET /basic HTTP/1.1\r\nHost: a\r\nAuthorization: Basic dXNlcjpwdw==\r\n\r\n").status());
+            assertEquals(
+                    401,
+                    RawHttp.exchange(
+                                    serai.port(),
+                                    "GET /jwt HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer not.a.token\r\n\r\n")
+                            .status());
+            assertEquals(
+                    401,
+                    RawHttp.exchange(
+                                    serai.port(),
+                                    "GET /basic HTTP/1.1\r\nHost: a\r\nAuthorization: Basic dXNlcjpwdw==\r\n\r\n")
+                            .status());
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                List<String> names = seraiThreads().stream().map(Thread::getName).toList();
+                List<String> names =
+                        seraiThreads().stream().map(Thread::getName).toList();
                 for (String expected : EXPECTED) {
-                    assertTrue(names.stream().anyMatch(n -> n.endsWith(" - " + expected)), expected + " not in " + names);
+                    assertTrue(
+                            names.stream().anyMatch(n -> n.endsWith(" - " + expected)), expected + " not in " + names);
                 }
             });
             made = seraiThreads();
-            List<String> handRolled = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
-                    .filter(n -> n.startsWith("serai-") && !n.startsWith("serai-upstream-")).toList();
+            List<String> handRolled = Thread.getAllStackTraces().keySet().stream()
+                    .map(Thread::getName)
+                    .filter(n -> n.startsWith("serai-") && !n.startsWith("serai-upstream-"))
+                    .toList();
             assertEquals(List.of(), handRolled, "threads not made by Camel's ExecutorServiceManager");
         }
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(List.of(),
-                made.stream().filter(Thread::isAlive).map(Thread::getName).toList(),
-                "threads still alive after the context stopped"));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertEquals(
+                        List.of(),
+                        made.stream()
+                                .filter(Thread::isAlive)
+                                .map(Thread::getName)
+                                .toList(),
+                        "threads still alive after the context stopped"));
     }
 
     /** The live threads Camel's ExecutorServiceManager made under a Serai name. */
     private static List<Thread> seraiThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
-                .filter(t -> CAMEL_NAME.matcher(t.getName()).matches()).toList();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .filter(t -> CAMEL_NAME.matcher(t.getName()).matches())
+                .toList();
     }
 }

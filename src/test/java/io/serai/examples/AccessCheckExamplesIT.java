@@ -1,6 +1,5 @@
 package io.serai.examples;
 
-import io.serai.support.Waits;
 import com.password4j.Argon2Function;
 import com.password4j.BcryptFunction;
 import com.password4j.types.Argon2;
@@ -10,6 +9,7 @@ import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
 import io.serai.support.SeraiProcess;
 import io.serai.support.TestBackend;
+import io.serai.support.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,10 +42,13 @@ class AccessCheckExamplesIT {
         try (TestBackend upstream = TestBackend.start("upstream")) {
             int port = RunningSerai.freePort();
             Path log = tmp.resolve("access.log");
-            try (SeraiProcess serai = SeraiProcess.builder().env("SERAI_ROUTES", copy("api-key.camel.yaml").toString())
-                    .property("serai.port", port).property("upstream.url", upstream.url())
+            try (SeraiProcess serai = SeraiProcess.builder()
+                    .env("SERAI_ROUTES", copy("api-key.camel.yaml").toString())
+                    .property("serai.port", port)
+                    .property("upstream.url", upstream.url())
                     .property("api-keys.secret", "mobile:" + key + ",partner:0f1e2d3c4b5a69788796a5b4c3d2e1f0")
-                    .property("serai.access-log", log).start(tmp)) {
+                    .property("serai.access-log", log)
+                    .start(tmp)) {
                 awaitStatus(serai, port, 401);
                 RawResponse ok = get(port, "/orders?id=7", "X-Api-Key: " + key + "\r\nX-Api-Key-Name: partner\r\n");
                 assertEquals(200, ok.status());
@@ -70,21 +73,33 @@ class AccessCheckExamplesIT {
             int port = RunningSerai.freePort();
             try (SeraiProcess serai = SeraiProcess.builder()
                     .env("SERAI_ROUTES", copy("ip-allowlist.camel.yaml").toString())
-                    .property("serai.port", port).property("upstream.url", upstream.url())
-                    .property("serai.trusted-proxies", "127.0.0.1,10.0.0.2").start(tmp)) {
+                    .property("serai.port", port)
+                    .property("upstream.url", upstream.url())
+                    .property("serai.trusted-proxies", "127.0.0.1,10.0.0.2")
+                    .start(tmp)) {
                 awaitStatus(serai, port, 200);
-                assertEquals(200, get(port, "/a", "X-Forwarded-For: 10.1.2.3\r\n").status());
+                assertEquals(
+                        200, get(port, "/a", "X-Forwarded-For: 10.1.2.3\r\n").status());
                 assertEquals("10.1.2.3, 127.0.0.1", upstream.lastRequest().header("X-Forwarded-For"));
-                assertEquals(200, get(port, "/a", "X-Forwarded-For: 2001:db8:42::7\r\n").status());
-                assertEquals(200, get(port, "/a", "X-Forwarded-For: 203.0.113.7, 192.168.1.20, 10.0.0.2\r\n").status(),
+                assertEquals(
+                        200,
+                        get(port, "/a", "X-Forwarded-For: 2001:db8:42::7\r\n").status());
+                assertEquals(
+                        200,
+                        get(port, "/a", "X-Forwarded-For: 203.0.113.7, 192.168.1.20, 10.0.0.2\r\n")
+                                .status(),
                         "the load balancer at 10.0.0.2 is skipped; what the client wrote further left is not believed");
 
                 int before = upstream.requests().size();
                 RawResponse refused = get(port, "/a", "X-Forwarded-For: 203.0.113.7\r\n");
                 assertEquals(403, refused.status());
                 assertEquals("403 Forbidden: client address not allowed\n", refused.bodyText());
-                assertEquals(403, get(port, "/a", "X-Forwarded-For: 10.13.5.5\r\n").status(), "deny wins");
-                assertEquals(403, get(port, "/a", "X-Forwarded-For: 10.1.2.3, 203.0.113.7\r\n").status());
+                assertEquals(
+                        403, get(port, "/a", "X-Forwarded-For: 10.13.5.5\r\n").status(), "deny wins");
+                assertEquals(
+                        403,
+                        get(port, "/a", "X-Forwarded-For: 10.1.2.3, 203.0.113.7\r\n")
+                                .status());
                 assertEquals(before, upstream.requests().size());
             }
         }
@@ -92,19 +107,33 @@ class AccessCheckExamplesIT {
 
     @Test
     void basicAuthExampleLetsInTheUsersOfTheFileAndReadsItAgainWhenItChanges() throws Exception {
-        Path users = Files.writeString(tmp.resolve("users.htpasswd"), "# staff\n"
-                + "ann:" + BcryptFunction.getInstance(Bcrypt.Y, 6).hash("ann-Pw-41").getResult() + "\n"
-                + "ben:" + Argon2Function.getInstance(4096, 2, 1, 32, Argon2.ID).hash("ben-Pw-52", "ben-salt-0123456")
-                        .getResult() + "\n");
+        Path users = Files.writeString(
+                tmp.resolve("users.htpasswd"),
+                "# staff\n"
+                        + "ann:"
+                        + BcryptFunction.getInstance(Bcrypt.Y, 6)
+                                .hash("ann-Pw-41")
+                                .getResult() + "\n"
+                        + "ben:"
+                        + Argon2Function.getInstance(4096, 2, 1, 32, Argon2.ID)
+                                .hash("ben-Pw-52", "ben-salt-0123456")
+                                .getResult()
+                        + "\n");
         try (TestBackend upstream = TestBackend.start("upstream")) {
             int port = RunningSerai.freePort();
             Path log = tmp.resolve("access.log");
             try (SeraiProcess serai = SeraiProcess.builder()
                     .env("SERAI_ROUTES", copy("basic-auth.camel.yaml").toString())
-                    .property("serai.port", port).property("upstream.url", upstream.url())
-                    .property("users.file", users).property("serai.access-log", log).start(tmp)) {
+                    .property("serai.port", port)
+                    .property("upstream.url", upstream.url())
+                    .property("users.file", users)
+                    .property("serai.access-log", log)
+                    .start(tmp)) {
                 awaitStatus(serai, port, 401);
-                assertEquals(200, get(port, "/a", basic("ann", "ann-Pw-41") + "X-Authenticated-User: root\r\n").status());
+                assertEquals(
+                        200,
+                        get(port, "/a", basic("ann", "ann-Pw-41") + "X-Authenticated-User: root\r\n")
+                                .status());
                 assertEquals("ann", upstream.lastRequest().header("X-Authenticated-User"));
                 assertNull(upstream.lastRequest().header("Authorization"));
                 assertEquals(200, get(port, "/a", basic("ben", "ben-Pw-52")).status());
@@ -116,8 +145,12 @@ class AccessCheckExamplesIT {
                 assertEquals(401, get(port, "/a", basic("cat", "cat-Pw-63")).status());
                 assertEquals(before, upstream.requests().size());
 
-                Files.writeString(users, "cat:" + BcryptFunction.getInstance(Bcrypt.Y, 6).hash("cat-Pw-63").getResult()
-                        + "\n");
+                Files.writeString(
+                        users,
+                        "cat:"
+                                + BcryptFunction.getInstance(Bcrypt.Y, 6)
+                                        .hash("cat-Pw-63")
+                                        .getResult() + "\n");
                 // the changed file applies without a restart
                 Waits.forStatus(200, Duration.ofSeconds(20), () -> get(port, "/a", basic("cat", "cat-Pw-63")));
                 assertEquals(401, get(port, "/a", basic("ann", "ann-Pw-41")).status(), "ann was removed");

@@ -1,6 +1,5 @@
 package io.serai.examples;
 
-import io.serai.support.Waits;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
@@ -8,6 +7,7 @@ import io.serai.support.SeraiProcess;
 import io.serai.support.TestBackend;
 import io.serai.support.TestCertificates;
 import io.serai.support.TlsClient;
+import io.serai.support.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,18 +36,26 @@ class HttpsRedirectExampleIT {
         Path[] pair = ca.issue("localhost", "127.0.0.1").write(tmp, "server");
         try (TestBackend upstream = TestBackend.start("upstream")) {
             int[] ports = RunningSerai.freePorts(2);
-            try (SeraiProcess serai = SeraiProcess.builder().env("SERAI_ROUTES", routes.toString())
-                    .property("serai.port", ports[0]).property("https.port", ports[1])
-                    .property("tls.cert", pair[0]).property("tls.key", pair[1])
-                    .property("upstream.url", upstream.url()).start(tmp)) {
-                RawResponse get = serai.awaitAnswer(Waits.STARTUP, () -> RawHttp.exchange(ports[0],
-                        "GET /shop/items?page=2 HTTP/1.1\r\nHost: localhost:" + ports[0] + "\r\n\r\n"));
+            try (SeraiProcess serai = SeraiProcess.builder()
+                    .env("SERAI_ROUTES", routes.toString())
+                    .property("serai.port", ports[0])
+                    .property("https.port", ports[1])
+                    .property("tls.cert", pair[0])
+                    .property("tls.key", pair[1])
+                    .property("upstream.url", upstream.url())
+                    .start(tmp)) {
+                RawResponse get = serai.awaitAnswer(
+                        Waits.STARTUP,
+                        () -> RawHttp.exchange(
+                                ports[0],
+                                "GET /shop/items?page=2 HTTP/1.1\r\nHost: localhost:" + ports[0] + "\r\n\r\n"));
                 assertEquals(301, get.status());
                 assertEquals("https://localhost:" + ports[1] + "/shop/items?page=2", get.header("Location"));
                 assertEquals("0", get.header("Content-Length"));
 
-                RawResponse post = RawHttp.exchange(ports[0], "POST /orders HTTP/1.1\r\nHost: localhost:" + ports[0]
-                        + "\r\nContent-Length: 2\r\n\r\n{}");
+                RawResponse post = RawHttp.exchange(
+                        ports[0],
+                        "POST /orders HTTP/1.1\r\nHost: localhost:" + ports[0] + "\r\nContent-Length: 2\r\n\r\n{}");
                 assertEquals(308, post.status());
                 assertEquals("https://localhost:" + ports[1] + "/orders", post.header("Location"));
                 assertEquals(0, upstream.requests().size(), "nothing went to the backend over plain HTTP");
@@ -59,5 +67,4 @@ class HttpsRedirectExampleIT {
             }
         }
     }
-
 }

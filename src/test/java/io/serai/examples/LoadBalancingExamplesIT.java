@@ -1,13 +1,13 @@
 package io.serai.examples;
 
-import io.serai.support.MetricScrape;
-import io.serai.support.Waits;
 import io.serai.support.MemberBackends;
+import io.serai.support.MetricScrape;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
 import io.serai.support.SeraiProcess;
 import io.serai.support.Traffic;
+import io.serai.support.Waits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +32,7 @@ class LoadBalancingExamplesIT {
 
     @TempDir
     Path tmp;
+
     MemberBackends members;
     SeraiProcess serai;
     int port;
@@ -119,7 +120,8 @@ class LoadBalancingExamplesIT {
         // spare capacity 0.1 : 0.8 : 0.85, so b1 expects about 5% of the requests
         assertTrue(share(tally, "b1") < 0.10, tally.toString());
         assertTrue(share(tally, "b2") > 0.35 && share(tally, "b3") > 0.35, tally.toString());
-        assertTrue(members.backend(1).requests().stream().anyMatch(r -> r.target().equals("/load")),
+        assertTrue(
+                members.backend(1).requests().stream().anyMatch(r -> r.target().equals("/load")),
                 "the load URL of each member is polled");
     }
 
@@ -149,7 +151,11 @@ class LoadBalancingExamplesIT {
         }
         members.backend(2).close();
         // The first request for a user of b2 fails and passive ejection takes b2 out.
-        String victim = home.entrySet().stream().filter(e -> e.getValue().equals("b2")).findFirst().orElseThrow().getKey();
+        String victim = home.entrySet().stream()
+                .filter(e -> e.getValue().equals("b2"))
+                .findFirst()
+                .orElseThrow()
+                .getKey();
         Traffic.get(port, "/t", "X-User", victim);
         int moved = 0;
         for (Map.Entry<String, String> e : home.entrySet()) {
@@ -180,7 +186,8 @@ class LoadBalancingExamplesIT {
         assertEquals(1.0, MetricScrape.value(adminPort, "serai_backend_up", b2));
         members.backend(2).close();
         // Three failed checks a second apart; then the balancers no longer choose b2.
-        Waits.upTo(Waits.PROMPTLY).pollInterval(Duration.ofMillis(200))
+        Waits.upTo(Waits.PROMPTLY)
+                .pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> assertEquals(0.0, MetricScrape.value(adminPort, "serai_backend_up", b2)));
         assertEquals(Map.of("b1", 30, "b3", 30), Traffic.sequential(port, 60), "no request lost once b2 is down");
 

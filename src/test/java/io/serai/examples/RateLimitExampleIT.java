@@ -1,11 +1,11 @@
 package io.serai.examples;
 
-import io.serai.support.Waits;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
 import io.serai.support.SeraiProcess;
 import io.serai.support.TestBackend;
+import io.serai.support.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +34,8 @@ class RateLimitExampleIT {
         Path routes = Files.createDirectories(tmp.resolve("routes"));
         Path file = routes.resolve("rate-limit.camel.yaml");
         Files.copy(Path.of("examples/rate-limit.camel.yaml"), file);
-        try (TestBackend one = TestBackend.start("one"); TestBackend two = TestBackend.start("two")) {
+        try (TestBackend one = TestBackend.start("one");
+                TestBackend two = TestBackend.start("two")) {
             int port = RunningSerai.freePort();
             SeraiProcess.Builder builder = SeraiProcess.builder()
                     .env("SERAI_ROUTES", routes.toString())
@@ -49,13 +50,17 @@ class RateLimitExampleIT {
                 long start = System.nanoTime();
                 List<RawResponse> answers = burst(port, 30);
                 double seconds = (System.nanoTime() - start) / 1e9;
-                List<Integer> statuses = answers.stream().map(RawResponse::status).toList();
+                List<Integer> statuses =
+                        answers.stream().map(RawResponse::status).toList();
                 long admitted = statuses.stream().filter(s -> s == 200).count();
                 assertTrue(statuses.subList(0, 20).stream().allMatch(s -> s == 200), "the burst of 20: " + statuses);
-                assertTrue(admitted <= 20 + Math.ceil(seconds * 10) + 1,
+                assertTrue(
+                        admitted <= 20 + Math.ceil(seconds * 10) + 1,
                         "20 plus 10/s over " + seconds + " s at most: " + statuses);
                 assertTrue(one.requests().size() > 5 && two.requests().size() > 5, "both members served");
-                RawResponse rejected = answers.stream().filter(r -> r.status() == 429).reduce((a, b) -> b)
+                RawResponse rejected = answers.stream()
+                        .filter(r -> r.status() == 429)
+                        .reduce((a, b) -> b)
                         .orElseThrow(() -> new AssertionError("no 429 in " + statuses));
                 assertEquals("1", rejected.header("Retry-After"));
                 assertEquals("0", rejected.header("RateLimit-Remaining"));
@@ -65,10 +70,14 @@ class RateLimitExampleIT {
                 // file reloads it, and the reloaded bean's allowances start full.
                 Files.writeString(file, Files.readString(file).replace("period: 1s", "period: 60s"));
                 serai.awaitOutput("Reloaded " + file, Waits.PROMPTLY);
-                assertEquals(20, burst(port, 25).stream().filter(r -> r.status() == 200).count());
+                assertEquals(
+                        20,
+                        burst(port, 25).stream().filter(r -> r.status() == 200).count());
                 Files.writeString(file, Files.readString(file) + "\n# edited\n");
                 serai.awaitOutput("Reloaded " + file, 2, Waits.PROMPTLY);
-                assertEquals(20, burst(port, 25).stream().filter(r -> r.status() == 200).count(),
+                assertEquals(
+                        20,
+                        burst(port, 25).stream().filter(r -> r.status() == 200).count(),
                         "the reloaded file's limiter is a new one, with a full allowance");
             } finally {
                 serai.close();
@@ -85,5 +94,4 @@ class RateLimitExampleIT {
         }
         return answers;
     }
-
 }

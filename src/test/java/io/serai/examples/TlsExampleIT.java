@@ -1,11 +1,11 @@
 package io.serai.examples;
 
-import io.serai.support.Waits;
 import io.serai.support.RunningSerai;
 import io.serai.support.SeraiProcess;
 import io.serai.support.TestBackend;
 import io.serai.support.TestCertificates;
 import io.serai.support.TlsClient;
+import io.serai.support.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,8 +35,8 @@ class TlsExampleIT {
                     .property("tls.key", pair[1])
                     .property("upstream.url", upstream.url())
                     .start(tmp)) {
-                TlsClient.Answer answer = serai.awaitAnswer(Waits.STARTUP,
-                        () -> TlsClient.get(port, "localhost", "TLSv1.3", ca.ca()));
+                TlsClient.Answer answer =
+                        serai.awaitAnswer(Waits.STARTUP, () -> TlsClient.get(port, "localhost", "TLSv1.3", ca.ca()));
                 assertTrue(answer.text().startsWith("HTTP/1.1 200"), answer.text());
                 assertEquals("TLSv1.3", answer.protocol());
                 assertEquals("https", upstream.lastRequest().header("X-Forwarded-Proto"));

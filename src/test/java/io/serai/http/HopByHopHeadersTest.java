@@ -36,8 +36,8 @@ class HopByHopHeadersTest {
             ',X-Session , ,,close'         | X-Session          | true     | RFC 9110 5.6.1: empty list elements are ignored
             keep-alive                     | Content-Length     | false    | RFC 9110 7.6.1: listing a fixed field adds nothing
             """)
-    void aFieldCrossesTheProxyUnlessItIsFixedHopByHopOrNamedInConnection(String connection, String field,
-            boolean excluded, String rule) {
+    void aFieldCrossesTheProxyUnlessItIsFixedHopByHopOrNamedInConnection(
+            String connection, String field, boolean excluded, String rule) {
         HttpHeaders headers = new DefaultHttpHeaders();
         if (connection != null) {
             for (String line : connection.split(";")) {

@@ -67,16 +67,46 @@ class RequestTargetTest {
     }
 
     @ParameterizedTest(name = "{0} is refused")
-    @ValueSource(strings = {
-        "/admin%2Fx", "/admin%2fx", "/a%00b", "/a%5Cb", "/a\\b", "/a%zz", "/a%4", "/a%", "/a#frag", "/a b",
-        "/a\"b", "/a<b>", "/a{b}", "/a|b", "/a^b", "/a`b", "/a[b]", "/caf\u00e9",
-        "/..;/admin", "/x/..;x/admin", "/.;x/admin", "/;x/admin", "/.../admin", "/x/../....",
-        "@evil.com/", ".evil.com/", "evil.com/", "", "ftp://h/x", "http:///x", "http://user@h/x", "http://h x/",
-        "/q?a\u0001b", "/q?a\u00e9",
-    })
+    @ValueSource(
+            strings = {
+                "/admin%2Fx",
+                "/admin%2fx",
+                "/a%00b",
+                "/a%5Cb",
+                "/a\\b",
+                "/a%zz",
+                "/a%4",
+                "/a%",
+                "/a#frag",
+                "/a b",
+                "/a\"b",
+                "/a<b>",
+                "/a{b}",
+                "/a|b",
+                "/a^b",
+                "/a`b",
+                "/a[b]",
+                "/caf\u00e9",
+                "/..;/admin",
+                "/x/..;x/admin",
+                "/.;x/admin",
+                "/;x/admin",
+                "/.../admin",
+                "/x/../....",
+                "@evil.com/",
+                ".evil.com/",
+                "evil.com/",
+                "",
+                "ftp://h/x",
+                "http:///x",
+                "http://user@h/x",
+                "http://h x/",
+                "/q?a\u0001b",
+                "/q?a\u00e9",
+            })
     void targetsThatBackendsReadDifferentlyAreRefused(String raw) {
-        RequestTarget.BadRequestTarget refused = assertThrows(RequestTarget.BadRequestTarget.class,
-                () -> RequestTarget.parse(raw));
+        RequestTarget.BadRequestTarget refused =
+                assertThrows(RequestTarget.BadRequestTarget.class, () -> RequestTarget.parse(raw));
         assertTrue(!refused.getMessage().contains(raw) || raw.isEmpty(), "the reason must not echo the target");
     }
 

@@ -16,8 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 @Timeout(10)
 class TrustedProxiesTest {
 
-    private final TrustedProxies proxies = new TrustedProxies(
-            AddressRules.parse("trustedProxies", "127.0.0.1, 10.0.0.0/8, fd00::/8"));
+    private final TrustedProxies proxies =
+            new TrustedProxies(AddressRules.parse("trustedProxies", "127.0.0.1, 10.0.0.0/8, fd00::/8"));
 
     @Test
     void fromAPeerThatIsNotTrustedTheHeaderIsIgnored() throws Exception {
@@ -27,21 +27,30 @@ class TrustedProxiesTest {
     @Test
     void withoutTrustedProxiesTheHeaderIsIgnored() throws Exception {
         TrustedProxies none = new TrustedProxies(AddressRules.NONE);
-        assertEquals("127.0.0.1", none.clientOf(peer("127.0.0.1"), xff("203.0.113.7")).getAddress().getHostAddress());
+        assertEquals(
+                "127.0.0.1",
+                none.clientOf(peer("127.0.0.1"), xff("203.0.113.7"))
+                        .getAddress()
+                        .getHostAddress());
     }
 
     @Test
     void fromATrustedPeerTheRightmostUntrustedAddressIsTheClient() throws Exception {
         assertEquals("203.0.113.7", client("127.0.0.1", "203.0.113.7"));
-        assertEquals("203.0.113.7", client("127.0.0.1", "198.51.100.1, 203.0.113.7, 10.1.2.3, 10.9.9.9"),
+        assertEquals(
+                "203.0.113.7",
+                client("127.0.0.1", "198.51.100.1, 203.0.113.7, 10.1.2.3, 10.9.9.9"),
                 "trusted hops are skipped; what a client wrote further left is not believed");
     }
 
     @Test
     void severalHeaderLinesAreOneListInOrder() throws Exception {
-        HttpHeaders headers = new DefaultHttpHeaders().add("X-Forwarded-For", "198.51.100.1, 203.0.113.7")
+        HttpHeaders headers = new DefaultHttpHeaders()
+                .add("X-Forwarded-For", "198.51.100.1, 203.0.113.7")
                 .add("X-Forwarded-For", "10.1.2.3");
-        assertEquals("203.0.113.7", proxies.clientOf(peer("127.0.0.1"), headers).getAddress().getHostAddress());
+        assertEquals(
+                "203.0.113.7",
+                proxies.clientOf(peer("127.0.0.1"), headers).getAddress().getHostAddress());
     }
 
     @Test
@@ -59,8 +68,11 @@ class TrustedProxiesTest {
 
     @Test
     void noHeaderFromATrustedPeerLeavesThePeer() throws Exception {
-        assertEquals("127.0.0.1", proxies.clientOf(peer("127.0.0.1"), new DefaultHttpHeaders())
-                .getAddress().getHostAddress());
+        assertEquals(
+                "127.0.0.1",
+                proxies.clientOf(peer("127.0.0.1"), new DefaultHttpHeaders())
+                        .getAddress()
+                        .getHostAddress());
     }
 
     @Test

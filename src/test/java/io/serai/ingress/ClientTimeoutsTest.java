@@ -25,6 +25,7 @@ class ClientTimeoutsTest {
 
     @TempDir
     static Path dir;
+
     static TestBackend backend;
     static RunningSerai serai;
 
@@ -67,7 +68,8 @@ class ClientTimeoutsTest {
     @Test
     void anIdleKeepAliveConnectionIsClosedAtTheIdleTimeout() throws Exception {
         try (RawHttp c = RawHttp.connect(serai.port())) {
-            assertEquals(200, c.send("GET /one HTTP/1.1\r\nHost: h\r\n\r\n").read().status());
+            assertEquals(
+                    200, c.send("GET /one HTTP/1.1\r\nHost: h\r\n\r\n").read().status());
             assertFalse(c.closedWithin(400), "closed before the idle timeout");
             assertTrue(c.closedWithin(1500), "still open after the idle timeout");
         }
@@ -90,7 +92,8 @@ class ClientTimeoutsTest {
             RawResponse r = c.send("GET /slow HTTP/1.1\r\nHost: h\r\n\r\n").read();
             assertEquals(200, r.status());
             backend.respondWith(Behaviours.json());
-            assertEquals(200, c.send("GET /again HTTP/1.1\r\nHost: h\r\n\r\n").read().status());
+            assertEquals(
+                    200, c.send("GET /again HTTP/1.1\r\nHost: h\r\n\r\n").read().status());
         }
     }
 }

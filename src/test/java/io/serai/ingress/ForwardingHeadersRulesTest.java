@@ -37,8 +37,8 @@ class ForwardingHeadersRulesTest {
 
     private static final CamelContext CONTEXT = new DefaultCamelContext();
 
-    private static final ForwardingSettings BEHIND_10_8 = ForwardingSettings.from(Map.of(
-            "serai.trusted-proxies", "10.0.0.0/8", "serai.forwarded.rfc7239", "true")::get);
+    private static final ForwardingSettings BEHIND_10_8 = ForwardingSettings.from(
+            Map.of("serai.trusted-proxies", "10.0.0.0/8", "serai.forwarded.rfc7239", "true")::get);
 
     @AfterAll
     static void close() throws Exception {
@@ -83,11 +83,17 @@ class ForwardingHeadersRulesTest {
             10.0.0.5    | false | X_Forwarded_For: 198.51.100.9               | X_Forwarded_For         | absent                                             | RFC 9110 16.3.2.1: _ for - is dropped from a trusted proxy too
             10.0.0.5    | false | Via: 1.1 lb                                 | Via                     | 1.1 lb, 1.1 serai                                  | RFC 9110 7.6.3: appended to the hops before
             """)
-    void theBackendReceivesWhatSeraiSawOrWhatATrustedProxySaid(String peer, boolean tls, String sent, String field,
-            String expected, String rule) throws Exception {
+    void theBackendReceivesWhatSeraiSawOrWhatATrustedProxySaid(
+            String peer, boolean tls, String sent, String field, String expected, String rule) throws Exception {
         Exchange exchange = new DefaultExchange(CONTEXT);
         Map<String, Object> headers = exchange.getMessage().getHeaders();
-        ForwardingHeaders.apply(exchange, request(HttpVersion.HTTP_1_1, peer, sent, headers), headers, tls, ProxySettings.defaults(), BEHIND_10_8);
+        ForwardingHeaders.apply(
+                exchange,
+                request(HttpVersion.HTTP_1_1, peer, sent, headers),
+                headers,
+                tls,
+                ProxySettings.defaults(),
+                BEHIND_10_8);
         assertEquals(expected, joined(headers.get(field)), rule);
     }
 
@@ -103,8 +109,13 @@ class ForwardingHeadersRulesTest {
         Exchange exchange = new DefaultExchange(CONTEXT);
         Map<String, Object> headers = exchange.getMessage().getHeaders();
         String sent = forwardedFor == null ? null : "X-Forwarded-For: " + forwardedFor;
-        ForwardingHeaders.apply(exchange, request(HttpVersion.HTTP_1_1, peer, sent, headers), headers, false,
-                ProxySettings.defaults(), BEHIND_10_8);
+        ForwardingHeaders.apply(
+                exchange,
+                request(HttpVersion.HTTP_1_1, peer, sent, headers),
+                headers,
+                false,
+                ProxySettings.defaults(),
+                BEHIND_10_8);
         assertEquals(client, exchange.getProperty(ResolvedClient.CLIENT_ADDRESS, String.class));
     }
 
@@ -113,8 +124,13 @@ class ForwardingHeadersRulesTest {
         ProxySettings named = ProxySettings.from(Map.of("serai.via.name", "edge-1")::get);
         Exchange exchange = new DefaultExchange(CONTEXT);
         Map<String, Object> headers = exchange.getMessage().getHeaders();
-        ForwardingHeaders.apply(exchange, request(HttpVersion.HTTP_1_0, "203.0.113.7", null, headers), headers, false,
-                named, ForwardingSettings.from(key -> null));
+        ForwardingHeaders.apply(
+                exchange,
+                request(HttpVersion.HTTP_1_0, "203.0.113.7", null, headers),
+                headers,
+                false,
+                named,
+                ForwardingSettings.from(key -> null));
         assertEquals("1.0 edge-1", headers.get("Via"));
     }
 
@@ -123,9 +139,13 @@ class ForwardingHeadersRulesTest {
         ProxySettings defaults = ProxySettings.defaults();
         Exchange exchange = new DefaultExchange(CONTEXT);
         Map<String, Object> headers = exchange.getMessage().getHeaders();
-        ForwardingHeaders.apply(exchange,
-                request(HttpVersion.HTTP_1_1, "203.0.113.7", "Forwarded: for=198.51.100.9", headers), headers, false,
-                defaults, ForwardingSettings.from(key -> null));
+        ForwardingHeaders.apply(
+                exchange,
+                request(HttpVersion.HTTP_1_1, "203.0.113.7", "Forwarded: for=198.51.100.9", headers),
+                headers,
+                false,
+                defaults,
+                ForwardingSettings.from(key -> null));
         assertNull(headers.get("Forwarded"));
     }
 
@@ -135,11 +155,15 @@ class ForwardingHeadersRulesTest {
      */
     private static ClientRequest request(HttpVersion version, String peer, String sent, Map<String, Object> headers)
             throws Exception {
-        DefaultFullHttpRequest request = new DefaultFullHttpRequest(version, HttpMethod.GET, "/", Unpooled.EMPTY_BUFFER);
+        DefaultFullHttpRequest request =
+                new DefaultFullHttpRequest(version, HttpMethod.GET, "/", Unpooled.EMPTY_BUFFER);
         if (sent != null) {
             for (String line : sent.split(";(?= *[A-Za-z_-]+:)")) {
                 int colon = line.indexOf(':');
-                request.headers().add(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+                request.headers()
+                        .add(
+                                line.substring(0, colon).trim(),
+                                line.substring(colon + 1).trim());
             }
         }
         if (!request.headers().contains("Host")) {
@@ -150,7 +174,8 @@ class ForwardingHeadersRulesTest {
     }
 
     private static String joined(Object field) {
-        return field instanceof List<?> lines ? String.join(", ", lines.stream().map(String::valueOf).toList())
+        return field instanceof List<?> lines
+                ? String.join(", ", lines.stream().map(String::valueOf).toList())
                 : field == null ? null : field.toString();
     }
 }

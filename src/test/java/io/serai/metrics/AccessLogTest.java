@@ -1,7 +1,7 @@
 package io.serai.metrics;
 
-import io.serai.support.AccessLogLines;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.serai.support.AccessLogLines;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
@@ -26,6 +26,7 @@ class AccessLogTest {
 
     @TempDir
     static Path dir;
+
     static TestBackend backend;
     static RunningSerai serai;
     static Path log;
@@ -34,7 +35,9 @@ class AccessLogTest {
     static void start() throws Exception {
         backend = TestBackend.start("logged");
         log = dir.resolve("access.log");
-        serai = RunningSerai.proxyTo(backend).property("serai.access-log", log.toString()).start(dir);
+        serai = RunningSerai.proxyTo(backend)
+                .property("serai.access-log", log.toString())
+                .start(dir);
     }
 
     @AfterAll
@@ -45,8 +48,10 @@ class AccessLogTest {
 
     @Test
     void eachRequestIsOneJsonLineWithItsFieldsAndNoSecrets() throws Exception {
-        RawResponse r = RawHttp.exchange(serai.port(), "GET /orders/7?token=abc HTTP/1.1\r\nHost: a\r\n"
-                + "Authorization: Bearer SECRET-TOKEN\r\nCookie: session=SECRET-COOKIE\r\nX-Request-Id: trace-42\r\n\r\n");
+        RawResponse r = RawHttp.exchange(
+                serai.port(),
+                "GET /orders/7?token=abc HTTP/1.1\r\nHost: a\r\n"
+                        + "Authorization: Bearer SECRET-TOKEN\r\nCookie: session=SECRET-COOKIE\r\nX-Request-Id: trace-42\r\n\r\n");
         assertEquals(200, r.status());
         JsonNode line = AccessLogLines.await(log, "trace-42");
         assertEquals("127.0.0.1", line.get("client").asText());
@@ -79,7 +84,8 @@ class AccessLogTest {
     @Test
     void aStreamedResponseIsLoggedAtItsLastByteWithAllItsBytes() throws Exception {
         backend.respondWith((request, socket, out, name) -> {
-            out.write("HTTP/1.1 200 OK\r\nContent-Length: 2048\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write("HTTP/1.1 200 OK\r\nContent-Length: 2048\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             out.write(new byte[1024]);
             out.flush();
             try {
@@ -92,7 +98,8 @@ class AccessLogTest {
             return true;
         });
         try {
-            RawResponse r = RawHttp.exchange(serai.port(), "GET /slow HTTP/1.1\r\nHost: a\r\nX-Request-Id: streamed-1\r\n\r\n");
+            RawResponse r =
+                    RawHttp.exchange(serai.port(), "GET /slow HTTP/1.1\r\nHost: a\r\nX-Request-Id: streamed-1\r\n\r\n");
             assertEquals(2048, r.body().length);
             JsonNode line = AccessLogLines.await(log, "streamed-1");
             assertEquals(2048, line.get("bytes").asLong(), "bytes counted to the last one");
@@ -101,5 +108,4 @@ class AccessLogTest {
             backend.respondWith(io.serai.support.Behaviours.json());
         }
     }
-
 }

@@ -36,7 +36,8 @@ class AdminListenerIT {
             assertTrue(get(ports[3], "/routes").bodyText().contains("\"id\":\"gateway\""));
             assertTrue(get(ports[3], "/").bodyText().contains("<title>Serai status</title>"));
             serai.awaitOutput("\"route\":\"gateway\"", 5, Duration.ofSeconds(5));
-            assertTrue(serai.output().contains("\"method\":\"GET\",\"path\":\"/hello\",\"status\":200"), serai.output());
+            assertTrue(
+                    serai.output().contains("\"method\":\"GET\",\"path\":\"/hello\",\"status\":200"), serai.output());
         }
     }
 

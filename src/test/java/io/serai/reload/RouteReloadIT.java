@@ -1,11 +1,11 @@
 package io.serai.reload;
 
-import org.awaitility.core.ConditionTimeoutException;
-import io.serai.support.Waits;
 import io.serai.support.Behaviours;
 import io.serai.support.RunningSerai;
 import io.serai.support.SeraiProcess;
 import io.serai.support.TestBackend;
+import io.serai.support.Waits;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,8 +22,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,13 +35,16 @@ class RouteReloadIT {
 
     @TempDir
     static Path tmp;
+
     static Path routes;
     static TestBackend slowBackend;
     static SeraiProcess serai;
     /** How soon a reload's outcome is in the log. */
     static final Duration LOGGED = Duration.ofSeconds(3);
+
     static int port;
-    static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @BeforeAll
     static void start() throws Exception {
@@ -80,7 +83,10 @@ class RouteReloadIT {
     }
 
     static HttpResponse<String> get(String path) throws Exception {
-        return CLIENT.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(10)).build(),
+        return CLIENT.send(
+                HttpRequest.newBuilder(URI.create(url(path)))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -90,7 +96,8 @@ class RouteReloadIT {
         try {
             Waits.upTo(within).pollInterval(Duration.ofMillis(25)).untilAsserted(() -> {
                 HttpResponse<String> last = get(path);
-                assertTrue(last.statusCode() == status && last.body().contains(body),
+                assertTrue(
+                        last.statusCode() == status && last.body().contains(body),
                         path + " still answers " + last.statusCode() + " " + last.body());
             });
         } catch (ConditionTimeoutException e) {
@@ -134,8 +141,9 @@ class RouteReloadIT {
         write("broken.camel.yaml", constantRoute("broken", "/broken", "good"));
         awaitAnswer("/broken", 200, "good", Duration.ofSeconds(5));
 
-        write("broken.camel.yaml", constantRoute("broken", "/broken", "good").replace("constant: \"good\"",
-                "constant: 'unterminated"));
+        write(
+                "broken.camel.yaml",
+                constantRoute("broken", "/broken", "good").replace("constant: \"good\"", "constant: 'unterminated"));
         serai.awaitOutput("broken.camel.yaml:7: while scanning a quoted scalar", LOGGED);
         assertEquals("good", get("/broken").body());
 
@@ -220,7 +228,9 @@ class RouteReloadIT {
         awaitAnswer("/inflight", 200, "\"backend\":\"slow\"", Duration.ofSeconds(10));
         int before = slowBackend.requests().size();
         CompletableFuture<HttpResponse<String>> inFlight = CLIENT.sendAsync(
-                HttpRequest.newBuilder(URI.create(url("/inflight/x"))).timeout(Duration.ofSeconds(10)).build(),
+                HttpRequest.newBuilder(URI.create(url("/inflight/x")))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         slowBackend.awaitRequests(before + 1, Duration.ofSeconds(5));
         write("inflight.camel.yaml", proxy.formatted("/v2"));
@@ -239,21 +249,31 @@ class RouteReloadIT {
         Files.createSymbolicLink(volume.resolve("..data"), v1.getFileName());
         Files.createSymbolicLink(volume.resolve("gateway.camel.yaml"), Path.of("..data/gateway.camel.yaml"));
         int cmPort = RunningSerai.freePort();
-        try (SeraiProcess cm = SeraiProcess.builder().env("SERAI_ROUTES", volume.toString())
-                .property("serai.port", cmPort).start(tmp)) {
+        try (SeraiProcess cm = SeraiProcess.builder()
+                .env("SERAI_ROUTES", volume.toString())
+                .property("serai.port", cmPort)
+                .start(tmp)) {
             String cmUrl = "http://127.0.0.1:" + cmPort + "/";
             cm.awaitStatus(cmUrl, 200, Duration.ofSeconds(20));
-            assertEquals("configmap-v1", CLIENT.send(HttpRequest.newBuilder(URI.create(cmUrl)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
+            assertEquals(
+                    "configmap-v1",
+                    CLIENT.send(HttpRequest.newBuilder(URI.create(cmUrl)).build(), HttpResponse.BodyHandlers.ofString())
+                            .body());
 
             Path v2 = Files.createDirectory(volume.resolve("..2026_11_25_10_05_00.2"));
             Files.writeString(v2.resolve("gateway.camel.yaml"), constantRoute("cm", "/", "configmap-v2"));
             Path newLink = Files.createSymbolicLink(volume.resolve("..data_tmp"), v2.getFileName());
             Files.move(newLink, volume.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
-            Waits.upTo(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(25)).untilAsserted(() -> assertEquals(
-                    "configmap-v2", CLIENT.send(HttpRequest.newBuilder(URI.create(cmUrl)).build(),
-                            HttpResponse.BodyHandlers.ofString()).body(), cm.output()));
+            Waits.upTo(Duration.ofSeconds(2))
+                    .pollInterval(Duration.ofMillis(25))
+                    .untilAsserted(() -> assertEquals(
+                            "configmap-v2",
+                            CLIENT.send(
+                                            HttpRequest.newBuilder(URI.create(cmUrl))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.ofString())
+                                    .body(),
+                            cm.output()));
         }
     }
-
 }

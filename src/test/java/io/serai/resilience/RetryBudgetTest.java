@@ -33,8 +33,8 @@ class RetryBudgetTest {
             0.2     | 0     | 10       | 10r@0 t@0 t@0 10r@10 t@10 t@10 t@10    | retries leave the window with their second  | YYYYN
             0.5     | 0     | 2        | 4r@0 t@0 t@0 t@1 4r@2 t@2 t@2 t@2      | a reused bucket forgets its older second    | YYNYYN
             """)
-    void retriesStayWithinTheRatioOfRecentRequestsPlusTheMinimum(double ratio, int minPerSecond, int window,
-            String script, String what, String retries) {
+    void retriesStayWithinTheRatioOfRecentRequestsPlusTheMinimum(
+            double ratio, int minPerSecond, int window, String script, String what, String retries) {
         RetryBudget budget = new RetryBudget(ratio, minPerSecond, window);
         StringBuilder seen = new StringBuilder();
         for (String step : script.split(" ")) {

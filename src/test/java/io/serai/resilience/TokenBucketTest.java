@@ -34,7 +34,11 @@ class TokenBucketTest {
         TokenBucket bucket = new TokenBucket(perSecond, burst, T0);
         StringBuilder seen = new StringBuilder();
         for (String ms : times.split(" ")) {
-            seen.append(bucket.take(T0 + TimeUnit.MILLISECONDS.toNanos(Long.parseLong(ms))).admitted() ? 'Y' : 'N');
+            seen.append(
+                    bucket.take(T0 + TimeUnit.MILLISECONDS.toNanos(Long.parseLong(ms)))
+                                    .admitted()
+                            ? 'Y'
+                            : 'N');
         }
         assertEquals(admitted, seen.toString(), what);
     }

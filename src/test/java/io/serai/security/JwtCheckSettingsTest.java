@@ -36,8 +36,11 @@ class JwtCheckSettingsTest {
     void noneAndHmacAreNeverAcceptedAndUnknownAlgorithmsAreNamed() {
         JwtCheck check = new JwtCheck();
         assertMessage(() -> check.setAlgorithms("RS256,none"), "jwt algorithms: none is never accepted");
-        assertMessage(() -> check.setAlgorithms("HS256"), "jwt algorithms: HS256 is not accepted: HMAC needs a shared secret");
-        assertMessage(() -> check.setAlgorithms("EdDSA"), "jwt algorithms: EdDSA is not supported: expected some of RS256,");
+        assertMessage(
+                () -> check.setAlgorithms("HS256"),
+                "jwt algorithms: HS256 is not accepted: HMAC needs a shared secret");
+        assertMessage(
+                () -> check.setAlgorithms("EdDSA"), "jwt algorithms: EdDSA is not supported: expected some of RS256,");
         assertMessage(() -> check.setAlgorithms(" , "), "jwt algorithms= ,  is invalid");
         check.setAlgorithms("rs256, ES384");
     }
@@ -45,7 +48,9 @@ class JwtCheckSettingsTest {
     @Test
     void claimHeadersMustBeClaimColonHeaderPairsOfOrdinaryHeaders() {
         JwtCheck check = new JwtCheck();
-        assertMessage(() -> check.setClaimHeaders("sub"), "jwt claimHeaders=sub is invalid: \"sub\" is not claim:Header-Name");
+        assertMessage(
+                () -> check.setClaimHeaders("sub"),
+                "jwt claimHeaders=sub is invalid: \"sub\" is not claim:Header-Name");
         assertMessage(() -> check.setClaimHeaders("sub:X User"), "is not claim:Header-Name");
         assertMessage(() -> check.setClaimHeaders("sub:Authorization"), "Authorization cannot carry a claim");
         assertMessage(() -> check.setClaimHeaders("sub:Host"), "Host cannot carry a claim");
@@ -56,11 +61,14 @@ class JwtCheckSettingsTest {
     @Test
     void urlsDurationsAndTheRealmAreChecked() {
         JwtCheck check = new JwtCheck();
-        assertMessage(() -> check.setJwksUrl("ftp://idp/jwks"), "jwt jwksUrl=ftp://idp/jwks is invalid: expected an https:// or http:// URL");
+        assertMessage(
+                () -> check.setJwksUrl("ftp://idp/jwks"),
+                "jwt jwksUrl=ftp://idp/jwks is invalid: expected an https:// or http:// URL");
         assertMessage(() -> check.setJwksUrl("/jwks.json"), "jwt jwksUrl=/jwks.json is invalid");
         assertMessage(() -> check.setClockSkew("soon"), "Setting jwt clockSkew=soon is invalid");
         assertMessage(() -> check.setClockSkew("1h"), "jwt clockSkew=1h is invalid: expected 10m at most");
-        assertMessage(() -> check.setJwksReloadInterval("0s"), "jwt jwksReloadInterval=0s is invalid: expected more than 0");
+        assertMessage(
+                () -> check.setJwksReloadInterval("0s"), "jwt jwksReloadInterval=0s is invalid: expected more than 0");
         assertMessage(() -> check.setJwksTimeout("1m"), "jwt jwksTimeout=1m is invalid: expected 30s at most");
         assertMessage(() -> check.setRealm("a\"b"), "jwt realm=a\"b is invalid");
         assertMessage(() -> check.setCachedTokens(-1), "jwt cachedTokens=-1 is invalid");
@@ -84,16 +92,19 @@ class JwtCheckSettingsTest {
         shortCache.setAudience("api");
         shortCache.setJwksUrl("https://idp.test/jwks.json");
         shortCache.setJwksCacheTime("20s");
-        assertMessage(shortCache::start, "jwt jwksCacheTime=20s is invalid: expected more than jwksRefetchInterval (30s)");
+        assertMessage(
+                shortCache::start, "jwt jwksCacheTime=20s is invalid: expected more than jwksRefetchInterval (30s)");
         shortCache.setJwksRefetchInterval("1s");
         shortCache.setJwksCacheTime("5s");
-        assertMessage(shortCache::start, "jwt jwksCacheTime=5s is invalid: expected at least 6s with jwksTimeout 2000ms");
+        assertMessage(
+                shortCache::start, "jwt jwksCacheTime=5s is invalid: expected at least 6s with jwksTimeout 2000ms");
     }
 
     @Test
     void aJwksFileMustHoldAPublicRsaOrEcKey() throws Exception {
-        assertMessage(() -> started(dir.resolve("missing.json")), "jwt jwksFile=" + dir.resolve("missing.json")
-                + " is invalid: no readable file there");
+        assertMessage(
+                () -> started(dir.resolve("missing.json")),
+                "jwt jwksFile=" + dir.resolve("missing.json") + " is invalid: no readable file there");
         Path garbage = Files.writeString(dir.resolve("garbage.json"), "<html>not json</html>");
         assertMessage(() -> started(garbage), "jwt jwksFile=" + garbage + " is invalid: not a JWKS document");
         OctetSequenceKey secret = new OctetSequenceKeyGenerator(256).keyID("s").generate();
@@ -120,7 +131,8 @@ class JwtCheckSettingsTest {
                             ref: jwt
                         - to: "netty-http:http://127.0.0.1:1"
                 """;
-        Exception e = assertThrows(Exception.class, () -> RunningSerai.routes(routes).start(dir).close());
+        Exception e = assertThrows(
+                Exception.class, () -> RunningSerai.routes(routes).start(dir).close());
         assertTrue(causes(e).contains("jwt audience is required"), causes(e));
     }
 

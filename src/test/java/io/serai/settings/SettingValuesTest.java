@@ -29,7 +29,8 @@ class SettingValuesTest {
 
     @Test
     void aBadValueNamesTheKeyTheValueAndWhatWasExpected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> ProxySettings.from(key -> key.equals("serai.upstream.timeout") ? "soon" : null));
         assertTrue(e.getMessage().contains("serai.upstream.timeout=soon"), e.getMessage());
         assertTrue(e.getMessage().contains("expected a duration"), e.getMessage());

@@ -1,7 +1,7 @@
 package io.serai.streaming;
 
-import io.serai.support.AccessLogLines;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.serai.support.AccessLogLines;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
 import io.serai.support.StreamScripts;
@@ -14,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,10 +28,11 @@ class StreamedAccessLogTest {
     void aTwoSecondStreamedResponseIsLoggedWithItsWholeDurationAndByteCount() throws Exception {
         Path log = dir.resolve("access.log");
         int rest = 100 * 1024;
-        try (StreamingBackend backend = StreamingBackend.start(
-                StreamScripts.firstThenRest(1024, Duration.ofSeconds(2), rest));
+        try (StreamingBackend backend =
+                        StreamingBackend.start(StreamScripts.firstThenRest(1024, Duration.ofSeconds(2), rest));
                 RunningSerai serai = RunningSerai.routes(RunningSerai.PROXY_ROUTE)
-                        .property("backend.1", backend.hostPort()).property("serai.access-log", log.toString())
+                        .property("backend.1", backend.hostPort())
+                        .property("serai.access-log", log.toString())
                         .start(dir);
                 StreamingClient client = StreamingClient.connect(serai.port())) {
             client.send("GET /slow HTTP/1.1\r\nHost: a\r\nX-Request-Id: streamed-1\r\n\r\n");
@@ -46,5 +46,4 @@ class StreamedAccessLogTest {
             assertTrue(millis >= 2000, "logged " + millis + " ms for a response that took over 2 s");
         }
     }
-
 }

@@ -15,8 +15,7 @@ public final class AccessLogLines {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private AccessLogLines() {
-    }
+    private AccessLogLines() {}
 
     /** The line of {@code requestId}, or null while it is not written (or the file not created). */
     public static JsonNode find(Path log, String requestId) {
@@ -38,7 +37,8 @@ public final class AccessLogLines {
 
     /** The line of {@code requestId} once written (at most 5 s: lines are written after the answer). */
     public static JsonNode await(Path log, String requestId) {
-        return Waits.upTo(Duration.ofSeconds(5)).alias("an access log line for " + requestId)
+        return Waits.upTo(Duration.ofSeconds(5))
+                .alias("an access log line for " + requestId)
                 .until(() -> find(log, requestId), Objects::nonNull);
     }
 }

@@ -36,8 +36,11 @@ public final class NettyLeakGuard implements LauncherSessionListener, AfterAllCa
         // Garbage collected and looked at every 50 ms for 150 ms: Netty reports a leak only after a collection
         // found the buffer, and only when it tracks a new one. A leak ends the wait early (as a timeout).
         try {
-            await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).during(Duration.ofMillis(150))
-                    .atMost(Duration.ofMillis(400)).until(() -> {
+            await().pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(50))
+                    .during(Duration.ofMillis(150))
+                    .atMost(Duration.ofMillis(400))
+                    .until(() -> {
                         System.gc();
                         ByteBuf probe = PooledByteBufAllocator.DEFAULT.directBuffer(1);
                         probe.release();
@@ -55,8 +58,8 @@ public final class NettyLeakGuard implements LauncherSessionListener, AfterAllCa
 
     private static final class RecordingFactory extends ResourceLeakDetectorFactory {
         @Override
-        public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval,
-                long maxActive) {
+        public <T> ResourceLeakDetector<T> newResourceLeakDetector(
+                Class<T> resource, int samplingInterval, long maxActive) {
             return new ResourceLeakDetector<>(resource, samplingInterval) {
                 @Override
                 protected void reportTracedLeak(String resourceType, String records) {

@@ -65,25 +65,28 @@ public final class SeraiProcess implements AutoCloseable {
      * from process start to that answer. Fails at once, with the output, when the process has exited.
      */
     public Duration awaitStatus(String url, int status, Duration timeout) {
-        failingWithOutput(() -> Waits.upTo(timeout).ignoreExceptionsInstanceOf(IOException.class).untilAsserted(() -> {
-            assertAlive();
-            HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
-            c.setConnectTimeout(500);
-            c.setReadTimeout(2000);
-            try {
-                int answered = c.getResponseCode();
-                // An error status has its body on the error stream; getInputStream() would throw.
-                java.io.InputStream body = answered >= 400 ? c.getErrorStream() : c.getInputStream();
-                if (body != null) {
-                    body.readAllBytes();
-                }
-                if (answered != status) {
-                    throw new AssertionError("No " + status + " from " + url + " but " + answered);
-                }
-            } finally {
-                c.disconnect();
-            }
-        }));
+        failingWithOutput(() -> Waits.upTo(timeout)
+                .ignoreExceptionsInstanceOf(IOException.class)
+                .untilAsserted(() -> {
+                    assertAlive();
+                    HttpURLConnection c =
+                            (HttpURLConnection) URI.create(url).toURL().openConnection();
+                    c.setConnectTimeout(500);
+                    c.setReadTimeout(2000);
+                    try {
+                        int answered = c.getResponseCode();
+                        // An error status has its body on the error stream; getInputStream() would throw.
+                        java.io.InputStream body = answered >= 400 ? c.getErrorStream() : c.getInputStream();
+                        if (body != null) {
+                            body.readAllBytes();
+                        }
+                        if (answered != status) {
+                            throw new AssertionError("No " + status + " from " + url + " but " + answered);
+                        }
+                    } finally {
+                        c.disconnect();
+                    }
+                }));
         return Duration.ofNanos(System.nanoTime() - startedNanos);
     }
 
@@ -110,24 +113,28 @@ public final class SeraiProcess implements AutoCloseable {
     /** The first answer of {@code request} once Serai listens (at most {@code timeout}). */
     public <T> T awaitAnswer(Duration timeout, java.util.concurrent.Callable<T> request) {
         AtomicReference<T> answer = new AtomicReference<>();
-        failingWithOutput(() -> Waits.upTo(timeout).ignoreExceptionsInstanceOf(IOException.class).untilAsserted(() -> {
-            assertAlive();
-            answer.set(request.call());
-        }));
+        failingWithOutput(() -> Waits.upTo(timeout)
+                .ignoreExceptionsInstanceOf(IOException.class)
+                .untilAsserted(() -> {
+                    assertAlive();
+                    answer.set(request.call());
+                }));
         return answer.get();
     }
 
     /** The first answer of {@code request} with {@code status}, once Serai listens (at most {@code timeout}). */
     public RawResponse awaitStatus(int status, Duration timeout, java.util.concurrent.Callable<RawResponse> request) {
         AtomicReference<RawResponse> answer = new AtomicReference<>();
-        failingWithOutput(() -> Waits.upTo(timeout).ignoreExceptionsInstanceOf(IOException.class).untilAsserted(() -> {
-            assertAlive();
-            RawResponse r = request.call();
-            if (r.status() != status) {
-                throw new AssertionError("expected " + status + " but got " + r.status() + " " + r.bodyText());
-            }
-            answer.set(r);
-        }));
+        failingWithOutput(() -> Waits.upTo(timeout)
+                .ignoreExceptionsInstanceOf(IOException.class)
+                .untilAsserted(() -> {
+                    assertAlive();
+                    RawResponse r = request.call();
+                    if (r.status() != status) {
+                        throw new AssertionError("expected " + status + " but got " + r.status() + " " + r.bodyText());
+                    }
+                    answer.set(r);
+                }));
         return answer.get();
     }
 
@@ -221,7 +228,8 @@ public final class SeraiProcess implements AutoCloseable {
             command.add("-jar");
             command.add(jar);
             Path log = Files.createTempFile(logDir, "serai-", ".log");
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder pb =
+                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().remove("SERAI_ROUTES");
             pb.environment().remove("SERAI_PLUGINS");
             pb.environment().putAll(env);

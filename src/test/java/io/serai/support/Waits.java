@@ -31,8 +31,7 @@ public final class Waits {
 
     private static final Duration POLL = Duration.ofMillis(50);
 
-    private Waits() {
-    }
+    private Waits() {}
 
     /** Awaitility polling at once and then every 50 ms, for at most {@code timeout}. */
     public static ConditionFactory upTo(Duration timeout) {
@@ -59,7 +58,8 @@ public final class Waits {
     }
 
     /** Polls {@code request} until its tally (see {@link Traffic}) is {@code expected}, every 200 ms. */
-    public static void forTally(Map<String, Integer> expected, Duration timeout, Supplier<Map<String, Integer>> request) {
+    public static void forTally(
+            Map<String, Integer> expected, Duration timeout, Supplier<Map<String, Integer>> request) {
         upTo(timeout).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> assertEquals(expected, request.get()));
     }
 
@@ -69,8 +69,7 @@ public final class Waits {
         upTo(timeout).untilAsserted(() -> {
             String now = text.get();
             seen.set(now);
-            assertTrue(occurrences(now, needle) >= times,
-                    times + " times \"" + needle + "\" expected in:\n" + now);
+            assertTrue(occurrences(now, needle) >= times, times + " times \"" + needle + "\" expected in:\n" + now);
         });
         return seen.get();
     }

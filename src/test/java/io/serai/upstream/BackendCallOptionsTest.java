@@ -54,7 +54,8 @@ class BackendCallOptionsTest {
     @ParameterizedTest(name = "[{index}] callTimeout={0}")
     @CsvSource({"soon", "-1s", "1d"})
     void aBadCallTimeoutFailsNamingTheOption(String value) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> BackendCallOptions.take(parameters("callTimeout=" + value), false));
         assertTrue(e.getMessage().contains("callTimeout"), e.getMessage());
     }

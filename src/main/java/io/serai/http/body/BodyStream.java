@@ -67,6 +67,7 @@ public final class BodyStream {
     private List<ByteBuf> kept = new ArrayList<>(2);
     /** After keeping: chunks not yet handed to the sink, owned here until they are. */
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
+
     private int delivered;
     private long pendingBytes;
     private long outstanding;
@@ -95,7 +96,13 @@ public final class BodyStream {
      * @param idleMillis     the longest gap between chunks while reading is not paused (0: none)
      * @param onCancel       what the source's owner does when nobody will read the rest (close, or drain)
      */
-    public BodyStream(Channel source, long declaredLength, long limit, int window, long keep, long idleMillis,
+    public BodyStream(
+            Channel source,
+            long declaredLength,
+            long limit,
+            int window,
+            long keep,
+            long idleMillis,
             Runnable onCancel) {
         this.source = source;
         this.loop = source.eventLoop();
@@ -461,24 +468,25 @@ public final class BodyStream {
     private void write(Sink to, ByteBuf chunk) {
         int n = chunk.readableBytes();
         outstanding += n;
-        to.write(chunk).addListener(written -> onLoop(() -> {
-            if (sink != to) {
-                return;
-            }
-            outstanding -= n;
-            if (!written.isSuccess()) {
-                // The sink's connection failed: its owner decides what follows (a retry, or cancel()).
-                sink = null;
-                outstanding = 0;
-                if (kept == null) {
-                    spent = true;
-                }
-                return;
-            }
-            if (paused && outstanding <= window / 2 && (kept != null || pendingBytes <= window / 2)) {
-                resumeSource();
-            }
-        }));
+        to.write(chunk)
+                .addListener(written -> onLoop(() -> {
+                    if (sink != to) {
+                        return;
+                    }
+                    outstanding -= n;
+                    if (!written.isSuccess()) {
+                        // The sink's connection failed: its owner decides what follows (a retry, or cancel()).
+                        sink = null;
+                        outstanding = 0;
+                        if (kept == null) {
+                            spent = true;
+                        }
+                        return;
+                    }
+                    if (paused && outstanding <= window / 2 && (kept != null || pendingBytes <= window / 2)) {
+                        resumeSource();
+                    }
+                }));
     }
 
     /** Read ahead of a sink: a window, or the whole kept body while someone waits to hold it. */

@@ -17,8 +17,7 @@ public final class ApiKeys {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@+~-]+");
 
     /** A key as written: its name ("" for a plain key), digest and where it was written. */
-    public record Entry(String name, SecretDigest digest, String where) {
-    }
+    public record Entry(String name, SecretDigest digest, String where) {}
 
     private final Map<SecretDigest, String> names;
 

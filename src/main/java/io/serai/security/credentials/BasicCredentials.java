@@ -20,7 +20,8 @@ public record BasicCredentials(String user, String password) {
             return null;
         }
         String value = authorization.trim();
-        if (value.length() <= SCHEME.length() || !value.regionMatches(true, 0, SCHEME, 0, SCHEME.length())
+        if (value.length() <= SCHEME.length()
+                || !value.regionMatches(true, 0, SCHEME, 0, SCHEME.length())
                 || value.charAt(SCHEME.length()) != ' ') {
             return null;
         }

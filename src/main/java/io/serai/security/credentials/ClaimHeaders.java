@@ -22,8 +22,19 @@ import java.util.stream.Collectors;
 public final class ClaimHeaders {
 
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
-    private static final Set<String> RESERVED = Set.of("authorization", "proxy-authorization", "host", "content-length",
-            "content-type", "transfer-encoding", "connection", "keep-alive", "te", "trailer", "upgrade", "cookie");
+    private static final Set<String> RESERVED = Set.of(
+            "authorization",
+            "proxy-authorization",
+            "host",
+            "content-length",
+            "content-type",
+            "transfer-encoding",
+            "connection",
+            "keep-alive",
+            "te",
+            "trailer",
+            "upgrade",
+            "cookie");
 
     private final Map<String, String> headerByClaim;
     private final IdentityHeaders identity;

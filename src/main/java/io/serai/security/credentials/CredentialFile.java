@@ -3,9 +3,7 @@ package io.serai.security.credentials;
 import io.serai.camel.SharedSchedulers;
 import io.serai.settings.FileChanges;
 import io.serai.settings.WatchedFiles;
-
 import org.apache.camel.CamelContext;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,5 +101,4 @@ public final class CredentialFile<T> {
             throw new IllegalArgumentException(setting + ": " + path + " " + e.getMessage(), e);
         }
     }
-
 }

@@ -22,7 +22,9 @@ public final class IdentityHeaders {
     }
 
     public static IdentityHeaders of(Collection<String> names) {
-        return names.isEmpty() ? NONE : new IdentityHeaders(names.stream().map(FoldedNames::fold).toArray(String[]::new));
+        return names.isEmpty()
+                ? NONE
+                : new IdentityHeaders(names.stream().map(FoldedNames::fold).toArray(String[]::new));
     }
 
     public static IdentityHeaders of(String name) {

@@ -95,7 +95,8 @@ public final class JwksFileKeys implements SigningKeys {
             throw new IllegalArgumentException("not a JWKS document (" + e.getMessage() + ")", e);
         }
         List<JWK> usable = all.toPublicJWKSet().getKeys().stream()
-                .filter(k -> k instanceof RSAKey || k instanceof ECKey).toList();
+                .filter(k -> k instanceof RSAKey || k instanceof ECKey)
+                .toList();
         if (usable.isEmpty()) {
             throw new IllegalArgumentException("it holds no RSA or EC public key");
         }

@@ -38,7 +38,11 @@ public final class JwksUrlKeys implements SigningKeys {
     private volatile JWKSource<SecurityContext> source;
     private volatile JWKSet last;
 
-    public JwksUrlKeys(URL url, Duration cacheTime, Duration refetchInterval, Duration timeout,
+    public JwksUrlKeys(
+            URL url,
+            Duration cacheTime,
+            Duration refetchInterval,
+            Duration timeout,
             ScheduledExecutorService background) {
         this.url = url;
         this.cacheTime = cacheTime;
@@ -73,11 +77,17 @@ public final class JwksUrlKeys implements SigningKeys {
         int millis = Math.toIntExact(timeout.toMillis());
         source = JWKSourceBuilder.<SecurityContext>create(url, new DefaultResourceRetriever(millis, millis, SIZE_LIMIT))
                 .cache(cacheTime.toMillis(), refreshTimeout(timeout).toMillis())
-                .refreshAheadCache(refreshAhead(cacheTime).toMillis(), event -> {
-                    if (event instanceof CachingJWKSetSource.RefreshCompletedEvent<?> done) {
-                        fetched(done.getJWKSet(), onChange);
-                    }
-                }, background, false, background, false)
+                .refreshAheadCache(
+                        refreshAhead(cacheTime).toMillis(),
+                        event -> {
+                            if (event instanceof CachingJWKSetSource.RefreshCompletedEvent<?> done) {
+                                fetched(done.getJWKSet(), onChange);
+                            }
+                        },
+                        background,
+                        false,
+                        background,
+                        false)
                 .rateLimited(refetchInterval.toMillis())
                 .retrying(true)
                 .outageTolerant(true)

@@ -68,18 +68,25 @@ public final class JwtValidator {
     private final Set<JWSAlgorithm> algorithms;
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
 
-    public JwtValidator(SigningKeys keys, Set<JWSAlgorithm> algorithms, Set<String> audiences, String issuer,
-            Set<String> requiredClaims, Duration clockSkew) {
+    public JwtValidator(
+            SigningKeys keys,
+            Set<JWSAlgorithm> algorithms,
+            Set<String> audiences,
+            String issuer,
+            Set<String> requiredClaims,
+            Duration clockSkew) {
         this.keys = keys;
         this.algorithms = Set.copyOf(algorithms);
-        processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT,
-                new JOSEObjectType("at+jwt"), new JOSEObjectType("application/at+jwt"), null));
+        processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(
+                JOSEObjectType.JWT, new JOSEObjectType("at+jwt"), new JOSEObjectType("application/at+jwt"), null));
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(this.algorithms, keys.source()));
         Set<String> required = new HashSet<>(requiredClaims);
         required.add("exp");
-        JWTClaimsSet exact = issuer == null ? null : new JWTClaimsSet.Builder().issuer(issuer).build();
-        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(Set.copyOf(audiences), exact,
-                required, null);
+        JWTClaimsSet exact = issuer == null
+                ? null
+                : new JWTClaimsSet.Builder().issuer(issuer).build();
+        DefaultJWTClaimsVerifier<SecurityContext> claims =
+                new DefaultJWTClaimsVerifier<>(Set.copyOf(audiences), exact, required, null);
         claims.setMaxClockSkew(Math.toIntExact(clockSkew.toSeconds()));
         processor.setJWTClaimsSetVerifier(claims);
     }

@@ -24,17 +24,18 @@ public final class PasswordHashes {
             + "p=(\\d{1,3})\\$[A-Za-z0-9+/]+={0,2}\\$[A-Za-z0-9+/]+={0,2}");
     /** 1 GiB in KiB: a hash asking for more would let a few logins exhaust the heap. */
     private static final int MAX_ARGON2_MEMORY_KIB = 1 << 20;
+
     private static final SecureRandom RANDOM = new SecureRandom();
     /** What bcrypt reads of a password, in UTF-8 bytes; the rest it ignores. */
     static final int BCRYPT_MAX_PASSWORD_BYTES = 72;
 
-    private PasswordHashes() {
-    }
+    private PasswordHashes() {}
 
     /** Why {@code hash} cannot be used, or null when it can. Never repeats the hash. */
     static String problem(String hash) {
         if (hash.startsWith("$2")) {
-            return BCRYPT.matcher(hash).matches() ? null
+            return BCRYPT.matcher(hash).matches()
+                    ? null
                     : "not a valid bcrypt hash (expected $2y$, $2b$ or $2a$, a cost of 04 to 31 and 53 characters)";
         }
         if (hash.startsWith("$argon2id$") || hash.startsWith("$argon2i$")) {
@@ -76,7 +77,9 @@ public final class PasswordHashes {
             return BcryptFunction.getInstanceFromHash(like).hash(password).getResult();
         }
         // with a salt of ours: Password4j would otherwise warn that psw4j.properties sets no salt length
-        return Argon2Function.getInstanceFromHash(like).hash(password, random(16)).getResult();
+        return Argon2Function.getInstanceFromHash(like)
+                .hash(password, random(16))
+                .getResult();
     }
 
     private static String random(int bytes) {
@@ -86,7 +89,8 @@ public final class PasswordHashes {
     }
 
     private static HashingFunction function(String hash) {
-        return hash.startsWith("$2") ? BcryptFunction.getInstanceFromHash(hash)
+        return hash.startsWith("$2")
+                ? BcryptFunction.getInstanceFromHash(hash)
                 : Argon2Function.getInstanceFromHash(hash);
     }
 }

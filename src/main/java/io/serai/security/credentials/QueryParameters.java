@@ -15,8 +15,7 @@ public final class QueryParameters {
         static final Found NONE = new Found(0, null);
     }
 
-    private QueryParameters() {
-    }
+    private QueryParameters() {}
 
     public static Found find(String rawQuery, String name) {
         if (rawQuery == null || rawQuery.isEmpty()) {

@@ -56,8 +56,8 @@ public final class UserFile {
             String user = line.substring(0, colon);
             String hash = line.substring(colon + 1).trim();
             if (!printableAscii(user)) {
-                throw new IllegalArgumentException("line " + n + ": the user name may only have printable ASCII"
-                        + " characters (no spaces)");
+                throw new IllegalArgumentException(
+                        "line " + n + ": the user name may only have printable ASCII" + " characters (no spaces)");
             }
             String problem = PasswordHashes.problem(hash);
             if (problem != null) {

@@ -21,16 +21,18 @@ import java.util.Map;
 public final class ValidatedTokens {
 
     /** What a valid token lets through, until {@code expiresAtMillis}. */
-    public record Admission(Map<String, String> headers, long expiresAtMillis) {
-    }
+    public record Admission(Map<String, String> headers, long expiresAtMillis) {}
 
     private final Cache<ByteBuffer, Admission> admissions;
 
     public ValidatedTokens(long maxTokens) {
-        this.admissions = maxTokens == 0 ? null : Caffeine.newBuilder().maximumSize(maxTokens)
-                .expireAfter(Expiry.<ByteBuffer, Admission>creating((digest, admission) ->
-                        Duration.ofMillis(Math.max(0, admission.expiresAtMillis() - System.currentTimeMillis()))))
-                .build();
+        this.admissions = maxTokens == 0
+                ? null
+                : Caffeine.newBuilder()
+                        .maximumSize(maxTokens)
+                        .expireAfter(Expiry.<ByteBuffer, Admission>creating((digest, admission) -> Duration.ofMillis(
+                                Math.max(0, admission.expiresAtMillis() - System.currentTimeMillis()))))
+                        .build();
     }
 
     /** The admission remembered for {@code token}, or null. */

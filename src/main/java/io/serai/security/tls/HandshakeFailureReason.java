@@ -21,14 +21,20 @@ import java.util.Set;
 public final class HandshakeFailureReason {
 
     /** Alerts a backend sends when it wants a client certificate, or does not accept the one it got. */
-    private static final Set<String> CLIENT_CERTIFICATE_ALERTS = Set.of("bad_certificate", "certificate_required",
-            "certificate_unknown", "unknown_ca", "unsupported_certificate", "certificate_expired",
-            "certificate_revoked", "access_denied");
+    private static final Set<String> CLIENT_CERTIFICATE_ALERTS = Set.of(
+            "bad_certificate",
+            "certificate_required",
+            "certificate_unknown",
+            "unknown_ca",
+            "unsupported_certificate",
+            "certificate_expired",
+            "certificate_revoked",
+            "access_denied");
+
     private static final String ALERT = "Received fatal alert: ";
     private static final int LONGEST = 200;
 
-    private HandshakeFailureReason() {
-    }
+    private HandshakeFailureReason() {}
 
     /** The handshake's failure, or null when {@code failure} is not one (a fault after the handshake). */
     public static SSLHandshakeException handshakeFailure(Throwable failure) {
@@ -59,13 +65,18 @@ public final class HandshakeFailureReason {
                 return "its certificate is not trusted (not issued by a trusted CA)";
             }
             if (t instanceof CertPathValidatorException invalid) {
-                return switch (invalid.getReason() instanceof CertPathValidatorException.BasicReason basic ? basic
+                return switch (invalid.getReason() instanceof CertPathValidatorException.BasicReason basic
+                        ? basic
                         : CertPathValidatorException.BasicReason.UNSPECIFIED) {
                     case EXPIRED -> "its certificate has expired";
                     case NOT_YET_VALID -> "its certificate is not valid yet";
                     case REVOKED -> "its certificate has been revoked";
-                    default -> "its certificate chain is not valid (" + invalid.getReason().toString()
-                            .toLowerCase(Locale.ROOT).replace('_', ' ') + ")";
+                    default ->
+                        "its certificate chain is not valid ("
+                                + invalid.getReason()
+                                        .toString()
+                                        .toLowerCase(Locale.ROOT)
+                                        .replace('_', ' ') + ")";
                 };
             }
             String message = t.getMessage() == null ? "" : t.getMessage();
@@ -78,8 +89,10 @@ public final class HandshakeFailureReason {
             if (message.startsWith(ALERT)) {
                 String alert = message.substring(ALERT.length()).trim();
                 if (CLIENT_CERTIFICATE_ALERTS.contains(alert)) {
-                    return (clientCertificate ? "it refused Serai's client certificate"
-                            : "it requires a client certificate") + " (alert " + alert + ")";
+                    return (clientCertificate
+                                    ? "it refused Serai's client certificate"
+                                    : "it requires a client certificate")
+                            + " (alert " + alert + ")";
                 }
                 return "it refused the handshake (alert " + alert + ")";
             }

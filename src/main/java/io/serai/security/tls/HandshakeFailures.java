@@ -19,8 +19,7 @@ public final class HandshakeFailures extends ChannelInboundHandlerAdapter {
     public static final HandshakeFailures INSTANCE = new HandshakeFailures();
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeFailures.class);
 
-    private HandshakeFailures() {
-    }
+    private HandshakeFailures() {}
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {

@@ -1,14 +1,13 @@
 package io.serai.security.tls;
 
-import io.serai.settings.FileChanges;
-import io.serai.settings.WatchedFiles;
-
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.DomainWildcardMappingBuilder;
 import io.netty.util.Mapping;
+import io.serai.settings.FileChanges;
+import io.serai.settings.WatchedFiles;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,10 +41,15 @@ public final class ServerCertificates implements Mapping<String, SslContext>, Au
     private static final Logger LOG = LoggerFactory.getLogger(ServerCertificates.class);
 
     /** TLS 1.3's suites and TLS 1.2's forward-secret AEAD suites: Mozilla's "intermediate" list. */
-    public static final List<String> CIPHERS = List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
-            "TLS_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+    public static final List<String> CIPHERS = List.of(
+            "TLS_AES_128_GCM_SHA256",
+            "TLS_AES_256_GCM_SHA384",
+            "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
             "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
     private final CamelContext context;
@@ -110,8 +114,10 @@ public final class ServerCertificates implements Mapping<String, SslContext>, Au
     private SslContext context(Path cert, Path key) throws IOException {
         SslContextBuilder builder;
         try {
-            builder = SslContextBuilder.forServer(cert.toFile(), key.toFile()).sslProvider(SslProvider.JDK)
-                    .protocols("TLSv1.3", "TLSv1.2").ciphers(CIPHERS);
+            builder = SslContextBuilder.forServer(cert.toFile(), key.toFile())
+                    .sslProvider(SslProvider.JDK)
+                    .protocols("TLSv1.3", "TLSv1.2")
+                    .ciphers(CIPHERS);
         } catch (IllegalArgumentException e) {
             throw new IOException(cert + " / " + key + ": " + WatchedFiles.rootMessage(e), e);
         }
@@ -173,7 +179,6 @@ public final class ServerCertificates implements Mapping<String, SslContext>, Au
         }
         return files;
     }
-
 
     @Override
     public void close() {

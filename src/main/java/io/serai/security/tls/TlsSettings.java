@@ -17,8 +17,8 @@ import java.util.function.UnaryOperator;
  * CA bundle they must chain to ({@code clientCa}) and whether one is {@code none}, {@code optional}
  * or {@code required} ({@code clientAuth}; null when not set: required with a CA, none without).
  */
-public record TlsSettings(Path cert, Path key, List<Path[]> extra, Duration reloadInterval, Path clientCa,
-        ClientAuth clientAuth) {
+public record TlsSettings(
+        Path cert, Path key, List<Path[]> extra, Duration reloadInterval, Path clientCa, ClientAuth clientAuth) {
 
     public static final String CLIENT_CA = "serai.tls.client-ca";
     public static final String CLIENT_AUTH = "serai.tls.client-auth";
@@ -32,15 +32,20 @@ public record TlsSettings(Path cert, Path key, List<Path[]> extra, Duration relo
             for (String pair : more.split(",")) {
                 String[] parts = pair.trim().split(":");
                 if (parts.length != 2) {
-                    throw new IllegalArgumentException("serai.tls.sni-certs: \"" + pair.trim()
-                            + "\" is not cert.pem:key.pem");
+                    throw new IllegalArgumentException(
+                            "serai.tls.sni-certs: \"" + pair.trim() + "\" is not cert.pem:key.pem");
                 }
                 extra.add(new Path[] {Path.of(parts[0].trim()), Path.of(parts[1].trim())});
             }
         }
-        Duration interval = SettingValues.duration("serai.tls.reload-interval",
-                SettingValues.orDefault(lookup, "serai.tls.reload-interval", "5s"));
-        return new TlsSettings(path(cert), path(key), List.copyOf(extra), interval, path(lookup.apply(CLIENT_CA)),
+        Duration interval = SettingValues.duration(
+                "serai.tls.reload-interval", SettingValues.orDefault(lookup, "serai.tls.reload-interval", "5s"));
+        return new TlsSettings(
+                path(cert),
+                path(key),
+                List.copyOf(extra),
+                interval,
+                path(lookup.apply(CLIENT_CA)),
                 clientAuth(CLIENT_AUTH, lookup.apply(CLIENT_AUTH)));
     }
 
@@ -56,8 +61,9 @@ public record TlsSettings(Path cert, Path key, List<Path[]> extra, Duration relo
             case "none" -> ClientAuth.NONE;
             case "optional" -> ClientAuth.OPTIONAL;
             case "required" -> ClientAuth.REQUIRE;
-            default -> throw new IllegalArgumentException(what + "=" + value.trim()
-                    + " is invalid: expected none, optional or required");
+            default ->
+                throw new IllegalArgumentException(
+                        what + "=" + value.trim() + " is invalid: expected none, optional or required");
         };
     }
 
@@ -67,8 +73,12 @@ public record TlsSettings(Path cert, Path key, List<Path[]> extra, Duration relo
      */
     public TlsSettings forListener(String ownCert, String ownKey, String ownClientCa, ClientAuth ownClientAuth) {
         boolean ownPair = ownCert != null;
-        return new TlsSettings(ownPair ? Path.of(ownCert) : cert, ownPair ? Path.of(ownKey) : key, extra,
-                reloadInterval, ownClientCa != null ? path(ownClientCa) : clientCa,
+        return new TlsSettings(
+                ownPair ? Path.of(ownCert) : cert,
+                ownPair ? Path.of(ownKey) : key,
+                extra,
+                reloadInterval,
+                ownClientCa != null ? path(ownClientCa) : clientCa,
                 ownClientAuth != null ? ownClientAuth : clientAuth);
     }
 

@@ -33,7 +33,9 @@ public record BackendTls(Path ca, Path clientCert, Path clientKey, String server
                     + " go together: set both or neither");
         }
         Object name = parameters.remove(SERVER_NAME_OPTION);
-        String serverName = name == null || name.toString().isBlank() ? null : name.toString().trim();
+        String serverName = name == null || name.toString().isBlank()
+                ? null
+                : name.toString().trim();
         if (serverName != null && !isIpAddress(serverName)) {
             try {
                 new SNIHostName(serverName);
@@ -56,8 +58,11 @@ public record BackendTls(Path ca, Path clientCert, Path clientKey, String server
     /** These options, each unset one taken from {@code settings}. */
     BackendTls withDefaults(UpstreamTlsSettings settings) {
         boolean ownClient = clientCert != null;
-        return new BackendTls(ca != null ? ca : settings.ca(), ownClient ? clientCert : settings.clientCert(),
-                ownClient ? clientKey : settings.clientKey(), serverName);
+        return new BackendTls(
+                ca != null ? ca : settings.ca(),
+                ownClient ? clientCert : settings.clientCert(),
+                ownClient ? clientKey : settings.clientKey(),
+                serverName);
     }
 
     /** The files only: what decides the SSL context. */
@@ -70,6 +75,8 @@ public record BackendTls(Path ca, Path clientCert, Path clientKey, String server
     }
 
     private static Path path(Object value) {
-        return value == null || value.toString().isBlank() ? null : Path.of(value.toString().trim());
+        return value == null || value.toString().isBlank()
+                ? null
+                : Path.of(value.toString().trim());
     }
 }

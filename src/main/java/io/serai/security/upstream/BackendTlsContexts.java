@@ -1,14 +1,13 @@
 package io.serai.security.upstream;
 
-import io.serai.security.tls.ServerCertificates;
-import io.serai.settings.FileChanges;
-import io.serai.settings.WatchedFiles;
-
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.serai.security.tls.ServerCertificates;
+import io.serai.settings.FileChanges;
+import io.serai.settings.WatchedFiles;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +16,6 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,8 +67,8 @@ public final class BackendTlsContexts implements AutoCloseable {
      * else its host. The JDK sends SNI only for names with a dot, so it is set here for every host name
      * (a Kubernetes service called {@code billing} has none); an IP address gets none (RFC 6066).
      */
-    public SslHandler newHandler(BackendTls tls, ByteBufAllocator alloc, String host, int port,
-            Duration handshakeTimeout) {
+    public SslHandler newHandler(
+            BackendTls tls, ByteBufAllocator alloc, String host, int port, Duration handshakeTimeout) {
         String name = tls.serverName() != null ? tls.serverName() : host;
         SslHandler handler = current(tls).newHandler(alloc, name, port);
         SSLEngine engine = handler.engine();
@@ -92,8 +90,12 @@ public final class BackendTlsContexts implements AutoCloseable {
         BackendTls files = tls.files();
         Watched watched = contexts.get(files);
         if (watched == null) {
-            watched = contexts.computeIfAbsent(files, f -> watch(new Watched(f, UpstreamTlsSettings.CA,
-                    UpstreamTlsSettings.CLIENT_CERT + " / " + UpstreamTlsSettings.CLIENT_KEY)));
+            watched = contexts.computeIfAbsent(
+                    files,
+                    f -> watch(new Watched(
+                            f,
+                            UpstreamTlsSettings.CA,
+                            UpstreamTlsSettings.CLIENT_CERT + " / " + UpstreamTlsSettings.CLIENT_KEY)));
         }
         return watched.context;
     }
@@ -113,8 +115,10 @@ public final class BackendTlsContexts implements AutoCloseable {
      * failure shows this message, not a library's) names the setting and the file.
      */
     static SslContext build(BackendTls files, String caSetting, String clientSetting) {
-        SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
-                .protocols("TLSv1.3", "TLSv1.2").ciphers(ServerCertificates.CIPHERS)
+        SslContextBuilder builder = SslContextBuilder.forClient()
+                .sslProvider(SslProvider.JDK)
+                .protocols("TLSv1.3", "TLSv1.2")
+                .ciphers(ServerCertificates.CIPHERS)
                 .endpointIdentificationAlgorithm("HTTPS");
         if (files.ca() != null) {
             readable(files.ca(), caSetting);
@@ -129,7 +133,8 @@ public final class BackendTlsContexts implements AutoCloseable {
             readable(files.clientCert(), clientSetting);
             readable(files.clientKey(), clientSetting);
             try {
-                builder.keyManager(files.clientCert().toFile(), files.clientKey().toFile());
+                builder.keyManager(
+                        files.clientCert().toFile(), files.clientKey().toFile());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(clientSetting + ": " + e.getMessage()
                         + " (expected a PEM certificate chain and a PKCS#8 key, \"BEGIN PRIVATE KEY\")");
@@ -144,15 +149,15 @@ public final class BackendTlsContexts implements AutoCloseable {
 
     private static void readable(Path file, String setting) {
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new IllegalArgumentException(setting + ": " + file
-                    + " cannot be read (missing, not a file or no permission)");
+            throw new IllegalArgumentException(
+                    setting + ": " + file + " cannot be read (missing, not a file or no permission)");
         }
     }
 
     private synchronized Watched watch(Watched watched) {
         if (!watched.files.isEmpty() && watcher == null) {
-            watcher = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this,
-                    "serai-upstream-tls-reload");
+            watcher = context.getExecutorServiceManager()
+                    .newSingleThreadScheduledExecutor(this, "serai-upstream-tls-reload");
             long every = settings.reloadInterval().toMillis();
             watcher.scheduleWithFixedDelay(this::reloadChanged, every, every, TimeUnit.MILLISECONDS);
         }
@@ -172,6 +177,7 @@ public final class BackendTlsContexts implements AutoCloseable {
             }
         }
     }
+
     @Override
     public void close() {
         synchronized (this) {

@@ -24,11 +24,11 @@ public record UpstreamTlsSettings(Path ca, Path clientCert, Path clientKey, Dura
         Path cert = path(lookup.apply(CLIENT_CERT));
         Path key = path(lookup.apply(CLIENT_KEY));
         if ((cert == null) != (key == null)) {
-            throw new IllegalArgumentException(CLIENT_CERT + " and " + CLIENT_KEY
-                    + " go together: set both or neither");
+            throw new IllegalArgumentException(
+                    CLIENT_CERT + " and " + CLIENT_KEY + " go together: set both or neither");
         }
-        Duration interval = SettingValues.duration("serai.tls.reload-interval",
-                SettingValues.orDefault(lookup, "serai.tls.reload-interval", "5s"));
+        Duration interval = SettingValues.duration(
+                "serai.tls.reload-interval", SettingValues.orDefault(lookup, "serai.tls.reload-interval", "5s"));
         if (interval.isZero()) {
             throw new IllegalArgumentException("Setting serai.tls.reload-interval=0 is invalid: expected more than 0");
         }

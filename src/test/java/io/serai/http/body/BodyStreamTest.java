@@ -91,7 +91,7 @@ class BodyStreamTest {
 
     @Test
     void readingPausesWhileTheSinkIsBehindAndResumesWhenItCatchesUp() {
-        BodyStream body = new BodyStream(source, -1, -1, 1000, 0, 0, () -> { });
+        BodyStream body = new BodyStream(source, -1, -1, 1000, 0, 0, () -> {});
         SlowSink sink = new SlowSink();
         body.attach(sink);
         body.offer(chunk(600));
@@ -108,7 +108,7 @@ class BodyStreamTest {
 
     @Test
     void withoutASinkReadingPausesAfterTheWindow() {
-        BodyStream body = new BodyStream(source, -1, -1, 1000, 0, 0, () -> { });
+        BodyStream body = new BodyStream(source, -1, -1, 1000, 0, 0, () -> {});
         body.offer(chunk(800));
         assertTrue(source.config().isAutoRead());
         body.offer(chunk(800));
@@ -124,7 +124,7 @@ class BodyStreamTest {
 
     @Test
     void aKeptBodyIsSentWholeToASecondSinkAfterTheFirstFailed() {
-        BodyStream body = new BodyStream(source, 30, -1, 1000, 100, 0, () -> { });
+        BodyStream body = new BodyStream(source, 30, -1, 1000, 100, 0, () -> {});
         SlowSink first = new SlowSink();
         body.attach(first);
         body.offer(Unpooled.copiedBuffer("0123456789", StandardCharsets.US_ASCII));
@@ -146,7 +146,7 @@ class BodyStreamTest {
 
     @Test
     void aBodyPastWhatIsKeptCannotBeSentAgain() {
-        BodyStream body = new BodyStream(source, -1, -1, 1000, 100, 0, () -> { });
+        BodyStream body = new BodyStream(source, -1, -1, 1000, 100, 0, () -> {});
         SlowSink first = new SlowSink();
         body.attach(first);
         body.offer(chunk(150));
@@ -161,7 +161,7 @@ class BodyStreamTest {
 
     @Test
     void aBodyPastItsLimitFailsItsSinkAndHoldsNothing() {
-        BodyStream body = new BodyStream(source, -1, 100, 1000, 0, 0, () -> { });
+        BodyStream body = new BodyStream(source, -1, 100, 1000, 0, 0, () -> {});
         SlowSink sink = new SlowSink();
         body.attach(sink);
         body.offer(chunk(60));
@@ -174,7 +174,7 @@ class BodyStreamTest {
 
     @Test
     void aBodyHeldWholeIsGivenWholeAndTheStreamKeepsNothingAfter() {
-        BodyStream body = new BodyStream(source, 20, -1, 1000, 1000, 0, () -> { });
+        BodyStream body = new BodyStream(source, 20, -1, 1000, 1000, 0, () -> {});
         AtomicReference<Boolean> held = new AtomicReference<>();
         body.whenHeld(held::set);
         ByteBuf a = Unpooled.copiedBuffer("0123456789", StandardCharsets.US_ASCII);
@@ -192,7 +192,7 @@ class BodyStreamTest {
 
     @Test
     void aBodyShorterThanItsContentLengthFailsAsTruncated() {
-        BodyStream body = new BodyStream(source, 100, -1, 1000, 0, 0, () -> { });
+        BodyStream body = new BodyStream(source, 100, -1, 1000, 0, 0, () -> {});
         SlowSink sink = new SlowSink();
         body.attach(sink);
         body.offer(chunk(40));

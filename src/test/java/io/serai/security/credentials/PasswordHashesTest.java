@@ -38,8 +38,13 @@ public class PasswordHashesTest {
         String hash = BcryptFunction.getInstance(Bcrypt.Y, 4).hash(password).getResult();
         assertTrue(PasswordHashes.verify(password, hash));
         assertFalse(PasswordHashes.verify(password + "x", hash), "bcrypt alone would ignore the 73rd byte");
-        assertFalse(PasswordHashes.verify("p".repeat(71) + "é", BcryptFunction.getInstance(Bcrypt.Y, 4)
-                .hash("p".repeat(71) + "é").getResult()), "73 bytes in UTF-8, though 72 characters");
+        assertFalse(
+                PasswordHashes.verify(
+                        "p".repeat(71) + "é",
+                        BcryptFunction.getInstance(Bcrypt.Y, 4)
+                                .hash("p".repeat(71) + "é")
+                                .getResult()),
+                "73 bytes in UTF-8, though 72 characters");
     }
 
     @Test
@@ -60,7 +65,8 @@ public class PasswordHashesTest {
         String apr1 = "$apr1$xyz12345$abcdefghijklmnopqrstuv";
         assertTrue(PasswordHashes.problem(apr1).startsWith("an unsupported hash format"));
         assertFalse(PasswordHashes.problem(apr1).contains("xyz12345"));
-        assertTrue(PasswordHashes.problem("{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=").startsWith("an unsupported hash format"));
+        assertTrue(
+                PasswordHashes.problem("{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=").startsWith("an unsupported hash format"));
         assertTrue(PasswordHashes.problem("plaintext").startsWith("an unsupported hash format"));
         assertTrue(PasswordHashes.problem("$argon2d$v=19$m=1024,t=2,p=1$c29tZXNhbHQ$aGFzaGhhc2g")
                 .startsWith("an unsupported hash format"));
@@ -72,7 +78,10 @@ public class PasswordHashesTest {
 
     @Test
     void theParametersOfAHashAreItsAlgorithmAndCost() {
-        assertEquals("$2y$05$", PasswordHashes.parameters(BcryptFunction.getInstance(Bcrypt.Y, 5).hash("x").getResult()));
+        assertEquals(
+                "$2y$05$",
+                PasswordHashes.parameters(
+                        BcryptFunction.getInstance(Bcrypt.Y, 5).hash("x").getResult()));
         assertEquals("$argon2id$v=19$m=1024,t=2,p=1$", PasswordHashes.parameters(argon2(Argon2.ID, 1, "x")));
     }
 
@@ -91,14 +100,16 @@ public class PasswordHashesTest {
         String bcrypt = BcryptFunction.getInstance(Bcrypt.Y, 6).hash("x").getResult();
         String dummy = PasswordHashes.dummyLike(bcrypt);
         assertEquals(bcrypt.substring(0, 7), dummy.substring(0, 7));
-        String argon = Argon2Function.getInstance(2048, 3, 1, 32, Argon2.ID).hash("x", "salt-of-16-bytes")
+        String argon = Argon2Function.getInstance(2048, 3, 1, 32, Argon2.ID)
+                .hash("x", "salt-of-16-bytes")
                 .getResult();
         assertTrue(PasswordHashes.dummyLike(argon).startsWith("$argon2id$v=19$m=2048,t=3,p=1$"));
     }
 
     /** An argon2 hash with 1 MiB of memory and 2 passes: quick, and what the format allows. */
     public static String argon2(Argon2 type, int parallelism, String password) {
-        return Argon2Function.getInstance(1024, 2, parallelism, 32, type).hash(password, "salt-" + System.nanoTime())
+        return Argon2Function.getInstance(1024, 2, parallelism, 32, type)
+                .hash(password, "salt-" + System.nanoTime())
                 .getResult();
     }
 }

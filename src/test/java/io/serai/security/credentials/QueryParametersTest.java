@@ -15,7 +15,10 @@ class QueryParametersTest {
         assertEquals(new QueryParameters.Found(1, "k+1 2"), QueryParameters.find("a=1&api_key=k+1%202", "api_key"));
         assertEquals(new QueryParameters.Found(2, "x"), QueryParameters.find("api_key=x&api%5Fkey=y", "api_key"));
         assertEquals(new QueryParameters.Found(1, ""), QueryParameters.find("api_key&b", "api_key"));
-        assertEquals(0, QueryParameters.find("api_keys=x&xapi_key=y&a=api_key", "api_key").count());
+        assertEquals(
+                0,
+                QueryParameters.find("api_keys=x&xapi_key=y&a=api_key", "api_key")
+                        .count());
         assertEquals(0, QueryParameters.find(null, "api_key").count());
     }
 

@@ -1,10 +1,10 @@
 package io.serai.security.credentials;
 
-import java.time.Duration;
 import io.serai.support.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,10 +36,12 @@ class ValidatedTokensTest {
         tokens.remember("expired", until(-1));
         assertTrue(tokens.find("short") != null);
         assertNull(tokens.find("expired"));
-        Waits.upTo(Duration.ofSeconds(2)).alias("the token is forgotten once it expires")
+        Waits.upTo(Duration.ofSeconds(2))
+                .alias("the token is forgotten once it expires")
                 .until(() -> tokens.find("short") == null);
         // Caffeine drops expired entries by its timer wheel, whose finest step is about a second.
-        Waits.upTo(Duration.ofSeconds(5)).alias("an expired token's entry is dropped, not only hidden")
+        Waits.upTo(Duration.ofSeconds(5))
+                .alias("an expired token's entry is dropped, not only hidden")
                 .until(() -> tokens.size() == 0);
     }
 

@@ -1,10 +1,10 @@
 package io.serai.security.tls;
 
-import io.serai.support.Waits;
 import io.serai.support.RunningSerai;
 import io.serai.support.TestBackend;
 import io.serai.support.TestCertificates;
 import io.serai.support.TlsClient;
+import io.serai.support.Waits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +29,7 @@ class TlsTerminationTest {
 
     @TempDir
     static Path dir;
+
     static TestCertificates authority;
     static TestBackend backend;
     static RunningSerai serai;
@@ -48,10 +49,13 @@ class TlsTerminationTest {
                       uri: "netty-http:https://127.0.0.1:{{serai.port}}/?matchOnUriPrefix=true"
                       steps:
                         - to: "netty-http:http://{{backend.1}}"
-                """).property("backend.1", backend.hostPort())
-                .property("serai.tls.cert", main[0]).property("serai.tls.key", main[1])
+                """)
+                .property("backend.1", backend.hostPort())
+                .property("serai.tls.cert", main[0])
+                .property("serai.tls.key", main[1])
                 .property("serai.tls.sni-certs", other[0] + ":" + other[1])
-                .property("serai.tls.reload-interval", "200ms").start(dir);
+                .property("serai.tls.reload-interval", "200ms")
+                .start(dir);
     }
 
     @AfterAll
@@ -78,10 +82,20 @@ class TlsTerminationTest {
 
     @Test
     void theCertificateIsChosenBySni() throws Exception {
-        assertTrue(get("api.example.test", "TLSv1.3").peer().getSubjectX500Principal().getName().contains("api.example.test"));
-        assertTrue(get("shop.apps.example.test", "TLSv1.3").peer().getSubjectX500Principal().getName()
-                .contains("api.example.test"), "a wildcard SAN matches");
-        assertTrue(get(null, "TLSv1.3").peer().getSubjectX500Principal().getName().contains("localhost"),
+        assertTrue(get("api.example.test", "TLSv1.3")
+                .peer()
+                .getSubjectX500Principal()
+                .getName()
+                .contains("api.example.test"));
+        assertTrue(
+                get("shop.apps.example.test", "TLSv1.3")
+                        .peer()
+                        .getSubjectX500Principal()
+                        .getName()
+                        .contains("api.example.test"),
+                "a wildcard SAN matches");
+        assertTrue(
+                get(null, "TLSv1.3").peer().getSubjectX500Principal().getName().contains("localhost"),
                 "no SNI: the default certificate");
     }
 
@@ -97,7 +111,9 @@ class TlsTerminationTest {
         Path[] rotated = authority.issue("localhost", "127.0.0.1").write(Files.createTempDirectory(dir, "r"), "main");
         Files.copy(rotated[1], main[1], StandardCopyOption.REPLACE_EXISTING);
         Files.copy(rotated[0], main[0], StandardCopyOption.REPLACE_EXISTING);
-        Waits.upTo(Waits.PROMPTLY).pollInterval(Duration.ofMillis(100)).alias("the new certificate is served")
+        Waits.upTo(Waits.PROMPTLY)
+                .pollInterval(Duration.ofMillis(100))
+                .alias("the new certificate is served")
                 .until(() -> !get(null, "TLSv1.3").peer().getSerialNumber().equals(before.getSerialNumber()));
     }
 

@@ -1,7 +1,5 @@
 package io.serai.security.upstream;
 
-import io.serai.support.Waits;
-
 import io.serai.health.BackendStatus;
 import io.serai.proxy.ProxyHttpComponent;
 import io.serai.reload.RouteStartFailure;
@@ -10,6 +8,7 @@ import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
 import io.serai.support.TestBackend;
 import io.serai.support.TestCertificates;
+import io.serai.support.Waits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,6 +36,7 @@ class UpstreamTlsSettingsTest {
 
     @TempDir
     static Path dir;
+
     static TestCertificates authority;
     static TestCertificates clientAuthority;
     static TestCertificates stranger;
@@ -63,14 +63,18 @@ class UpstreamTlsSettingsTest {
 
     @Test
     void theGlobalCaAndClientCertificateServeEveryHttpsBackendAndARoutesOwnCaReplacesTheGlobalOne() throws Exception {
-        try (RunningSerai serai = RunningSerai.routes(route("global", "{{mutual}}")
-                + route("own-ca", "{{mutual}}?tlsCa={{stranger.ca}}"))
-                .property("mutual", mutual.url()).property("stranger.ca", strangerCa)
+        try (RunningSerai serai = RunningSerai.routes(
+                        route("global", "{{mutual}}") + route("own-ca", "{{mutual}}?tlsCa={{stranger.ca}}"))
+                .property("mutual", mutual.url())
+                .property("stranger.ca", strangerCa)
                 .property("serai.upstream.tls.ca", ca)
                 .property("serai.upstream.tls.client-cert", client[0])
-                .property("serai.upstream.tls.client-key", client[1]).start(dir)) {
+                .property("serai.upstream.tls.client-key", client[1])
+                .start(dir)) {
             assertEquals(200, get(serai, "/global/x").status());
-            assertEquals("CN=serai-client", mutual.clientCertificates().get(mutual.clientCertificates().size() - 1));
+            assertEquals(
+                    "CN=serai-client",
+                    mutual.clientCertificates().get(mutual.clientCertificates().size() - 1));
             RawResponse own = get(serai, "/own-ca/x");
             assertEquals(502, own.status());
             assertTrue(own.bodyText().contains("not trusted"), own.bodyText());
@@ -80,12 +84,17 @@ class UpstreamTlsSettingsTest {
     @Test
     void failedHandshakesCountForPassiveEjectionAsFailedConnectsDo() throws Exception {
         try (RunningSerai serai = RunningSerai.routes(route("untrusted", "{{mutual}}?tlsCa={{stranger.ca}}"))
-                .property("mutual", mutual.url()).property("stranger.ca", strangerCa)
-                .property("serai.health.passive.consecutive-failures", 2).start(dir)) {
+                .property("mutual", mutual.url())
+                .property("stranger.ca", strangerCa)
+                .property("serai.health.passive.consecutive-failures", 2)
+                .start(dir)) {
             assertEquals(502, get(serai, "/untrusted/x").status());
             assertEquals(502, get(serai, "/untrusted/x").status());
-            BackendStatus status = ((ProxyHttpComponent) serai.context().getComponent("netty-http")).backendHealth()
-                    .statuses().stream().filter(s -> s.backend().equals(mutual.url())).findFirst().orElseThrow();
+            BackendStatus status = ((ProxyHttpComponent) serai.context().getComponent("netty-http"))
+                    .backendHealth().statuses().stream()
+                            .filter(s -> s.backend().equals(mutual.url()))
+                            .findFirst()
+                            .orElseThrow();
             assertTrue(status.ejected() && !status.available(), status.toString());
         }
     }
@@ -96,7 +105,8 @@ class UpstreamTlsSettingsTest {
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
                 RunningSerai serai = RunningSerai.routes(route("silent", "https://localhost:{{silent.port}}"))
                         .property("silent.port", silent.getLocalPort())
-                        .property("serai.upstream.connect-timeout", "300ms").start(dir)) {
+                        .property("serai.upstream.connect-timeout", "300ms")
+                        .start(dir)) {
             long started = System.nanoTime();
             RawResponse r = get(serai, "/silent/x");
             long millis = (System.nanoTime() - started) / 1_000_000;
@@ -110,12 +120,16 @@ class UpstreamTlsSettingsTest {
     void aPlainHttpBackendBehindAnHttpsUriIs502SayingSo() throws Exception {
         try (TestBackend plain = TestBackend.start("plain");
                 RunningSerai serai = RunningSerai.routes(route("plain", "https://localhost:{{plain.port}}"))
-                        .property("plain.port", plain.port()).start(dir)) {
+                        .property("plain.port", plain.port())
+                        .start(dir)) {
             RawResponse r = get(serai, "/plain/x");
             assertEquals(502, r.status());
             // The test backend closes a connection whose first bytes are not HTTP; others answer 400 in plain text.
-            assertTrue(r.bodyText().contains("TLS handshake with the backend failed: it closed the connection during"
-                    + " the handshake"), r.bodyText());
+            assertTrue(
+                    r.bodyText()
+                            .contains("TLS handshake with the backend failed: it closed the connection during"
+                                    + " the handshake"),
+                    r.bodyText());
         }
     }
 
@@ -123,10 +137,12 @@ class UpstreamTlsSettingsTest {
     void aCaBundleReplacedOnDiskIsUsedByNewConnectionsWithoutARestart() throws Exception {
         Path rotating = Files.copy(strangerCa, dir.resolve("rotating-ca.pem"), StandardCopyOption.REPLACE_EXISTING);
         try (RunningSerai serai = RunningSerai.routes(route("rotating", "{{mutual}}?tlsCa={{rotating}}"))
-                .property("mutual", mutual.url()).property("rotating", rotating)
+                .property("mutual", mutual.url())
+                .property("rotating", rotating)
                 .property("serai.upstream.tls.client-cert", client[0])
                 .property("serai.upstream.tls.client-key", client[1])
-                .property("serai.tls.reload-interval", "100ms").start(dir)) {
+                .property("serai.tls.reload-interval", "100ms")
+                .start(dir)) {
             assertEquals(502, get(serai, "/rotating/x").status());
             // A bundle of two: the new CA beside the old, as during a CA rotation.
             Files.writeString(rotating, Files.readString(strangerCa) + Files.readString(ca));
@@ -138,17 +154,20 @@ class UpstreamTlsSettingsTest {
     @Test
     void aMissingGlobalCaFileStopsStartNamingTheSettingAndTheFile() {
         Path missing = dir.resolve("no-such-ca.pem");
-        String why = refusal(RunningSerai.routes(route("any", "https://localhost:1"))
-                .property("serai.upstream.tls.ca", missing));
-        assertEquals("serai.upstream.tls.ca: " + missing + " cannot be read (missing, not a file or no permission)", why);
+        String why = refusal(
+                RunningSerai.routes(route("any", "https://localhost:1")).property("serai.upstream.tls.ca", missing));
+        assertEquals(
+                "serai.upstream.tls.ca: " + missing + " cannot be read (missing, not a file or no permission)", why);
     }
 
     @Test
     void aCaFileWithoutCertificatesStopsTheRouteThatNamesIt() throws Exception {
         Path garbage = Files.writeString(dir.resolve("garbage.pem"), "not a certificate\n");
         String why = refusal(RunningSerai.routes(route("bad-ca", "https://localhost:1?tlsCa=" + garbage)));
-        assertTrue(why.startsWith("route bad-ca") && why.contains(": netty-http option tlsCa: " + garbage
-                + " holds no PEM certificate"), why);
+        assertTrue(
+                why.startsWith("route bad-ca")
+                        && why.contains(": netty-http option tlsCa: " + garbage + " holds no PEM certificate"),
+                why);
     }
 
     @Test
@@ -157,17 +176,23 @@ class UpstreamTlsSettingsTest {
         String why = refusal(RunningSerai.routes(route("any", "https://localhost:1"))
                 .property("serai.upstream.tls.client-cert", client[0])
                 .property("serai.upstream.tls.client-key", notAKey));
-        assertTrue(why.startsWith("serai.upstream.tls.client-cert / serai.upstream.tls.client-key: ")
-                && why.contains(notAKey.toString()) && why.contains("PKCS#8"), why);
+        assertTrue(
+                why.startsWith("serai.upstream.tls.client-cert / serai.upstream.tls.client-key: ")
+                        && why.contains(notAKey.toString())
+                        && why.contains("PKCS#8"),
+                why);
     }
 
     @Test
     void aClientCertificateWithoutItsKeyIsRefused() {
         String why = refusal(RunningSerai.routes(route("half", "https://localhost:1?tlsClientCert=" + client[0])));
-        assertTrue(why.endsWith("netty-http options tlsClientCert and tlsClientKey go together: set both or neither"), why);
+        assertTrue(
+                why.endsWith("netty-http options tlsClientCert and tlsClientKey go together: set both or neither"),
+                why);
         why = refusal(RunningSerai.routes(route("any", "https://localhost:1"))
                 .property("serai.upstream.tls.client-cert", client[0]));
-        assertEquals("serai.upstream.tls.client-cert and serai.upstream.tls.client-key go together: set both or neither",
+        assertEquals(
+                "serai.upstream.tls.client-cert and serai.upstream.tls.client-key go together: set both or neither",
                 why);
     }
 
@@ -189,8 +214,10 @@ class UpstreamTlsSettingsTest {
     @Test
     void anInvalidServerNameIsRefused() {
         String why = refusal(RunningSerai.routes(route("named", "https://127.0.0.1:1?tlsServerName=bad_name!")));
-        assertTrue(why.endsWith("netty-http option tlsServerName=bad_name! is invalid: expected a host name such as "
-                + "api.internal.example"), why);
+        assertTrue(
+                why.endsWith("netty-http option tlsServerName=bad_name! is invalid: expected a host name such as "
+                        + "api.internal.example"),
+                why);
     }
 
     /** The one line Serai prints when it refuses to start (as Serai.main words it). */

@@ -30,6 +30,7 @@ class UpstreamTlsTest {
 
     @TempDir
     static Path dir;
+
     static TestCertificates authority;
     static TestCertificates clientAuthority;
     static TestBackend trusted;
@@ -49,21 +50,25 @@ class UpstreamTlsTest {
         Path[] client = clientAuthority.issue("serai-client").write(dir, "client");
         trusted = TestBackend.startTls("trusted", authority.issue("localhost"), null);
         unknownToTheJdk = TestBackend.startTls("unknown-to-the-jdk", authority.issue("localhost"), null);
-        expired = TestBackend.startTls("expired",
-                authority.issue("localhost", Duration.ofDays(-10), Duration.ofDays(-1), "localhost"), null);
+        expired = TestBackend.startTls(
+                "expired", authority.issue("localhost", Duration.ofDays(-10), Duration.ofDays(-1), "localhost"), null);
         otherHost = TestBackend.startTls("other-host", authority.issue("api.example.test"), null);
         selfSigned = TestBackend.startTls("self-signed", TestCertificates.selfSigned("localhost"), null);
         mutual = TestBackend.startTls("mutual", authority.issue("localhost"), clientAuthority.ca());
         named = TestBackend.startTls("named", authority.issue("api.internal.test"), null);
         serai = RunningSerai.routes(route("trusted", "{{trusted}}?tlsCa={{ca}}")
-                + route("system-trust", "{{unknown}}")
-                + route("expired", "{{expired}}?tlsCa={{ca}}")
-                + route("other-host", "{{other}}?tlsCa={{ca}}")
-                + route("self-signed", "{{self}}?tlsCa={{ca}}")
-                + route("mtls-without", "{{mutual}}?tlsCa={{ca}}")
-                + route("mtls-with", "{{mutual}}?tlsCa={{ca}}&tlsClientCert={{client.cert}}&tlsClientKey={{client.key}}")
-                + route("named", "https://127.0.0.1:{{named.port}}?tlsCa={{ca}}&tlsServerName=api.internal.test")
-                + """
+                        + route("system-trust", "{{unknown}}")
+                        + route("expired", "{{expired}}?tlsCa={{ca}}")
+                        + route("other-host", "{{other}}?tlsCa={{ca}}")
+                        + route("self-signed", "{{self}}?tlsCa={{ca}}")
+                        + route("mtls-without", "{{mutual}}?tlsCa={{ca}}")
+                        + route(
+                                "mtls-with",
+                                "{{mutual}}?tlsCa={{ca}}&tlsClientCert={{client.cert}}&tlsClientKey={{client.key}}")
+                        + route(
+                                "named",
+                                "https://127.0.0.1:{{named.port}}?tlsCa={{ca}}&tlsServerName=api.internal.test")
+                        + """
                 - route:
                     id: failover
                     from:
@@ -76,10 +81,14 @@ class UpstreamTlsTest {
                               - to: "netty-http:{{trusted}}?tlsCa={{ca}}"
                 """)
                 .property("ca", ca)
-                .property("client.cert", client[0]).property("client.key", client[1])
-                .property("trusted", trusted.url()).property("unknown", unknownToTheJdk.url())
-                .property("expired", expired.url()).property("other", otherHost.url())
-                .property("self", selfSigned.url()).property("mutual", mutual.url())
+                .property("client.cert", client[0])
+                .property("client.key", client[1])
+                .property("trusted", trusted.url())
+                .property("unknown", unknownToTheJdk.url())
+                .property("expired", expired.url())
+                .property("other", otherHost.url())
+                .property("self", selfSigned.url())
+                .property("mutual", mutual.url())
                 .property("named.port", named.port())
                 .start(dir);
     }
@@ -109,7 +118,9 @@ class UpstreamTlsTest {
         assertEquals(200, r.status(), r.bodyText());
         assertEquals("trusted", r.header("X-Backend"));
         assertEquals("GET", trusted.lastRequest().method());
-        assertEquals("localhost", trusted.serverNames().get(trusted.serverNames().size() - 1),
+        assertEquals(
+                "localhost",
+                trusted.serverNames().get(trusted.serverNames().size() - 1),
                 "SNI is sent for a host name without a dot too");
     }
 
@@ -157,7 +168,9 @@ class UpstreamTlsTest {
         try (RawHttp client = RawHttp.connect(serai.port())) {
             RawResponse with = client.send(request("/mtls-with/x")).read();
             assertEquals(200, with.status(), with.bodyText());
-            assertEquals("CN=serai-client", mutual.clientCertificates().get(mutual.clientCertificates().size() - 1));
+            assertEquals(
+                    "CN=serai-client",
+                    mutual.clientCertificates().get(mutual.clientCertificates().size() - 1));
             int seen = mutual.requests().size();
 
             // The connection the first route left in its pool is never lent to a route without the certificate.
@@ -175,7 +188,8 @@ class UpstreamTlsTest {
     void tlsServerNameIsSentAsSniAndVerifiedInsteadOfTheHost() throws Exception {
         RawResponse r = get("/named/x");
         assertEquals(200, r.status(), r.bodyText());
-        assertEquals("api.internal.test", named.serverNames().get(named.serverNames().size() - 1));
+        assertEquals(
+                "api.internal.test", named.serverNames().get(named.serverNames().size() - 1));
     }
 
     @Test
