@@ -33,6 +33,7 @@ public class UpstreamProducer extends DefaultAsyncProducer {
     private final BackendHealth health;
     private final BackendCallOptions call;
     private final Consumer<Exchange> onCall;
+    private volatile RouteMeters lastMeters;
 
     public UpstreamProducer(
             Endpoint endpoint,
@@ -95,14 +96,13 @@ public class UpstreamProducer extends DefaultAsyncProducer {
 
     /** Counts the call for its route and backend, unless the client left before it ended. */
     private void measure(Exchange exchange, long nanos) {
-        MeterRegistry registry = MeterRegistries.of(exchange.getContext());
-        if (registry == null) {
+        String route = exchange.getFromRouteId() == null ? "" : exchange.getFromRouteId();
+        UpstreamMeters meters = metersOf(exchange, route);
+        if (meters == null) {
             return;
         }
-        String route = exchange.getFromRouteId() == null ? "" : exchange.getFromRouteId();
         exchange.setProperty(IngressRequest.BACKEND, health.backend());
         Exception failure = exchange.getException();
-        UpstreamMeters meters = UpstreamMeters.of(registry, route, health.backend());
         if (failure instanceof UpstreamException upstream) {
             if (upstream.kind() != UpstreamException.Kind.ABANDONED) {
                 meters.done(0, upstream.kind(), nanos);
@@ -111,6 +111,26 @@ public class UpstreamProducer extends DefaultAsyncProducer {
             meters.done(ResponseStatus.of(exchange.getMessage()), null, nanos);
         }
     }
+
+    /**
+     * The meters of this producer's backend for {@code route}: looked up once and kept, since a producer
+     * almost always serves one route, so the request path only increments meters it holds.
+     */
+    private UpstreamMeters metersOf(Exchange exchange, String route) {
+        RouteMeters last = lastMeters;
+        if (last != null && last.route().equals(route)) {
+            return last.meters();
+        }
+        MeterRegistry registry = MeterRegistries.of(exchange.getContext());
+        if (registry == null) {
+            return null;
+        }
+        UpstreamMeters meters = UpstreamMeters.of(registry, route, health.backend());
+        lastMeters = new RouteMeters(route, meters);
+        return meters;
+    }
+
+    private record RouteMeters(String route, UpstreamMeters meters) {}
 
     private void recordOutcome(Exchange exchange) {
         Exception failure = exchange.getException();
