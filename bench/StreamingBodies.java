@@ -43,8 +43,11 @@ public final class StreamingBodies {
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
             case "backend" -> backend(Integer.parseInt(args[1]));
-            case "get" -> report(download(Integer.parseInt(args[1]), Long.parseLong(args[2]),
-                    args.length > 3 ? Integer.parseInt(args[3]) : 1));
+            case "get" ->
+                report(download(
+                        Integer.parseInt(args[1]),
+                        Long.parseLong(args[2]),
+                        args.length > 3 ? Integer.parseInt(args[3]) : 1));
             case "post" -> report(upload(Integer.parseInt(args[1]), Long.parseLong(args[2])));
             default -> throw new IllegalArgumentException("backend, get or post, not " + args[0]);
         }
@@ -83,16 +86,19 @@ public final class StreamingBodies {
                 if (request[0].equals("GET") || request[0].equals("HEAD")) {
                     long n = request[1].startsWith("/bytes/") ? Long.parseLong(request[1].substring(7)) : 2;
                     out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + n
-                            + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                                    + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
                     if (request[0].equals("GET")) {
                         writePattern(out, n);
                     }
                     out.flush();
                 } else {
-                    long[] got = chunked ? readChunked(in) : readPattern(in, length == null ? 0 : Long.parseLong(length));
+                    long[] got =
+                            chunked ? readChunked(in) : readPattern(in, length == null ? 0 : Long.parseLong(length));
                     String body = got[0] + (got[1] == 0 ? " ok\n" : " altered\n");
                     out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + body.length()
-                            + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+                                    + "\r\n\r\n" + body)
+                            .getBytes(StandardCharsets.US_ASCII));
                     out.flush();
                 }
             }
@@ -162,8 +168,9 @@ public final class StreamingBodies {
             int i = c;
             Thread t = new Thread(() -> {
                 try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                    s.getOutputStream().write(("GET /bytes/" + n + " HTTP/1.1\r\nHost: bench\r\n\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream()
+                            .write(("GET /bytes/" + n + " HTTP/1.1\r\nHost: bench\r\n\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII));
                     InputStream in = new BufferedInputStream(s.getInputStream(), 65536);
                     String status = readLine(in);
                     List<String> fields = readFields(in);
@@ -171,9 +178,11 @@ public final class StreamingBodies {
                         throw new IOException(status);
                     }
                     String length = field(fields, "content-length");
-                    long[] got = length != null ? readPattern(in, Long.parseLong(length))
-                            : "chunked".equalsIgnoreCase(field(fields, "transfer-encoding")) ? readChunked(in)
-                            : readPattern(in, Long.MAX_VALUE);
+                    long[] got = length != null
+                            ? readPattern(in, Long.parseLong(length))
+                            : "chunked".equalsIgnoreCase(field(fields, "transfer-encoding"))
+                                    ? readChunked(in)
+                                    : readPattern(in, Long.MAX_VALUE);
                     bytes[i] = got[0];
                     if (got[1] != 0 || got[0] != n) {
                         errors[i] = "got " + got[0] + " of " + n + " bytes" + (got[1] != 0 ? ", altered" : "");
@@ -204,7 +213,8 @@ public final class StreamingBodies {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
             OutputStream out = s.getOutputStream();
             out.write(("POST /upload HTTP/1.1\r\nHost: bench\r\nContent-Type: application/octet-stream\r\n"
-                    + "Content-Length: " + n + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "Content-Length: " + n + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             writePattern(out, n);
             out.flush();
             InputStream in = new BufferedInputStream(s.getInputStream());

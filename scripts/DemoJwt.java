@@ -26,9 +26,15 @@ public class DemoJwt {
         RSAKey key = new RSAKeyGenerator(2048).keyID("demo").generate();
         Files.writeString(Path.of(args[0]), new JWKSet(key.toPublicJWK()).toString());
         long now = System.currentTimeMillis();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().subject("alice").claim("email", "alice@example.com")
-                .audience(args[1]).issueTime(new Date(now)).expirationTime(new Date(now + 3_600_000)).build();
-        SignedJWT token = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("demo").build(), claims);
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .subject("alice")
+                .claim("email", "alice@example.com")
+                .audience(args[1])
+                .issueTime(new Date(now))
+                .expirationTime(new Date(now + 3_600_000))
+                .build();
+        SignedJWT token = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("demo").build(), claims);
         token.sign(new RSASSASigner(key));
         System.out.println(token.serialize());
     }

@@ -12,14 +12,18 @@ import java.time.Duration;
  */
 public final class HealthProbe {
 
-    private HealthProbe() {
-    }
+    private HealthProbe() {}
 
     public static void main(String[] args) {
         String url = args.length > 0 ? args[0] : "http://127.0.0.1:9090/health/live";
         try {
-            HttpResponse<Void> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()
-                    .send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
+            HttpResponse<Void> r = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(2))
+                    .build()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .timeout(Duration.ofSeconds(3))
+                                    .build(),
                             HttpResponse.BodyHandlers.discarding());
             System.exit(r.statusCode() == 200 ? 0 : 1);
         } catch (Exception e) {

@@ -15,8 +15,7 @@ import org.apache.camel.main.MainListenerSupport;
  */
 public final class Serai {
 
-    private Serai() {
-    }
+    private Serai() {}
 
     public static void main(String[] args) throws Exception {
         RouteLocations routes;

@@ -20,10 +20,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The README's first command: the jar on its shipped routes answers with nothing else running. */
 class DefaultRoutesIT {
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
-    void theShippedDemoBalancesOverItsTwoBackendsAggregatesThemAndAnswersWithinTwoSeconds(@TempDir Path tmp) throws Exception {
+    void theShippedDemoBalancesOverItsTwoBackendsAggregatesThemAndAnswersWithinTwoSeconds(@TempDir Path tmp)
+            throws Exception {
         int[] ports = RunningSerai.freePorts(3);
         int port = ports[0];
         try (SeraiProcess serai = SeraiProcess.builder()
@@ -31,24 +33,34 @@ class DefaultRoutesIT {
                 .property("demo.backend.1.port", ports[1])
                 .property("demo.backend.2.port", ports[2])
                 .start(tmp)) {
-            Duration firstResponse = serai.awaitStatus("http://127.0.0.1:" + port + "/hello", 200, Duration.ofSeconds(20));
+            Duration firstResponse =
+                    serai.awaitStatus("http://127.0.0.1:" + port + "/hello", 200, Duration.ofSeconds(20));
             Set<String> backends = new HashSet<>();
             for (int i = 0; i < 4; i++) {
-                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hello"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = client.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hello"))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, r.statusCode());
-                assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(""));
+                assertEquals(
+                        "application/json",
+                        r.headers().firstValue("Content-Type").orElse(""));
                 assertEquals("1.1 serai", r.headers().firstValue("Via").orElse(""));
                 backends.add(r.body().replaceAll(".*\"backend\":\"([^\"]+)\".*", "$1"));
             }
             assertEquals(Set.of("demo-1", "demo-2"), backends);
-            HttpResponse<String> profile = client.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/profile/42")).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse<String> profile = client.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/profile/42"))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, profile.statusCode());
             assertEquals("true", profile.headers().firstValue("Serai-Completed").orElse(""));
-            assertEquals("{\"user\":{\"backend\":\"demo-1\",\"message\":\"Hello from demo backend 1\"},"
-                    + "\"orders\":{\"backend\":\"demo-2\",\"message\":\"Hello from demo backend 2\"}}", profile.body());
+            assertEquals(
+                    "{\"user\":{\"backend\":\"demo-1\",\"message\":\"Hello from demo backend 1\"},"
+                            + "\"orders\":{\"backend\":\"demo-2\",\"message\":\"Hello from demo backend 2\"}}",
+                    profile.body());
             // The issue's figure; a loaded CI machine gets some slack, the measured value is in bench/.
             assertTrue(firstResponse.toMillis() < 6000, "first proxied response after " + firstResponse);
         }
@@ -76,10 +88,14 @@ class DefaultRoutesIT {
                       steps:
                         - roundRobin: {}
                 """);
-        try (SeraiProcess serai = SeraiProcess.builder().env("SERAI_ROUTES", broken.toString())
-                .property("serai.port", RunningSerai.freePort()).start(tmp)) {
+        try (SeraiProcess serai = SeraiProcess.builder()
+                .env("SERAI_ROUTES", broken.toString())
+                .property("serai.port", RunningSerai.freePort())
+                .start(tmp)) {
             assertEquals(2, serai.awaitExit(Duration.ofSeconds(20)));
-            assertTrue(serai.output().contains("serai: route file not loaded: " + broken + ":5: Unknown node id: roundRobin"),
+            assertTrue(
+                    serai.output()
+                            .contains("serai: route file not loaded: " + broken + ":5: Unknown node id: roundRobin"),
                     serai.output());
             assertTrue(!serai.output().contains("\tat "), "no stack trace: " + serai.output());
         }
@@ -101,17 +117,23 @@ class DefaultRoutesIT {
                               - to: "netty-http:http://127.0.0.1:9002"
                               - to: "netty-http:http://127.0.0.1:9003"
                 """);
-        try (SeraiProcess serai = SeraiProcess.builder().env("SERAI_ROUTES", refused.toString())
-                .property("serai.port", RunningSerai.freePort()).start(tmp)) {
+        try (SeraiProcess serai = SeraiProcess.builder()
+                .env("SERAI_ROUTES", refused.toString())
+                .property("serai.port", RunningSerai.freePort())
+                .start(tmp)) {
             assertEquals(2, serai.awaitExit(Duration.ofSeconds(20)));
-            assertTrue(serai.output().contains("serai: route shop (weights.camel.yaml:1): load balancer weights \"4,2\" "
-                    + "have 2 values but the load balancer has 3 members"), serai.output());
+            assertTrue(
+                    serai.output()
+                            .contains("serai: route shop (weights.camel.yaml:1): load balancer weights \"4,2\" "
+                                    + "have 2 values but the load balancer has 3 members"),
+                    serai.output());
         }
     }
 
     @Test
     void aMissingRoutesLocationStopsStartWithOneLineNamingIt(@TempDir Path tmp) throws Exception {
-        try (SeraiProcess serai = SeraiProcess.builder().env("SERAI_ROUTES", "no/such/dir").start(tmp)) {
+        try (SeraiProcess serai =
+                SeraiProcess.builder().env("SERAI_ROUTES", "no/such/dir").start(tmp)) {
             int exit = serai.awaitExit(Duration.ofSeconds(20));
             assertEquals(2, exit);
             assertTrue(serai.output().contains("serai: SERAI_ROUTES: no/such/dir does not exist"), serai.output());

@@ -29,8 +29,8 @@ final class AdminAccess implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(AdminAccess.class);
     private static final Set<String> ALWAYS_OPEN = Set.of("/health", "/health/live", "/health/ready");
     private static final String METRICS = "/metrics";
-    private static final List<String> CHALLENGES = List.of("Basic realm=\"serai-admin\", charset=\"UTF-8\"",
-            "Bearer realm=\"serai-admin\"");
+    private static final List<String> CHALLENGES =
+            List.of("Basic realm=\"serai-admin\", charset=\"UTF-8\"", "Bearer realm=\"serai-admin\"");
 
     private final AdminSettings settings;
     private final boolean loopback;
@@ -43,9 +43,12 @@ final class AdminAccess implements Processor {
         this.hostNames = new ListenerHostNames(settings.host(), settings.port());
         this.tokenDigest = settings.hasToken() ? sha256(settings.token()) : null;
         if (!loopback && !settings.hasToken()) {
-            LOG.warn("the admin listener on {}:{} is reachable beyond this machine and serai.admin.token is not set: "
-                    + "/routes, the status page and DELETE /cache answer 403 until it is; /health/* and /metrics{} "
-                    + "stay open", settings.host(), settings.port(),
+            LOG.warn(
+                    "the admin listener on {}:{} is reachable beyond this machine and serai.admin.token is not set: "
+                            + "/routes, the status page and DELETE /cache answer 403 until it is; /health/* and /metrics{} "
+                            + "stay open",
+                    settings.host(),
+                    settings.port(),
                     settings.metricsNeedToken() ? " (refused too: serai.admin.metrics-need-token=true)" : "");
         }
     }
@@ -60,21 +63,30 @@ final class AdminAccess implements Processor {
             String presented = AdminCredentials.presented(exchange.getMessage().getHeader("Authorization"));
             // Digests of equal length, compared in constant time: the time taken says nothing about the token.
             if (presented == null || !MessageDigest.isEqual(sha256(presented), tokenDigest)) {
-                AdminReplies.reply(exchange, 401, "{\"error\":\"this endpoint needs the admin token: "
-                        + "Authorization: Bearer <serai.admin.token> (or, in a browser, the token as the password)\"}");
+                AdminReplies.reply(
+                        exchange,
+                        401,
+                        "{\"error\":\"this endpoint needs the admin token: "
+                                + "Authorization: Bearer <serai.admin.token> (or, in a browser, the token as the password)\"}");
                 exchange.getMessage().setHeader("WWW-Authenticate", CHALLENGES);
             }
             return;
         }
         if (!loopback) {
-            AdminReplies.reply(exchange, 403, "{\"error\":\"the admin listener is not on a loopback address: "
-                    + "/routes, the status page and writes need serai.admin.token, which is not set\"}");
+            AdminReplies.reply(
+                    exchange,
+                    403,
+                    "{\"error\":\"the admin listener is not on a loopback address: "
+                            + "/routes, the status page and writes need serai.admin.token, which is not set\"}");
             return;
         }
         if (!hostNames.names(exchange.getMessage().getHeader("Host", String.class))) {
             // The Host is the client's; it is never repeated in the answer.
-            AdminReplies.reply(exchange, 403, "{\"error\":\"the Host header does not name this admin listener: "
-                    + "use localhost or " + settings.host() + "\"}");
+            AdminReplies.reply(
+                    exchange,
+                    403,
+                    "{\"error\":\"the Host header does not name this admin listener: " + "use localhost or "
+                            + settings.host() + "\"}");
         }
     }
 

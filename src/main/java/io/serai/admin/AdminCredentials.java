@@ -12,8 +12,7 @@ import java.util.Base64;
  */
 final class AdminCredentials {
 
-    private AdminCredentials() {
-    }
+    private AdminCredentials() {}
 
     /** The token in {@code authorization}, or null when it holds none (absent, another scheme, malformed). */
     static String presented(Object authorization) {

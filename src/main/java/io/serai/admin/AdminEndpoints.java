@@ -1,8 +1,6 @@
 package io.serai.admin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.serai.metrics.BackendsHealthCheck;
-import io.serai.metrics.RouteViews;
 import io.serai.metrics.SeraiMeters;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -53,16 +51,25 @@ public final class AdminEndpoints implements Processor {
             return;
         }
         switch (path == null || path.isEmpty() ? "/" : path) {
-            case "/metrics" -> AdminReplies.reply(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
-                    meters.scrape());
+            case "/metrics" ->
+                AdminReplies.reply(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", meters.scrape());
             case "/health/live" -> health(exchange, HealthCheckHelper.invokeLiveness(exchange.getContext()));
-            case "/health/ready", "/health" -> health(exchange, HealthCheckHelper.invokeReadiness(exchange.getContext()));
-            case "/routes" -> AdminReplies.reply(exchange, 200,
-                    JSON.writeValueAsString(Map.of("routes", RouteViews.of(exchange.getContext(), meters))));
-            case "/" -> AdminReplies.reply(exchange, 200, "text/html; charset=utf-8",
-                    new String(statusPage, StandardCharsets.UTF_8));
-            default -> AdminReplies.reply(exchange, 404, "{\"error\":\"no such admin endpoint; see /, /metrics,"
-                    + " /health/live, /health/ready, /routes, /cache\"}");
+            case "/health/ready", "/health" ->
+                health(exchange, HealthCheckHelper.invokeReadiness(exchange.getContext()));
+            case "/routes" ->
+                AdminReplies.reply(
+                        exchange,
+                        200,
+                        JSON.writeValueAsString(Map.of("routes", RouteViews.of(exchange.getContext(), meters))));
+            case "/" ->
+                AdminReplies.reply(
+                        exchange, 200, "text/html; charset=utf-8", new String(statusPage, StandardCharsets.UTF_8));
+            default ->
+                AdminReplies.reply(
+                        exchange,
+                        404,
+                        "{\"error\":\"no such admin endpoint; see /, /metrics,"
+                                + " /health/live, /health/ready, /routes, /cache\"}");
         }
     }
 

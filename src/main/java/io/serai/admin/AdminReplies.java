@@ -1,7 +1,7 @@
 package io.serai.admin;
 
-import io.serai.ingress.HeaderValues;
-import io.serai.ingress.IngressRequest;
+import io.serai.http.HeaderValues;
+import io.serai.http.IngressRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.netty.http.NettyHttpConstants;
@@ -11,8 +11,7 @@ import java.util.Map;
 /** A short JSON answer from the admin listener; it ends the exchange's route. */
 final class AdminReplies {
 
-    private AdminReplies() {
-    }
+    private AdminReplies() {}
 
     static void reply(Exchange exchange, int status, String json) {
         reply(exchange, status, "application/json", json + "\n");

@@ -1,7 +1,7 @@
 package io.serai.admin;
 
 import io.serai.caching.HttpCacheStore;
-import io.serai.ingress.RequestTarget;
+import io.serai.http.RequestTarget;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.caffeine.CaffeineConstants;
@@ -39,25 +39,25 @@ public final class AdminRoutes extends RouteBuilder {
                 .routeId("serai-admin")
                 .process(access)
                 .choice()
-                    .when(header(Exchange.HTTP_PATH).regex("/cache(/.*)?"))
-                        .to("direct:serai-admin-cache")
-                    .otherwise()
-                        .process(endpoints)
+                .when(header(Exchange.HTTP_PATH).regex("/cache(/.*)?"))
+                .to("direct:serai-admin-cache")
+                .otherwise()
+                .process(endpoints)
                 .end();
         from("direct:serai-admin-cache")
                 .routeId("serai-admin-cache")
                 .choice()
-                    .when(header(Exchange.HTTP_METHOD).isNotEqualTo("DELETE"))
-                        .process(exchange -> {
-                            AdminReplies.reply(exchange, 405, "{\"error\":\"use DELETE /cache or DELETE /cache?url=...\"}");
-                            exchange.getMessage().setHeader("Allow", "DELETE");
-                        })
-                    .otherwise()
-                        .process(this::selectPurge)
-                        .to("caffeine-cache:" + HttpCacheStore.REGISTRY_NAME + "?action="
-                                + CaffeineConstants.ACTION_INVALIDATE_ALL)
-                        .process(exchange -> AdminReplies.reply(exchange, 200,
-                                "{\"purged\":" + exchange.getProperty(PURGE_COUNT) + "}"))
+                .when(header(Exchange.HTTP_METHOD).isNotEqualTo("DELETE"))
+                .process(exchange -> {
+                    AdminReplies.reply(exchange, 405, "{\"error\":\"use DELETE /cache or DELETE /cache?url=...\"}");
+                    exchange.getMessage().setHeader("Allow", "DELETE");
+                })
+                .otherwise()
+                .process(this::selectPurge)
+                .to("caffeine-cache:" + HttpCacheStore.REGISTRY_NAME + "?action="
+                        + CaffeineConstants.ACTION_INVALIDATE_ALL)
+                .process(exchange ->
+                        AdminReplies.reply(exchange, 200, "{\"purged\":" + exchange.getProperty(PURGE_COUNT) + "}"))
                 .end();
     }
 

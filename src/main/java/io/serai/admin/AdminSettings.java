@@ -1,6 +1,6 @@
 package io.serai.admin;
 
-import io.serai.config.SettingValues;
+import io.serai.settings.SettingValues;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -14,16 +14,18 @@ import java.util.function.UnaryOperator;
 public record AdminSettings(boolean enabled, String host, int port, String token, boolean metricsNeedToken) {
 
     public static AdminSettings from(UnaryOperator<String> lookup) {
-        boolean enabled = SettingValues.bool("serai.admin.enabled",
-                SettingValues.orDefault(lookup, "serai.admin.enabled", "true"));
-        String host = SettingValues.orDefault(lookup, "serai.admin.host", "127.0.0.1").trim();
-        int port = SettingValues.wholeNumber("serai.admin.port",
-                SettingValues.orDefault(lookup, "serai.admin.port", "9090"), 1);
+        boolean enabled = SettingValues.bool(
+                "serai.admin.enabled", SettingValues.orDefault(lookup, "serai.admin.enabled", "true"));
+        String host =
+                SettingValues.orDefault(lookup, "serai.admin.host", "127.0.0.1").trim();
+        int port = SettingValues.wholeNumber(
+                "serai.admin.port", SettingValues.orDefault(lookup, "serai.admin.port", "9090"), 1);
         if (port > 65535) {
             throw new IllegalArgumentException("serai.admin.port: \"" + port + "\" is not a port (1 to 65535)");
         }
         String token = SettingValues.orDefault(lookup, "serai.admin.token", "").trim();
-        boolean metricsNeedToken = SettingValues.bool("serai.admin.metrics-need-token",
+        boolean metricsNeedToken = SettingValues.bool(
+                "serai.admin.metrics-need-token",
                 SettingValues.orDefault(lookup, "serai.admin.metrics-need-token", "false"));
         return new AdminSettings(enabled, host, port, token, metricsNeedToken);
     }

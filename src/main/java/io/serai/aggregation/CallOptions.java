@@ -1,8 +1,7 @@
 package io.serai.aggregation;
 
-import io.serai.config.SettingValues;
+import io.serai.settings.SettingValues;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,17 +11,22 @@ import java.util.Map;
  * URI, as KrakenD configures each backend of an endpoint:
  * {@code group} (put the body under this key instead of merging its fields), {@code target} (take only
  * this dotted sub-object), {@code allow} / {@code deny} (dotted fields to keep or drop),
- * {@code mapping} (renames, {@code old:new,...}), {@code required} (its failure fails the request),
- * {@code query} (the backend's query, with {@code {param}} from the request path) and
- * {@code callTimeout} (this call's own time limit).
+ * {@code mapping} (renames, {@code old:new,...}) and {@code required} (its failure fails the request).
+ * How the call itself is made ({@code query}, {@code callTimeout}) is the upstream's
+ * {@link io.serai.upstream.BackendCallOptions}.
  */
-public record CallOptions(String group, String target, List<String> allow, List<String> deny,
-        Map<String, String> mapping, boolean required, String query, Duration callTimeout) {
+public record CallOptions(
+        String group,
+        String target,
+        List<String> allow,
+        List<String> deny,
+        Map<String, String> mapping,
+        boolean required) {
 
     /** Exchange property by which a call's options reach the aggregation strategy. */
     public static final String PROPERTY = "seraiCall";
 
-    public static final CallOptions NONE = new CallOptions(null, null, List.of(), List.of(), Map.of(), false, null, null);
+    public static final CallOptions NONE = new CallOptions(null, null, List.of(), List.of(), Map.of(), false);
 
     /** Takes the call options out of an endpoint's parameters; a bad value fails the route, naming it. */
     public static CallOptions take(Map<String, Object> parameters) {
@@ -32,26 +36,31 @@ public record CallOptions(String group, String target, List<String> allow, List<
         List<String> deny = list(parameters.remove("deny"));
         Map<String, String> mapping = mapping(parameters.remove("mapping"));
         Object required = parameters.remove("required");
-        String query = text(parameters.remove("query"));
-        Object timeout = parameters.remove("callTimeout");
-        if (group == null && target == null && allow.isEmpty() && deny.isEmpty() && mapping.isEmpty()
-                && required == null && query == null && timeout == null) {
+        if (group == null
+                && target == null
+                && allow.isEmpty()
+                && deny.isEmpty()
+                && mapping.isEmpty()
+                && required == null) {
             return NONE;
         }
         if (required != null && !"true".equals(required.toString()) && !"false".equals(required.toString())) {
-            throw new IllegalArgumentException("netty-http option required=" + required + " is invalid: expected true or false");
+            throw new IllegalArgumentException(
+                    "netty-http option required=" + required + " is invalid: expected true or false");
         }
-        return new CallOptions(group, target, allow, deny, mapping, required != null && "true".equals(required.toString()),
-                query, timeout == null ? null : SettingValues.duration("netty-http option callTimeout", timeout.toString()));
+        return new CallOptions(
+                group, target, allow, deny, mapping, required != null && "true".equals(required.toString()));
     }
 
-    /** Whether this call is part of an aggregation (has merge options), not a plain proxy call. */
+    /** Whether this call has merge options of its own. */
     public boolean aggregates() {
         return this != NONE;
     }
 
     private static String text(Object value) {
-        return value == null || value.toString().isBlank() ? null : value.toString().trim();
+        return value == null || value.toString().isBlank()
+                ? null
+                : value.toString().trim();
     }
 
     private static List<String> list(Object value) {

@@ -6,14 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.serai.balancing.MemberEndpoints;
-import io.serai.proxy.ProxyHttpEndpoint;
-import io.serai.upstream.UpstreamException;
+import io.serai.camel.ProcessorGraph;
+import io.serai.http.UpstreamException;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
-import org.apache.camel.Navigate;
 import org.apache.camel.Processor;
 import org.apache.camel.Route;
 import org.apache.camel.component.netty.NettyConstants;
@@ -23,8 +21,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +67,7 @@ public class JsonMergeAggregationStrategy implements AggregationStrategy {
     @Override
     public Exchange aggregate(Exchange oldExchange, Exchange newExchange, Exchange inputExchange) {
         Exchange into = oldExchange == null ? newExchange : oldExchange;
-        Results results = results(into, inputExchange);
+        CallResults results = results(into, inputExchange);
         int index = newExchange.getProperty(ExchangePropertyKey.MULTICAST_INDEX, 0, Integer.class);
         results.put(index, read(newExchange, index));
         // A failed call is an entry in the results, not a failure of the whole exchange.
@@ -81,17 +77,19 @@ public class JsonMergeAggregationStrategy implements AggregationStrategy {
 
     @Override
     public void timeout(Exchange exchange, int index, int total, long timeout) {
-        Results results = results(exchange, null);
+        CallResults results = results(exchange, null);
         results.total(total);
         CallOptions call = optionsOf(exchange, index);
-        results.put(index, CallResult.failed(name(call, index), call,
-                "did not answer within the deadline of " + timeout + " ms", true));
+        results.put(
+                index,
+                CallResult.failed(
+                        name(call, index), call, "did not answer within the deadline of " + timeout + " ms", true));
     }
 
     @Override
     public void onCompletion(Exchange exchange, Exchange inputExchange) {
         Exchange answer = exchange != null ? exchange : inputExchange;
-        Results results = results(answer, inputExchange);
+        CallResults results = results(answer, inputExchange);
         List<CallResult> calls = results.inOrder();
         Message message = answer.getMessage();
         Object channel = message.getHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT);
@@ -143,10 +141,14 @@ public class JsonMergeAggregationStrategy implements AggregationStrategy {
         Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
-            if (merged.has(field.getKey()) && collisionsLogged.size() < MAX_COLLISIONS_REMEMBERED
+            if (merged.has(field.getKey())
+                    && collisionsLogged.size() < MAX_COLLISIONS_REMEMBERED
                     && collisionsLogged.add(routeId + "\u0000" + field.getKey())) {
-                LOG.warn("route {}: field \"{}\" comes from more than one call; {} wins (logged once)", routeId,
-                        field.getKey(), call.name());
+                LOG.warn(
+                        "route {}: field \"{}\" comes from more than one call; {} wins (logged once)",
+                        routeId,
+                        field.getKey(),
+                        call.name());
             }
             merged.set(field.getKey(), field.getValue());
         }
@@ -160,7 +162,8 @@ public class JsonMergeAggregationStrategy implements AggregationStrategy {
             boolean timedOut = failure instanceof UpstreamException u && u.kind() == UpstreamException.Kind.TIMED_OUT;
             String detail = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
             // Only Serai's own failures are told in words that name no backend; anything else stays in the log.
-            String told = verboseErrors ? detail
+            String told = verboseErrors
+                    ? detail
                     : failure instanceof UpstreamException u ? u.reason(false) : "the call failed";
             return CallResult.failed(name, call, told, detail, timedOut);
         }
@@ -179,15 +182,16 @@ public class JsonMergeAggregationStrategy implements AggregationStrategy {
             try {
                 body = decoded(body, encoding.trim().toLowerCase(java.util.Locale.ROOT));
             } catch (java.io.IOException e) {
-                return CallResult.failed(name, call, "answered a " + encoding + " body that could not be decoded", false);
+                return CallResult.failed(
+                        name, call, "answered a " + encoding + " body that could not be decoded", false);
             }
             if (body == null) {
                 return CallResult.failed(name, call, "answered a " + encoding + "-encoded body", false);
             }
         }
         if (body.length > maxBody) {
-            return CallResult.failed(name, call, "answered more than serai.aggregate.max-body (" + maxBody + " bytes)",
-                    false);
+            return CallResult.failed(
+                    name, call, "answered more than serai.aggregate.max-body (" + maxBody + " bytes)", false);
         }
         try {
             return CallResult.answered(name, call, body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body));
@@ -238,13 +242,13 @@ public class JsonMergeAggregationStrategy implements AggregationStrategy {
         return call.group() != null ? call.group() : "call " + (index + 1);
     }
 
-    private static Results results(Exchange exchange, Exchange input) {
-        Results results = input == null ? null : input.getProperty(RESULTS, Results.class);
+    private static CallResults results(Exchange exchange, Exchange input) {
+        CallResults results = input == null ? null : input.getProperty(RESULTS, CallResults.class);
         if (results == null) {
-            results = exchange.getProperty(RESULTS, Results.class);
+            results = exchange.getProperty(RESULTS, CallResults.class);
         }
         if (results == null) {
-            results = new Results();
+            results = new CallResults();
         }
         exchange.setProperty(RESULTS, results);
         if (input != null) {
@@ -253,54 +257,24 @@ public class JsonMergeAggregationStrategy implements AggregationStrategy {
         return results;
     }
 
-    /** The options of call {@code index} of the route's multicast, for a call that never came back. */
+    /**
+     * The options of call {@code index} of the route's multicast, for a call that never came back (so
+     * never put its options on its exchange): read from the built route, on this failure path only.
+     */
     private CallOptions optionsOf(Exchange exchange, int index) {
         Route route = exchange.getContext().getRoute(exchange.getFromRouteId());
         if (route == null) {
             return CallOptions.NONE;
         }
-        Deque<Object> todo = new ArrayDeque<>(route.navigate().next());
-        for (int seen = 0; !todo.isEmpty() && seen < 500; seen++) {
-            Object p = todo.poll();
-            if (p instanceof MulticastProcessor multicast && multicast.getAggregationStrategy() == this) {
+        for (MulticastProcessor multicast : ProcessorGraph.all(route.navigate(), MulticastProcessor.class)) {
+            if (multicast.getAggregationStrategy() == this) {
                 List<Processor> outputs = List.copyOf(multicast.next());
-                if (index < outputs.size()) {
-                    ProxyHttpEndpoint endpoint = MemberEndpoints.endpointOf(outputs.get(index));
-                    return endpoint == null ? CallOptions.NONE : endpoint.callOptions();
-                }
-                return CallOptions.NONE;
-            }
-            if (p instanceof org.apache.camel.Channel channel && channel.getNextProcessor() != null) {
-                todo.add(channel.getNextProcessor());
-            }
-            if (p instanceof Navigate<?> navigate && navigate.hasNext()) {
-                todo.addAll(navigate.next());
+                AggregatedCall call = index < outputs.size()
+                        ? ProcessorGraph.endpointOf(outputs.get(index), AggregatedCall.class)
+                        : null;
+                return call == null ? CallOptions.NONE : call.callOptions();
             }
         }
         return CallOptions.NONE;
-    }
-
-    /** The calls of one request, by their position in the route. */
-    static final class Results {
-        private final Map<Integer, CallResult> byIndex = new ConcurrentHashMap<>();
-        private volatile int total;
-
-        void put(int index, CallResult result) {
-            byIndex.put(index, result);
-        }
-
-        void total(int n) {
-            total = Math.max(total, n);
-        }
-
-        synchronized List<CallResult> inOrder() {
-            int n = Math.max(total, byIndex.keySet().stream().mapToInt(i -> i + 1).max().orElse(0));
-            java.util.ArrayList<CallResult> out = new java.util.ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                CallResult r = byIndex.get(i);
-                out.add(r != null ? r : CallResult.failed("call " + (i + 1), CallOptions.NONE, "no answer", true));
-            }
-            return out;
-        }
     }
 }

@@ -15,8 +15,7 @@ import java.util.Map;
  */
 final class JsonShaping {
 
-    private JsonShaping() {
-    }
+    private JsonShaping() {}
 
     static JsonNode shape(JsonNode body, CallOptions call) {
         JsonNode node = call.target() == null ? body : at(body, call.target());

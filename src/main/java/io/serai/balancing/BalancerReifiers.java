@@ -31,9 +31,13 @@ public final class BalancerReifiers extends LoadBalancerReifier<LoadBalancerDefi
 
     /** Registers Serai's reifiers; Camel keeps them for the JVM, so calling it again changes nothing. */
     public static void register() {
-        for (Class<?> type : List.of(RoundRobinLoadBalancerDefinition.class, RandomLoadBalancerDefinition.class,
-                WeightedLoadBalancerDefinition.class, StickyLoadBalancerDefinition.class,
-                FailoverLoadBalancerDefinition.class, CustomLoadBalancerDefinition.class)) {
+        for (Class<?> type : List.of(
+                RoundRobinLoadBalancerDefinition.class,
+                RandomLoadBalancerDefinition.class,
+                WeightedLoadBalancerDefinition.class,
+                StickyLoadBalancerDefinition.class,
+                FailoverLoadBalancerDefinition.class,
+                CustomLoadBalancerDefinition.class)) {
             LoadBalancerReifier.registerReifier(type, BalancerReifiers::new);
         }
     }
@@ -60,7 +64,8 @@ public final class BalancerReifiers extends LoadBalancerReifier<LoadBalancerDefi
 
     private LoadBalancer weighted(WeightedLoadBalancerDefinition d) {
         WeightedLoadBalancer answer = new WeightedLoadBalancer();
-        String delimiter = d.getDistributionRatioDelimiter() == null ? "," : parseString(d.getDistributionRatioDelimiter());
+        String delimiter =
+                d.getDistributionRatioDelimiter() == null ? "," : parseString(d.getDistributionRatioDelimiter());
         String ratio = parseString(d.getDistributionRatio());
         if (ratio == null || ratio.isBlank()) {
             throw new IllegalArgumentException("weightedLoadBalancer needs a distributionRatio such as \"4,2,1\"");
@@ -77,7 +82,8 @@ public final class BalancerReifiers extends LoadBalancerReifier<LoadBalancerDefi
         for (String name : d.getExceptions()) {
             Class<?> type = context.getClassResolver().resolveClass(name);
             if (type == null || !Throwable.class.isAssignableFrom(type)) {
-                throw new IllegalArgumentException("failoverLoadBalancer exception " + name + " is not an exception class");
+                throw new IllegalArgumentException(
+                        "failoverLoadBalancer exception " + name + " is not an exception class");
             }
             types.add(type);
         }

@@ -1,17 +1,14 @@
 package io.serai.balancing;
 
-import io.serai.ingress.RequestKeys;
+import io.serai.http.RequestKeys;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 /**
- * Sticky sessions by consistent hashing: the same key always goes to the same available member, and a
- * member that leaves or returns moves only its own share of keys. Rendezvous (highest random weight)
- * hashing over member names, so every replica of Serai maps a key alike; a request without a key goes
- * to a member at random. What {@code stickyLoadBalancer} (with its {@code correlationExpression})
+ * Sticky sessions by consistent hashing ({@link RendezvousHashSelection}): the same key always goes to
+ * the same available member. What {@code stickyLoadBalancer} (with its {@code correlationExpression})
  * becomes in Serai; as a bean, {@code key} is {@code header:NAME}, {@code cookie:NAME} or
  * {@code client-address} (the default).
  */
@@ -20,8 +17,7 @@ public class ConsistentHashLoadBalancer extends HealthAwareLoadBalancer {
     private String key = "client-address";
     private Function<Exchange, String> keyOf = RequestKeys::clientAddress;
 
-    public ConsistentHashLoadBalancer() {
-    }
+    public ConsistentHashLoadBalancer() {}
 
     /** Keys from a Camel expression, as {@code stickyLoadBalancer}'s correlation expression. */
     public ConsistentHashLoadBalancer(Expression expression) {
@@ -39,22 +35,8 @@ public class ConsistentHashLoadBalancer extends HealthAwareLoadBalancer {
     }
 
     @Override
-    protected Member choose(Member[] available, Exchange exchange) {
-        String k = keyOf.apply(exchange);
-        if (k == null || k.isEmpty()) {
-            return available[ThreadLocalRandom.current().nextInt(available.length)];
-        }
-        long keyHash = HashKeys.hash64(k);
-        Member best = available[0];
-        long bestScore = Long.MIN_VALUE;
-        for (Member m : available) {
-            long score = HashKeys.mix(keyHash ^ m.hashSeed());
-            if (score > bestScore) {
-                best = m;
-                bestScore = score;
-            }
-        }
-        return best;
+    MemberSelection newSelection() {
+        return new RendezvousHashSelection(keyOf);
     }
 
     @Override

@@ -1,24 +1,20 @@
 package io.serai.balancing;
 
-import io.serai.streaming.BodyReplay;
-import io.serai.upstream.Failures;
+import io.serai.http.Failures;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The first available member, and on a failure that {@link FailoverRule} allows, the next one, each
- * member at most once (fewer with {@code maximumFailoverAttempts}), and only while the request's body
- * can be sent again ({@link BodyReplay}). With {@code roundRobin} the first
- * member rotates; with {@code sticky} it is the last one that answered. What
+ * The first available member ({@link FailoverSelection}), and on a failure that {@link FailoverRule}
+ * allows, the next one, each member at most once (fewer with {@code maximumFailoverAttempts}), and
+ * only while the request's body can be sent again ({@link BodyReplay}). With {@code roundRobin} the
+ * first member rotates; with {@code sticky} it is the last one that answered. What
  * {@code failoverLoadBalancer} becomes in Serai.
  */
 public class FailoverLoadBalancer extends HealthAwareLoadBalancer {
 
-    private final AtomicInteger next = new AtomicInteger();
-    private final AtomicInteger lastGood = new AtomicInteger(-1);
     private boolean roundRobin;
     private boolean sticky;
     private int maximumFailoverAttempts = -1;
@@ -44,32 +40,22 @@ public class FailoverLoadBalancer extends HealthAwareLoadBalancer {
     }
 
     @Override
-    public boolean process(Exchange exchange, AsyncCallback callback) {
-        Member[] candidates = availableMembers();
-        if (candidates.length == 0) {
-            return super.process(exchange, callback);
-        }
-        int limit = maximumFailoverAttempts < 0 ? candidates.length
-                : Math.min(candidates.length, maximumFailoverAttempts + 1);
-        new Attempts(candidates, first(candidates), limit, exchange, callback).next();
-        return false;
+    MemberSelection newSelection() {
+        return new FailoverSelection(roundRobin, sticky);
     }
 
     @Override
-    protected Member choose(Member[] available, Exchange exchange) {
-        return available[first(available)];
-    }
-
-    private int first(Member[] candidates) {
-        if (sticky) {
-            int good = lastGood.get();
-            for (int i = 0; i < candidates.length; i++) {
-                if (candidates[i].index() == good) {
-                    return i;
-                }
-            }
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        MemberSnapshot candidates = availableMembers();
+        if (candidates.isEmpty()) {
+            return super.process(exchange, callback);
         }
-        return roundRobin ? Math.floorMod(next.getAndIncrement(), candidates.length) : 0;
+        int limit = maximumFailoverAttempts < 0
+                ? candidates.size()
+                : Math.min(candidates.size(), maximumFailoverAttempts + 1);
+        FailoverSelection selection = (FailoverSelection) selection();
+        new Attempts(selection, candidates, selection.first(candidates), limit, exchange, callback).next();
+        return false;
     }
 
     @Override
@@ -84,14 +70,22 @@ public class FailoverLoadBalancer extends HealthAwareLoadBalancer {
 
     /** One request's way through the members, each attempt started by the previous one's completion. */
     private final class Attempts {
-        private final Member[] candidates;
+        private final FailoverSelection selection;
+        private final MemberSnapshot candidates;
         private final int first;
         private final int limit;
         private final Exchange exchange;
         private final AsyncCallback callback;
         private int tried;
 
-        Attempts(Member[] candidates, int first, int limit, Exchange exchange, AsyncCallback callback) {
+        Attempts(
+                FailoverSelection selection,
+                MemberSnapshot candidates,
+                int first,
+                int limit,
+                Exchange exchange,
+                AsyncCallback callback) {
+            this.selection = selection;
             this.candidates = candidates;
             this.first = first;
             this.limit = limit;
@@ -101,9 +95,9 @@ public class FailoverLoadBalancer extends HealthAwareLoadBalancer {
 
         void next() {
             while (tried < limit) {
-                Member member = candidates[(first + tried) % candidates.length];
+                Member member = candidates.get((first + tried) % candidates.size());
                 tried++;
-                if (admits(member)) {
+                if (Admission.admits(member)) {
                     dispatch(member, exchange, doneSync -> done(member));
                     return;
                 }
@@ -114,14 +108,17 @@ public class FailoverLoadBalancer extends HealthAwareLoadBalancer {
 
         private void done(Member member) {
             Exception failure = exchange.getException();
-            if (failure != null && tried < limit && rule.allows(failure, exchange) && BodyReplay.possible(exchange,
-                    exchange.getMessage().getBody(), "failover", failure.getMessage())) {
+            if (failure != null
+                    && tried < limit
+                    && rule.allows(failure, exchange)
+                    && BodyReplay.possible(
+                            exchange, exchange.getMessage().getBody(), "failover", failure.getMessage())) {
                 Failures.clear(exchange); // the same request goes to the next member
                 next();
                 return;
             }
             if (failure == null) {
-                lastGood.set(member.index());
+                selection.answered(member);
             }
             callback.done(false);
         }

@@ -1,8 +1,8 @@
 package io.serai.balancing;
 
 import io.netty.handler.codec.http.HttpMethod;
-import io.serai.ingress.IngressRequest;
-import io.serai.upstream.UpstreamException;
+import io.serai.http.IngressRequest;
+import io.serai.http.UpstreamException;
 import org.apache.camel.Exchange;
 
 import java.util.List;
@@ -34,8 +34,9 @@ final class FailoverRule {
         if (failure instanceof UpstreamException upstream) {
             return switch (upstream.kind()) {
                 case CONNECT_FAILED, TLS_HANDSHAKE -> true;
-                case NO_RESPONSE -> isIdempotent(exchange)
-                        || Boolean.TRUE.equals(exchange.getProperty(NON_IDEMPOTENT_PROPERTY, Boolean.class));
+                case NO_RESPONSE ->
+                    isIdempotent(exchange)
+                            || Boolean.TRUE.equals(exchange.getProperty(NON_IDEMPOTENT_PROPERTY, Boolean.class));
                 default -> false;
             };
         }

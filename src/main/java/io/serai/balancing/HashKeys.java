@@ -9,8 +9,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class HashKeys {
 
-    private HashKeys() {
-    }
+    private HashKeys() {}
 
     static long hash64(String text) {
         long h = 0xcbf29ce484222325L;

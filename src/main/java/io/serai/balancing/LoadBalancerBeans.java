@@ -13,8 +13,7 @@ public final class LoadBalancerBeans {
     public static final String LATENCY_AWARE = "latencyAware";
     public static final String RESOURCE_BASED = "resourceBased";
 
-    private LoadBalancerBeans() {
-    }
+    private LoadBalancerBeans() {}
 
     public static void bindDefaults(Registry registry) {
         registry.bind(LEAST_CONNECTIONS, new LeastConnectionsLoadBalancer());

@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One output of one load balancer: the processor that sends to it, the backend's shared health, and
- * this balancer's own count of requests in flight to it. Immutable but for the count and the latency
- * estimate, which only the balancer that owns the member updates.
+ * this balancer's own count of requests in flight to it. Immutable but for the count, the latency
+ * estimate and the gate, which only the {@link MemberSet} that owns the member and its balancer change.
  */
 public final class Member {
 
@@ -24,8 +24,14 @@ public final class Member {
     private final PeakEwma latency;
     private volatile MemberGate gate;
 
-    Member(int index, String name, AsyncProcessor processor, BackendHealth health, MemberOptions options,
-            double weight, PeakEwma latency) {
+    Member(
+            int index,
+            String name,
+            AsyncProcessor processor,
+            BackendHealth health,
+            MemberOptions options,
+            double weight,
+            PeakEwma latency) {
         this.index = index;
         this.name = name;
         this.processor = processor;

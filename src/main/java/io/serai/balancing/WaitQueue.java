@@ -1,6 +1,8 @@
 package io.serai.balancing;
 
-import java.util.concurrent.CompletableFuture;
+import io.serai.camel.ExchangeTimers;
+import org.apache.camel.Exchange;
+
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,17 +34,17 @@ public final class WaitQueue {
     }
 
     /**
-     * Queues a request: {@code resume} runs when it is woken, {@code expire} after {@code waitMillis}
+     * Queues {@code exchange}: {@code resume} runs when it is woken, {@code expire} after {@code waitMillis}
      * otherwise. False, and nothing runs, when the queue is full.
      */
-    public boolean offer(Runnable resume, Runnable expire, long waitMillis) {
+    public boolean offer(Exchange exchange, Runnable resume, Runnable expire, long waitMillis) {
         if (size.incrementAndGet() > capacity) {
             size.decrementAndGet();
             return false;
         }
         Waiter waiter = new Waiter(resume, expire);
         waiters.add(waiter);
-        CompletableFuture.delayedExecutor(Math.max(1, waitMillis), TimeUnit.MILLISECONDS).execute(() -> {
+        resumeLater(exchange, Math.max(1, waitMillis), () -> {
             if (waiter.settled.compareAndSet(false, true)) {
                 waiters.remove(waiter);
                 size.decrementAndGet();
@@ -50,6 +52,11 @@ public final class WaitQueue {
             }
         });
         return true;
+    }
+
+    /** Runs {@code task} for {@code exchange} after {@code delayMillis}: the one place this class sets a timer. */
+    private static void resumeLater(Exchange exchange, long delayMillis, Runnable task) {
+        ExchangeTimers.schedule(exchange, delayMillis, TimeUnit.MILLISECONDS, task);
     }
 
     /** Wakes the longest-waiting request; false when none waits. */

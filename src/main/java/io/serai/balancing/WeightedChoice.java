@@ -5,23 +5,22 @@ import java.util.concurrent.ThreadLocalRandom;
 /** Weighted picks shared by the policies that weigh members. */
 final class WeightedChoice {
 
-    private WeightedChoice() {
-    }
+    private WeightedChoice() {}
 
     /** A member at random with probability proportional to {@code weights[i]}. */
-    static Member random(Member[] members, double[] weights) {
+    static Member random(MemberSnapshot members, double[] weights) {
         double total = 0;
-        for (int i = 0; i < members.length; i++) {
+        for (int i = 0; i < members.size(); i++) {
             total += weights[i];
         }
         double r = ThreadLocalRandom.current().nextDouble() * total;
-        for (int i = 0; i < members.length; i++) {
+        for (int i = 0; i < members.size(); i++) {
             r -= weights[i];
             if (r < 0) {
-                return members[i];
+                return members.get(i);
             }
         }
-        return members[members.length - 1];
+        return members.get(members.size() - 1);
     }
 
     /**

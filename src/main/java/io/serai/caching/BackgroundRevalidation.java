@@ -34,14 +34,23 @@ final class BackgroundRevalidation {
         refresh.getMessage().getHeaders().putAll(original.getMessage().getHeaders());
         refresh.getMessage().removeHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT);
         refresh.getMessage().setHeader(NettyHttpConstants.HTTP_METHOD, stored.headOnly ? "HEAD" : "GET");
-        UnitOfWork unitOfWork = PluginHelper.getUnitOfWorkFactory(original.getContext()).createUnitOfWork(refresh);
+        UnitOfWork unitOfWork =
+                PluginHelper.getUnitOfWorkFactory(original.getContext()).createUnitOfWork(refresh);
         refresh.getExchangeExtension().setUnitOfWork(unitOfWork);
-        CacheRequest revalidation = new CacheRequest(refresh, doneSync -> {
-            if (refresh.getException() != null) {
-                LOG.debug("background revalidation of {} failed: {}", request.key, refresh.getException().getMessage());
-            }
-            unitOfWork.done(refresh);
-        }, request.key, stored.headOnly, CacheControl.NONE);
+        CacheRequest revalidation = new CacheRequest(
+                refresh,
+                doneSync -> {
+                    if (refresh.getException() != null) {
+                        LOG.debug(
+                                "background revalidation of {} failed: {}",
+                                request.key,
+                                refresh.getException().getMessage());
+                    }
+                    unitOfWork.done(refresh);
+                },
+                request.key,
+                stored.headOnly,
+                CacheControl.NONE);
         try {
             cache.forward(revalidation, stored, "stale", true);
         } catch (RuntimeException e) {

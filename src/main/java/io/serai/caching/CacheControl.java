@@ -8,9 +8,20 @@ import java.util.Locale;
  * permission. A qualified {@code no-cache="field"} or {@code private="field"} counts as unqualified,
  * which is the safe reading for a cache that does not strip single fields.
  */
-public record CacheControl(boolean noStore, boolean noCache, boolean isPrivate, boolean isPublic,
-        boolean mustRevalidate, boolean proxyRevalidate, boolean onlyIfCached, long maxAge, long sMaxAge,
-        long maxStale, long minFresh, long staleWhileRevalidate, long staleIfError) {
+public record CacheControl(
+        boolean noStore,
+        boolean noCache,
+        boolean isPrivate,
+        boolean isPublic,
+        boolean mustRevalidate,
+        boolean proxyRevalidate,
+        boolean onlyIfCached,
+        long maxAge,
+        long sMaxAge,
+        long maxStale,
+        long minFresh,
+        long staleWhileRevalidate,
+        long staleIfError) {
 
     /** {@code max-stale} without a value: any staleness is acceptable. */
     public static final long ANY = Long.MAX_VALUE;
@@ -34,7 +45,8 @@ public record CacheControl(boolean noStore, boolean noCache, boolean isPrivate, 
                 continue;
             }
             int eq = directive.indexOf('=');
-            String name = (eq < 0 ? directive : directive.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
+            String name =
+                    (eq < 0 ? directive : directive.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
             String arg = eq < 0 ? null : unquote(directive.substring(eq + 1).trim());
             b.add(name, arg);
         }
@@ -122,8 +134,20 @@ public record CacheControl(boolean noStore, boolean noCache, boolean isPrivate, 
         }
 
         CacheControl build() {
-            return new CacheControl(noStore, noCache, isPrivate, isPublic, mustRevalidate, proxyRevalidate,
-                    onlyIfCached, maxAge, sMaxAge, maxStale, minFresh, swr, sie);
+            return new CacheControl(
+                    noStore,
+                    noCache,
+                    isPrivate,
+                    isPublic,
+                    mustRevalidate,
+                    proxyRevalidate,
+                    onlyIfCached,
+                    maxAge,
+                    sMaxAge,
+                    maxStale,
+                    minFresh,
+                    swr,
+                    sie);
         }
     }
 }

@@ -17,6 +17,7 @@ final class CacheRequest {
     Map<String, Object> fields;
     /** The stored response being revalidated, or null. */
     StoredResponse validating;
+
     long sentAt;
 
     CacheRequest(Exchange exchange, AsyncCallback callback, String key, boolean head, CacheControl control) {

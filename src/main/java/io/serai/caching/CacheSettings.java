@@ -1,6 +1,6 @@
 package io.serai.caching;
 
-import io.serai.config.SettingValues;
+import io.serai.settings.SettingValues;
 
 import java.time.Duration;
 import java.util.function.UnaryOperator;
@@ -13,14 +13,14 @@ import java.util.function.UnaryOperator;
 public record CacheSettings(long maxSize, long maxObject, Duration coalesceTimeout, Duration staleRetention) {
 
     public static CacheSettings from(UnaryOperator<String> lookup) {
-        long maxSize = SettingValues.bytes("serai.cache.max-size",
-                SettingValues.orDefault(lookup, "serai.cache.max-size", "256MiB"));
-        long maxObject = SettingValues.bytes("serai.cache.max-object",
-                SettingValues.orDefault(lookup, "serai.cache.max-object", "8MiB"));
-        Duration coalesce = SettingValues.duration("serai.cache.coalesce-timeout",
-                SettingValues.orDefault(lookup, "serai.cache.coalesce-timeout", "5s"));
-        Duration retention = SettingValues.duration("serai.cache.stale-retention",
-                SettingValues.orDefault(lookup, "serai.cache.stale-retention", "10m"));
+        long maxSize = SettingValues.bytes(
+                "serai.cache.max-size", SettingValues.orDefault(lookup, "serai.cache.max-size", "256MiB"));
+        long maxObject = SettingValues.bytes(
+                "serai.cache.max-object", SettingValues.orDefault(lookup, "serai.cache.max-object", "8MiB"));
+        Duration coalesce = SettingValues.duration(
+                "serai.cache.coalesce-timeout", SettingValues.orDefault(lookup, "serai.cache.coalesce-timeout", "5s"));
+        Duration retention = SettingValues.duration(
+                "serai.cache.stale-retention", SettingValues.orDefault(lookup, "serai.cache.stale-retention", "10m"));
         if (maxObject > Integer.MAX_VALUE / 2) {
             throw new IllegalArgumentException("serai.cache.max-object: \"" + maxObject + "\" is over 1GiB");
         }

@@ -1,7 +1,7 @@
 package io.serai.caching;
 
-import io.serai.ingress.HeaderValues;
-import io.serai.ingress.IngressRequest;
+import io.serai.http.HeaderValues;
+import io.serai.http.IngressRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.netty.http.NettyHttpConstants;
@@ -17,19 +17,19 @@ import java.util.Set;
 final class CachedAnswers {
 
     /** What a 304 carries of the stored 200 (RFC 9110 section 15.4.5). */
-    private static final Set<String> NOT_MODIFIED_FIELDS = Set.of("cache-control", "content-location", "date",
-            "etag", "expires", "vary", "last-modified", "via");
+    private static final Set<String> NOT_MODIFIED_FIELDS =
+            Set.of("cache-control", "content-location", "date", "etag", "expires", "vary", "last-modified", "via");
 
-    private CachedAnswers() {
-    }
+    private CachedAnswers() {}
 
     /**
      * Answers with {@code stored}, or with 304 when {@code conditionals} (the client's request fields)
      * show the client already has it.
      */
-    static void serve(Exchange exchange, StoredResponse stored, long now, CacheStatus status,
-            Map<String, Object> conditionals) {
-        boolean notModified = Conditionals.isConditional(conditionals) && Conditionals.notModified(conditionals, stored);
+    static void serve(
+            Exchange exchange, StoredResponse stored, long now, CacheStatus status, Map<String, Object> conditionals) {
+        boolean notModified =
+                Conditionals.isConditional(conditionals) && Conditionals.notModified(conditionals, stored);
         Map<String, Object> headers = cleared(exchange.getMessage());
         String[] fields = stored.fields;
         for (int i = 0; i + 1 < fields.length; i += 2) {
@@ -57,11 +57,13 @@ final class CachedAnswers {
     static void onlyIfCachedMiss(Exchange exchange, String cacheName) {
         Map<String, Object> headers = cleared(exchange.getMessage());
         headers.put("Content-Type", "text/plain; charset=utf-8");
-        headers.put(CacheStatus.FIELD, CacheStatus.of(cacheName).detail("only-if-cached").toString());
+        headers.put(
+                CacheStatus.FIELD,
+                CacheStatus.of(cacheName).detail("only-if-cached").toString());
         headers.put(NettyHttpConstants.HTTP_RESPONSE_CODE, 504);
         headers.put(NettyHttpConstants.HTTP_RESPONSE_TEXT, "Gateway Timeout");
-        exchange.getMessage().setBody("504 Gateway Timeout: nothing usable is stored for this request"
-                + " (only-if-cached)\n");
+        exchange.getMessage()
+                .setBody("504 Gateway Timeout: nothing usable is stored for this request" + " (only-if-cached)\n");
         exchange.setProperty(IngressRequest.UPSTREAM_ANSWERED, Boolean.TRUE);
     }
 

@@ -11,8 +11,7 @@ final class Conditionals {
     static final String IF_NONE_MATCH = "If-None-Match";
     static final String IF_MODIFIED_SINCE = "If-Modified-Since";
 
-    private Conditionals() {
-    }
+    private Conditionals() {}
 
     static boolean isConditional(Map<String, Object> request) {
         return request.get(IF_NONE_MATCH) != null || request.get(IF_MODIFIED_SINCE) != null;

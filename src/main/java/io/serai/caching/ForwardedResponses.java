@@ -11,12 +11,13 @@ import java.nio.charset.StandardCharsets;
 /** Reads a backend's answer as the route's steps left it in the message: status, reason and body. */
 final class ForwardedResponses {
 
-    private ForwardedResponses() {
-    }
+    private ForwardedResponses() {}
 
     static String reasonPhrase(Message message, int status) {
         Object text = message.getHeader(NettyHttpConstants.HTTP_RESPONSE_TEXT);
-        return text != null ? text.toString() : HttpResponseStatus.valueOf(status).reasonPhrase();
+        return text != null
+                ? text.toString()
+                : HttpResponseStatus.valueOf(status).reasonPhrase();
     }
 
     static long size(Object body) {

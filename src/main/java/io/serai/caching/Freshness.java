@@ -14,11 +14,10 @@ final class Freshness {
     static final long HEURISTIC_MAX_MILLIS = 24L * 3600 * 1000;
 
     /** Status codes that are heuristically cacheable (RFC 9110 section 15.1). */
-    private static final Set<Integer> HEURISTICALLY_CACHEABLE = Set.of(200, 203, 204, 300, 301, 308, 404, 405,
-            410, 414, 501);
+    private static final Set<Integer> HEURISTICALLY_CACHEABLE =
+            Set.of(200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501);
 
-    private Freshness() {
-    }
+    private Freshness() {}
 
     static boolean heuristicallyCacheable(int status) {
         return HEURISTICALLY_CACHEABLE.contains(status);

@@ -9,15 +9,16 @@ public final class HttpCacheBeans {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpCacheBeans.class);
 
-    private HttpCacheBeans() {
-    }
+    private HttpCacheBeans() {}
 
     public static HttpCacheStore bind(Registry registry, CacheSettings settings, String cacheName) {
         long heap = Runtime.getRuntime().maxMemory();
         if (settings.maxSize() > heap * 3 / 4) {
-            LOG.warn("serai.cache.max-size ({} MiB) is more than 3/4 of the JVM's largest heap ({} MiB): a full cache "
-                    + "would leave too little for traffic; raise -Xmx or lower serai.cache.max-size",
-                    settings.maxSize() >> 20, heap >> 20);
+            LOG.warn(
+                    "serai.cache.max-size ({} MiB) is more than 3/4 of the JVM's largest heap ({} MiB): a full cache "
+                            + "would leave too little for traffic; raise -Xmx or lower serai.cache.max-size",
+                    settings.maxSize() >> 20,
+                    heap >> 20);
         }
         HttpCacheStore store = new HttpCacheStore(settings, System::currentTimeMillis);
         store.bindTo(registry);

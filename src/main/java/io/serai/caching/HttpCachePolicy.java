@@ -1,6 +1,5 @@
 package io.serai.caching;
 
-import io.serai.metrics.SeraiMeters;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
 import org.apache.camel.Route;
@@ -33,7 +32,12 @@ public final class HttpCachePolicy implements Policy {
 
     @Override
     public Processor wrap(Route route, Processor processor) {
-        return new HttpCacheProcessor(AsyncProcessorConverterHelper.convert(processor), route.getRouteId(), store,
-                settings, cacheName, SeraiMeters.of(route.getCamelContext()));
+        return new HttpCacheProcessor(
+                AsyncProcessorConverterHelper.convert(processor),
+                route.getRouteId(),
+                store,
+                settings,
+                cacheName,
+                route.getCamelContext());
     }
 }

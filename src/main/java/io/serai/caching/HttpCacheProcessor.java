@@ -2,23 +2,26 @@ package io.serai.caching;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.serai.ingress.IngressRequest;
-import io.serai.ingress.ResponseStatus;
-import io.serai.metrics.SeraiMeters;
-import io.serai.proxy.WrappedSteps;
-import io.serai.streaming.BodyStream;
+import io.serai.camel.ExchangeTimers;
+import io.serai.camel.MeterRegistries;
+import io.serai.camel.WrappedSteps;
+import io.serai.http.IngressRequest;
+import io.serai.http.ResponseStatus;
+import io.serai.http.body.BodyStream;
 import io.serai.websocket.WebSocketUpgrade;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.util.CaseInsensitiveMap;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The shared cache around a route's upstream steps (what {@code policy: {ref: httpCache}} wraps).
@@ -28,6 +31,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * answered nor stored. Unsafe
  * methods pass through and, when they succeed, invalidate what is stored for their URL and its
  * Location and Content-Location. Every answer says what happened in Cache-Status.
+ * <p>
+ * Long because: the one flow of a cached request (look up, coalesce, revalidate, store); its rules are classes of their own.
  */
 final class HttpCacheProcessor extends WrappedSteps {
 
@@ -38,10 +43,15 @@ final class HttpCacheProcessor extends WrappedSteps {
     private final Flights flights = new Flights();
     private final BackgroundRevalidation background;
     private final Invalidation invalidation;
-    private final SeraiMeters meters;
+    private final CamelContext context;
 
-    HttpCacheProcessor(AsyncProcessor next, String route, HttpCacheStore store, CacheSettings settings, String name,
-            SeraiMeters meters) {
+    HttpCacheProcessor(
+            AsyncProcessor next,
+            String route,
+            HttpCacheStore store,
+            CacheSettings settings,
+            String name,
+            CamelContext context) {
         super(next);
         this.route = route;
         this.store = store;
@@ -49,7 +59,7 @@ final class HttpCacheProcessor extends WrappedSteps {
         this.name = name;
         this.background = new BackgroundRevalidation(this);
         this.invalidation = new Invalidation(store, route, name);
-        this.meters = meters;
+        this.context = context;
     }
 
     @Override
@@ -82,8 +92,8 @@ final class HttpCacheProcessor extends WrappedSteps {
             count("event-stream");
             return bypass(exchange, callback, "event-stream");
         }
-        CacheRequest request = new CacheRequest(exchange, callback, HttpCacheStore.key(route, host, target), head,
-                requestControl(headers));
+        CacheRequest request = new CacheRequest(
+                exchange, callback, HttpCacheStore.key(route, host, target), head, requestControl(headers));
         // A response that may be stored is kept as it streams to the client, up to what a stored one may be.
         exchange.setProperty(IngressRequest.HOLD_RESPONSE_UP_TO, settings.maxObject());
         return lookup(request, true);
@@ -98,7 +108,9 @@ final class HttpCacheProcessor extends WrappedSteps {
         return next.process(exchange, doneSync -> {
             try {
                 if (exchange.getException() == null) {
-                    CachedAnswers.addStatus(exchange.getMessage(), CacheStatus.forwarded(name, "bypass").detail(why));
+                    CachedAnswers.addStatus(
+                            exchange.getMessage(),
+                            CacheStatus.forwarded(name, "bypass").detail(why));
                 }
             } finally {
                 callback.done(doneSync);
@@ -126,7 +138,8 @@ final class HttpCacheProcessor extends WrappedSteps {
         if (value == null) {
             String pragma = MessageFields.joined(headers, "Pragma");
             return pragma != null && pragma.toLowerCase(java.util.Locale.ROOT).contains("no-cache")
-                    ? CacheControl.parse("no-cache") : CacheControl.NONE;
+                    ? CacheControl.parse("no-cache")
+                    : CacheControl.NONE;
         }
         return CacheControl.parse(value);
     }
@@ -147,7 +160,10 @@ final class HttpCacheProcessor extends WrappedSteps {
                 }
                 case STALE_WHILE_REVALIDATE -> {
                     background.start(request, stored);
-                    return answered(request, stored, now,
+                    return answered(
+                            request,
+                            stored,
+                            now,
                             CacheStatus.hit(name).ttl(-staleness).detail("stale-while-revalidate"));
                 }
                 default -> reason = stored.isFresh(now) ? "request" : "stale";
@@ -172,14 +188,24 @@ final class HttpCacheProcessor extends WrappedSteps {
     }
 
     private void count(String result) {
-        if (meters != null) {
-            meters.cacheResult(route, result);
-        }
+        MeterRegistries.count(
+                context,
+                "serai.cache.requests",
+                "Requests through the HTTP cache, by what it did",
+                "route",
+                route,
+                "result",
+                result);
     }
 
     private boolean answered(CacheRequest request, StoredResponse stored, long now, CacheStatus status) {
         count("hit");
-        CachedAnswers.serve(request.exchange, stored, now, status, request.exchange.getMessage().getHeaders());
+        CachedAnswers.serve(
+                request.exchange,
+                stored,
+                now,
+                status,
+                request.exchange.getMessage().getHeaders());
         request.callback.done(true);
         return true;
     }
@@ -192,8 +218,13 @@ final class HttpCacheProcessor extends WrappedSteps {
         AsyncCallback original = request.callback;
         request.callback = doneSync -> original.done(false);
         AtomicBoolean resumed = new AtomicBoolean();
+        AtomicReference<ScheduledFuture<?>> timeout = new AtomicReference<>();
         Runnable resume = () -> {
             if (resumed.compareAndSet(false, true)) {
+                ScheduledFuture<?> timer = timeout.get();
+                if (timer != null) {
+                    timer.cancel(false);
+                }
                 try {
                     lookup(request, false);
                 } catch (RuntimeException e) {
@@ -206,7 +237,8 @@ final class HttpCacheProcessor extends WrappedSteps {
             request.callback = original;
             return false;
         }
-        CompletableFuture.delayedExecutor(settings.coalesceTimeout().toMillis(), TimeUnit.MILLISECONDS).execute(resume);
+        timeout.set(ExchangeTimers.schedule(
+                request.exchange, settings.coalesceTimeout().toMillis(), TimeUnit.MILLISECONDS, resume));
         return true;
     }
 
@@ -260,8 +292,8 @@ final class HttpCacheProcessor extends WrappedSteps {
             if (failure == null) {
                 served.fwdStatus(status);
             }
-            CachedAnswers.serve(exchange, stored, now, served.ttl(-stored.staleness(now)).detail("stale-if-error"),
-                    request.fields);
+            CachedAnswers.serve(
+                    exchange, stored, now, served.ttl(-stored.staleness(now)).detail("stale-if-error"), request.fields);
             return;
         }
         if (failure != null) {
@@ -269,11 +301,15 @@ final class HttpCacheProcessor extends WrappedSteps {
         }
         String age = MessageFields.joined(message.getHeaders(), "Age");
         if (request.validating != null && status == 304) {
-            StoredResponse updated = request.validating.freshened(MessageFields.pairs(message.getHeaders()), age,
-                    request.sentAt, now);
+            StoredResponse updated =
+                    request.validating.freshened(MessageFields.pairs(message.getHeaders()), age, request.sentAt, now);
             store.update(request.key, request.validating, updated);
-            CachedAnswers.serve(exchange, updated, now, CacheStatus.forwarded(name, reason).fwdStatus(304)
-                    .ttl(-updated.staleness(now)), request.fields);
+            CachedAnswers.serve(
+                    exchange,
+                    updated,
+                    now,
+                    CacheStatus.forwarded(name, reason).fwdStatus(304).ttl(-updated.staleness(now)),
+                    request.fields);
             return;
         }
         CacheStatus outcome = CacheStatus.forwarded(name, reason);
@@ -284,8 +320,15 @@ final class HttpCacheProcessor extends WrappedSteps {
         BodyStream streaming = body instanceof BodyStream stream && !stream.isHeld() ? stream : null;
         // A body that streams is as large as its Content-Length says; without one, it is known at its end.
         long size = streaming != null ? Math.max(0, streaming.declaredLength()) : ForwardedResponses.size(body);
-        String refusal = size < 0 ? "body" : Storability.refusal(status, request.control, authenticated(request),
-                message.getHeaders(), size, settings.maxObject());
+        String refusal = size < 0
+                ? "body"
+                : Storability.refusal(
+                        status,
+                        request.control,
+                        authenticated(request),
+                        message.getHeaders(),
+                        size,
+                        settings.maxObject());
         if (refusal == null) {
             VaryValues vary = VaryValues.of(MessageFields.joined(message.getHeaders(), "Vary"), request.fields);
             String reasonPhrase = ForwardedResponses.reasonPhrase(message, status);
@@ -297,8 +340,19 @@ final class HttpCacheProcessor extends WrappedSteps {
                     if (streaming.isHeld() && streaming.bytes() <= settings.maxObject()) {
                         ByteBuf whole = streaming.content();
                         try {
-                            storeIfUseful(request, StoredResponse.of(status, reasonPhrase, fields, age,
-                                    ByteBufUtil.getBytes(whole), request.head, vary, request.sentAt, now), now);
+                            storeIfUseful(
+                                    request,
+                                    StoredResponse.of(
+                                            status,
+                                            reasonPhrase,
+                                            fields,
+                                            age,
+                                            ByteBufUtil.getBytes(whole),
+                                            request.head,
+                                            vary,
+                                            request.sentAt,
+                                            now),
+                                    now);
                         } finally {
                             whole.release();
                         }
@@ -308,8 +362,16 @@ final class HttpCacheProcessor extends WrappedSteps {
                 CachedAnswers.addStatus(message, outcome);
                 return;
             }
-            StoredResponse response = StoredResponse.of(status, reasonPhrase, fields, age,
-                    ForwardedResponses.bytes(body), request.head, vary, request.sentAt, now);
+            StoredResponse response = StoredResponse.of(
+                    status,
+                    reasonPhrase,
+                    fields,
+                    age,
+                    ForwardedResponses.bytes(body),
+                    request.head,
+                    vary,
+                    request.sentAt,
+                    now);
             if (storeIfUseful(request, response, now)) {
                 outcome.stored().ttl(-response.staleness(now));
             } else {

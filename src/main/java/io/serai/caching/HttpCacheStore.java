@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Keys are {@code route \n host \n target}: two routes or two virtual hosts never share an entry.
  */
-public final class HttpCacheStore {
+public final class HttpCacheStore implements io.micrometer.core.instrument.binder.MeterBinder {
 
     public static final String REGISTRY_NAME = "serai-http-cache";
 
@@ -34,14 +34,14 @@ public final class HttpCacheStore {
                     }
 
                     @Override
-                    public long expireAfterUpdate(String key, StoredVariants value, long currentTime,
-                            long currentDuration) {
+                    public long expireAfterUpdate(
+                            String key, StoredVariants value, long currentTime, long currentDuration) {
                         return nanos(value.retention(clock.getAsLong(), staleRetention));
                     }
 
                     @Override
-                    public long expireAfterRead(String key, StoredVariants value, long currentTime,
-                            long currentDuration) {
+                    public long expireAfterRead(
+                            String key, StoredVariants value, long currentTime, long currentDuration) {
                         return currentDuration;
                     }
                 })
@@ -63,11 +63,19 @@ public final class HttpCacheStore {
     }
 
     /** Caffeine's statistics as meters ({@code serai_http_cache_*}) and the bytes held ({@code serai_http_cache_bytes}). */
-    public void bindMeters(io.micrometer.core.instrument.MeterRegistry registry) {
+    @Override
+    public void bindTo(io.micrometer.core.instrument.MeterRegistry registry) {
         io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(registry, cache, "serai_http_cache");
-        io.micrometer.core.instrument.Gauge.builder("serai.http.cache.bytes", cache,
-                        c -> c.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L))
-                .baseUnit("bytes").description("Bytes the HTTP cache holds, as its weigher counts them").register(registry);
+        io.micrometer.core.instrument.Gauge.builder(
+                        "serai.http.cache.bytes",
+                        cache,
+                        c -> c.policy()
+                                .eviction()
+                                .map(e -> e.weightedSize().orElse(0))
+                                .orElse(0L))
+                .baseUnit("bytes")
+                .description("Bytes the HTTP cache holds, as its weigher counts them")
+                .register(registry);
     }
 
     /** Number of URLs stored (each may hold several variants). */

@@ -1,6 +1,6 @@
 package io.serai.caching;
 
-import io.serai.ingress.ResponseStatus;
+import io.serai.http.ResponseStatus;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
@@ -29,8 +29,8 @@ final class Invalidation {
         this.name = name;
     }
 
-    boolean passThrough(AsyncProcessor next, Exchange exchange, AsyncCallback callback, String method, String host,
-            String target) {
+    boolean passThrough(
+            AsyncProcessor next, Exchange exchange, AsyncCallback callback, String method, String host, String target) {
         boolean unsafe = !SAFE.contains(method);
         return next.process(exchange, doneSync -> {
             try {
@@ -66,11 +66,14 @@ final class Invalidation {
         try {
             URI resolved = new URI("http://" + host + target).resolve(reference.trim());
             String scheme = resolved.getScheme();
-            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
-                    || resolved.getRawAuthority() == null || !resolved.getRawAuthority().equalsIgnoreCase(host)) {
+            if (scheme == null
+                    || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                    || resolved.getRawAuthority() == null
+                    || !resolved.getRawAuthority().equalsIgnoreCase(host)) {
                 return null;
             }
-            String path = resolved.getRawPath() == null || resolved.getRawPath().isEmpty() ? "/" : resolved.getRawPath();
+            String path =
+                    resolved.getRawPath() == null || resolved.getRawPath().isEmpty() ? "/" : resolved.getRawPath();
             return resolved.getRawQuery() == null ? path : path + "?" + resolved.getRawQuery();
         } catch (URISyntaxException | IllegalArgumentException e) {
             return null;

@@ -1,6 +1,6 @@
 package io.serai.caching;
 
-import io.serai.ingress.HopByHopHeaders;
+import io.serai.http.HopByHopHeaders;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,8 +9,7 @@ import java.util.Map;
 /** Reads HTTP fields out of a Camel message's header map, where a repeated field is a list. */
 final class MessageFields {
 
-    private MessageFields() {
-    }
+    private MessageFields() {}
 
     /** All lines of field {@code name} joined with ", " (RFC 9110 section 5.3), or null when absent. */
     static String joined(Map<String, Object> headers, String name) {

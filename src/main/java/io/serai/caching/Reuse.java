@@ -6,7 +6,10 @@ package io.serai.caching;
  * or to be validated first. must-revalidate and proxy-revalidate forbid every stale use.
  */
 enum Reuse {
-    FRESH, STALE_ALLOWED, STALE_WHILE_REVALIDATE, VALIDATE;
+    FRESH,
+    STALE_ALLOWED,
+    STALE_WHILE_REVALIDATE,
+    VALIDATE;
 
     static Reuse of(StoredResponse stored, CacheControl request, long now) {
         if (request.noCache() || stored.control.noCache()) {
@@ -25,7 +28,8 @@ enum Reuse {
             return VALIDATE;
         }
         // s-maxage carries proxy-revalidate for a shared cache (section 5.2.2.10): no client max-stale then.
-        if (request.maxStale() >= 0 && stored.control.sMaxAge() < 0
+        if (request.maxStale() >= 0
+                && stored.control.sMaxAge() < 0
                 && (request.maxStale() == CacheControl.ANY || staleness <= request.maxStale() * 1000)) {
             return STALE_ALLOWED;
         }

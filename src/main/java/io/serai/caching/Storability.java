@@ -10,12 +10,16 @@ import java.util.Map;
  */
 final class Storability {
 
-    private Storability() {
-    }
+    private Storability() {}
 
     /** Null when the response may be stored; otherwise why not. */
-    static String refusal(int status, CacheControl request, boolean authenticated,
-            Map<String, Object> responseHeaders, long bodyBytes, long maxObject) {
+    static String refusal(
+            int status,
+            CacheControl request,
+            boolean authenticated,
+            Map<String, Object> responseHeaders,
+            long bodyBytes,
+            long maxObject) {
         if (status < 200 || status == 206 || status == 304) {
             return "status";
         }
@@ -29,8 +33,7 @@ final class Storability {
         if (response.isPrivate()) {
             return "private";
         }
-        if (authenticated
-                && !(response.isPublic() || response.sMaxAge() >= 0 || response.mustRevalidate())) {
+        if (authenticated && !(response.isPublic() || response.sMaxAge() >= 0 || response.mustRevalidate())) {
             return "authorization";
         }
         if (responseHeaders.get("Set-Cookie") != null) {

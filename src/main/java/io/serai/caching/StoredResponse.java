@@ -15,8 +15,8 @@ final class StoredResponse {
     /** Fields the cache computes or that describe a hop, not the stored representation. */
     private static final Set<String> NOT_STORED = Set.of("age", "cache-status", "set-cookie", "set-cookie2");
     /** Fields a 304 does not replace (RFC 9111 section 3.2): the stored body's own framing. */
-    private static final Set<String> KEPT_ON_UPDATE = Set.of("content-length", "content-encoding",
-            "content-range", "transfer-encoding");
+    private static final Set<String> KEPT_ON_UPDATE =
+            Set.of("content-length", "content-encoding", "content-range", "transfer-encoding");
 
     final int status;
     final String reason;
@@ -32,8 +32,16 @@ final class StoredResponse {
     final String lastModified;
     final int weight;
 
-    private StoredResponse(int status, String reason, String[] fields, byte[] body, boolean headOnly, VaryValues vary,
-            long ageSeconds, long requestTime, long responseTime) {
+    private StoredResponse(
+            int status,
+            String reason,
+            String[] fields,
+            byte[] body,
+            boolean headOnly,
+            VaryValues vary,
+            long ageSeconds,
+            long requestTime,
+            long responseTime) {
         this.status = status;
         this.reason = reason;
         this.fields = fields;
@@ -61,8 +69,16 @@ final class StoredResponse {
      * A response to store. {@code pairs} are its fields as name, value pairs; {@code age} is the Age
      * field it arrived with (used for its age, not stored); times are epoch milliseconds.
      */
-    static StoredResponse of(int status, String reason, List<String> pairs, String age, byte[] body, boolean headOnly,
-            VaryValues vary, long requestTime, long responseTime) {
+    static StoredResponse of(
+            int status,
+            String reason,
+            List<String> pairs,
+            String age,
+            byte[] body,
+            boolean headOnly,
+            VaryValues vary,
+            long requestTime,
+            long responseTime) {
         List<String> kept = new ArrayList<>(pairs.size() + 2);
         for (int i = 0; i + 1 < pairs.size(); i += 2) {
             if (!NOT_STORED.contains(pairs.get(i).toLowerCase(Locale.ROOT))) {
@@ -70,8 +86,16 @@ final class StoredResponse {
                 kept.add(pairs.get(i + 1));
             }
         }
-        return new StoredResponse(status, reason, kept.toArray(String[]::new), body, headOnly, vary,
-                Freshness.parseAge(age), requestTime, responseTime);
+        return new StoredResponse(
+                status,
+                reason,
+                kept.toArray(String[]::new),
+                body,
+                headOnly,
+                vary,
+                Freshness.parseAge(age),
+                requestTime,
+                responseTime);
     }
 
     /**

@@ -55,7 +55,8 @@ final class VaryValues {
     int weight() {
         int w = 0;
         for (Map.Entry<String, String> field : values.entrySet()) {
-            w += field.getKey().length() + (field.getValue() == null ? 0 : field.getValue().length());
+            w += field.getKey().length()
+                    + (field.getValue() == null ? 0 : field.getValue().length());
         }
         return w * 2;
     }

@@ -26,8 +26,7 @@ public final class PluginJars {
 
     private static final Logger LOG = LoggerFactory.getLogger(PluginJars.class);
 
-    private PluginJars() {
-    }
+    private PluginJars() {}
 
     public static ClassLoader fromEnvironment(ClassLoader parent) {
         return classLoader(System.getenv(ENV), parent);
@@ -42,13 +41,16 @@ public final class PluginJars {
         Path dir = Path.of(named ? folder.trim() : DEFAULT);
         if (!Files.isDirectory(dir)) {
             if (named) {
-                throw new IllegalArgumentException(ENV + ": " + dir + " is not a folder (expected a folder of plugin jars)");
+                throw new IllegalArgumentException(
+                        ENV + ": " + dir + " is not a folder (expected a folder of plugin jars)");
             }
             return parent;
         }
         List<URL> jars = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path jar : files.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList()) {
+            for (Path jar : files.filter(p -> p.getFileName().toString().endsWith(".jar"))
+                    .sorted()
+                    .toList()) {
                 jars.add(jar.toUri().toURL());
                 LOG.info("Plugin jar {}", jar);
             }

@@ -47,8 +47,8 @@ public final class RouteLocations {
     public void requireExisting() {
         for (Path p : locations) {
             if (!Files.exists(p)) {
-                throw new IllegalArgumentException(ENV + ": " + p + " does not exist (expected a *" + SUFFIX
-                        + " file or a folder of them)");
+                throw new IllegalArgumentException(
+                        ENV + ": " + p + " does not exist (expected a *" + SUFFIX + " file or a folder of them)");
             }
         }
     }

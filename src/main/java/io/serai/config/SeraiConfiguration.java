@@ -10,19 +10,22 @@ import io.serai.caching.CacheSettings;
 import io.serai.caching.HttpCacheBeans;
 import io.serai.caching.HttpCacheStore;
 import io.serai.health.PassiveHealthSettings;
-import io.serai.ingress.ErrorVerbosity;
+import io.serai.http.ErrorVerbosity;
+import io.serai.http.body.BodyStream;
+import io.serai.http.body.BodyStreamConverter;
+import io.serai.ingress.ForwardingSettings;
 import io.serai.ingress.ProxyProtocol;
 import io.serai.metrics.AccessLog;
 import io.serai.metrics.AccessLogService;
 import io.serai.metrics.RequestMetrics;
 import io.serai.metrics.SeraiMeters;
 import io.serai.proxy.ProxyHttpComponent;
-import io.serai.streaming.BodyStream;
-import io.serai.streaming.BodyStreamConverter;
 import io.serai.resilience.BackendBreakers;
-import io.serai.security.TlsSettings;
-import io.serai.security.UpstreamTlsSettings;
 import io.serai.resilience.CircuitBreakerReifiers;
+import io.serai.security.tls.TlsSettings;
+import io.serai.security.upstream.UpstreamTlsSettings;
+import io.serai.settings.ProxySettings;
+import io.serai.settings.SettingValues;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.MicrometerConstants;
@@ -39,9 +42,10 @@ public class SeraiConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) {
         PropertiesComponent properties = context.getPropertiesComponent();
-        ProxySettings settings = ProxySettings.from(key -> properties.resolveProperty(key).orElse(null));
-        PassiveHealthSettings passiveHealth =
-                PassiveHealthSettings.from(key -> properties.resolveProperty(key).orElse(null));
+        ProxySettings settings =
+                ProxySettings.from(key -> properties.resolveProperty(key).orElse(null));
+        PassiveHealthSettings passiveHealth = PassiveHealthSettings.from(
+                key -> properties.resolveProperty(key).orElse(null));
         SeraiMeters meters = new SeraiMeters();
         context.getRegistry().bind(SeraiMeters.BEAN_NAME, meters);
         // camel-micrometer's endpoints (micrometer:counter:...) find Serai's registry under this name.
@@ -49,13 +53,13 @@ public class SeraiConfiguration implements CamelConfiguration {
         AccessLog accessLog;
         String accessLogTarget = properties.resolveProperty("serai.access-log").orElse("stdout");
         try {
-            accessLog = AccessLog.open(accessLogTarget);
+            accessLog = AccessLog.open(accessLogTarget, context);
         } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("serai.access-log: \"" + accessLogTarget + "\" cannot be written: "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "serai.access-log: \"" + accessLogTarget + "\" cannot be written: " + e.getMessage(), e);
         }
         if (accessLog != null) {
-            meters.watch(accessLog);
+            accessLog.bindTo(meters.registry());
             try {
                 context.addService(new AccessLogService(accessLog));
             } catch (Exception e) {
@@ -67,27 +71,38 @@ public class SeraiConfiguration implements CamelConfiguration {
         for (Class<?> to : new Class<?>[] {byte[].class, String.class, java.io.InputStream.class}) {
             context.getTypeConverterRegistry().addTypeConverter(to, BodyStream.class, bodies);
         }
-        ProxyHttpComponent component = new ProxyHttpComponent(settings, passiveHealth,
-                UpstreamTlsSettings.from(key -> properties.resolveProperty(key).orElse(null)));
+        ProxyHttpComponent component = new ProxyHttpComponent(
+                context,
+                settings,
+                passiveHealth,
+                UpstreamTlsSettings.from(key -> properties.resolveProperty(key).orElse(null)),
+                ForwardingSettings.from(key -> properties.resolveProperty(key).orElse(null)));
         component.setTls(TlsSettings.from(key -> properties.resolveProperty(key).orElse(null)));
-        component.setProxyProtocol(ProxyProtocol.from(key -> properties.resolveProperty(key).orElse(null)));
+        component.setProxyProtocol(
+                ProxyProtocol.from(key -> properties.resolveProperty(key).orElse(null)));
         context.addComponent("netty-http", component);
-        meters.watch(component.backendHealth());
+        component.backendHealth().bindTo(meters.registry());
         BalancerReifiers.register();
         BackendBreakers breakers = new BackendBreakers();
         context.getRegistry().bind(BackendBreakers.BEAN_NAME, breakers);
-        meters.watch(breakers);
+        breakers.bindTo(meters.registry());
         CircuitBreakerReifiers.register(context, breakers);
         LoadBalancerBeans.bindDefaults(context.getRegistry());
-        long maxAggregateBody = SettingValues.bytes("serai.aggregate.max-body",
+        long maxAggregateBody = SettingValues.bytes(
+                "serai.aggregate.max-body",
                 properties.resolveProperty("serai.aggregate.max-body").orElse("2MiB"));
-        ErrorVerbosity errors = ErrorVerbosity.from(key -> properties.resolveProperty(key).orElse(null));
+        ErrorVerbosity errors = new ErrorVerbosity(SettingValues.bool(
+                ErrorVerbosity.SETTING,
+                properties.resolveProperty(ErrorVerbosity.SETTING).orElse("false")));
         context.getRegistry().bind(ErrorVerbosity.BEAN_NAME, errors);
         context.getRegistry().bind("jsonMerge", new JsonMergeAggregationStrategy(maxAggregateBody, errors.verbose()));
-        HttpCacheStore cache = HttpCacheBeans.bind(context.getRegistry(),
-                CacheSettings.from(key -> properties.resolveProperty(key).orElse(null)), settings.viaName());
-        meters.watch(cache);
-        AdminSettings admin = AdminSettings.from(key -> properties.resolveProperty(key).orElse(null));
+        HttpCacheStore cache = HttpCacheBeans.bind(
+                context.getRegistry(),
+                CacheSettings.from(key -> properties.resolveProperty(key).orElse(null)),
+                settings.viaName());
+        cache.bindTo(meters.registry());
+        AdminSettings admin =
+                AdminSettings.from(key -> properties.resolveProperty(key).orElse(null));
         if (admin.enabled()) {
             try {
                 context.addRoutes(new AdminRoutes(admin, cache, new AdminEndpoints(meters)));

@@ -1,7 +1,5 @@
 package io.serai.health;
 
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 
@@ -26,8 +24,8 @@ final class ActiveHealthCheck {
     }
 
     /** Called by one probe at a time. */
-    void onResult(HttpResponse<String> response, Throwable error) {
-        String failure = failure(response, error);
+    void onResult(ProbeAnswer answer, Throwable error) {
+        String failure = failure(answer, error);
         if (failure == null) {
             fails = 0;
             passes++;
@@ -39,16 +37,17 @@ final class ActiveHealthCheck {
         }
     }
 
-    private String failure(HttpResponse<String> response, Throwable error) {
+    private String failure(ProbeAnswer answer, Throwable error) {
         if (error != null) {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            if (cause instanceof HttpTimeoutException || cause instanceof TimeoutException) {
+            Throwable cause =
+                    error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof TimeoutException) {
                 return "no answer within " + settings.timeout().toMillis() + " ms";
             }
             String what = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
             return "GET " + settings.path() + " failed: " + what;
         }
-        int status = response.statusCode();
+        int status = answer.status();
         return status >= 200 && status < 400 ? null : "GET " + settings.path() + " answered " + status;
     }
 }

@@ -3,7 +3,6 @@ package io.serai.health;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -90,7 +89,8 @@ public final class BackendHealth {
         }
         ActiveHealthCheck check = activeCheck;
         if (!activeUp && check != null) {
-            long millis = check.settings().interval().toMillis() * check.settings().healthyThreshold();
+            long millis =
+                    check.settings().interval().toMillis() * check.settings().healthyThreshold();
             seconds = Math.max(seconds, (millis + 999) / 1000);
         }
         return seconds;
@@ -98,7 +98,12 @@ public final class BackendHealth {
 
     public BackendStatus status() {
         LoadReport report = loadReport;
-        return new BackendStatus(backend, isAvailable(), activeUp, ejected, isAvailable() ? null : reason,
+        return new BackendStatus(
+                backend,
+                isAvailable(),
+                activeUp,
+                ejected,
+                isAvailable() ? null : reason,
                 report == null ? -1 : report.utilization());
     }
 
@@ -111,24 +116,31 @@ public final class BackendHealth {
     }
 
     /**
-     * Starts the active checks for one more user (one probe however many routes use this backend).
-     * The last user's release stops them only after {@link #RELEASE_GRACE_MILLIS}, so a reloaded route
-     * takes over the running checks and the verdict they reached, instead of starting from "up" again.
+     * Starts the active checks for one more user (one probe however many routes use this backend), sent
+     * by {@code client}. The last user's release stops them only after {@link #RELEASE_GRACE_MILLIS}, so a
+     * reloaded route takes over the running checks and the verdict they reached, instead of starting from
+     * "up" again. Routes that reach the backend with different TLS options share the first one's probe.
      */
-    public synchronized void useHealthCheck(HealthCheckSettings settings) {
+    public synchronized void useHealthCheck(HealthCheckSettings settings, ProbeClient client) {
         boolean first = healthProbeUsers++ == 0;
-        if (first && healthProbe != null && !activeCheck.settings().equals(settings)) {
-            // A reload changed the checks: new settings, same verdict until they say otherwise.
+        if (first
+                && healthProbe != null
+                && (!activeCheck.settings().equals(settings)
+                        || !healthProbe.client().equals(client))) {
+            // A reload changed the checks or the backend's TLS: new probe, same verdict until it says otherwise.
             healthProbe.stop();
             healthProbe = null;
         }
         if (healthProbe == null) {
             activeCheck = new ActiveHealthCheck(this, settings);
-            healthProbe = registry.newProbe(URI.create(backend + settings.path()), settings.interval(),
-                    settings.timeout(), activeCheck::onResult);
+            healthProbe = registry.newProbe(
+                    client, settings.path(), settings.interval(), settings.timeout(), activeCheck::onResult);
             healthProbe.start();
         } else if (!activeCheck.settings().equals(settings)) {
-            LOG.warn("backend {}: health checks already run with {}; ignoring {}", backend, activeCheck.settings(),
+            LOG.warn(
+                    "backend {}: health checks already run with {}; ignoring {}",
+                    backend,
+                    activeCheck.settings(),
                     settings);
         }
     }
@@ -156,11 +168,15 @@ public final class BackendHealth {
         changed();
     }
 
-    public synchronized void useLoadReports(LoadReportSettings settings) {
+    /** Starts polling the load URL for one more user, by {@code client}; released as the health checks are. */
+    public synchronized void useLoadReports(LoadReportSettings settings, ProbeClient client) {
         if (loadProbeUsers++ == 0 && loadProbe == null) {
             LoadReportPoller poller = new LoadReportPoller(this);
             Duration interval = settings.interval();
-            loadProbe = registry.newProbe(URI.create(backend + settings.path()), interval,
+            loadProbe = registry.newProbe(
+                    client,
+                    settings.path(),
+                    interval,
                     interval.compareTo(Duration.ofSeconds(2)) < 0 ? interval : Duration.ofSeconds(2),
                     (response, error) -> {
                         LoadReport current = loadReport;
@@ -226,7 +242,9 @@ public final class BackendHealth {
                 return;
             }
             ejections++;
-            long millis = Math.min(passive.ejectionTime().toMillis() * ejections, passive.maxEjectionTime().toMillis());
+            long millis = Math.min(
+                    passive.ejectionTime().toMillis() * ejections,
+                    passive.maxEjectionTime().toMillis());
             ejected = true;
             ejectedUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
             reason = "ejected for " + millis + " ms after " + failures + " failures in a row, the last: " + what;

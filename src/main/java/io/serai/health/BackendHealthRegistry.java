@@ -1,13 +1,14 @@
 package io.serai.health;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.apache.camel.CamelContext;
+
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -15,33 +16,70 @@ import java.util.function.BiConsumer;
 
 /**
  * The health of every backend Serai sends to, one {@link BackendHealth} per origin
- * ({@code http://host:port}), and the one thread that runs their checks and ejection timers.
+ * ({@code http://host:port}), and the one thread that schedules their checks and ejection timers (the
+ * checks themselves go out over Serai's own client, see {@link ProbeClient}).
  */
-public final class BackendHealthRegistry implements AutoCloseable {
+public final class BackendHealthRegistry implements AutoCloseable, MeterBinder {
 
+    private final CamelContext context;
     private final PassiveHealthSettings passive;
     private final ConcurrentHashMap<String, BackendHealth> backends = new ConcurrentHashMap<>();
     private volatile ScheduledExecutorService scheduler;
-    private volatile HttpClient client;
+    private volatile MeterRegistry registry;
 
-    public BackendHealthRegistry(PassiveHealthSettings passive) {
+    /** Its thread comes from {@code context}'s ExecutorServiceManager, once the first check or timer needs it. */
+    public BackendHealthRegistry(CamelContext context, PassiveHealthSettings passive) {
+        this.context = context;
         this.passive = passive;
     }
 
     /** The health of the backend at {@code origin}, e.g. {@code http://127.0.0.1:9001}. */
     public BackendHealth of(String origin) {
-        return backends.computeIfAbsent(origin, o -> new BackendHealth(o, this, passive));
+        BackendHealth known = backends.get(origin);
+        if (known != null) {
+            return known;
+        }
+        boolean[] created = {false};
+        BackendHealth health = backends.computeIfAbsent(origin, o -> {
+            created[0] = true;
+            return new BackendHealth(o, this, passive);
+        });
+        MeterRegistry bound = registry;
+        if (created[0] && bound != null) {
+            gauge(bound, origin);
+        }
+        return health;
     }
 
     /** Every backend known so far, by name. */
-    public List<BackendStatus> statuses() {
-        return backends.values().stream().map(BackendHealth::status)
-                .sorted(Comparator.comparing(BackendStatus::backend)).toList();
+    /** {@code serai_backend_up{backend}}: 1 while load balancers may choose it, registered as backends appear. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        this.registry = registry;
+        backends.keySet().forEach(name -> gauge(registry, name));
     }
 
-    BackendProbe newProbe(URI uri, Duration interval, Duration timeout,
-            BiConsumer<HttpResponse<String>, Throwable> onResult) {
-        return new BackendProbe(client(), scheduler(), uri, interval, timeout, onResult);
+    private void gauge(MeterRegistry registry, String name) {
+        Gauge.builder("serai.backend.up", this, r -> r.of(name).isAvailable() ? 1 : 0)
+                .description("1 while load balancers may choose the backend")
+                .tag("backend", name)
+                .register(registry);
+    }
+
+    public List<BackendStatus> statuses() {
+        return backends.values().stream()
+                .map(BackendHealth::status)
+                .sorted(Comparator.comparing(BackendStatus::backend))
+                .toList();
+    }
+
+    BackendProbe newProbe(
+            ProbeClient client,
+            String path,
+            Duration interval,
+            Duration timeout,
+            BiConsumer<ProbeAnswer, Throwable> onResult) {
+        return new BackendProbe(client, scheduler(), path, interval, timeout, onResult);
     }
 
     ScheduledFuture<?> schedule(Runnable task, long millis) {
@@ -53,11 +91,8 @@ public final class BackendHealthRegistry implements AutoCloseable {
         if (s == null) {
             synchronized (this) {
                 if (scheduler == null) {
-                    scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
-                        Thread t = new Thread(task, "serai-health");
-                        t.setDaemon(true);
-                        return t;
-                    });
+                    scheduler =
+                            context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "serai-health");
                 }
                 s = scheduler;
             }
@@ -65,26 +100,12 @@ public final class BackendHealthRegistry implements AutoCloseable {
         return s;
     }
 
-    private HttpClient client() {
-        HttpClient c = client;
-        if (c == null) {
-            synchronized (this) {
-                if (client == null) {
-                    client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                            .connectTimeout(Duration.ofSeconds(2)).followRedirects(HttpClient.Redirect.NEVER)
-                            .executor(scheduler()).build();
-                }
-                c = client;
-            }
-        }
-        return c;
-    }
-
     @Override
-    public void close() {
-        ScheduledExecutorService s = scheduler;
-        if (s != null) {
-            s.shutdownNow();
+    public synchronized void close() {
+        if (scheduler != null) {
+            context.getExecutorServiceManager().shutdownNow(scheduler);
+            // made again if the component starts again
+            scheduler = null;
         }
     }
 }

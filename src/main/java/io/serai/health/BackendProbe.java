@@ -1,9 +1,5 @@
 package io.serai.health;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -11,29 +7,38 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
- * A GET of one URL, repeated at an interval, never two at once: the next probe is scheduled when the
- * previous one has answered or failed. Uses the JDK's HTTP client (non-blocking, verifies TLS), so
- * probes never compete with traffic for Serai's own connection pools or event loops.
+ * A GET of one path, repeated at an interval, never two at once: the next probe is scheduled when the
+ * previous one has answered or failed. The {@link ProbeClient} sends it as the backend's traffic goes
+ * (Serai's own client, its TLS); the health thread schedules it and reaches the verdict.
  */
 final class BackendProbe {
 
-    private final HttpClient client;
+    private final ProbeClient client;
     private final ScheduledExecutorService scheduler;
-    private final URI uri;
+    private final String path;
     private final Duration interval;
     private final Duration timeout;
-    private final BiConsumer<HttpResponse<String>, Throwable> onResult;
+    private final BiConsumer<ProbeAnswer, Throwable> onResult;
     private volatile boolean running;
     private volatile ScheduledFuture<?> next;
 
-    BackendProbe(HttpClient client, ScheduledExecutorService scheduler, URI uri, Duration interval, Duration timeout,
-            BiConsumer<HttpResponse<String>, Throwable> onResult) {
+    BackendProbe(
+            ProbeClient client,
+            ScheduledExecutorService scheduler,
+            String path,
+            Duration interval,
+            Duration timeout,
+            BiConsumer<ProbeAnswer, Throwable> onResult) {
         this.client = client;
         this.scheduler = scheduler;
-        this.uri = uri;
+        this.path = path;
         this.interval = interval;
         this.timeout = timeout;
         this.onResult = onResult;
+    }
+
+    ProbeClient client() {
+        return client;
     }
 
     void start() {
@@ -49,29 +54,25 @@ final class BackendProbe {
         }
     }
 
-    URI uri() {
-        return uri;
-    }
-
     private void probe() {
         if (!running) {
             return;
         }
-        HttpRequest request = HttpRequest.newBuilder(uri).GET().timeout(timeout)
-                .header("User-Agent", "serai-health-check").build();
-        client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((response, error) -> {
-                    if (!running) {
-                        return;
-                    }
-                    try {
-                        onResult.accept(response, error);
-                    } finally {
-                        if (running) {
-                            next = scheduler.schedule(this::probe, interval.toMillis(), TimeUnit.MILLISECONDS);
-                        }
-                    }
-                });
+        client.get(path, timeout)
+                // the answer completes on an event loop: the verdict is reached on the health thread
+                .whenCompleteAsync(
+                        (answer, error) -> {
+                            if (!running) {
+                                return;
+                            }
+                            try {
+                                onResult.accept(answer, error);
+                            } finally {
+                                if (running) {
+                                    next = scheduler.schedule(this::probe, interval.toMillis(), TimeUnit.MILLISECONDS);
+                                }
+                            }
+                        },
+                        scheduler);
     }
 }

@@ -10,6 +10,5 @@ package io.serai.health;
  * @param reason       why it is unavailable, or null
  * @param utilization  its last fresh load report (0..1), or -1 when it has none
  */
-public record BackendStatus(String backend, boolean available, boolean activeUp, boolean ejected, String reason,
-        double utilization) {
-}
+public record BackendStatus(
+        String backend, boolean available, boolean activeUp, boolean ejected, String reason, double utilization) {}

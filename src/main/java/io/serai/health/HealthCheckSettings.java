@@ -7,6 +7,5 @@ import java.time.Duration;
  * {@code path} every {@code interval}; {@code unhealthyThreshold} failures in a row take the member
  * out, {@code healthyThreshold} successes in a row bring it back.
  */
-public record HealthCheckSettings(String path, Duration interval, Duration timeout, int healthyThreshold,
-        int unhealthyThreshold) {
-}
+public record HealthCheckSettings(
+        String path, Duration interval, Duration timeout, int healthyThreshold, int unhealthyThreshold) {}

@@ -1,7 +1,5 @@
 package io.serai.health;
 
-import java.net.http.HttpResponse;
-
 /**
  * Reads a backend's load URL for members that get little traffic, so their report stays fresh: the
  * answer's {@code endpoint-load-metrics} header, or else its body, in ORCA's TEXT form.
@@ -14,14 +12,15 @@ final class LoadReportPoller {
         this.health = health;
     }
 
-    void onResult(HttpResponse<String> response, Throwable error) {
-        if (error != null || response.statusCode() != 200) {
+    void onResult(ProbeAnswer answer, Throwable error) {
+        if (error != null || answer.status() != 200) {
             return;
         }
         long now = System.nanoTime();
-        LoadReport report = response.headers().firstValue(LoadReport.HEADER)
-                .map(value -> LoadReport.parse(value, now))
-                .orElseGet(() -> LoadReport.parse(firstLine(response.body()), now));
+        LoadReport report = LoadReport.parse(answer.header(LoadReport.HEADER), now);
+        if (report == null) {
+            report = LoadReport.parse(firstLine(answer.body()), now);
+        }
         if (report != null) {
             health.reportLoad(report);
         }

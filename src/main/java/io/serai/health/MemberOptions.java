@@ -1,6 +1,6 @@
 package io.serai.health;
 
-import io.serai.config.SettingValues;
+import io.serai.settings.SettingValues;
 
 import java.time.Duration;
 import java.util.Map;
@@ -14,8 +14,8 @@ import java.util.Map;
  * load balancer; 0, the default, for no limit) and {@code maxWait} (1s: how long a request waits for a
  * member under its limit before 503).
  */
-public record MemberOptions(HealthCheckSettings healthCheck, LoadReportSettings loadReport, int maxConcurrent,
-        Duration maxWait) {
+public record MemberOptions(
+        HealthCheckSettings healthCheck, LoadReportSettings loadReport, int maxConcurrent, Duration maxWait) {
 
     public static final MemberOptions NONE = new MemberOptions(null, null, 0, Duration.ofSeconds(1));
 
@@ -28,13 +28,14 @@ public record MemberOptions(HealthCheckSettings healthCheck, LoadReportSettings 
         int unhealthy = count(parameters, "unhealthyThreshold", 3);
         String loadPath = path(parameters, "loadReportPath");
         Duration loadInterval = duration(parameters, "loadReportInterval", "5s");
-        HealthCheckSettings check = checkPath == null ? null
-                : new HealthCheckSettings(checkPath, interval, timeout.compareTo(interval) > 0 ? interval : timeout,
-                        healthy, unhealthy);
+        HealthCheckSettings check = checkPath == null
+                ? null
+                : new HealthCheckSettings(
+                        checkPath, interval, timeout.compareTo(interval) > 0 ? interval : timeout, healthy, unhealthy);
         LoadReportSettings load = loadPath == null ? null : new LoadReportSettings(loadPath, loadInterval);
         Object limit = parameters.remove("maxConcurrent");
-        int maxConcurrent = limit == null ? 0
-                : SettingValues.wholeNumber("netty-http option maxConcurrent", limit.toString(), 0);
+        int maxConcurrent =
+                limit == null ? 0 : SettingValues.wholeNumber("netty-http option maxConcurrent", limit.toString(), 0);
         Duration maxWait = duration(parameters, "maxWait", "1s");
         if (check == null && load == null && maxConcurrent == 0 && maxWait.equals(NONE.maxWait())) {
             return NONE;
@@ -59,7 +60,8 @@ public record MemberOptions(HealthCheckSettings healthCheck, LoadReportSettings 
         Object value = parameters.remove(name);
         Duration d = SettingValues.duration(name, value == null ? fallback : value.toString());
         if (d.toMillis() < 10) {
-            throw new IllegalArgumentException("netty-http option " + name + "=" + value + " is invalid: expected 10ms or more");
+            throw new IllegalArgumentException(
+                    "netty-http option " + name + "=" + value + " is invalid: expected 10ms or more");
         }
         return d;
     }

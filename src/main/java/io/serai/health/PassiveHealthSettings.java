@@ -1,6 +1,6 @@
 package io.serai.health;
 
-import io.serai.config.SettingValues;
+import io.serai.settings.SettingValues;
 
 import java.time.Duration;
 import java.util.function.UnaryOperator;
@@ -15,10 +15,13 @@ public record PassiveHealthSettings(int consecutiveFailures, Duration ejectionTi
     public static PassiveHealthSettings from(UnaryOperator<String> lookup) {
         String failures = SettingValues.orDefault(lookup, "serai.health.passive.consecutive-failures", "5");
         int n = SettingValues.wholeNumber("serai.health.passive.consecutive-failures", failures, 0);
-        return new PassiveHealthSettings(n,
-                SettingValues.duration("serai.health.passive.ejection-time",
+        return new PassiveHealthSettings(
+                n,
+                SettingValues.duration(
+                        "serai.health.passive.ejection-time",
                         SettingValues.orDefault(lookup, "serai.health.passive.ejection-time", "30s")),
-                SettingValues.duration("serai.health.passive.max-ejection-time",
+                SettingValues.duration(
+                        "serai.health.passive.max-ejection-time",
                         SettingValues.orDefault(lookup, "serai.health.passive.max-ejection-time", "300s")));
     }
 

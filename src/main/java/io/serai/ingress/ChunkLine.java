@@ -19,8 +19,19 @@ final class ChunkLine {
     private static final String BAD_EXTENSION = "a malformed chunk extension";
 
     private enum State {
-        SIZE_FIRST, SIZE, SIZE_WS, NAME_FIRST, NAME, AFTER_NAME, VALUE_FIRST, TOKEN, AFTER_VALUE, QUOTED, QUOTED_PAIR,
-        AFTER_QUOTED, LF
+        SIZE_FIRST,
+        SIZE,
+        SIZE_WS,
+        NAME_FIRST,
+        NAME,
+        AFTER_NAME,
+        VALUE_FIRST,
+        TOKEN,
+        AFTER_VALUE,
+        QUOTED,
+        QUOTED_PAIR,
+        AFTER_QUOTED,
+        LF
     }
 
     private final int maxExtensionBytes;
@@ -69,8 +80,7 @@ final class ChunkLine {
                 if ((c & HEXDIG) != 0) {
                     size = size * 16 + Character.digit(b, 16);
                     // Netty counts a chunk in an int, and no allowed body comes near it (max-body is an int too).
-                    return size <= Integer.MAX_VALUE ? RequestGrammar.Step.MORE
-                            : refuse(413, RequestGrammar.TOO_LARGE);
+                    return size <= Integer.MAX_VALUE ? RequestGrammar.Step.MORE : refuse(413, RequestGrammar.TOO_LARGE);
                 }
                 if ((c & WS) != 0) {
                     return to(State.SIZE_WS);

@@ -3,6 +3,9 @@ package io.serai.ingress;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.serai.http.ClientCertificate;
+import io.serai.http.ClientRequest;
+import io.serai.http.ConnectionPeer;
 
 /**
  * Wraps each complete request as a {@link ClientRequest} carrying the connection's peer (the source a
@@ -21,8 +24,11 @@ final class ClientAddressTagger extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof FullHttpRequest request && !(msg instanceof ClientRequest)) {
-            ctx.fireChannelRead(new ClientRequest(request, ProxyProtocol.peerOf(ctx.channel()),
-                    targets.targetOf(request.uri()), ctx.channel().attr(ClientCertificate.KEY).get(),
+            ctx.fireChannelRead(new ClientRequest(
+                    request,
+                    ConnectionPeer.of(ctx.channel()),
+                    targets.targetOf(request.uri()),
+                    ctx.channel().attr(ClientCertificate.KEY).get(),
                     request instanceof StreamedRequest streamed ? streamed.body() : null));
         } else {
             ctx.fireChannelRead(msg);

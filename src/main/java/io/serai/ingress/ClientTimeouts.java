@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.serai.http.ErrorResponses;
 
 import java.util.concurrent.TimeUnit;
 
@@ -27,7 +28,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class ClientTimeouts {
 
-    private enum State { IDLE, HEADER, BODY, WAITING_FOR_RESPONSE }
+    private enum State {
+        IDLE,
+        HEADER,
+        BODY,
+        WAITING_FOR_RESPONSE
+    }
 
     private final long headerMillis;
     private final long idleMillis;
@@ -93,8 +99,9 @@ final class ClientTimeouts {
 
             @Override
             public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-                boolean done = msg instanceof LastHttpContent && !(msg instanceof HttpResponse response
-                        && response.status().codeClass() == HttpStatusClass.INFORMATIONAL);
+                boolean done = msg instanceof LastHttpContent
+                        && !(msg instanceof HttpResponse response
+                                && response.status().codeClass() == HttpStatusClass.INFORMATIONAL);
                 ctx.write(msg, promise);
                 if (done) {
                     promise.addListener(f -> {
@@ -127,8 +134,8 @@ final class ClientTimeouts {
     }
 
     private void requestTimeout(ChannelHandlerContext ctx) {
-        FullHttpResponse response = ErrorResponses.plain(408,
-                "request header section not received within serai.client.header-timeout");
+        FullHttpResponse response =
+                ErrorResponses.plain(408, "request header section not received within serai.client.header-timeout");
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         // From the tail of the pipeline: this handler sits before the encoder.
         ctx.channel().writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);

@@ -1,12 +1,14 @@
 package io.serai.ingress;
 
+import io.serai.http.FoldedNames;
+
 /**
  * The request fields that state facts about the client's request which only Serai, or a proxy it
  * trusts, may state: who the client is, which scheme, host, port and path prefix it used, which URL it
  * asked for before a rewrite, which certificate it showed. Each has one bit, so what a client sent is
  * known after one pass over its field names, with nothing allocated when none of them is there.
  */
-final class ForwardingFields {
+public final class ForwardingFields {
 
     static final int FORWARDED = 1;
     static final int X_FORWARDED_FOR = 1 << 1;
@@ -20,9 +22,18 @@ final class ForwardingFields {
     static final int X_FORWARDED_CLIENT_CERT = 1 << 9;
 
     /** Canonical names, index i for bit 1 << i. */
-    static final String[] NAMES = {"Forwarded", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host",
-        "X-Forwarded-Port", "X-Forwarded-Prefix", "X-Real-IP", "X-Original-URL", "X-Rewrite-URL",
-        "X-Forwarded-Client-Cert"};
+    static final String[] NAMES = {
+        "Forwarded",
+        "X-Forwarded-For",
+        "X-Forwarded-Proto",
+        "X-Forwarded-Host",
+        "X-Forwarded-Port",
+        "X-Forwarded-Prefix",
+        "X-Real-IP",
+        "X-Original-URL",
+        "X-Rewrite-URL",
+        "X-Forwarded-Client-Cert"
+    };
 
     /** Folded names, index as {@link #NAMES}. */
     private static final String[] FOLDED = new String[NAMES.length];
@@ -33,11 +44,10 @@ final class ForwardingFields {
         }
     }
 
-    private ForwardingFields() {
-    }
+    private ForwardingFields() {}
 
     /** The bit of the field {@code name} folds to (case, {@code _} for {@code -}), or 0 for any other field. */
-    static int of(CharSequence name) {
+    public static int of(CharSequence name) {
         // The length picks the one or two candidates, so most names cost one switch.
         return switch (name.length()) {
             case 9 -> either(name, 0, 6);
@@ -60,7 +70,7 @@ final class ForwardingFields {
     }
 
     /** Whether {@code name} is one of these fields or Via, which a response from a route must never carry. */
-    static boolean isForwardingField(CharSequence name) {
+    public static boolean isForwardingField(CharSequence name) {
         return of(name) != 0 || FoldedNames.matches(name, "via");
     }
 }

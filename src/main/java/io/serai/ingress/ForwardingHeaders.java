@@ -2,7 +2,11 @@ package io.serai.ingress;
 
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
-import io.serai.config.ProxySettings;
+import io.serai.http.ClientRequest;
+import io.serai.http.FoldedNames;
+import io.serai.http.ResolvedClient;
+import io.serai.http.Via;
+import io.serai.settings.ProxySettings;
 import org.apache.camel.Exchange;
 
 import java.net.InetSocketAddress;
@@ -37,8 +41,8 @@ import static io.serai.ingress.ForwardingFields.X_REWRITE_URL;
 public final class ForwardingHeaders {
 
     /** Dropped from a peer that is not trusted; the rest of the fields are replaced by Serai's own. */
-    private static final int CLAIMS_ONLY = FORWARDED | X_REAL_IP | X_FORWARDED_PREFIX | X_ORIGINAL_URL
-            | X_REWRITE_URL | X_FORWARDED_CLIENT_CERT;
+    private static final int CLAIMS_ONLY =
+            FORWARDED | X_REAL_IP | X_FORWARDED_PREFIX | X_ORIGINAL_URL | X_REWRITE_URL | X_FORWARDED_CLIENT_CERT;
 
     private static final String XFF = "X-Forwarded-For";
     private static final String XF_PROTO = "X-Forwarded-Proto";
@@ -46,31 +50,36 @@ public final class ForwardingHeaders {
     private static final String XF_PORT = "X-Forwarded-Port";
     private static final String FORWARDED_FIELD = "Forwarded";
 
-    private ForwardingHeaders() {
-    }
+    private ForwardingHeaders() {}
 
     /**
      * Resolves the client of {@code request} into the exchange's {@link ResolvedClient} and states the
      * forwarding fields in {@code headers}, the message the backend will receive ({@code Host} already
      * final). {@code tls}: whether the client's connection is TLS.
      */
-    public static void apply(Exchange exchange, HttpRequest request, Map<String, Object> headers, boolean tls,
-            ProxySettings settings) {
-        ForwardingSettings forwarding = settings.forwarding();
+    public static void apply(
+            Exchange exchange,
+            HttpRequest request,
+            Map<String, Object> headers,
+            boolean tls,
+            ProxySettings settings,
+            ForwardingSettings forwarding) {
         InetSocketAddress peer = peerOf(request);
         boolean trusted = peer != null && forwarding.trustedProxies().trusts(peer);
         String peerText = null;
         if (peer != null) {
             peerText = peer.getAddress().getHostAddress();
-            InetSocketAddress client = trusted ? forwarding.trustedProxies().clientBehind(peer, request.headers()) : peer;
+            InetSocketAddress client =
+                    trusted ? forwarding.trustedProxies().clientBehind(peer, request.headers()) : peer;
             exchange.setProperty(ResolvedClient.PROPERTY, new ResolvedClient(peer, client));
-            exchange.setProperty(ResolvedClient.CLIENT_ADDRESS,
+            exchange.setProperty(
+                    ResolvedClient.CLIENT_ADDRESS,
                     client == peer ? peerText : client.getAddress().getHostAddress());
         }
         int present = dropClaims(request.headers(), headers, trusted);
         String scheme = tls ? "https" : "http";
         if (peerText != null) {
-            headers.put(XFF, trusted ? appended(headers.get(XFF), peerText) : peerText);
+            headers.put(XFF, trusted ? Via.appended(headers.get(XFF), peerText) : peerText);
         } else {
             headers.remove(XFF);
         }
@@ -89,15 +98,19 @@ public final class ForwardingHeaders {
             }
         }
         if (!trusted || (present & X_FORWARDED_PORT) == 0 || headers.get(XF_PORT) == null) {
-            headers.put(XF_PORT, port(forwardedHost != null ? first(forwardedHost) : host,
-                    proto != null ? first(proto) : scheme));
+            headers.put(
+                    XF_PORT,
+                    port(forwardedHost != null ? first(forwardedHost) : host, proto != null ? first(proto) : scheme));
         }
         if (forwarding.rfc7239()) {
             String element = Rfc7239.element(peer, scheme, host);
-            headers.put(FORWARDED_FIELD, trusted ? appended(headers.get(FORWARDED_FIELD), element) : element);
+            headers.put(FORWARDED_FIELD, trusted ? Via.appended(headers.get(FORWARDED_FIELD), element) : element);
         }
-        headers.put("Via", appended(headers.get("Via"),
-                via(ProxyHttpBinding.versionText(request.protocolVersion()), settings.viaName())));
+        headers.put(
+                "Via",
+                Via.appended(
+                        headers.get("Via"),
+                        Via.entry(ProxyHttpBinding.versionText(request.protocolVersion()), settings.viaName())));
     }
 
     /**
@@ -110,7 +123,7 @@ public final class ForwardingHeaders {
     private static int dropClaims(HttpHeaders sent, Map<String, Object> headers, boolean trusted) {
         int present = 0;
         List<String> misspelled = null;
-        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = sent.iteratorCharSequence(); it.hasNext();) {
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = sent.iteratorCharSequence(); it.hasNext(); ) {
             CharSequence name = it.next().getKey();
             int field = ForwardingFields.of(name);
             if (field == 0) {
@@ -142,7 +155,8 @@ public final class ForwardingHeaders {
     }
 
     private static InetSocketAddress peerOf(HttpRequest request) {
-        if (request instanceof ClientRequest tagged && tagged.remoteAddress() instanceof InetSocketAddress inet
+        if (request instanceof ClientRequest tagged
+                && tagged.remoteAddress() instanceof InetSocketAddress inet
                 && inet.getAddress() != null) {
             return inet;
         }
@@ -151,7 +165,8 @@ public final class ForwardingHeaders {
 
     /** The first value of a field held once, as a list of lines, or as a comma-separated line. */
     private static String first(Object field) {
-        String value = field instanceof List<?> lines && !lines.isEmpty() ? String.valueOf(lines.get(0)) : field.toString();
+        String value =
+                field instanceof List<?> lines && !lines.isEmpty() ? String.valueOf(lines.get(0)) : field.toString();
         int comma = value.indexOf(',');
         return comma < 0 ? value : value.substring(0, comma);
     }
@@ -189,25 +204,5 @@ public final class ForwardingHeaders {
      */
     public static boolean isForwardingHeader(String name) {
         return ForwardingFields.isForwardingField(name);
-    }
-
-    /** One Via entry, e.g. "1.1 serai" for an HTTP/1.1 message. */
-    public static String via(String protocolVersion, String viaName) {
-        return protocolVersion + " " + viaName;
-    }
-
-    public static String appended(Object existing, String value) {
-        if (existing == null) {
-            return value;
-        }
-        if (existing instanceof List<?> list) {
-            StringBuilder joined = new StringBuilder();
-            for (Object item : list) {
-                joined.append(item).append(", ");
-            }
-            return joined.append(value).toString();
-        }
-        String text = existing.toString();
-        return text.isBlank() ? value : text + ", " + value;
     }
 }

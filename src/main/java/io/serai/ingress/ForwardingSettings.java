@@ -1,6 +1,8 @@
 package io.serai.ingress;
 
-import io.serai.config.SettingValues;
+import io.serai.http.AddressRules;
+import io.serai.http.TrustedProxies;
+import io.serai.settings.SettingValues;
 
 import java.util.function.UnaryOperator;
 

@@ -17,7 +17,8 @@ final class Http10HostDefault extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof HttpRequest request && HttpVersion.HTTP_1_0.equals(request.protocolVersion())
+        if (msg instanceof HttpRequest request
+                && HttpVersion.HTTP_1_0.equals(request.protocolVersion())
                 && !request.headers().contains(HttpHeaderNames.HOST)) {
             String host = ctx.channel().localAddress() instanceof InetSocketAddress local
                     ? local.getHostString() + ":" + local.getPort()

@@ -9,6 +9,7 @@ final class HttpOctets {
     static final int TCHAR = 1;
     /** VCHAR / obs-text: what a field value holds besides SP and HTAB. */
     static final int FIELD_VCHAR = 2;
+
     static final int HEXDIG = 4;
     static final int DIGIT = 8;
     /** What a quoted-string holds unescaped. */
@@ -46,8 +47,7 @@ final class HttpOctets {
         }
     }
 
-    private HttpOctets() {
-    }
+    private HttpOctets() {}
 
     /** The classes of octet {@code b} (0 to 255), as bits. */
     static int classes(int b) {

@@ -1,7 +1,7 @@
 package io.serai.ingress;
 
 import io.netty.handler.ssl.ClientAuth;
-import io.serai.security.TlsSettings;
+import io.serai.security.tls.TlsSettings;
 
 import java.util.Map;
 
@@ -27,16 +27,17 @@ public record ListenerOptions(boolean proxyProtocol, String tlsClientCa, ClientA
         if (proxy != null) {
             String v = proxy.toString().trim();
             if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-                throw new IllegalArgumentException("netty-http option " + PROXY_PROTOCOL + "=" + v
-                        + " is invalid: expected true or false");
+                throw new IllegalArgumentException(
+                        "netty-http option " + PROXY_PROTOCOL + "=" + v + " is invalid: expected true or false");
             }
             proxyProtocol = Boolean.parseBoolean(v);
         }
         Object ca = parameters.remove(TLS_CLIENT_CA);
         Object auth = parameters.remove(TLS_CLIENT_AUTH);
-        String clientCa = ca == null || ca.toString().isBlank() ? null : ca.toString().trim();
-        ClientAuth clientAuth = TlsSettings.clientAuth("netty-http option " + TLS_CLIENT_AUTH,
-                auth == null ? null : auth.toString());
+        String clientCa =
+                ca == null || ca.toString().isBlank() ? null : ca.toString().trim();
+        ClientAuth clientAuth =
+                TlsSettings.clientAuth("netty-http option " + TLS_CLIENT_AUTH, auth == null ? null : auth.toString());
         if (!proxyProtocol && clientCa == null && clientAuth == null) {
             return NONE;
         }

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.serai.http.ClientRequest;
 
 import java.util.ArrayDeque;
 
@@ -46,7 +47,8 @@ final class PipelinedRequestSequencer extends ChannelDuplexHandler {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         // An interim 1xx response is not the answer to the request in flight.
         boolean last = msg instanceof LastHttpContent
-                && !(msg instanceof HttpResponse response && response.status().codeClass() == HttpStatusClass.INFORMATIONAL);
+                && !(msg instanceof HttpResponse response
+                        && response.status().codeClass() == HttpStatusClass.INFORMATIONAL);
         ctx.write(msg, promise);
         if (last) {
             promise.addListener(f -> ctx.executor().execute(() -> next(ctx)));

@@ -1,5 +1,6 @@
 package io.serai.ingress;
 
+import io.serai.http.HopByHopHeaders;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.HeaderFilterStrategy;
 

@@ -13,10 +13,23 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
-import io.serai.config.ProxySettings;
-import io.serai.metrics.SeraiMeters;
-import io.serai.streaming.BodyStream;
+import io.serai.camel.MeterRegistries;
+import io.serai.http.ClientCertificate;
+import io.serai.http.ClientRequest;
+import io.serai.http.ErrorResponses;
+import io.serai.http.HeaderValues;
+import io.serai.http.HopByHopHeaders;
+import io.serai.http.IngressRequest;
+import io.serai.http.MessageBodies;
+import io.serai.http.PathParameters;
+import io.serai.http.RequestIds;
+import io.serai.http.RequestTarget;
+import io.serai.http.ResponseHeaderEdits;
+import io.serai.http.ResponseStatus;
+import io.serai.http.body.BodyStream;
+import io.serai.settings.ProxySettings;
 import io.serai.websocket.Tunnel;
+import io.serai.websocket.WebSocketMeters;
 import io.serai.websocket.WebSocketUpgrade;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -36,14 +49,18 @@ import java.util.Map;
  * in both directions, forwarding headers are added, request headers are never echoed, HEAD, 204 and
  * 304 responses carry no body, failures become short 502/504/500 answers, and on a route with
  * {@code webSocket=true} a WebSocket handshake's 101 hands the connection to its {@link Tunnel}.
+ * <p>
+ * Long because: it overrides Camel's binding in both directions, and the two directions share the header rules.
  */
 public class ProxyHttpBinding extends DefaultNettyHttpBinding {
 
     private final ProxySettings settings;
+    private final ForwardingSettings forwarding;
 
-    public ProxyHttpBinding(ProxySettings settings) {
+    public ProxyHttpBinding(ProxySettings settings, ForwardingSettings forwarding) {
         super(new ProxyHeaderFilterStrategy());
         this.settings = settings;
+        this.forwarding = forwarding;
     }
 
     @Override
@@ -88,15 +105,15 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
     }
 
     @Override
-    public void populateCamelHeaders(HttpRequest request, Map<String, Object> headers, Exchange exchange,
-            NettyHttpConfiguration configuration) {
+    public void populateCamelHeaders(
+            HttpRequest request, Map<String, Object> headers, Exchange exchange, NettyHttpConfiguration configuration) {
         ClientRequest client = request instanceof ClientRequest tagged ? tagged : null;
         // The target as parsed once when the request arrived, and the part of it the route matched.
-        RequestTarget target = client != null ? client.target()
-                : RequestTarget.parse(request.uri(), settings.allowEncodedSlash());
+        RequestTarget target =
+                client != null ? client.target() : RequestTarget.parse(request.uri(), settings.allowEncodedSlash());
         HttpHeaders in = request.headers();
-        IngressRequest ingress = new IngressRequest(request.method(), request.protocolVersion(),
-                HttpUtil.isKeepAlive(request), in, target);
+        IngressRequest ingress = new IngressRequest(
+                request.method(), request.protocolVersion(), HttpUtil.isKeepAlive(request), in, target);
         exchange.setProperty(IngressRequest.PROPERTY, ingress);
         exchange.setProperty(IngressRequest.NORMALIZED_PATH, target.path());
 
@@ -116,7 +133,10 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
             }
             HeaderValues.append(headers, name, header.getValue());
         }
-        if (client != null && client.webSocket() && client.body() == null && !client.content().isReadable()
+        if (client != null
+                && client.webSocket()
+                && client.body() == null
+                && !client.content().isReadable()
                 && WebSocketUpgrade.isAskedBy(request)) {
             // Upgrade and Connection stay dropped above: the producer asks the backend for websocket alone.
             exchange.setProperty(WebSocketUpgrade.REQUESTED, Boolean.TRUE);
@@ -136,7 +156,7 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
             headers.remove("Host");
             headers.put("Host", target.authority());
         }
-        ForwardingHeaders.apply(exchange, request, headers, configuration.isSsl(), settings);
+        ForwardingHeaders.apply(exchange, request, headers, configuration.isSsl(), settings, forwarding);
         ClientCertificate.forward(request, headers, exchange);
         exchange.setProperty(RequestIds.PROPERTY, RequestIds.assign(headers));
     }
@@ -152,8 +172,10 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
             exchange.setException(null);
             exchange.getExchangeExtension().setRedeliveryExhausted(false);
         } else if (ResponseStatus.invalid(message) != null) {
-            response = ErrorResponses.plain(500, "route " + exchange.getFromRouteId() + ": CamelHttpResponseCode \""
-                    + ResponseStatus.invalid(message) + "\" is not an HTTP status (100 to 599)");
+            response = ErrorResponses.plain(
+                    500,
+                    "route " + exchange.getFromRouteId() + ": CamelHttpResponseCode \""
+                            + ResponseStatus.invalid(message) + "\" is not an HTTP status (100 to 599)");
         } else {
             response = fromMessage(message, ingress);
         }
@@ -170,10 +192,9 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
         Exchange exchange = message.getExchange();
         if (body instanceof Tunnel tunnel && status.code() == 101 && WebSocketUpgrade.isRequested(exchange)) {
             exchange.setProperty(WebSocketUpgrade.TUNNEL, tunnel);
-            SeraiMeters meters = SeraiMeters.of(exchange.getContext());
-            if (meters != null) {
-                tunnel.observe(meters.webSocket(exchange.getFromRouteId() == null ? "" : exchange.getFromRouteId()));
-            }
+            tunnel.observe(WebSocketMeters.of(
+                    MeterRegistries.of(exchange.getContext()),
+                    exchange.getFromRouteId() == null ? "" : exchange.getFromRouteId()));
             response = new UpgradeResponse(tunnel);
         } else if (body instanceof BodyStream stream && !stream.isHeld()) {
             message.getExchange().setProperty(IngressRequest.RESPONSE_BODY, stream);
@@ -194,8 +215,10 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
         HttpHeaders requestHeaders = fromUpstream || ingress == null ? null : ingress.headers();
         for (Map.Entry<String, Object> header : message.getHeaders().entrySet()) {
             String name = header.getKey();
-            if (HopByHopHeaders.isAlwaysHopByHop(name) || HopByHopHeaders.isCamelInternal(name)
-                    || (!fromUpstream && (name.equalsIgnoreCase("Host") || ForwardingHeaders.isForwardingHeader(name)))) {
+            if (HopByHopHeaders.isAlwaysHopByHop(name)
+                    || HopByHopHeaders.isCamelInternal(name)
+                    || (!fromUpstream
+                            && (name.equalsIgnoreCase("Host") || ForwardingHeaders.isForwardingHeader(name)))) {
                 continue;
             }
             Object value = header.getValue();

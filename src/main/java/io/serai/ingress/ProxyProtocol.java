@@ -1,10 +1,9 @@
 package io.serai.ingress;
 
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.serai.http.AddressRules;
 
-import java.net.SocketAddress;
 import java.util.function.UnaryOperator;
 
 /**
@@ -41,11 +40,5 @@ public final class ProxyProtocol {
     void addTo(ChannelPipeline pipeline, String after) {
         pipeline.addAfter(after, "proxy-protocol-decoder", new HAProxyMessageDecoder());
         pipeline.addAfter("proxy-protocol-decoder", "proxy-protocol", new ProxyProtocolHandler(allowedPeers));
-    }
-
-    /** The connection's peer as Serai believes it: the source of its PROXY header, else the TCP peer. */
-    static SocketAddress peerOf(Channel channel) {
-        SocketAddress source = channel.attr(ProxyProtocolHandler.SOURCE).get();
-        return source != null ? source : channel.remoteAddress();
     }
 }

@@ -6,8 +6,9 @@ import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyProtocolException;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
-import io.netty.util.AttributeKey;
 import io.netty.util.NetUtil;
+import io.serai.http.AddressRules;
+import io.serai.http.ConnectionPeer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +27,6 @@ import java.net.SocketAddress;
 final class ProxyProtocolHandler extends ChannelInboundHandlerAdapter {
 
     /** The client's address as the PROXY header gave it. */
-    static final AttributeKey<SocketAddress> SOURCE = AttributeKey.valueOf("serai.proxy-protocol.source");
-
     private static final Logger LOG = LoggerFactory.getLogger(ProxyProtocolHandler.class);
 
     private final AddressRules allowedPeers;
@@ -56,7 +55,7 @@ final class ProxyProtocolHandler extends ChannelInboundHandlerAdapter {
         try {
             SocketAddress source = sourceOf(header);
             if (source != null) {
-                ctx.channel().attr(SOURCE).set(source);
+                ctx.channel().attr(ConnectionPeer.PROXIED_SOURCE).set(source);
             }
         } finally {
             header.release();
@@ -66,7 +65,8 @@ final class ProxyProtocolHandler extends ChannelInboundHandlerAdapter {
 
     private static SocketAddress sourceOf(HAProxyMessage header) {
         HAProxyProxiedProtocol protocol = header.proxiedProtocol();
-        if (header.command() != HAProxyCommand.PROXY || header.sourceAddress() == null
+        if (header.command() != HAProxyCommand.PROXY
+                || header.sourceAddress() == null
                 || (protocol != HAProxyProxiedProtocol.TCP4 && protocol != HAProxyProxiedProtocol.TCP6)) {
             return null;
         }
@@ -78,7 +78,9 @@ final class ProxyProtocolHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof HAProxyProtocolException) {
-            LOG.debug("PROXY protocol: no valid header from {}, connection closed: {}", ctx.channel().remoteAddress(),
+            LOG.debug(
+                    "PROXY protocol: no valid header from {}, connection closed: {}",
+                    ctx.channel().remoteAddress(),
                     cause.getMessage());
             ctx.close();
             return;

@@ -4,8 +4,8 @@ import io.netty.channel.Channel;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.Mapping;
-import io.serai.config.ProxySettings;
-import io.serai.security.HandshakeFailures;
+import io.serai.security.tls.HandshakeFailures;
+import io.serai.settings.ProxySettings;
 import org.apache.camel.component.netty.NettyConsumer;
 import org.apache.camel.component.netty.ServerInitializerFactory;
 import org.apache.camel.component.netty.http.HttpServerInitializerFactory;
@@ -38,8 +38,13 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
      * {@code certificates} chooses a TLS certificate by SNI for https:// listeners; null for plain ones.
      * {@code proxyProtocol} reads a PROXY protocol header at the start of each connection; null: none.
      */
-    public ProxyServerInitializerFactory(NettyHttpConsumer consumer, RouteSwapGate gate, ProxySettings settings,
-            ConnectionLimit connectionLimit, Mapping<String, SslContext> certificates, ProxyProtocol proxyProtocol) {
+    public ProxyServerInitializerFactory(
+            NettyHttpConsumer consumer,
+            RouteSwapGate gate,
+            ProxySettings settings,
+            ConnectionLimit connectionLimit,
+            Mapping<String, SslContext> certificates,
+            ProxyProtocol proxyProtocol) {
         super(consumer);
         this.consumer = consumer;
         this.gate = gate;
@@ -51,19 +56,26 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
 
     @Override
     public ServerInitializerFactory createPipelineFactory(NettyConsumer consumer) {
-        return new ProxyServerInitializerFactory((NettyHttpConsumer) consumer, gate, settings, connectionLimit,
-                certificates, proxyProtocol);
+        return new ProxyServerInitializerFactory(
+                (NettyHttpConsumer) consumer, gate, settings, connectionLimit, certificates, proxyProtocol);
     }
 
     @Override
     protected void initChannel(Channel ch) throws Exception {
         super.initChannel(ch);
         NettyHttpConfiguration c = consumer.getConfiguration();
-        ch.pipeline().replace("decoder", "decoder",
-                new StrictRequestDecoder(c.getMaxInitialLineLength(), c.getMaxHeaderSize(), c.getMaxChunkSize()));
+        ch.pipeline()
+                .replace(
+                        "decoder",
+                        "decoder",
+                        new StrictRequestDecoder(
+                                c.getMaxInitialLineLength(), c.getMaxHeaderSize(), c.getMaxChunkSize()));
         // Requests go on as their heads arrive; bodies follow as streams (Camel's aggregator held them whole).
-        ch.pipeline().replace("aggregator", "bodies",
-                new RequestBodies(settings.maxBody(), settings.streamWindow(), settings.replayBuffer()));
+        ch.pipeline()
+                .replace(
+                        "aggregator",
+                        "bodies",
+                        new RequestBodies(settings.maxBody(), settings.streamWindow(), settings.replayBuffer()));
         ch.pipeline().addFirst("connection-limit", connectionLimit);
         if (certificates != null) {
             if (ch.pipeline().get("ssl") != null) {
@@ -78,7 +90,8 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
             // Before TLS: the balancer's header precedes the client's handshake.
             proxyProtocol.addTo(ch.pipeline(), "connection-limit");
         }
-        ClientTimeouts timeouts = new ClientTimeouts(settings.clientHeaderTimeout().toMillis(),
+        ClientTimeouts timeouts = new ClientTimeouts(
+                settings.clientHeaderTimeout().toMillis(),
                 settings.clientIdleTimeout().toMillis());
         ch.pipeline().addBefore("decoder", FIRST_HTTP_HANDLER, timeouts.bytesWatcher());
         ch.pipeline().addAfter("decoder", "http10-host", new Http10HostDefault());
@@ -91,7 +104,10 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
         ch.pipeline().addBefore("handler", "swap-gate", new SwapGateHandler(gate));
         // Nearest the routes on the way out: turns a streamed response into a head and its chunks, so that
         // the sequencer and the timeouts above see them as any response.
-        ch.pipeline().addBefore("handler", "response-writer",
-                new ResponseStreamWriter(settings.clientWriteTimeout().toMillis()));
+        ch.pipeline()
+                .addBefore(
+                        "handler",
+                        "response-writer",
+                        new ResponseStreamWriter(settings.clientWriteTimeout().toMillis()));
     }
 }

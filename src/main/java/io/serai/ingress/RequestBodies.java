@@ -15,7 +15,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.serai.streaming.BodyStream;
+import io.serai.http.ErrorResponses;
+import io.serai.http.body.BodyStream;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -124,11 +125,11 @@ final class RequestBodies extends ChannelInboundHandlerAdapter {
     private void stream(ChannelHandlerContext ctx) {
         HttpRequest request = head;
         head = null;
-        BodyStream body = new BodyStream(ctx.channel(), HttpUtil.getContentLength(request, -1L), maxBody, window, keep,
-                0, () -> { });
+        BodyStream body = new BodyStream(
+                ctx.channel(), HttpUtil.getContentLength(request, -1L), maxBody, window, keep, 0, () -> {});
         if (HttpUtil.is100ContinueExpected(request)) {
-            body.onFirstDemand(() -> ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                    HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER)));
+            body.onFirstDemand(() -> ctx.writeAndFlush(new DefaultFullHttpResponse(
+                    HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER)));
         }
         for (ByteBuf chunk : early) {
             body.offer(chunk);
@@ -152,8 +153,13 @@ final class RequestBodies extends ChannelInboundHandlerAdapter {
         }
         early.clear();
         earlyBytes = 0;
-        DefaultFullHttpRequest full = new DefaultFullHttpRequest(request.protocolVersion(), request.method(),
-                request.uri(), content, request.headers(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+        DefaultFullHttpRequest full = new DefaultFullHttpRequest(
+                request.protocolVersion(),
+                request.method(),
+                request.uri(),
+                content,
+                request.headers(),
+                io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
         full.setDecoderResult(request.decoderResult());
         return full;
     }

@@ -1,15 +1,15 @@
 package io.serai.ingress;
 
-import static io.serai.ingress.HttpOctets.DIGIT;
-import static io.serai.ingress.HttpOctets.FIELD_VCHAR;
-import static io.serai.ingress.HttpOctets.TCHAR;
-import static io.serai.ingress.HttpOctets.WS;
-
 import io.netty.buffer.ByteBuf;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+
+import static io.serai.ingress.HttpOctets.DIGIT;
+import static io.serai.ingress.HttpOctets.FIELD_VCHAR;
+import static io.serai.ingress.HttpOctets.TCHAR;
+import static io.serai.ingress.HttpOctets.WS;
 
 /**
  * Reads the bytes of one connection's requests as they arrive and checks them against RFC 9112's grammar
@@ -22,6 +22,8 @@ import java.nio.charset.StandardCharsets;
  * nothing; runs of octets that change nothing (a field value, a target) are skipped in a tight loop and
  * body bytes by count, so the state machine sees only the structure of heads, chunk-size lines and
  * trailers.
+ * <p>
+ * Long because: one state machine over RFC 9112's grammar; split, its states would have to be shared.
  *
  * <p>Choices the RFC leaves open: at most {@value #MAX_EMPTY_LINES} empty lines before a request-line are
  * ignored (section 2.2); HTTP/1.x above 1.1 is accepted (StrictRequestDecoder reads it as 1.1), other
@@ -41,11 +43,16 @@ final class RequestGrammar {
     private static final String BAD_CONTENT_LENGTH = "Content-Length must be one decimal number";
 
     /** What reading one byte led to. */
-    enum Step { MORE, DONE, REFUSED }
+    enum Step {
+        MORE,
+        DONE,
+        REFUSED
+    }
 
     // Field names that decide framing, lower case; the index is the field's kind.
     private static final byte[][] FRAMING_NAMES = {
-            ascii("content-length"), ascii("transfer-encoding"), ascii("sec-websocket-key1"), ascii("sec-websocket-key2")};
+        ascii("content-length"), ascii("transfer-encoding"), ascii("sec-websocket-key1"), ascii("sec-websocket-key2")
+    };
     private static final int CONTENT_LENGTH = 0;
     private static final int TRANSFER_ENCODING = 1;
     private static final int WEBSOCKET_KEY1 = 2;
@@ -57,10 +64,32 @@ final class RequestGrammar {
     private static final short CRLF = ByteBuffer.wrap(ascii("\r\n")).getShort();
 
     private enum State {
-        START, START_LF, METHOD, TARGET_FIRST, TARGET, VERSION, MAJOR, VERSION_DOT, MINOR, LINE_CR, LINE_LF,
-        FIELD_START, FIELD_NAME, FIELD_VALUE, FIELD_LF, SECTION_END_LF,
-        LENGTH_BEFORE, LENGTH_DIGITS, LENGTH_AFTER, CODINGS,
-        FIXED_BODY, CHUNK_LINE, CHUNK_DATA, CHUNK_DATA_CR, CHUNK_DATA_LF, REFUSED
+        START,
+        START_LF,
+        METHOD,
+        TARGET_FIRST,
+        TARGET,
+        VERSION,
+        MAJOR,
+        VERSION_DOT,
+        MINOR,
+        LINE_CR,
+        LINE_LF,
+        FIELD_START,
+        FIELD_NAME,
+        FIELD_VALUE,
+        FIELD_LF,
+        SECTION_END_LF,
+        LENGTH_BEFORE,
+        LENGTH_DIGITS,
+        LENGTH_AFTER,
+        CODINGS,
+        FIXED_BODY,
+        CHUNK_LINE,
+        CHUNK_DATA,
+        CHUNK_DATA_CR,
+        CHUNK_DATA_LF,
+        REFUSED
     }
 
     private final TransferCodings codings = new TransferCodings();
@@ -111,7 +140,9 @@ final class RequestGrammar {
                 continue;
             }
             // Most bytes of a head are runs that change nothing: skip them in a tight loop.
-            if (now == State.VERSION && end - i >= 10 && in.getShort(i + 8) == CRLF
+            if (now == State.VERSION
+                    && end - i >= 10
+                    && in.getShort(i + 8) == CRLF
                     && (in.getLong(i) == HTTP_1_1 || in.getLong(i) == HTTP_1_0)) {
                 // The common versions at once; the same states as byte by byte.
                 major = 1;
@@ -221,8 +252,11 @@ final class RequestGrammar {
                 if ((c & WS) != 0) {
                     return refuse(400, ONE_SPACE);
                 }
-                return refuse(400, b == '\r' || b == '\n' ? "a request line without an HTTP version"
-                        : "a control character in the request line");
+                return refuse(
+                        400,
+                        b == '\r' || b == '\n'
+                                ? "a request line without an HTTP version"
+                                : "a control character in the request line");
             case VERSION:
                 if (b != HTTP_SLASH[index]) {
                     return refuse(400, (c & WS) != 0 ? ONE_SPACE : BAD_VERSION);
@@ -289,8 +323,11 @@ final class RequestGrammar {
                 if (b == ':') {
                     return startValue();
                 }
-                return refuse(400, (c & WS) != 0 ? "whitespace between a field name and its colon"
-                        : b == '\r' || b == '\n' ? "a field line without a colon" : BAD_FIELD_NAME);
+                return refuse(
+                        400,
+                        (c & WS) != 0
+                                ? "whitespace between a field name and its colon"
+                                : b == '\r' || b == '\n' ? "a field line without a colon" : BAD_FIELD_NAME);
             case FIELD_VALUE:
                 return (c & (FIELD_VCHAR | WS)) != 0 || endOfValue(b);
             case FIELD_LF:

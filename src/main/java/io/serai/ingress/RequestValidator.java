@@ -12,6 +12,9 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import io.serai.http.ErrorResponses;
+import io.serai.http.HostNames;
+import io.serai.http.RequestTarget;
 
 import java.util.List;
 
@@ -60,8 +63,12 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
             if (cause instanceof TooLongHttpHeaderException) {
                 refuse(ctx, 431, "request header and trailer sections larger than serai.limits.max-header");
             } else {
-                refuse(ctx, 400, cause instanceof TooLongHttpLineException
-                        ? "chunk-size line longer than serai.limits.max-uri" : "malformed request body");
+                refuse(
+                        ctx,
+                        400,
+                        cause instanceof TooLongHttpLineException
+                                ? "chunk-size line longer than serai.limits.max-uri"
+                                : "malformed request body");
             }
             return;
         }

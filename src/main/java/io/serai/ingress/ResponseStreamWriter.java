@@ -10,9 +10,9 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.serai.streaming.BodyStream;
+import io.serai.http.body.BodyStream;
+import io.serai.http.body.ClientStalledException;
 import io.serai.websocket.Tunnel;
-import io.serai.streaming.ClientStalledException;
 
 import java.util.concurrent.TimeUnit;
 
@@ -105,7 +105,8 @@ final class ResponseStreamWriter extends ChannelOutboundHandlerAdapter {
             if (stall != null) {
                 stall.cancel(false);
                 stall = unwritten > 0 && writeTimeoutMillis > 0
-                        ? ctx.executor().schedule(this::stalled, writeTimeoutMillis, TimeUnit.MILLISECONDS) : null;
+                        ? ctx.executor().schedule(this::stalled, writeTimeoutMillis, TimeUnit.MILLISECONDS)
+                        : null;
             }
         }
 

@@ -15,8 +15,7 @@ import java.net.InetSocketAddress;
  */
 final class Rfc7239 {
 
-    private Rfc7239() {
-    }
+    private Rfc7239() {}
 
     static String element(InetSocketAddress peer, String scheme, String host) {
         StringBuilder element = new StringBuilder(64).append("for=");
@@ -58,7 +57,9 @@ final class Rfc7239 {
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            boolean tchar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+            boolean tchar = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
                     || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
             if (!tchar) {
                 return false;

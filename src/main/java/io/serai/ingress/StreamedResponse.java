@@ -3,7 +3,7 @@ package io.serai.ingress;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.serai.streaming.BodyStream;
+import io.serai.http.body.BodyStream;
 
 /**
  * A response that leaves as it arrives: this head now, its body chunk by chunk as the backend sends it.

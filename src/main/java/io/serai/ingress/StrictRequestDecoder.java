@@ -70,7 +70,8 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
             // and that body must never become a request. So the body is read as declared (and discarded by the
             // aggregator), and the connection is closed once the refusal is written.
             discarding = true;
-            ctx.executor().execute(() -> ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE));
+            ctx.executor()
+                    .execute(() -> ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE));
             ctx.fireUserEventTriggered(evt);
             return;
         }

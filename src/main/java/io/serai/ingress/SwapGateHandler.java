@@ -3,6 +3,7 @@ package io.serai.ingress;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.serai.http.ClientRequest;
 
 /**
  * Stops a connection's next request at the {@link RouteSwapGate} while routes are swapped and hands
@@ -19,7 +20,8 @@ final class SwapGateHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof FullHttpRequest) || gate.passOrWait(() -> ctx.executor().execute(() -> release(ctx)))) {
+        if (!(msg instanceof FullHttpRequest)
+                || gate.passOrWait(() -> ctx.executor().execute(() -> release(ctx)))) {
             ctx.fireChannelRead(msg);
             return;
         }

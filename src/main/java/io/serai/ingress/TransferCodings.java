@@ -1,11 +1,11 @@
 package io.serai.ingress;
 
+import java.nio.charset.StandardCharsets;
+
 import static io.serai.ingress.HttpOctets.FIELD_VCHAR;
 import static io.serai.ingress.HttpOctets.QDTEXT;
 import static io.serai.ingress.HttpOctets.TCHAR;
 import static io.serai.ingress.HttpOctets.WS;
-
-import java.nio.charset.StandardCharsets;
 
 /**
  * The Transfer-Encoding fields of one request, byte by byte, and what they decide (RFC 9112 section 6.1):
@@ -19,7 +19,14 @@ final class TransferCodings {
     private static final byte[] CHUNKED = "chunked".getBytes(StandardCharsets.US_ASCII);
     private static final String BAD = "Transfer-Encoding must be a list of transfer codings";
 
-    private enum State { BEFORE, CODING, AFTER, PARAMETERS, QUOTED, QUOTED_PAIR }
+    private enum State {
+        BEFORE,
+        CODING,
+        AFTER,
+        PARAMETERS,
+        QUOTED,
+        QUOTED_PAIR
+    }
 
     private State state = State.BEFORE;
     private boolean present;

@@ -2,6 +2,11 @@ package io.serai.metrics;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.ExecutorServiceManager;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -15,6 +20,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -24,18 +30,40 @@ import java.util.concurrent.atomic.AtomicLong;
  * counted ({@code serai_access_log_dropped_total}). Only what is listed below is written; no header
  * value ever is, so Authorization and Cookie never reach the log.
  */
-public final class AccessLog implements AutoCloseable {
+public final class AccessLog implements AutoCloseable, MeterBinder {
 
     /**
      * One request as it is logged. {@code received} is for a WebSocket: the bytes the client sent through
      * it (null otherwise); {@code bytes} is then what it was sent and {@code durationMs} the connection's life.
      */
-    public record Entry(long epochMillis, String client, String method, String path, int status, long bytes,
-            double durationMs, String route, String backend, String cache, String requestId, Long received) {
+    public record Entry(
+            long epochMillis,
+            String client,
+            String method,
+            String path,
+            int status,
+            long bytes,
+            double durationMs,
+            String route,
+            String backend,
+            String cache,
+            String requestId,
+            Long received) {
 
         /** This handshake's line as it is written when its WebSocket closes. */
         public Entry closed(long atMillis, long sent, long receivedBytes, double lifeMs) {
-            return new Entry(atMillis, client, method, path, status, sent, lifeMs, route, backend, cache, requestId,
+            return new Entry(
+                    atMillis,
+                    client,
+                    method,
+                    path,
+                    status,
+                    sent,
+                    lifeMs,
+                    route,
+                    backend,
+                    cache,
+                    requestId,
                     receivedBytes);
         }
     }
@@ -46,28 +74,36 @@ public final class AccessLog implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final Writer out;
     private final boolean ownsOut;
-    private final Thread writer;
+    private final ExecutorServiceManager threads;
+    private final ExecutorService writer;
     private volatile boolean closed;
 
-    private AccessLog(Writer out, boolean ownsOut) {
+    private AccessLog(Writer out, boolean ownsOut, CamelContext context) {
         this.out = out;
         this.ownsOut = ownsOut;
-        this.writer = new Thread(this::drain, "serai-access-log");
-        writer.setDaemon(true);
-        writer.start();
+        this.threads = context.getExecutorServiceManager();
+        this.writer = threads.newSingleThreadExecutor(this, "serai-access-log");
+        writer.execute(this::drain);
     }
 
-    /** {@code stdout}, {@code off} (null is returned) or a file to append to. */
-    public static AccessLog open(String target) throws IOException {
+    /**
+     * {@code stdout}, {@code off} (null is returned) or a file to append to; written by a thread of
+     * {@code context}'s ExecutorServiceManager.
+     */
+    public static AccessLog open(String target, CamelContext context) throws IOException {
         String t = target == null ? "stdout" : target.trim();
         if (t.equals("off") || t.isEmpty()) {
             return null;
         }
         if (t.equals("stdout")) {
-            return new AccessLog(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)), false);
+            return new AccessLog(
+                    new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)), false, context);
         }
-        return new AccessLog(Files.newBufferedWriter(Path.of(t), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND), true);
+        return new AccessLog(
+                Files.newBufferedWriter(
+                        Path.of(t), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
+                true,
+                context);
     }
 
     public long dropped() {
@@ -132,16 +168,23 @@ public final class AccessLog implements AutoCloseable {
         }
     }
 
+    /** {@code serai_access_log_dropped_total}: lines dropped because the writer could not keep up. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        FunctionCounter.builder("serai.access.log.dropped", this, AccessLog::dropped)
+                .description("Access log lines dropped because the writer could not keep up")
+                .register(registry);
+    }
+
     @Override
     public void close() {
         closed = true;
+        // the writer ends once the queue is empty; after 2 s it is interrupted and the rest is lost
+        threads.shutdownGraceful(writer, 2000);
         try {
-            writer.join(2000);
             if (ownsOut) {
                 out.close();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (IOException e) {
             System.err.println("serai: closing the access log: " + e.getMessage());
         }

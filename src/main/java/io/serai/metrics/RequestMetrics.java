@@ -1,12 +1,12 @@
 package io.serai.metrics;
 
 import io.netty.buffer.ByteBuf;
-import io.serai.ingress.IngressRequest;
-import io.serai.streaming.BodyStream;
-import io.serai.ingress.RequestIds;
-import io.serai.ingress.RequestKeys;
-import io.serai.ingress.ResponseStatus;
-import io.serai.upstream.UpstreamException;
+import io.serai.http.IngressRequest;
+import io.serai.http.RequestIds;
+import io.serai.http.RequestKeys;
+import io.serai.http.ResponseStatus;
+import io.serai.http.UpstreamException;
+import io.serai.http.body.BodyStream;
 import io.serai.websocket.Tunnel;
 import io.serai.websocket.WebSocketUpgrade;
 import org.apache.camel.CamelContext;
@@ -28,9 +28,6 @@ public final class RequestMetrics implements RoutePolicyFactory {
 
     private static final String STARTED_AT = "seraiStartNanos";
     private static final String REQUEST_BYTES = "seraiRequestBytes";
-
-    /** Exchange property: the backend that answered (the last one, for an aggregate). */
-    public static final String BACKEND = "seraiBackend";
 
     private final SeraiMeters meters;
     private final AccessLog accessLog;
@@ -61,7 +58,9 @@ public final class RequestMetrics implements RoutePolicyFactory {
                     return;
                 }
                 // The outcome as the route left it; the binding maps a failure and clears it when it answers.
-                Outcome outcome = new Outcome(status(exchange), exchange.getException() != null,
+                Outcome outcome = new Outcome(
+                        status(exchange),
+                        exchange.getException() != null,
                         size(exchange.getMessage().getBody()));
                 Object body = exchange.getMessage().getBody();
                 boolean outlivesTheRoute = !outcome.failed()
@@ -83,8 +82,7 @@ public final class RequestMetrics implements RoutePolicyFactory {
     }
 
     /** What the route's exchange ended with: the status the client gets, whether it failed, a whole body's size. */
-    private record Outcome(int status, boolean failed, long wholeBytes) {
-    }
+    private record Outcome(int status, boolean failed, long wholeBytes) {}
 
     private void answered(String routeId, Exchange exchange, long started, Outcome outcome) {
         Tunnel tunnel = exchange.getProperty(WebSocketUpgrade.TUNNEL, Tunnel.class);
@@ -119,8 +117,11 @@ public final class RequestMetrics implements RoutePolicyFactory {
         meters.requestDone(routeId, status, nanos, 0, 0);
         if (accessLog != null) {
             AccessLog.Entry handshake = entry(routeId, exchange, status, nanos, 0);
-            tunnel.whenClosed(() -> accessLog.log(handshake.closed(System.currentTimeMillis(), tunnel.bytesToClient(),
-                    tunnel.bytesFromClient(), (System.nanoTime() - started) / 1e6)));
+            tunnel.whenClosed(() -> accessLog.log(handshake.closed(
+                    System.currentTimeMillis(),
+                    tunnel.bytesToClient(),
+                    tunnel.bytesFromClient(),
+                    (System.nanoTime() - started) / 1e6)));
         }
     }
 
@@ -149,16 +150,29 @@ public final class RequestMetrics implements RoutePolicyFactory {
         String cache = null;
         Object cacheStatus = exchange.getMessage().getHeader("Cache-Status");
         if (cacheStatus != null) {
-            String text = cacheStatus instanceof Iterable<?> values ? String.join(", ",
-                    java.util.stream.StreamSupport.stream(values.spliterator(), false).map(String::valueOf).toList())
+            String text = cacheStatus instanceof Iterable<?> values
+                    ? String.join(
+                            ", ",
+                            java.util.stream.StreamSupport.stream(values.spliterator(), false)
+                                    .map(String::valueOf)
+                                    .toList())
                     : cacheStatus.toString();
             int ours = text.lastIndexOf(", ");
             cache = ours >= 0 ? text.substring(ours + 2) : text;
         }
-        return new AccessLog.Entry(System.currentTimeMillis(), RequestKeys.clientAddress(exchange),
-                ingress == null ? null : ingress.method().name(), ingress == null ? null : ingress.target().path(),
-                status, bytes, nanos / 1e6, routeId, exchange.getProperty(BACKEND, String.class), cache,
-                exchange.getProperty(RequestIds.PROPERTY, String.class), null);
+        return new AccessLog.Entry(
+                System.currentTimeMillis(),
+                RequestKeys.clientAddress(exchange),
+                ingress == null ? null : ingress.method().name(),
+                ingress == null ? null : ingress.target().path(),
+                status,
+                bytes,
+                nanos / 1e6,
+                routeId,
+                exchange.getProperty(IngressRequest.BACKEND, String.class),
+                cache,
+                exchange.getProperty(RequestIds.PROPERTY, String.class),
+                null);
     }
 
     static int status(Exchange exchange) {

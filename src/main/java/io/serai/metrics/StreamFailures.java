@@ -1,9 +1,9 @@
 package io.serai.metrics;
 
-import io.serai.streaming.BodyIdleException;
-import io.serai.streaming.BodyStream;
-import io.serai.streaming.ClientStalledException;
-import io.serai.streaming.TruncatedBodyException;
+import io.serai.http.body.BodyIdleException;
+import io.serai.http.body.BodyStream;
+import io.serai.http.body.ClientStalledException;
+import io.serai.http.body.TruncatedBodyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,8 +15,7 @@ final class StreamFailures {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamFailures.class);
 
-    private StreamFailures() {
-    }
+    private StreamFailures() {}
 
     /**
      * {@code read-idle}, {@code truncated}, {@code backend-reset}, {@code client-write-timeout} or
@@ -44,16 +43,26 @@ final class StreamFailures {
         long bytes = body.bytes();
         switch (kind) {
             case "client-gone" -> LOG.debug("route {}: the client left after {} bytes of the response", route, bytes);
-            case "client-write-timeout" -> LOG.info("route {}: response cut short after {} bytes: {}", route, bytes,
-                    body.cancelReason().getMessage());
-            case "read-idle" -> LOG.warn("route {}: response cut short after {} bytes: {} "
-                    + "(serai.upstream.read-idle-timeout)", route, bytes, body.failure().getMessage());
-            default -> LOG.warn("route {}: response cut short after {} bytes: {}", route, bytes,
-                    describe(body.failure()));
+            case "client-write-timeout" ->
+                LOG.info(
+                        "route {}: response cut short after {} bytes: {}",
+                        route,
+                        bytes,
+                        body.cancelReason().getMessage());
+            case "read-idle" ->
+                LOG.warn(
+                        "route {}: response cut short after {} bytes: {} " + "(serai.upstream.read-idle-timeout)",
+                        route,
+                        bytes,
+                        body.failure().getMessage());
+            default ->
+                LOG.warn("route {}: response cut short after {} bytes: {}", route, bytes, describe(body.failure()));
         }
     }
 
     private static String describe(Throwable failure) {
-        return failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
+        return failure.getMessage() != null
+                ? failure.getMessage()
+                : failure.getClass().getSimpleName();
     }
 }

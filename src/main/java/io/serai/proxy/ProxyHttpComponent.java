@@ -1,41 +1,44 @@
 package io.serai.proxy;
 
 import io.serai.aggregation.CallOptions;
-import io.serai.config.ProxySettings;
 import io.serai.health.BackendHealthRegistry;
 import io.serai.health.MemberOptions;
-import io.serai.security.BackendTls;
-import io.serai.security.BackendTlsContexts;
-import io.serai.security.ServerCertificates;
-import io.serai.security.TlsSettings;
-import io.serai.security.UpstreamTlsSettings;
-import io.serai.streaming.BodyStream;
 import io.serai.health.PassiveHealthSettings;
+import io.serai.http.body.BodyStream;
 import io.serai.ingress.ConnectionLimit;
+import io.serai.ingress.ForwardingSettings;
 import io.serai.ingress.ListenerOptions;
-import io.serai.ingress.ProxyProtocol;
 import io.serai.ingress.ProxyHeaderFilterStrategy;
 import io.serai.ingress.ProxyHttpBinding;
+import io.serai.ingress.ProxyProtocol;
 import io.serai.ingress.ProxyServerInitializerFactory;
 import io.serai.ingress.RouteSwapGate;
 import io.serai.routing.RouteDispatcher;
 import io.serai.routing.RouteOptions;
 import io.serai.routing.VirtualHosts;
+import io.serai.security.tls.ServerCertificates;
+import io.serai.security.tls.TlsSettings;
+import io.serai.security.upstream.BackendTls;
+import io.serai.security.upstream.BackendTlsContexts;
+import io.serai.security.upstream.UpstreamTlsSettings;
+import io.serai.settings.ProxySettings;
+import io.serai.upstream.BackendCallOptions;
 import io.serai.upstream.UpstreamClient;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
-import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.component.netty.http.HttpServerBootstrapFactory;
 import org.apache.camel.component.netty.http.HttpServerConsumerChannelFactory;
-import org.apache.camel.component.netty.http.NettyHttpConsumer;
-import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.component.netty.http.NettyHttpComponent;
 import org.apache.camel.component.netty.http.NettyHttpConfiguration;
+import org.apache.camel.component.netty.http.NettyHttpConsumer;
 import org.apache.camel.component.netty.http.NettyHttpEndpoint;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.camel.support.service.ServiceHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Serai's {@code netty-http} component: Camel's netty-http consumer with Serai's proxy binding and
@@ -69,20 +72,23 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     private final Map<String, ListenerOptions> listenerOptions = new ConcurrentHashMap<>();
     private final Map<String, ServerCertificates> serverCertificates = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public ProxyHttpComponent(ProxySettings settings, PassiveHealthSettings passiveHealth) {
-        this(settings, passiveHealth, UpstreamTlsSettings.defaults());
-    }
-
-    /** Loads the {@code serai.upstream.tls.*} files now: a bad one stops Serai's start, naming it. */
-    public ProxyHttpComponent(ProxySettings settings, PassiveHealthSettings passiveHealth,
-            UpstreamTlsSettings upstreamTls) {
+    /**
+     * Loads the {@code serai.upstream.tls.*} files now: a bad one stops Serai's start, naming it. Its
+     * background threads come from {@code context}'s ExecutorServiceManager.
+     */
+    public ProxyHttpComponent(
+            CamelContext context,
+            ProxySettings settings,
+            PassiveHealthSettings passiveHealth,
+            UpstreamTlsSettings upstreamTls,
+            ForwardingSettings forwarding) {
         this.settings = settings;
-        this.backendHealth = new BackendHealthRegistry(passiveHealth);
-        this.backendTls = new BackendTlsContexts(upstreamTls);
+        this.backendHealth = new BackendHealthRegistry(context, passiveHealth);
+        this.backendTls = new BackendTlsContexts(context, upstreamTls);
         this.upstreamClient = new UpstreamClient(settings, backendTls);
         this.connectionLimit = new ConnectionLimit(settings.maxConnections());
         setHeaderFilterStrategy(new ProxyHeaderFilterStrategy());
-        setNettyHttpBinding(new ProxyHttpBinding(settings));
+        setNettyHttpBinding(new ProxyHttpBinding(settings, forwarding));
         setConfiguration(defaultConfiguration(settings));
     }
 
@@ -104,13 +110,16 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         boolean preserveHost = getAndRemoveParameter(parameters, "preserveHost", Boolean.class, Boolean.TRUE);
         MemberOptions memberOptions = MemberOptions.take(parameters);
         CallOptions callOptions = CallOptions.take(parameters);
+        BackendCallOptions backendCall = BackendCallOptions.take(parameters, callOptions.aggregates());
         BackendTls ownTls = BackendTls.take(parameters);
         ListenerOptions listenerOptions = ListenerOptions.take(parameters);
         String tlsCert = getAndRemoveParameter(parameters, "tlsCert", String.class);
         String tlsKey = getAndRemoveParameter(parameters, "tlsKey", String.class);
-        VirtualHosts virtualHosts = VirtualHosts.parse(getAndRemoveParameter(parameters, "virtualHosts", String.class),
+        VirtualHosts virtualHosts = VirtualHosts.parse(
+                getAndRemoveParameter(parameters, "virtualHosts", String.class),
                 "netty-http option virtualHosts of " + uri);
-        RouteOptions routeOptions = new RouteOptions(virtualHosts,
+        RouteOptions routeOptions = new RouteOptions(
+                virtualHosts,
                 getAndRemoveParameter(parameters, "requestBuffering", Boolean.class, Boolean.FALSE),
                 getAndRemoveParameter(parameters, "responseBuffering", Boolean.class, Boolean.FALSE),
                 getAndRemoveParameter(parameters, "webSocket", Boolean.class, Boolean.FALSE));
@@ -119,10 +128,20 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         }
         NettyHttpEndpoint plain = (NettyHttpEndpoint) super.createEndpoint(uri, remaining, parameters);
         // Camel allows one consumer per endpoint URI: routes that differ only by their hosts must differ here.
-        String endpointUri = virtualHosts.isAny() ? plain.getEndpointUri()
-                : plain.getEndpointUri() + (plain.getEndpointUri().contains("?") ? "&" : "?") + "virtualHosts=" + virtualHosts;
-        ProxyHttpEndpoint answer = new ProxyHttpEndpoint(endpointUri, this, plain.getConfiguration(),
-                upstreamClient, preserveHost, memberOptions, backendHealth, callOptions);
+        String endpointUri = virtualHosts.isAny()
+                ? plain.getEndpointUri()
+                : plain.getEndpointUri() + (plain.getEndpointUri().contains("?") ? "&" : "?") + "virtualHosts="
+                        + virtualHosts;
+        ProxyHttpEndpoint answer = new ProxyHttpEndpoint(
+                endpointUri,
+                this,
+                plain.getConfiguration(),
+                upstreamClient,
+                preserveHost,
+                memberOptions,
+                backendHealth,
+                callOptions,
+                backendCall);
         answer.tlsFiles(tlsCert, tlsKey);
         answer.routeOptions(routeOptions);
         answer.listenerOptions(listenerOptions);
@@ -143,8 +162,10 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     @Override
     public HttpServerConsumerChannelFactory getMultiplexChannelHandler(int port) {
         return dispatchers.computeIfAbsent(port, p -> {
-            RouteDispatcher dispatcher = new RouteDispatcher(consumer -> consumer.getEndpoint()
-                    instanceof ProxyHttpEndpoint endpoint ? endpoint.routeOptions() : RouteOptions.DEFAULTS);
+            RouteDispatcher dispatcher =
+                    new RouteDispatcher(consumer -> consumer.getEndpoint() instanceof ProxyHttpEndpoint endpoint
+                            ? endpoint.routeOptions()
+                            : RouteOptions.DEFAULTS);
             dispatcher.init(p);
             return dispatcher;
         });
@@ -163,28 +184,39 @@ public class ProxyHttpComponent extends NettyHttpComponent {
             consumer.getConfiguration().setSslContextParameters(SERAI_TLS);
         }
         ListenerOptions options = consumer.getEndpoint() instanceof ProxyHttpEndpoint endpoint
-                ? endpoint.listenerOptions() : ListenerOptions.NONE;
-        ListenerOptions first = listenerOptions.putIfAbsent(consumer.getConfiguration().getAddress(), options);
+                ? endpoint.listenerOptions()
+                : ListenerOptions.NONE;
+        ListenerOptions first =
+                listenerOptions.putIfAbsent(consumer.getConfiguration().getAddress(), options);
         if (first != null && !first.equals(options)) {
             // One server answers every route on an address: a connection cannot both have a PROXY header and not.
-            throw new IllegalArgumentException("netty-http options proxyProtocol, tlsClientCa and tlsClientAuth apply to"
-                    + " a listening address, and another route on " + consumer.getConfiguration().getAddress()
-                    + " gives different ones; give every route on it the same (a change needs a restart)");
+            throw new IllegalArgumentException(
+                    "netty-http options proxyProtocol, tlsClientCa and tlsClientAuth apply to"
+                            + " a listening address, and another route on "
+                            + consumer.getConfiguration().getAddress()
+                            + " gives different ones; give every route on it the same (a change needs a restart)");
         }
         return servers.computeIfAbsent(consumer.getConfiguration().getAddress(), address -> {
-            HttpServerBootstrapFactory server = new HttpServerBootstrapFactory(
-                    getMultiplexChannelHandler(consumer.getConfiguration().getPort())) {
-                @Override
-                public void stop() {
-                    // During a route swap the old route's consumer may be the last on its port:
-                    // keep the port and its client connections for the new route.
-                    if (!swapGate.isClosed()) {
-                        super.stop();
-                    }
-                }
-            };
-            server.init(getCamelContext(), consumer.getConfiguration(),
-                    new ProxyServerInitializerFactory(consumer, swapGate, settings, connectionLimit,
+            HttpServerBootstrapFactory server =
+                    new HttpServerBootstrapFactory(getMultiplexChannelHandler(
+                            consumer.getConfiguration().getPort())) {
+                        @Override
+                        public void stop() {
+                            // During a route swap the old route's consumer may be the last on its port:
+                            // keep the port and its client connections for the new route.
+                            if (!swapGate.isClosed()) {
+                                super.stop();
+                            }
+                        }
+                    };
+            server.init(
+                    getCamelContext(),
+                    consumer.getConfiguration(),
+                    new ProxyServerInitializerFactory(
+                            consumer,
+                            swapGate,
+                            settings,
+                            connectionLimit,
                             consumer.getConfiguration().isSsl() ? serverCertificates(consumer, options) : null,
                             options.proxyProtocol() ? proxyProtocol(address) : null));
             return server;
@@ -203,8 +235,11 @@ public class ProxyHttpComponent extends NettyHttpComponent {
 
     private ProxyProtocol proxyProtocol(String address) {
         if (proxyProtocol.fromAnyPeer()) {
-            LOG.info("Listener {} reads a PROXY protocol header from any peer: set {} to the load balancers' addresses"
-                    + " unless only they can reach it", address, ProxyProtocol.ALLOWED_PEERS);
+            LOG.info(
+                    "Listener {} reads a PROXY protocol header from any peer: set {} to the load balancers' addresses"
+                            + " unless only they can reach it",
+                    address,
+                    ProxyProtocol.ALLOWED_PEERS);
         }
         return proxyProtocol;
     }
@@ -218,8 +253,9 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         String ownCert = consumer.getEndpoint() instanceof ProxyHttpEndpoint endpoint ? endpoint.tlsCert() : null;
         String ownKey = consumer.getEndpoint() instanceof ProxyHttpEndpoint endpoint ? endpoint.tlsKey() : null;
         TlsSettings chosen = base.forListener(ownCert, ownKey, options.tlsClientCa(), options.tlsClientAuth());
-        return serverCertificates.computeIfAbsent(chosen.cert() + "|" + chosen.key() + "|" + chosen.effectiveClientAuth()
-                + "|" + chosen.clientCa(), k -> new ServerCertificates(chosen));
+        return serverCertificates.computeIfAbsent(
+                chosen.cert() + "|" + chosen.key() + "|" + chosen.effectiveClientAuth() + "|" + chosen.clientCa(),
+                k -> new ServerCertificates(getCamelContext(), chosen));
     }
 
     /** The gate that holds new requests while {@link io.serai.reload.RouteReloader} swaps routes. */

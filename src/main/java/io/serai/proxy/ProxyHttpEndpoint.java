@@ -1,17 +1,22 @@
 package io.serai.proxy;
 
+import io.serai.aggregation.AggregatedCall;
 import io.serai.aggregation.CallOptions;
 import io.serai.health.BackendHealth;
 import io.serai.health.BackendHealthRegistry;
+import io.serai.health.MemberEndpoint;
 import io.serai.health.MemberOptions;
+import io.serai.health.ProbeClient;
 import io.serai.ingress.ListenerOptions;
-import io.serai.security.BackendTls;
-import io.serai.security.BackendTlsContexts;
 import io.serai.routing.RouteOptions;
+import io.serai.security.upstream.BackendTls;
+import io.serai.security.upstream.BackendTlsContexts;
+import io.serai.upstream.BackendCallOptions;
 import io.serai.upstream.UpstreamClient;
 import io.serai.upstream.UpstreamProducer;
 import io.serai.upstream.UpstreamTarget;
 import org.apache.camel.Consumer;
+import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
 import org.apache.camel.component.netty.NettyConfiguration;
@@ -20,23 +25,32 @@ import org.apache.camel.component.netty.http.NettyHttpConfiguration;
 import org.apache.camel.component.netty.http.NettyHttpEndpoint;
 
 /** A netty-http endpoint whose producer is Serai's upstream client; its consumer is Camel's. */
-public class ProxyHttpEndpoint extends NettyHttpEndpoint {
+public class ProxyHttpEndpoint extends NettyHttpEndpoint implements MemberEndpoint, AggregatedCall {
 
     private final UpstreamClient upstreamClient;
     private final boolean preserveHost;
     private final MemberOptions memberOptions;
     private final BackendHealthRegistry healthRegistry;
     private final CallOptions callOptions;
+    private final BackendCallOptions backendCall;
 
-    public ProxyHttpEndpoint(String endpointUri, NettyHttpComponent component, NettyConfiguration configuration,
-            UpstreamClient upstreamClient, boolean preserveHost, MemberOptions memberOptions,
-            BackendHealthRegistry healthRegistry, CallOptions callOptions) {
+    public ProxyHttpEndpoint(
+            String endpointUri,
+            NettyHttpComponent component,
+            NettyConfiguration configuration,
+            UpstreamClient upstreamClient,
+            boolean preserveHost,
+            MemberOptions memberOptions,
+            BackendHealthRegistry healthRegistry,
+            CallOptions callOptions,
+            BackendCallOptions backendCall) {
         super(endpointUri, component, configuration);
         this.upstreamClient = upstreamClient;
         this.preserveHost = preserveHost;
         this.memberOptions = memberOptions;
         this.healthRegistry = healthRegistry;
         this.callOptions = callOptions;
+        this.backendCall = backendCall;
     }
 
     private String tlsCert;
@@ -93,15 +107,6 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint {
         BackendTls tls = null;
         if (c.isSsl()) {
             tls = backendTlsContexts == null ? BackendTls.NONE : backendTlsContexts.prepare(ownTls);
-            if (!tls.equals(BackendTls.NONE)
-                    && (memberOptions.healthCheck() != null || memberOptions.loadReport() != null)) {
-                // The probes use the JDK's HTTP client and trust store: they would fail against this backend
-                // and take it out, so say so at start rather than answer 503 later.
-                throw new IllegalArgumentException("netty-http options healthCheckPath and loadReportPath do not yet"
-                        + " work with an https:// backend that has its own CA, client certificate or server name"
-                        + " (tlsCa, tlsClientCert, tlsServerName or serai.upstream.tls.*);"
-                        + " passive health still applies");
-            }
         } else if (ownTls.any()) {
             throw new IllegalArgumentException("netty-http options tlsCa, tlsClientCert, tlsClientKey and "
                     + "tlsServerName are for https:// backends, and this one is http://" + c.getHost() + ":"
@@ -111,18 +116,27 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint {
     }
 
     /** The health of the backend this endpoint sends to, shared with every other route that uses it. */
+    @Override
     public BackendHealth backendHealth() {
         NettyHttpConfiguration c = getConfiguration();
         // By origin only: routes that reach one backend with different TLS settings share its health.
         return healthRegistry.of(new UpstreamTarget(c.getHost(), c.getPort(), c.isSsl(), c.getPath(), null).toString());
     }
 
+    /** Health checks and load reports go out over Serai's own client, with this endpoint's target and TLS. */
+    @Override
+    public ProbeClient probeClient() {
+        return upstreamClient.probes(target());
+    }
+
     /** How this endpoint's call is merged when it is part of an aggregation. */
+    @Override
     public CallOptions callOptions() {
         return callOptions;
     }
 
     /** The health-check and load-report options given on this endpoint's URI. */
+    @Override
     public MemberOptions memberOptions() {
         return memberOptions;
     }
@@ -160,6 +174,10 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint {
             throw new IllegalArgumentException("netty-http options proxyProtocol, tlsClientCa and tlsClientAuth are for"
                     + " listeners (from:), not backends (to:)");
         }
-        return new UpstreamProducer(this, target(), upstreamClient, preserveHost, backendHealth(), callOptions);
+        // An aggregation's call marks its exchange with its merge options, which the strategy reads back.
+        java.util.function.Consumer<Exchange> onCall = !backendCall.merged()
+                ? exchange -> {}
+                : exchange -> exchange.setProperty(CallOptions.PROPERTY, callOptions);
+        return new UpstreamProducer(this, target(), upstreamClient, preserveHost, backendHealth(), backendCall, onCall);
     }
 }

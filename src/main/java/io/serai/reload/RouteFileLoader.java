@@ -57,7 +57,9 @@ public final class RouteFileLoader {
     /** One line: the file, the line the parser pointed at, and what it said, without its excerpt. */
     static RouteFileException describe(RouteFiles.RouteFile file, Throwable error) {
         Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root && root.getMessage() != null
+        while (root.getCause() != null
+                && root.getCause() != root
+                && root.getMessage() != null
                 && !root.getMessage().contains(", line ")) {
             root = root.getCause();
         }
@@ -74,7 +76,7 @@ public final class RouteFileLoader {
                 said.add(trimmed);
             }
         }
-        return new RouteFileException(file.path(), line, said.isEmpty() ? message.strip() : String.join("; ", said),
-                error);
+        return new RouteFileException(
+                file.path(), line, said.isEmpty() ? message.strip() : String.join("; ", said), error);
     }
 }

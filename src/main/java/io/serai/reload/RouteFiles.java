@@ -64,6 +64,5 @@ public final class RouteFiles {
     }
 
     /** One route file's content and its digest, which tells whether it changed. */
-    public record RouteFile(Path path, byte[] content, String digest) {
-    }
+    public record RouteFile(Path path, byte[] content, String digest) {}
 }

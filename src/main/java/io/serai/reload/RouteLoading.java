@@ -25,10 +25,11 @@ public final class RouteLoading extends MainListenerSupport {
     public void afterConfigure(BaseMainSupport main) {
         CamelContext context = main.getCamelContext();
         PropertiesComponent properties = context.getPropertiesComponent();
-        ReloadSettings settings = ReloadSettings.from(key -> properties.resolveProperty(key).orElse(null));
+        ReloadSettings settings =
+                ReloadSettings.from(key -> properties.resolveProperty(key).orElse(null));
         ProxyHttpComponent component = context.getComponent("netty-http", ProxyHttpComponent.class);
-        reloader = new RouteReloader(context, new RouteFiles(locations), settings, component.swapGate(),
-                component::stopUnusedServers);
+        reloader = new RouteReloader(
+                context, new RouteFiles(locations), settings, component.swapGate(), component::stopUnusedServers);
         try {
             reloader.loadAll();
         } catch (RouteFileException e) {

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -40,8 +39,8 @@ public final class RouteReloader implements AutoCloseable {
     private final Set<String> refused = new HashSet<>();
     private ScheduledExecutorService poller;
 
-    public RouteReloader(CamelContext context, RouteFiles files, ReloadSettings settings, RouteSwapGate gate,
-            Runnable afterSwap) {
+    public RouteReloader(
+            CamelContext context, RouteFiles files, ReloadSettings settings, RouteSwapGate gate, Runnable afterSwap) {
         this.context = context;
         this.files = files;
         this.loader = new RouteFileLoader(context);
@@ -64,11 +63,7 @@ public final class RouteReloader implements AutoCloseable {
         if (!settings.enabled() || poller != null) {
             return;
         }
-        poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "serai-route-reload");
-            t.setDaemon(true);
-            return t;
-        });
+        poller = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "serai-route-reload");
         long every = Math.max(50, settings.interval().toMillis());
         poller.scheduleWithFixedDelay(this::pollSafely, every, every, TimeUnit.MILLISECONDS);
         LOG.info("Watching route files every {} ms", every);
@@ -99,7 +94,8 @@ public final class RouteReloader implements AutoCloseable {
                 LOG.error("Route file not applied, the last good routes keep serving: {}", broken.getMessage());
             }
         }
-        for (Path gone : loaded.keySet().stream().filter(p -> !now.containsKey(p)).toList()) {
+        for (Path gone :
+                loaded.keySet().stream().filter(p -> !now.containsKey(p)).toList()) {
             swap(gone, null, List.of());
         }
     }
@@ -127,8 +123,10 @@ public final class RouteReloader implements AutoCloseable {
                 refused.add(file.digest());
                 countReload(false);
                 String why = RouteStartFailure.describe(e, context);
-                LOG.error("Route file not applied, Camel refused it, the last good routes keep serving: {}: {}",
-                        path, why == null ? e.getMessage() : why);
+                LOG.error(
+                        "Route file not applied, Camel refused it, the last good routes keep serving: {}: {}",
+                        path,
+                        why == null ? e.getMessage() : why);
                 removeRoutes(ids(routes));
                 Loaded good = loaded.get(path);
                 if (good != null) {
@@ -142,8 +140,12 @@ public final class RouteReloader implements AutoCloseable {
                 loaded.put(path, new Loaded(file, ids(routes)));
             }
             countReload(true);
-            LOG.info("Reloaded {} in {} ms: {} route(s) {}", path, (System.nanoTime() - started) / 1_000_000,
-                    routes.size(), file == null ? "(file removed)" : ids(routes));
+            LOG.info(
+                    "Reloaded {} in {} ms: {} route(s) {}",
+                    path,
+                    (System.nanoTime() - started) / 1_000_000,
+                    routes.size(),
+                    file == null ? "(file removed)" : ids(routes));
         } finally {
             gate.open();
             afterSwap.run();
@@ -153,7 +155,8 @@ public final class RouteReloader implements AutoCloseable {
     private void removeRoutes(List<String> ids) throws Exception {
         for (String id : ids) {
             if (context.getRoute(id) != null) {
-                context.getRouteController().stopRoute(id, settings.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                context.getRouteController()
+                        .stopRoute(id, settings.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
             }
         }
         for (String id : ids) {
@@ -177,11 +180,10 @@ public final class RouteReloader implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (poller != null) {
-            poller.shutdownNow();
+            context.getExecutorServiceManager().shutdownNow(poller);
             poller = null;
         }
     }
 
-    private record Loaded(RouteFiles.RouteFile file, List<String> routeIds) {
-    }
+    private record Loaded(RouteFiles.RouteFile file, List<String> routeIds) {}
 }

@@ -12,8 +12,7 @@ import org.apache.camel.model.RouteDefinition;
  */
 public final class RouteStartFailure {
 
-    private RouteStartFailure() {
-    }
+    private RouteStartFailure() {}
 
     /** The one-line description, or null when {@code failure} is not about a route. */
     public static String describe(Throwable failure, CamelContext context) {

@@ -2,8 +2,8 @@ package io.serai.resilience;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.serai.balancing.HealthAwareLoadBalancer;
-import io.serai.upstream.Failures;
-import io.serai.upstream.UpstreamException;
+import io.serai.http.Failures;
+import io.serai.http.UpstreamException;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
@@ -36,23 +36,36 @@ final class CircuitBreakerProcessor extends AsyncProcessorSupport implements Nav
     private final String routeId;
     private final String stepName;
     private final BackendBreakers breakers;
+    /** The load balancer the steps inside start with, found when the route was built; null when none. */
+    private final HealthAwareLoadBalancer balancer;
+
     private AsyncProcessor inner;
     private AsyncProcessor fallback;
     private MemberBreaker single;
 
-    CircuitBreakerProcessor(ResilienceProcessor definition, String routeId, String stepName, BackendBreakers breakers) {
+    CircuitBreakerProcessor(
+            ResilienceProcessor definition,
+            String routeId,
+            String stepName,
+            BackendBreakers breakers,
+            HealthAwareLoadBalancer balancer) {
         this.definition = definition;
         this.routeId = routeId;
         this.stepName = stepName;
         this.breakers = breakers;
+        this.balancer = balancer;
     }
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         MemberBreaker breaker = single;
         if (breaker != null && !breaker.tryAcquire()) {
-            exchange.setException(new UpstreamException(503, UpstreamException.Kind.UNAVAILABLE,
-                    "circuit breaker open for route " + routeId, breaker.retryAfterSeconds(), null));
+            exchange.setException(new UpstreamException(
+                    503,
+                    UpstreamException.Kind.UNAVAILABLE,
+                    "circuit breaker open for route " + routeId,
+                    breaker.retryAfterSeconds(),
+                    null));
             after(exchange, callback);
             return false;
         }
@@ -73,7 +86,8 @@ final class CircuitBreakerProcessor extends AsyncProcessorSupport implements Nav
             return;
         }
         String reason = failure instanceof UpstreamException u && u.kind() == UpstreamException.Kind.UNAVAILABLE
-                ? "circuit-open" : "failed";
+                ? "circuit-open"
+                : "failed";
         Failures.clear(exchange);
         fallback.process(exchange, doneSync -> {
             exchange.getMessage().setHeader(FALLBACK_HEADER, reason);
@@ -87,42 +101,27 @@ final class CircuitBreakerProcessor extends AsyncProcessorSupport implements Nav
         inner = AsyncProcessorConverterHelper.convert(children.get(0));
         fallback = children.size() > 1 ? AsyncProcessorConverterHelper.convert(children.get(1)) : null;
         ServiceHelper.startService(definition);
-        ServiceHelper.startService(children);
         // Open members are skipped, so no call would ever move their breaker on: it must turn half-open by itself.
-        CircuitBreakerConfig config = CircuitBreakerConfig.from(definition.getCircuitBreaker().getCircuitBreakerConfig())
-                .automaticTransitionFromOpenToHalfOpenEnabled(true).build();
-        HealthAwareLoadBalancer balancer = balancerIn(inner, 0);
+        CircuitBreakerConfig config = CircuitBreakerConfig.from(
+                        definition.getCircuitBreaker().getCircuitBreakerConfig())
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .build();
         String prefix = routeId + "/" + stepName;
         if (balancer != null) {
-            balancer.useGates(member -> breakers.breaker(prefix + "/" + member.name(), config,
-                    member.name() + " (route " + routeId + ")"));
+            // Before the steps start, so that the balancer's members have their breakers from their first request.
+            balancer.useGates(member ->
+                    breakers.breaker(prefix + "/" + member.name(), config, member.name() + " (route " + routeId + ")"));
             single = null;
         } else {
             single = breakers.breaker(prefix, config, "route " + routeId);
         }
+        ServiceHelper.startService(children);
     }
 
     @Override
     protected void doStop() throws Exception {
         ServiceHelper.stopService(definition.next());
         ServiceHelper.stopService(definition);
-    }
-
-    /** The load balancer the steps inside start with, looking a few wrappers deep. */
-    private static HealthAwareLoadBalancer balancerIn(Object processor, int depth) {
-        if (processor instanceof HealthAwareLoadBalancer balancer) {
-            return balancer;
-        }
-        if (depth > 6 || !(processor instanceof Navigate<?> navigate) || navigate.next() == null) {
-            return null;
-        }
-        for (Object child : navigate.next()) {
-            HealthAwareLoadBalancer found = balancerIn(child, depth + 1);
-            if (found != null) {
-                return found;
-            }
-        }
-        return null;
     }
 
     @Override

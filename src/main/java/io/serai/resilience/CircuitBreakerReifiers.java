@@ -1,5 +1,7 @@
 package io.serai.resilience;
 
+import io.serai.balancing.HealthAwareLoadBalancer;
+import io.serai.camel.ProcessorGraph;
 import org.apache.camel.CamelContext;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
@@ -19,7 +21,8 @@ import java.util.List;
  * Makes Camel's {@code circuitBreaker} step Serai's {@link CircuitBreakerProcessor}: the YAML and its
  * {@code resilience4jConfiguration} stay Camel's, read by Camel's own reifier. camel-resilience4j
  * plugs in through Camel's {@link ProcessorFactory}, so Serai's factory answers for circuit breakers
- * and leaves every other step to the factory it replaces.
+ * and leaves every other step to the factory it replaces. A {@code loadBalance} inside is found here,
+ * as the route is built, so that the breaker's processor is handed its balancer and never searches.
  */
 public final class CircuitBreakerReifiers implements ProcessorFactory {
 
@@ -33,8 +36,8 @@ public final class CircuitBreakerReifiers implements ProcessorFactory {
 
     public static void register(CamelContext context, BackendBreakers breakers) {
         ProcessorFactory current = PluginHelper.getProcessorFactory(context);
-        context.getCamelContextExtension().addContextPlugin(ProcessorFactory.class,
-                new CircuitBreakerReifiers(current, breakers));
+        context.getCamelContextExtension()
+                .addContextPlugin(ProcessorFactory.class, new CircuitBreakerReifiers(current, breakers));
     }
 
     @Override
@@ -45,20 +48,24 @@ public final class CircuitBreakerReifiers implements ProcessorFactory {
                         + " use resilience4jConfiguration");
             }
             var options = circuitBreaker.getResilience4jConfiguration();
-            if (options != null && ("true".equals(options.getBulkheadEnabled()) || "true".equals(options.getTimeoutEnabled()))) {
+            if (options != null
+                    && ("true".equals(options.getBulkheadEnabled()) || "true".equals(options.getTimeoutEnabled()))) {
                 throw new IllegalArgumentException("circuitBreaker in route " + route.getRouteId()
                         + ": bulkheadEnabled and timeoutEnabled are not supported (they would block a thread per call);"
                         + " use a ConcurrencyLimitPolicy or maxConcurrent on members, and serai.upstream.timeout or"
                         + " callTimeout");
             }
-            ResilienceProcessor camel = (ResilienceProcessor) new ResilienceReifier(route, circuitBreaker)
-                    .createProcessor();
+            ResilienceProcessor camel =
+                    (ResilienceProcessor) new ResilienceReifier(route, circuitBreaker).createProcessor();
             CamelContext context = route.getCamelContext();
             camel.setCamelContext(context);
             camel.setRouteId(route.getRouteId());
             camel.setId(circuitBreaker.idOrCreate(
                     context.getCamelContextExtension().getContextPlugin(NodeIdFactory.class)));
-            return new CircuitBreakerProcessor(camel, route.getRouteId(), stepName(route, circuitBreaker), breakers);
+            // The balancer the steps inside start with (not one in onFallback) gets a breaker per member.
+            HealthAwareLoadBalancer balancer = ProcessorGraph.first(camel.next().get(0), HealthAwareLoadBalancer.class);
+            return new CircuitBreakerProcessor(
+                    camel, route.getRouteId(), stepName(route, circuitBreaker), breakers, balancer);
         }
         return delegate.createProcessor(route, definition);
     }
@@ -72,8 +79,8 @@ public final class CircuitBreakerReifiers implements ProcessorFactory {
             return step.getId();
         }
         if (route.getRoute() instanceof RouteDefinition definition) {
-            List<CircuitBreakerDefinition> all = List.copyOf(
-                    ProcessorDefinitionHelper.filterTypeInOutputs(definition.getOutputs(), CircuitBreakerDefinition.class));
+            List<CircuitBreakerDefinition> all = List.copyOf(ProcessorDefinitionHelper.filterTypeInOutputs(
+                    definition.getOutputs(), CircuitBreakerDefinition.class));
             for (int i = 0; i < all.size(); i++) {
                 if (all.get(i) == step) {
                     return "circuitBreaker-" + (i + 1);

@@ -1,6 +1,6 @@
 package io.serai.resilience;
 
-import io.serai.config.SettingValues;
+import io.serai.settings.SettingValues;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
 import org.apache.camel.Route;
@@ -23,8 +23,8 @@ public class ConcurrencyLimitPolicy implements Policy {
 
     public void setMaxConcurrent(int maxConcurrent) {
         if (maxConcurrent < 1) {
-            throw new IllegalArgumentException("concurrency limit maxConcurrent=" + maxConcurrent
-                    + " is invalid: expected 1 or more");
+            throw new IllegalArgumentException(
+                    "concurrency limit maxConcurrent=" + maxConcurrent + " is invalid: expected 1 or more");
         }
         this.maxConcurrent = maxConcurrent;
     }
@@ -47,7 +47,11 @@ public class ConcurrencyLimitPolicy implements Policy {
 
     @Override
     public Processor wrap(Route route, Processor processor) {
-        return new ConcurrencyLimitProcessor(AsyncProcessorConverterHelper.convert(processor), route.getRouteId(),
-                maxConcurrent, maxWaiting, maxWait.toMillis());
+        return new ConcurrencyLimitProcessor(
+                AsyncProcessorConverterHelper.convert(processor),
+                route.getRouteId(),
+                maxConcurrent,
+                maxWaiting,
+                maxWait.toMillis());
     }
 }

@@ -1,8 +1,8 @@
 package io.serai.resilience;
 
 import io.serai.balancing.WaitQueue;
-import io.serai.proxy.WrappedSteps;
-import io.serai.upstream.UpstreamException;
+import io.serai.camel.WrappedSteps;
+import io.serai.http.UpstreamException;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
@@ -18,7 +18,8 @@ final class ConcurrencyLimitProcessor extends WrappedSteps {
     private final WaitQueue waiting;
     private final AtomicInteger inside = new AtomicInteger();
 
-    ConcurrencyLimitProcessor(AsyncProcessor next, String routeId, int maxConcurrent, int maxWaiting, long maxWaitMillis) {
+    ConcurrencyLimitProcessor(
+            AsyncProcessor next, String routeId, int maxConcurrent, int maxWaiting, long maxWaitMillis) {
         super(next);
         this.routeId = routeId;
         this.maxConcurrent = maxConcurrent;
@@ -31,11 +32,16 @@ final class ConcurrencyLimitProcessor extends WrappedSteps {
         if (tryEnter()) {
             return enter(exchange, callback);
         }
-        boolean queued = maxWaitMillis > 0 && waiting.offer(() -> enter(exchange, doneSync -> callback.done(false)),
-                () -> {
-                    exchange.setException(full());
-                    callback.done(false);
-                }, maxWaitMillis);
+        Runnable resume = () -> enter(exchange, doneSync -> callback.done(false));
+        boolean queued = maxWaitMillis > 0
+                && waiting.offer(
+                        exchange,
+                        resume,
+                        () -> {
+                            exchange.setException(full());
+                            callback.done(false);
+                        },
+                        maxWaitMillis);
         if (!queued) {
             exchange.setException(full());
             callback.done(true);
@@ -75,7 +81,11 @@ final class ConcurrencyLimitProcessor extends WrappedSteps {
     }
 
     private UpstreamException full() {
-        return new UpstreamException(503, UpstreamException.Kind.UNAVAILABLE, "route " + routeId
-                + " is at its concurrency limit of " + maxConcurrent + " requests", 1, null);
+        return new UpstreamException(
+                503,
+                UpstreamException.Kind.UNAVAILABLE,
+                "route " + routeId + " is at its concurrency limit of " + maxConcurrent + " requests",
+                1,
+                null);
     }
 }

@@ -3,8 +3,8 @@ package io.serai.resilience;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
 import io.serai.balancing.MemberGate;
-import io.serai.ingress.ResponseStatus;
-import io.serai.upstream.UpstreamException;
+import io.serai.http.ResponseStatus;
+import io.serai.http.UpstreamException;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +32,9 @@ public final class MemberBreaker implements MemberGate {
     MemberBreaker(CircuitBreaker breaker, String description) {
         this.breaker = breaker;
         this.description = description;
-        this.waitMillis = breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);
+        this.waitMillis = breaker.getCircuitBreakerConfig()
+                .getWaitIntervalFunctionInOpenState()
+                .apply(1);
         breaker.getEventPublisher().onStateTransition(this::changed);
     }
 
@@ -59,8 +61,9 @@ public final class MemberBreaker implements MemberGate {
     @Override
     public void completed(Exchange exchange, long elapsedNanos) {
         Exception failure = exchange.getException();
-        if (failure instanceof UpstreamException upstream && (upstream.kind() == UpstreamException.Kind.ABANDONED
-                || upstream.kind() == UpstreamException.Kind.UNAVAILABLE)) {
+        if (failure instanceof UpstreamException upstream
+                && (upstream.kind() == UpstreamException.Kind.ABANDONED
+                        || upstream.kind() == UpstreamException.Kind.UNAVAILABLE)) {
             breaker.releasePermission();
         } else if (failure != null) {
             breaker.onError(elapsedNanos, TimeUnit.NANOSECONDS, failure);
@@ -99,12 +102,20 @@ public final class MemberBreaker implements MemberGate {
         switch (to) {
             case OPEN -> {
                 openedAt = System.nanoTime();
-                LOG.warn("circuit breaker for {} opened: {}% of the last {} calls failed and {}% were slow;"
-                        + " no requests for {} ms", description, rate(metrics.getFailureRate()),
-                        metrics.getNumberOfBufferedCalls(), rate(metrics.getSlowCallRate()), waitMillis);
+                LOG.warn(
+                        "circuit breaker for {} opened: {}% of the last {} calls failed and {}% were slow;"
+                                + " no requests for {} ms",
+                        description,
+                        rate(metrics.getFailureRate()),
+                        metrics.getNumberOfBufferedCalls(),
+                        rate(metrics.getSlowCallRate()),
+                        waitMillis);
             }
-            case HALF_OPEN -> LOG.info("circuit breaker for {} half-open: probing with {} requests", description,
-                    breaker.getCircuitBreakerConfig().getPermittedNumberOfCallsInHalfOpenState());
+            case HALF_OPEN ->
+                LOG.info(
+                        "circuit breaker for {} half-open: probing with {} requests",
+                        description,
+                        breaker.getCircuitBreakerConfig().getPermittedNumberOfCallsInHalfOpenState());
             case CLOSED -> LOG.info("circuit breaker for {} closed: the backend answers again", description);
             default -> LOG.info("circuit breaker for {} is now {}", description, to);
         }

@@ -2,9 +2,8 @@ package io.serai.resilience;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.serai.config.SettingValues;
-import io.serai.ingress.RequestKeys;
-import io.serai.metrics.SeraiMeters;
+import io.serai.http.RequestKeys;
+import io.serai.settings.SettingValues;
 import org.apache.camel.Exchange;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
@@ -37,7 +36,8 @@ public class RateLimitPolicy implements Policy {
 
     public void setLimit(int limit) {
         if (limit < 1) {
-            throw new IllegalArgumentException("rate limit limit=" + limit + " is invalid: expected 1 or more requests");
+            throw new IllegalArgumentException(
+                    "rate limit limit=" + limit + " is invalid: expected 1 or more requests");
         }
         this.limit = limit;
     }
@@ -94,14 +94,15 @@ public class RateLimitPolicy implements Policy {
 
     @Override
     public Processor wrap(Route route, Processor processor) {
-        return new RateLimitProcessor(AsyncProcessorConverterHelper.convert(processor), this, route.getRouteId(),
-                SeraiMeters.of(route.getCamelContext()));
+        return new RateLimitProcessor(AsyncProcessorConverterHelper.convert(processor), this, route.getRouteId());
     }
 
     /** This request's take from its key's allowance. */
     TokenBucket.Take take(Exchange exchange, long now) {
         String k = keyOf.apply(exchange);
-        return buckets().get(k == null ? "" : k, ignored -> new TokenBucket(perSecond(), burst(), now)).take(now);
+        return buckets()
+                .get(k == null ? "" : k, ignored -> new TokenBucket(perSecond(), burst(), now))
+                .take(now);
     }
 
     /** Allowances kept now (for tests of the bound). */
@@ -117,8 +118,10 @@ public class RateLimitPolicy implements Policy {
             synchronized (this) {
                 if (buckets == null) {
                     long refill = (long) Math.ceil(burst() / perSecond() * 1e9);
-                    buckets = Caffeine.newBuilder().maximumSize(maxKeys)
-                            .expireAfterAccess(Duration.ofNanos(Math.max(refill, 1_000_000))).build();
+                    buckets = Caffeine.newBuilder()
+                            .maximumSize(maxKeys)
+                            .expireAfterAccess(Duration.ofNanos(Math.max(refill, 1_000_000)))
+                            .build();
                 }
                 b = buckets;
             }

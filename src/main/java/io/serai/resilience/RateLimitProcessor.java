@@ -1,9 +1,9 @@
 package io.serai.resilience;
 
-import io.serai.ingress.HeaderValues;
-import io.serai.ingress.IngressRequest;
-import io.serai.metrics.SeraiMeters;
-import io.serai.proxy.WrappedSteps;
+import io.serai.camel.MeterRegistries;
+import io.serai.camel.WrappedSteps;
+import io.serai.http.HeaderValues;
+import io.serai.http.IngressRequest;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
@@ -22,22 +22,23 @@ final class RateLimitProcessor extends WrappedSteps {
 
     private final RateLimitPolicy policy;
     private final String routeId;
-    private final SeraiMeters meters;
 
-    RateLimitProcessor(AsyncProcessor next, RateLimitPolicy policy, String routeId, SeraiMeters meters) {
+    RateLimitProcessor(AsyncProcessor next, RateLimitPolicy policy, String routeId) {
         super(next);
         this.policy = policy;
         this.routeId = routeId;
-        this.meters = meters;
     }
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         TokenBucket.Take take = policy.take(exchange, System.nanoTime());
         if (!take.admitted()) {
-            if (meters != null) {
-                meters.rateLimited(routeId);
-            }
+            MeterRegistries.count(
+                    exchange.getContext(),
+                    "serai.rate.limited",
+                    "Requests refused with 429 by a rate limit",
+                    "route",
+                    routeId);
             reject(exchange, take);
             callback.done(true);
             return true;

@@ -1,6 +1,6 @@
 package io.serai.resilience;
 
-import io.serai.config.SettingValues;
+import io.serai.settings.SettingValues;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
 import org.apache.camel.Route;
@@ -33,7 +33,8 @@ public class RetryPolicy implements Policy {
 
     public void setAttempts(int attempts) {
         if (attempts < 1 || attempts > 10) {
-            throw new IllegalArgumentException("retry attempts=" + attempts + " is invalid: expected 1 to 10 tries in all");
+            throw new IllegalArgumentException(
+                    "retry attempts=" + attempts + " is invalid: expected 1 to 10 tries in all");
         }
         this.attempts = attempts;
     }
@@ -56,8 +57,8 @@ public class RetryPolicy implements Policy {
                 continue;
             }
             if (!FAILURES.contains(name)) {
-                throw new IllegalArgumentException("retry retryOn=" + retryOn + ": \"" + name
-                        + "\" is not one of " + String.join(", ", new java.util.TreeSet<>(FAILURES)));
+                throw new IllegalArgumentException("retry retryOn=" + retryOn + ": \"" + name + "\" is not one of "
+                        + String.join(", ", new java.util.TreeSet<>(FAILURES)));
             }
             parsed.add(name);
         }
@@ -66,7 +67,8 @@ public class RetryPolicy implements Policy {
 
     public void setBudget(double budget) {
         if (!(budget >= 0 && budget <= 1)) {
-            throw new IllegalArgumentException("retry budget=" + budget + " is invalid: expected a fraction from 0 to 1");
+            throw new IllegalArgumentException(
+                    "retry budget=" + budget + " is invalid: expected a fraction from 0 to 1");
         }
         this.budget = budget;
     }

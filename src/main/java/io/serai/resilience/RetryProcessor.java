@@ -1,13 +1,14 @@
 package io.serai.resilience;
 
-import io.serai.balancing.HealthAwareLoadBalancer;
-import io.serai.ingress.IngressRequest;
-import io.serai.ingress.ResponseStatus;
-import io.serai.proxy.WrappedSteps;
-import io.serai.upstream.Failures;
-import io.serai.upstream.UpstreamException;
-import io.serai.streaming.BodyReplay;
-import io.serai.streaming.BodyStream;
+import io.serai.balancing.BodyReplay;
+import io.serai.balancing.TriedMembers;
+import io.serai.camel.ExchangeTimers;
+import io.serai.camel.WrappedSteps;
+import io.serai.http.Failures;
+import io.serai.http.IngressRequest;
+import io.serai.http.ResponseStatus;
+import io.serai.http.UpstreamException;
+import io.serai.http.body.BodyStream;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
@@ -15,9 +16,7 @@ import org.apache.camel.Message;
 import org.apache.camel.component.netty.http.NettyHttpConstants;
 import org.apache.camel.util.CaseInsensitiveMap;
 
-import java.util.HashSet;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -26,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * the retry budget, and its body (a streamed body only while no more than serai.stream.replay-buffer of
  * it has gone, {@link BodyReplay}). Nothing has reached the client yet (a failed try's answer is never
  * passed on), and the request is sent again exactly as it first went; a load balancer inside skips the
- * members already tried.
+ * members already tried ({@link TriedMembers}).
  */
 final class RetryProcessor extends WrappedSteps {
 
@@ -40,16 +39,22 @@ final class RetryProcessor extends WrappedSteps {
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         IngressRequest ingress = IngressRequest.of(exchange);
-        String method = ingress != null ? ingress.method().name()
+        String method = ingress != null
+                ? ingress.method().name()
                 : exchange.getMessage().getHeader(NettyHttpConstants.HTTP_METHOD, "GET", String.class);
         RetryBudget budget = policy.retryBudget();
         budget.request(System.nanoTime());
         if (policy.attempts() < 2 || !policy.retries(method)) {
             return next.process(exchange, callback);
         }
-        exchange.setProperty(HealthAwareLoadBalancer.TRIED_MEMBERS, new HashSet<>());
+        TriedMembers.startOn(exchange);
         new Attempts(exchange, callback, budget).run();
         return false;
+    }
+
+    /** Runs {@code task} for {@code exchange} after {@code delayMillis}: the one place retries set a timer. */
+    private static void resumeLater(Exchange exchange, long delayMillis, Runnable task) {
+        ExchangeTimers.schedule(exchange, delayMillis, TimeUnit.MILLISECONDS, task);
     }
 
     /** One request's tries, each started by the previous one's end. */
@@ -96,7 +101,7 @@ final class RetryProcessor extends WrappedSteps {
             if (wait == 0) {
                 run();
             } else {
-                CompletableFuture.delayedExecutor(wait, TimeUnit.MILLISECONDS).execute(this);
+                resumeLater(exchange, wait, this);
             }
         }
 

@@ -8,8 +8,7 @@ package io.serai.resilience;
 final class TokenBucket {
 
     /** The outcome of one request: admitted or not, what is left, and the waits a client may need. */
-    record Take(boolean admitted, long remaining, long nanosUntilNext, long nanosUntilFull) {
-    }
+    record Take(boolean admitted, long remaining, long nanosUntilNext, long nanosUntilFull) {}
 
     private final double tokensPerNano;
     private final double burst;

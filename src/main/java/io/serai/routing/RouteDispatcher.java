@@ -12,10 +12,10 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.AttributeKey;
-import io.serai.ingress.ClientRequest;
-import io.serai.ingress.ErrorResponses;
-import io.serai.ingress.RequestTarget;
-import io.serai.streaming.BodyStream;
+import io.serai.http.ClientRequest;
+import io.serai.http.ErrorResponses;
+import io.serai.http.RequestTarget;
+import io.serai.http.body.BodyStream;
 import org.apache.camel.component.netty.http.HttpServerConsumerChannelFactory;
 import org.apache.camel.component.netty.http.NettyHttpConsumer;
 import org.apache.camel.component.netty.http.handlers.HttpServerChannelHandler;
@@ -70,9 +70,13 @@ public final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpR
 
     @Override
     public synchronized void addConsumer(NettyHttpConsumer consumer) {
-        RouteEntry entry = new RouteEntry(consumer.getRouteId(),
-                RoutePattern.of(consumer.getConfiguration().getPath(), consumer.getConfiguration().isMatchOnUriPrefix()),
-                optionsOf.apply(consumer), RouteEntry.methods(consumer.getEndpoint().getHttpMethodRestrict()),
+        RouteEntry entry = new RouteEntry(
+                consumer.getRouteId(),
+                RoutePattern.of(
+                        consumer.getConfiguration().getPath(),
+                        consumer.getConfiguration().isMatchOnUriPrefix()),
+                optionsOf.apply(consumer),
+                RouteEntry.methods(consumer.getEndpoint().getHttpMethodRestrict()),
                 new HttpServerChannelHandler(consumer));
         List<RouteEntry> next = new ArrayList<>(entries.values());
         next.add(entry);
@@ -107,7 +111,9 @@ public final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpR
             answer(ctx, request, ErrorResponses.empty(200));
             return;
         }
-        String host = target.authority() != null ? target.authority() : request.headers().get(HttpHeaderNames.HOST);
+        String host = target.authority() != null
+                ? target.authority()
+                : request.headers().get(HttpHeaderNames.HOST);
         RouteTable.Lookup found = table.find(host, target, request.method().name());
         if (found.entry() == null) {
             ClientRequest.discard(request);
@@ -147,8 +153,10 @@ public final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpR
 
     private static FullHttpResponse refusal(RouteTable.Lookup found) {
         if (found.badParam() != null) {
-            return ErrorResponses.plain(400, "path parameter {" + found.badParam()
-                    + "} must be one segment (not empty, . or .., no encoded slash or control character)");
+            return ErrorResponses.plain(
+                    400,
+                    "path parameter {" + found.badParam()
+                            + "} must be one segment (not empty, . or .., no encoded slash or control character)");
         }
         if (!found.allow().isEmpty()) {
             FullHttpResponse response = ErrorResponses.plain(405, "this path does not take this method");

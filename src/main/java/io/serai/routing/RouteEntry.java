@@ -12,7 +12,11 @@ import java.util.TreeSet;
  * takes bodies), the methods it takes ({@code httpMethodRestrict}; null for all) and Camel's handler that
  * runs its exchange.
  */
-record RouteEntry(String routeId, RoutePattern pattern, RouteOptions options, Set<String> methods,
+record RouteEntry(
+        String routeId,
+        RoutePattern pattern,
+        RouteOptions options,
+        Set<String> methods,
         HttpServerChannelHandler handler) {
 
     static Set<String> methods(String restrict) {
@@ -20,7 +24,9 @@ record RouteEntry(String routeId, RoutePattern pattern, RouteOptions options, Se
             return null;
         }
         Set<String> methods = new TreeSet<>();
-        Arrays.stream(restrict.split(",")).map(m -> m.trim().toUpperCase(Locale.ROOT)).filter(m -> !m.isEmpty())
+        Arrays.stream(restrict.split(","))
+                .map(m -> m.trim().toUpperCase(Locale.ROOT))
+                .filter(m -> !m.isEmpty())
                 .forEach(methods::add);
         return methods;
     }

@@ -10,8 +10,8 @@ package io.serai.routing;
  * client's WebSocket handshake through to the backend, whose 101 turns the connection into a tunnel (as
  * Envoy's {@code upgrade_configs} and nginx's explicit {@code Upgrade} header opt in per route).
  */
-public record RouteOptions(VirtualHosts virtualHosts, boolean requestBuffering, boolean responseBuffering,
-        boolean webSocket) {
+public record RouteOptions(
+        VirtualHosts virtualHosts, boolean requestBuffering, boolean responseBuffering, boolean webSocket) {
 
     public static final RouteOptions DEFAULTS = new RouteOptions(VirtualHosts.ANY, false, false, false);
 

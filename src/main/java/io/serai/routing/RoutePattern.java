@@ -1,6 +1,6 @@
 package io.serai.routing;
 
-import io.serai.ingress.RequestTarget;
+import io.serai.http.RequestTarget;
 
 import java.util.Arrays;
 

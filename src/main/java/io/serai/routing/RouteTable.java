@@ -1,8 +1,8 @@
 package io.serai.routing;
 
-import io.serai.ingress.HostNames;
-import io.serai.ingress.PathParameters;
-import io.serai.ingress.RequestTarget;
+import io.serai.http.HostNames;
+import io.serai.http.PathParameters;
+import io.serai.http.RequestTarget;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,8 +33,9 @@ final class RouteTable {
         for (int i = 0; i < entries.size(); i++) {
             for (int j = 0; j < i; j++) {
                 if (entries.get(i).overlaps(entries.get(j))) {
-                    throw new IllegalArgumentException(entries.get(j) + " and " + entries.get(i)
-                            + " would answer the same requests: give one another path, virtualHosts or httpMethodRestrict");
+                    throw new IllegalArgumentException(
+                            entries.get(j) + " and " + entries.get(i)
+                                    + " would answer the same requests: give one another path, virtualHosts or httpMethodRestrict");
                 }
             }
         }
@@ -103,7 +104,8 @@ final class RouteTable {
                 return;
             }
             String literal = pattern.literal(depth);
-            Node next = literal != null ? literals.computeIfAbsent(literal, l -> new Node())
+            Node next = literal != null
+                    ? literals.computeIfAbsent(literal, l -> new Node())
                     : (param = param == null ? new Node() : param);
             next.add(entry, depth + 1);
         }
@@ -163,8 +165,8 @@ final class RouteTable {
     }
 
     /** The outcome of a lookup. */
-    record Lookup(RouteEntry entry, int matchedSegments, Map<String, String> params, Set<String> allow,
-            String badParam) {
+    record Lookup(
+            RouteEntry entry, int matchedSegments, Map<String, String> params, Set<String> allow, String badParam) {
 
         static final Lookup NOT_FOUND = new Lookup(null, 0, Map.of(), Set.of(), null);
 

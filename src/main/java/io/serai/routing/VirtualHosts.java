@@ -1,6 +1,6 @@
 package io.serai.routing;
 
-import io.serai.ingress.HostNames;
+import io.serai.http.HostNames;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,8 +41,7 @@ public record VirtualHosts(List<String> exact, List<String> wildcardSuffixes) {
     }
 
     private static void check(String name, String item, String what) {
-        boolean ok = !name.isEmpty() && name.indexOf(':') < 0 && HostNames.isAuthority(name)
-                && name.indexOf('*') < 0;
+        boolean ok = !name.isEmpty() && name.indexOf(':') < 0 && HostNames.isAuthority(name) && name.indexOf('*') < 0;
         if (!ok) {
             throw new IllegalArgumentException(what + ": \"" + item.trim() + "\" is not a host name or *.domain"
                     + " (no port, no other wildcard)");

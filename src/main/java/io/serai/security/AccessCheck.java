@@ -1,10 +1,12 @@
 package io.serai.security;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.serai.ingress.HeaderValues;
-import io.serai.ingress.IngressRequest;
-import io.serai.metrics.SeraiMeters;
+import io.serai.camel.MeterRegistries;
+import io.serai.http.HeaderValues;
+import io.serai.http.IngressRequest;
 import org.apache.camel.AsyncCallback;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.netty.http.NettyHttpConstants;
@@ -22,7 +24,9 @@ import java.util.function.Consumer;
  * unless the route sets {@code forwardCredentials: true}; the access log never writes header values
  * or queries, so credentials are never logged.
  */
-public abstract class AccessCheck extends AsyncProcessorSupport {
+public abstract class AccessCheck extends AsyncProcessorSupport implements CamelContextAware {
+
+    private CamelContext camelContext;
 
     private boolean forwardCredentials;
 
@@ -32,6 +36,25 @@ public abstract class AccessCheck extends AsyncProcessorSupport {
 
     public boolean isForwardCredentials() {
         return forwardCredentials;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+
+    /** Set by Camel when the route that uses the check is built; the check's threads come from it. */
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    /** The context a started check takes its threads from (its ExecutorServiceManager). */
+    protected CamelContext context() {
+        if (camelContext == null) {
+            throw new IllegalStateException(kind() + " check: started outside a CamelContext, so it has no threads");
+        }
+        return camelContext;
     }
 
     /** The check's name in the refusal metric, such as {@code api-key}. */
@@ -77,7 +100,7 @@ public abstract class AccessCheck extends AsyncProcessorSupport {
     }
 
     /** Answers {@code exchange} with the refusal, dropping everything the client sent. */
-    static void refuse(Exchange exchange, Verdict verdict) {
+    public static void refuse(Exchange exchange, Verdict verdict) {
         Message message = exchange.getMessage();
         Map<String, Object> headers = message.getHeaders();
         HeaderValues.clearKeepingChannel(headers);
@@ -96,10 +119,16 @@ public abstract class AccessCheck extends AsyncProcessorSupport {
     }
 
     /** Counts a refusal in serai_access_refused_total (refusals are rare: the meters are looked up each time). */
-    static void countRefusal(Exchange exchange, String kind, int status) {
-        SeraiMeters meters = SeraiMeters.of(exchange.getContext());
-        if (meters != null) {
-            meters.accessRefused(exchange.getFromRouteId(), kind, status);
-        }
+    public static void countRefusal(Exchange exchange, String kind, int status) {
+        MeterRegistries.count(
+                exchange.getContext(),
+                "serai.access.refused",
+                "Requests refused by an access check, by check and status",
+                "route",
+                exchange.getFromRouteId(),
+                "check",
+                kind,
+                "status",
+                String.valueOf(status));
     }
 }

@@ -1,6 +1,10 @@
 package io.serai.security;
 
-import io.serai.config.SettingValues;
+import io.serai.security.credentials.ApiKeys;
+import io.serai.security.credentials.CredentialFile;
+import io.serai.security.credentials.IdentityHeaders;
+import io.serai.security.credentials.QueryParameters;
+import io.serai.settings.SettingValues;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.netty.http.NettyHttpConstants;
@@ -77,8 +81,8 @@ public class ApiKeyCheck extends AccessCheck {
     public void setReloadInterval(String reloadInterval) {
         Duration d = SettingValues.duration("api key check reloadInterval", reloadInterval);
         if (d.isZero()) {
-            throw new IllegalArgumentException("api key check reloadInterval=" + reloadInterval
-                    + " is invalid: expected more than 0");
+            throw new IllegalArgumentException(
+                    "api key check reloadInterval=" + reloadInterval + " is invalid: expected more than 0");
         }
         this.reloadInterval = d;
     }
@@ -86,8 +90,8 @@ public class ApiKeyCheck extends AccessCheck {
     private static String token(String setting, String value) {
         String v = value == null ? "" : value.trim();
         if (!TOKEN.matcher(v).matches()) {
-            throw new IllegalArgumentException("api key check " + setting + "=" + value
-                    + " is invalid: expected a header name such as X-Api-Key");
+            throw new IllegalArgumentException(
+                    "api key check " + setting + "=" + value + " is invalid: expected a header name such as X-Api-Key");
         }
         return v;
     }
@@ -113,8 +117,8 @@ public class ApiKeyCheck extends AccessCheck {
         }
         if (keysFile == null) {
             if (settingKeys.isEmpty()) {
-                throw new IllegalArgumentException("api key check: set keys (comma-separated name:key or key)"
-                        + " or keysFile");
+                throw new IllegalArgumentException(
+                        "api key check: set keys (comma-separated name:key or key)" + " or keysFile");
             }
             current = () -> fixed;
             return;
@@ -124,7 +128,7 @@ public class ApiKeyCheck extends AccessCheck {
             all.addAll(ApiKeys.fromLines(lines));
             return ApiKeys.of(all, named);
         });
-        file.watch(reloadInterval);
+        file.watch(context(), reloadInterval);
         current = file::current;
     }
 
@@ -142,7 +146,10 @@ public class ApiKeyCheck extends AccessCheck {
             c.append("header=\"").append(header).append('"');
         }
         if (query != null) {
-            c.append(header != null ? ", " : "").append("query=\"").append(query).append('"');
+            c.append(header != null ? ", " : "")
+                    .append("query=\"")
+                    .append(query)
+                    .append('"');
         }
         return c.toString();
     }

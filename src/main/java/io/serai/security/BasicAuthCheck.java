@@ -3,10 +3,18 @@ package io.serai.security;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.netty.channel.ChannelHandlerContext;
-import io.serai.config.SettingValues;
+import io.serai.security.credentials.BasicCredentials;
+import io.serai.security.credentials.CredentialFile;
+import io.serai.security.credentials.IdentityHeaders;
+import io.serai.security.credentials.PasswordHashes;
+import io.serai.security.credentials.SecretDigest;
+import io.serai.security.credentials.UserFile;
+import io.serai.settings.SettingValues;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.component.netty.NettyConstants;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,11 +22,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -38,7 +44,6 @@ public class BasicAuthCheck extends AccessCheck {
     private static final Logger LOG = LoggerFactory.getLogger(BasicAuthCheck.class);
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Pattern REALM = Pattern.compile("[ !#-\\[\\]-~]+");
-    private static final AtomicInteger POOLS = new AtomicInteger();
 
     private Path usersFile;
     private String realm = "serai";
@@ -54,7 +59,7 @@ public class BasicAuthCheck extends AccessCheck {
     private IdentityHeaders identity = IdentityHeaders.NONE;
     private volatile CredentialFile<UserFile> users;
     private volatile Cache<SecretDigest, Boolean> verified;
-    private volatile ThreadPoolExecutor pool;
+    private volatile ExecutorService pool;
 
     public BasicAuthCheck() {
         new SecureRandom().nextBytes(cacheSalt);
@@ -88,8 +93,8 @@ public class BasicAuthCheck extends AccessCheck {
     public void setReloadInterval(String reloadInterval) {
         Duration d = SettingValues.duration("basic auth check reloadInterval", reloadInterval);
         if (d.isZero()) {
-            throw new IllegalArgumentException("basic auth check reloadInterval=" + reloadInterval
-                    + " is invalid: expected more than 0");
+            throw new IllegalArgumentException(
+                    "basic auth check reloadInterval=" + reloadInterval + " is invalid: expected more than 0");
         }
         this.reloadInterval = d;
     }
@@ -115,8 +120,8 @@ public class BasicAuthCheck extends AccessCheck {
 
     public void setCacheSize(long cacheSize) {
         if (cacheSize < 1) {
-            throw new IllegalArgumentException("basic auth check cacheSize=" + cacheSize
-                    + " is invalid: expected 1 or more");
+            throw new IllegalArgumentException(
+                    "basic auth check cacheSize=" + cacheSize + " is invalid: expected 1 or more");
         }
         this.cacheSize = cacheSize;
     }
@@ -125,8 +130,8 @@ public class BasicAuthCheck extends AccessCheck {
     protected void doStart() throws Exception {
         super.doStart();
         if (usersFile == null) {
-            throw new IllegalArgumentException("basic auth check: set usersFile (an htpasswd file of bcrypt or argon2"
-                    + " hashes)");
+            throw new IllegalArgumentException(
+                    "basic auth check: set usersFile (an htpasswd file of bcrypt or argon2" + " hashes)");
         }
         challenge = "Basic realm=\"" + realm + "\", charset=\"UTF-8\"";
         identity = IdentityHeaders.of(userHeader);
@@ -134,10 +139,14 @@ public class BasicAuthCheck extends AccessCheck {
         if (file.current().size() == 0) {
             LOG.warn("basic auth check usersFile {} has no users: every request is refused", usersFile);
         }
-        file.watch(reloadInterval);
+        file.watch(context(), reloadInterval);
         users = file;
-        verified = cacheTtl.isZero() ? null
-                : Caffeine.newBuilder().maximumSize(cacheSize).expireAfterWrite(cacheTtl).build();
+        verified = cacheTtl.isZero()
+                ? null
+                : Caffeine.newBuilder()
+                        .maximumSize(cacheSize)
+                        .expireAfterWrite(cacheTtl)
+                        .build();
     }
 
     @Override
@@ -147,10 +156,10 @@ public class BasicAuthCheck extends AccessCheck {
             file.stopWatching();
         }
         // Verifications already queued still finish and answer their requests.
-        ThreadPoolExecutor p = pool;
+        ExecutorService p = pool;
         if (p != null) {
             pool = null;
-            p.shutdown();
+            context().getExecutorServiceManager().shutdown(p);
         }
         super.doStop();
     }
@@ -187,7 +196,8 @@ public class BasicAuthCheck extends AccessCheck {
         String stored = file.hashOf(credentials.user());
         String hash = stored != null ? stored : file.dummyHash();
         Cache<SecretDigest, Boolean> cache = verified;
-        SecretDigest key = cache == null || stored == null ? null
+        SecretDigest key = cache == null || stored == null
+                ? null
                 : SecretDigest.salted(cacheSalt, credentials.user(), credentials.password(), stored);
         if (key != null && cache.getIfPresent(key) != null) {
             done.accept(allowed(message, credentials.user()));
@@ -199,8 +209,12 @@ public class BasicAuthCheck extends AccessCheck {
                 if (ok && key != null) {
                     cache.put(key, Boolean.TRUE);
                 }
-                onEventLoop(exchange, () -> done.accept(ok ? allowed(message, credentials.user())
-                        : Verdict.unauthorized(challenge, "user or password not valid")));
+                onEventLoop(
+                        exchange,
+                        () -> done.accept(
+                                ok
+                                        ? allowed(message, credentials.user())
+                                        : Verdict.unauthorized(challenge, "user or password not valid")));
             });
         } catch (RejectedExecutionException e) {
             done.accept(Verdict.unavailable("too many logins are being checked, try again"));
@@ -212,7 +226,9 @@ public class BasicAuthCheck extends AccessCheck {
             return PasswordHashes.verify(credentials.password(), hash);
         } catch (RuntimeException e) {
             // the hashes were checked when the file was read; never log the hash or the password
-            LOG.warn("basic auth check: verifying user {} failed: {}", credentials.user(),
+            LOG.warn(
+                    "basic auth check: verifying user {} failed: {}",
+                    credentials.user(),
                     e.getClass().getSimpleName());
             return false;
         }
@@ -242,22 +258,26 @@ public class BasicAuthCheck extends AccessCheck {
         next.run();
     }
 
-    private ThreadPoolExecutor pool() {
-        ThreadPoolExecutor p = pool;
+    private ExecutorService pool() {
+        ExecutorService p = pool;
         if (p == null) {
             synchronized (this) {
                 p = pool;
                 if (p == null) {
-                    int number = POOLS.incrementAndGet();
-                    AtomicInteger thread = new AtomicInteger();
-                    p = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue),
-                            r -> {
-                                Thread t = new Thread(r, "serai-basic-auth-" + number + "-" + thread.incrementAndGet());
-                                t.setDaemon(true);
-                                return t;
-                            });
                     // idle threads end, so a check replaced by a route reload leaves nothing behind
-                    p.allowCoreThreadTimeOut(true);
+                    p = context()
+                            .getExecutorServiceManager()
+                            .newThreadPool(
+                                    this,
+                                    "serai-basic-auth",
+                                    new ThreadPoolProfileBuilder("serai-basic-auth")
+                                            .poolSize(threads)
+                                            .maxPoolSize(threads)
+                                            .keepAliveTime(30L, TimeUnit.SECONDS)
+                                            .maxQueueSize(queue)
+                                            .allowCoreThreadTimeOut(true)
+                                            .rejectedPolicy(ThreadPoolRejectedPolicy.Abort)
+                                            .build());
                     pool = p;
                 }
             }

@@ -10,18 +10,18 @@ import java.util.Collection;
  * because nimbus-jose-jwt has no RFC 6750 parsing (its sibling oauth2-oidc-sdk has, a large
  * dependency for these few lines).
  */
-final class BearerScheme {
+public final class BearerScheme {
 
-    static final String AUTHORIZATION = "Authorization";
+    public static final String AUTHORIZATION = "Authorization";
 
     private final String challenge;
 
-    BearerScheme(String realm) {
+    public BearerScheme(String realm) {
         this.challenge = "Bearer realm=\"" + realm + "\"";
     }
 
     /** Whether {@code realm} can stand in a quoted challenge parameter. */
-    static boolean validRealm(String realm) {
+    public static boolean validRealm(String realm) {
         return !realm.isEmpty() && realm.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '"' && c != '\\');
     }
 
@@ -30,7 +30,7 @@ final class BearerScheme {
      * RFC 6750 answers as a request without credentials), "" when malformed (no token, a space in it,
      * several {@code Authorization} fields).
      */
-    static String token(Message message) {
+    public static String token(Message message) {
         Object value = message.getHeader(AUTHORIZATION);
         if (value == null) {
             return null;
@@ -47,23 +47,27 @@ final class BearerScheme {
     }
 
     /** 401 with the bare challenge: the request has no bearer token. */
-    Verdict missing() {
+    public Verdict missing() {
         return Verdict.unauthorized(challenge, "bearer token required");
     }
 
     /** 401 {@code invalid_token} with a short reason that never repeats the token. */
-    Verdict invalid(String reason) {
-        return Verdict.unauthorized(challenge + ", error=\"invalid_token\", error_description=\"" + reason + "\"", reason);
+    public Verdict invalid(String reason) {
+        return Verdict.unauthorized(
+                challenge + ", error=\"invalid_token\", error_description=\"" + reason + "\"", reason);
     }
 
     /** 403 {@code insufficient_scope}, naming the scopes a token needs. */
-    Verdict insufficientScope(Collection<String> required) {
-        return new Verdict(403, "insufficient scope", challenge + ", error=\"insufficient_scope\","
-                + " error_description=\"insufficient scope\", scope=\"" + String.join(" ", required) + "\"");
+    public Verdict insufficientScope(Collection<String> required) {
+        return new Verdict(
+                403,
+                "insufficient scope",
+                challenge + ", error=\"insufficient_scope\"," + " error_description=\"insufficient scope\", scope=\""
+                        + String.join(" ", required) + "\"");
     }
 
     /** 503: nothing can be decided now (no signing keys yet, or too much to check); nothing is forwarded. */
-    static Verdict unavailable(String reason) {
+    public static Verdict unavailable(String reason) {
         return new Verdict(503, reason, null);
     }
 }

@@ -1,10 +1,10 @@
 package io.serai.security;
 
-import io.serai.ingress.AddressRules;
-import io.serai.ingress.IngressRequest;
-import io.serai.ingress.RequestKeys;
-import io.serai.ingress.ResolvedClient;
-import io.serai.ingress.TrustedProxies;
+import io.serai.http.AddressRules;
+import io.serai.http.IngressRequest;
+import io.serai.http.RequestKeys;
+import io.serai.http.ResolvedClient;
+import io.serai.http.TrustedProxies;
 import org.apache.camel.Exchange;
 
 import java.net.InetSocketAddress;

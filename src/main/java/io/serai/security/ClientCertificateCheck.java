@@ -1,7 +1,7 @@
 package io.serai.security;
 
-import io.serai.config.SettingValues;
-import io.serai.ingress.ClientCertificate;
+import io.serai.http.ClientCertificate;
+import io.serai.settings.SettingValues;
 import org.apache.camel.Exchange;
 
 import javax.security.auth.x500.X500Principal;

@@ -1,11 +1,11 @@
 package io.serai.security;
 
-import io.serai.config.SettingValues;
-import io.serai.ingress.HeaderValues;
-import io.serai.ingress.IngressRequest;
-import io.serai.ingress.ResponseHeaderEdits;
-import io.serai.ingress.ResponseHeaderEdits.Edit;
-import io.serai.ingress.ResponseHeaderEdits.Kind;
+import io.serai.http.HeaderValues;
+import io.serai.http.IngressRequest;
+import io.serai.http.ResponseHeaderEdits;
+import io.serai.http.ResponseHeaderEdits.Edit;
+import io.serai.http.ResponseHeaderEdits.Kind;
+import io.serai.settings.SettingValues;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -34,8 +34,8 @@ public class Cors implements Processor {
     static final String ALLOW_CREDENTIALS = "Access-Control-Allow-Credentials";
     static final String EXPOSE_HEADERS = "Access-Control-Expose-Headers";
     private static final Set<String> SAFELISTED_METHODS = Set.of("GET", "HEAD", "POST");
-    private static final Set<String> SAFELISTED_HEADERS = Set.of("accept", "accept-language", "content-language",
-            "content-type");
+    private static final Set<String> SAFELISTED_HEADERS =
+            Set.of("accept", "accept-language", "content-language", "content-type");
 
     private List<OriginRule> origins = List.of();
     private boolean anyOrigin;
@@ -69,8 +69,8 @@ public class Cors implements Processor {
         List<String> m = new ArrayList<>();
         for (String method : SettingValues.list(list)) {
             if (!method.chars().allMatch(c -> c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
-                throw new IllegalArgumentException("cors allowMethods=" + list + " is invalid: \"" + method
-                        + "\" is not an HTTP method");
+                throw new IllegalArgumentException(
+                        "cors allowMethods=" + list + " is invalid: \"" + method + "\" is not an HTTP method");
             }
             m.add(method);
         }
@@ -90,7 +90,9 @@ public class Cors implements Processor {
         }
         this.anyHeader = any;
         this.headers = Set.copyOf(h);
-        this.headersText = String.join(", ", SettingValues.list(list).stream().filter(n -> !n.equals("*")).toList());
+        this.headersText = String.join(
+                ", ",
+                SettingValues.list(list).stream().filter(n -> !n.equals("*")).toList());
     }
 
     public void setExposeHeaders(String list) {
@@ -113,7 +115,8 @@ public class Cors implements Processor {
         Message message = exchange.getMessage();
         String origin = message.getHeader("Origin", String.class);
         boolean allowed = origin != null && allows(origin);
-        if (origin != null && "OPTIONS".equals(method(exchange))
+        if (origin != null
+                && "OPTIONS".equals(method(exchange))
                 && message.getHeader("Access-Control-Request-Method") != null) {
             preflight(exchange, origin, allowed);
             return;
@@ -121,9 +124,14 @@ public class Cors implements Processor {
         ResponseHeaderEdits edits = ResponseHeaderEdits.of(exchange);
         if (allowed) {
             edits.add(new Edit(Kind.SET, ALLOW_ORIGIN, anyOrigin ? "*" : origin));
-            edits.add(credentials ? new Edit(Kind.SET, ALLOW_CREDENTIALS, "true") : new Edit(Kind.REMOVE, ALLOW_CREDENTIALS, null));
-            edits.add(exposeHeaders.isEmpty() ? new Edit(Kind.REMOVE, EXPOSE_HEADERS, null)
-                    : new Edit(Kind.SET, EXPOSE_HEADERS, exposeHeaders));
+            edits.add(
+                    credentials
+                            ? new Edit(Kind.SET, ALLOW_CREDENTIALS, "true")
+                            : new Edit(Kind.REMOVE, ALLOW_CREDENTIALS, null));
+            edits.add(
+                    exposeHeaders.isEmpty()
+                            ? new Edit(Kind.REMOVE, EXPOSE_HEADERS, null)
+                            : new Edit(Kind.SET, EXPOSE_HEADERS, exposeHeaders));
         } else {
             edits.add(new Edit(Kind.REMOVE, ALLOW_ORIGIN, null));
             edits.add(new Edit(Kind.REMOVE, ALLOW_CREDENTIALS, null));
@@ -136,9 +144,11 @@ public class Cors implements Processor {
 
     private void preflight(Exchange exchange, String origin, boolean allowedOrigin) {
         Message message = exchange.getMessage();
-        String method = message.getHeader("Access-Control-Request-Method", String.class).trim();
+        String method =
+                message.getHeader("Access-Control-Request-Method", String.class).trim();
         String requested = message.getHeader("Access-Control-Request-Headers", String.class);
-        String refusal = !allowedOrigin ? "CORS origin not allowed on this route"
+        String refusal = !allowedOrigin
+                ? "CORS origin not allowed on this route"
                 : !SAFELISTED_METHODS.contains(method) && !methods.contains(method)
                         ? "CORS method not allowed on this route"
                         : headerRefusal(requested);
@@ -198,7 +208,8 @@ public class Cors implements Processor {
 
     private static String method(Exchange exchange) {
         IngressRequest ingress = IngressRequest.of(exchange);
-        return ingress != null ? ingress.method().name()
+        return ingress != null
+                ? ingress.method().name()
                 : exchange.getMessage().getHeader(NettyHttpConstants.HTTP_METHOD, String.class);
     }
 
@@ -206,7 +217,6 @@ public class Cors implements Processor {
         return new IllegalArgumentException("cors allowOrigins=* with allowCredentials=true is invalid: browsers refuse"
                 + " credentials for any origin; list the origins instead");
     }
-
 
     /** One allowed origin: exact ({@code https://a.example:8443}) or with one {@code *} for any subdomains. */
     record OriginRule(String prefix, String suffix, boolean wildcard) {
@@ -222,7 +232,10 @@ public class Cors implements Processor {
             if (star < 0) {
                 return new OriginRule(e, "", false);
             }
-            if (star != scheme + 3 || e.indexOf('*', star + 1) >= 0 || e.length() < star + 3 || e.charAt(star + 1) != '.') {
+            if (star != scheme + 3
+                    || e.indexOf('*', star + 1) >= 0
+                    || e.length() < star + 3
+                    || e.charAt(star + 1) != '.') {
                 throw new IllegalArgumentException("cors allowOrigins entry \"" + entry + "\" is invalid: a * may only"
                         + " stand for the subdomains, as in https://*.example.com");
             }
@@ -238,8 +251,10 @@ public class Cors implements Processor {
                 return false;
             }
             String labels = o.substring(prefix.length(), o.length() - suffix.length());
-            return labels.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.')
-                    && !labels.startsWith(".") && !labels.endsWith(".");
+            return labels.chars()
+                            .allMatch(c -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.')
+                    && !labels.startsWith(".")
+                    && !labels.endsWith(".");
         }
     }
 }

@@ -2,9 +2,9 @@ package io.serai.security;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.NetUtil;
-import io.serai.ingress.HeaderValues;
-import io.serai.ingress.IngressRequest;
-import io.serai.ingress.RequestTarget;
+import io.serai.http.HeaderValues;
+import io.serai.http.IngressRequest;
+import io.serai.http.RequestTarget;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -32,8 +32,8 @@ public class HttpsRedirect implements Processor {
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
     // A DNS name as RFC 1123 allows it (labels of letters, digits and inner hyphens; a trailing dot),
     // stricter than what ingress lets through as Host, so a Location never carries anything else.
-    private static final Pattern DNS_NAME = Pattern.compile(
-            "(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\\.?");
+    private static final Pattern DNS_NAME =
+            Pattern.compile("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\\.?");
     private static final Pattern PORT = Pattern.compile(":[0-9]{0,5}");
     // RFC 3986 section 3.3: pchar is unreserved, pct-encoded, sub-delims, ':' and '@'.
     private static final String PCHAR_SYMBOLS = "-._~!$&'()*+,;=:@";
@@ -43,16 +43,16 @@ public class HttpsRedirect implements Processor {
 
     public void setHttpsPort(int httpsPort) {
         if (httpsPort < 1 || httpsPort > 65535) {
-            throw new IllegalArgumentException("https redirect httpsPort=" + httpsPort
-                    + " is invalid: expected 1 to 65535");
+            throw new IllegalArgumentException(
+                    "https redirect httpsPort=" + httpsPort + " is invalid: expected 1 to 65535");
         }
         this.httpsPort = httpsPort;
     }
 
     public void setStatus(int status) {
         if (!REDIRECTS.contains(status)) {
-            throw new IllegalArgumentException("https redirect status=" + status
-                    + " is invalid: expected 301, 302, 303, 307 or 308");
+            throw new IllegalArgumentException(
+                    "https redirect status=" + status + " is invalid: expected 301, 302, 303, 307 or 308");
         }
         this.status = status;
     }
@@ -68,7 +68,8 @@ public class HttpsRedirect implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        if (exchange.getFromEndpoint() instanceof NettyHttpEndpoint from && from.getConfiguration().isSsl()) {
+        if (exchange.getFromEndpoint() instanceof NettyHttpEndpoint from
+                && from.getConfiguration().isSsl()) {
             // Already HTTPS: redirecting would send the client back here forever.
             return;
         }
@@ -81,8 +82,10 @@ public class HttpsRedirect implements Processor {
         if (host == null || pathAndQuery == null) {
             headers.put(NettyHttpConstants.HTTP_RESPONSE_CODE, 400);
             headers.put("Content-Type", "text/plain; charset=utf-8");
-            message.setBody(host == null ? "400 Bad Request: no host name to redirect to HTTPS\n"
-                    : "400 Bad Request: the request target is not a path to redirect to HTTPS\n");
+            message.setBody(
+                    host == null
+                            ? "400 Bad Request: no host name to redirect to HTTPS\n"
+                            : "400 Bad Request: the request target is not a path to redirect to HTTPS\n");
         } else {
             boolean safe = request.isHead() || "GET".equals(request.method().name());
             headers.put(NettyHttpConstants.HTTP_RESPONSE_CODE, status != 0 ? status : safe ? 301 : 308);
@@ -95,7 +98,8 @@ public class HttpsRedirect implements Processor {
 
     /** The request's host without its port, lower case, or null when it is not a DNS name or an IP address. */
     static String hostOf(IngressRequest request) {
-        String authority = request.target().authority() != null ? request.target().authority()
+        String authority = request.target().authority() != null
+                ? request.target().authority()
                 : request.headers().get(HttpHeaderNames.HOST);
         if (authority == null || authority.isEmpty()) {
             return null;
@@ -147,8 +151,11 @@ public class HttpsRedirect implements Processor {
                     return false;
                 }
                 i += 2;
-            } else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || PCHAR_SYMBOLS.indexOf(c) >= 0 || more.indexOf(c) >= 0)) {
+            } else if (!((c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || PCHAR_SYMBOLS.indexOf(c) >= 0
+                    || more.indexOf(c) >= 0)) {
                 return false;
             }
         }

@@ -2,9 +2,18 @@ package io.serai.security;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jwt.JWTClaimsSet;
-import io.serai.config.SettingValues;
+import io.serai.security.credentials.ClaimHeaders;
+import io.serai.security.credentials.JwksFileKeys;
+import io.serai.security.credentials.JwksUrlKeys;
+import io.serai.security.credentials.JwtValidator;
+import io.serai.security.credentials.SigningKeys;
+import io.serai.security.credentials.ValidatedTokens;
+import io.serai.settings.SettingValues;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.spi.ExecutorServiceManager;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -18,14 +27,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -38,15 +43,24 @@ import java.util.stream.Collectors;
  * follow RFC 6750: 401 with a {@code Bearer} challenge, 403 {@code insufficient_scope}; 503 while no
  * signing key could be fetched. A token already validated is admitted from {@link ValidatedTokens} on
  * the event loop; any other is checked on a small bounded pool, since a check may wait for a fetch.
+ * <p>
+ * Long because: one setter per option a route gives; validating a token is credentials.JwtValidator's.
  */
 public class JwtCheck extends AccessCheck {
 
     /** The asymmetric algorithms nimbus verifies with the JDK alone (EdDSA would need Google Tink). */
-    static final List<JWSAlgorithm> ASYMMETRIC = List.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
-            JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384,
+    static final List<JWSAlgorithm> ASYMMETRIC = List.of(
+            JWSAlgorithm.RS256,
+            JWSAlgorithm.RS384,
+            JWSAlgorithm.RS512,
+            JWSAlgorithm.PS256,
+            JWSAlgorithm.PS384,
+            JWSAlgorithm.PS512,
+            JWSAlgorithm.ES256,
+            JWSAlgorithm.ES384,
             JWSAlgorithm.ES512);
+
     private static final int PENDING_CHECKS = 1024;
-    private static final AtomicInteger POOLS = new AtomicInteger();
 
     private Path jwksFile;
     private URL jwksUrl;
@@ -66,9 +80,12 @@ public class JwtCheck extends AccessCheck {
     private volatile Running running;
 
     /** What a started check works with; replaced as a whole on each start. */
-    private record Running(SigningKeys keys, JwtValidator validator, ValidatedTokens tokens,
-            ThreadPoolExecutor checks, ScheduledExecutorService background) {
-    }
+    private record Running(
+            SigningKeys keys,
+            JwtValidator validator,
+            ValidatedTokens tokens,
+            ExecutorService checks,
+            ScheduledExecutorService background) {}
 
     public void setJwksFile(String file) {
         this.jwksFile = Path.of(file.trim());
@@ -79,7 +96,8 @@ public class JwtCheck extends AccessCheck {
             URI uri = new URI(url.trim());
             String protocol = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!(protocol.equals("https") || protocol.equals("http")) || uri.getHost() == null) {
-                throw new IllegalArgumentException("jwt jwksUrl=" + url + " is invalid: expected an https:// or http:// URL");
+                throw new IllegalArgumentException(
+                        "jwt jwksUrl=" + url + " is invalid: expected an https:// or http:// URL");
             }
             this.jwksUrl = uri.toURL();
         } catch (java.net.URISyntaxException | MalformedURLException e) {
@@ -129,7 +147,8 @@ public class JwtCheck extends AccessCheck {
             chosen.add(algorithm(name));
         }
         if (chosen.isEmpty()) {
-            throw new IllegalArgumentException("jwt algorithms=" + names + " is invalid: expected some of " + ASYMMETRIC);
+            throw new IllegalArgumentException(
+                    "jwt algorithms=" + names + " is invalid: expected some of " + ASYMMETRIC);
         }
         this.algorithms = Set.copyOf(chosen);
     }
@@ -148,14 +167,16 @@ public class JwtCheck extends AccessCheck {
 
     public void setRealm(String realm) {
         if (!BearerScheme.validRealm(realm)) {
-            throw new IllegalArgumentException("jwt realm=" + realm + " is invalid: expected printable ASCII without \" or \\");
+            throw new IllegalArgumentException(
+                    "jwt realm=" + realm + " is invalid: expected printable ASCII without \" or \\");
         }
         this.scheme = new BearerScheme(realm);
     }
 
     public void setCachedTokens(long cachedTokens) {
         if (cachedTokens < 0) {
-            throw new IllegalArgumentException("jwt cachedTokens=" + cachedTokens + " is invalid: expected 0 (none) or more");
+            throw new IllegalArgumentException(
+                    "jwt cachedTokens=" + cachedTokens + " is invalid: expected 0 (none) or more");
         }
         this.cachedTokens = cachedTokens;
     }
@@ -169,42 +190,57 @@ public class JwtCheck extends AccessCheck {
     protected void doStart() throws Exception {
         super.doStart();
         validate();
-        ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(daemon("serai-jwks"));
-        SigningKeys keys = jwksFile != null ? new JwksFileKeys(jwksFile, jwksReloadInterval, background)
+        ExecutorServiceManager threads = context().getExecutorServiceManager();
+        ScheduledExecutorService background = threads.newSingleThreadScheduledExecutor(this, "serai-jwks");
+        SigningKeys keys = jwksFile != null
+                ? new JwksFileKeys(jwksFile, jwksReloadInterval, background)
                 : new JwksUrlKeys(jwksUrl, jwksCacheTime, jwksRefetchInterval, jwksTimeout, background);
         ValidatedTokens tokens = new ValidatedTokens(cachedTokens);
         try {
             keys.start(tokens::clear);
         } catch (RuntimeException e) {
-            background.shutdownNow();
+            threads.shutdownNow(background);
             throw e;
         }
-        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        ThreadPoolExecutor checks = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(PENDING_CHECKS), daemon("serai-jwt-check"));
-        checks.allowCoreThreadTimeOut(true);
+        int size = Math.max(2, Runtime.getRuntime().availableProcessors());
+        ExecutorService checks = threads.newThreadPool(
+                this,
+                "serai-jwt-check",
+                new ThreadPoolProfileBuilder("serai-jwt-check")
+                        .poolSize(size)
+                        .maxPoolSize(size)
+                        .keepAliveTime(30L, TimeUnit.SECONDS)
+                        .maxQueueSize(PENDING_CHECKS)
+                        .allowCoreThreadTimeOut(true)
+                        .rejectedPolicy(ThreadPoolRejectedPolicy.Abort)
+                        .build());
         JwtValidator validator = new JwtValidator(keys, algorithms, audiences, issuer, requiredClaims, clockSkew);
         running = new Running(keys, validator, tokens, checks, background);
     }
 
     private void validate() {
         if ((jwksFile == null) == (jwksUrl == null)) {
-            throw new IllegalArgumentException("jwt: set exactly one of jwksFile and jwksUrl (the JWKS with the token signing keys)");
+            throw new IllegalArgumentException(
+                    "jwt: set exactly one of jwksFile and jwksUrl (the JWKS with the token signing keys)");
         }
         if (jwksFile != null && !Files.isReadable(jwksFile)) {
             throw new IllegalArgumentException("jwt jwksFile=" + jwksFile + " is invalid: no readable file there");
         }
         if (audiences.isEmpty()) {
-            throw new IllegalArgumentException("jwt audience is required: the value (or comma list) a token's aud must name");
+            throw new IllegalArgumentException(
+                    "jwt audience is required: the value (or comma list) a token's aud must name");
         }
         if (jwksUrl != null && jwksCacheTime.compareTo(jwksRefetchInterval) <= 0) {
-            throw new IllegalArgumentException("jwt jwksCacheTime=" + jwksCacheTime.toSeconds() + "s is invalid: expected more"
-                    + " than jwksRefetchInterval (" + jwksRefetchInterval.toSeconds() + "s)");
+            throw new IllegalArgumentException(
+                    "jwt jwksCacheTime=" + jwksCacheTime.toSeconds() + "s is invalid: expected more"
+                            + " than jwksRefetchInterval (" + jwksRefetchInterval.toSeconds() + "s)");
         }
-        Duration minimum = JwksUrlKeys.refreshTimeout(jwksTimeout).multipliedBy(4).dividedBy(3);
+        Duration minimum =
+                JwksUrlKeys.refreshTimeout(jwksTimeout).multipliedBy(4).dividedBy(3);
         if (jwksUrl != null && jwksCacheTime.compareTo(minimum) < 0) {
-            throw new IllegalArgumentException("jwt jwksCacheTime=" + jwksCacheTime.toSeconds() + "s is invalid: expected at"
-                    + " least " + minimum.toSeconds() + "s with jwksTimeout " + jwksTimeout.toMillis() + "ms");
+            throw new IllegalArgumentException(
+                    "jwt jwksCacheTime=" + jwksCacheTime.toSeconds() + "s is invalid: expected at" + " least "
+                            + minimum.toSeconds() + "s with jwksTimeout " + jwksTimeout.toMillis() + "ms");
         }
     }
 
@@ -213,8 +249,9 @@ public class JwtCheck extends AccessCheck {
         Running r = running;
         running = null;
         if (r != null) {
-            r.background().shutdownNow();
-            for (Runnable waiting : r.checks().shutdownNow()) {
+            ExecutorServiceManager threads = context().getExecutorServiceManager();
+            threads.shutdownNow(r.background());
+            for (Runnable waiting : threads.shutdownNow(r.checks())) {
                 waiting.run(); // each answers its request, so that none is left without a verdict
             }
             r.keys().close();
@@ -277,8 +314,8 @@ public class JwtCheck extends AccessCheck {
         if (!scopes(claims).containsAll(requiredScopes)) {
             return scheme.insufficientScope(requiredScopes);
         }
-        ValidatedTokens.Admission admission = new ValidatedTokens.Admission(claimHeaders.valuesOf(claims),
-                claims.getExpirationTime().getTime());
+        ValidatedTokens.Admission admission = new ValidatedTokens.Admission(
+                claimHeaders.valuesOf(claims), claims.getExpirationTime().getTime());
         r.tokens().remember(token, admission);
         return admit(message, admission);
     }
@@ -310,12 +347,16 @@ public class JwtCheck extends AccessCheck {
             throw new IllegalArgumentException("jwt algorithms: none is never accepted (a token without a signature)");
         }
         if (upper.startsWith("HS")) {
-            throw new IllegalArgumentException("jwt algorithms: " + name + " is not accepted: HMAC needs a shared secret, "
-                    + "and a JWKS holds public keys (anyone could sign with them)");
+            throw new IllegalArgumentException(
+                    "jwt algorithms: " + name + " is not accepted: HMAC needs a shared secret, "
+                            + "and a JWKS holds public keys (anyone could sign with them)");
         }
-        return ASYMMETRIC.stream().filter(a -> a.getName().equals(upper)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("jwt algorithms: " + name + " is not supported: expected some of "
-                        + ASYMMETRIC.stream().map(JWSAlgorithm::getName).collect(Collectors.joining(","))));
+        return ASYMMETRIC.stream()
+                .filter(a -> a.getName().equals(upper))
+                .findFirst()
+                .orElseThrow(() ->
+                        new IllegalArgumentException("jwt algorithms: " + name + " is not supported: expected some of "
+                                + ASYMMETRIC.stream().map(JWSAlgorithm::getName).collect(Collectors.joining(","))));
     }
 
     private static Set<String> items(String list) {
@@ -328,15 +369,5 @@ public class JwtCheck extends AccessCheck {
             throw new IllegalArgumentException(key + "=" + value + " is invalid: expected more than 0");
         }
         return d;
-    }
-
-    private static ThreadFactory daemon(String name) {
-        int pool = POOLS.incrementAndGet();
-        AtomicInteger n = new AtomicInteger();
-        return task -> {
-            Thread t = new Thread(task, name + "-" + pool + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

@@ -1,8 +1,8 @@
 package io.serai.security;
 
-import io.serai.config.SettingValues;
-import io.serai.ingress.IngressRequest;
-import io.serai.ingress.RequestTarget;
+import io.serai.http.IngressRequest;
+import io.serai.http.RequestTarget;
+import io.serai.settings.SettingValues;
 import org.apache.camel.Exchange;
 
 import java.util.ArrayList;
@@ -40,8 +40,8 @@ public class PathCheck extends AccessCheck {
     protected void doStart() throws Exception {
         super.doStart();
         if (allow.isEmpty() && deny.isEmpty()) {
-            throw new IllegalArgumentException("path check: set deny or allow (comma-separated path prefixes,"
-                    + " e.g. /admin, /internal)");
+            throw new IllegalArgumentException(
+                    "path check: set deny or allow (comma-separated path prefixes," + " e.g. /admin, /internal)");
         }
     }
 
@@ -148,12 +148,14 @@ public class PathCheck extends AccessCheck {
                 throw new IllegalArgumentException(what + ": \"" + item + "\" is not a path prefix: " + e.getMessage());
             }
             if (!item.startsWith("/") || prefix.rawQuery() != null) {
-                throw new IllegalArgumentException(what + ": \"" + item + "\" is not a plain path prefix such as /admin");
+                throw new IllegalArgumentException(
+                        what + ": \"" + item + "\" is not a plain path prefix such as /admin");
             }
             String[] segments = new String[prefix.segmentCount()];
             for (int i = 0; i < segments.length; i++) {
                 if (!prefix.key(i).equals(prefix.segment(i))) {
-                    throw new IllegalArgumentException(what + ": \"" + item + "\" has path parameters or trailing dots");
+                    throw new IllegalArgumentException(
+                            what + ": \"" + item + "\" has path parameters or trailing dots");
                 }
                 segments[i] = prefix.segment(i);
             }

@@ -1,9 +1,9 @@
 package io.serai.security;
 
-import io.serai.config.SettingValues;
-import io.serai.ingress.ResponseHeaderEdits;
-import io.serai.ingress.ResponseHeaderEdits.Edit;
-import io.serai.ingress.ResponseHeaderEdits.Kind;
+import io.serai.http.ResponseHeaderEdits;
+import io.serai.http.ResponseHeaderEdits.Edit;
+import io.serai.http.ResponseHeaderEdits.Kind;
+import io.serai.settings.SettingValues;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -45,8 +45,9 @@ public class SecurityHeaders implements Processor {
     public void setFrameOptions(String frameOptions) {
         String v = value("frameOptions", frameOptions);
         if (!v.equals(OFF) && !v.equalsIgnoreCase("DENY") && !v.equalsIgnoreCase("SAMEORIGIN")) {
-            throw new IllegalArgumentException("security headers frameOptions=" + frameOptions
-                    + " is invalid: expected DENY, SAMEORIGIN or off (use contentSecurityPolicy frame-ancestors for more)");
+            throw new IllegalArgumentException(
+                    "security headers frameOptions=" + frameOptions
+                            + " is invalid: expected DENY, SAMEORIGIN or off (use contentSecurityPolicy frame-ancestors for more)");
         }
         this.frameOptions = v.equals(OFF) ? OFF : v.toUpperCase(java.util.Locale.ROOT);
     }
@@ -75,7 +76,8 @@ public class SecurityHeaders implements Processor {
     }
 
     private static boolean overTls(Endpoint from) {
-        return from instanceof NettyHttpEndpoint netty && netty.getConfiguration().isSsl();
+        return from instanceof NettyHttpEndpoint netty
+                && netty.getConfiguration().isSsl();
     }
 
     private List<Edit> plain() {
@@ -120,8 +122,8 @@ public class SecurityHeaders implements Processor {
     private static String value(String setting, String value) {
         String v = value == null ? "" : value.trim();
         if (v.isEmpty() || v.chars().anyMatch(c -> c < 32 || c == 127)) {
-            throw new IllegalArgumentException("security headers " + setting + "=" + value
-                    + " is invalid: expected a field value, or off");
+            throw new IllegalArgumentException(
+                    "security headers " + setting + "=" + value + " is invalid: expected a field value, or off");
         }
         return v.equalsIgnoreCase(OFF) ? OFF : v;
     }

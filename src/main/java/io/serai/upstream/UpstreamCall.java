@@ -20,12 +20,13 @@ import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.serai.config.ProxySettings;
-import io.serai.security.BackendTls;
-import io.serai.security.HandshakeFailureReason;
-import io.serai.streaming.BodyAlreadySentException;
-import io.serai.streaming.BodyStream;
-import io.serai.streaming.BodyTooLargeException;
+import io.serai.http.UpstreamException;
+import io.serai.http.body.BodyAlreadySentException;
+import io.serai.http.body.BodyStream;
+import io.serai.http.body.BodyTooLargeException;
+import io.serai.security.tls.HandshakeFailureReason;
+import io.serai.security.upstream.BackendTls;
+import io.serai.settings.ProxySettings;
 import io.serai.websocket.Tunnel;
 import io.serai.websocket.WebSocketUpgrade;
 import org.apache.camel.AsyncCallback;
@@ -46,6 +47,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * their ends. A request that failed on a reused keep-alive connection before any response arrived is
  * sent once more on another connection when its method is idempotent and its body is still kept, as the
  * backend may have closed that connection while it sat idle.
+ * <p>
+ * Long because: one call's state machine (connect, send, head, body, time-out, release) on one event loop.
  */
 final class UpstreamCall {
 
@@ -76,9 +79,17 @@ final class UpstreamCall {
     private BodyStream.Sink requestSink;
     private ScheduledFuture<?> timeout;
 
-    UpstreamCall(Exchange exchange, AsyncCallback callback, FullHttpRequest request, BodyStream requestBody,
-            UpstreamTarget target, ChannelPool pool, ProxySettings settings, Duration timeLimit,
-            ResponseHolding holding, Channel client) {
+    UpstreamCall(
+            Exchange exchange,
+            AsyncCallback callback,
+            FullHttpRequest request,
+            BodyStream requestBody,
+            UpstreamTarget target,
+            ChannelPool pool,
+            ProxySettings settings,
+            Duration timeLimit,
+            ResponseHolding holding,
+            Channel client) {
         this.timeLimit = timeLimit;
         this.exchange = exchange;
         this.callback = callback;
@@ -168,8 +179,9 @@ final class UpstreamCall {
                     }
                 });
             } else {
-                ch.writeAndFlush(new DefaultHttpRequest(request.protocolVersion(), request.method(), request.uri(),
-                        request.headers())).addListener(written -> {
+                ch.writeAndFlush(new DefaultHttpRequest(
+                                request.protocolVersion(), request.method(), request.uri(), request.headers()))
+                        .addListener(written -> {
                             if (!written.isSuccess()) {
                                 onFailure(written.cause());
                             }
@@ -272,8 +284,14 @@ final class UpstreamCall {
         boolean bodyless = isHead() || code == 204 || code == 304;
         long length = bodyless ? -1 : HttpUtil.getContentLength(response, -1L);
         Channel ch = channel;
-        responseBody = new BodyStream(ch, length, holding.limit(), settings.streamWindow(), holding.keep(),
-                settings.readIdleTimeout().toMillis(), () -> closeConnection(ch));
+        responseBody = new BodyStream(
+                ch,
+                length,
+                holding.limit(),
+                settings.streamWindow(),
+                holding.keep(),
+                settings.readIdleTimeout().toMillis(),
+                () -> closeConnection(ch));
         if (holding.whole()) {
             responseBody.watchIdle();
             responseBody.whenHeld(held -> {
@@ -282,10 +300,13 @@ final class UpstreamCall {
                     return;
                 }
                 Throwable why = responseBody.failure();
-                fail(why == null || why instanceof BodyTooLargeException
-                        ? UpstreamException.badResponse(target.toString(), "sent a response larger than "
-                                + "serai.upstream.max-response-body (" + settings.maxResponseBody() + " bytes)")
-                        : UpstreamException.badResponse(target.toString(), why));
+                fail(
+                        why == null || why instanceof BodyTooLargeException
+                                ? UpstreamException.badResponse(
+                                        target.toString(),
+                                        "sent a response larger than " + "serai.upstream.max-response-body ("
+                                                + settings.maxResponseBody() + " bytes)")
+                                : UpstreamException.badResponse(target.toString(), why));
             });
         }
     }
@@ -302,8 +323,11 @@ final class UpstreamCall {
             if (ch != null) {
                 closeAndRelease(ch);
             }
-            fail(UpstreamException.badResponse(target.toString(), asked ? "switched to a protocol other than websocket"
-                    : "switched protocols without being asked to"));
+            fail(UpstreamException.badResponse(
+                    target.toString(),
+                    asked
+                            ? "switched to a protocol other than websocket"
+                            : "switched protocols without being asked to"));
             return;
         }
         Tunnel tunnel = new Tunnel(ch, settings.webSocketIdleTimeout());
@@ -385,7 +409,11 @@ final class UpstreamCall {
             requestBody.detach(requestSink);
             requestSink = null;
         }
-        if (reused && !retried && !responseStarted && isIdempotent(request.method()) && isStaleConnection(cause)
+        if (reused
+                && !retried
+                && !responseStarted
+                && isIdempotent(request.method())
+                && isStaleConnection(cause)
                 && (requestBody == null || requestBody.canBeSentAgain())) {
             retried = true;
             responseStarted = false;
@@ -521,14 +549,16 @@ final class UpstreamCall {
             return tlsFailure(handshake);
         }
         if (cause instanceof TooLongFrameException) {
-            return UpstreamException.badResponse(target.toString(), "sent a response head larger than "
-                    + "serai.limits.max-header");
+            return UpstreamException.badResponse(
+                    target.toString(), "sent a response head larger than " + "serai.limits.max-header");
         }
         if (cause instanceof UpstreamConnectionHandler.BackendClosedException closed) {
-            return responseStarted ? UpstreamException.badResponse(target.toString(), closed.getMessage())
+            return responseStarted
+                    ? UpstreamException.badResponse(target.toString(), closed.getMessage())
                     : UpstreamException.noResponse(target.toString(), closed.getMessage());
         }
-        return responseStarted ? UpstreamException.badResponse(target.toString(), cause)
+        return responseStarted
+                ? UpstreamException.badResponse(target.toString(), cause)
                 : UpstreamException.noResponse(target.toString(), cause);
     }
 
@@ -536,25 +566,32 @@ final class UpstreamCall {
         BackendTls tls = target.backendTls();
         String name = tls.serverName() != null ? tls.serverName() : target.host();
         boolean clientCert = tls.clientCert() != null;
-        return UpstreamException.tlsHandshakeFailed(target.toString(),
+        return UpstreamException.tlsHandshakeFailed(
+                target.toString(),
                 HandshakeFailureReason.of(cause, name, clientCert),
                 HandshakeFailureReason.of(cause, "the backend's name", clientCert));
     }
 
     private UpstreamException connectFailure(Throwable cause) {
         if (cause instanceof ConnectTimeoutException) {
-            return UpstreamException.connectTimedOut(target.toString(), settings.upstreamConnectTimeout().toMillis());
+            return UpstreamException.connectTimedOut(
+                    target.toString(), settings.upstreamConnectTimeout().toMillis());
         }
         return UpstreamException.connectFailed(target.toString(), cause);
     }
 
     private static boolean isStaleConnection(Throwable cause) {
         return cause instanceof UpstreamConnectionHandler.BackendClosedException
-                || cause instanceof ClosedChannelException || cause instanceof java.io.IOException;
+                || cause instanceof ClosedChannelException
+                || cause instanceof java.io.IOException;
     }
 
     private static boolean isIdempotent(HttpMethod method) {
-        return method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD) || method.equals(HttpMethod.OPTIONS)
-                || method.equals(HttpMethod.PUT) || method.equals(HttpMethod.DELETE) || method.equals(HttpMethod.TRACE);
+        return method.equals(HttpMethod.GET)
+                || method.equals(HttpMethod.HEAD)
+                || method.equals(HttpMethod.OPTIONS)
+                || method.equals(HttpMethod.PUT)
+                || method.equals(HttpMethod.DELETE)
+                || method.equals(HttpMethod.TRACE);
     }
 }

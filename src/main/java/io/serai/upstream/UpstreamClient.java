@@ -17,9 +17,10 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.serai.config.ProxySettings;
-import io.serai.security.BackendTlsContexts;
-import io.serai.streaming.BodyStream;
+import io.serai.health.ProbeClient;
+import io.serai.http.body.BodyStream;
+import io.serai.security.upstream.BackendTlsContexts;
+import io.serai.settings.ProxySettings;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.netty.NettyConstants;
@@ -52,12 +53,21 @@ public final class UpstreamClient implements AutoCloseable {
      * Sends {@code request} (its body following from {@code body} when that is not null) to {@code target};
      * completes {@code callback} once, with the response or a fault.
      */
-    void send(Exchange exchange, UpstreamTarget target, FullHttpRequest request, BodyStream body, Duration timeout,
-            ResponseHolding holding, AsyncCallback callback) {
+    void send(
+            Exchange exchange,
+            UpstreamTarget target,
+            FullHttpRequest request,
+            BodyStream body,
+            Duration timeout,
+            ResponseHolding holding,
+            AsyncCallback callback) {
         Channel client = clientChannel(exchange);
-        EventLoop loop = client != null && client.eventLoop() instanceof NioEventLoop own ? own : ownLoops().next();
+        EventLoop loop = client != null && client.eventLoop() instanceof NioEventLoop own
+                ? own
+                : ownLoops().next();
         ChannelPool pool = pools.computeIfAbsent(new PoolKey(loop, target), this::newPool);
-        Duration limit = timeout == null || timeout.compareTo(settings.upstreamTimeout()) > 0 ? settings.upstreamTimeout()
+        Duration limit = timeout == null || timeout.compareTo(settings.upstreamTimeout()) > 0
+                ? settings.upstreamTimeout()
                 : timeout;
         new UpstreamCall(exchange, callback, request, body, target, pool, settings, limit, holding, client).start();
     }
@@ -67,8 +77,17 @@ public final class UpstreamClient implements AutoCloseable {
      * otherwise streamed, its first bytes kept (a window's worth, or {@code holdUpTo} for a cache).
      */
     ResponseHolding holding(boolean whole, long holdUpTo) {
-        return whole ? ResponseHolding.whole(settings.maxResponseBody())
+        return whole
+                ? ResponseHolding.whole(settings.maxResponseBody())
                 : ResponseHolding.streamed(Math.max(settings.streamWindow(), holdUpTo), holdUpTo > 0);
+    }
+
+    /**
+     * What sends {@code target}'s health checks and load reports: a connection of its own per probe, on
+     * this client's event loops, verified as the target's traffic is.
+     */
+    public ProbeClient probes(UpstreamTarget target) {
+        return new UpstreamProbes(target, this::ownLoops, tls, settings);
     }
 
     /** The connection of the client this exchange answers, when it came in over netty-http. */
@@ -97,12 +116,13 @@ public final class UpstreamClient implements AutoCloseable {
         Bootstrap bootstrap = new Bootstrap()
                 .group(key.loop())
                 .channel(NioSocketChannel.class)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.upstreamConnectTimeout().toMillis())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        settings.upstreamConnectTimeout().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .remoteAddress(key.target().address());
-        return new SimpleChannelPool(bootstrap, new ConnectionSetup(key.target()), ChannelHealthChecker.ACTIVE, true,
-                true);
+        return new SimpleChannelPool(
+                bootstrap, new ConnectionSetup(key.target()), ChannelHealthChecker.ACTIVE, true, true);
     }
 
     @Override
@@ -115,8 +135,7 @@ public final class UpstreamClient implements AutoCloseable {
         }
     }
 
-    private record PoolKey(EventLoop loop, UpstreamTarget target) {
-    }
+    private record PoolKey(EventLoop loop, UpstreamTarget target) {}
 
     /** The pipeline of a new backend connection. */
     private final class ConnectionSetup extends AbstractChannelPoolHandler {
@@ -131,8 +150,15 @@ public final class UpstreamClient implements AutoCloseable {
         public void channelCreated(Channel ch) throws Exception {
             if (target.tls()) {
                 // The handshake is part of connecting: bounded by the same time.
-                ch.pipeline().addLast("tls", tls.newHandler(target.backendTls(), ch.alloc(), target.host(),
-                        target.port(), settings.upstreamConnectTimeout()));
+                ch.pipeline()
+                        .addLast(
+                                "tls",
+                                tls.newHandler(
+                                        target.backendTls(),
+                                        ch.alloc(),
+                                        target.host(),
+                                        target.port(),
+                                        settings.upstreamConnectTimeout()));
             }
             long idleSeconds = Math.max(1, settings.upstreamIdleTimeout().toSeconds());
             ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS));

@@ -1,20 +1,22 @@
 package io.serai.upstream;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.serai.aggregation.CallOptions;
+import io.serai.camel.MeterRegistries;
 import io.serai.health.BackendHealth;
 import io.serai.health.LoadReport;
-import io.serai.ingress.IngressRequest;
-import io.serai.ingress.MessageBodies;
-import io.serai.ingress.ResponseStatus;
-import io.serai.metrics.RequestMetrics;
-import io.serai.metrics.SeraiMeters;
+import io.serai.http.IngressRequest;
+import io.serai.http.MessageBodies;
+import io.serai.http.ResponseStatus;
+import io.serai.http.UpstreamException;
 import io.serai.websocket.WebSocketUpgrade;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultAsyncProducer;
+
+import java.util.function.Consumer;
 
 /**
  * The producer behind {@code to: netty-http:...}: sends the exchange to its backend through
@@ -29,32 +31,39 @@ public class UpstreamProducer extends DefaultAsyncProducer {
     private final UpstreamTarget target;
     private final boolean preserveHost;
     private final BackendHealth health;
-    private final CallOptions call;
-    private SeraiMeters meters;
+    private final BackendCallOptions call;
+    private final Consumer<Exchange> onCall;
+    private volatile RouteMeters lastMeters;
 
-    public UpstreamProducer(Endpoint endpoint, UpstreamTarget target, UpstreamClient client, boolean preserveHost,
-            BackendHealth health, CallOptions call) {
+    public UpstreamProducer(
+            Endpoint endpoint,
+            UpstreamTarget target,
+            UpstreamClient client,
+            boolean preserveHost,
+            BackendHealth health,
+            BackendCallOptions call,
+            Consumer<Exchange> onCall) {
         super(endpoint);
         this.target = target;
         this.client = client;
         this.preserveHost = preserveHost;
         this.health = health;
         this.call = call;
+        this.onCall = onCall;
     }
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         FullHttpRequest request;
         try {
-            if (call.aggregates()) {
-                exchange.setProperty(CallOptions.PROPERTY, call);
-            }
+            onCall.accept(exchange);
             request = UpstreamRequests.build(exchange, target, preserveHost, call.query());
-            if (call.aggregates()) {
+            if (call.merged()) {
                 // Serai decodes what it merges and answers the client uncompressed: ask only for what it decodes.
                 request.headers().set(HttpHeaderNames.ACCEPT_ENCODING, "gzip, deflate");
             }
-            if (WebSocketUpgrade.isRequested(exchange) && !call.aggregates()
+            if (WebSocketUpgrade.isRequested(exchange)
+                    && !call.merged()
                     && exchange.getProperty(org.apache.camel.ExchangePropertyKey.CORRELATION_ID) == null) {
                 // Only the call whose answer is the client's may switch protocols; a merge's or a copy's never.
                 WebSocketUpgrade.ask(request.headers());
@@ -65,40 +74,63 @@ public class UpstreamProducer extends DefaultAsyncProducer {
             return true;
         }
         // A merge, a multicast's copy and a route with responseBuffering=true take the body whole.
-        boolean whole = call.aggregates() || exchange.getProperty(IngressRequest.BUFFER_RESPONSE) != null
+        boolean whole = call.merged()
+                || exchange.getProperty(IngressRequest.BUFFER_RESPONSE) != null
                 || exchange.getProperty(org.apache.camel.ExchangePropertyKey.CORRELATION_ID) != null;
         Long holdUpTo = exchange.getProperty(IngressRequest.HOLD_RESPONSE_UP_TO, Long.class);
         long started = System.nanoTime();
-        client.send(exchange, target, request, MessageBodies.streaming(exchange.getMessage()), call.callTimeout(),
-                client.holding(whole, holdUpTo == null ? 0 : holdUpTo), doneSync -> {
-            recordOutcome(exchange);
-            measure(exchange, System.nanoTime() - started);
-            callback.done(doneSync);
-        });
+        client.send(
+                exchange,
+                target,
+                request,
+                MessageBodies.streaming(exchange.getMessage()),
+                call.callTimeout(),
+                client.holding(whole, holdUpTo == null ? 0 : holdUpTo),
+                doneSync -> {
+                    recordOutcome(exchange);
+                    measure(exchange, System.nanoTime() - started);
+                    callback.done(doneSync);
+                });
         return false;
     }
 
     /** Counts the call for its route and backend, unless the client left before it ended. */
     private void measure(Exchange exchange, long nanos) {
-        SeraiMeters meters = this.meters;
-        if (meters == null) {
-            meters = SeraiMeters.of(exchange.getContext());
-            this.meters = meters;
-            if (meters == null) {
-                return;
-            }
-        }
         String route = exchange.getFromRouteId() == null ? "" : exchange.getFromRouteId();
-        exchange.setProperty(RequestMetrics.BACKEND, health.backend());
+        UpstreamMeters meters = metersOf(exchange, route);
+        if (meters == null) {
+            return;
+        }
+        exchange.setProperty(IngressRequest.BACKEND, health.backend());
         Exception failure = exchange.getException();
         if (failure instanceof UpstreamException upstream) {
             if (upstream.kind() != UpstreamException.Kind.ABANDONED) {
-                meters.upstreamDone(route, health.backend(), 0, upstream.kind().name().toLowerCase(java.util.Locale.ROOT), nanos);
+                meters.done(0, upstream.kind(), nanos);
             }
         } else if (failure == null) {
-            meters.upstreamDone(route, health.backend(), ResponseStatus.of(exchange.getMessage()), null, nanos);
+            meters.done(ResponseStatus.of(exchange.getMessage()), null, nanos);
         }
     }
+
+    /**
+     * The meters of this producer's backend for {@code route}: looked up once and kept, since a producer
+     * almost always serves one route, so the request path only increments meters it holds.
+     */
+    private UpstreamMeters metersOf(Exchange exchange, String route) {
+        RouteMeters last = lastMeters;
+        if (last != null && last.route().equals(route)) {
+            return last.meters();
+        }
+        MeterRegistry registry = MeterRegistries.of(exchange.getContext());
+        if (registry == null) {
+            return null;
+        }
+        UpstreamMeters meters = UpstreamMeters.of(registry, route, health.backend());
+        lastMeters = new RouteMeters(route, meters);
+        return meters;
+    }
+
+    private record RouteMeters(String route, UpstreamMeters meters) {}
 
     private void recordOutcome(Exchange exchange) {
         Exception failure = exchange.getException();

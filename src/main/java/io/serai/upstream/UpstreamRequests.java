@@ -1,20 +1,20 @@
 package io.serai.upstream;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
-import io.serai.ingress.HopByHopHeaders;
-import io.serai.ingress.MessageBodies;
-import io.serai.ingress.PathParameters;
-import io.serai.streaming.BodyStream;
+import io.serai.http.HopByHopHeaders;
+import io.serai.http.MessageBodies;
+import io.serai.http.PathParameters;
+import io.serai.http.body.BodyStream;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.netty.http.NettyHttpConstants;
@@ -29,8 +29,7 @@ import java.util.Map;
  */
 final class UpstreamRequests {
 
-    private UpstreamRequests() {
-    }
+    private UpstreamRequests() {}
 
     static FullHttpRequest build(Exchange exchange, UpstreamTarget target, boolean preserveHost, String queryTemplate) {
         Message message = exchange.getMessage();
@@ -39,7 +38,8 @@ final class UpstreamRequests {
         BodyStream stream = MessageBodies.streaming(message);
         ByteBuf content = stream != null ? Unpooled.EMPTY_BUFFER : MessageBodies.toByteBuf(message);
         Object methodHeader = fields.get(NettyHttpConstants.HTTP_METHOD);
-        HttpMethod method = methodHeader != null ? HttpMethod.valueOf(methodHeader.toString())
+        HttpMethod method = methodHeader != null
+                ? HttpMethod.valueOf(methodHeader.toString())
                 : content.isReadable() || stream != null ? HttpMethod.POST : HttpMethod.GET;
 
         HttpHeaders headers = new DefaultHttpHeaders();
@@ -84,8 +84,8 @@ final class UpstreamRequests {
         if (params != null || queryTemplate != null) {
             requestTarget = templated(requestTarget, queryTemplate, params);
         }
-        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, requestTarget, content, headers,
-                EmptyHttpHeaders.INSTANCE);
+        return new DefaultFullHttpRequest(
+                HttpVersion.HTTP_1_1, method, requestTarget, content, headers, EmptyHttpHeaders.INSTANCE);
     }
 
     /**

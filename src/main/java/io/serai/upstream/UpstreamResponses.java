@@ -1,14 +1,14 @@
 package io.serai.upstream;
 
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
-import io.serai.ingress.ForwardingHeaders;
-import io.serai.ingress.HeaderValues;
-import io.serai.ingress.HopByHopHeaders;
-import io.serai.ingress.IngressRequest;
-import io.serai.streaming.BodyStream;
+import io.serai.http.HeaderValues;
+import io.serai.http.HopByHopHeaders;
+import io.serai.http.IngressRequest;
+import io.serai.http.Via;
+import io.serai.http.body.BodyStream;
 import io.serai.websocket.Tunnel;
 import io.serai.websocket.WebSocketUpgrade;
 import org.apache.camel.Exchange;
@@ -28,8 +28,7 @@ import java.util.Map;
  */
 final class UpstreamResponses {
 
-    private UpstreamResponses() {
-    }
+    private UpstreamResponses() {}
 
     static void apply(Exchange exchange, HttpResponse response, BodyStream body, String viaName) {
         Message message = exchange.getMessage();
@@ -98,8 +97,9 @@ final class UpstreamResponses {
             }
             HeaderValues.append(headers, name, field.getValue());
         }
-        String version = response.protocolVersion().majorVersion() + "." + response.protocolVersion().minorVersion();
-        headers.put("Via", ForwardingHeaders.appended(headers.get("Via"), ForwardingHeaders.via(version, viaName)));
+        String version = response.protocolVersion().majorVersion() + "."
+                + response.protocolVersion().minorVersion();
+        headers.put("Via", Via.appended(headers.get("Via"), Via.entry(version, viaName)));
         headers.put(NettyHttpConstants.HTTP_RESPONSE_CODE, response.status().code());
         headers.put(NettyHttpConstants.HTTP_RESPONSE_TEXT, response.status().reasonPhrase());
     }

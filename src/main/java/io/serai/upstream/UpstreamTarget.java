@@ -1,6 +1,6 @@
 package io.serai.upstream;
 
-import io.serai.security.BackendTls;
+import io.serai.security.upstream.BackendTls;
 
 import java.net.InetSocketAddress;
 

@@ -4,10 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -32,6 +32,8 @@ import java.util.concurrent.TimeUnit;
  * extensions themselves), while a proxy must pass them as the two ends agreed. Everything runs on the
  * backend connection's event loop (the client's own, in Serai's upstream client); calls from elsewhere move
  * there.
+ * <p>
+ * Long because: both directions' flow control and closing share one state, on one event loop.
  */
 public final class Tunnel {
 
@@ -44,16 +46,13 @@ public final class Tunnel {
     public interface Meters {
         Meters NONE = new Meters() {
             @Override
-            public void opened() {
-            }
+            public void opened() {}
 
             @Override
-            public void moved(boolean fromClient, int bytes) {
-            }
+            public void moved(boolean fromClient, int bytes) {}
 
             @Override
-            public void closed() {
-            }
+            public void closed() {}
         };
 
         void opened();

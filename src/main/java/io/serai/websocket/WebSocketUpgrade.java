@@ -26,13 +26,13 @@ public final class WebSocketUpgrade {
     /** Exchange property: the {@link Tunnel} the client's connection became, once the 101 is being written. */
     public static final String TUNNEL = "seraiWebSocketTunnel";
 
-    private WebSocketUpgrade() {
-    }
+    private WebSocketUpgrade() {}
 
     /** Whether {@code request}'s head asks to switch to WebSocket (its body is the caller's to check). */
     public static boolean isAskedBy(HttpRequest request) {
         HttpHeaders headers = request.headers();
-        return HttpVersion.HTTP_1_1.equals(request.protocolVersion()) && HttpMethod.GET.equals(request.method())
+        return HttpVersion.HTTP_1_1.equals(request.protocolVersion())
+                && HttpMethod.GET.equals(request.method())
                 && lists(headers, HttpHeaderNames.UPGRADE, "websocket")
                 && lists(headers, HttpHeaderNames.CONNECTION, "upgrade");
     }

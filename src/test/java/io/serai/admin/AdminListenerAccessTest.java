@@ -39,17 +39,31 @@ class AdminListenerAccessTest {
     @Test
     void beyondLoopbackTheRouteListAndTheStatusPageNeedTheTokenAndAreServedWithIt() throws Exception {
         int admin = RunningSerai.freePort();
-        try (RunningSerai serai = beyondLoopback(admin).property("serai.admin.token", TOKEN).start(dir)) {
+        try (RunningSerai serai =
+                beyondLoopback(admin).property("serai.admin.token", TOKEN).start(dir)) {
             for (String path : List.of("/routes", "/")) {
                 RawResponse refused = get(admin, path);
                 assertEquals(401, refused.status(), path);
-                assertTrue(refused.headers("WWW-Authenticate").containsAll(List.of(
-                        "Basic realm=\"serai-admin\", charset=\"UTF-8\"", "Bearer realm=\"serai-admin\"")),
+                assertTrue(
+                        refused.headers("WWW-Authenticate")
+                                .containsAll(List.of(
+                                        "Basic realm=\"serai-admin\", charset=\"UTF-8\"",
+                                        "Bearer realm=\"serai-admin\"")),
                         refused.headers("WWW-Authenticate").toString());
                 assertTrue(!refused.bodyText().contains("backend.internal"), refused.bodyText());
-                assertEquals(401, get(admin, path, "Authorization: Bearer wrong-token").status(), path);
-                assertEquals(401, get(admin, path, "Authorization: Bearer " + TOKEN + "x").status(), path);
-                assertEquals(401, get(admin, path, "Authorization: Basic " + basic("admin:wrong")).status(), path);
+                assertEquals(
+                        401,
+                        get(admin, path, "Authorization: Bearer wrong-token").status(),
+                        path);
+                assertEquals(
+                        401,
+                        get(admin, path, "Authorization: Bearer " + TOKEN + "x").status(),
+                        path);
+                assertEquals(
+                        401,
+                        get(admin, path, "Authorization: Basic " + basic("admin:wrong"))
+                                .status(),
+                        path);
             }
             RawResponse routes = get(admin, "/routes", "Authorization: Bearer " + TOKEN);
             assertEquals(200, routes.status(), routes.bodyText());
@@ -57,14 +71,18 @@ class AdminListenerAccessTest {
             RawResponse page = get(admin, "/", "Authorization: Basic " + basic("anyone:" + TOKEN));
             assertEquals(200, page.status(), page.bodyText());
             assertTrue(page.bodyText().contains("<title>Serai status</title>"));
-            assertEquals(200, get(admin, "/routes", "Authorization: Basic " + basic(":" + TOKEN)).status());
+            assertEquals(
+                    200,
+                    get(admin, "/routes", "Authorization: Basic " + basic(":" + TOKEN))
+                            .status());
         }
     }
 
     @Test
     void beyondLoopbackOnlyHealthAndMetricsAreOpenForProbesAndScrapers() throws Exception {
         int admin = RunningSerai.freePort();
-        try (RunningSerai serai = beyondLoopback(admin).property("serai.admin.token", TOKEN).start(dir)) {
+        try (RunningSerai serai =
+                beyondLoopback(admin).property("serai.admin.token", TOKEN).start(dir)) {
             assertEquals(200, get(admin, "/health/live").status());
             assertEquals(200, get(admin, "/health/ready").status());
             assertEquals(200, get(admin, "/health").status());
@@ -84,8 +102,10 @@ class AdminListenerAccessTest {
     @Test
     void metricsNeedTheTokenWhenTheSettingSaysSo() throws Exception {
         int admin = RunningSerai.freePort();
-        try (RunningSerai serai = beyondLoopback(admin).property("serai.admin.token", TOKEN)
-                .property("serai.admin.metrics-need-token", true).start(dir)) {
+        try (RunningSerai serai = beyondLoopback(admin)
+                .property("serai.admin.token", TOKEN)
+                .property("serai.admin.metrics-need-token", true)
+                .start(dir)) {
             assertEquals(401, get(admin, "/metrics").status());
             RawResponse metrics = get(admin, "/metrics", "Authorization: Bearer " + TOKEN);
             assertEquals(200, metrics.status());
@@ -105,7 +125,8 @@ class AdminListenerAccessTest {
                 assertTrue(!refused.bodyText().contains("backend.internal"), refused.bodyText());
             }
             assertEquals(403, request(admin, "DELETE /cache", "127.0.0.1").status());
-            assertEquals(403, get(admin, "/routes", "Authorization: Bearer anything").status());
+            assertEquals(
+                    403, get(admin, "/routes", "Authorization: Bearer anything").status());
             assertEquals(200, get(admin, "/health/ready").status());
             assertEquals(200, get(admin, "/metrics").status());
         }
@@ -114,15 +135,20 @@ class AdminListenerAccessTest {
     @Test
     void onLoopbackWithoutATokenWritesWithAForeignHostAreRefused() throws Exception {
         int admin = RunningSerai.freePort();
-        try (RunningSerai serai = RunningSerai.routes(ROUTES).property("serai.admin.port", admin).start(dir)) {
-            for (String foreign : List.of("rebound.attacker.example", "rebound.attacker.example:" + admin,
-                    "localhost.attacker.example", "127.0.0.1:1", "10.0.0.1:" + admin)) {
+        try (RunningSerai serai =
+                RunningSerai.routes(ROUTES).property("serai.admin.port", admin).start(dir)) {
+            for (String foreign : List.of(
+                    "rebound.attacker.example",
+                    "rebound.attacker.example:" + admin,
+                    "localhost.attacker.example",
+                    "127.0.0.1:1",
+                    "10.0.0.1:" + admin)) {
                 RawResponse refused = request(admin, "DELETE /cache", foreign);
                 assertEquals(403, refused.status(), foreign);
                 assertTrue(!refused.bodyText().contains("attacker"), "the client's Host is not repeated");
             }
-            for (String own : List.of("localhost", "localhost:" + admin, "LOCALHOST:" + admin, "127.0.0.1",
-                    "127.0.0.1:" + admin)) {
+            for (String own : List.of(
+                    "localhost", "localhost:" + admin, "LOCALHOST:" + admin, "127.0.0.1", "127.0.0.1:" + admin)) {
                 assertEquals(200, request(admin, "DELETE /cache", own).status(), own);
             }
         }
@@ -131,18 +157,29 @@ class AdminListenerAccessTest {
     @Test
     void onLoopbackWithoutATokenTheRouteListAndThePageRefuseAForeignHostToo() throws Exception {
         int admin = RunningSerai.freePort();
-        try (RunningSerai serai = RunningSerai.routes(ROUTES).property("serai.admin.port", admin).start(dir)) {
+        try (RunningSerai serai =
+                RunningSerai.routes(ROUTES).property("serai.admin.port", admin).start(dir)) {
             for (String path : List.of("/routes", "/")) {
-                assertEquals(403, request(admin, "GET " + path, "rebound.attacker.example:" + admin).status(), path);
-                assertEquals(200, request(admin, "GET " + path, "localhost:" + admin).status(), path);
+                assertEquals(
+                        403,
+                        request(admin, "GET " + path, "rebound.attacker.example:" + admin)
+                                .status(),
+                        path);
+                assertEquals(
+                        200, request(admin, "GET " + path, "localhost:" + admin).status(), path);
             }
-            assertEquals(200, request(admin, "GET /health/ready", "rebound.attacker.example").status(),
+            assertEquals(
+                    200,
+                    request(admin, "GET /health/ready", "rebound.attacker.example")
+                            .status(),
                     "health stays open");
         }
     }
 
     private RunningSerai.Builder beyondLoopback(int admin) {
-        return RunningSerai.routes(ROUTES).property("serai.admin.host", "0.0.0.0").property("serai.admin.port", admin);
+        return RunningSerai.routes(ROUTES)
+                .property("serai.admin.host", "0.0.0.0")
+                .property("serai.admin.port", admin);
     }
 
     private static String basic(String userAndPassword) {
@@ -155,7 +192,10 @@ class AdminListenerAccessTest {
 
     private static RawResponse request(int port, String methodAndPath, String host, String... fields)
             throws IOException {
-        StringBuilder raw = new StringBuilder(methodAndPath).append(" HTTP/1.1\r\nHost: ").append(host).append("\r\n");
+        StringBuilder raw = new StringBuilder(methodAndPath)
+                .append(" HTTP/1.1\r\nHost: ")
+                .append(host)
+                .append("\r\n");
         for (String field : fields) {
             raw.append(field).append("\r\n");
         }

@@ -53,7 +53,11 @@ class JsonMergeTest {
                 type = "text/html";
                 body = "<html>oops</html>";
             } else if (path.startsWith("/error/")) {
-                Behaviours.write(out, request, 500, Map.of("Content-Type", "application/json"),
+                Behaviours.write(
+                        out,
+                        request,
+                        500,
+                        Map.of("Content-Type", "application/json"),
                         "{\"error\":\"boom\"}".getBytes(StandardCharsets.UTF_8));
                 return true;
             } else if (path.startsWith("/huge/")) {
@@ -61,8 +65,12 @@ class JsonMergeTest {
                 sb.append("x".repeat(5 * 1024 * 1024));
                 body = sb.append("\"}").toString();
             } else if (path.startsWith("/gzip/")) {
-                Behaviours.write(out, request, 200, Map.of("Content-Type", "application/json",
-                        "Content-Encoding", "gzip"), gzip("{\"zipped\":true}"));
+                Behaviours.write(
+                        out,
+                        request,
+                        200,
+                        Map.of("Content-Type", "application/json", "Content-Encoding", "gzip"),
+                        gzip("{\"zipped\":true}"));
                 return true;
             } else {
                 body = "{\"path\":\"" + path + "\"}";
@@ -176,6 +184,7 @@ class JsonMergeTest {
 
     @TempDir
     static Path tmp;
+
     static TestBackend backend;
     static TestBackend backend2;
     static RunningSerai serai;
@@ -184,7 +193,9 @@ class JsonMergeTest {
     static void start() throws Exception {
         backend = TestBackend.start("b1").respondWith(byPath());
         backend2 = TestBackend.start("b2").respondWith(byPath());
-        serai = RunningSerai.routes(ROUTES).property("backend.1", backend.url()).property("backend.2", backend2.url())
+        serai = RunningSerai.routes(ROUTES)
+                .property("backend.1", backend.url())
+                .property("backend.2", backend2.url())
                 .start(tmp);
     }
 
@@ -200,7 +211,9 @@ class JsonMergeTest {
         RawResponse r = get("/merge/7");
         assertEquals(200, r.status(), r.bodyText());
         assertEquals("true", r.header("Serai-Completed"));
-        assertEquals("{\"id\":\"7\",\"name\":\"Bob\",\"address\":{\"city\":\"Oslo\"},\"bonus\":1}", r.bodyText(),
+        assertEquals(
+                "{\"id\":\"7\",\"name\":\"Bob\",\"address\":{\"city\":\"Oslo\"},\"bonus\":1}",
+                r.bodyText(),
                 "the later call wins the clash on name");
         assertEquals(String.valueOf(r.body().length), r.header("Content-Length"));
     }
@@ -209,11 +222,13 @@ class JsonMergeTest {
     void groupTargetAllowArraysAndCompressedBodies() throws Exception {
         RawResponse r = get("/shape/7");
         assertEquals(200, r.status(), r.bodyText());
-        assertEquals("{\"user\":{\"name\":\"Ann\",\"address\":{\"city\":\"Oslo\"}},"
-                + "\"items\":[{\"n\":1},{\"n\":2}],"
-                + "\"orders\":[{\"order\":1},{\"order\":2}],"
-                + "\"collection\":[{\"secret\":\"s\",\"number\":1},{\"secret\":\"t\",\"number\":2}],"
-                + "\"zipped\":{\"zipped\":true}}", r.bodyText());
+        assertEquals(
+                "{\"user\":{\"name\":\"Ann\",\"address\":{\"city\":\"Oslo\"}},"
+                        + "\"items\":[{\"n\":1},{\"n\":2}],"
+                        + "\"orders\":[{\"order\":1},{\"order\":2}],"
+                        + "\"collection\":[{\"secret\":\"s\",\"number\":1},{\"secret\":\"t\",\"number\":2}],"
+                        + "\"zipped\":{\"zipped\":true}}",
+                r.bodyText());
     }
 
     @Test
@@ -223,8 +238,11 @@ class JsonMergeTest {
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertEquals(200, r.status(), r.bodyText());
         assertEquals("false", r.header("Serai-Completed"));
-        assertEquals("{\"user\":{\"id\":\"7\",\"name\":\"Ann\",\"password\":\"x\",\"address\":{\"city\":\"Oslo\","
-                + "\"street\":\"Main\"}}}", r.bodyText(), "no HTML, no error body, no 5 MiB body, no hanging call");
+        assertEquals(
+                "{\"user\":{\"id\":\"7\",\"name\":\"Ann\",\"password\":\"x\",\"address\":{\"city\":\"Oslo\","
+                        + "\"street\":\"Main\"}}}",
+                r.bodyText(),
+                "no HTML, no error body, no 5 MiB body, no hanging call");
         assertTrue(millis >= 450 && millis < 1_200, "answered after " + millis + " ms with a 500 ms deadline");
     }
 
@@ -233,8 +251,10 @@ class JsonMergeTest {
         RawResponse r = get("/required/7");
         assertEquals(502, r.status(), r.bodyText());
         assertTrue(r.header("Content-Type").startsWith("application/json"));
-        assertEquals("{\"error\":\"a required call failed\",\"call\":\"billing\",\"reason\":\"answered 500\"}",
-                r.bodyText(), "the backend's error body is not passed on");
+        assertEquals(
+                "{\"error\":\"a required call failed\",\"call\":\"billing\",\"reason\":\"answered 500\"}",
+                r.bodyText(),
+                "the backend's error body is not passed on");
     }
 
     @Test
@@ -248,15 +268,18 @@ class JsonMergeTest {
     void aRequiredCallCutOffByTheDeadlineAnswers504NamingIt() throws Exception {
         RawResponse r = get("/required-deadline/7");
         assertEquals(504, r.status(), r.bodyText());
-        assertEquals("{\"error\":\"a required call failed\",\"call\":\"billing\","
-                + "\"reason\":\"did not answer within the deadline of 300 ms\"}", r.bodyText());
+        assertEquals(
+                "{\"error\":\"a required call failed\",\"call\":\"billing\","
+                        + "\"reason\":\"did not answer within the deadline of 300 ms\"}",
+                r.bodyText());
     }
 
     @Test
     void aCallCanBeBalancedOverMembers() throws Exception {
         int before = backend2.requests().size();
         for (int i = 0; i < 4; i++) {
-            assertEquals("{\"user\":{\"id\":\"9\"},\"page\":1}", get("/balanced/9").bodyText());
+            assertEquals(
+                    "{\"user\":{\"id\":\"9\"},\"page\":1}", get("/balanced/9").bodyText());
         }
         assertEquals(before + 2, backend2.requests().size(), "round robin sends every other user call to b2");
     }
@@ -284,7 +307,8 @@ class JsonMergeTest {
                 }));
             }
             for (int i = 0; i < answers.size(); i++) {
-                assertEquals("200 {\"id\":\"u" + i + "\",\"name\":\"Bob\",\"address\":{\"city\":\"Oslo\"},\"bonus\":1}",
+                assertEquals(
+                        "200 {\"id\":\"u" + i + "\",\"name\":\"Bob\",\"address\":{\"city\":\"Oslo\"},\"bonus\":1}",
                         answers.get(i).get());
             }
         } finally {
@@ -296,6 +320,7 @@ class JsonMergeTest {
         return RawHttp.exchange(serai.port(), "GET " + path + " HTTP/1.1\r\nHost: h\r\n\r\n");
     }
 
+    /** The test backend's simulated work: a slow part of the fan-out. */
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);

@@ -27,8 +27,8 @@ class WholeCallTimeLimitTest {
 
     @Test
     void aCallWhoseBodyComesAfterItsTimeLimitTimesOutThoughItsHeadCameAtOnce() throws Exception {
-        try (StreamingBackend backend = StreamingBackend.start(
-                StreamScripts.firstThenRest(10, Duration.ofMillis(1500), 10));
+        try (StreamingBackend backend =
+                        StreamingBackend.start(StreamScripts.firstThenRest(10, Duration.ofMillis(1500), 10));
                 RunningSerai serai = RunningSerai.routes("""
                         - route:
                             from:
@@ -40,7 +40,9 @@ class WholeCallTimeLimitTest {
                                     aggregationStrategy: jsonMerge
                                     steps:
                                       - to: "netty-http:http://{{backend.1}}/late/{id}?group=late&required=true&callTimeout=300ms"
-                        """).property("backend.1", backend.hostPort()).start(dir)) {
+                        """)
+                        .property("backend.1", backend.hostPort())
+                        .start(dir)) {
             long started = System.nanoTime();
             RawResponse r = RawHttp.exchange(serai.port(), "GET /late/1 HTTP/1.1\r\nHost: h\r\n\r\n");
             long millis = (System.nanoTime() - started) / 1_000_000;

@@ -46,6 +46,7 @@ class FailoverTest {
 
     @TempDir
     static Path tmp;
+
     static TestBackend b1;
     static TestBackend b2;
     static RunningSerai serai;
@@ -54,7 +55,9 @@ class FailoverTest {
     static void start() throws Exception {
         b1 = TestBackend.start("b1");
         b2 = TestBackend.start("b2");
-        serai = RunningSerai.routes(ROUTES).property("backend.1", b1.url()).property("backend.2", b2.url())
+        serai = RunningSerai.routes(ROUTES)
+                .property("backend.1", b1.url())
+                .property("backend.2", b2.url())
                 .property("serai.health.passive.consecutive-failures", "0")
                 .start(tmp);
     }
@@ -103,8 +106,8 @@ class FailoverTest {
         b1.respondWith(Behaviours.truncated());
         int before = b2.requests().size();
         // The head went on to the client as it came; the body broke off: the client sees it cut short.
-        org.junit.jupiter.api.Assertions.assertThrows(java.io.EOFException.class,
-                () -> send("GET /safe/x HTTP/1.1\r\nHost: h\r\n\r\n"));
+        org.junit.jupiter.api.Assertions.assertThrows(
+                java.io.EOFException.class, () -> send("GET /safe/x HTTP/1.1\r\nHost: h\r\n\r\n"));
         assertEquals(before, b2.requests().size());
     }
 

@@ -4,6 +4,7 @@ import io.serai.support.MemberBackends;
 import io.serai.support.RunningSerai;
 import io.serai.support.SeraiProcess;
 import io.serai.support.Traffic;
+import io.serai.support.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A route edit does not forget what the health checks found: a down member stays out. */
 class HealthCheckReloadIT {
@@ -41,35 +41,21 @@ class HealthCheckReloadIT {
         int port = RunningSerai.freePort();
         try (MemberBackends members = MemberBackends.start(2)) {
             members.healthy(2, false);
-            SeraiProcess.Builder b = SeraiProcess.builder().env("SERAI_ROUTES", routes.toString())
-                    .property("serai.port", port).property("serai.reload.interval", "100ms");
+            SeraiProcess.Builder b = SeraiProcess.builder()
+                    .env("SERAI_ROUTES", routes.toString())
+                    .property("serai.port", port)
+                    .property("serai.reload.interval", "100ms");
             b.properties(members.properties());
             try (SeraiProcess serai = b.start(tmp)) {
                 serai.awaitStatus("http://127.0.0.1:" + port + "/", 200, Duration.ofSeconds(20));
                 // Checks run at once and then every second: three failures take b2 out after about 2 s.
-                awaitTally(port, Map.of("b1", 10), Duration.ofSeconds(10));
+                Waits.forTally(Map.of("b1", 10), Waits.PROMPTLY, () -> Traffic.sequential(port, 10));
 
                 Files.writeString(file, ROUTE.replace("id: checked", "id: checked-again"));
-                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-                while (!serai.output().contains("checked-again") && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
-                assertTrue(serai.output().contains("checked-again"), "the edit was applied: " + serai.output());
-                assertEquals(Map.of("b1", 20), Traffic.sequential(port, 20), "the reloaded route still knows b2 is down");
+                serai.awaitOutput("checked-again"); // the edit was applied
+                assertEquals(
+                        Map.of("b1", 20), Traffic.sequential(port, 20), "the reloaded route still knows b2 is down");
             }
         }
-    }
-
-    private static void awaitTally(int port, Map<String, Integer> expected, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Map<String, Integer> last;
-        do {
-            last = Traffic.sequential(port, 10);
-            if (last.equals(expected)) {
-                return;
-            }
-            Thread.sleep(200);
-        } while (System.nanoTime() < deadline);
-        assertEquals(expected, last);
     }
 }

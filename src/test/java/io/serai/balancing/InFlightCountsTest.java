@@ -40,6 +40,7 @@ class InFlightCountsTest {
 
     @TempDir
     Path tmp;
+
     TestBackend b1;
     TestBackend b2;
     RunningSerai serai;
@@ -49,7 +50,9 @@ class InFlightCountsTest {
     void start() throws Exception {
         b1 = TestBackend.start("b1");
         b2 = TestBackend.start("b2");
-        serai = RunningSerai.routes(ROUTE).property("backend.1", b1.url()).property("backend.2", b2.url())
+        serai = RunningSerai.routes(ROUTE)
+                .property("backend.1", b1.url())
+                .property("backend.2", b2.url())
                 .property("serai.upstream.timeout", "300ms")
                 .property("serai.health.passive.consecutive-failures", "0")
                 .start(tmp);
@@ -68,7 +71,10 @@ class InFlightCountsTest {
         b1.respondWith(Behaviours.resetImmediately());
         b2.respondWith(Behaviours.garbage());
         for (int i = 0; i < 10; i++) {
-            assertEquals(502, RawHttp.exchange(serai.port(), "GET / HTTP/1.1\r\nHost: h\r\n\r\n").status());
+            assertEquals(
+                    502,
+                    RawHttp.exchange(serai.port(), "GET / HTTP/1.1\r\nHost: h\r\n\r\n")
+                            .status());
         }
         Balancers.awaitNothingInFlight(balancer, Duration.ofSeconds(2));
     }

@@ -66,9 +66,12 @@ class PolicyBeansTest {
 
     @Test
     void aCookieKeepsAUserOnOneMemberAndWeightsShareIdleTraffic() throws Exception {
-        try (TestBackend b1 = TestBackend.start("b1"); TestBackend b2 = TestBackend.start("b2");
-                RunningSerai serai = RunningSerai.routes(ROUTES).property("backend.1", b1.url())
-                        .property("backend.2", b2.url()).start(tmp)) {
+        try (TestBackend b1 = TestBackend.start("b1");
+                TestBackend b2 = TestBackend.start("b2");
+                RunningSerai serai = RunningSerai.routes(ROUTES)
+                        .property("backend.1", b1.url())
+                        .property("backend.2", b2.url())
+                        .start(tmp)) {
             for (int u = 0; u < 20; u++) {
                 String cookie = "theme=dark; session=s" + u;
                 String first = Traffic.get(serai.port(), "/sticky", "Cookie", cookie);
@@ -79,7 +82,9 @@ class PolicyBeansTest {
             Map<String, Integer> tally = sequential(serai.port(), "/weighted", 800);
             double share = tally.getOrDefault("b1", 0) / 800.0;
             assertTrue(share > 0.68 && share < 0.82, "idle members share 3:1: " + tally);
-            assertNotSame(Balancers.of(serai.context(), "weighted"), Balancers.of(serai.context(), "weighted-again"),
+            assertNotSame(
+                    Balancers.of(serai.context(), "weighted"),
+                    Balancers.of(serai.context(), "weighted-again"),
                     "each step has its own balancer though both name the same bean");
         }
     }

@@ -30,7 +30,9 @@ class CacheControlTest {
         assertEquals(0, CacheControl.parse("max-age=ten").maxAge());
         assertEquals(0, CacheControl.parse("max-age=-5").maxAge());
         assertEquals(10, CacheControl.parse("max-age=60, max-age=10").maxAge());
-        assertEquals(Integer.MAX_VALUE, CacheControl.parse("max-age=99999999999999999999").maxAge());
+        assertEquals(
+                Integer.MAX_VALUE,
+                CacheControl.parse("max-age=99999999999999999999").maxAge());
     }
 
     @Test

@@ -57,13 +57,18 @@ class CacheMemoryBoundIT {
                 // only-if-cached looks without storing anything: 200 when stored, 504 when not.
                 int stored = 0;
                 for (int i = 0; i < OBJECTS; i++) {
-                    if (get(port, "/object/" + i, "Cache-Control: only-if-cached\r\n").status() == 200) {
+                    if (get(port, "/object/" + i, "Cache-Control: only-if-cached\r\n")
+                                    .status()
+                            == 200) {
                         stored++;
                     }
                 }
                 assertTrue(stored > 0, "recent objects are still stored");
                 assertTrue(stored <= 24, "at most 24 MiB of 1 MiB objects fit, but " + stored + " are stored");
-                assertEquals(504, get(port, "/object/0", "Cache-Control: only-if-cached\r\n").status(),
+                assertEquals(
+                        504,
+                        get(port, "/object/0", "Cache-Control: only-if-cached\r\n")
+                                .status(),
                         "the oldest was evicted");
                 assertEquals(OBJECTS + 1, origin.count("/ready") + countObjects(origin));
                 assertTrue(serai.isAlive());

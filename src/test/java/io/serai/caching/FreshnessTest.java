@@ -48,6 +48,7 @@ class FreshnessTest {
     }
 
     private static String date(long millis) {
-        return DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.ofEpochMilli(millis).atOffset(ZoneOffset.UTC));
+        return DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                Instant.ofEpochMilli(millis).atOffset(ZoneOffset.UTC));
     }
 }

@@ -35,7 +35,8 @@ class PluginJarsTest {
 
     @Test
     void aNamedFolderThatDoesNotExistIsAMistake(@TempDir Path dir) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> PluginJars.classLoader(dir.resolve("nope").toString(), parent));
         assertTrue(e.getMessage().startsWith("SERAI_PLUGINS: "), e.getMessage());
     }

@@ -25,7 +25,9 @@ class ExamplesCoverageTest {
         String docs = Files.readString(Path.of("README.md")) + read(Path.of("docs"), ".md");
         List<String> missing = new ArrayList<>();
         try (Stream<Path> files = Files.list(Path.of("examples"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".camel.yaml")).sorted().toList()) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".camel.yaml"))
+                    .sorted()
+                    .toList()) {
                 String name = "examples/" + file.getFileName();
                 // Tests name it whole, or as "NAME.camel.yaml" after a shared "examples/" prefix.
                 if (!tests.contains(name) && !tests.contains("\"" + file.getFileName() + "\"")) {

@@ -42,9 +42,17 @@ class ShippingFilesTest {
                 }
             }
         }
-        assertTrue(kinds.containsAll(List.of("Deployment", "Service", "ConfigMap", "HorizontalPodAutoscaler",
-                "PodDisruptionBudget", "Kustomization")), kinds.toString());
-        Map<String, Object> kustomization = documents(Path.of("k8s/kustomization.yaml")).get(0);
+        assertTrue(
+                kinds.containsAll(List.of(
+                        "Deployment",
+                        "Service",
+                        "ConfigMap",
+                        "HorizontalPodAutoscaler",
+                        "PodDisruptionBudget",
+                        "Kustomization")),
+                kinds.toString());
+        Map<String, Object> kustomization =
+                documents(Path.of("k8s/kustomization.yaml")).get(0);
         List<?> resources = (List<?>) kustomization.get("resources");
         assertEquals(List.of("configmap.yaml", "deployment.yaml", "service.yaml", "hpa.yaml", "pdb.yaml"), resources);
         for (Object r : resources) {
@@ -54,7 +62,8 @@ class ShippingFilesTest {
 
     @Test
     void theDeploymentIsHardenedProbedAndMountsTheRoutes() throws IOException {
-        Map<String, Object> deployment = documents(Path.of("k8s/deployment.yaml")).get(0);
+        Map<String, Object> deployment =
+                documents(Path.of("k8s/deployment.yaml")).get(0);
         Map<String, Object> spec = map(deployment, "spec");
         assertEquals(2, spec.get("replicas"));
         Map<String, Object> pod = map(map(spec, "template"), "spec");
@@ -65,36 +74,48 @@ class ShippingFilesTest {
             assertNotNull(map(resources, side).get("cpu"), side + " cpu");
             assertNotNull(map(resources, side).get("memory"), side + " memory");
         }
-        assertEquals("/health/live", map(map(container, "livenessProbe"), "httpGet").get("path"));
-        assertEquals("/health/ready", map(map(container, "readinessProbe"), "httpGet").get("path"));
+        assertEquals(
+                "/health/live", map(map(container, "livenessProbe"), "httpGet").get("path"));
+        assertEquals(
+                "/health/ready",
+                map(map(container, "readinessProbe"), "httpGet").get("path"));
         assertEquals("admin", map(map(container, "readinessProbe"), "httpGet").get("port"));
-        assertTrue(((List<?>) container.get("ports")).stream().map(p -> (Map<?, ?>) p)
-                .anyMatch(p -> "admin".equals(p.get("name")) && Integer.valueOf(9090).equals(p.get("containerPort"))));
+        assertTrue(((List<?>) container.get("ports"))
+                .stream()
+                        .map(p -> (Map<?, ?>) p)
+                        .anyMatch(p -> "admin".equals(p.get("name"))
+                                && Integer.valueOf(9090).equals(p.get("containerPort"))));
         Map<String, Object> security = map(container, "securityContext");
         assertEquals(Boolean.TRUE, security.get("readOnlyRootFilesystem"));
         assertEquals(Boolean.FALSE, security.get("allowPrivilegeEscalation"));
         assertEquals(List.of("ALL"), map(security, "capabilities").get("drop"));
-        assertTrue(((List<?>) container.get("volumeMounts")).stream().map(m -> (Map<?, ?>) m)
-                .anyMatch(m -> "/etc/serai/routes".equals(m.get("mountPath"))));
-        assertTrue(((List<?>) pod.get("volumes")).stream().map(v -> (Map<?, ?>) v)
-                .anyMatch(v -> v.get("configMap") instanceof Map<?, ?> cm && "serai-routes".equals(cm.get("name"))));
-        assertEquals("true", map(map(map(spec, "template"), "metadata"), "annotations").get("prometheus.io/scrape"));
+        assertTrue(((List<?>) container.get("volumeMounts"))
+                .stream().map(m -> (Map<?, ?>) m).anyMatch(m -> "/etc/serai/routes".equals(m.get("mountPath"))));
+        assertTrue(((List<?>) pod.get("volumes"))
+                .stream()
+                        .map(v -> (Map<?, ?>) v)
+                        .anyMatch(v ->
+                                v.get("configMap") instanceof Map<?, ?> cm && "serai-routes".equals(cm.get("name"))));
+        assertEquals(
+                "true",
+                map(map(map(spec, "template"), "metadata"), "annotations").get("prometheus.io/scrape"));
         Map<String, Object> hpa = documents(Path.of("k8s/hpa.yaml")).get(0);
         assertEquals("serai", map(map(hpa, "spec"), "scaleTargetRef").get("name"));
     }
 
     @Test
     void thePodsTakeTheAdminTokenFromARequiredSecretThatTheDocsSayHowToCreate() throws IOException {
-        Map<String, Object> deployment = documents(Path.of("k8s/deployment.yaml")).get(0);
-        Map<String, Object> container = map((List<?>) map(map(map(deployment, "spec"), "template"), "spec")
-                .get("containers"), 0);
+        Map<String, Object> deployment =
+                documents(Path.of("k8s/deployment.yaml")).get(0);
+        Map<String, Object> container = map(
+                (List<?>) map(map(map(deployment, "spec"), "template"), "spec").get("containers"), 0);
         Map<String, Object> env = new java.util.HashMap<>();
         for (Object e : (List<?>) container.get("env")) {
             Map<?, ?> entry = (Map<?, ?>) e;
             env.put(String.valueOf(entry.get("name")), entry);
         }
-        assertEquals("0.0.0.0", ((Map<?, ?>) env.get("SERAI_ADMIN_HOST")).get("value"),
-                "probes reach the pod's address");
+        assertEquals(
+                "0.0.0.0", ((Map<?, ?>) env.get("SERAI_ADMIN_HOST")).get("value"), "probes reach the pod's address");
         @SuppressWarnings("unchecked")
         Map<String, Object> token = (Map<String, Object>) env.get("SERAI_ADMIN_TOKEN");
         assertNotNull(token, "SERAI_ADMIN_TOKEN is set");
@@ -105,8 +126,11 @@ class ShippingFilesTest {
         String create = "kubectl create secret generic serai-admin --from-literal=token=";
         assertTrue(Files.readString(Path.of("k8s/kustomization.yaml")).contains(create), "kustomization.yaml says how");
         assertTrue(Files.readString(Path.of("README.md")).contains(create), "the README says how");
-        assertEquals("/metrics", map(map(map(map(deployment, "spec"), "template"), "metadata"), "annotations")
-                .get("prometheus.io/path"), "annotation scraping of the open /metrics");
+        assertEquals(
+                "/metrics",
+                map(map(map(map(deployment, "spec"), "template"), "metadata"), "annotations")
+                        .get("prometheus.io/path"),
+                "annotation scraping of the open /metrics");
     }
 
     @Test
@@ -119,9 +143,11 @@ class ShippingFilesTest {
         assertTrue(ci.contains("http://127.0.0.1:9090/routes)\" = 401"), "CI checks that /routes needs it");
         assertTrue(ci.contains("http://127.0.0.1:9091/routes)\" = 403"), "CI checks /routes without a token");
         String verify = Files.readString(Path.of("docker/verify.sh"));
-        assertTrue(verify.contains("SERAI_ADMIN_HOST=0.0.0.0") && verify.contains("SERAI_ADMIN_TOKEN=\"$token\""),
+        assertTrue(
+                verify.contains("SERAI_ADMIN_HOST=0.0.0.0") && verify.contains("SERAI_ADMIN_TOKEN=\"$token\""),
                 "verify.sh runs the layout with the image's admin settings");
-        assertTrue(Files.readString(Path.of("scripts/check-status-page.sh")).contains("SERAI_ADMIN_TOKEN="),
+        assertTrue(
+                Files.readString(Path.of("scripts/check-status-page.sh")).contains("SERAI_ADMIN_TOKEN="),
                 "the status page is checked behind the token");
     }
 
@@ -132,7 +158,8 @@ class ShippingFilesTest {
         assertFalse(data.isEmpty());
         for (Map.Entry<String, Object> file : data.entrySet()) {
             assertTrue(file.getKey().endsWith(".camel.yaml"), file.getKey());
-            try (RunningSerai serai = RunningSerai.routes(file.getValue().toString()).start(dir)) {
+            try (RunningSerai serai =
+                    RunningSerai.routes(file.getValue().toString()).start(dir)) {
                 assertFalse(serai.context().getRoutes().isEmpty(), file.getKey() + " has routes");
             }
         }
@@ -147,11 +174,14 @@ class ShippingFilesTest {
         assertTrue(dockerfile.contains("EXPOSE 8080 9090"));
         assertTrue(dockerfile.contains("HEALTHCHECK"));
         assertTrue(dockerfile.contains("SERAI_ROUTES=/etc/serai/routes"));
-        assertTrue(Files.readString(Path.of("docker/jvm.options")).contains("-XX:MaxRAMPercentage="),
+        assertTrue(
+                Files.readString(Path.of("docker/jvm.options")).contains("-XX:MaxRAMPercentage="),
                 "heap follows the container's memory limit");
         String verify = Files.readString(Path.of("docker/verify.sh"));
-        assertTrue(verify.contains("jlink --add-modules \"$(cat docker/modules)\" --strip-debug --no-man-pages"
-                + " --no-header-files --compress=2"), "verify.sh builds the same runtime as the Dockerfile");
+        assertTrue(
+                verify.contains("jlink --add-modules \"$(cat docker/modules)\" --strip-debug --no-man-pages"
+                        + " --no-header-files --compress=2"),
+                "verify.sh builds the same runtime as the Dockerfile");
     }
 
     @Test

@@ -25,6 +25,7 @@ class AggregateExampleIT {
 
     @TempDir
     static Path tmp;
+
     static TestBackend users;
     static TestBackend orders;
     static TestBackend recommendations;
@@ -33,7 +34,11 @@ class AggregateExampleIT {
 
     static Behaviour json(String body) {
         return (request, socket, out, name) -> {
-            Behaviours.write(out, request, 200, Map.of("Content-Type", "application/json"),
+            Behaviours.write(
+                    out,
+                    request,
+                    200,
+                    Map.of("Content-Type", "application/json"),
                     body.replace("$TARGET", request.target()).getBytes(StandardCharsets.UTF_8));
             return true;
         };
@@ -45,9 +50,11 @@ class AggregateExampleIT {
         orders = TestBackend.start("orders").respondWith(json("[{\"order\":1,\"path\":\"$TARGET\"},{\"order\":2}]"));
         recommendations = TestBackend.start("recs").respondWith(json("{\"items\":[\"book\"],\"path\":\"$TARGET\"}"));
         port = RunningSerai.freePort();
-        serai = SeraiProcess.builder().env("SERAI_ROUTES", "examples/aggregate.camel.yaml")
+        serai = SeraiProcess.builder()
+                .env("SERAI_ROUTES", "examples/aggregate.camel.yaml")
                 .property("serai.port", port)
-                .property("backend.1", users.url()).property("backend.2", orders.url())
+                .property("backend.1", users.url())
+                .property("backend.2", orders.url())
                 .property("backend.3", recommendations.url())
                 .start(tmp);
         serai.awaitStatus("http://127.0.0.1:" + port + "/profile/1", 200, Duration.ofSeconds(20));
@@ -67,9 +74,11 @@ class AggregateExampleIT {
         assertEquals(200, r.status(), r.bodyText());
         assertEquals("true", r.header("Serai-Completed"));
         assertTrue(r.header("Content-Type").startsWith("application/json"), r.header("Content-Type"));
-        assertEquals("{\"user\":{\"id\":\"42\",\"name\":\"Ann\",\"path\":\"/users/42\"},"
-                + "\"orders\":[{\"order\":1,\"path\":\"/orders?user=42\"},{\"order\":2}],"
-                + "\"recommendations\":{\"items\":[\"book\"],\"path\":\"/recommendations/42\"}}", r.bodyText());
+        assertEquals(
+                "{\"user\":{\"id\":\"42\",\"name\":\"Ann\",\"path\":\"/users/42\"},"
+                        + "\"orders\":[{\"order\":1,\"path\":\"/orders?user=42\"},{\"order\":2}],"
+                        + "\"recommendations\":{\"items\":[\"book\"],\"path\":\"/recommendations/42\"}}",
+                r.bodyText());
         assertEquals(null, users.lastRequest().header("id"), "a path parameter is not sent as a header");
     }
 
@@ -79,7 +88,9 @@ class AggregateExampleIT {
         assertEquals(200, r.status(), r.bodyText());
         assertEquals("/users/7%26admin%3Dtrue", users.lastRequest().target());
         assertEquals("/orders?user=7%26admin%3Dtrue", orders.lastRequest().target());
-        assertEquals("/recommendations/7%26admin%3Dtrue", recommendations.lastRequest().target());
+        assertEquals(
+                "/recommendations/7%26admin%3Dtrue",
+                recommendations.lastRequest().target());
     }
 
     @Test

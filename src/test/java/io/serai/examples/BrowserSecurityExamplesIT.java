@@ -36,19 +36,23 @@ class BrowserSecurityExamplesIT {
                     .start(tmp)) {
                 serai.awaitStatus("http://127.0.0.1:" + port + "/", 200, Duration.ofSeconds(20));
                 int before = upstream.requests().size();
-                RawResponse preflight = RawHttp.exchange(port, "OPTIONS /orders HTTP/1.1\r\nHost: api\r\n"
-                        + "Origin: https://app.example.com\r\nAccess-Control-Request-Method: PUT\r\n"
-                        + "Access-Control-Request-Headers: authorization, content-type\r\n\r\n");
+                RawResponse preflight = RawHttp.exchange(
+                        port,
+                        "OPTIONS /orders HTTP/1.1\r\nHost: api\r\n"
+                                + "Origin: https://app.example.com\r\nAccess-Control-Request-Method: PUT\r\n"
+                                + "Access-Control-Request-Headers: authorization, content-type\r\n\r\n");
                 assertEquals(204, preflight.status());
                 assertEquals("https://app.example.com", preflight.header("Access-Control-Allow-Origin"));
                 assertEquals("GET, POST, PUT, DELETE", preflight.header("Access-Control-Allow-Methods"));
                 assertEquals("600", preflight.header("Access-Control-Max-Age"));
-                RawResponse other = RawHttp.exchange(port, "OPTIONS /orders HTTP/1.1\r\nHost: api\r\n"
-                        + "Origin: https://evil.example\r\nAccess-Control-Request-Method: PUT\r\n\r\n");
+                RawResponse other = RawHttp.exchange(
+                        port,
+                        "OPTIONS /orders HTTP/1.1\r\nHost: api\r\n"
+                                + "Origin: https://evil.example\r\nAccess-Control-Request-Method: PUT\r\n\r\n");
                 assertEquals(403, other.status());
                 assertEquals(before, upstream.requests().size(), "preflights never reach the backend");
-                RawResponse get = RawHttp.exchange(port, "GET /orders HTTP/1.1\r\nHost: api\r\n"
-                        + "Origin: https://app.example.com\r\n\r\n");
+                RawResponse get = RawHttp.exchange(
+                        port, "GET /orders HTTP/1.1\r\nHost: api\r\n" + "Origin: https://app.example.com\r\n\r\n");
                 assertEquals(200, get.status());
                 assertEquals("https://app.example.com", get.header("Access-Control-Allow-Origin"));
                 assertEquals("true", get.header("Access-Control-Allow-Credentials"));
@@ -60,8 +64,18 @@ class BrowserSecurityExamplesIT {
     @Test
     void theSecurityHeadersExampleAddsItsFieldsAndHidesTheBackendsSoftware(@TempDir Path tmp) throws Exception {
         try (TestBackend upstream = TestBackend.start("site")) {
-            upstream.respondWith(Behaviours.status(200, Map.of("Content-Type", "text/html", "Server", "app/1.0",
-                    "X-Powered-By", "PHP/8", "X-Frame-Options", "SAMEORIGIN"), "<p>hi</p>"));
+            upstream.respondWith(Behaviours.status(
+                    200,
+                    Map.of(
+                            "Content-Type",
+                            "text/html",
+                            "Server",
+                            "app/1.0",
+                            "X-Powered-By",
+                            "PHP/8",
+                            "X-Frame-Options",
+                            "SAMEORIGIN"),
+                    "<p>hi</p>"));
             int port = RunningSerai.freePort();
             try (SeraiProcess serai = SeraiProcess.builder()
                     .env("SERAI_ROUTES", "examples/security-headers.camel.yaml")

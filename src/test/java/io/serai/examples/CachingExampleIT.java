@@ -27,6 +27,7 @@ class CachingExampleIT {
 
     @TempDir
     static Path tmp;
+
     static CacheOrigin origin;
     static SeraiProcess serai;
     static int port;
@@ -60,13 +61,15 @@ class CachingExampleIT {
         RawResponse first = get("/catalog");
         RawResponse second = get("/catalog");
         assertEquals("catalog 1", first.bodyText());
-        assertTrue(first.header("Cache-Status").startsWith("serai; fwd=uri-miss; stored"), first.header("Cache-Status"));
+        assertTrue(
+                first.header("Cache-Status").startsWith("serai; fwd=uri-miss; stored"), first.header("Cache-Status"));
         assertEquals("catalog 1", second.bodyText());
         assertTrue(second.header("Cache-Status").startsWith("serai; hit"), second.header("Cache-Status"));
         assertEquals(1, origin.count("/catalog"));
 
-        RawResponse purge = RawHttp.exchange(adminPort, "DELETE /cache?url=http://127.0.0.1:" + port
-                + "/catalog HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        RawResponse purge = RawHttp.exchange(
+                adminPort,
+                "DELETE /cache?url=http://127.0.0.1:" + port + "/catalog HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
         assertEquals(200, purge.status(), "loopback admin needs no token: " + purge.bodyText());
         assertEquals("{\"purged\":1}", purge.bodyText().trim());
         assertEquals("catalog 2", get("/catalog").bodyText());
@@ -89,8 +92,11 @@ class CachingExampleIT {
                     .property("upstream.url", "http://" + origin.hostPort())
                     .start(tmp);
             assertEquals(2, second.awaitExit(Duration.ofSeconds(30)));
-            assertTrue(second.output().contains("serai: cannot listen: Address already in use. Another process holds"
-                    + " one of Serai's ports: serai.port, serai.admin.port"), second.output());
+            assertTrue(
+                    second.output()
+                            .contains("serai: cannot listen: Address already in use. Another process holds"
+                                    + " one of Serai's ports: serai.port, serai.admin.port"),
+                    second.output());
         }
     }
 

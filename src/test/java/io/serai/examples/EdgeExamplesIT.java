@@ -34,10 +34,10 @@ class EdgeExamplesIT {
         TestCertificates serverCa = TestCertificates.authority("Example Server CA");
         TestCertificates clientCa = TestCertificates.authority("Example Client CA");
         Path[] pair = serverCa.issue("localhost", "127.0.0.1").write(tmp, "server");
-        TestCertificates.Issued orders = clientCa.issue("orders", Duration.ofDays(-1), Duration.ofDays(30),
-                "spiffe://example.org/orders");
-        TestCertificates.Issued billing = clientCa.issue("billing", Duration.ofDays(-1), Duration.ofDays(30),
-                "spiffe://example.org/billing");
+        TestCertificates.Issued orders =
+                clientCa.issue("orders", Duration.ofDays(-1), Duration.ofDays(30), "spiffe://example.org/orders");
+        TestCertificates.Issued billing =
+                clientCa.issue("billing", Duration.ofDays(-1), Duration.ofDays(30), "spiffe://example.org/billing");
         try (TestBackend upstream = TestBackend.start("upstream")) {
             int port = RunningSerai.freePort();
             try (SeraiProcess serai = SeraiProcess.builder()
@@ -49,15 +49,19 @@ class EdgeExamplesIT {
                     .property("allowed.clients", "spiffe://example.org/orders")
                     .property("upstream.url", upstream.url())
                     .start(tmp)) {
-                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                await().atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(100))
+                        .ignoreExceptions()
                         .until(() -> {
                             assertTrue(serai.isAlive(), serai.output());
                             return send(port, serverCa, orders).startsWith("HTTP/1.1 200");
                         });
                 String xfcc = upstream.lastRequest().header("X-Forwarded-Client-Cert");
-                assertTrue(xfcc.matches("Hash=[0-9a-f]{64};Subject=\"CN=orders\";URI=spiffe://example.org/orders"), xfcc);
+                assertTrue(
+                        xfcc.matches("Hash=[0-9a-f]{64};Subject=\"CN=orders\";URI=spiffe://example.org/orders"), xfcc);
                 int before = upstream.requests().size();
-                assertTrue(send(port, serverCa, billing).startsWith("HTTP/1.1 403"), "a known CA, not an allowed client");
+                assertTrue(
+                        send(port, serverCa, billing).startsWith("HTTP/1.1 403"), "a known CA, not an allowed client");
                 assertThrows(IOException.class, () -> send(port, serverCa, null), "no certificate: no handshake");
                 assertEquals(before, upstream.requests().size());
             }
@@ -75,7 +79,9 @@ class EdgeExamplesIT {
                     .property("upstream.url", upstream.url())
                     .start(tmp)) {
                 String request = "PROXY TCP4 203.0.113.7 10.0.0.1 51000 80\r\nGET /a HTTP/1.1\r\nHost: h\r\n\r\n";
-                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                await().atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(100))
+                        .ignoreExceptions()
                         .until(() -> {
                             assertTrue(serai.isAlive(), serai.output());
                             return RawHttp.exchange(port, request).status() == 200;
@@ -92,7 +98,13 @@ class EdgeExamplesIT {
     }
 
     private static String send(int port, TestCertificates serverCa, TestCertificates.Issued client) throws Exception {
-        return TlsClient.send(port, "localhost", "TLSv1.3", serverCa.ca(), client,
-                "GET /orders HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").text();
+        return TlsClient.send(
+                        port,
+                        "localhost",
+                        "TLSv1.3",
+                        serverCa.ca(),
+                        client,
+                        "GET /orders HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                .text();
     }
 }

@@ -7,14 +7,13 @@ import io.serai.support.SeraiProcess;
 import io.serai.support.TestBackend;
 import io.serai.support.TestCertificates;
 import io.serai.support.TlsClient;
+import io.serai.support.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,18 +36,26 @@ class HttpsRedirectExampleIT {
         Path[] pair = ca.issue("localhost", "127.0.0.1").write(tmp, "server");
         try (TestBackend upstream = TestBackend.start("upstream")) {
             int[] ports = RunningSerai.freePorts(2);
-            try (SeraiProcess serai = SeraiProcess.builder().env("SERAI_ROUTES", routes.toString())
-                    .property("serai.port", ports[0]).property("https.port", ports[1])
-                    .property("tls.cert", pair[0]).property("tls.key", pair[1])
-                    .property("upstream.url", upstream.url()).start(tmp)) {
-                RawResponse get = awaitAnswer(serai, ports[0],
-                        "GET /shop/items?page=2 HTTP/1.1\r\nHost: localhost:" + ports[0] + "\r\n\r\n");
+            try (SeraiProcess serai = SeraiProcess.builder()
+                    .env("SERAI_ROUTES", routes.toString())
+                    .property("serai.port", ports[0])
+                    .property("https.port", ports[1])
+                    .property("tls.cert", pair[0])
+                    .property("tls.key", pair[1])
+                    .property("upstream.url", upstream.url())
+                    .start(tmp)) {
+                RawResponse get = serai.awaitAnswer(
+                        Waits.STARTUP,
+                        () -> RawHttp.exchange(
+                                ports[0],
+                                "GET /shop/items?page=2 HTTP/1.1\r\nHost: localhost:" + ports[0] + "\r\n\r\n"));
                 assertEquals(301, get.status());
                 assertEquals("https://localhost:" + ports[1] + "/shop/items?page=2", get.header("Location"));
                 assertEquals("0", get.header("Content-Length"));
 
-                RawResponse post = RawHttp.exchange(ports[0], "POST /orders HTTP/1.1\r\nHost: localhost:" + ports[0]
-                        + "\r\nContent-Length: 2\r\n\r\n{}");
+                RawResponse post = RawHttp.exchange(
+                        ports[0],
+                        "POST /orders HTTP/1.1\r\nHost: localhost:" + ports[0] + "\r\nContent-Length: 2\r\n\r\n{}");
                 assertEquals(308, post.status());
                 assertEquals("https://localhost:" + ports[1] + "/orders", post.header("Location"));
                 assertEquals(0, upstream.requests().size(), "nothing went to the backend over plain HTTP");
@@ -57,22 +64,6 @@ class HttpsRedirectExampleIT {
                 assertTrue(secure.text().startsWith("HTTP/1.1 200"), secure.text());
                 assertEquals(1, upstream.requests().size());
                 assertEquals("https", upstream.lastRequest().header("X-Forwarded-Proto"));
-            }
-        }
-    }
-
-    /** The first answer on {@code port}, retried (bounded) until Serai listens. */
-    private static RawResponse awaitAnswer(SeraiProcess serai, int port, String request) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (true) {
-            try {
-                return RawHttp.exchange(port, request);
-            } catch (IOException notYet) {
-                assertTrue(serai.isAlive(), serai.output());
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("Serai did not answer on " + port + ":\n" + serai.output());
-                }
-                Thread.sleep(100);
             }
         }
     }

@@ -8,6 +8,7 @@ import io.serai.support.RunningSerai;
 import io.serai.support.SeraiProcess;
 import io.serai.support.TestBackend;
 import io.serai.support.TestJwts;
+import io.serai.support.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,11 +51,13 @@ class JwtExampleIT {
                     .property("upstream.url", upstream.url())
                     .start(tmp);
             try {
-                awaitListening(serai, port);
+                serai.awaitAnswer(Waits.STARTUP, () -> RawHttp.exchange(port, "GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
 
                 String token = TestJwts.sign(key, TestJwts.claims("orders-api").build());
-                RawResponse ok = RawHttp.exchange(port, "GET /orders/7 HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer "
-                        + token + "\r\nX-User-Id: mallory\r\n\r\n");
+                RawResponse ok = RawHttp.exchange(
+                        port,
+                        "GET /orders/7 HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer " + token
+                                + "\r\nX-User-Id: mallory\r\n\r\n");
                 assertEquals(200, ok.status());
                 RecordedRequest seen = upstream.lastRequest();
                 assertEquals("/orders/7", seen.target());
@@ -66,27 +69,48 @@ class JwtExampleIT {
                 RawResponse none = RawHttp.exchange(port, "GET /orders/7 HTTP/1.1\r\nHost: a\r\n\r\n");
                 assertEquals(401, none.status());
                 assertEquals("Bearer realm=\"serai\"", none.header("WWW-Authenticate"));
-                String expired = TestJwts.sign(key, TestJwts.claims("orders-api")
-                        .expirationTime(Date.from(Instant.now().minusSeconds(600))).build());
-                RawResponse old = RawHttp.exchange(port, "GET /orders/7 HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer "
-                        + expired + "\r\n\r\n");
+                String expired = TestJwts.sign(
+                        key,
+                        TestJwts.claims("orders-api")
+                                .expirationTime(Date.from(Instant.now().minusSeconds(600)))
+                                .build());
+                RawResponse old = RawHttp.exchange(
+                        port, "GET /orders/7 HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer " + expired + "\r\n\r\n");
                 assertEquals(401, old.status());
-                assertEquals("Bearer realm=\"serai\", error=\"invalid_token\", error_description=\"token expired\"",
+                assertEquals(
+                        "Bearer realm=\"serai\", error=\"invalid_token\", error_description=\"token expired\"",
                         old.header("WWW-Authenticate"));
-                RawResponse other = RawHttp.exchange(port, "GET /orders/7 HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer "
-                        + TestJwts.sign(key, TestJwts.claims("billing-api").build()) + "\r\n\r\n");
+                RawResponse other = RawHttp.exchange(
+                        port,
+                        "GET /orders/7 HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer "
+                                + TestJwts.sign(
+                                        key, TestJwts.claims("billing-api").build()) + "\r\n\r\n");
                 assertEquals("401 Unauthorized: wrong audience\n", other.bodyText());
                 assertEquals(before, upstream.requests().size(), "no refused request reached the backend");
-                assertFalse(serai.output().contains(token.substring(token.lastIndexOf('.') + 1)), "the token is not logged");
+                assertFalse(
+                        serai.output().contains(token.substring(token.lastIndexOf('.') + 1)),
+                        "the token is not logged");
 
                 // Editing the file reloads it with a new check: another audience, and no email header.
-                Files.writeString(file, Files.readString(file).replace("{{jwt.audience}}", "billing-api")
-                        .replace(",email:X-User-Email", ""));
-                awaitLog(serai, "Reloaded " + file);
-                assertEquals(401, RawHttp.exchange(port, "GET /orders/7 HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer "
-                        + token + "\r\n\r\n").status(), "the old audience is no longer accepted");
-                RawResponse billing = RawHttp.exchange(port, "GET /bills HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer "
-                        + TestJwts.sign(key, TestJwts.claims("billing-api").build()) + "\r\n\r\n");
+                Files.writeString(
+                        file,
+                        Files.readString(file)
+                                .replace("{{jwt.audience}}", "billing-api")
+                                .replace(",email:X-User-Email", ""));
+                serai.awaitOutput("Reloaded " + file, Waits.PROMPTLY);
+                assertEquals(
+                        401,
+                        RawHttp.exchange(
+                                        port,
+                                        "GET /orders/7 HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer " + token
+                                                + "\r\n\r\n")
+                                .status(),
+                        "the old audience is no longer accepted");
+                RawResponse billing = RawHttp.exchange(
+                        port,
+                        "GET /bills HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer "
+                                + TestJwts.sign(
+                                        key, TestJwts.claims("billing-api").build()) + "\r\n\r\n");
                 assertEquals(200, billing.status());
                 assertEquals("alice", upstream.lastRequest().header("X-User-Id"));
                 assertNull(upstream.lastRequest().header("X-User-Email"));
@@ -100,8 +124,10 @@ class JwtExampleIT {
     void theTokenOfTheDemoScriptTheDocsSuggestIsAcceptedByTheExample() throws Exception {
         // docs/security-jwt.md: java -cp "target/lib/*" scripts/DemoJwt.java JWKS_FILE AUDIENCE
         Path jwks = tmp.resolve("demo-jwks.json");
-        Process demo = new ProcessBuilder("java", "-cp", "target/lib/*", "scripts/DemoJwt.java", jwks.toString(),
-                "orders-api").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process demo = new ProcessBuilder(
+                        "java", "-cp", "target/lib/*", "scripts/DemoJwt.java", jwks.toString(), "orders-api")
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String token;
         try {
             assertTrue(demo.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "DemoJwt ran for over 60 s");
@@ -120,37 +146,11 @@ class JwtExampleIT {
                     .property("upstream.url", upstream.url())
                     .start(tmp)) {
                 serai.awaitStatus("http://127.0.0.1:" + port + "/", 401, Duration.ofSeconds(20));
-                RawResponse ok = RawHttp.exchange(port, "GET /orders HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer "
-                        + token + "\r\n\r\n");
+                RawResponse ok = RawHttp.exchange(
+                        port, "GET /orders HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer " + token + "\r\n\r\n");
                 assertEquals(200, ok.status(), ok.bodyText());
                 assertEquals("alice", upstream.lastRequest().header("X-User-Id"));
                 assertEquals("alice@example.com", upstream.lastRequest().header("X-User-Email"));
-            }
-        }
-    }
-
-    private static void awaitLog(SeraiProcess serai, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!serai.output().contains(text)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no \"" + text + "\" in the log:\n" + serai.output());
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    /** Waits (bounded) for Serai to answer; SeraiProcess.awaitStatus reads only bodies of 2xx/3xx answers. */
-    private static void awaitListening(SeraiProcess serai, int port) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (true) {
-            try {
-                RawHttp.exchange(port, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
-                return;
-            } catch (java.io.IOException notYet) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("Serai did not listen on " + port + " within 20 s:\n" + serai.output());
-                }
-                Thread.sleep(50);
             }
         }
     }

@@ -1,11 +1,13 @@
 package io.serai.examples;
 
 import io.serai.support.MemberBackends;
+import io.serai.support.MetricScrape;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
 import io.serai.support.SeraiProcess;
 import io.serai.support.Traffic;
+import io.serai.support.Waits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,9 +32,11 @@ class LoadBalancingExamplesIT {
 
     @TempDir
     Path tmp;
+
     MemberBackends members;
     SeraiProcess serai;
     int port;
+    int adminPort;
 
     void start(String example, String... properties) throws Exception {
         members = MemberBackends.start(3);
@@ -44,6 +48,7 @@ class LoadBalancingExamplesIT {
         for (int i = 0; i + 1 < properties.length; i += 2) {
             b.property(properties[i], properties[i + 1]);
         }
+        adminPort = b.adminPort();
         serai = b.start(tmp);
         serai.awaitStatus("http://127.0.0.1:" + port + "/ready", 200, Duration.ofSeconds(20));
     }
@@ -87,12 +92,10 @@ class LoadBalancingExamplesIT {
         Traffic.concurrent(port, 4, Duration.ofSeconds(1)); // first connections and threads of each backend
         // Peak EWMA reacts to any hiccup (a GC pause on a loaded CI machine): measure until the three alike
         // members share, within a bound, as the recovery below does.
-        long settle = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        Map<String, Integer> before;
-        do {
-            before = Traffic.concurrent(port, 4, Duration.ofSeconds(2));
-        } while (share(before, "b1") <= 0.15 && System.nanoTime() < settle);
-        assertTrue(share(before, "b1") > 0.15, "a fast b1 gets its share: " + before);
+        Waits.upTo(Duration.ofSeconds(10)).pollInterval(Duration.ZERO).untilAsserted(() -> {
+            Map<String, Integer> before = Traffic.concurrent(port, 4, Duration.ofSeconds(2));
+            assertTrue(share(before, "b1") > 0.15, "a fast b1 gets its share: " + before);
+        });
 
         members.delay(1, Duration.ofMillis(100));
         Traffic.concurrent(port, 4, Duration.ofMillis(500));
@@ -100,12 +103,10 @@ class LoadBalancingExamplesIT {
         assertTrue(share(slow, "b1") < 0.05, "a slow b1 loses its traffic within seconds: " + slow);
 
         members.delay(1, Duration.ZERO);
-        long deadline = System.nanoTime() + Duration.ofSeconds(25).toNanos();
-        Map<String, Integer> recovered;
-        do {
-            recovered = Traffic.concurrent(port, 4, Duration.ofSeconds(1));
-        } while (share(recovered, "b1") < 0.15 && System.nanoTime() < deadline);
-        assertTrue(share(recovered, "b1") >= 0.15, "a recovered b1 wins its traffic back: " + recovered);
+        Waits.upTo(Duration.ofSeconds(25)).pollInterval(Duration.ZERO).untilAsserted(() -> {
+            Map<String, Integer> recovered = Traffic.concurrent(port, 4, Duration.ofSeconds(1));
+            assertTrue(share(recovered, "b1") >= 0.15, "a recovered b1 wins its traffic back: " + recovered);
+        });
     }
 
     @Test
@@ -119,7 +120,8 @@ class LoadBalancingExamplesIT {
         // spare capacity 0.1 : 0.8 : 0.85, so b1 expects about 5% of the requests
         assertTrue(share(tally, "b1") < 0.10, tally.toString());
         assertTrue(share(tally, "b2") > 0.35 && share(tally, "b3") > 0.35, tally.toString());
-        assertTrue(members.backend(1).requests().stream().anyMatch(r -> r.target().equals("/load")),
+        assertTrue(
+                members.backend(1).requests().stream().anyMatch(r -> r.target().equals("/load")),
                 "the load URL of each member is polled");
     }
 
@@ -149,7 +151,11 @@ class LoadBalancingExamplesIT {
         }
         members.backend(2).close();
         // The first request for a user of b2 fails and passive ejection takes b2 out.
-        String victim = home.entrySet().stream().filter(e -> e.getValue().equals("b2")).findFirst().orElseThrow().getKey();
+        String victim = home.entrySet().stream()
+                .filter(e -> e.getValue().equals("b2"))
+                .findFirst()
+                .orElseThrow()
+                .getKey();
         Traffic.get(port, "/t", "X-User", victim);
         int moved = 0;
         for (Map.Entry<String, String> e : home.entrySet()) {
@@ -176,8 +182,13 @@ class LoadBalancingExamplesIT {
         members.healthy(3, true);
         awaitTally(Map.of("b1", 10, "b2", 10, "b3", 10), Duration.ofSeconds(10));
 
+        String b2 = "backend=\"" + members.backend(2).url() + "\"";
+        assertEquals(1.0, MetricScrape.value(adminPort, "serai_backend_up", b2));
         members.backend(2).close();
-        Thread.sleep(4_000); // three failed checks a second apart
+        // Three failed checks a second apart; then the balancers no longer choose b2.
+        Waits.upTo(Waits.PROMPTLY)
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertEquals(0.0, MetricScrape.value(adminPort, "serai_backend_up", b2)));
         assertEquals(Map.of("b1", 30, "b3", 30), Traffic.sequential(port, 60), "no request lost once b2 is down");
 
         members.healthy(1, false).healthy(3, false);
@@ -186,32 +197,13 @@ class LoadBalancingExamplesIT {
         assertNotNull(none.header("Retry-After"));
     }
 
-    private void awaitTally(Map<String, Integer> expected, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    private void awaitTally(Map<String, Integer> expected, Duration timeout) {
         int n = expected.values().stream().mapToInt(Integer::intValue).sum();
-        Map<String, Integer> last;
-        do {
-            last = Traffic.sequential(port, n);
-            if (last.equals(expected)) {
-                return;
-            }
-            Thread.sleep(200);
-        } while (System.nanoTime() < deadline);
-        assertEquals(expected, last);
+        Waits.forTally(expected, timeout, () -> Traffic.sequential(port, n));
     }
 
-    private RawResponse awaitStatus(int status, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        RawResponse r;
-        do {
-            r = RawHttp.exchange(port, "GET /t HTTP/1.1\r\nHost: h\r\n\r\n");
-            if (r.status() == status) {
-                return r;
-            }
-            Thread.sleep(200);
-        } while (System.nanoTime() < deadline);
-        assertEquals(status, r.status(), r.bodyText());
-        return r;
+    private RawResponse awaitStatus(int status, Duration timeout) {
+        return Waits.forStatus(status, timeout, () -> RawHttp.exchange(port, "GET /t HTTP/1.1\r\nHost: h\r\n\r\n"));
     }
 
     private static double share(Map<String, Integer> tally, String key) {

@@ -8,6 +8,7 @@ import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
 import io.serai.support.SeraiProcess;
 import io.serai.support.StreamingClient;
+import io.serai.support.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,25 +44,31 @@ class ResilienceExamplesIT {
                 members.status(2, 500);
                 List<Integer> warmUp = statuses(port, 12);
                 assertTrue(warmUp.contains(500), warmUp.toString());
-                assertTrue(serai.output().contains("circuit breaker for " + members.backend(2).url()
-                        + " (route circuit-breaker) opened"), serai.output());
-                assertEquals(List.of(200), statuses(port, 10).stream().distinct().toList());
+                assertTrue(
+                        serai.output()
+                                .contains("circuit breaker for "
+                                        + members.backend(2).url() + " (route circuit-breaker) opened"),
+                        serai.output());
+                assertEquals(
+                        List.of(200), statuses(port, 10).stream().distinct().toList());
 
                 Files.writeString(file, Files.readString(file) + "\n# edited\n");
-                awaitLog(serai, "Reloaded " + file);
+                serai.awaitOutput("Reloaded " + file);
                 int before = members.backend(2).requests().size();
-                assertEquals(List.of(200), statuses(port, 10).stream().distinct().toList());
-                assertEquals(before, members.backend(2).requests().size(),
+                assertEquals(
+                        List.of(200), statuses(port, 10).stream().distinct().toList());
+                assertEquals(
+                        before,
+                        members.backend(2).requests().size(),
                         "same configuration after the reload: the breaker is still open");
 
                 members.status(1, 500);
-                RawResponse fallback = null;
-                long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-                while (fallback == null && System.nanoTime() < deadline) {
-                    RawResponse r = RawHttp.exchange(port, "GET /x HTTP/1.1\r\nHost: a\r\n\r\n");
-                    fallback = r.header("Serai-Fallback") != null ? r : null;
-                }
-                assertTrue(fallback != null, "no fallback once both members failed");
+                RawResponse fallback = Waits.upTo(Duration.ofSeconds(15))
+                        .pollInterval(Duration.ZERO)
+                        .alias("a fallback once both members failed")
+                        .until(
+                                () -> RawHttp.exchange(port, "GET /x HTTP/1.1\r\nHost: a\r\n\r\n"),
+                                r -> r.header("Serai-Fallback") != null);
                 assertEquals(503, fallback.status());
                 assertEquals("circuit-open", fallback.header("Serai-Fallback"));
                 assertEquals("5", fallback.header("Retry-After"));
@@ -79,7 +86,8 @@ class ResilienceExamplesIT {
             SeraiProcess serai = start(members, port, "examples/retry.camel.yaml");
             try {
                 members.status(1, 503);
-                assertEquals(List.of(200), statuses(port, 10).stream().distinct().toList());
+                assertEquals(
+                        List.of(200), statuses(port, 10).stream().distinct().toList());
                 List<Integer> posts = new ArrayList<>();
                 for (int i = 0; i < 10; i++) {
                     posts.add(RawHttp.exchange(port, "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\n\r\nx")
@@ -110,10 +118,12 @@ class ResilienceExamplesIT {
                     large.add(putStreamed(port, 1024 * 1024));
                 }
                 assertEquals(List.of(200, 503), large.stream().sorted().toList(), "a 1 MiB body is not sent twice");
-                awaitLog(serai, "route retry: no retry after gateway-error: more of the request body than "
+                serai.awaitOutput("route retry: no retry after gateway-error: more of the request body than "
                         + "serai.stream.replay-buffer had gone to the backend");
-                assertEquals(1.0, MetricScrape.value(admin, "serai_retries_skipped_total", "route=\"retry\"",
-                        "reason=\"request-body\""));
+                assertEquals(
+                        1.0,
+                        MetricScrape.value(
+                                admin, "serai_retries_skipped_total", "route=\"retry\"", "reason=\"request-body\""));
             } finally {
                 serai.close();
             }
@@ -133,7 +143,9 @@ class ResilienceExamplesIT {
     }
 
     private SeraiProcess start(MemberBackends members, int port, String routes, Object... properties) throws Exception {
-        SeraiProcess.Builder b = SeraiProcess.builder().env("SERAI_ROUTES", routes).property("serai.port", port)
+        SeraiProcess.Builder b = SeraiProcess.builder()
+                .env("SERAI_ROUTES", routes)
+                .property("serai.port", port)
                 .property("serai.health.passive.consecutive-failures", 0);
         for (int i = 0; i < properties.length; i += 2) {
             b.property(String.valueOf(properties[i]), properties[i + 1]);
@@ -150,15 +162,5 @@ class ResilienceExamplesIT {
             out.add(RawHttp.exchange(port, "GET /x HTTP/1.1\r\nHost: a\r\n\r\n").status());
         }
         return out;
-    }
-
-    private static void awaitLog(SeraiProcess serai, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!serai.output().contains(text)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no \"" + text + "\" in the log:\n" + serai.output());
-            }
-            Thread.sleep(50);
-        }
     }
 }

@@ -27,6 +27,7 @@ class ReverseProxyExampleIT {
 
     @TempDir
     static Path tmp;
+
     static TestBackend upstream;
     static SeraiProcess serai;
     static int port;
@@ -66,9 +67,25 @@ class ReverseProxyExampleIT {
     }
 
     @ParameterizedTest(name = "{0} is denied")
-    @ValueSource(strings = {"/admin", "/admin/", "/admin/x", "/ok/../admin/x", "/ok/%2e%2e/admin/x", "/ok/%2E%2E/admin/x",
-        "/%61dmin/x", "/%61%64%6d%69%6e/x", "//admin/x", "/./admin/x", "/admin/./x?y=1", "/ADMIN/x", "/Admin",
-        "/admin;p=1/x", "/admin./x", "/admin..;p/x"})
+    @ValueSource(
+            strings = {
+                "/admin",
+                "/admin/",
+                "/admin/x",
+                "/ok/../admin/x",
+                "/ok/%2e%2e/admin/x",
+                "/ok/%2E%2E/admin/x",
+                "/%61dmin/x",
+                "/%61%64%6d%69%6e/x",
+                "//admin/x",
+                "/./admin/x",
+                "/admin/./x?y=1",
+                "/ADMIN/x",
+                "/Admin",
+                "/admin;p=1/x",
+                "/admin./x",
+                "/admin..;p/x"
+            })
     void pathsUnderTheDeniedPrefixAreRefusedAfterNormalization(String target) throws Exception {
         int before = upstream.requests().size();
         RawResponse r = RawHttp.exchange(port, "GET " + target + " HTTP/1.1\r\nHost: h\r\n\r\n");

@@ -5,12 +5,12 @@ import io.serai.support.SeraiProcess;
 import io.serai.support.TestBackend;
 import io.serai.support.TestCertificates;
 import io.serai.support.TlsClient;
+import io.serai.support.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,17 +35,9 @@ class TlsExampleIT {
                     .property("tls.key", pair[1])
                     .property("upstream.url", upstream.url())
                     .start(tmp)) {
-                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                TlsClient.Answer answer = null;
-                while (answer == null && System.nanoTime() < deadline) {
-                    try {
-                        answer = TlsClient.get(port, "localhost", "TLSv1.3", ca.ca());
-                    } catch (java.io.IOException notYet) {
-                        assertTrue(serai.isAlive(), serai.output());
-                        Thread.sleep(100);
-                    }
-                }
-                assertTrue(answer != null && answer.text().startsWith("HTTP/1.1 200"), String.valueOf(answer));
+                TlsClient.Answer answer =
+                        serai.awaitAnswer(Waits.STARTUP, () -> TlsClient.get(port, "localhost", "TLSv1.3", ca.ca()));
+                assertTrue(answer.text().startsWith("HTTP/1.1 200"), answer.text());
                 assertEquals("TLSv1.3", answer.protocol());
                 assertEquals("https", upstream.lastRequest().header("X-Forwarded-Proto"));
                 assertTrue(TlsClient.get(port, null, "TLSv1.2", ca.ca()).suite().startsWith("TLS_ECDHE_"));

@@ -25,6 +25,7 @@ class VirtualHostsExampleIT {
 
     @TempDir
     static Path tmp;
+
     static TestBackend api;
     static TestBackend apps;
     static SeraiProcess serai;
@@ -35,7 +36,8 @@ class VirtualHostsExampleIT {
         api = TestBackend.start("api");
         apps = TestBackend.start("apps");
         port = RunningSerai.freePort();
-        serai = SeraiProcess.builder().env("SERAI_ROUTES", "examples/virtual-hosts.camel.yaml")
+        serai = SeraiProcess.builder()
+                .env("SERAI_ROUTES", "examples/virtual-hosts.camel.yaml")
                 .property("serai.port", port)
                 .property("backend.1", api.url())
                 .property("backend.2", apps.url())
@@ -73,7 +75,8 @@ class VirtualHostsExampleIT {
 
     @Test
     void anAbsoluteFormTargetIsServedByTheSiteItNames() throws Exception {
-        RawResponse r = RawHttp.exchange(port, "GET http://api.localhost/users HTTP/1.1\r\nHost: other.localhost\r\n\r\n");
+        RawResponse r =
+                RawHttp.exchange(port, "GET http://api.localhost/users HTTP/1.1\r\nHost: other.localhost\r\n\r\n");
         assertEquals("api", r.header("X-Backend"));
         assertEquals("/users", api.lastRequest().target());
     }

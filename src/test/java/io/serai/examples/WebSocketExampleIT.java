@@ -32,6 +32,7 @@ class WebSocketExampleIT {
 
     @TempDir
     static Path tmp;
+
     static WebSocketBackend chat1;
     static WebSocketBackend chat2;
     static TestBackend web;
@@ -88,15 +89,23 @@ class WebSocketExampleIT {
     void aHandshakeWithoutAKeyIsRefusedBeforeAnyBackend() throws Exception {
         int before = chat1.requests().size() + chat2.requests().size();
         CompletionException refused = assertThrows(CompletionException.class, () -> WebSocketClient.open(chat("")));
-        assertEquals(java.net.http.WebSocketHandshakeException.class, refused.getCause().getClass());
-        assertEquals(401, ((java.net.http.WebSocketHandshakeException) refused.getCause()).getResponse().statusCode());
+        assertEquals(
+                java.net.http.WebSocketHandshakeException.class,
+                refused.getCause().getClass());
+        assertEquals(
+                401,
+                ((java.net.http.WebSocketHandshakeException) refused.getCause())
+                        .getResponse()
+                        .statusCode());
         assertEquals(before, chat1.requests().size() + chat2.requests().size());
     }
 
     @Test
     void theWebRouteTakesNoWebSocketAndStripsUpgrade() throws Exception {
-        RawResponse answer = RawHttp.exchange(port, "GET /page HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        RawResponse answer = RawHttp.exchange(
+                port,
+                "GET /page HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
         assertEquals(200, answer.status());
         assertNull(web.lastRequest().header("Upgrade"));
     }

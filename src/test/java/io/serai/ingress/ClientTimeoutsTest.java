@@ -25,6 +25,7 @@ class ClientTimeoutsTest {
 
     @TempDir
     static Path dir;
+
     static TestBackend backend;
     static RunningSerai serai;
 
@@ -54,7 +55,7 @@ class ClientTimeoutsTest {
         try (RawHttp c = RawHttp.connect(serai.port())) {
             long start = System.nanoTime();
             c.send("GET /slowloris HTTP/1.1\r\nHost: h\r\n");
-            Thread.sleep(200);
+            Thread.sleep(200); // the client's own pace: a header trickled in two parts
             c.send("X-A: 1\r\n");
             RawResponse r = c.read();
             long millis = (System.nanoTime() - start) / 1_000_000;
@@ -67,7 +68,8 @@ class ClientTimeoutsTest {
     @Test
     void anIdleKeepAliveConnectionIsClosedAtTheIdleTimeout() throws Exception {
         try (RawHttp c = RawHttp.connect(serai.port())) {
-            assertEquals(200, c.send("GET /one HTTP/1.1\r\nHost: h\r\n\r\n").read().status());
+            assertEquals(
+                    200, c.send("GET /one HTTP/1.1\r\nHost: h\r\n\r\n").read().status());
             assertFalse(c.closedWithin(400), "closed before the idle timeout");
             assertTrue(c.closedWithin(1500), "still open after the idle timeout");
         }
@@ -90,7 +92,8 @@ class ClientTimeoutsTest {
             RawResponse r = c.send("GET /slow HTTP/1.1\r\nHost: h\r\n\r\n").read();
             assertEquals(200, r.status());
             backend.respondWith(Behaviours.json());
-            assertEquals(200, c.send("GET /again HTTP/1.1\r\nHost: h\r\n\r\n").read().status());
+            assertEquals(
+                    200, c.send("GET /again HTTP/1.1\r\nHost: h\r\n\r\n").read().status());
         }
     }
 }

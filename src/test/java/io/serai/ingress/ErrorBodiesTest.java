@@ -61,6 +61,7 @@ class ErrorBodiesTest {
 
     @TempDir
     static Path dir;
+
     static TestBackend slow;
     static TestBackend reset;
     static int refusedPort;
@@ -77,8 +78,10 @@ class ErrorBodiesTest {
     }
 
     private static RunningSerai.Builder serai(String verbose) {
-        RunningSerai.Builder b = RunningSerai.routes(ROUTES).property("refused.port", refusedPort)
-                .property("slow.port", slow.port()).property("reset.port", reset.port())
+        RunningSerai.Builder b = RunningSerai.routes(ROUTES)
+                .property("refused.port", refusedPort)
+                .property("slow.port", slow.port())
+                .property("reset.port", reset.port())
                 .property("serai.upstream.timeout", "500ms");
         return verbose == null ? b : b.property("serai.errors.verbose", verbose);
     }
@@ -98,8 +101,11 @@ class ErrorBodiesTest {
         assertEquals("502 Bad Gateway: route refused: could not connect to the backend\n", r.bodyText());
         RawResponse told = get(verbose, "/refused/x");
         assertEquals(502, told.status());
-        assertTrue(told.bodyText().startsWith("502 Bad Gateway: route refused: could not connect to http://localhost:"
-                + refusedPort + " ("), told.bodyText());
+        assertTrue(
+                told.bodyText()
+                        .startsWith("502 Bad Gateway: route refused: could not connect to http://localhost:"
+                                + refusedPort + " ("),
+                told.bodyText());
     }
 
     @Test
@@ -108,8 +114,9 @@ class ErrorBodiesTest {
         assertEquals(504, r.status());
         assertEquals("504 Gateway Timeout: route slow: the backend did not answer within 500 ms\n", r.bodyText());
         RawResponse told = get(verbose, "/slow/x");
-        assertEquals("504 Gateway Timeout: route slow: http://localhost:" + slow.port()
-                + " did not answer within 500 ms\n", told.bodyText());
+        assertEquals(
+                "504 Gateway Timeout: route slow: http://localhost:" + slow.port() + " did not answer within 500 ms\n",
+                told.bodyText());
     }
 
     @Test
@@ -124,10 +131,13 @@ class ErrorBodiesTest {
     void aFailedRequiredCallOfAnAggregationIsNamedAndItsBackendOnlyWhenVerbose() throws IOException {
         RawResponse r = get(terse, "/merged/x");
         assertEquals(502, r.status());
-        assertEquals("{\"error\":\"a required call failed\",\"call\":\"billing\","
-                + "\"reason\":\"could not connect to the backend\"}", r.bodyText());
+        assertEquals(
+                "{\"error\":\"a required call failed\",\"call\":\"billing\","
+                        + "\"reason\":\"could not connect to the backend\"}",
+                r.bodyText());
         RawResponse told = get(verbose, "/merged/x");
-        assertTrue(told.bodyText().contains("\"reason\":\"could not connect to http://localhost:" + refusedPort),
+        assertTrue(
+                told.bodyText().contains("\"reason\":\"could not connect to http://localhost:" + refusedPort),
                 told.bodyText());
     }
 

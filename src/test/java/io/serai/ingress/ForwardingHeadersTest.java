@@ -1,8 +1,6 @@
 package io.serai.ingress;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.serai.config.ProxySettings;
+import io.serai.support.AccessLogLines;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RecordedRequest;
@@ -16,16 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -111,6 +105,7 @@ class ForwardingHeadersTest {
 
     @TempDir
     static Path dir;
+
     static TestBackend backend;
     static TestBackend other;
     static RunningSerai edge;
@@ -121,14 +116,18 @@ class ForwardingHeadersTest {
     static void start() throws Exception {
         backend = TestBackend.start("forwarded-to");
         other = TestBackend.start("other");
-        edge = RunningSerai.routes(ROUTES).property("backend.1", backend.hostPort())
-                .property("backend.2", other.hostPort()).start(dir);
+        edge = RunningSerai.routes(ROUTES)
+                .property("backend.1", backend.hostPort())
+                .property("backend.2", other.hostPort())
+                .start(dir);
         accessLog = dir.resolve("access.log");
-        behindProxy = RunningSerai.routes(ROUTES).property("backend.1", backend.hostPort())
+        behindProxy = RunningSerai.routes(ROUTES)
+                .property("backend.1", backend.hostPort())
                 .property("backend.2", other.hostPort())
                 .property("serai.trusted-proxies", "127.0.0.1, 10.0.0.0/8")
                 .property("serai.forwarded.rfc7239", "true")
-                .property("serai.access-log", accessLog).start(dir);
+                .property("serai.access-log", accessLog)
+                .start(dir);
     }
 
     @AfterAll
@@ -145,7 +144,12 @@ class ForwardingHeadersTest {
     void fromAnUntrustedPeerTheClientsForwardingClaimsNeverReachTheBackend() throws IOException {
         assertEquals(200, get(edge, "Host: public.example\r\n" + CLAIMS).status());
         RecordedRequest seen = backend.lastRequest();
-        for (String claim : List.of("Forwarded", "X-Real-IP", "X-Forwarded-Prefix", "X-Original-URL", "X-Rewrite-URL",
+        for (String claim : List.of(
+                "Forwarded",
+                "X-Real-IP",
+                "X-Forwarded-Prefix",
+                "X-Original-URL",
+                "X-Rewrite-URL",
                 "X-Forwarded-Client-Cert")) {
             assertNull(seen.header(claim), claim + " reached the backend: " + seen.headers());
         }
@@ -162,12 +166,16 @@ class ForwardingHeadersTest {
 
     @Test
     void fromAnUntrustedPeerProtoHostAndPortAreSeraisOwnObservation() throws IOException {
-        get(edge, "Host: public.example:8443\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Host: bank.example\r\n"
-                + "X-Forwarded-Port: 443\r\n");
+        get(
+                edge,
+                "Host: public.example:8443\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Host: bank.example\r\n"
+                        + "X-Forwarded-Port: 443\r\n");
         RecordedRequest seen = backend.lastRequest();
         assertEquals(List.of("X-Forwarded-Proto: http"), fields(seen, "x-forwarded-proto"));
         assertEquals(List.of("X-Forwarded-Host: public.example:8443"), fields(seen, "x-forwarded-host"));
-        assertEquals(List.of("X-Forwarded-Port: 8443"), fields(seen, "x-forwarded-port"),
+        assertEquals(
+                List.of("X-Forwarded-Port: 8443"),
+                fields(seen, "x-forwarded-port"),
                 "the port the client addressed, from Host");
         get(edge, "Host: public.example\r\n");
         assertEquals("80", backend.lastRequest().header("X-Forwarded-Port"), "without one in Host, the scheme's");
@@ -180,7 +188,8 @@ class ForwardingHeadersTest {
         for (RunningSerai serai : List.of(edge, behindProxy)) {
             assertEquals(200, get(serai, "Host: public.example\r\n" + spoofs).status());
             RecordedRequest seen = backend.lastRequest();
-            assertTrue(seen.headers().stream().noneMatch(h -> h.getKey().contains("_")),
+            assertTrue(
+                    seen.headers().stream().noneMatch(h -> h.getKey().contains("_")),
                     "a folding backend would read these as Serai's: " + seen.headers());
             assertEquals("127.0.0.1", seen.header("X-Forwarded-For"));
             assertEquals("127.0.0.1", seen.header("X-Client"));
@@ -189,24 +198,35 @@ class ForwardingHeadersTest {
 
     @Test
     void withoutTrustedProxiesAnAddressCheckSeesThePeerWhateverXForwardedForSays() throws IOException {
-        assertEquals(403, RawHttp.exchange(edge.port(), "GET /checked/a HTTP/1.1\r\nHost: a\r\n"
-                + "X-Forwarded-For: 203.0.113.7\r\n\r\n").status());
+        assertEquals(
+                403,
+                RawHttp.exchange(
+                                edge.port(),
+                                "GET /checked/a HTTP/1.1\r\nHost: a\r\n" + "X-Forwarded-For: 203.0.113.7\r\n\r\n")
+                        .status());
     }
 
     // --- from a trusted proxy -------------------------------------------------------------------
 
     @Test
     void fromATrustedProxyTheForwardingFieldsAreKeptAndExtended() throws IOException {
-        assertEquals(200, get(behindProxy, "Host: serai.internal:8080\r\n"
-                + "X-Forwarded-For: 203.0.113.7, 10.0.0.2\r\n"
-                + "Forwarded: for=_hidden;proto=https;host=shop.example, for=unknown\r\n"
-                + "X-Forwarded-Proto: https\r\nX-Forwarded-Host: shop.example\r\nX-Forwarded-Port: 443\r\n"
-                + "X-Real-IP: 203.0.113.7\r\nX-Forwarded-Prefix: /shop\r\nX-Original-URL: /shop/cart\r\n"
-                + "X-Rewrite-URL: /shop/cart\r\nX-Forwarded-Client-Cert: Hash=ab12\r\n").status());
+        assertEquals(
+                200,
+                get(
+                                behindProxy,
+                                "Host: serai.internal:8080\r\n"
+                                        + "X-Forwarded-For: 203.0.113.7, 10.0.0.2\r\n"
+                                        + "Forwarded: for=_hidden;proto=https;host=shop.example, for=unknown\r\n"
+                                        + "X-Forwarded-Proto: https\r\nX-Forwarded-Host: shop.example\r\nX-Forwarded-Port: 443\r\n"
+                                        + "X-Real-IP: 203.0.113.7\r\nX-Forwarded-Prefix: /shop\r\nX-Original-URL: /shop/cart\r\n"
+                                        + "X-Rewrite-URL: /shop/cart\r\nX-Forwarded-Client-Cert: Hash=ab12\r\n")
+                        .status());
         RecordedRequest seen = backend.lastRequest();
         assertEquals("203.0.113.7, 10.0.0.2, 127.0.0.1", seen.header("X-Forwarded-For"));
-        assertEquals("for=_hidden;proto=https;host=shop.example, for=unknown, "
-                + "for=127.0.0.1;proto=http;host=\"serai.internal:8080\"", seen.header("Forwarded"),
+        assertEquals(
+                "for=_hidden;proto=https;host=shop.example, for=unknown, "
+                        + "for=127.0.0.1;proto=http;host=\"serai.internal:8080\"",
+                seen.header("Forwarded"),
                 "the proxy's elements as sent (obfuscated ones too), then Serai's hop");
         assertEquals("https", seen.header("X-Forwarded-Proto"));
         assertEquals("shop.example", seen.header("X-Forwarded-Host"));
@@ -257,30 +277,43 @@ class ForwardingHeadersTest {
 
     @Test
     void anAddressCheckWithoutItsOwnListUsesTheProcessWideTrustedProxies() throws IOException {
-        assertEquals(200, RawHttp.exchange(behindProxy.port(), "GET /checked/a HTTP/1.1\r\nHost: a\r\n"
-                + "X-Forwarded-For: 203.0.113.7\r\n\r\n").status());
-        assertEquals(403, RawHttp.exchange(behindProxy.port(), "GET /checked/a HTTP/1.1\r\nHost: a\r\n"
-                + "X-Forwarded-For: 198.51.100.7\r\n\r\n").status());
+        assertEquals(
+                200,
+                RawHttp.exchange(
+                                behindProxy.port(),
+                                "GET /checked/a HTTP/1.1\r\nHost: a\r\n" + "X-Forwarded-For: 203.0.113.7\r\n\r\n")
+                        .status());
+        assertEquals(
+                403,
+                RawHttp.exchange(
+                                behindProxy.port(),
+                                "GET /checked/a HTTP/1.1\r\nHost: a\r\n" + "X-Forwarded-For: 198.51.100.7\r\n\r\n")
+                        .status());
     }
 
     @Test
     void theAccessLogNamesTheClientBehindATrustedProxy() throws IOException {
         get(behindProxy, "Host: a\r\nX-Forwarded-For: 203.0.113.77\r\nX-Request-Id: behind-proxy-1\r\n");
-        AtomicReference<JsonNode> line = new AtomicReference<>();
-        await().atMost(Duration.ofSeconds(5)).until(() -> {
-            line.set(logLine("behind-proxy-1"));
-            return line.get() != null;
-        });
-        assertEquals("203.0.113.77", line.get().get("client").asText());
+        assertEquals(
+                "203.0.113.77",
+                AccessLogLines.await(accessLog, "behind-proxy-1").get("client").asText());
     }
 
     @Test
     void aRouteThatAnswersItselfEchoesNoForwardingField() throws IOException {
-        RawResponse r = RawHttp.exchange(behindProxy.port(), "GET /self HTTP/1.1\r\nHost: a\r\n"
-                + "X-Forwarded-For: 203.0.113.7\r\nX-Real-IP: 203.0.113.7\r\nX-Forwarded-Prefix: /p\r\n\r\n");
+        RawResponse r = RawHttp.exchange(
+                behindProxy.port(),
+                "GET /self HTTP/1.1\r\nHost: a\r\n"
+                        + "X-Forwarded-For: 203.0.113.7\r\nX-Real-IP: 203.0.113.7\r\nX-Forwarded-Prefix: /p\r\n\r\n");
         assertEquals("answered by the route", r.bodyText());
-        for (String name : List.of("Forwarded", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host",
-                "X-Forwarded-Port", "X-Real-IP", "X-Forwarded-Prefix")) {
+        for (String name : List.of(
+                "Forwarded",
+                "X-Forwarded-For",
+                "X-Forwarded-Proto",
+                "X-Forwarded-Host",
+                "X-Forwarded-Port",
+                "X-Real-IP",
+                "X-Forwarded-Prefix")) {
             assertFalse(r.hasHeader(name), name + " in a route's own answer: " + r.headers());
         }
     }
@@ -299,12 +332,18 @@ class ForwardingHeadersTest {
                       uri: "netty-http:http://[::1]:{{v6.port}}/?matchOnUriPrefix=true"
                       steps:
                         - to: "netty-http:http://{{backend.1}}"
-                """).property("backend.1", backend.hostPort()).property("v6.port", port)
-                .property("serai.forwarded.rfc7239", "true").start(dir);
+                """)
+                        .property("backend.1", backend.hostPort())
+                        .property("v6.port", port)
+                        .property("serai.forwarded.rfc7239", "true")
+                        .start(dir);
                 RawHttp client = RawHttp.connect(v6, port)) {
-            client.send("GET /v6 HTTP/1.1\r\nHost: [::1]:" + port + "\r\nForwarded: for=203.0.113.7\r\n\r\n").read();
+            client.send("GET /v6 HTTP/1.1\r\nHost: [::1]:" + port + "\r\nForwarded: for=203.0.113.7\r\n\r\n")
+                    .read();
             RecordedRequest seen = backend.lastRequest();
-            assertEquals("for=\"[::1]\";proto=http;host=\"[::1]:" + port + "\"", seen.header("Forwarded"),
+            assertEquals(
+                    "for=\"[::1]\";proto=http;host=\"[::1]:" + port + "\"",
+                    seen.header("Forwarded"),
                     "the client's element is dropped; Serai's names the peer as RFC 7239 writes IPv6");
             assertEquals(String.valueOf(port), seen.header("X-Forwarded-Port"));
         }
@@ -312,12 +351,17 @@ class ForwardingHeadersTest {
 
     @Test
     void aTrustedProxyEntryThatIsNotAnAddressFailsTheStartNamingTheSetting() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ProxySettings.from(key -> key.equals("serai.trusted-proxies") ? "10.0.0.0/8, lb.internal" : null));
-        assertEquals("serai.trusted-proxies: \"lb.internal\" is not an IP address or CIDR block (expected e.g."
-                + " 10.0.0.0/8, 192.168.1.7, 2001:db8::/32 or ::1)", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
-                () -> ProxySettings.from(key -> key.equals("serai.forwarded.rfc7239") ? "yes" : null));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> ForwardingSettings.from(
+                        key -> key.equals("serai.trusted-proxies") ? "10.0.0.0/8, lb.internal" : null));
+        assertEquals(
+                "serai.trusted-proxies: \"lb.internal\" is not an IP address or CIDR block (expected e.g."
+                        + " 10.0.0.0/8, 192.168.1.7, 2001:db8::/32 or ::1)",
+                e.getMessage());
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> ForwardingSettings.from(key -> key.equals("serai.forwarded.rfc7239") ? "yes" : null));
         assertTrue(e.getMessage().contains("serai.forwarded.rfc7239=yes is invalid"), e.getMessage());
     }
 
@@ -328,32 +372,24 @@ class ForwardingHeadersTest {
     }
 
     private static String sticky(String client) throws IOException {
-        return RawHttp.exchange(behindProxy.port(), "GET /sticky/x HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: " + client
-                + "\r\n\r\n").header("X-Backend");
+        return RawHttp.exchange(
+                        behindProxy.port(),
+                        "GET /sticky/x HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: " + client + "\r\n\r\n")
+                .header("X-Backend");
     }
 
     private static RawResponse limited(String client) throws IOException {
-        return RawHttp.exchange(behindProxy.port(), "GET /limited/x HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: " + client
-                + "\r\n\r\n");
+        return RawHttp.exchange(
+                behindProxy.port(), "GET /limited/x HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: " + client + "\r\n\r\n");
     }
 
     /** The fields of {@code seen} whose name folds (case, '_' as '-') to {@code folded}, as "Name: value". */
     private static List<String> fields(RecordedRequest seen, String folded) {
-        return seen.headers().stream().filter(h -> h.getKey().toLowerCase(Locale.ROOT).replace('_', '-').equals(folded))
-                .map(h -> h.getKey() + ": " + h.getValue()).toList();
-    }
-
-    private static JsonNode logLine(String requestId) throws IOException {
-        if (!Files.exists(accessLog)) {
-            return null;
-        }
-        for (String l : Files.readAllLines(accessLog)) {
-            JsonNode node = new ObjectMapper().readTree(l);
-            if (requestId.equals(node.path("request_id").asText())) {
-                return node;
-            }
-        }
-        return null;
+        return seen.headers().stream()
+                .filter(h ->
+                        h.getKey().toLowerCase(Locale.ROOT).replace('_', '-').equals(folded))
+                .map(h -> h.getKey() + ": " + h.getValue())
+                .toList();
     }
 
     private static boolean hasIpv6Loopback() {

@@ -26,6 +26,7 @@ class RequestValidationTest {
 
     @TempDir
     static Path dir;
+
     static TestBackend backend;
     static RunningSerai serai;
 
@@ -54,43 +55,68 @@ class RequestValidationTest {
     static Stream<Arguments> refused() {
         String big = "a".repeat(5000);
         return Stream.of(
-                Arguments.of("RFC 9112 6.1: Content-Length with Transfer-Encoding (smuggling)", 400,
+                Arguments.of(
+                        "RFC 9112 6.1: Content-Length with Transfer-Encoding (smuggling)",
+                        400,
                         "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
                                 + "0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: h\r\n\r\n"),
-                Arguments.of("RFC 9112 6.1: last transfer coding not chunked", 400,
+                Arguments.of(
+                        "RFC 9112 6.1: last transfer coding not chunked",
+                        400,
                         "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked, identity\r\n\r\n5\r\nhello\r\n0\r\n\r\n"),
-                Arguments.of("RFC 9112 6.1: obfuscated transfer coding", 400,
+                Arguments.of(
+                        "RFC 9112 6.1: obfuscated transfer coding",
+                        400,
                         "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: xchunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"),
-                Arguments.of("RFC 9112 6.1: Transfer-Encoding in HTTP/1.0", 400,
+                Arguments.of(
+                        "RFC 9112 6.1: Transfer-Encoding in HTTP/1.0",
+                        400,
                         "POST / HTTP/1.0\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"),
-                Arguments.of("RFC 9112 6.3: duplicate Content-Length", 400,
+                Arguments.of(
+                        "RFC 9112 6.3: duplicate Content-Length",
+                        400,
                         "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab"),
-                Arguments.of("RFC 9112 6.3: signed Content-Length", 400,
+                Arguments.of(
+                        "RFC 9112 6.3: signed Content-Length",
+                        400,
                         "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: +5\r\n\r\nhello"),
-                Arguments.of("RFC 9112 6.3: Content-Length list", 400,
+                Arguments.of(
+                        "RFC 9112 6.3: Content-Length list",
+                        400,
                         "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5, 5\r\n\r\nhello"),
-                Arguments.of("RFC 9112 7.1: invalid chunk size", 400,
+                Arguments.of(
+                        "RFC 9112 7.1: invalid chunk size",
+                        400,
                         "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n"),
                 Arguments.of("RFC 9112 3.2: missing Host in HTTP/1.1", 400, "GET / HTTP/1.1\r\n\r\n"),
                 Arguments.of("RFC 9112 3.2: two Host headers", 400, "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"),
                 Arguments.of("RFC 9112 3.2: invalid Host", 400, "GET / HTTP/1.1\r\nHost: a b\r\n\r\n"),
-                Arguments.of("RFC 9112 5.1: whitespace between field name and colon", 400,
+                Arguments.of(
+                        "RFC 9112 5.1: whitespace between field name and colon",
+                        400,
                         "GET / HTTP/1.1\r\nHost : h\r\n\r\n"),
-                Arguments.of("RFC 9110 5.5: NUL in a field value", 400, "GET / HTTP/1.1\r\nHost: h\r\nX: a\u0000b\r\n\r\n"),
+                Arguments.of(
+                        "RFC 9110 5.5: NUL in a field value", 400, "GET / HTTP/1.1\r\nHost: h\r\nX: a\u0000b\r\n\r\n"),
                 Arguments.of("RFC 9110 5.1: invalid field name", 400, "GET / HTTP/1.1\r\nHost: h\r\nX(y): a\r\n\r\n"),
                 Arguments.of("RFC 9112 3: HTTP/0.9 request line", 400, "GET /\r\n\r\n"),
-                Arguments.of("RFC 9110 9.3.6: CONNECT never becomes a tunnel", 405,
+                Arguments.of(
+                        "RFC 9110 9.3.6: CONNECT never becomes a tunnel",
+                        405,
                         "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"),
-                Arguments.of("RFC 9112 3: request target over serai.limits.max-uri", 414,
+                Arguments.of(
+                        "RFC 9112 3: request target over serai.limits.max-uri",
+                        414,
                         "GET /" + big + " HTTP/1.1\r\nHost: h\r\n\r\n"),
-                Arguments.of("RFC 6585 5: header section over serai.limits.max-header", 431,
+                Arguments.of(
+                        "RFC 6585 5: header section over serai.limits.max-header",
+                        431,
                         "GET / HTTP/1.1\r\nHost: h\r\nX-Big: " + big + "\r\n\r\n"));
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
     @MethodSource("refused")
-    void aRequestAStrictProxyMustRefuseIsAnsweredAndClosedAndNeverReachesTheBackend(String rule, int status,
-            String raw) throws Exception {
+    void aRequestAStrictProxyMustRefuseIsAnsweredAndClosedAndNeverReachesTheBackend(String rule, int status, String raw)
+            throws Exception {
         int before = backend.requests().size();
         try (RawHttp c = RawHttp.connect(serai.port())) {
             RawResponse r = c.send(raw).read();
@@ -106,7 +132,8 @@ class RequestValidationTest {
         // RFC 9110 15.5.14: the head alone decides; the client need not send a byte of the body.
         int before = backend.requests().size();
         try (RawHttp c = RawHttp.connect(serai.port())) {
-            RawResponse r = c.send("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 999999999\r\n\r\n").read();
+            RawResponse r = c.send("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 999999999\r\n\r\n")
+                    .read();
             assertEquals(413, r.status());
         }
         assertEquals(before, backend.requests().size());
@@ -115,10 +142,12 @@ class RequestValidationTest {
     @Test
     void aFoldedHeaderLineIsJoinedWithASpaceNotForwardedAsANewField() throws Exception {
         // RFC 9112 5.2: a proxy may replace obs-fold with a space; a new header line must never result.
-        RawResponse r = RawHttp.exchange(serai.port(), "GET /fold HTTP/1.1\r\nHost: h\r\nX-Long: a\r\n"
-                + " Injected: yes\r\n\r\n");
+        RawResponse r = RawHttp.exchange(
+                serai.port(), "GET /fold HTTP/1.1\r\nHost: h\r\nX-Long: a\r\n" + " Injected: yes\r\n\r\n");
         assertEquals(200, r.status());
         assertEquals(null, backend.lastRequest().header("Injected"));
-        assertTrue(backend.lastRequest().header("X-Long").startsWith("a"), backend.lastRequest().header("X-Long"));
+        assertTrue(
+                backend.lastRequest().header("X-Long").startsWith("a"),
+                backend.lastRequest().header("X-Long"));
     }
 }

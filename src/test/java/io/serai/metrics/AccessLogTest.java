@@ -1,7 +1,7 @@
 package io.serai.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.serai.support.AccessLogLines;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
@@ -15,8 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,6 +26,7 @@ class AccessLogTest {
 
     @TempDir
     static Path dir;
+
     static TestBackend backend;
     static RunningSerai serai;
     static Path log;
@@ -36,7 +35,9 @@ class AccessLogTest {
     static void start() throws Exception {
         backend = TestBackend.start("logged");
         log = dir.resolve("access.log");
-        serai = RunningSerai.proxyTo(backend).property("serai.access-log", log.toString()).start(dir);
+        serai = RunningSerai.proxyTo(backend)
+                .property("serai.access-log", log.toString())
+                .start(dir);
     }
 
     @AfterAll
@@ -47,10 +48,12 @@ class AccessLogTest {
 
     @Test
     void eachRequestIsOneJsonLineWithItsFieldsAndNoSecrets() throws Exception {
-        RawResponse r = RawHttp.exchange(serai.port(), "GET /orders/7?token=abc HTTP/1.1\r\nHost: a\r\n"
-                + "Authorization: Bearer SECRET-TOKEN\r\nCookie: session=SECRET-COOKIE\r\nX-Request-Id: trace-42\r\n\r\n");
+        RawResponse r = RawHttp.exchange(
+                serai.port(),
+                "GET /orders/7?token=abc HTTP/1.1\r\nHost: a\r\n"
+                        + "Authorization: Bearer SECRET-TOKEN\r\nCookie: session=SECRET-COOKIE\r\nX-Request-Id: trace-42\r\n\r\n");
         assertEquals(200, r.status());
-        JsonNode line = awaitLine("trace-42");
+        JsonNode line = AccessLogLines.await(log, "trace-42");
         assertEquals("127.0.0.1", line.get("client").asText());
         assertEquals("GET", line.get("method").asText());
         assertEquals("/orders/7", line.get("path").asText());
@@ -71,7 +74,7 @@ class AccessLogTest {
         RawHttp.exchange(serai.port(), "GET /a HTTP/1.1\r\nHost: a\r\nX-Request-Id: bad id with spaces\r\n\r\n");
         String sent = backend.lastRequest().header("X-Request-Id");
         assertTrue(sent.matches("[0-9a-f]{32}"), sent);
-        awaitLine(sent);
+        AccessLogLines.await(log, sent);
         RawHttp.exchange(serai.port(), "GET /b HTTP/1.1\r\nHost: a\r\n\r\n");
         String generated = backend.lastRequest().header("X-Request-Id");
         assertTrue(generated.matches("[0-9a-f]{32}"), generated);
@@ -81,7 +84,8 @@ class AccessLogTest {
     @Test
     void aStreamedResponseIsLoggedAtItsLastByteWithAllItsBytes() throws Exception {
         backend.respondWith((request, socket, out, name) -> {
-            out.write("HTTP/1.1 200 OK\r\nContent-Length: 2048\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write("HTTP/1.1 200 OK\r\nContent-Length: 2048\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             out.write(new byte[1024]);
             out.flush();
             try {
@@ -94,30 +98,14 @@ class AccessLogTest {
             return true;
         });
         try {
-            RawResponse r = RawHttp.exchange(serai.port(), "GET /slow HTTP/1.1\r\nHost: a\r\nX-Request-Id: streamed-1\r\n\r\n");
+            RawResponse r =
+                    RawHttp.exchange(serai.port(), "GET /slow HTTP/1.1\r\nHost: a\r\nX-Request-Id: streamed-1\r\n\r\n");
             assertEquals(2048, r.body().length);
-            JsonNode line = awaitLine("streamed-1");
+            JsonNode line = AccessLogLines.await(log, "streamed-1");
             assertEquals(2048, line.get("bytes").asLong(), "bytes counted to the last one");
             assertTrue(line.get("duration_ms").asDouble() >= 600, "duration to the last byte: " + line);
         } finally {
             backend.respondWith(io.serai.support.Behaviours.json());
         }
-    }
-
-    private static JsonNode awaitLine(String requestId) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log)) {
-                List<String> lines = Files.readAllLines(log);
-                for (String l : lines) {
-                    JsonNode node = new ObjectMapper().readTree(l);
-                    if (requestId.equals(node.get("request_id").asText())) {
-                        return node;
-                    }
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no access log line for " + requestId);
     }
 }

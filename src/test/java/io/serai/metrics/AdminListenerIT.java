@@ -35,11 +35,9 @@ class AdminListenerIT {
             assertTrue(metrics.contains("serai_requests_total{code=\"2xx\",route=\"gateway\"} 5.0"), metrics);
             assertTrue(get(ports[3], "/routes").bodyText().contains("\"id\":\"gateway\""));
             assertTrue(get(ports[3], "/").bodyText().contains("<title>Serai status</title>"));
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (serai.output().split("\"route\":\"gateway\"", -1).length - 1 < 5 && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            assertTrue(serai.output().contains("\"method\":\"GET\",\"path\":\"/hello\",\"status\":200"), serai.output());
+            serai.awaitOutput("\"route\":\"gateway\"", 5, Duration.ofSeconds(5));
+            assertTrue(
+                    serai.output().contains("\"method\":\"GET\",\"path\":\"/hello\",\"status\":200"), serai.output());
         }
     }
 

@@ -68,7 +68,8 @@ class PluginsIT {
         buildPluginJar(tmp.resolve("src"), plugins.resolve("example-plugin.jar"));
         Path routes = Files.writeString(tmp.resolve("plugged.camel.yaml"), ROUTES);
         int port = RunningSerai.freePort();
-        try (TestBackend one = TestBackend.start("one"); TestBackend two = TestBackend.start("two");
+        try (TestBackend one = TestBackend.start("one");
+                TestBackend two = TestBackend.start("two");
                 SeraiProcess serai = SeraiProcess.builder()
                         .env("SERAI_PLUGINS", plugins.toString())
                         .env("SERAI_ROUTES", routes.toString())
@@ -89,9 +90,11 @@ class PluginsIT {
 
     @Test
     void aPluginsFolderThatDoesNotExistStopsStartWithOneLine(@TempDir Path tmp) throws Exception {
-        try (SeraiProcess serai = SeraiProcess.builder().env("SERAI_PLUGINS", "no/such/plugins").start(tmp)) {
+        try (SeraiProcess serai =
+                SeraiProcess.builder().env("SERAI_PLUGINS", "no/such/plugins").start(tmp)) {
             assertEquals(2, serai.awaitExit(Duration.ofSeconds(20)));
-            assertTrue(serai.output().contains("serai: SERAI_PLUGINS: no/such/plugins is not a folder"), serai.output());
+            assertTrue(
+                    serai.output().contains("serai: SERAI_PLUGINS: no/such/plugins is not a folder"), serai.output());
         }
     }
 
@@ -102,13 +105,23 @@ class PluginsIT {
         Files.writeString(pkg.resolve("LastMemberLoadBalancer.java"), LOAD_BALANCER);
         Path classes = Files.createDirectories(src.resolve("classes"));
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        int rc = javac.run(null, null, null, "-d", classes.toString(), "-cp", System.getProperty("java.class.path"),
-                pkg.resolve("TagProcessor.java").toString(), pkg.resolve("LastMemberLoadBalancer.java").toString());
+        int rc = javac.run(
+                null,
+                null,
+                null,
+                "-d",
+                classes.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                pkg.resolve("TagProcessor.java").toString(),
+                pkg.resolve("LastMemberLoadBalancer.java").toString());
         assertEquals(0, rc, "plugin did not compile");
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream jarOut = new JarOutputStream(out);
+        try (OutputStream out = Files.newOutputStream(jar);
+                JarOutputStream jarOut = new JarOutputStream(out);
                 Stream<Path> files = Files.walk(classes)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
-                jarOut.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
+                jarOut.putNextEntry(
+                        new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
                 jarOut.write(Files.readAllBytes(f));
                 jarOut.closeEntry();
             }

@@ -6,6 +6,7 @@ import io.serai.support.RawResponse;
 import io.serai.support.RecordedRequest;
 import io.serai.support.RunningSerai;
 import io.serai.support.TestBackend;
+import io.serai.support.Waits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.net.Socket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -33,6 +35,7 @@ class EdgeCasesTest {
 
     @TempDir
     static Path dir;
+
     static TestBackend backend;
     static int comebackPort;
     static RunningSerai serai;
@@ -66,9 +69,13 @@ class EdgeCasesTest {
     void aRouteThatSetsAnInvalidStatusGetsA500NamingIt() throws Exception {
         RawResponse r = RawHttp.exchange(serai.port(), "GET /bad-status HTTP/1.1\r\nHost: a\r\n\r\n");
         assertEquals(500, r.status());
-        assertTrue(r.bodyText().contains("route bad-status: CamelHttpResponseCode \"abc\" is not an HTTP status"),
+        assertTrue(
+                r.bodyText().contains("route bad-status: CamelHttpResponseCode \"abc\" is not an HTTP status"),
                 r.bodyText());
-        assertEquals(200, RawHttp.exchange(serai.port(), "GET /x HTTP/1.1\r\nHost: a\r\n\r\n").status());
+        assertEquals(
+                200,
+                RawHttp.exchange(serai.port(), "GET /x HTTP/1.1\r\nHost: a\r\n\r\n")
+                        .status());
     }
 
     @AfterAll
@@ -85,21 +92,29 @@ class EdgeCasesTest {
     @AfterEach
     void seraiStillAnswersNormally() throws Exception {
         backend.respondWith(Behaviours.json());
-        assertEquals(200, RawHttp.exchange(serai.port(), "GET /after HTTP/1.1\r\nHost: h\r\n\r\n").status());
+        assertEquals(
+                200,
+                RawHttp.exchange(serai.port(), "GET /after HTTP/1.1\r\nHost: h\r\n\r\n")
+                        .status());
     }
 
     static Stream<Arguments> brokenResponses() {
         return Stream.of(
                 Arguments.of("RFC 9112 4: invalid status code", "HTTP/1.1 abc OK\r\nContent-Length: 2\r\n\r\nok"),
-                Arguments.of("RFC 9112 4: status code out of range", "HTTP/1.1 1000 Odd\r\nContent-Length: 2\r\n\r\nok"),
-                Arguments.of("RFC 9112 6.3: conflicting Content-Length",
+                Arguments.of(
+                        "RFC 9112 4: status code out of range", "HTTP/1.1 1000 Odd\r\nContent-Length: 2\r\n\r\nok"),
+                Arguments.of(
+                        "RFC 9112 6.3: conflicting Content-Length",
                         "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nokk"),
                 Arguments.of("RFC 9112 6.3: invalid Content-Length", "HTTP/1.1 200 OK\r\nContent-Length: -2\r\n\r\nok"),
-                Arguments.of("RFC 9110 5.5: NUL in a response field",
+                Arguments.of(
+                        "RFC 9110 5.5: NUL in a response field",
                         "HTTP/1.1 200 OK\r\nX-Bad: a\u0000b\r\nContent-Length: 2\r\n\r\nok"),
-                Arguments.of("RFC 9110 5.5: bare CR in a response field",
+                Arguments.of(
+                        "RFC 9110 5.5: bare CR in a response field",
                         "HTTP/1.1 200 OK\r\nX-Bad: a\rInjected: yes\r\nContent-Length: 2\r\n\r\nok"),
-                Arguments.of("RFC 6585 5: response header section larger than serai.limits.max-header",
+                Arguments.of(
+                        "RFC 6585 5: response header section larger than serai.limits.max-header",
                         "HTTP/1.1 200 OK\r\nX-Huge: " + "h".repeat(8000) + "\r\nContent-Length: 2\r\n\r\nok"));
     }
 
@@ -113,17 +128,22 @@ class EdgeCasesTest {
         backend.respondWith(Behaviours.json());
         int before = backend.requests().size();
         for (int i = 0; i < 8; i++) {
-            assertEquals(200, RawHttp.exchange(serai.port(), "GET /next HTTP/1.1\r\nHost: h\r\n\r\n").status());
+            assertEquals(
+                    200,
+                    RawHttp.exchange(serai.port(), "GET /next HTTP/1.1\r\nHost: h\r\n\r\n")
+                            .status());
         }
-        assertTrue(backend.requests().subList(before, backend.requests().size()).stream()
-                .noneMatch(q -> q.connection() == broken), rule + ": the broken connection was reused");
+        assertTrue(
+                backend.requests().subList(before, backend.requests().size()).stream()
+                        .noneMatch(q -> q.connection() == broken),
+                rule + ": the broken connection was reused");
     }
 
     @Test
     void aFoldedResponseHeaderNeverBecomesANewHeaderAtTheClient() throws Exception {
         // RFC 9112 5.2: obs-fold in a response is replaced by a space or the response refused.
-        backend.respondWith(Behaviours.raw("HTTP/1.1 200 OK\r\nX-Long: a\r\n Injected: yes\r\nContent-Length: 2\r\n\r\nok",
-                true));
+        backend.respondWith(
+                Behaviours.raw("HTTP/1.1 200 OK\r\nX-Long: a\r\n Injected: yes\r\nContent-Length: 2\r\n\r\nok", true));
         RawResponse r = RawHttp.exchange(serai.port(), "GET /fold HTTP/1.1\r\nHost: h\r\n\r\n");
         assertNull(r.header("Injected"), r.headers().toString());
     }
@@ -131,7 +151,10 @@ class EdgeCasesTest {
     @Test
     void aRefusingBackendIsA502AtOnceAndServesAgainWhenItComesBack() throws Exception {
         long start = System.nanoTime();
-        assertEquals(502, RawHttp.exchange(serai.port(), "GET /comeback/x HTTP/1.1\r\nHost: h\r\n\r\n").status());
+        assertEquals(
+                502,
+                RawHttp.exchange(serai.port(), "GET /comeback/x HTTP/1.1\r\nHost: h\r\n\r\n")
+                        .status());
         assertTrue((System.nanoTime() - start) / 1_000_000 < 1000, "502 was not prompt");
         try (TestBackend back = TestBackend.start("back", comebackPort)) {
             RawResponse r = RawHttp.exchange(serai.port(), "GET /comeback/x HTTP/1.1\r\nHost: h\r\n\r\n");
@@ -145,7 +168,8 @@ class EdgeCasesTest {
         // RFC 9110 10.1.1: the client waits for 100 before sending the body; no deadlock.
         backend.respondWith(Behaviours.echo());
         try (RawHttp c = RawHttp.connect(serai.port())) {
-            RawResponse interim = c.send("PUT /up HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+            RawResponse interim = c.send(
+                            "PUT /up HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
                     .read();
             assertEquals(100, interim.status());
             RawResponse r = c.send("hello").read();
@@ -179,8 +203,10 @@ class EdgeCasesTest {
     void trailerFieldsNeverBecomeHeaders() throws Exception {
         // RFC 9110 6.5: trailers may not be merged into the header section by a proxy that does not know them.
         backend.respondWith(Behaviours.echo());
-        RawResponse r = RawHttp.exchange(serai.port(), "POST /t HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
-                + "5\r\nhello\r\n0\r\nX-Trailer: sneaky\r\nHost: evil\r\n\r\n");
+        RawResponse r = RawHttp.exchange(
+                serai.port(),
+                "POST /t HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "5\r\nhello\r\n0\r\nX-Trailer: sneaky\r\nHost: evil\r\n\r\n");
         assertEquals(200, r.status());
         RecordedRequest seen = backend.lastRequest();
         assertEquals("hello", seen.bodyText());
@@ -204,6 +230,7 @@ class EdgeCasesTest {
     void aClientThatLeavesStopsItsBackendCallWithinSeconds() throws Exception {
         java.util.concurrent.atomic.AtomicLong abortedAt = new java.util.concurrent.atomic.AtomicLong();
         java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger blocks = new java.util.concurrent.atomic.AtomicInteger();
         backend.respondWith((request, socket, out, name) -> {
             // A slow download: 1 KiB every 50 ms for up to 10 s, noting when Serai stops listening.
             started.countDown();
@@ -213,7 +240,8 @@ class EdgeCasesTest {
                 for (int i = 0; i < 200; i++) {
                     out.write(block);
                     out.flush();
-                    Thread.sleep(50);
+                    blocks.incrementAndGet();
+                    Thread.sleep(50); // the backend's own pace
                 }
             } catch (java.io.IOException gone) {
                 abortedAt.set(System.nanoTime());
@@ -227,14 +255,13 @@ class EdgeCasesTest {
         try (RawHttp c = RawHttp.connect(serai.port())) {
             c.send("GET /download HTTP/1.1\r\nHost: h\r\n\r\n");
             assertTrue(started.await(5, java.util.concurrent.TimeUnit.SECONDS));
-            Thread.sleep(300);
+            // The client leaves with the download under way: a few blocks went out.
+            Waits.upTo(Duration.ofSeconds(5)).until(() -> blocks.get() >= 5);
             leftAt = System.nanoTime();
         }
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (abortedAt.get() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertTrue(abortedAt.get() != 0, "the backend kept sending after the client left");
+        Waits.upTo(Duration.ofSeconds(5))
+                .alias("the backend stops sending after the client left")
+                .until(() -> abortedAt.get() != 0);
         long millis = (abortedAt.get() - leftAt) / 1_000_000;
         assertTrue(millis < 3000, "backend call stopped " + millis + " ms after the client left");
     }
@@ -247,7 +274,10 @@ class EdgeCasesTest {
                 idle.add(new Socket("127.0.0.1", serai.port()));
             }
             long start = System.nanoTime();
-            assertEquals(200, RawHttp.exchange(serai.port(), "GET /busy HTTP/1.1\r\nHost: h\r\n\r\n").status());
+            assertEquals(
+                    200,
+                    RawHttp.exchange(serai.port(), "GET /busy HTTP/1.1\r\nHost: h\r\n\r\n")
+                            .status());
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertTrue(millis < 1000, "answered after " + millis + " ms");
         } finally {

@@ -53,7 +53,10 @@ class LargeResponseIT {
                 assertTrue(r.bodyText().contains("serai.upstream.max-response-body"), r.bodyText());
             }
             backend.respondWith(Behaviours.json());
-            assertEquals(200, RawHttp.exchange(port, "GET /small HTTP/1.1\r\nHost: h\r\n\r\n").status());
+            assertEquals(
+                    200,
+                    RawHttp.exchange(port, "GET /small HTTP/1.1\r\nHost: h\r\n\r\n")
+                            .status());
             assertTrue(serai.isAlive());
             assertFalse(serai.output().contains("OutOfMemoryError"), serai.output());
         }

@@ -67,6 +67,7 @@ class ProxySemanticsTest {
 
     @TempDir
     static Path dir;
+
     static TestBackend backend;
     static RunningSerai serai;
 
@@ -100,15 +101,20 @@ class ProxySemanticsTest {
     @Test
     void methodNormalizedPathQueryHeadersAndBodyReachTheBackend() throws Exception {
         backend.respondWith(Behaviours.echo());
-        RawResponse r = get("POST /hello/a%20b/%7e/./c?q=1%20x&y=%2F HTTP/1.1\r\nHost: public.example\r\n"
-                + "X-Custom: a, b\r\nX-Dup: 1\r\nX-Dup: 2\r\nContent-Type: text/plain\r\nContent-Length: 7\r\n\r\npayload");
+        RawResponse r = get(
+                "POST /hello/a%20b/%7e/./c?q=1%20x&y=%2F HTTP/1.1\r\nHost: public.example\r\n"
+                        + "X-Custom: a, b\r\nX-Dup: 1\r\nX-Dup: 2\r\nContent-Type: text/plain\r\nContent-Length: 7\r\n\r\npayload");
         RecordedRequest seen = backend.lastRequest();
         assertEquals("POST", seen.method());
         // The path as normalized (RFC 3986 section 6.2.2: the one path that also chose the route); the query as sent.
         assertEquals("/hello/a%20b/~/c?q=1%20x&y=%2F", seen.target());
         assertEquals("a, b", seen.header("X-Custom"));
-        assertEquals(List.of("1", "2"), seen.headers().stream()
-                .filter(h -> h.getKey().equalsIgnoreCase("X-Dup")).map(Map.Entry::getValue).toList());
+        assertEquals(
+                List.of("1", "2"),
+                seen.headers().stream()
+                        .filter(h -> h.getKey().equalsIgnoreCase("X-Dup"))
+                        .map(Map.Entry::getValue)
+                        .toList());
         assertEquals("text/plain", seen.header("Content-Type"));
         assertEquals("payload", seen.bodyText());
         assertEquals(200, r.status());
@@ -129,11 +135,15 @@ class ProxySemanticsTest {
     void optionsIsForwardedAndTheConnectionStaysOpen() throws Exception {
         // Camel's netty-http answers OPTIONS itself (200, its own Allow) and closes the connection.
         try (RawHttp c = RawHttp.connect(serai.port())) {
-            RawResponse first = c.send("OPTIONS /hello/x HTTP/1.1\r\nHost: h\r\n\r\n").read();
+            RawResponse first =
+                    c.send("OPTIONS /hello/x HTTP/1.1\r\nHost: h\r\n\r\n").read();
             assertEquals(200, first.status());
             assertEquals("OPTIONS", backend.lastRequest().method());
             assertEquals("/hello/x", backend.lastRequest().target());
-            assertEquals(200, c.send("GET /hello/y HTTP/1.1\r\nHost: h\r\n\r\n").read().status(), "same connection");
+            assertEquals(
+                    200,
+                    c.send("GET /hello/y HTTP/1.1\r\nHost: h\r\n\r\n").read().status(),
+                    "same connection");
             assertEquals("/hello/y", backend.lastRequest().target());
         }
     }
@@ -207,7 +217,8 @@ class ProxySemanticsTest {
         RecordedRequest seen = backend.lastRequest();
         assertEquals("GET", seen.method());
         assertEquals("/plain", seen.target());
-        assertTrue(seen.headerNames().stream().noneMatch(n -> n.startsWith("camel") || n.equals("breadcrumbid")),
+        assertTrue(
+                seen.headerNames().stream().noneMatch(n -> n.startsWith("camel") || n.equals("breadcrumbid")),
                 "Camel headers reached the backend: " + seen.headers());
     }
 
@@ -220,7 +231,9 @@ class ProxySemanticsTest {
         try (RawHttp c = RawHttp.connect(serai.port())) {
             RawResponse first = c.send("GET /a HTTP/1.1\r\nHost: h\r\n\r\n").read();
             assertEquals(200, first.status());
-            assertTrue(first.headers().stream().noneMatch(h -> h.getKey().toLowerCase().startsWith("camel")),
+            assertTrue(
+                    first.headers().stream()
+                            .noneMatch(h -> h.getKey().toLowerCase().startsWith("camel")),
                     first.headers().toString());
             RawResponse second = c.send("GET /b HTTP/1.1\r\nHost: h\r\n\r\n").read();
             assertEquals(200, second.status());
@@ -232,7 +245,8 @@ class ProxySemanticsTest {
         try (RawHttp c = RawHttp.connect(serai.port())) {
             RawResponse head = c.send("HEAD /doc HTTP/1.1\r\nHost: h\r\n\r\n").read("HEAD");
             assertEquals(200, head.status());
-            assertEquals(String.valueOf("{\"backend\":\"b1\",\"method\":\"HEAD\",\"target\":\"/doc\"}".length()),
+            assertEquals(
+                    String.valueOf("{\"backend\":\"b1\",\"method\":\"HEAD\",\"target\":\"/doc\"}".length()),
                     head.header("Content-Length"));
             // The next response on the connection starts right after the head: no stray body bytes.
             RawResponse next = c.send("GET /after HTTP/1.1\r\nHost: h\r\n\r\n").read();
@@ -244,11 +258,13 @@ class ProxySemanticsTest {
     void noContentAndNotModifiedAnswersHaveNoBody() throws Exception {
         try (RawHttp c = RawHttp.connect(serai.port())) {
             backend.respondWith(Behaviours.status(204, Map.of(), ""));
-            RawResponse noContent = c.send("DELETE /x HTTP/1.1\r\nHost: h\r\n\r\n").read("DELETE");
+            RawResponse noContent =
+                    c.send("DELETE /x HTTP/1.1\r\nHost: h\r\n\r\n").read("DELETE");
             assertEquals(204, noContent.status());
             assertNull(noContent.header("Content-Length"));
             backend.respondWith(Behaviours.status(304, Map.of("ETag", "\"v1\""), ""));
-            RawResponse notModified = c.send("GET /x HTTP/1.1\r\nHost: h\r\nIf-None-Match: \"v1\"\r\n\r\n").read();
+            RawResponse notModified = c.send("GET /x HTTP/1.1\r\nHost: h\r\nIf-None-Match: \"v1\"\r\n\r\n")
+                    .read();
             assertEquals(304, notModified.status());
             assertEquals("\"v1\"", notModified.header("ETag"));
             backend.respondWith(Behaviours.json());
@@ -275,7 +291,8 @@ class ProxySemanticsTest {
     void keepAliveServesManyRequestsOnOneConnection() throws Exception {
         try (RawHttp c = RawHttp.connect(serai.port())) {
             for (int i = 0; i < 5; i++) {
-                RawResponse r = c.send("GET /k" + i + " HTTP/1.1\r\nHost: h\r\n\r\n").read();
+                RawResponse r =
+                        c.send("GET /k" + i + " HTTP/1.1\r\nHost: h\r\n\r\n").read();
                 assertEquals(200, r.status());
                 assertTrue(r.bodyText().contains("/k" + i), r.bodyText());
             }
@@ -289,7 +306,7 @@ class ProxySemanticsTest {
             if (request.target().contains("slow")) {
                 Thread.yield();
                 try {
-                    Thread.sleep(300);
+                    Thread.sleep(300); // the backend's simulated work: /slow answers after the others arrived
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -317,7 +334,8 @@ class ProxySemanticsTest {
         });
         try (RawHttp c = RawHttp.connect(serai.port())) {
             for (int i = 0; i < 10; i++) {
-                RawResponse r = c.send("GET /closing" + i + " HTTP/1.1\r\nHost: h\r\n\r\n").read();
+                RawResponse r = c.send("GET /closing" + i + " HTTP/1.1\r\nHost: h\r\n\r\n")
+                        .read();
                 assertEquals(200, r.status(), r.bodyText());
                 assertTrue(r.bodyText().contains("/closing" + i), r.bodyText());
             }
@@ -350,7 +368,8 @@ class ProxySemanticsTest {
         RawResponse r = get("GET /slow HTTP/1.1\r\nHost: h\r\n\r\n");
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertEquals(504, r.status());
-        assertTrue(r.bodyText().contains("route proxy") && r.bodyText().contains("did not answer within 1000 ms"),
+        assertTrue(
+                r.bodyText().contains("route proxy") && r.bodyText().contains("did not answer within 1000 ms"),
                 r.bodyText());
         assertTrue(millis >= 900 && millis < 2500, "answered after " + millis + " ms");
     }
@@ -364,8 +383,8 @@ class ProxySemanticsTest {
         backend.respondWith(Behaviours.truncated());
         // The head went on before the body broke off: the client gets it and a short body on a closed
         // connection (its Content-Length unmet), never a response that looks complete.
-        java.io.EOFException cut = org.junit.jupiter.api.Assertions.assertThrows(java.io.EOFException.class,
-                () -> get("GET /t HTTP/1.1\r\nHost: h\r\n\r\n"));
+        java.io.EOFException cut = org.junit.jupiter.api.Assertions.assertThrows(
+                java.io.EOFException.class, () -> get("GET /t HTTP/1.1\r\nHost: h\r\n\r\n"));
         assertTrue(cut.getMessage().contains("of 1000 bytes"), cut.getMessage());
     }
 
@@ -374,7 +393,8 @@ class ProxySemanticsTest {
         backend.respondWith(Behaviours.echo());
         byte[] upload = Behaviours.pattern(3 * 1024 * 1024);
         try (RawHttp c = RawHttp.connect(serai.port())) {
-            c.send("PUT /upload HTTP/1.1\r\nHost: h\r\nContent-Length: " + upload.length + "\r\n\r\n").send(upload);
+            c.send("PUT /upload HTTP/1.1\r\nHost: h\r\nContent-Length: " + upload.length + "\r\n\r\n")
+                    .send(upload);
             RawResponse r = c.read();
             assertEquals(200, r.status());
             assertEquals(String.valueOf(upload.length), r.header("X-Received-Length"));
@@ -400,8 +420,9 @@ class ProxySemanticsTest {
     @Test
     void aHeadForAResourceLargerThanTheResponseLimitIsAnsweredWithTheBackendsHeaders() throws Exception {
         long size = 7L * 1024 * 1024;
-        backend.respondWith(Behaviours.raw("HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nContent-Length: " + size
-                + "\r\nETag: \"v1\"\r\n\r\n", true));
+        backend.respondWith(Behaviours.raw(
+                "HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nContent-Length: " + size + "\r\nETag: \"v1\"\r\n\r\n",
+                true));
         try (RawHttp c = RawHttp.connect(serai.port())) {
             RawResponse head = c.send("HEAD /movie HTTP/1.1\r\nHost: h\r\n\r\n").read("HEAD");
             assertEquals(200, head.status());
@@ -409,7 +430,9 @@ class ProxySemanticsTest {
             assertEquals("video/mp4", head.header("Content-Type"));
             assertEquals("\"v1\"", head.header("ETag"));
             backend.respondWith(Behaviours.json());
-            assertEquals(200, c.send("GET /next HTTP/1.1\r\nHost: h\r\n\r\n").read().status(),
+            assertEquals(
+                    200,
+                    c.send("GET /next HTTP/1.1\r\nHost: h\r\n\r\n").read().status(),
                     "the connection is still in step");
         }
     }

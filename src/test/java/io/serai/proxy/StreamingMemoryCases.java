@@ -153,8 +153,11 @@ abstract class StreamingMemoryCases {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         long growth = memory.peak() - before;
         double mibPerSecond = 20 * 100 / (took.toNanos() / 1e9);
-        record(String.format(java.util.Locale.ROOT, "20 concurrent 100 MiB downloads: %.0f MiB/s in all, RSS grew %s",
-                mibPerSecond, ResidentMemory.mib(growth)));
+        record(String.format(
+                java.util.Locale.ROOT,
+                "20 concurrent 100 MiB downloads: %.0f MiB/s in all, RSS grew %s",
+                mibPerSecond,
+                ResidentMemory.mib(growth)));
 
         for (Transfer download : downloads) {
             assertEquals(200, download.status());
@@ -187,13 +190,18 @@ abstract class StreamingMemoryCases {
         List<Socket> streams = LoadClients.openIdle(port, 1000, kind);
         try {
             assertEquals(1000, atBackend.getAsInt(), what + " open at the backend");
-            assertEquals(200, RawHttp.exchange(port, "GET /ready HTTP/1.1\r\nHost: load\r\n\r\n").status(),
+            assertEquals(
+                    200,
+                    RawHttp.exchange(port, "GET /ready HTTP/1.1\r\nHost: load\r\n\r\n")
+                            .status(),
                     "an ordinary request while the streams are held");
             long peak = memory.peak();
             record("1,000 idle " + what + ": RSS " + ResidentMemory.mib(before) + " before, peak "
                     + ResidentMemory.mib(peak));
-            assertTrue(peak < MOST_RSS_FOR_IDLE_STREAMS, "Serai's peak RSS holding 1,000 " + what + " was "
-                    + ResidentMemory.mib(peak) + ", not under " + ResidentMemory.mib(MOST_RSS_FOR_IDLE_STREAMS));
+            assertTrue(
+                    peak < MOST_RSS_FOR_IDLE_STREAMS,
+                    "Serai's peak RSS holding 1,000 " + what + " was " + ResidentMemory.mib(peak) + ", not under "
+                            + ResidentMemory.mib(MOST_RSS_FOR_IDLE_STREAMS));
         } finally {
             LoadClients.closeAll(streams);
         }
@@ -207,17 +215,25 @@ abstract class StreamingMemoryCases {
     }
 
     private static void assertFast(double mibPerSecond) {
-        assertTrue(mibPerSecond >= LEAST_MIB_PER_SECOND, String.format(java.util.Locale.ROOT,
-                "%.0f MiB/s, not %.0f or more", mibPerSecond, LEAST_MIB_PER_SECOND));
+        assertTrue(
+                mibPerSecond >= LEAST_MIB_PER_SECOND,
+                String.format(
+                        java.util.Locale.ROOT, "%.0f MiB/s, not %.0f or more", mibPerSecond, LEAST_MIB_PER_SECOND));
     }
 
     private static void assertGrowth(long growth) {
-        assertTrue(growth < MOST_GROWTH, "Serai's RSS grew by " + ResidentMemory.mib(growth) + ", not less than "
-                + ResidentMemory.mib(MOST_GROWTH));
+        assertTrue(
+                growth < MOST_GROWTH,
+                "Serai's RSS grew by " + ResidentMemory.mib(growth) + ", not less than "
+                        + ResidentMemory.mib(MOST_GROWTH));
     }
 
     private void record(String what, Transfer transfer, long growth) {
-        record(String.format(java.util.Locale.ROOT, "%s: %.0f MiB/s, RSS grew %s", what, transfer.mibPerSecond(),
+        record(String.format(
+                java.util.Locale.ROOT,
+                "%s: %.0f MiB/s, RSS grew %s",
+                what,
+                transfer.mibPerSecond(),
                 ResidentMemory.mib(growth)));
     }
 

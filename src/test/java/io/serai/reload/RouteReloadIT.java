@@ -4,6 +4,8 @@ import io.serai.support.Behaviours;
 import io.serai.support.RunningSerai;
 import io.serai.support.SeraiProcess;
 import io.serai.support.TestBackend;
+import io.serai.support.Waits;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,8 +22,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,11 +35,16 @@ class RouteReloadIT {
 
     @TempDir
     static Path tmp;
+
     static Path routes;
     static TestBackend slowBackend;
     static SeraiProcess serai;
+    /** How soon a reload's outcome is in the log. */
+    static final Duration LOGGED = Duration.ofSeconds(3);
+
     static int port;
-    static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @BeforeAll
     static void start() throws Exception {
@@ -76,23 +83,33 @@ class RouteReloadIT {
     }
 
     static HttpResponse<String> get(String path) throws Exception {
-        return CLIENT.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(10)).build(),
+        return CLIENT.send(
+                HttpRequest.newBuilder(URI.create(url(path)))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     /** Polls until {@code path} answers {@code status} with a body containing {@code body}; returns how long. */
-    static Duration awaitAnswer(String path, int status, String body, Duration within) throws Exception {
+    static Duration awaitAnswer(String path, int status, String body, Duration within) {
         long start = System.nanoTime();
-        HttpResponse<String> last = null;
-        while (System.nanoTime() - start < within.toNanos()) {
-            last = get(path);
-            if (last.statusCode() == status && last.body().contains(body)) {
-                return Duration.ofNanos(System.nanoTime() - start);
-            }
-            Thread.sleep(25);
+        try {
+            Waits.upTo(within).pollInterval(Duration.ofMillis(25)).untilAsserted(() -> {
+                HttpResponse<String> last = get(path);
+                assertTrue(
+                        last.statusCode() == status && last.body().contains(body),
+                        path + " still answers " + last.statusCode() + " " + last.body());
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "; log:\n" + serai.output(), e);
         }
-        throw new AssertionError(path + " still answers " + (last == null ? "nothing" : last.statusCode() + " "
-                + last.body()) + " after " + within + "; log:\n" + serai.output());
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** Load between edits: waits until the clients got {@code n} more answers than they have now. */
+    private static void awaitMoreAnswers(java.util.Collection<String> bodies, int n) {
+        int seen = bodies.size();
+        Waits.upTo(Waits.PROMPTLY).until(() -> bodies.size() >= seen + n);
     }
 
     static void write(String name, String content) throws Exception {
@@ -124,13 +141,14 @@ class RouteReloadIT {
         write("broken.camel.yaml", constantRoute("broken", "/broken", "good"));
         awaitAnswer("/broken", 200, "good", Duration.ofSeconds(5));
 
-        write("broken.camel.yaml", constantRoute("broken", "/broken", "good").replace("constant: \"good\"",
-                "constant: 'unterminated"));
-        awaitLog("broken.camel.yaml:7: while scanning a quoted scalar");
+        write(
+                "broken.camel.yaml",
+                constantRoute("broken", "/broken", "good").replace("constant: \"good\"", "constant: 'unterminated"));
+        serai.awaitOutput("broken.camel.yaml:7: while scanning a quoted scalar", LOGGED);
         assertEquals("good", get("/broken").body());
 
         write("broken.camel.yaml", constantRoute("broken", "/broken", "good").replace("- setBody:", "- roundRobin:"));
-        awaitLog("broken.camel.yaml:6: Unknown node id: roundRobin");
+        serai.awaitOutput("broken.camel.yaml:6: Unknown node id: roundRobin", LOGGED);
         assertEquals("good", get("/broken").body());
 
         write("broken.camel.yaml", constantRoute("broken", "/broken", "fixed"));
@@ -149,7 +167,7 @@ class RouteReloadIT {
                       steps:
                         - to: "netty-http:http://127.0.0.1:1?noSuchOption=true"
                 """);
-        awaitLog("Camel refused it");
+        serai.awaitOutput("Camel refused it", LOGGED);
         assertEquals("good", get("/refused").body());
         assertEquals(200, get("/refused").statusCode());
     }
@@ -181,11 +199,11 @@ class RouteReloadIT {
             clients.add(client);
         }
         for (int version = 1; version <= 3; version++) {
-            Thread.sleep(700);
+            awaitMoreAnswers(bodies, 30);
             write("load.camel.yaml", constantRoute("load", "/load", "v" + version));
             awaitAnswer("/load", 200, "v" + version, Duration.ofSeconds(2));
         }
-        Thread.sleep(300);
+        awaitMoreAnswers(bodies, 30);
         running.set(false);
         for (Thread client : clients) {
             client.join(10_000);
@@ -210,14 +228,16 @@ class RouteReloadIT {
         awaitAnswer("/inflight", 200, "\"backend\":\"slow\"", Duration.ofSeconds(10));
         int before = slowBackend.requests().size();
         CompletableFuture<HttpResponse<String>> inFlight = CLIENT.sendAsync(
-                HttpRequest.newBuilder(URI.create(url("/inflight/x"))).timeout(Duration.ofSeconds(10)).build(),
+                HttpRequest.newBuilder(URI.create(url("/inflight/x")))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         slowBackend.awaitRequests(before + 1, Duration.ofSeconds(5));
         write("inflight.camel.yaml", proxy.formatted("/v2"));
         HttpResponse<String> r = inFlight.get();
         assertEquals(200, r.statusCode(), r.body());
         assertTrue(r.body().contains("\"target\":\"/x\""), r.body());
-        awaitLog("Reloaded " + routes.resolve("inflight.camel.yaml"));
+        serai.awaitOutput("Reloaded " + routes.resolve("inflight.camel.yaml"), LOGGED);
     }
 
     @Test
@@ -229,35 +249,31 @@ class RouteReloadIT {
         Files.createSymbolicLink(volume.resolve("..data"), v1.getFileName());
         Files.createSymbolicLink(volume.resolve("gateway.camel.yaml"), Path.of("..data/gateway.camel.yaml"));
         int cmPort = RunningSerai.freePort();
-        try (SeraiProcess cm = SeraiProcess.builder().env("SERAI_ROUTES", volume.toString())
-                .property("serai.port", cmPort).start(tmp)) {
+        try (SeraiProcess cm = SeraiProcess.builder()
+                .env("SERAI_ROUTES", volume.toString())
+                .property("serai.port", cmPort)
+                .start(tmp)) {
             String cmUrl = "http://127.0.0.1:" + cmPort + "/";
             cm.awaitStatus(cmUrl, 200, Duration.ofSeconds(20));
-            assertEquals("configmap-v1", CLIENT.send(HttpRequest.newBuilder(URI.create(cmUrl)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
+            assertEquals(
+                    "configmap-v1",
+                    CLIENT.send(HttpRequest.newBuilder(URI.create(cmUrl)).build(), HttpResponse.BodyHandlers.ofString())
+                            .body());
 
             Path v2 = Files.createDirectory(volume.resolve("..2026_11_25_10_05_00.2"));
             Files.writeString(v2.resolve("gateway.camel.yaml"), constantRoute("cm", "/", "configmap-v2"));
             Path newLink = Files.createSymbolicLink(volume.resolve("..data_tmp"), v2.getFileName());
             Files.move(newLink, volume.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
-            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-            String body = "";
-            while (System.nanoTime() < deadline && !body.equals("configmap-v2")) {
-                body = CLIENT.send(HttpRequest.newBuilder(URI.create(cmUrl)).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
-                Thread.sleep(25);
-            }
-            assertEquals("configmap-v2", body, cm.output());
-        }
-    }
-
-    static void awaitLog(String text) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-        while (!serai.output().contains(text)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("log never said: " + text + "\n" + serai.output());
-            }
-            Thread.sleep(25);
+            Waits.upTo(Duration.ofSeconds(2))
+                    .pollInterval(Duration.ofMillis(25))
+                    .untilAsserted(() -> assertEquals(
+                            "configmap-v2",
+                            CLIENT.send(
+                                            HttpRequest.newBuilder(URI.create(cmUrl))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.ofString())
+                                    .body(),
+                            cm.output()));
         }
     }
 }

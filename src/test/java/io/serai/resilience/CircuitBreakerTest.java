@@ -5,6 +5,7 @@ import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
 import io.serai.support.TestBackend;
+import io.serai.support.Waits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -79,6 +80,7 @@ class CircuitBreakerTest {
 
     @TempDir
     Path dir;
+
     private MemberBackends members;
     private RunningSerai serai;
     private int fallbackPort;
@@ -89,9 +91,12 @@ class CircuitBreakerTest {
         int[] ports = RunningSerai.freePorts(2);
         fallbackPort = ports[0];
         singlePort = ports[1];
-        RunningSerai.Builder b = RunningSerai.routes(ROUTES).property("fallback.port", fallbackPort)
-                .property("single.port", singlePort).property("backend.gone", TestBackend.refusingUrl())
-                .property("serai.health.passive.consecutive-failures", 0).property("serai.upstream.timeout", "300ms");
+        RunningSerai.Builder b = RunningSerai.routes(ROUTES)
+                .property("fallback.port", fallbackPort)
+                .property("single.port", singlePort)
+                .property("backend.gone", TestBackend.refusingUrl())
+                .property("serai.health.passive.consecutive-failures", 0)
+                .property("serai.upstream.timeout", "300ms");
         b.properties(members.properties());
         serai = b.start(dir);
     }
@@ -114,8 +119,9 @@ class CircuitBreakerTest {
         assertTrue(warmUp.contains(500), "member 2 failed before its breaker opened: " + warmUp);
         List<Integer> after = statuses(serai.port(), 30);
         assertEquals(List.of(200), after.stream().distinct().toList(), "no error once the breaker opened: " + after);
-        assertTrue(members.backend(2).requests().size() <= 6, "member 2 was left alone: "
-                + members.backend(2).requests().size());
+        assertTrue(
+                members.backend(2).requests().size() <= 6,
+                "member 2 was left alone: " + members.backend(2).requests().size());
     }
 
     @Test
@@ -134,13 +140,15 @@ class CircuitBreakerTest {
         statuses(serai.port(), 10);
         int cutOff = members.backend(2).requests().size();
         members.status(2, 200);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (members.backend(2).requests().size() < cutOff + 5 && System.nanoTime() < deadline) {
-            statuses(serai.port(), 4);
-            Thread.sleep(100);
-        }
-        assertTrue(members.backend(2).requests().size() >= cutOff + 5, "member 2 gets traffic again");
-        assertEquals(List.of(200), statuses(serai.port(), 10).stream().distinct().toList());
+        Waits.upTo(Waits.PROMPTLY)
+                .pollInterval(Duration.ofMillis(100))
+                .alias("member 2 gets traffic again")
+                .until(() -> {
+                    statuses(serai.port(), 4);
+                    return members.backend(2).requests().size() >= cutOff + 5;
+                });
+        assertEquals(
+                List.of(200), statuses(serai.port(), 10).stream().distinct().toList());
     }
 
     @Test
@@ -159,7 +167,8 @@ class CircuitBreakerTest {
         members.status(1, 500).status(2, 500);
         statuses(serai.port(), 12);
         statuses(fallbackPort, 12);
-        int before = members.backend(1).requests().size() + members.backend(2).requests().size();
+        int before = members.backend(1).requests().size()
+                + members.backend(2).requests().size();
         long start = System.nanoTime();
         RawResponse open = get(serai.port());
         assertEquals(503, open.status());
@@ -169,7 +178,10 @@ class CircuitBreakerTest {
         assertEquals("fallback", fallback.bodyText());
         assertEquals("circuit-open", fallback.header("Serai-Fallback"));
         assertTrue(System.nanoTime() - start < 1_000_000_000L, "answered without trying a backend");
-        assertEquals(before, members.backend(1).requests().size() + members.backend(2).requests().size());
+        assertEquals(
+                before,
+                members.backend(1).requests().size()
+                        + members.backend(2).requests().size());
     }
 
     @Test
@@ -195,13 +207,15 @@ class CircuitBreakerTest {
                             steps:
                               - to: "netty-http:http://127.0.0.1:9"
                 """;
-        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
-                () -> RunningSerai.routes(route).start(dir).close());
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(
+                Exception.class, () -> RunningSerai.routes(route).start(dir).close());
         StringBuilder messages = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause()) {
             messages.append(t.getMessage()).append('\n');
         }
-        assertTrue(messages.toString().contains("bulkheadEnabled and timeoutEnabled are not supported"), messages.toString());
+        assertTrue(
+                messages.toString().contains("bulkheadEnabled and timeoutEnabled are not supported"),
+                messages.toString());
     }
 
     private static List<Integer> statuses(int port, int n) throws IOException {

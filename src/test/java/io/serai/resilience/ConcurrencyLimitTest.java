@@ -70,19 +70,24 @@ class ConcurrencyLimitTest {
 
     @TempDir
     static Path dir;
+
     static TestBackend one;
     static TestBackend two;
     static RunningSerai serai;
     static final AtomicInteger now = new AtomicInteger();
     static final AtomicInteger most = new AtomicInteger();
-    static final Map<String, AtomicInteger> perBackendNow = Map.of("one", new AtomicInteger(), "two", new AtomicInteger());
-    static final Map<String, AtomicInteger> perBackendMost = Map.of("one", new AtomicInteger(), "two", new AtomicInteger());
+    static final Map<String, AtomicInteger> perBackendNow =
+            Map.of("one", new AtomicInteger(), "two", new AtomicInteger());
+    static final Map<String, AtomicInteger> perBackendMost =
+            Map.of("one", new AtomicInteger(), "two", new AtomicInteger());
 
     @BeforeAll
     static void start() throws Exception {
         one = TestBackend.start("one").respondWith(ConcurrencyLimitTest::slowAndCounted);
         two = TestBackend.start("two").respondWith(ConcurrencyLimitTest::slowAndCounted);
-        serai = RunningSerai.routes(ROUTES).property("backend.1", one.hostPort()).property("backend.2", two.hostPort())
+        serai = RunningSerai.routes(ROUTES)
+                .property("backend.1", one.hostPort())
+                .property("backend.2", two.hostPort())
                 .start(dir);
     }
 
@@ -93,14 +98,15 @@ class ConcurrencyLimitTest {
         two.close();
     }
 
-    private static boolean slowAndCounted(io.serai.support.RecordedRequest request, java.net.Socket socket,
-            java.io.OutputStream out, String name) throws IOException {
+    private static boolean slowAndCounted(
+            io.serai.support.RecordedRequest request, java.net.Socket socket, java.io.OutputStream out, String name)
+            throws IOException {
         int n = now.incrementAndGet();
         most.accumulateAndGet(n, Math::max);
         int mine = perBackendNow.get(name).incrementAndGet();
         perBackendMost.get(name).accumulateAndGet(mine, Math::max);
         try {
-            Thread.sleep(300);
+            Thread.sleep(300); // the backend's simulated work, while the concurrency is counted
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -123,8 +129,9 @@ class ConcurrencyLimitTest {
         most.set(0);
         List<Integer> statuses = concurrently("/impatient", 6);
         assertTrue(statuses.stream().allMatch(s -> s == 200 || s == 503), statuses.toString());
-        assertTrue(statuses.stream().filter(s -> s == 503).count() >= 2, "6 at once, 2 inside, 100 ms to wait for"
-                + " a 300 ms call: " + statuses);
+        assertTrue(
+                statuses.stream().filter(s -> s == 503).count() >= 2,
+                "6 at once, 2 inside, 100 ms to wait for" + " a 300 ms call: " + statuses);
         assertTrue(most.get() <= 2, "the backend never saw more than 2 at once: " + most.get());
     }
 
@@ -142,8 +149,8 @@ class ConcurrencyLimitTest {
         try {
             List<Future<RawResponse>> answers = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                answers.add(pool.submit(() -> RawHttp.exchange(serai.port(),
-                        "GET " + path + " HTTP/1.1\r\nHost: a\r\n\r\n")));
+                answers.add(pool.submit(
+                        () -> RawHttp.exchange(serai.port(), "GET " + path + " HTTP/1.1\r\nHost: a\r\n\r\n")));
             }
             List<Integer> statuses = new ArrayList<>();
             for (Future<RawResponse> a : answers) {
@@ -154,5 +161,4 @@ class ConcurrencyLimitTest {
             pool.shutdownNow();
         }
     }
-
 }

@@ -58,13 +58,16 @@ class RateLimitTest {
 
     @TempDir
     static Path dir;
+
     static TestBackend backend;
     static RunningSerai serai;
 
     @BeforeAll
     static void start() throws Exception {
         backend = TestBackend.start("limited");
-        serai = RunningSerai.routes(ROUTES).property("backend.1", backend.hostPort()).start(dir);
+        serai = RunningSerai.routes(ROUTES)
+                .property("backend.1", backend.hostPort())
+                .start(dir);
     }
 
     @AfterAll
@@ -81,7 +84,8 @@ class RateLimitTest {
         int rejected = 0;
         try (RawHttp client = RawHttp.connect(serai.port())) {
             while (System.nanoTime() - start < 3_000_000_000L) {
-                RawResponse r = client.send("GET /keyed/rate HTTP/1.1\r\nHost: a\r\nX-Api-Key: steady\r\n\r\n").read();
+                RawResponse r = client.send("GET /keyed/rate HTTP/1.1\r\nHost: a\r\nX-Api-Key: steady\r\n\r\n")
+                        .read();
                 if (r.status() == 200) {
                     admitted++;
                 } else {
@@ -92,8 +96,9 @@ class RateLimitTest {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double expected = 20 + 10 * seconds;
-        assertTrue(Math.abs(admitted - expected) <= 2, "admitted " + admitted + " in " + seconds + " s, expected "
-                + expected + " (burst 20 + 10/s)");
+        assertTrue(
+                Math.abs(admitted - expected) <= 2,
+                "admitted " + admitted + " in " + seconds + " s, expected " + expected + " (burst 20 + 10/s)");
         assertTrue(rejected > 0);
         assertEquals(admitted, backend.requests().size() - before, "a rejected request never reaches the backend");
     }
@@ -106,14 +111,16 @@ class RateLimitTest {
         assertEquals("20", first.header("RateLimit-Limit"));
         assertEquals("19", first.header("RateLimit-Remaining"));
         assertEquals("1", first.header("RateLimit-Reset"));
-        RawResponse last = answers.stream().filter(r -> r.status() == 429).reduce((a, b) -> b)
+        RawResponse last = answers.stream()
+                .filter(r -> r.status() == 429)
+                .reduce((a, b) -> b)
                 .orElseThrow(() -> new AssertionError("no 429 among 30 requests"));
         assertEquals("1", last.header("Retry-After"));
         assertEquals("20", last.header("RateLimit-Limit"));
         assertEquals("0", last.header("RateLimit-Remaining"));
         assertEquals("2", last.header("RateLimit-Reset"));
-        assertTrue(last.bodyText().startsWith("429 Too Many Requests: more than 10 requests per second"),
-                last.bodyText());
+        assertTrue(
+                last.bodyText().startsWith("429 Too Many Requests: more than 10 requests per second"), last.bodyText());
     }
 
     @Test
@@ -133,7 +140,8 @@ class RateLimitTest {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        assertTrue(admitted >= 5 && admitted <= 5 + Math.ceil(seconds * 10) + 1,
+        assertTrue(
+                admitted >= 5 && admitted <= 5 + Math.ceil(seconds * 10) + 1,
                 "burst defaults to the limit, 5, then 10/s: " + admitted + " in " + seconds + " s");
         assertTrue(admitted < 12, "some clients were refused");
     }
@@ -156,7 +164,8 @@ class RateLimitTest {
         List<RawResponse> answers = new java.util.ArrayList<>();
         try (RawHttp client = RawHttp.connect(serai.port())) {
             for (int i = 0; i < n; i++) {
-                answers.add(client.send("GET " + path + " HTTP/1.1\r\nHost: a\r\nX-Api-Key: " + key + "\r\n\r\n").read());
+                answers.add(client.send("GET " + path + " HTTP/1.1\r\nHost: a\r\nX-Api-Key: " + key + "\r\n\r\n")
+                        .read());
             }
         }
         return answers;

@@ -98,6 +98,7 @@ class RetryTest {
 
     @TempDir
     Path dir;
+
     private MemberBackends members;
     private RunningSerai serai;
     private int budgetPort;
@@ -110,7 +111,8 @@ class RetryTest {
         budgetPort = ports[0];
         refusedPort = ports[1];
         exhaustedPort = ports[2];
-        RunningSerai.Builder b = RunningSerai.routes(ROUTES).property("budget.port", budgetPort)
+        RunningSerai.Builder b = RunningSerai.routes(ROUTES)
+                .property("budget.port", budgetPort)
                 .property("refused.port", refusedPort)
                 .property("backend.gone", TestBackend.refusingUrl())
                 .property("backend.gone2", TestBackend.refusingUrl())
@@ -150,8 +152,10 @@ class RetryTest {
             assertEquals(200, r.status());
             assertEquals("b2", r.header("X-Backend"));
         }
-        assertTrue(members.backend(2).requests().stream().allMatch(r -> r.bodyText().equals("payload")
-                && "7".equals(r.header("Content-Length"))), "every retry carried the same body");
+        assertTrue(
+                members.backend(2).requests().stream()
+                        .allMatch(r -> r.bodyText().equals("payload") && "7".equals(r.header("Content-Length"))),
+                "every retry carried the same body");
     }
 
     @Test
@@ -165,7 +169,10 @@ class RetryTest {
             }
         }
         assertEquals(5, failed, "every POST that met member 1 got its 503");
-        assertEquals(10, members.backend(1).requests().size() + members.backend(2).requests().size(),
+        assertEquals(
+                10,
+                members.backend(1).requests().size()
+                        + members.backend(2).requests().size(),
                 "ten POSTs, ten backend requests");
     }
 
@@ -176,7 +183,8 @@ class RetryTest {
         for (int i = 0; i < 100; i++) {
             assertEquals(503, request(budgetPort, "GET").status());
         }
-        int sent = members.backend(1).requests().size() + members.backend(2).requests().size();
+        int sent = members.backend(1).requests().size()
+                + members.backend(2).requests().size();
         assertTrue(sent >= 100 && sent <= 120, "100 requests may bring at most 20 retries, got " + (sent - 100));
     }
 
@@ -187,7 +195,10 @@ class RetryTest {
         for (int i = 0; i < 10; i++) {
             request(serai.port(), "GET");
         }
-        assertEquals(30, members.backend(1).requests().size() + members.backend(2).requests().size());
+        assertEquals(
+                30,
+                members.backend(1).requests().size()
+                        + members.backend(2).requests().size());
     }
 
     @Test
@@ -201,7 +212,7 @@ class RetryTest {
 
     private static RawResponse request(int port, String method) throws IOException {
         String body = method.equals("GET") ? "" : "payload";
-        return RawHttp.exchange(port, method + " /r HTTP/1.1\r\nHost: a\r\nContent-Length: " + body.length()
-                + "\r\n\r\n" + body);
+        return RawHttp.exchange(
+                port, method + " /r HTTP/1.1\r\nHost: a\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
     }
 }

@@ -67,6 +67,7 @@ class OneDecisionTest {
 
     @TempDir
     static Path dir;
+
     static TestBackend backend;
     static RunningSerai serai;
     static int portA;
@@ -100,8 +101,20 @@ class OneDecisionTest {
     }
 
     @ParameterizedTest(name = "{0} is routed to the protected /api route")
-    @ValueSource(strings = {"/api/secret", "/api/secret?x=:PORT", "/x/../api/secret", "/./api/secret", "//api/secret",
-        "/%61pi/secret", "/x/%2e%2e/api/secret", "/api;v=1/secret", "/api./secret", "/api", "/api/"})
+    @ValueSource(
+            strings = {
+                "/api/secret",
+                "/api/secret?x=:PORT",
+                "/x/../api/secret",
+                "/./api/secret",
+                "//api/secret",
+                "/%61pi/secret",
+                "/x/%2e%2e/api/secret",
+                "/api;v=1/secret",
+                "/api./secret",
+                "/api",
+                "/api/"
+            })
     void everySpellingOfAProtectedPathMeetsItsCheck(String target) throws IOException {
         int before = backend.requests().size();
         RawResponse r = get(portA, target.replace(":PORT", ":" + portA));
@@ -127,12 +140,13 @@ class OneDecisionTest {
     void theBackendReceivesThePathTheRouteWasChosenBy(String target, String received) throws IOException {
         RawResponse r = get(portA, target.replace(":PORT", ":" + portA), "X-Api-Key: k-123");
         assertEquals(200, r.status(), r.bodyText());
-        assertEquals(received.replace(":PORT", ":" + portA), backend.lastRequest().target());
+        assertEquals(
+                received.replace(":PORT", ":" + portA), backend.lastRequest().target());
     }
 
     @ParameterizedTest(name = "{0} meets the protected root")
-    @ValueSource(strings = {"/public/../admin", "/public/%2e%2e/admin", "/publicity/../admin", "/publicity",
-        "/PUBLIC/x"})
+    @ValueSource(
+            strings = {"/public/../admin", "/public/%2e%2e/admin", "/publicity/../admin", "/publicity", "/PUBLIC/x"})
     void aPathOutsideTheOpenPrefixIsNotOpen(String target) throws IOException {
         int before = backend.requests().size();
         RawResponse r = get(portB, target);
@@ -155,8 +169,17 @@ class OneDecisionTest {
     }
 
     @ParameterizedTest(name = "{0} is refused with 400 before any route")
-    @ValueSource(strings = {"/api%2Fsecret", "/x%2F..%2Fapi/secret", "/api%00/secret", "/api%5Csecret", "/api\\secret",
-        "@evil.com/", "/api/secret#frag", "/..;/api/secret"})
+    @ValueSource(
+            strings = {
+                "/api%2Fsecret",
+                "/x%2F..%2Fapi/secret",
+                "/api%00/secret",
+                "/api%5Csecret",
+                "/api\\secret",
+                "@evil.com/",
+                "/api/secret#frag",
+                "/..;/api/secret"
+            })
     void targetsBackendsDisagreeOnAreRefused(String target) throws IOException {
         int before = backend.requests().size();
         RawResponse r = get(portA, target);

@@ -51,6 +51,7 @@ class PathParametersTest {
 
     @TempDir
     static Path dir;
+
     static TestBackend backend;
     static RunningSerai serai;
     static RunningSerai slashes;
@@ -58,9 +59,13 @@ class PathParametersTest {
     @BeforeAll
     static void start() throws Exception {
         backend = TestBackend.start("b1");
-        serai = RunningSerai.routes(ROUTES).property("backend.1", backend.hostPort()).start(dir);
-        slashes = RunningSerai.routes(ROUTES).property("backend.1", backend.hostPort())
-                .property("serai.path.allow-encoded-slash", "true").start(dir);
+        serai = RunningSerai.routes(ROUTES)
+                .property("backend.1", backend.hostPort())
+                .start(dir);
+        slashes = RunningSerai.routes(ROUTES)
+                .property("backend.1", backend.hostPort())
+                .property("serai.path.allow-encoded-slash", "true")
+                .start(dir);
     }
 
     @AfterAll
@@ -105,8 +110,10 @@ class PathParametersTest {
         int before = backend.requests().size();
         RawResponse r = get(slashes, "/p/a%2Fb");
         assertEquals(400, r.status(), r.bodyText());
-        assertEquals("400 Bad Request: path parameter {id} must be one segment (not empty, . or .., no encoded slash"
-                + " or control character)\n", r.bodyText());
+        assertEquals(
+                "400 Bad Request: path parameter {id} must be one segment (not empty, . or .., no encoded slash"
+                        + " or control character)\n",
+                r.bodyText());
         assertEquals(before, backend.requests().size());
     }
 

@@ -4,7 +4,6 @@ import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
 import io.serai.support.StartFailure;
-import io.serai.support.TestBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,6 +53,7 @@ class RouteDispatchTest {
 
     @TempDir
     static Path dir;
+
     static RunningSerai serai;
 
     @BeforeAll
@@ -126,11 +126,14 @@ class RouteDispatchTest {
     @Test
     void aRequestNoRouteTakesIsAnsweredAndTheConnectionStaysUsable() throws IOException {
         try (RawHttp c = RawHttp.connect(serai.port())) {
-            RawResponse first = c.send("GET /elsewhere HTTP/1.1\r\nHost: docs.test\r\n\r\n").read();
+            RawResponse first =
+                    c.send("GET /elsewhere HTTP/1.1\r\nHost: docs.test\r\n\r\n").read();
             assertEquals(404, first.status());
-            RawResponse head = c.send("HEAD /elsewhere HTTP/1.1\r\nHost: docs.test\r\n\r\n").read("HEAD");
+            RawResponse head = c.send("HEAD /elsewhere HTTP/1.1\r\nHost: docs.test\r\n\r\n")
+                    .read("HEAD");
             assertEquals(404, head.status());
-            RawResponse second = c.send("GET /exact HTTP/1.1\r\nHost: h\r\n\r\n").read();
+            RawResponse second =
+                    c.send("GET /exact HTTP/1.1\r\nHost: h\r\n\r\n").read();
             assertEquals("default-exact", second.bodyText());
             assertFalse(c.closedWithin(100));
         }

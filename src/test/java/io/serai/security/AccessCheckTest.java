@@ -39,7 +39,8 @@ class AccessCheckTest {
                 }
                 return Verdict.allow();
             }
-            return pass == null ? Verdict.unauthorized("Pass realm=\"test\"", "no pass")
+            return pass == null
+                    ? Verdict.unauthorized("Pass realm=\"test\"", "no pass")
                     : Verdict.forbidden("this pass is not allowed here");
         }
     }
@@ -60,13 +61,16 @@ class AccessCheckTest {
 
     @TempDir
     static Path dir;
+
     static TestBackend backend;
     static RunningSerai serai;
 
     @BeforeAll
     static void start() throws Exception {
         backend = TestBackend.start("guarded");
-        serai = RunningSerai.routes(ROUTES).property("backend.1", backend.hostPort()).start(dir);
+        serai = RunningSerai.routes(ROUTES)
+                .property("backend.1", backend.hostPort())
+                .start(dir);
     }
 
     @AfterAll
@@ -85,8 +89,9 @@ class AccessCheckTest {
         assertEquals("401 Unauthorized: no pass\n", r.bodyText());
         assertFalse(r.hasHeader("Cookie"), "nothing the client sent is echoed");
         assertEquals(before, backend.requests().size());
-        assertTrue(SeraiMeters.of(serai.context()).scrape().contains(
-                "serai_access_refused_total{check=\"pass-header\",route=\"guarded\",status=\"401\"}"));
+        assertTrue(SeraiMeters.of(serai.context())
+                .scrape()
+                .contains("serai_access_refused_total{check=\"pass-header\",route=\"guarded\",status=\"401\"}"));
     }
 
     @Test

@@ -1,12 +1,13 @@
 package io.serai.security;
 
-import io.serai.support.StartFailure;
-
+import io.serai.support.LogCapture;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RecordedRequest;
 import io.serai.support.RunningSerai;
+import io.serai.support.StartFailure;
 import io.serai.support.TestBackend;
+import io.serai.support.Waits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -88,6 +89,7 @@ class ApiKeyCheckTest {
 
     @TempDir
     static Path dir;
+
     static TestBackend backend;
     static RunningSerai serai;
     static Path keysFile;
@@ -103,9 +105,12 @@ class ApiKeyCheckTest {
                 plain-11aa22bb33cc
                 """);
         log = dir.resolve("access.log");
-        serai = RunningSerai.routes(ROUTES).property("backend.1", backend.hostPort())
+        serai = RunningSerai.routes(ROUTES)
+                .property("backend.1", backend.hostPort())
                 .property("api-keys.secret", "alice:" + ALICE + ", bob:" + BOB)
-                .property("keys.file", keysFile).property("serai.access-log", log).start(dir);
+                .property("keys.file", keysFile)
+                .property("serai.access-log", log)
+                .start(dir);
     }
 
     @AfterAll
@@ -121,24 +126,34 @@ class ApiKeyCheckTest {
         RecordedRequest seen = backend.lastRequest();
         assertNull(seen.header("X-Api-Key"), "the key is not forwarded");
         assertEquals("alice", seen.header("X-Api-Key-Name"), "the client's own X-Api-Key-Name is replaced");
-        assertEquals(1, seen.headers().stream().filter(h -> h.getKey().equalsIgnoreCase("X-Api-Key-Name")).count());
+        assertEquals(
+                1,
+                seen.headers().stream()
+                        .filter(h -> h.getKey().equalsIgnoreCase("X-Api-Key-Name"))
+                        .count());
         assertEquals(200, get("/h/orders", "x-api-key: " + BOB + "\r\n").status());
         assertEquals("bob", backend.lastRequest().header("X-Api-Key-Name"));
     }
 
     @Test
     void aClientsIdentityHeaderSpelledWithUnderscoresOrAnotherCaseNeverReachesTheBackend() throws IOException {
-        RawResponse r = get("/h/orders", "X-Api-Key: " + ALICE + "\r\nX_Api_Key_Name: root\r\nx_API_key-NAME: root\r\n");
+        RawResponse r =
+                get("/h/orders", "X-Api-Key: " + ALICE + "\r\nX_Api_Key_Name: root\r\nx_API_key-NAME: root\r\n");
         assertEquals(200, r.status());
         RecordedRequest seen = backend.lastRequest();
-        assertEquals(List.of("X-Api-Key-Name: alice"), folded(seen, "x-api-key-name"),
+        assertEquals(
+                List.of("X-Api-Key-Name: alice"),
+                folded(seen, "x-api-key-name"),
                 "only Serai's own field, under any folding of its name: " + seen.headers());
     }
 
     /** The fields of {@code seen} whose name folds (case, '_' as '-') to {@code folded}, as "Name: value". */
     static List<String> folded(RecordedRequest seen, String folded) {
-        return seen.headers().stream().filter(h -> h.getKey().toLowerCase(Locale.ROOT).replace('_', '-').equals(folded))
-                .map(h -> h.getKey() + ": " + h.getValue()).toList();
+        return seen.headers().stream()
+                .filter(h ->
+                        h.getKey().toLowerCase(Locale.ROOT).replace('_', '-').equals(folded))
+                .map(h -> h.getKey() + ": " + h.getValue())
+                .toList();
     }
 
     @Test
@@ -158,16 +173,22 @@ class ApiKeyCheckTest {
         assertEquals(401, r.status());
         assertEquals("401 Unauthorized: API key not valid\n", r.bodyText());
         assertFalse(r.bodyText().contains(ALICE));
-        assertEquals(401, get("/h/orders", "X-Api-Key: " + ALICE.substring(0, 8) + "\r\n").status());
+        assertEquals(
+                401,
+                get("/h/orders", "X-Api-Key: " + ALICE.substring(0, 8) + "\r\n").status());
         assertEquals(401, get("/h/orders", "X-Api-Key: alice\r\n").status(), "a name is not a key");
-        assertEquals(401, get("/h/orders", "X-Api-Key: " + ALICE + "\r\nX-Api-Key: " + BOB + "\r\n").status(),
+        assertEquals(
+                401,
+                get("/h/orders", "X-Api-Key: " + ALICE + "\r\nX-Api-Key: " + BOB + "\r\n")
+                        .status(),
                 "two keys are one too many");
         assertEquals(before, backend.requests().size());
     }
 
     @Test
     void aKeyInTheQueryIsTakenOutOfTheQueryTheBackendGetsAndTheRestStaysByteExact() throws IOException {
-        assertEquals(200, get("/q/items?b=%20x&api_key=qkey-7c1d0e5a&c=1+2&&d", "").status());
+        assertEquals(
+                200, get("/q/items?b=%20x&api_key=qkey-7c1d0e5a&c=1+2&&d", "").status());
         assertEquals("/items?b=%20x&c=1+2&&d", backend.lastRequest().target());
         assertEquals(200, get("/q/items?api_key=qkey-7c1d0e5a", "").status());
         assertEquals("/items", backend.lastRequest().target());
@@ -182,7 +203,8 @@ class ApiKeyCheckTest {
         assertEquals(401, r.status());
         assertEquals("ApiKey query=\"api_key\"", r.header("WWW-Authenticate"));
         assertEquals(401, get("/q/items", "X-Api-Key: qkey-7c1d0e5a\r\n").status(), "only the query is read here");
-        assertEquals(401, get("/q/items?api_key=qkey-7c1d0e5a&api_key=other", "").status());
+        assertEquals(
+                401, get("/q/items?api_key=qkey-7c1d0e5a&api_key=other", "").status());
         assertEquals(before, backend.requests().size());
     }
 
@@ -200,15 +222,21 @@ class ApiKeyCheckTest {
         assertEquals("/x?y=2", backend.lastRequest().target());
         RawResponse r = get("/file/x", "");
         assertEquals("ApiKey header=\"X-Token\", query=\"token\"", r.header("WWW-Authenticate"));
-        assertEquals(401, get("/file/x", "X-Token: carol-0d9e8f7a6b5c\r\n", "token=plain-11aa22bb33cc").status(),
+        assertEquals(
+                401,
+                get("/file/x", "X-Token: carol-0d9e8f7a6b5c\r\n", "token=plain-11aa22bb33cc")
+                        .status(),
                 "one key, not one in each place");
 
         Files.writeString(keysFile, "dave:dave-77e1c3a9f0b2\n");
-        awaitStatus("/file/x", "X-Token: dave-77e1c3a9f0b2\r\n", 200);
+        Waits.forStatus(200, Waits.PROMPTLY, () -> get("/file/x", "X-Token: dave-77e1c3a9f0b2\r\n"));
         assertEquals(401, get("/file/x", "X-Token: carol-0d9e8f7a6b5c\r\n").status(), "a removed key stops working");
 
-        Files.writeString(keysFile, "dave:dave-77e1c3a9f0b2\nbad name:erin-123\n");
-        Thread.sleep(500); // several reload intervals: the broken version is refused, the previous one stays
+        try (LogCapture logged = LogCapture.start()) {
+            Files.writeString(keysFile, "dave:dave-77e1c3a9f0b2\nbad name:erin-123\n");
+            // Ordered, not paused for: the broken version was read and refused, and the previous one stays.
+            logged.await("Not reloaded, the previous version stays", Waits.PROMPTLY);
+        }
         assertEquals(200, get("/file/x", "X-Token: dave-77e1c3a9f0b2\r\n").status());
         assertEquals(401, get("/file/x", "X-Token: erin-123\r\n").status());
     }
@@ -218,11 +246,7 @@ class ApiKeyCheckTest {
         get("/h/orders?note=1", "X-Api-Key: " + ALICE + "\r\n");
         get("/h/orders", "X-Api-Key: " + BOB + "-wrong\r\n");
         get("/q/items?api_key=qkey-7c1d0e5a", "");
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!(Files.exists(log) && Files.readString(log).contains("by-query")) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        String text = Files.readString(log);
+        String text = Waits.forFileText(log, "by-query", Duration.ofSeconds(5));
         assertTrue(text.contains("\"status\":401"), text);
         assertFalse(text.contains(ALICE) || text.contains(BOB) || text.contains("qkey-7c1d0e5a"), text);
     }
@@ -230,28 +254,20 @@ class ApiKeyCheckTest {
     @Test
     void badKeySettingsFailTheStartWithoutShowingAKey() {
         String messages = StartFailure.messages(ApiKeyCheck.class, "query: api_key", dir);
-        assertTrue(messages.contains("api key check: set keys (comma-separated name:key or key) or keysFile"), messages);
+        assertTrue(
+                messages.contains("api key check: set keys (comma-separated name:key or key) or keysFile"), messages);
         messages = StartFailure.messages(ApiKeyCheck.class, "keys: \"a:secret-1, b:secret-1\"", dir);
         assertTrue(messages.contains("keys entry 2 repeats the key of keys entry 1"), messages);
         assertFalse(messages.contains("secret-1"), messages);
-        messages = StartFailure.messages(ApiKeyCheck.class, "keys: \"a:secret-1, secret-2\"\n        identityHeader: X-Who", dir);
+        messages = StartFailure.messages(
+                ApiKeyCheck.class, "keys: \"a:secret-1, secret-2\"\n        identityHeader: X-Who", dir);
         assertTrue(messages.contains("keys entry 2: the key has no name, and identityHeader passes one"), messages);
         messages = StartFailure.messages(ApiKeyCheck.class, "keysFile: " + dir.resolve("missing.txt"), dir);
-        assertTrue(messages.contains("api key check keysFile: " + dir.resolve("missing.txt") + " does not exist"),
+        assertTrue(
+                messages.contains("api key check keysFile: " + dir.resolve("missing.txt") + " does not exist"),
                 messages);
         messages = StartFailure.messages(ApiKeyCheck.class, "header: \"X Api Key\"\n        keys: k-1", dir);
         assertTrue(messages.contains("api key check header=X Api Key is invalid"), messages);
-    }
-
-
-    private static void awaitStatus(String target, String headers, int status) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        int last = get(target, headers).status();
-        while (last != status && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            last = get(target, headers).status();
-        }
-        assertEquals(status, last);
     }
 
     private static RawResponse get(String target, String headers, String query) throws IOException {

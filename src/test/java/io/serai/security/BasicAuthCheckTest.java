@@ -1,15 +1,17 @@
 package io.serai.security;
 
-import io.serai.support.StartFailure;
-
 import com.password4j.BcryptFunction;
 import com.password4j.types.Argon2;
 import com.password4j.types.Bcrypt;
+import io.serai.security.credentials.PasswordHashesTest;
+import io.serai.support.LogCapture;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RecordedRequest;
 import io.serai.support.RunningSerai;
+import io.serai.support.StartFailure;
 import io.serai.support.TestBackend;
+import io.serai.support.Waits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -91,6 +93,7 @@ class BasicAuthCheckTest {
 
     @TempDir
     static Path dir;
+
     static TestBackend backend;
     static RunningSerai serai;
     static Path users;
@@ -99,18 +102,25 @@ class BasicAuthCheckTest {
     @BeforeAll
     static void start() throws Exception {
         backend = TestBackend.start("basic");
-        users = Files.writeString(dir.resolve("users.htpasswd"), "# staff\n"
-                + "alice:" + bcrypt(Bcrypt.Y, 5, ALICE) + "\n"
-                + "bob:" + PasswordHashesTest.argon2(Argon2.ID, 1, BOB) + "\n"
-                + "carol:" + PasswordHashesTest.argon2(Argon2.I, 2, "carol-pw") + "\n"
-                + "dave:" + bcrypt(Bcrypt.B, 4, "dävé-pw") + "\n"
-                + "frank:" + bcrypt(Bcrypt.Y, 4, FRANK) + "\n");
+        users = Files.writeString(
+                dir.resolve("users.htpasswd"),
+                "# staff\n"
+                        + "alice:" + bcrypt(Bcrypt.Y, 5, ALICE) + "\n"
+                        + "bob:" + PasswordHashesTest.argon2(Argon2.ID, 1, BOB) + "\n"
+                        + "carol:" + PasswordHashesTest.argon2(Argon2.I, 2, "carol-pw") + "\n"
+                        + "dave:" + bcrypt(Bcrypt.B, 4, "dävé-pw") + "\n"
+                        + "frank:" + bcrypt(Bcrypt.Y, 4, FRANK) + "\n");
         String slowHash = bcrypt(Bcrypt.Y, 13, "slow-pw");
-        Path slow = Files.writeString(dir.resolve("slow.htpasswd"), "alice:" + bcrypt(Bcrypt.Y, 4, ALICE) + "\n"
-                + "slow:" + slowHash + "\nslow2:" + slowHash + "\n");
+        Path slow = Files.writeString(
+                dir.resolve("slow.htpasswd"),
+                "alice:" + bcrypt(Bcrypt.Y, 4, ALICE) + "\n" + "slow:" + slowHash + "\nslow2:" + slowHash + "\n");
         log = dir.resolve("access.log");
-        serai = RunningSerai.routes(ROUTES).property("backend.1", backend.hostPort()).property("users.file", users)
-                .property("slow.file", slow).property("serai.access-log", log).start(dir);
+        serai = RunningSerai.routes(ROUTES)
+                .property("backend.1", backend.hostPort())
+                .property("users.file", users)
+                .property("slow.file", slow)
+                .property("serai.access-log", log)
+                .start(dir);
     }
 
     @AfterAll
@@ -121,11 +131,16 @@ class BasicAuthCheckTest {
 
     @Test
     void eachHashFormatLetsItsUserInWithoutTheCredentialAndWithTheName() throws IOException {
-        assertEquals(200, get("/staff/a", basic("alice", ALICE) + "X-User: root\r\n").status());
+        assertEquals(
+                200, get("/staff/a", basic("alice", ALICE) + "X-User: root\r\n").status());
         RecordedRequest seen = backend.lastRequest();
         assertNull(seen.header("Authorization"), "the credentials are not forwarded");
         assertEquals("alice", seen.header("X-User"), "the client's own X-User is replaced");
-        assertEquals(1, seen.headers().stream().filter(h -> h.getKey().equalsIgnoreCase("X-User")).count());
+        assertEquals(
+                1,
+                seen.headers().stream()
+                        .filter(h -> h.getKey().equalsIgnoreCase("X-User"))
+                        .count());
         assertEquals(200, get("/staff/a", basic("bob", BOB)).status(), "argon2id, a password with ':'");
         assertEquals("bob", backend.lastRequest().header("X-User"));
         assertEquals(200, get("/staff/a", basic("carol", "carol-pw")).status(), "argon2i");
@@ -134,7 +149,10 @@ class BasicAuthCheckTest {
 
     @Test
     void aClientsUserHeaderSpelledWithUnderscoresOrAnotherCaseNeverReachesTheBackend() throws IOException {
-        assertEquals(200, get("/staff/a", basic("alice", ALICE) + "X_User: root\r\nx_USER: root\r\n").status());
+        assertEquals(
+                200,
+                get("/staff/a", basic("alice", ALICE) + "X_User: root\r\nx_USER: root\r\n")
+                        .status());
         assertEquals(List.of("X-User: alice"), ApiKeyCheckTest.folded(backend.lastRequest(), "x-user"));
     }
 
@@ -145,7 +163,8 @@ class BasicAuthCheckTest {
         assertEquals(401, r.status());
         assertEquals("Basic realm=\"Staff area\", charset=\"UTF-8\"", r.header("WWW-Authenticate"));
         assertEquals("401 Unauthorized: credentials missing\n", r.bodyText());
-        assertEquals(401, get("/staff/a", "Authorization: Bearer abc.def.ghi\r\n").status(), "another scheme");
+        assertEquals(
+                401, get("/staff/a", "Authorization: Bearer abc.def.ghi\r\n").status(), "another scheme");
         assertEquals(before, backend.requests().size());
     }
 
@@ -156,14 +175,25 @@ class BasicAuthCheckTest {
         assertEquals(401, wrong.status());
         assertEquals("401 Unauthorized: user or password not valid\n", wrong.bodyText());
         assertEquals("Basic realm=\"Staff area\", charset=\"UTF-8\"", wrong.header("WWW-Authenticate"));
-        assertEquals("401 Unauthorized: user or password not valid\n", get("/staff/a", basic("mallory", ALICE)).bodyText(),
+        assertEquals(
+                "401 Unauthorized: user or password not valid\n",
+                get("/staff/a", basic("mallory", ALICE)).bodyText(),
                 "an unknown user reads the same as a wrong password");
         assertEquals(401, get("/staff/a", basic("bob", "bob")).status());
-        assertEquals("401 Unauthorized: credentials malformed\n",
+        assertEquals(
+                "401 Unauthorized: credentials malformed\n",
                 get("/staff/a", "Authorization: Basic not*base64\r\n").bodyText());
-        assertEquals("401 Unauthorized: credentials malformed\n", get("/staff/a", "Authorization: Basic "
-                + Base64.getEncoder().encodeToString("no-colon".getBytes(StandardCharsets.UTF_8)) + "\r\n").bodyText());
-        assertEquals(401, get("/staff/a", basic("alice", ALICE) + basic("bob", BOB)).status(), "two Authorization headers");
+        assertEquals(
+                "401 Unauthorized: credentials malformed\n",
+                get(
+                                "/staff/a",
+                                "Authorization: Basic "
+                                        + Base64.getEncoder()
+                                                .encodeToString("no-colon".getBytes(StandardCharsets.UTF_8))
+                                        + "\r\n")
+                        .bodyText());
+        assertEquals(
+                401, get("/staff/a", basic("alice", ALICE) + basic("bob", BOB)).status(), "two Authorization headers");
         assertEquals(before, backend.requests().size());
     }
 
@@ -223,36 +253,63 @@ class BasicAuthCheckTest {
                       steps:
                         - process: {ref: changing}
                         - to: "netty-http:http://{{backend.1}}"
-                """).property("backend.1", backend.hostPort()).property("changing.file", file).start(dir)) {
-            assertEquals(200, RawHttp.exchange(own.port(), request("/", basic("erin", "first"))).status());
-            Files.writeString(file, "erin:" + bcrypt(Bcrypt.Y, 4, "second") + "\nfrank:" + bcrypt(Bcrypt.Y, 4, "f") + "\n");
-            awaitStatus(own.port(), basic("erin", "second"), 200);
-            assertEquals(401, RawHttp.exchange(own.port(), request("/", basic("erin", "first"))).status(),
+                """)
+                .property("backend.1", backend.hostPort())
+                .property("changing.file", file)
+                .start(dir)) {
+            assertEquals(
+                    200,
+                    RawHttp.exchange(own.port(), request("/", basic("erin", "first")))
+                            .status());
+            Files.writeString(
+                    file, "erin:" + bcrypt(Bcrypt.Y, 4, "second") + "\nfrank:" + bcrypt(Bcrypt.Y, 4, "f") + "\n");
+            Waits.forStatus(
+                    200, Waits.PROMPTLY, () -> RawHttp.exchange(own.port(), request("/", basic("erin", "second"))));
+            assertEquals(
+                    401,
+                    RawHttp.exchange(own.port(), request("/", basic("erin", "first")))
+                            .status(),
                     "the old password, though remembered, no longer works");
-            assertEquals(200, RawHttp.exchange(own.port(), request("/", basic("frank", "f"))).status());
+            assertEquals(
+                    200,
+                    RawHttp.exchange(own.port(), request("/", basic("frank", "f")))
+                            .status());
 
-            Files.writeString(file, "erin:$apr1$abc$def\n");
-            Thread.sleep(500); // several intervals: the broken version is refused and the previous one stays
-            assertEquals(200, RawHttp.exchange(own.port(), request("/", basic("erin", "second"))).status());
+            try (LogCapture logged = LogCapture.start()) {
+                Files.writeString(file, "erin:$apr1$abc$def\n");
+                // Ordered, not paused for: the broken version was read and refused, and the previous one stays.
+                logged.await("Not reloaded, the previous version stays", Waits.PROMPTLY);
+            }
+            assertEquals(
+                    200,
+                    RawHttp.exchange(own.port(), request("/", basic("erin", "second")))
+                            .status());
         }
     }
 
     @Test
     void forwardCredentialsLeavesAuthorizationForTheBackend() throws IOException {
         assertEquals(200, get("/through/a", basic("carol", "carol-pw")).status());
-        assertEquals(basic("carol", "carol-pw"), "Authorization: " + backend.lastRequest().header("Authorization") + "\r\n");
+        assertEquals(
+                basic("carol", "carol-pw"),
+                "Authorization: " + backend.lastRequest().header("Authorization") + "\r\n");
     }
 
     @Test
     void noPasswordIsEverWrittenToTheAccessLog() throws Exception {
         get("/staff/logged", basic("alice", ALICE));
         get("/staff/logged", basic("alice", "guess-Qx7"));
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!(Files.exists(log) && Files.readString(log).split("/staff/logged", -1).length > 2)
-                && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        String text = Files.readString(log);
+        String text = Waits.forText(
+                () -> {
+                    try {
+                        return Files.exists(log) ? Files.readString(log) : "";
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                },
+                "/staff/logged",
+                2,
+                Duration.ofSeconds(5));
         assertTrue(text.contains("\"status\":401"), text);
         String encoded = Base64.getEncoder().encodeToString(("alice:" + ALICE).getBytes(StandardCharsets.UTF_8));
         assertFalse(text.contains(ALICE) || text.contains("guess-Qx7") || text.contains(encoded), text);
@@ -260,22 +317,28 @@ class BasicAuthCheckTest {
 
     @Test
     void unusableUsersFilesFailTheStartNamingTheLineButNotTheHash() throws IOException {
-        Path apr1 = Files.writeString(dir.resolve("apr1.htpasswd"),
+        Path apr1 = Files.writeString(
+                dir.resolve("apr1.htpasswd"),
                 "alice:" + bcrypt(Bcrypt.Y, 4, "a") + "\n# md5, as htpasswd -m writes\neve:$apr1$Qz9x$7Hq1\n");
         String messages = StartFailure.messages(BasicAuthCheck.class, "usersFile: " + apr1, dir);
-        assertTrue(messages.contains("basic auth check usersFile: " + apr1 + " line 3 (user eve): an unsupported hash"
-                + " format: expected bcrypt ($2y$, htpasswd -B) or argon2 ($argon2id$, $argon2i$)"), messages);
+        assertTrue(
+                messages.contains("basic auth check usersFile: " + apr1 + " line 3 (user eve): an unsupported hash"
+                        + " format: expected bcrypt ($2y$, htpasswd -B) or argon2 ($argon2id$, $argon2i$)"),
+                messages);
         assertFalse(messages.contains("Qz9x"), messages);
-        Path twice = Files.writeString(dir.resolve("twice.htpasswd"),
+        Path twice = Files.writeString(
+                dir.resolve("twice.htpasswd"),
                 "a:" + bcrypt(Bcrypt.Y, 4, "a") + "\na:" + bcrypt(Bcrypt.Y, 4, "b") + "\n");
-        assertTrue(StartFailure.messages(BasicAuthCheck.class, "usersFile: " + twice, dir).contains("line 2: user a is already on line 1"));
-        assertTrue(StartFailure.messages(BasicAuthCheck.class, "realm: serai", dir).contains("basic auth check: set usersFile"));
-        assertTrue(StartFailure.messages(BasicAuthCheck.class, "usersFile: " + twice + "\n        realm: 'say \"hi\"'", dir)
+        assertTrue(StartFailure.messages(BasicAuthCheck.class, "usersFile: " + twice, dir)
+                .contains("line 2: user a is already on line 1"));
+        assertTrue(StartFailure.messages(BasicAuthCheck.class, "realm: serai", dir)
+                .contains("basic auth check: set usersFile"));
+        assertTrue(StartFailure.messages(
+                        BasicAuthCheck.class, "usersFile: " + twice + "\n        realm: 'say \"hi\"'", dir)
                 .contains("basic auth check realm=say \"hi\" is invalid"));
         assertTrue(StartFailure.messages(BasicAuthCheck.class, "usersFile: " + apr1 + "\n        threads: 0", dir)
                 .contains("basic auth check threads=0 is invalid: expected 1 to 64"));
     }
-
 
     static String bcrypt(Bcrypt type, int cost, String password) {
         return BcryptFunction.getInstance(type, cost).hash(password).getResult();
@@ -295,16 +358,6 @@ class BasicAuthCheckTest {
         }
         Arrays.sort(took);
         return took[1];
-    }
-
-    private static void awaitStatus(int port, String headers, int status) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        int last = RawHttp.exchange(port, request("/", headers)).status();
-        while (last != status && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            last = RawHttp.exchange(port, request("/", headers)).status();
-        }
-        assertEquals(status, last);
     }
 
     private static RawResponse quietly(String target, String headers) {

@@ -61,13 +61,16 @@ class ChecksBeforeTheCacheTest {
 
     @TempDir
     static Path dir;
+
     static CacheOrigin origin;
     static RunningSerai serai;
 
     @BeforeAll
     static void start() throws Exception {
         origin = CacheOrigin.start();
-        serai = RunningSerai.routes(ROUTES).property("backend.1", origin.hostPort()).start(dir);
+        serai = RunningSerai.routes(ROUTES)
+                .property("backend.1", origin.hostPort())
+                .start(dir);
     }
 
     @AfterAll
@@ -77,14 +80,17 @@ class ChecksBeforeTheCacheTest {
     }
 
     private static RawResponse get(String path, String key) throws IOException {
-        return RawHttp.exchange(serai.port(), "GET " + path + " HTTP/1.1\r\nHost: a\r\n"
-                + (key == null ? "" : "X-Api-Key: " + key + "\r\n") + "\r\n");
+        return RawHttp.exchange(
+                serai.port(),
+                "GET " + path + " HTTP/1.1\r\nHost: a\r\n" + (key == null ? "" : "X-Api-Key: " + key + "\r\n")
+                        + "\r\n");
     }
 
     @Test
     void aPerUserAnswerIsNotStoredSoBobNeverGetsAlices() throws IOException {
-        origin.on("/me", (request, nth) -> ok("account of " + request.header("X-Api-Key-Name"),
-                "Cache-Control", "max-age=60"));
+        origin.on(
+                "/me",
+                (request, nth) -> ok("account of " + request.header("X-Api-Key-Name"), "Cache-Control", "max-age=60"));
         assertEquals("account of alice", get("/keyed/me", "key-of-alice").bodyText());
         assertEquals("account of bob", get("/keyed/me", "key-of-bob").bodyText());
         assertEquals(2, origin.count("/me"));

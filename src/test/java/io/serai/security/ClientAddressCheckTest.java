@@ -1,10 +1,9 @@
 package io.serai.security;
 
-import io.serai.support.StartFailure;
-
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
+import io.serai.support.StartFailure;
 import io.serai.support.TestBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,13 +88,16 @@ class ClientAddressCheckTest {
 
     @TempDir
     static Path dir;
+
     static TestBackend backend;
     static RunningSerai serai;
 
     @BeforeAll
     static void start() throws Exception {
         backend = TestBackend.start("addressed");
-        serai = RunningSerai.routes(ROUTES).property("backend.1", backend.hostPort()).start(dir);
+        serai = RunningSerai.routes(ROUTES)
+                .property("backend.1", backend.hostPort())
+                .start(dir);
     }
 
     @AfterAll
@@ -130,18 +132,22 @@ class ClientAddressCheckTest {
     void anAllowedAddressInXForwardedForFromAnUntrustedPeerDoesNotGetIn() throws IOException {
         int before = backend.requests().size();
         assertEquals(403, get("/spoof/a", "X-Forwarded-For: 203.0.113.7\r\n").status());
-        assertEquals(403, get("/spoof/a", "X-Forwarded-For: 127.0.0.1, 203.0.113.7\r\n").status());
+        assertEquals(
+                403,
+                get("/spoof/a", "X-Forwarded-For: 127.0.0.1, 203.0.113.7\r\n").status());
         assertEquals(before, backend.requests().size());
     }
 
     @Test
     void fromATrustedProxyTheForwardedClientIsChecked() throws IOException {
         assertEquals(200, get("/behind/a", "X-Forwarded-For: 203.0.113.7\r\n").status());
-        assertEquals("127.0.0.1", backend.lastRequest().header("X-Client"),
+        assertEquals(
+                "127.0.0.1",
+                backend.lastRequest().header("X-Client"),
                 "the check's own trustedProxies decide its verdict only: the exchange's client address follows"
-                + " serai.trusted-proxies, which trusts nobody here");
-        assertEquals("127.0.0.1", backend.lastRequest().header("X-Forwarded-For"),
-                "and so does what the backend receives");
+                        + " serai.trusted-proxies, which trusts nobody here");
+        assertEquals(
+                "127.0.0.1", backend.lastRequest().header("X-Forwarded-For"), "and so does what the backend receives");
         int before = backend.requests().size();
         assertEquals(403, get("/behind/a", "X-Forwarded-For: 198.51.100.1\r\n").status());
         assertEquals(403, get("/behind/a", "").status(), "without the header the client is the proxy itself");
@@ -151,13 +157,23 @@ class ClientAddressCheckTest {
 
     @Test
     void aChainIsWalkedFromTheRightOverTrustedHopsOnly() throws IOException {
-        assertEquals(200, get("/behind/a", "X-Forwarded-For: 198.51.100.1, 203.0.113.7, 10.1.2.3\r\n").status());
-        assertEquals(200, get("/behind/a", "X-Forwarded-For: 198.51.100.1\r\nX-Forwarded-For: 203.0.113.8, 10.0.0.9\r\n")
-                .status());
+        assertEquals(
+                200,
+                get("/behind/a", "X-Forwarded-For: 198.51.100.1, 203.0.113.7, 10.1.2.3\r\n")
+                        .status());
+        assertEquals(
+                200,
+                get("/behind/a", "X-Forwarded-For: 198.51.100.1\r\nX-Forwarded-For: 203.0.113.8, 10.0.0.9\r\n")
+                        .status());
         int before = backend.requests().size();
-        assertEquals(403, get("/behind/a", "X-Forwarded-For: 203.0.113.7, 198.51.100.1, 10.1.2.3\r\n").status(),
+        assertEquals(
+                403,
+                get("/behind/a", "X-Forwarded-For: 203.0.113.7, 198.51.100.1, 10.1.2.3\r\n")
+                        .status(),
                 "an allowed address left of the real client is the client's own claim");
-        assertEquals(403, get("/behind/a", "X-Forwarded-For: 203.0.113.7, bogus\r\n").status(),
+        assertEquals(
+                403,
+                get("/behind/a", "X-Forwarded-For: 203.0.113.7, bogus\r\n").status(),
                 "a malformed hop ends the walk at the trusted proxy");
         assertEquals(before, backend.requests().size());
     }
@@ -165,21 +181,28 @@ class ClientAddressCheckTest {
     @Test
     void ipv6ClientsBehindATrustedProxy() throws IOException {
         assertEquals(200, get("/behind/a", "X-Forwarded-For: 2001:db8::7\r\n").status());
-        assertEquals(200, get("/behind/a", "X-Forwarded-For: [2001:db8::8]:443\r\n").status());
+        assertEquals(
+                200, get("/behind/a", "X-Forwarded-For: [2001:db8::8]:443\r\n").status());
         assertEquals(403, get("/behind/a", "X-Forwarded-For: 2001:db9::7\r\n").status());
     }
 
     @Test
     void anInvalidBlockFailsTheStartNamingTheSettingAndTheValue() {
         String messages = StartFailure.messages(ClientAddressCheck.class, "allow: \"10.0.0.0/33\"", dir);
-        assertTrue(messages.contains("client address check allow: \"10.0.0.0/33\" has an invalid prefix length"
-                + " (expected /0 to /32 for an IPv4 address)"), messages);
-        messages = StartFailure.messages(ClientAddressCheck.class, "deny: \"2001:db8::/129\"", dir);
-        assertTrue(messages.contains("client address check deny: \"2001:db8::/129\" has an invalid prefix length"),
+        assertTrue(
+                messages.contains("client address check allow: \"10.0.0.0/33\" has an invalid prefix length"
+                        + " (expected /0 to /32 for an IPv4 address)"),
                 messages);
-        messages = StartFailure.messages(ClientAddressCheck.class, "trustedProxies: \"lb.internal\"\n        allow: \"10.0.0.0/8\"", dir);
-        assertTrue(messages.contains("client address check trustedProxies: \"lb.internal\" is not an IP address or"
-                + " CIDR block"), messages);
+        messages = StartFailure.messages(ClientAddressCheck.class, "deny: \"2001:db8::/129\"", dir);
+        assertTrue(
+                messages.contains("client address check deny: \"2001:db8::/129\" has an invalid prefix length"),
+                messages);
+        messages = StartFailure.messages(
+                ClientAddressCheck.class, "trustedProxies: \"lb.internal\"\n        allow: \"10.0.0.0/8\"", dir);
+        assertTrue(
+                messages.contains(
+                        "client address check trustedProxies: \"lb.internal\" is not an IP address or" + " CIDR block"),
+                messages);
     }
 
     @Test
@@ -187,7 +210,6 @@ class ClientAddressCheckTest {
         String messages = StartFailure.messages(ClientAddressCheck.class, "trustedProxies: \"10.0.0.0/8\"", dir);
         assertTrue(messages.contains("client address check: set allow or deny"), messages);
     }
-
 
     private static RawResponse get(String target, String headers) throws IOException {
         return RawHttp.exchange(serai.port(), "GET " + target + " HTTP/1.1\r\nHost: a\r\n" + headers + "\r\n");

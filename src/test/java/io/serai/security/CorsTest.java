@@ -73,16 +73,27 @@ class CorsTest {
 
     @TempDir
     static Path dir;
+
     static TestBackend backend;
     static RunningSerai serai;
 
     @BeforeAll
     static void start() throws Exception {
-        backend = TestBackend.start("cors").respondWith(Behaviours.status(200,
-                Map.of("Access-Control-Allow-Origin", "*", "Vary", "Accept-Encoding", "Content-Type", "text/plain"),
-                "data"));
-        serai = RunningSerai.routes(ROUTES).property("backend.1", backend.hostPort())
-                .property("refused.url", TestBackend.refusingUrl()).start(dir);
+        backend = TestBackend.start("cors")
+                .respondWith(Behaviours.status(
+                        200,
+                        Map.of(
+                                "Access-Control-Allow-Origin",
+                                "*",
+                                "Vary",
+                                "Accept-Encoding",
+                                "Content-Type",
+                                "text/plain"),
+                        "data"));
+        serai = RunningSerai.routes(ROUTES)
+                .property("backend.1", backend.hostPort())
+                .property("refused.url", TestBackend.refusingUrl())
+                .start(dir);
     }
 
     @AfterAll
@@ -98,8 +109,9 @@ class CorsTest {
     @Test
     void anAllowedPreflightIsAnsweredBySeraiWith204AndNeverReachesTheBackend() throws IOException {
         int before = backend.requests().size();
-        RawResponse r = send("OPTIONS /app/items HTTP/1.1\r\nHost: api\r\nOrigin: https://app.example.com\r\n"
-                + "Access-Control-Request-Method: PUT\r\nAccess-Control-Request-Headers: authorization, x-request-id\r\n\r\n");
+        RawResponse r = send(
+                "OPTIONS /app/items HTTP/1.1\r\nHost: api\r\nOrigin: https://app.example.com\r\n"
+                        + "Access-Control-Request-Method: PUT\r\nAccess-Control-Request-Headers: authorization, x-request-id\r\n\r\n");
         assertEquals(204, r.status());
         assertEquals("https://app.example.com", r.header("Access-Control-Allow-Origin"));
         assertEquals("GET, POST, PUT, DELETE", r.header("Access-Control-Allow-Methods"));
@@ -113,11 +125,17 @@ class CorsTest {
 
     @Test
     void aSubdomainOfAWildcardOriginIsAllowedButNotTheBareDomainNorALookalike() throws IOException {
-        String preflight = "OPTIONS /app/x HTTP/1.1\r\nHost: api\r\nOrigin: %s\r\nAccess-Control-Request-Method: DELETE\r\n\r\n";
-        assertEquals(204, send(preflight.formatted("https://a.b.tools.example.com")).status());
+        String preflight =
+                "OPTIONS /app/x HTTP/1.1\r\nHost: api\r\nOrigin: %s\r\nAccess-Control-Request-Method: DELETE\r\n\r\n";
+        assertEquals(
+                204, send(preflight.formatted("https://a.b.tools.example.com")).status());
         assertEquals(403, send(preflight.formatted("https://tools.example.com")).status());
-        assertEquals(403, send(preflight.formatted("https://evil-tools.example.com.attacker.net")).status());
-        assertEquals(403, send(preflight.formatted("http://a.tools.example.com")).status(), "the scheme is part of it");
+        assertEquals(
+                403,
+                send(preflight.formatted("https://evil-tools.example.com.attacker.net"))
+                        .status());
+        assertEquals(
+                403, send(preflight.formatted("http://a.tools.example.com")).status(), "the scheme is part of it");
     }
 
     @Test
@@ -132,8 +150,9 @@ class CorsTest {
                 + "Access-Control-Request-Method: PATCH\r\n\r\n");
         assertEquals(403, method.status());
         assertEquals("403 Forbidden: CORS method not allowed on this route\n", method.bodyText());
-        RawResponse header = send("OPTIONS /app/x HTTP/1.1\r\nHost: api\r\nOrigin: https://app.example.com\r\n"
-                + "Access-Control-Request-Method: GET\r\nAccess-Control-Request-Headers: x-secret, content-type\r\n\r\n");
+        RawResponse header = send(
+                "OPTIONS /app/x HTTP/1.1\r\nHost: api\r\nOrigin: https://app.example.com\r\n"
+                        + "Access-Control-Request-Method: GET\r\nAccess-Control-Request-Headers: x-secret, content-type\r\n\r\n");
         assertEquals(403, header.status());
         assertEquals("403 Forbidden: CORS header not allowed on this route\n", header.bodyText());
         assertEquals(before, backend.requests().size());
@@ -154,18 +173,21 @@ class CorsTest {
 
     @Test
     void anAllowedOriginsRequestGetsSeraisFieldsInsteadOfTheBackends() throws IOException {
-        RawResponse r = send("GET /app/items HTTP/1.1\r\nHost: api\r\nOrigin: https://app.example.com\r\nX-Pass: yes\r\n\r\n");
+        RawResponse r =
+                send("GET /app/items HTTP/1.1\r\nHost: api\r\nOrigin: https://app.example.com\r\nX-Pass: yes\r\n\r\n");
         assertEquals(200, r.status());
         assertEquals(java.util.List.of("https://app.example.com"), r.headers("Access-Control-Allow-Origin"));
         assertEquals("true", r.header("Access-Control-Allow-Credentials"));
         assertEquals("X-Total-Count", r.header("Access-Control-Expose-Headers"));
         assertEquals(java.util.List.of("Accept-Encoding", "Origin"), r.headers("Vary"));
-        assertEquals("https://app.example.com", backend.lastRequest().header("Origin"), "the backend still sees Origin");
+        assertEquals(
+                "https://app.example.com", backend.lastRequest().header("Origin"), "the backend still sees Origin");
     }
 
     @Test
     void anotherOriginGetsNoCorsFieldsAtAllNotEvenTheBackends() throws IOException {
-        RawResponse r = send("GET /app/items HTTP/1.1\r\nHost: api\r\nOrigin: https://evil.example\r\nX-Pass: yes\r\n\r\n");
+        RawResponse r =
+                send("GET /app/items HTTP/1.1\r\nHost: api\r\nOrigin: https://evil.example\r\nX-Pass: yes\r\n\r\n");
         assertEquals(200, r.status());
         assertFalse(r.hasHeader("Access-Control-Allow-Origin"));
         assertFalse(r.hasHeader("Access-Control-Allow-Credentials"));
@@ -201,7 +223,8 @@ class CorsTest {
         int before = backend.requests().size();
         RawResponse plain = send("GET /open/x HTTP/1.1\r\nHost: api\r\n\r\n");
         assertEquals(200, plain.status());
-        assertFalse(plain.hasHeader("Access-Control-Allow-Origin"), "no Origin, no CORS: the backend's field is removed");
+        assertFalse(
+                plain.hasHeader("Access-Control-Allow-Origin"), "no Origin, no CORS: the backend's field is removed");
         RawResponse options = send("OPTIONS /open/x HTTP/1.1\r\nHost: api\r\nOrigin: https://anyone.example\r\n\r\n");
         assertEquals(200, options.status());
         assertEquals(before + 2, backend.requests().size());

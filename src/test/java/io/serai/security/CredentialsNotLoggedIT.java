@@ -47,8 +47,12 @@ class CredentialsNotLoggedIT {
                         message: "the route broke"
             """;
 
-    private static final List<String> SECRETS = List.of("Zm9vOnNlY3JldC1wYXNzd29yZA", "eyJhbGciOi.secret-token",
-            "session-cookie-value", "query-api-key-value", "header-api-key-value");
+    private static final List<String> SECRETS = List.of(
+            "Zm9vOnNlY3JldC1wYXNzd29yZA",
+            "eyJhbGciOi.secret-token",
+            "session-cookie-value",
+            "query-api-key-value",
+            "header-api-key-value");
 
     @Test
     void noCredentialAppearsInTheOutputForAnsweredRefusedAndFailedRequests(@TempDir Path tmp) throws Exception {
@@ -64,18 +68,23 @@ class CredentialsNotLoggedIT {
                     .start(tmp)) {
                 serai.awaitStatus("http://127.0.0.1:" + port + "/ok", 200, Duration.ofSeconds(20));
                 for (String path : List.of("/ok/a", "/down/a", "/broken/a")) {
-                    RawResponse r = RawHttp.exchange(port, "GET " + path + "?api_key=query-api-key-value&x=1 HTTP/1.1\r\n"
-                            + "Host: a\r\nAuthorization: Basic Zm9vOnNlY3JldC1wYXNzd29yZA==\r\n"
-                            + "Proxy-Authorization: Bearer eyJhbGciOi.secret-token\r\n"
-                            + "Cookie: s=session-cookie-value\r\nX-Api-Key: header-api-key-value\r\n\r\n");
+                    RawResponse r = RawHttp.exchange(
+                            port,
+                            "GET " + path + "?api_key=query-api-key-value&x=1 HTTP/1.1\r\n"
+                                    + "Host: a\r\nAuthorization: Basic Zm9vOnNlY3JldC1wYXNzd29yZA==\r\n"
+                                    + "Proxy-Authorization: Bearer eyJhbGciOi.secret-token\r\n"
+                                    + "Cookie: s=session-cookie-value\r\nX-Api-Key: header-api-key-value\r\n\r\n");
                     assertEquals(path.startsWith("/ok") ? 200 : path.startsWith("/down") ? 502 : 500, r.status(), path);
                     for (String secret : SECRETS) {
                         // the test backend echoes what it got; Serai's own error pages must not
-                        assertFalse(!path.startsWith("/ok") && r.bodyText().contains(secret),
+                        assertFalse(
+                                !path.startsWith("/ok") && r.bodyText().contains(secret),
                                 path + " answered with a credential: " + r.bodyText());
                     }
                 }
-                Thread.sleep(300); // the access log is written by its own thread
+                // Ordered, not paused for: the access log's one writer keeps the order of the answers, so once
+                // the last request's line is out, every line is.
+                serai.awaitOutput("\"path\":\"/broken/a\"");
                 String output = serai.output();
                 for (String secret : SECRETS) {
                     assertFalse(output.contains(secret), "\"" + secret + "\" is in the output:\n" + output);

@@ -3,8 +3,8 @@ package io.serai.security;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
-import io.serai.ingress.IngressRequest;
-import io.serai.ingress.RequestTarget;
+import io.serai.http.IngressRequest;
+import io.serai.http.RequestTarget;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
@@ -82,6 +82,7 @@ class HttpsRedirectTest {
 
     @TempDir
     static Path dir;
+
     static TestCertificates authority;
     static TestBackend backend;
     static RunningSerai serai;
@@ -93,9 +94,12 @@ class HttpsRedirectTest {
         Path[] pair = authority.issue("localhost", "127.0.0.1").write(dir, "server");
         backend = TestBackend.start("behind-redirect");
         httpsPort = RunningSerai.freePort();
-        serai = RunningSerai.routes(ROUTES).property("backend.1", backend.hostPort())
+        serai = RunningSerai.routes(ROUTES)
+                .property("backend.1", backend.hostPort())
                 .property("https.port", httpsPort)
-                .property("serai.tls.cert", pair[0]).property("serai.tls.key", pair[1]).start(dir);
+                .property("serai.tls.cert", pair[0])
+                .property("serai.tls.key", pair[1])
+                .start(dir);
     }
 
     @AfterAll
@@ -107,7 +111,8 @@ class HttpsRedirectTest {
     @Test
     void aGetIsMovedPermanentlyToTheSameHostPathAndQueryOverHttpsAndNeverReachesTheBackend() throws IOException {
         int before = backend.requests().size();
-        RawResponse r = send("GET /shop/items?page=2&sort=asc HTTP/1.1\r\nHost: shop.example.com\r\nCookie: s=1\r\n\r\n");
+        RawResponse r =
+                send("GET /shop/items?page=2&sort=asc HTTP/1.1\r\nHost: shop.example.com\r\nCookie: s=1\r\n\r\n");
         assertEquals(301, r.status());
         assertEquals("https://shop.example.com/shop/items?page=2&sort=asc", r.header("Location"));
         assertEquals("0", r.header("Content-Length"));
@@ -121,7 +126,8 @@ class HttpsRedirectTest {
         int before = backend.requests().size();
         RawHttp client = RawHttp.connect(serai.port());
         try (client) {
-            RawResponse r = client.send("HEAD /x HTTP/1.1\r\nHost: shop.example.com\r\n\r\n").read("HEAD");
+            RawResponse r = client.send("HEAD /x HTTP/1.1\r\nHost: shop.example.com\r\n\r\n")
+                    .read("HEAD");
             assertEquals(301, r.status());
             assertEquals("https://shop.example.com/x", r.header("Location"));
         }
@@ -131,7 +137,8 @@ class HttpsRedirectTest {
     @Test
     void aPostGets308SoTheClientResendsItsMethodAndBodyAndThePortOfTheHostIsDropped() throws IOException {
         int before = backend.requests().size();
-        RawResponse r = send("POST /orders?x=1 HTTP/1.1\r\nHost: shop.example.com:8080\r\nContent-Length: 5\r\n\r\nhello");
+        RawResponse r =
+                send("POST /orders?x=1 HTTP/1.1\r\nHost: shop.example.com:8080\r\nContent-Length: 5\r\n\r\nhello");
         assertEquals(308, r.status());
         assertEquals("https://shop.example.com/orders?x=1", r.header("Location"));
         assertEquals(before, backend.requests().size(), "the backend got nothing");
@@ -146,14 +153,24 @@ class HttpsRedirectTest {
 
     @Test
     void aConfiguredStatusIsUsedForEveryMethod() throws IOException {
-        assertEquals(307, send("GET /temporary/a HTTP/1.1\r\nHost: shop.example.com\r\n\r\n").status());
-        assertEquals(307, send("DELETE /temporary/a HTTP/1.1\r\nHost: shop.example.com\r\n\r\n").status());
+        assertEquals(
+                307,
+                send("GET /temporary/a HTTP/1.1\r\nHost: shop.example.com\r\n\r\n")
+                        .status());
+        assertEquals(
+                307,
+                send("DELETE /temporary/a HTTP/1.1\r\nHost: shop.example.com\r\n\r\n")
+                        .status());
     }
 
     @Test
     void ipAddressesAreKeptAsTheClientSentThem() throws IOException {
-        assertEquals("https://127.0.0.1/a", send("GET /a HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n").header("Location"));
-        assertEquals("https://[::1]/a", send("GET /a HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n").header("Location"));
+        assertEquals(
+                "https://127.0.0.1/a",
+                send("GET /a HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n").header("Location"));
+        assertEquals(
+                "https://[::1]/a",
+                send("GET /a HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n").header("Location"));
     }
 
     @Test
@@ -187,7 +204,8 @@ class HttpsRedirectTest {
     void theStepOnItsOwnNeverBuildsALocationFromATargetThatIsNotOriginFormOrAbsoluteForm() throws Exception {
         try (DefaultCamelContext context = new DefaultCamelContext()) {
             int reachedTheStep = 0;
-            for (String target : List.of("@evil.com/", ".evil.com/", "evil.com", "*", "/a b", "/a\\b", "/%zz", "/a?<x>")) {
+            for (String target :
+                    List.of("@evil.com/", ".evil.com/", "evil.com", "*", "/a b", "/a\\b", "/%zz", "/a?<x>")) {
                 RequestTarget parsed;
                 try {
                     parsed = RequestTarget.parse(target);
@@ -196,8 +214,14 @@ class HttpsRedirectTest {
                 }
                 reachedTheStep++;
                 Exchange exchange = new DefaultExchange(context);
-                exchange.setProperty(IngressRequest.PROPERTY, new IngressRequest(HttpMethod.GET, HttpVersion.HTTP_1_1,
-                        true, new DefaultHttpHeaders().add("Host", "shop.example.com"), parsed));
+                exchange.setProperty(
+                        IngressRequest.PROPERTY,
+                        new IngressRequest(
+                                HttpMethod.GET,
+                                HttpVersion.HTTP_1_1,
+                                true,
+                                new DefaultHttpHeaders().add("Host", "shop.example.com"),
+                                parsed));
                 new HttpsRedirect().process(exchange);
                 assertEquals(400, exchange.getMessage().getHeader(NettyHttpConstants.HTTP_RESPONSE_CODE), target);
                 assertNull(exchange.getMessage().getHeader("Location"), target);
@@ -205,11 +229,18 @@ class HttpsRedirectTest {
             }
             assertEquals(2, reachedTheStep, "* and /a?<x> parse, and the step itself must refuse them");
             Exchange fine = new DefaultExchange(context);
-            fine.setProperty(IngressRequest.PROPERTY, new IngressRequest(HttpMethod.GET, HttpVersion.HTTP_1_1, true,
-                    new DefaultHttpHeaders().add("Host", "shop.example.com"),
-                    RequestTarget.parse("/a/%7Eb;p=1/@x:y?q=1&r=/s?t")));
+            fine.setProperty(
+                    IngressRequest.PROPERTY,
+                    new IngressRequest(
+                            HttpMethod.GET,
+                            HttpVersion.HTTP_1_1,
+                            true,
+                            new DefaultHttpHeaders().add("Host", "shop.example.com"),
+                            RequestTarget.parse("/a/%7Eb;p=1/@x:y?q=1&r=/s?t")));
             new HttpsRedirect().process(fine);
-            assertEquals("https://shop.example.com/a/~b;p=1/@x:y?q=1&r=/s?t", fine.getMessage().getHeader("Location"));
+            assertEquals(
+                    "https://shop.example.com/a/~b;p=1/@x:y?q=1&r=/s?t",
+                    fine.getMessage().getHeader("Location"));
         }
     }
 
@@ -228,11 +259,21 @@ class HttpsRedirectTest {
 
     @Test
     void anInvalidPortOrStatusStopsStartNamingTheSetting() {
-        Exception port = assertThrows(Exception.class, () -> RunningSerai.routes(ROUTES.replace("8443", "70000"))
-                .property("backend.1", backend.hostPort()).property("https.port", RunningSerai.freePort()).start(dir));
-        assertTrue(rootMessage(port).equals("https redirect httpsPort=70000 is invalid: expected 1 to 65535"), rootMessage(port));
-        Exception status = assertThrows(Exception.class, () -> RunningSerai.routes(ROUTES.replace("307", "200"))
-                .property("backend.1", backend.hostPort()).property("https.port", RunningSerai.freePort()).start(dir));
+        Exception port = assertThrows(
+                Exception.class,
+                () -> RunningSerai.routes(ROUTES.replace("8443", "70000"))
+                        .property("backend.1", backend.hostPort())
+                        .property("https.port", RunningSerai.freePort())
+                        .start(dir));
+        assertTrue(
+                rootMessage(port).equals("https redirect httpsPort=70000 is invalid: expected 1 to 65535"),
+                rootMessage(port));
+        Exception status = assertThrows(
+                Exception.class,
+                () -> RunningSerai.routes(ROUTES.replace("307", "200"))
+                        .property("backend.1", backend.hostPort())
+                        .property("https.port", RunningSerai.freePort())
+                        .start(dir));
         assertEquals("https redirect status=200 is invalid: expected 301, 302, 303, 307 or 308", rootMessage(status));
     }
 

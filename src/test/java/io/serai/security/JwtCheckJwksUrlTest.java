@@ -8,6 +8,7 @@ import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
 import io.serai.support.TestBackend;
 import io.serai.support.TestJwts;
+import io.serai.support.Waits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,7 @@ class JwtCheckJwksUrlTest {
 
     @TempDir
     static Path dir;
+
     static TestBackend backend;
     static TestBackend idp;
     static RunningSerai serai;
@@ -75,8 +77,11 @@ class JwtCheckJwksUrlTest {
         idp = TestBackend.start("idp");
         publish(rsa);
         backend = TestBackend.start("orders");
-        serai = RunningSerai.routes(ROUTES).property("backend.1", backend.hostPort()).property("jwks.url", idp.url())
-                .property("jwks.unreachable", TestBackend.refusingUrl()).start(dir);
+        serai = RunningSerai.routes(ROUTES)
+                .property("backend.1", backend.hostPort())
+                .property("jwks.url", idp.url())
+                .property("jwks.unreachable", TestBackend.refusingUrl())
+                .start(dir);
     }
 
     @AfterAll
@@ -88,11 +93,13 @@ class JwtCheckJwksUrlTest {
 
     @Test
     void theJwksIsFetchedOnceAndCachedNotOncePerRequest() throws Exception {
-        awaitStatus("/api/warm", TestJwts.sign(rsa, TestJwts.claims("orders-api").build()), 200);
+        String warm = TestJwts.sign(rsa, TestJwts.claims("orders-api").build());
+        Waits.forStatus(200, Waits.PROMPTLY, () -> get("/api/warm", warm));
         int before = fetches();
         assertTrue(before >= 1);
         for (int i = 0; i < 20; i++) {
-            String token = TestJwts.sign(rsa, TestJwts.claims("orders-api").subject("user-" + i).build());
+            String token = TestJwts.sign(
+                    rsa, TestJwts.claims("orders-api").subject("user-" + i).build());
             assertEquals(200, get("/api/x", token).status());
             assertEquals("user-" + i, backend.lastRequest().header("X-User-Id"));
         }
@@ -101,26 +108,32 @@ class JwtCheckJwksUrlTest {
 
     @Test
     void aNewKeyIsFetchedWhenATokenNamesItAndUnknownKeysRefetchWithinTheRateLimit() throws Exception {
-        awaitStatus("/api/warm", TestJwts.sign(rsa, TestJwts.claims("orders-api").build()), 200);
+        String warm = TestJwts.sign(rsa, TestJwts.claims("orders-api").build());
+        Waits.forStatus(200, Waits.PROMPTLY, () -> get("/api/warm", warm));
         RSAKey next = TestJwts.rsaKey("rsa-2");
         publish(rsa, next);
-        Thread.sleep(1_100); // a new rate-limit window
         int before = fetches();
-        assertEquals(200, get("/api/x", TestJwts.sign(next, TestJwts.claims("orders-api").build())).status(),
-                "a token naming a key not yet known makes the check fetch the JWKS again");
+        // A token naming a key not yet known makes the check fetch the JWKS again, once the rate limit's
+        // window allows a fetch: until then it is refused without one.
+        String signedByNext = TestJwts.sign(next, TestJwts.claims("orders-api").build());
+        Waits.forStatus(200, Duration.ofSeconds(5), () -> get("/api/x", signedByNext));
         assertEquals(before + 1, fetches());
 
         long start = System.nanoTime();
         int backendBefore = backend.requests().size();
         RSAKey stranger = TestJwts.rsaKey("rsa-unknown");
         for (int i = 0; i < 30; i++) {
-            RawResponse r = get("/api/x", TestJwts.sign(stranger, TestJwts.claims("orders-api").build()));
+            RawResponse r = get(
+                    "/api/x",
+                    TestJwts.sign(stranger, TestJwts.claims("orders-api").build()));
             assertEquals(401, r.status());
             assertEquals("401 Unauthorized: unknown signing key\n", r.bodyText());
         }
         long windows = (System.nanoTime() - start) / Duration.ofSeconds(1).toNanos() + 1;
         int refetches = fetches() - before - 1;
-        assertTrue(refetches <= 2 * windows, refetches + " refetches for 30 unknown keys in " + windows + " one-second windows");
+        assertTrue(
+                refetches <= 2 * windows,
+                refetches + " refetches for 30 unknown keys in " + windows + " one-second windows");
         assertEquals(backendBefore, backend.requests().size());
     }
 
@@ -128,7 +141,9 @@ class JwtCheckJwksUrlTest {
     void whileTheJwksCannotBeFetchedTokensAreAnswered503AndNothingIsForwarded() throws IOException {
         int before = backend.requests().size();
         for (int i = 0; i < 3; i++) {
-            RawResponse r = get("/unreachable/x", TestJwts.sign(rsa, TestJwts.claims("orders-api").build()));
+            RawResponse r = get(
+                    "/unreachable/x",
+                    TestJwts.sign(rsa, TestJwts.claims("orders-api").build()));
             assertEquals(503, r.status());
             assertEquals("503 Service Unavailable: signing keys unavailable\n", r.bodyText());
         }
@@ -142,19 +157,13 @@ class JwtCheckJwksUrlTest {
     }
 
     private static int fetches() {
-        return (int) idp.requests().stream().filter(r -> r.target().equals(JWKS_PATH)).count();
-    }
-
-    private static void awaitStatus(String path, String token, int status) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (get(path, token).status() != status) {
-            assertTrue(System.nanoTime() < deadline, "no " + status + " for " + path + " within 10 s");
-            Thread.sleep(50);
-        }
+        return (int) idp.requests().stream()
+                .filter(r -> r.target().equals(JWKS_PATH))
+                .count();
     }
 
     private static RawResponse get(String path, String token) throws IOException {
-        return RawHttp.exchange(serai.port(), "GET " + path + " HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer " + token
-                + "\r\n\r\n");
+        return RawHttp.exchange(
+                serai.port(), "GET " + path + " HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer " + token + "\r\n\r\n");
     }
 }

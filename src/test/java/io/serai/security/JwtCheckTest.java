@@ -10,6 +10,7 @@ import io.serai.support.RecordedRequest;
 import io.serai.support.RunningSerai;
 import io.serai.support.TestBackend;
 import io.serai.support.TestJwts;
+import io.serai.support.Waits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,6 +115,7 @@ class JwtCheckTest {
 
     @TempDir
     static Path dir;
+
     static TestBackend backend;
     static RunningSerai serai;
     static RSAKey rsa;
@@ -129,9 +131,12 @@ class JwtCheckTest {
         rotatingJwks = Files.writeString(dir.resolve("rotating.json"), TestJwts.jwks(rsa));
         accessLog = dir.resolve("access.log");
         backend = TestBackend.start("orders");
-        serai = RunningSerai.routes(ROUTES).property("backend.1", backend.hostPort())
-                .property("jwks.file", jwks).property("jwks.rotating", rotatingJwks)
-                .property("serai.access-log", accessLog).start(dir);
+        serai = RunningSerai.routes(ROUTES)
+                .property("backend.1", backend.hostPort())
+                .property("jwks.file", jwks)
+                .property("jwks.rotating", rotatingJwks)
+                .property("serai.access-log", accessLog)
+                .start(dir);
     }
 
     @AfterAll
@@ -154,13 +159,20 @@ class JwtCheckTest {
 
     @Test
     void anEcSignedTokenAndOneForTheOtherAudienceAreAccepted() throws IOException {
-        assertEquals(200, get("/api/a", TestJwts.sign(ec, TestJwts.claims(AUDIENCE).build())).status());
-        assertEquals(200, get("/api/a", TestJwts.sign(rsa, TestJwts.claims("billing-api").build())).status());
+        assertEquals(
+                200,
+                get("/api/a", TestJwts.sign(ec, TestJwts.claims(AUDIENCE).build()))
+                        .status());
+        assertEquals(
+                200,
+                get("/api/a", TestJwts.sign(rsa, TestJwts.claims("billing-api").build()))
+                        .status());
     }
 
     @Test
     void aTokenValidatedOnceIsAcceptedAgainWithTheSameHeaders() throws IOException {
-        String token = TestJwts.sign(ec, TestJwts.claims(AUDIENCE).subject("carol").build());
+        String token =
+                TestJwts.sign(ec, TestJwts.claims(AUDIENCE).subject("carol").build());
         for (int i = 0; i < 3; i++) {
             assertEquals(200, get("/api/again", token).status());
             assertEquals("carol", backend.lastRequest().header("X-User-Id"));
@@ -175,8 +187,8 @@ class JwtCheckTest {
         assertEquals(401, r.status());
         assertEquals("Bearer realm=\"serai\"", r.header("WWW-Authenticate"));
         assertEquals("401 Unauthorized: bearer token required\n", r.bodyText());
-        RawResponse basic = RawHttp.exchange(serai.port(),
-                "GET /api/orders HTTP/1.1\r\nHost: a\r\nAuthorization: Basic YWxpY2U6c2VjcmV0\r\n\r\n");
+        RawResponse basic = RawHttp.exchange(
+                serai.port(), "GET /api/orders HTTP/1.1\r\nHost: a\r\nAuthorization: Basic YWxpY2U6c2VjcmV0\r\n\r\n");
         assertEquals(401, basic.status());
         assertEquals("Bearer realm=\"serai\"", basic.header("WWW-Authenticate"), "another scheme is no bearer token");
         assertEquals(before, backend.requests().size());
@@ -185,23 +197,44 @@ class JwtCheckTest {
     @Test
     void anExpiredTokenIsRefusedButOneExpiredWithinTheClockSkewIsNot() throws IOException {
         Instant now = Instant.now();
-        String expired = TestJwts.sign(rsa, TestJwts.claims(AUDIENCE).expirationTime(Date.from(now.minusSeconds(120))).build());
+        String expired = TestJwts.sign(
+                rsa,
+                TestJwts.claims(AUDIENCE)
+                        .expirationTime(Date.from(now.minusSeconds(120)))
+                        .build());
         assertRefused("/api/x", expired, "token expired");
-        String justExpired = TestJwts.sign(rsa, TestJwts.claims(AUDIENCE).expirationTime(Date.from(now.minusSeconds(20))).build());
+        String justExpired = TestJwts.sign(
+                rsa,
+                TestJwts.claims(AUDIENCE)
+                        .expirationTime(Date.from(now.minusSeconds(20)))
+                        .build());
         assertEquals(200, get("/api/x", justExpired).status(), "20 s past exp is within the default 60 s skew");
     }
 
     @Test
     void aTokenNotYetValidIsRefused() throws IOException {
-        String early = TestJwts.sign(rsa, TestJwts.claims(AUDIENCE).notBeforeTime(Date.from(Instant.now().plusSeconds(300))).build());
+        String early = TestJwts.sign(
+                rsa,
+                TestJwts.claims(AUDIENCE)
+                        .notBeforeTime(Date.from(Instant.now().plusSeconds(300)))
+                        .build());
         assertRefused("/api/x", early, "token not yet valid");
     }
 
     @Test
     void aTokenForAnotherAudienceOrFromAnotherIssuerIsRefused() throws IOException {
-        assertRefused("/api/x", TestJwts.sign(rsa, TestJwts.claims("payments-api").build()), "wrong audience");
-        assertRefused("/api/x", TestJwts.sign(rsa, TestJwts.claims(AUDIENCE).issuer("https://evil.test").build()), "wrong issuer");
-        assertRefused("/api/x", TestJwts.sign(rsa, TestJwts.claims(AUDIENCE).expirationTime(null).build()),
+        assertRefused(
+                "/api/x", TestJwts.sign(rsa, TestJwts.claims("payments-api").build()), "wrong audience");
+        assertRefused(
+                "/api/x",
+                TestJwts.sign(
+                        rsa,
+                        TestJwts.claims(AUDIENCE).issuer("https://evil.test").build()),
+                "wrong issuer");
+        assertRefused(
+                "/api/x",
+                TestJwts.sign(
+                        rsa, TestJwts.claims(AUDIENCE).expirationTime(null).build()),
                 "required claim missing");
     }
 
@@ -222,13 +255,16 @@ class JwtCheckTest {
     void aTamperedPayloadUnderTheOriginalSignatureIsRefused() throws IOException {
         String token = TestJwts.sign(rsa, TestJwts.claims(AUDIENCE).build());
         assertEquals(200, get("/api/x", token).status());
-        String forged = TestJwts.tampered(token, TestJwts.claims(AUDIENCE).subject("admin").build());
+        String forged = TestJwts.tampered(
+                token, TestJwts.claims(AUDIENCE).subject("admin").build());
         assertRefused("/api/x", forged, "bad signature");
     }
 
     @Test
     void anHmacTokenKeyedWithThePublicKeyIsRefused() throws IOException {
-        assertRefused("/api/x", TestJwts.hmacWithPublicKey(rsa, TestJwts.claims(AUDIENCE).build()),
+        assertRefused(
+                "/api/x",
+                TestJwts.hmacWithPublicKey(rsa, TestJwts.claims(AUDIENCE).build()),
                 "signing algorithm not allowed");
     }
 
@@ -239,8 +275,10 @@ class JwtCheckTest {
         assertRefused("/api/x", "", "malformed token");
         int before = backend.requests().size();
         String token = TestJwts.sign(rsa, TestJwts.claims(AUDIENCE).build());
-        RawResponse twice = RawHttp.exchange(serai.port(), "GET /api/x HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer "
-                + token + "\r\nAuthorization: Bearer " + token + "\r\n\r\n");
+        RawResponse twice = RawHttp.exchange(
+                serai.port(),
+                "GET /api/x HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer " + token + "\r\nAuthorization: Bearer "
+                        + token + "\r\n\r\n");
         assertEquals(401, twice.status());
         assertEquals("401 Unauthorized: malformed token\n", twice.bodyText());
         assertEquals(before, backend.requests().size());
@@ -248,17 +286,23 @@ class JwtCheckTest {
 
     @Test
     void headersAClientSendsUnderAClaimHeaderNameNeverReachTheBackend() throws IOException {
-        String token = TestJwts.sign(rsa, TestJwts.claims(AUDIENCE).claim("email", null).build());
+        String token = TestJwts.sign(
+                rsa, TestJwts.claims(AUDIENCE).claim("email", null).build());
         RawResponse r = get("/api/me", token, "X-User-Id: bob\r\nx-user-email: bob@example.com\r\n");
         assertEquals(200, r.status());
         assertEquals("alice", backend.lastRequest().header("X-User-Id"));
         assertNull(backend.lastRequest().header("X-User-Email"), "the token has no email: no header at all");
-        assertEquals(1, backend.lastRequest().headerNames().stream().filter("x-user-id"::equals).count());
+        assertEquals(
+                1,
+                backend.lastRequest().headerNames().stream()
+                        .filter("x-user-id"::equals)
+                        .count());
     }
 
     @Test
     void aClientsClaimHeaderSpelledWithUnderscoresOrAnotherCaseNeverReachesTheBackend() throws IOException {
-        String token = TestJwts.sign(rsa, TestJwts.claims(AUDIENCE).claim("email", null).build());
+        String token = TestJwts.sign(
+                rsa, TestJwts.claims(AUDIENCE).claim("email", null).build());
         RawResponse r = get("/api/me", token, "X_User_Id: bob\r\nx_user_EMAIL: bob@example.com\r\n");
         assertEquals(200, r.status());
         assertEquals(List.of("X-User-Id: alice"), ApiKeyCheckTest.folded(backend.lastRequest(), "x-user-id"));
@@ -275,26 +319,43 @@ class JwtCheckTest {
     @Test
     void aTokenWithoutTheRequiredScopesGets403InsufficientScope() throws IOException {
         int before = backend.requests().size();
-        String narrow = TestJwts.sign(rsa, TestJwts.claims(AUDIENCE).claim("scope", "orders:read").build());
+        String narrow = TestJwts.sign(
+                rsa, TestJwts.claims(AUDIENCE).claim("scope", "orders:read").build());
         RawResponse r = get("/scoped/x", narrow);
         assertEquals(403, r.status());
-        assertEquals("Bearer realm=\"orders\", error=\"insufficient_scope\", error_description=\"insufficient scope\","
-                + " scope=\"orders:read orders:write\"", r.header("WWW-Authenticate"));
+        assertEquals(
+                "Bearer realm=\"orders\", error=\"insufficient_scope\", error_description=\"insufficient scope\","
+                        + " scope=\"orders:read orders:write\"",
+                r.header("WWW-Authenticate"));
         assertEquals("403 Forbidden: insufficient scope\n", r.bodyText());
         assertEquals(before, backend.requests().size());
-        String wide = TestJwts.sign(rsa, TestJwts.claims(AUDIENCE).claim("scope", "profile orders:write orders:read").build());
+        String wide = TestJwts.sign(
+                rsa,
+                TestJwts.claims(AUDIENCE)
+                        .claim("scope", "profile orders:write orders:read")
+                        .build());
         assertEquals(200, get("/scoped/x", wide).status());
-        String scp = TestJwts.sign(rsa, TestJwts.claims(AUDIENCE).claim("scp", List.of("orders:read", "orders:write")).build());
+        String scp = TestJwts.sign(
+                rsa,
+                TestJwts.claims(AUDIENCE)
+                        .claim("scp", List.of("orders:read", "orders:write"))
+                        .build());
         assertEquals(200, get("/scoped/x", scp).status());
     }
 
     @Test
     void aTokenAdmittedBeforeIsRefusedOnceItExpires() throws Exception {
         Instant exp = Instant.now().plusSeconds(3);
-        String token = TestJwts.sign(rsa, TestJwts.claims(AUDIENCE).expirationTime(Date.from(exp)).build());
+        String token = TestJwts.sign(
+                rsa, TestJwts.claims(AUDIENCE).expirationTime(Date.from(exp)).build());
         assertEquals(200, get("/no-skew/x", token).status());
-        Thread.sleep(Math.max(0, Duration.between(Instant.now(), exp).toMillis()) + 1_200);
-        assertRefused("/no-skew/x", token, "token expired");
+        // Refused once the clock passes exp (JWT times are whole seconds), not before it is reached.
+        Waits.upTo(Duration.between(Instant.now(), exp).plusSeconds(5))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertRefused("/no-skew/x", token, "token expired"));
+        assertFalse(
+                Instant.now().isBefore(exp.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)),
+                "refused before it expired");
     }
 
     @Test
@@ -306,34 +367,36 @@ class JwtCheckTest {
         assertRefused("/rotating/x", fresh, "unknown signing key");
         Path tmp = Files.writeString(dir.resolve("rotating.json.tmp"), TestJwts.jwks(next));
         Files.move(tmp, rotatingJwks, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (get("/rotating/x", fresh).status() != 200) {
-            assertTrue(System.nanoTime() < deadline, "the new key was not picked up within 5 s");
-            Thread.sleep(50);
-        }
+        Waits.forStatus(200, Duration.ofSeconds(5), () -> get("/rotating/x", fresh)); // the new key is picked up
         assertRefused("/rotating/x", old, "unknown signing key");
     }
 
     @Test
     void noTokenEverAppearsInTheAccessLog() throws Exception {
         String token = TestJwts.sign(rsa, TestJwts.claims(AUDIENCE).build());
-        String forged = TestJwts.tampered(token, TestJwts.claims(AUDIENCE).subject("admin").build());
-        assertEquals(200, get("/api/logged", token, "X-Request-Id: jwt-log-ok\r\n").status());
-        assertEquals(401, get("/api/logged", forged, "X-Request-Id: jwt-log-refused\r\n").status());
-        String log = awaitLog("jwt-log-refused");
+        String forged = TestJwts.tampered(
+                token, TestJwts.claims(AUDIENCE).subject("admin").build());
+        assertEquals(
+                200, get("/api/logged", token, "X-Request-Id: jwt-log-ok\r\n").status());
+        assertEquals(
+                401,
+                get("/api/logged", forged, "X-Request-Id: jwt-log-refused\r\n").status());
+        String log = Waits.forFileText(accessLog, "jwt-log-refused", Duration.ofSeconds(5));
         assertTrue(log.contains("jwt-log-ok"));
         for (String part : token.split("\\.")) {
             assertFalse(log.contains(part), "no part of a token is logged");
         }
-        assertTrue(SeraiMeters.of(serai.context()).scrape().contains(
-                "serai_access_refused_total{check=\"jwt\",route=\"jwt\",status=\"401\"}"));
+        assertTrue(SeraiMeters.of(serai.context())
+                .scrape()
+                .contains("serai_access_refused_total{check=\"jwt\",route=\"jwt\",status=\"401\"}"));
     }
 
     private static void assertRefused(String path, String token, String reason) throws IOException {
         int before = backend.requests().size();
         RawResponse r = get(path, token);
         assertEquals(401, r.status(), reason);
-        assertEquals("Bearer realm=\"serai\", error=\"invalid_token\", error_description=\"" + reason + "\"",
+        assertEquals(
+                "Bearer realm=\"serai\", error=\"invalid_token\", error_description=\"" + reason + "\"",
                 r.header("WWW-Authenticate"));
         assertEquals("401 Unauthorized: " + reason + "\n", r.bodyText());
         assertFalse(!token.isEmpty() && r.bodyText().contains(token), "the token is never echoed");
@@ -345,21 +408,9 @@ class JwtCheckTest {
     }
 
     private static RawResponse get(String path, String token, String moreHeaders) throws IOException {
-        return RawHttp.exchange(serai.port(), "GET " + path + " HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer " + token
-                + "\r\n" + moreHeaders + "\r\n");
-    }
-
-    private static String awaitLog(String requestId) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(accessLog)) {
-                String text = Files.readString(accessLog);
-                if (text.contains(requestId)) {
-                    return text;
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no access log line for " + requestId);
+        return RawHttp.exchange(
+                serai.port(),
+                "GET " + path + " HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer " + token + "\r\n" + moreHeaders
+                        + "\r\n");
     }
 }

@@ -58,6 +58,7 @@ class PathCheckTest {
 
     @TempDir
     static Path dir;
+
     static TestBackend backend;
     static RunningSerai serai;
     static int portB;
@@ -66,8 +67,11 @@ class PathCheckTest {
     static void start() throws Exception {
         backend = TestBackend.start("b1");
         portB = RunningSerai.freePort();
-        serai = RunningSerai.routes(ROUTES).property("backend.1", backend.hostPort()).property("port.b", portB)
-                .property("serai.path.allow-encoded-slash", "true").start(dir);
+        serai = RunningSerai.routes(ROUTES)
+                .property("backend.1", backend.hostPort())
+                .property("port.b", portB)
+                .property("serai.path.allow-encoded-slash", "true")
+                .start(dir);
     }
 
     @AfterAll

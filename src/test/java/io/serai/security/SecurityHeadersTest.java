@@ -76,6 +76,7 @@ class SecurityHeadersTest {
 
     @TempDir
     static Path dir;
+
     static TestBackend backend;
     static RunningSerai serai;
     static TestCertificates authority;
@@ -85,12 +86,27 @@ class SecurityHeadersTest {
     static void start() throws Exception {
         authority = TestCertificates.authority("Serai Test CA");
         Path[] cert = authority.issue("localhost", "127.0.0.1").write(dir, "server");
-        backend = TestBackend.start("app").respondWith(Behaviours.status(200, Map.of("Content-Type", "text/html",
-                "Content-Security-Policy", "script-src 'none'", "Server", "app/1.0", "X-Powered-By", "PHP/8"), "<p>hi</p>"));
+        backend = TestBackend.start("app")
+                .respondWith(Behaviours.status(
+                        200,
+                        Map.of(
+                                "Content-Type",
+                                "text/html",
+                                "Content-Security-Policy",
+                                "script-src 'none'",
+                                "Server",
+                                "app/1.0",
+                                "X-Powered-By",
+                                "PHP/8"),
+                        "<p>hi</p>"));
         tlsPort = RunningSerai.freePort();
-        serai = RunningSerai.routes(ROUTES).property("backend.1", backend.hostPort())
-                .property("refused.url", TestBackend.refusingUrl()).property("tls.port", tlsPort)
-                .property("serai.tls.cert", cert[0]).property("serai.tls.key", cert[1]).start(dir);
+        serai = RunningSerai.routes(ROUTES)
+                .property("backend.1", backend.hostPort())
+                .property("refused.url", TestBackend.refusingUrl())
+                .property("tls.port", tlsPort)
+                .property("serai.tls.cert", cert[0])
+                .property("serai.tls.key", cert[1])
+                .start(dir);
     }
 
     @AfterAll
@@ -141,7 +157,8 @@ class SecurityHeadersTest {
     @Test
     void invalidSettingsAreRefusedNamingThem() {
         SecurityHeaders headers = new SecurityHeaders();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> headers.setFrameOptions("ALLOW-FROM x"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> headers.setFrameOptions("ALLOW-FROM x"));
         assertTrue(e.getMessage().contains("frameOptions"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> headers.setHsts("max-age=1\r\nX-Injected: 1"));
         assertThrows(IllegalArgumentException.class, () -> headers.setContentSecurityPolicy(" "));

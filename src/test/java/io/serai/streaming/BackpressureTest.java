@@ -36,12 +36,15 @@ class BackpressureTest {
 
     @TempDir
     Path dir;
+
     private StreamingBackend backend;
     private RunningSerai serai;
 
     private void start(StreamingBackend.Script script) throws Exception {
         backend = StreamingBackend.start(script).sendBuffer(64 * 1024);
-        serai = RunningSerai.routes(RunningSerai.PROXY_ROUTE).property("backend.1", backend.hostPort()).start(dir);
+        serai = RunningSerai.routes(RunningSerai.PROXY_ROUTE)
+                .property("backend.1", backend.hostPort())
+                .start(dir);
     }
 
     @AfterEach
@@ -64,7 +67,8 @@ class BackpressureTest {
             StreamingBackend.Conversation backendSide = backend.conversation(1);
 
             long written = Settled.value(backendSide::bytesWritten, Duration.ofSeconds(1));
-            System.out.printf("backend wrote %.1f MiB of %d MiB while the client read nothing%n",
+            System.out.printf(
+                    "backend wrote %.1f MiB of %d MiB while the client read nothing%n",
                     written / 1048576.0, BODY / 1048576);
             assertTrue(written < BOUND, "the backend wrote " + written + " bytes while the client read nothing");
 
@@ -88,22 +92,25 @@ class BackpressureTest {
         start(StreamScripts.readsNothingUntil(go));
         try (StreamingClient client = StreamingClient.connect(serai.port())) {
             AtomicReference<Throwable> uploadFailed = new AtomicReference<>();
-            Thread upload = new Thread(() -> {
-                try {
-                    client.send("PUT /upload HTTP/1.1\r\nHost: a\r\nContent-Length: " + BODY + "\r\n\r\n");
-                    byte[] block = Behaviours.pattern(26 * 2520);
-                    for (long left = BODY; left > 0; left -= block.length) {
-                        client.send(left >= block.length ? block : java.util.Arrays.copyOf(block, (int) left));
-                    }
-                } catch (IOException e) {
-                    uploadFailed.set(e);
-                }
-            }, "upload");
+            Thread upload = new Thread(
+                    () -> {
+                        try {
+                            client.send("PUT /upload HTTP/1.1\r\nHost: a\r\nContent-Length: " + BODY + "\r\n\r\n");
+                            byte[] block = Behaviours.pattern(26 * 2520);
+                            for (long left = BODY; left > 0; left -= block.length) {
+                                client.send(left >= block.length ? block : java.util.Arrays.copyOf(block, (int) left));
+                            }
+                        } catch (IOException e) {
+                            uploadFailed.set(e);
+                        }
+                    },
+                    "upload");
             upload.setDaemon(true);
             upload.start();
 
             long sent = Settled.value(client::bytesSent, Duration.ofSeconds(1));
-            System.out.printf("client sent %.1f MiB of %d MiB while the backend read nothing%n",
+            System.out.printf(
+                    "client sent %.1f MiB of %d MiB while the backend read nothing%n",
                     sent / 1048576.0, BODY / 1048576);
             assertTrue(sent < BOUND, "the client got " + sent + " bytes out while the backend read nothing");
 

@@ -66,14 +66,17 @@ class BufferingOptionsTest {
 
     @TempDir
     static Path dir;
+
     static StreamingBackend backend;
     static RunningSerai serai;
 
     @BeforeAll
     static void start() throws Exception {
         backend = StreamingBackend.start(StreamScripts.echo());
-        serai = RunningSerai.routes(ROUTES).property("backend.1", backend.hostPort())
-                .property("serai.upstream.max-response-body", "1MiB").start(dir);
+        serai = RunningSerai.routes(ROUTES)
+                .property("backend.1", backend.hostPort())
+                .property("serai.upstream.max-response-body", "1MiB")
+                .start(dir);
     }
 
     @AfterAll
@@ -89,7 +92,9 @@ class BufferingOptionsTest {
             client.send("GET /held/x HTTP/1.1\r\nHost: a\r\n\r\n");
             RawResponse head = client.readHead();
             long arrived = System.nanoTime();
-            long lastSent = backend.conversation(backend.conversations().size()).sentAt().get(1);
+            long lastSent = backend.conversation(backend.conversations().size())
+                    .sentAt()
+                    .get(1);
             assertTrue(arrived >= lastSent, "the head came only after the backend had sent the whole body");
             assertEquals("2048", head.header("Content-Length"));
             assertArrayEquals(Behaviours.pattern(2048), client.readBody(head));
@@ -133,9 +138,10 @@ class BufferingOptionsTest {
         try (LogCapture log = LogCapture.start()) {
             RawResponse r = postInTwoParts("/streamed/x", "hello, ", "world");
             assertEquals(500, r.status());
-            await().atMost(Duration.ofSeconds(5)).until(() -> log.text().contains(
-                    "route streams-the-body: 500 a step reads a body that streams through the route; "
-                    + "add requestBuffering=true"));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> log.text()
+                            .contains("route streams-the-body: 500 a step reads a body that streams through the route; "
+                                    + "add requestBuffering=true"));
         }
     }
 
@@ -144,9 +150,10 @@ class BufferingOptionsTest {
         try (LogCapture log = LogCapture.start()) {
             RawResponse r = postInTwoParts("/cached/x", "hello, ", "world");
             assertEquals(500, r.status());
-            await().atMost(Duration.ofSeconds(5)).until(() -> log.text().contains(
-                    "route stream-cached: 500 a step reads a body that streams through the route; "
-                    + "add requestBuffering=true"));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> log.text()
+                            .contains("route stream-cached: 500 a step reads a body that streams through the route; "
+                                    + "add requestBuffering=true"));
         }
     }
 

@@ -41,6 +41,7 @@ class CachingStreamedResponsesTest {
 
     @TempDir
     Path dir;
+
     private StreamingBackend backend;
     private RunningSerai serai;
 
@@ -48,8 +49,14 @@ class CachingStreamedResponsesTest {
     private void start(int chunks, int size) throws Exception {
         backend = StreamingBackend.start(c -> {
             c.readHead();
-            c.head(200, "Content-Type", "application/octet-stream", "Cache-Control", "max-age=60",
-                    "Transfer-Encoding", "chunked");
+            c.head(
+                    200,
+                    "Content-Type",
+                    "application/octet-stream",
+                    "Cache-Control",
+                    "max-age=60",
+                    "Transfer-Encoding",
+                    "chunked");
             byte[] all = Behaviours.pattern(chunks * size);
             for (int i = 0; i < chunks; i++) {
                 if (i > 0) {
@@ -59,8 +66,10 @@ class CachingStreamedResponsesTest {
             }
             c.endChunks();
         });
-        serai = RunningSerai.routes(ROUTES).property("backend.1", backend.hostPort())
-                .property("serai.cache.max-object", "64KiB").start(dir);
+        serai = RunningSerai.routes(ROUTES)
+                .property("backend.1", backend.hostPort())
+                .property("serai.cache.max-object", "64KiB")
+                .start(dir);
     }
 
     @AfterEach
@@ -79,7 +88,8 @@ class CachingStreamedResponsesTest {
         RawResponse first = get();
         assertEquals("serai; fwd=uri-miss; detail=streamed", first.header("Cache-Status"));
         assertArrayEquals(Behaviours.pattern(24 * 1024), first.body());
-        await().atMost(Duration.ofSeconds(5)).until(() -> get().header("Cache-Status").contains("hit"));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> get().header("Cache-Status").contains("hit"));
         RawResponse hit = get();
         assertArrayEquals(Behaviours.pattern(24 * 1024), hit.body());
         assertEquals(1, backend.conversations().size(), "hits do not reach the backend");

@@ -57,15 +57,18 @@ class ExpectContinueTest {
 
     @TempDir
     static Path dir;
+
     static StreamingBackend backend;
     static RunningSerai serai;
 
     @BeforeAll
     static void start() throws Exception {
         backend = StreamingBackend.start(StreamScripts.echo());
-        serai = RunningSerai.routes(ROUTES).property("backend.1", backend.hostPort())
+        serai = RunningSerai.routes(ROUTES)
+                .property("backend.1", backend.hostPort())
                 .property("backend.gone", io.serai.support.TestBackend.refusingUrl())
-                .property("serai.limits.max-body", "1MiB").start(dir);
+                .property("serai.limits.max-body", "1MiB")
+                .start(dir);
     }
 
     @AfterAll

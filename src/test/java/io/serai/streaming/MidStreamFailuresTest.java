@@ -32,6 +32,7 @@ class MidStreamFailuresTest {
 
     @TempDir
     Path dir;
+
     private StreamingBackend backend;
     private RunningSerai serai;
     private int admin;
@@ -39,8 +40,10 @@ class MidStreamFailuresTest {
     private void start(StreamingBackend.Script script) throws Exception {
         backend = StreamingBackend.start(script);
         admin = RunningSerai.freePort();
-        serai = RunningSerai.routes(RunningSerai.PROXY_ROUTE).property("backend.1", backend.hostPort())
-                .property("serai.admin.port", admin).start(dir);
+        serai = RunningSerai.routes(RunningSerai.PROXY_ROUTE)
+                .property("backend.1", backend.hostPort())
+                .property("serai.admin.port", admin)
+                .start(dir);
     }
 
     @AfterEach
@@ -74,8 +77,8 @@ class MidStreamFailuresTest {
             client.send("GET /reset HTTP/1.1\r\nHost: a\r\n\r\n");
             RawResponse head = client.readHead();
             assertEquals("10000", head.header("Content-Length"));
-            assertArrayEquals(Behaviours.pattern(1000), client.readToClose(5000),
-                    "1000 of 10000 bytes, then the close");
+            assertArrayEquals(
+                    Behaviours.pattern(1000), client.readToClose(5000), "1000 of 10000 bytes, then the close");
         }
         awaitFailures("backend-reset", 1);
     }
@@ -98,7 +101,9 @@ class MidStreamFailuresTest {
     }
 
     private void awaitFailures(String kind, double count) {
-        await().atMost(Duration.ofSeconds(5)).until(() -> MetricScrape.value(admin, "serai_stream_failures_total",
-                "kind=\"" + kind + "\"", "route=\"proxy\"") == count);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> MetricScrape.value(
+                                admin, "serai_stream_failures_total", "kind=\"" + kind + "\"", "route=\"proxy\"")
+                        == count);
     }
 }

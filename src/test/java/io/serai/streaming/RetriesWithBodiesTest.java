@@ -16,8 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -85,6 +83,7 @@ class RetriesWithBodiesTest {
 
     @TempDir
     static Path dir;
+
     static StreamingBackend flaky;
     static StreamingBackend dropping;
     static TestBackend good;
@@ -106,12 +105,16 @@ class RetriesWithBodiesTest {
         failoverPort = ports[1];
         admin = ports[2];
         bufferedPort = ports[3];
-        serai = RunningSerai.routes(ROUTES).property("flaky", flaky.hostPort())
+        serai = RunningSerai.routes(ROUTES)
+                .property("flaky", flaky.hostPort())
                 .property("dropping", dropping.hostPort())
-                .property("good", good.hostPort()).property("gone", TestBackend.refusingUrl())
-                .property("refusal.port", refusalPort).property("buffered.port", bufferedPort)
+                .property("good", good.hostPort())
+                .property("gone", TestBackend.refusingUrl())
+                .property("refusal.port", refusalPort)
+                .property("buffered.port", bufferedPort)
                 .property("failover.port", failoverPort)
-                .property("serai.admin.port", admin).property("serai.health.passive.consecutive-failures", 0)
+                .property("serai.admin.port", admin)
+                .property("serai.health.passive.consecutive-failures", 0)
                 .start(dir);
     }
 
@@ -217,7 +220,7 @@ class RetriesWithBodiesTest {
     }
 
     private static double skipped(String route) throws IOException {
-        return MetricScrape.value(admin, "serai_retries_skipped_total", "route=\"" + route + "\"",
-                "reason=\"request-body\"");
+        return MetricScrape.value(
+                admin, "serai_retries_skipped_total", "route=\"" + route + "\"", "reason=\"request-body\"");
     }
 }

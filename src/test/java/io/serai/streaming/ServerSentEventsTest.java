@@ -42,6 +42,7 @@ class ServerSentEventsTest {
 
     @TempDir
     Path dir;
+
     private StreamingBackend backend;
     private RunningSerai serai;
     private int cachedPort;
@@ -50,7 +51,8 @@ class ServerSentEventsTest {
         backend = StreamingBackend.start(script);
         cachedPort = RunningSerai.freePort();
         RunningSerai.Builder b = RunningSerai.routes(RunningSerai.PROXY_ROUTE + CACHED_ROUTE)
-                .property("backend.1", backend.hostPort()).property("cached.port", cachedPort);
+                .property("backend.1", backend.hostPort())
+                .property("cached.port", cachedPort);
         for (int i = 0; i < properties.length; i += 2) {
             b.property(properties[i], properties[i + 1]);
         }
@@ -140,7 +142,8 @@ class ServerSentEventsTest {
         try (StreamingClient third = StreamingClient.connect(cachedPort)) {
             third.send("GET /events HTTP/1.1\r\nHost: a\r\n\r\n");
             RawResponse head = third.readHead();
-            assertEquals("chunked", head.header("Transfer-Encoding"), head.headers().toString());
+            assertEquals(
+                    "chunked", head.header("Transfer-Encoding"), head.headers().toString());
             assertEquals(StreamScripts.event(1).strip(), third.readEvent());
             assertEquals("serai; fwd=uri-miss; detail=event-stream", head.header("Cache-Status"));
             assertEquals(3, backend.conversations().size(), "every subscriber reached the backend");
@@ -150,8 +153,12 @@ class ServerSentEventsTest {
     @Test
     void anEventStreamLongerThanTheUpstreamTimeoutPassesWhileEventsFlow() throws Exception {
         // serai.upstream.timeout waits for the head only; events 700 ms apart keep within the read-idle timeout.
-        start(StreamScripts.events(5, Duration.ofMillis(700)), "serai.upstream.timeout", "1s",
-                "serai.upstream.read-idle-timeout", "1s");
+        start(
+                StreamScripts.events(5, Duration.ofMillis(700)),
+                "serai.upstream.timeout",
+                "1s",
+                "serai.upstream.read-idle-timeout",
+                "1s");
         try (StreamingClient client = StreamingClient.connect(serai.port())) {
             long asked = System.nanoTime();
             client.send("GET /events HTTP/1.1\r\nHost: a\r\nAccept: text/event-stream\r\n\r\n");

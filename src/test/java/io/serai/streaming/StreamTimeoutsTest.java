@@ -17,7 +17,6 @@ import java.time.Duration;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -32,6 +31,7 @@ class StreamTimeoutsTest {
 
     @TempDir
     Path dir;
+
     private StreamingBackend backend;
     private RunningSerai serai;
     private int admin;
@@ -39,7 +39,8 @@ class StreamTimeoutsTest {
     private void start(StreamingBackend.Script script, String... properties) throws Exception {
         backend = StreamingBackend.start(script).sendBuffer(64 * 1024);
         admin = RunningSerai.freePort();
-        RunningSerai.Builder b = RunningSerai.routes(RunningSerai.PROXY_ROUTE).property("backend.1", backend.hostPort())
+        RunningSerai.Builder b = RunningSerai.routes(RunningSerai.PROXY_ROUTE)
+                .property("backend.1", backend.hostPort())
                 .property("serai.admin.port", admin);
         for (int i = 0; i < properties.length; i += 2) {
             b.property(properties[i], properties[i + 1]);
@@ -59,12 +60,15 @@ class StreamTimeoutsTest {
 
     @Test
     void theUpstreamTimeoutIsTheWaitForTheResponseHead() throws Exception {
-        start(c -> {
-            c.readHead();
-            c.pause(Duration.ofSeconds(3));
-            c.head(200, "Content-Length", "2");
-            c.send("ok");
-        }, "serai.upstream.timeout", "1s");
+        start(
+                c -> {
+                    c.readHead();
+                    c.pause(Duration.ofSeconds(3));
+                    c.head(200, "Content-Length", "2");
+                    c.send("ok");
+                },
+                "serai.upstream.timeout",
+                "1s");
         try (StreamingClient client = StreamingClient.connect(serai.port())) {
             long asked = System.nanoTime();
             client.send("GET /slow-head HTTP/1.1\r\nHost: a\r\n\r\n");
@@ -78,8 +82,12 @@ class StreamTimeoutsTest {
     @Test
     void aStreamThatKeepsMovingIsNeverCutThoughItOutlastsBothTimeouts() throws Exception {
         // 10 chunks 400 ms apart: 3.6 s in all, each gap under the 1 s read-idle timeout.
-        start(StreamScripts.trickle(10, 1024, Duration.ofMillis(400)), "serai.upstream.timeout", "1s",
-                "serai.upstream.read-idle-timeout", "1s");
+        start(
+                StreamScripts.trickle(10, 1024, Duration.ofMillis(400)),
+                "serai.upstream.timeout",
+                "1s",
+                "serai.upstream.read-idle-timeout",
+                "1s");
         try (StreamingClient client = StreamingClient.connect(serai.port())) {
             long asked = System.nanoTime();
             client.send("GET /trickle HTTP/1.1\r\nHost: a\r\n\r\n");
@@ -107,8 +115,10 @@ class StreamTimeoutsTest {
         }
         StreamingBackend.Conversation stalled = backend.conversation(1);
         await().atMost(Duration.ofSeconds(3)).until(() -> stalled.peerClosedAt() != 0);
-        await().atMost(Duration.ofSeconds(3)).until(() ->
-                MetricScrape.value(admin, "serai_stream_failures_total", "kind=\"read-idle\"", "route=\"proxy\"") == 1);
+        await().atMost(Duration.ofSeconds(3))
+                .until(() -> MetricScrape.value(
+                                admin, "serai_stream_failures_total", "kind=\"read-idle\"", "route=\"proxy\"")
+                        == 1);
     }
 
     @Test
@@ -147,7 +157,12 @@ class StreamTimeoutsTest {
             byte[] got = client.readToClose(5000);
             assertTrue(got.length < BODY, "the client got " + got.length + " bytes: the response was cut");
         }
-        await().atMost(Duration.ofSeconds(3)).until(() -> MetricScrape.value(admin, "serai_stream_failures_total",
-                "kind=\"client-write-timeout\"", "route=\"proxy\"") == 1);
+        await().atMost(Duration.ofSeconds(3))
+                .until(() -> MetricScrape.value(
+                                admin,
+                                "serai_stream_failures_total",
+                                "kind=\"client-write-timeout\"",
+                                "route=\"proxy\"")
+                        == 1);
     }
 }

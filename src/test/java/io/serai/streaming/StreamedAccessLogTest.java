@@ -1,7 +1,7 @@
 package io.serai.streaming;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.serai.support.AccessLogLines;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
 import io.serai.support.StreamScripts;
@@ -11,12 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicReference;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,38 +28,22 @@ class StreamedAccessLogTest {
     void aTwoSecondStreamedResponseIsLoggedWithItsWholeDurationAndByteCount() throws Exception {
         Path log = dir.resolve("access.log");
         int rest = 100 * 1024;
-        try (StreamingBackend backend = StreamingBackend.start(
-                StreamScripts.firstThenRest(1024, Duration.ofSeconds(2), rest));
+        try (StreamingBackend backend =
+                        StreamingBackend.start(StreamScripts.firstThenRest(1024, Duration.ofSeconds(2), rest));
                 RunningSerai serai = RunningSerai.routes(RunningSerai.PROXY_ROUTE)
-                        .property("backend.1", backend.hostPort()).property("serai.access-log", log.toString())
+                        .property("backend.1", backend.hostPort())
+                        .property("serai.access-log", log.toString())
                         .start(dir);
                 StreamingClient client = StreamingClient.connect(serai.port())) {
             client.send("GET /slow HTTP/1.1\r\nHost: a\r\nX-Request-Id: streamed-1\r\n\r\n");
             RawResponse head = client.readHead();
             assertEquals(1024 + rest, client.readBody(head).length);
 
-            AtomicReference<JsonNode> line = new AtomicReference<>();
-            await().atMost(Duration.ofSeconds(5)).until(() -> {
-                line.set(lineFor(log, "streamed-1"));
-                return line.get() != null;
-            });
-            assertEquals(200, line.get().get("status").asInt());
-            assertEquals(1024 + rest, line.get().get("bytes").asLong());
-            double millis = line.get().get("duration_ms").asDouble();
+            JsonNode line = AccessLogLines.await(log, "streamed-1");
+            assertEquals(200, line.get("status").asInt());
+            assertEquals(1024 + rest, line.get("bytes").asLong());
+            double millis = line.get("duration_ms").asDouble();
             assertTrue(millis >= 2000, "logged " + millis + " ms for a response that took over 2 s");
         }
-    }
-
-    private static JsonNode lineFor(Path log, String requestId) throws Exception {
-        if (!Files.exists(log)) {
-            return null;
-        }
-        for (String l : Files.readAllLines(log)) {
-            JsonNode node = new ObjectMapper().readTree(l);
-            if (requestId.equals(node.get("request_id").asText())) {
-                return node;
-            }
-        }
-        return null;
     }
 }

@@ -28,10 +28,11 @@ class TimeToFirstByteTest {
     @Test
     void theClientHasTheFirstKibWithin100MsOfItsSendWhileTheBackendPausesTwoSeconds() throws Exception {
         int rest = 64 * 1024;
-        try (StreamingBackend backend = StreamingBackend.start(
-                StreamScripts.firstThenRest(1024, Duration.ofMillis(100), rest));
+        try (StreamingBackend backend =
+                        StreamingBackend.start(StreamScripts.firstThenRest(1024, Duration.ofMillis(100), rest));
                 RunningSerai serai = RunningSerai.routes(RunningSerai.PROXY_ROUTE)
-                        .property("backend.1", backend.hostPort()).start(dir);
+                        .property("backend.1", backend.hostPort())
+                        .start(dir);
                 StreamingClient client = StreamingClient.connect(serai.port())) {
             // A first stream loads and compiles the streaming path, so that the measure is of Serai, not of
             // a cold JVM.
@@ -50,7 +51,8 @@ class TimeToFirstByteTest {
             assertEquals(200, head.status());
             assertEquals(String.valueOf(1024 + rest), head.header("Content-Length"));
             assertArrayEquals(Behaviours.pattern(1024), first);
-            System.out.printf("the first KiB reached the client %.1f ms after the backend sent it%n",
+            System.out.printf(
+                    "the first KiB reached the client %.1f ms after the backend sent it%n",
                     (firstArrived - firstSent) / 1e6);
             assertTrue(millis < 100, "the first KiB arrived " + millis + " ms after the backend sent it");
             byte[] second = client.readBytes(rest);

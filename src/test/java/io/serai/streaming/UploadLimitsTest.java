@@ -31,6 +31,7 @@ class UploadLimitsTest {
 
     @TempDir
     static Path dir;
+
     static StreamingBackend backend;
     static RunningSerai serai;
     static RunningSerai defaults;
@@ -38,9 +39,13 @@ class UploadLimitsTest {
     @BeforeAll
     static void start() throws Exception {
         backend = StreamingBackend.start(StreamScripts.countsBody());
-        serai = RunningSerai.routes(RunningSerai.PROXY_ROUTE).property("backend.1", backend.hostPort())
-                .property("serai.limits.max-body", "4MiB").start(dir);
-        defaults = RunningSerai.routes(RunningSerai.PROXY_ROUTE).property("backend.1", backend.hostPort()).start(dir);
+        serai = RunningSerai.routes(RunningSerai.PROXY_ROUTE)
+                .property("backend.1", backend.hostPort())
+                .property("serai.limits.max-body", "4MiB")
+                .start(dir);
+        defaults = RunningSerai.routes(RunningSerai.PROXY_ROUTE)
+                .property("backend.1", backend.hostPort())
+                .start(dir);
     }
 
     @AfterAll

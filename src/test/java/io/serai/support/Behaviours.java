@@ -11,15 +11,18 @@ import java.util.Map;
 /** The answers a test backend can give: correct ones, and the faults a proxy must survive. */
 public final class Behaviours {
 
-    private Behaviours() {
-    }
+    private Behaviours() {}
 
     /** 200 with a JSON body naming the backend, the method and the raw target; HEAD gets no body. */
     public static Behaviour json() {
         return (request, socket, out, name) -> {
             String body = "{\"backend\":\"" + name + "\",\"method\":\"" + request.method() + "\",\"target\":\""
                     + request.target().replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
-            write(out, request, 200, Map.of("Content-Type", "application/json", "X-Backend", name),
+            write(
+                    out,
+                    request,
+                    200,
+                    Map.of("Content-Type", "application/json", "X-Backend", name),
                     body.getBytes(StandardCharsets.UTF_8));
             return true;
         };
@@ -36,8 +39,12 @@ public final class Behaviours {
     /** 200 echoing the request body, with its length in X-Received-Length. */
     public static Behaviour echo() {
         return (request, socket, out, name) -> {
-            write(out, request, 200, Map.of("X-Received-Length", String.valueOf(request.body().length),
-                    "X-Backend", name), request.body());
+            write(
+                    out,
+                    request,
+                    200,
+                    Map.of("X-Received-Length", String.valueOf(request.body().length), "X-Backend", name),
+                    request.body());
             return true;
         };
     }
@@ -71,7 +78,8 @@ public final class Behaviours {
     /** Promises 1000 bytes, sends 10, closes. */
     public static Behaviour truncated() {
         return (request, socket, out, name) -> {
-            out.write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789".getBytes(StandardCharsets.ISO_8859_1));
+            out.write(
+                    "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789".getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             return false;
         };
@@ -90,7 +98,8 @@ public final class Behaviours {
     public static Behaviour large(int size) {
         return (request, socket, out, name) -> {
             out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + size
-                    + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                            + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
             byte[] block = pattern(26 * 316); // a whole number of periods, so blocks join seamlessly
             for (int sent = 0; sent < size; sent += block.length) {
                 out.write(block, 0, Math.min(block.length, size - sent));
@@ -103,9 +112,13 @@ public final class Behaviours {
     /** A chunked response made of the given chunks. */
     public static Behaviour chunked(List<String> chunks) {
         return (request, socket, out, name) -> {
-            StringBuilder s = new StringBuilder("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n");
+            StringBuilder s = new StringBuilder(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n");
             for (String c : chunks) {
-                s.append(Integer.toHexString(c.length())).append("\r\n").append(c).append("\r\n");
+                s.append(Integer.toHexString(c.length()))
+                        .append("\r\n")
+                        .append(c)
+                        .append("\r\n");
             }
             s.append("0\r\n\r\n");
             out.write(s.toString().getBytes(StandardCharsets.ISO_8859_1));
@@ -127,9 +140,14 @@ public final class Behaviours {
         return Arrays.equals(body, pattern(body.length));
     }
 
-    public static void write(OutputStream out, RecordedRequest request, int code, Map<String, String> headers, byte[] body)
+    public static void write(
+            OutputStream out, RecordedRequest request, int code, Map<String, String> headers, byte[] body)
             throws IOException {
-        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(code).append(' ').append(reason(code)).append("\r\n");
+        StringBuilder head = new StringBuilder("HTTP/1.1 ")
+                .append(code)
+                .append(' ')
+                .append(reason(code))
+                .append("\r\n");
         headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
         boolean noBody = code == 204 || code == 304 || (code >= 100 && code < 200);
         if (!noBody) {

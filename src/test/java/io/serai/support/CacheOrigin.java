@@ -15,8 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class CacheOrigin implements AutoCloseable {
 
     /** One answer; fields are sent as given (Content-Length is added). */
-    public record Answer(int status, Map<String, String> headers, String body) {
-    }
+    public record Answer(int status, Map<String, String> headers, String body) {}
 
     /** How a path answers its {@code nth} request (1 for the first). */
     @FunctionalInterface
@@ -34,9 +33,14 @@ public final class CacheOrigin implements AutoCloseable {
             String path = pathOf(request.target());
             int nth = counts.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
             Responder responder = responders.get(path);
-            Answer answer = responder == null ? new Answer(404, Map.of(), "no responder for " + path)
+            Answer answer = responder == null
+                    ? new Answer(404, Map.of(), "no responder for " + path)
                     : responder.answer(request, nth);
-            Behaviours.write(out, request, answer.status(), answer.headers(),
+            Behaviours.write(
+                    out,
+                    request,
+                    answer.status(),
+                    answer.headers(),
                     answer.body().getBytes(StandardCharsets.UTF_8));
             return true;
         });
@@ -72,7 +76,9 @@ public final class CacheOrigin implements AutoCloseable {
     }
 
     public List<RecordedRequest> requestsFor(String path) {
-        return backend.requests().stream().filter(r -> pathOf(r.target()).equals(path)).toList();
+        return backend.requests().stream()
+                .filter(r -> pathOf(r.target()).equals(path))
+                .toList();
     }
 
     public String hostPort() {

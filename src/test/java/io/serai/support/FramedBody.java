@@ -17,6 +17,7 @@ final class FramedBody extends InputStream {
     private final boolean chunked;
     /** Bytes left in the body (Content-Length) or in the current chunk; -1 before the first chunk. */
     private long left;
+
     private boolean done;
 
     private FramedBody(InputStream in, boolean chunked, long length) {

@@ -13,8 +13,7 @@ import java.util.Map;
 /** Reads HTTP/1.1 message heads and bodies from a stream, for the test backend and the raw client. */
 final class HttpWire {
 
-    private HttpWire() {
-    }
+    private HttpWire() {}
 
     /** One line without its CRLF, or null at end of stream before any byte. */
     static String readLine(InputStream in) throws IOException {
@@ -39,7 +38,8 @@ final class HttpWire {
         String line;
         while ((line = readLine(in)) != null && !line.isEmpty()) {
             int colon = line.indexOf(':');
-            headers.add(new AbstractMap.SimpleEntry<>(line.substring(0, colon), line.substring(colon + 1).trim()));
+            headers.add(new AbstractMap.SimpleEntry<>(
+                    line.substring(0, colon), line.substring(colon + 1).trim()));
         }
         return headers;
     }

@@ -119,7 +119,8 @@ public final class LoadBackend implements AutoCloseable {
         try {
             String event = "data: open\n\n";
             out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
-                    + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(event.length()) + "\r\n" + event + "\r\n")
+                            + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(event.length()) + "\r\n"
+                            + event + "\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             // Quiet from now on: the stream stays open until the other side closes it.

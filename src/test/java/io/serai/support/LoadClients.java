@@ -20,8 +20,7 @@ public final class LoadClients {
 
     private static final int READ_TIMEOUT_MILLIS = 30_000;
 
-    private LoadClients() {
-    }
+    private LoadClients() {}
 
     /** One body's trip: the status, the bytes that arrived, whether they were all the pattern's, how long it took. */
     public record Transfer(int status, long bytes, boolean intact, Duration took) {
@@ -34,8 +33,8 @@ public final class LoadClients {
     public static Transfer download(int port, String path) throws IOException {
         long start = System.nanoTime();
         try (Socket socket = connect(port)) {
-            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: load\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("GET " + path + " HTTP/1.1\r\nHost: load\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             InputStream in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
             int status = status(HttpWire.readLine(in));
             PatternBody.Check body = PatternBody.read(FramedBody.of(in, HttpWire.readHeaders(in), true));
@@ -52,18 +51,19 @@ public final class LoadClients {
         try (Socket socket = connect(port)) {
             OutputStream out = socket.getOutputStream();
             out.write(("POST " + path + " HTTP/1.1\r\nHost: load\r\nContent-Type: application/octet-stream\r\n"
-                    + "Content-Length: " + n + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "Content-Length: " + n + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             PatternBody.write(out, n);
             out.flush();
             InputStream in = new BufferedInputStream(socket.getInputStream());
             int status = status(HttpWire.readLine(in));
-            String answer = new String(FramedBody.of(in, HttpWire.readHeaders(in), true).readAllBytes(),
-                    StandardCharsets.US_ASCII);
+            String answer = new String(
+                    FramedBody.of(in, HttpWire.readHeaders(in), true).readAllBytes(), StandardCharsets.US_ASCII);
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             String[] parts = answer.split(" ");
             boolean understood = status == 200 && parts.length == 2;
-            return new Transfer(status, understood ? Long.parseLong(parts[0]) : -1,
-                    understood && parts[1].equals("intact"), took);
+            return new Transfer(
+                    status, understood ? Long.parseLong(parts[0]) : -1, understood && parts[1].equals("intact"), took);
         }
     }
 
@@ -80,8 +80,9 @@ public final class LoadClients {
         return new IdleStream() {
             @Override
             public void request(Socket socket) throws IOException {
-                socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: load\r\n"
-                        + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream()
+                        .write(("GET " + path + " HTTP/1.1\r\nHost: load\r\n" + "Accept: text/event-stream\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
             }
 
             @Override
@@ -114,9 +115,11 @@ public final class LoadClients {
         return new IdleStream() {
             @Override
             public void request(Socket socket) throws IOException {
-                socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: load\r\nUpgrade: websocket\r\n"
-                        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                        + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream()
+                        .write(("GET " + path + " HTTP/1.1\r\nHost: load\r\nUpgrade: websocket\r\n"
+                                        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                        + "Sec-WebSocket-Version: 13\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
             }
 
             @Override

@@ -46,6 +46,11 @@ public final class LogCapture implements AutoCloseable {
         }
     }
 
+    /** The captured text once it holds {@code line} (at most {@code timeout}). */
+    public String await(String line, java.time.Duration timeout) {
+        return Waits.forText(this::text, line, timeout);
+    }
+
     @Override
     public void close() {
         System.setErr(original);

@@ -58,7 +58,11 @@ public final class MemberBackends implements AutoCloseable {
                     }
                 }
                 headers.put("Content-Type", "application/json");
-                Behaviours.write(out, request, m.statuses[index], headers,
+                Behaviours.write(
+                        out,
+                        request,
+                        m.statuses[index],
+                        headers,
                         ("{\"backend\":\"" + name + "\"}").getBytes(StandardCharsets.UTF_8));
                 return true;
             });

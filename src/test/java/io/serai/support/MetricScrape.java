@@ -5,8 +5,7 @@ import java.io.IOException;
 /** Reads one meter from the admin listener's Prometheus scrape, as a dashboard would. */
 public final class MetricScrape {
 
-    private MetricScrape() {
-    }
+    private MetricScrape() {}
 
     /**
      * The sum of {@code name}'s samples whose labels include every {@code labels} entry (written as in the

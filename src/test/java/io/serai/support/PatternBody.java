@@ -23,8 +23,7 @@ public final class PatternBody {
         }
     }
 
-    private PatternBody() {
-    }
+    private PatternBody() {}
 
     /** Writes the first {@code n} bytes of the pattern. */
     public static void write(OutputStream out, long n) throws IOException {

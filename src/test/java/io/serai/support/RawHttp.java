@@ -87,7 +87,8 @@ public final class RawHttp implements AutoCloseable {
     }
 
     private byte[] bodyOf(List<Map.Entry<String, String>> headers) throws IOException {
-        if (HttpWire.header(headers, "Content-Length") != null || HttpWire.header(headers, "Transfer-Encoding") != null) {
+        if (HttpWire.header(headers, "Content-Length") != null
+                || HttpWire.header(headers, "Transfer-Encoding") != null) {
             return HttpWire.readBody(in, headers);
         }
         return in.readAllBytes();

@@ -12,7 +12,10 @@ public record RawResponse(String version, int status, List<Map.Entry<String, Str
     }
 
     public List<String> headers(String name) {
-        return headers.stream().filter(h -> h.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).toList();
+        return headers.stream()
+                .filter(h -> h.getKey().equalsIgnoreCase(name))
+                .map(Map.Entry::getValue)
+                .toList();
     }
 
     public boolean hasHeader(String name) {

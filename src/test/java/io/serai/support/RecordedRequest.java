@@ -9,8 +9,13 @@ import java.util.Map;
  * A request exactly as a test backend read it off the wire: target unparsed, header case and order kept,
  * and the number of the backend connection it came on (1 for the first accepted).
  */
-public record RecordedRequest(String method, String target, String version, List<Map.Entry<String, String>> headers,
-        byte[] body, int connection) {
+public record RecordedRequest(
+        String method,
+        String target,
+        String version,
+        List<Map.Entry<String, String>> headers,
+        byte[] body,
+        int connection) {
 
     /** First value of a header, by case-insensitive name, or null. */
     public String header(String name) {

@@ -122,7 +122,8 @@ public final class RunningSerai implements AutoCloseable {
         /** Writes the routes to a file in {@code dir} and starts Serai on them, on a free port. */
         public RunningSerai start(Path dir) throws Exception {
             Path file = Files.writeString(dir.resolve("test-" + System.nanoTime() + ".camel.yaml"), yaml);
-            int port = properties.containsKey("serai.port") ? Integer.parseInt(properties.get("serai.port")) : freePort();
+            int port =
+                    properties.containsKey("serai.port") ? Integer.parseInt(properties.get("serai.port")) : freePort();
             properties.put("serai.port", String.valueOf(port));
             properties.putIfAbsent("serai.admin.port", String.valueOf(freePort()));
             Main main = new Main();

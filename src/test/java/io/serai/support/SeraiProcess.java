@@ -1,5 +1,7 @@
 package io.serai.support;
 
+import org.awaitility.core.ConditionTimeoutException;
+
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
@@ -11,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code java -jar target/serai.jar} started as a user starts it, with environment variables and
@@ -59,33 +62,95 @@ public final class SeraiProcess implements AutoCloseable {
 
     /**
      * Polls {@code url} until it answers with {@code status}, at most {@code timeout}; returns the time
-     * from process start to that answer.
+     * from process start to that answer. Fails at once, with the output, when the process has exited.
      */
-    public Duration awaitStatus(String url, int status, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("Serai exited with " + process.exitValue() + "; output:\n" + output());
-            }
-            try {
-                HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
-                c.setConnectTimeout(500);
-                c.setReadTimeout(2000);
-                if (c.getResponseCode() == status) {
-                    // An error status has its body on the error stream; getInputStream() would throw.
-                    java.io.InputStream body = status >= 400 ? c.getErrorStream() : c.getInputStream();
-                    if (body != null) {
-                        body.readAllBytes();
+    public Duration awaitStatus(String url, int status, Duration timeout) {
+        failingWithOutput(() -> Waits.upTo(timeout)
+                .ignoreExceptionsInstanceOf(IOException.class)
+                .untilAsserted(() -> {
+                    assertAlive();
+                    HttpURLConnection c =
+                            (HttpURLConnection) URI.create(url).toURL().openConnection();
+                    c.setConnectTimeout(500);
+                    c.setReadTimeout(2000);
+                    try {
+                        int answered = c.getResponseCode();
+                        // An error status has its body on the error stream; getInputStream() would throw.
+                        java.io.InputStream body = answered >= 400 ? c.getErrorStream() : c.getInputStream();
+                        if (body != null) {
+                            body.readAllBytes();
+                        }
+                        if (answered != status) {
+                            throw new AssertionError("No " + status + " from " + url + " but " + answered);
+                        }
+                    } finally {
+                        c.disconnect();
                     }
-                    return Duration.ofNanos(System.nanoTime() - startedNanos);
-                }
-                c.disconnect();
-            } catch (IOException notYet) {
-                // not listening yet
+                }));
+        return Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+
+    /** Polls (at most {@link Waits#PROMPTLY}) until the output holds {@code text}; fails with the output. */
+    public void awaitOutput(String text) {
+        awaitOutput(text, 1, Waits.PROMPTLY);
+    }
+
+    /** Polls (at most {@code timeout}) until the output holds {@code text}; fails with the output. */
+    public void awaitOutput(String text, Duration timeout) {
+        awaitOutput(text, 1, timeout);
+    }
+
+    /** Polls (at most {@code timeout}) until the output holds {@code text} at least {@code times} times. */
+    public void awaitOutput(String text, int times, Duration timeout) {
+        failingWithOutput(() -> Waits.upTo(timeout).untilAsserted(() -> {
+            assertAlive();
+            if (Waits.occurrences(output(), text) < times) {
+                throw new AssertionError(times + " times \"" + text + "\" expected in the output");
             }
-            Thread.sleep(50);
+        }));
+    }
+
+    /** The first answer of {@code request} once Serai listens (at most {@code timeout}). */
+    public <T> T awaitAnswer(Duration timeout, java.util.concurrent.Callable<T> request) {
+        AtomicReference<T> answer = new AtomicReference<>();
+        failingWithOutput(() -> Waits.upTo(timeout)
+                .ignoreExceptionsInstanceOf(IOException.class)
+                .untilAsserted(() -> {
+                    assertAlive();
+                    answer.set(request.call());
+                }));
+        return answer.get();
+    }
+
+    /** The first answer of {@code request} with {@code status}, once Serai listens (at most {@code timeout}). */
+    public RawResponse awaitStatus(int status, Duration timeout, java.util.concurrent.Callable<RawResponse> request) {
+        AtomicReference<RawResponse> answer = new AtomicReference<>();
+        failingWithOutput(() -> Waits.upTo(timeout)
+                .ignoreExceptionsInstanceOf(IOException.class)
+                .untilAsserted(() -> {
+                    assertAlive();
+                    RawResponse r = request.call();
+                    if (r.status() != status) {
+                        throw new AssertionError("expected " + status + " but got " + r.status() + " " + r.bodyText());
+                    }
+                    answer.set(r);
+                }));
+        return answer.get();
+    }
+
+    private void assertAlive() {
+        if (!process.isAlive()) {
+            // Not an AssertionError: Awaitility would try again; this ends the wait at once.
+            throw new IllegalStateException("Serai exited with " + process.exitValue());
         }
-        throw new AssertionError("No " + status + " from " + url + " within " + timeout + "; output:\n" + output());
+    }
+
+    private void failingWithOutput(Runnable wait) {
+        try {
+            wait.run();
+        } catch (ConditionTimeoutException | IllegalStateException e) {
+            throw new AssertionError(e.getMessage() + "; output:\n" + output(), e);
+        }
     }
 
     /** Stops Serai; fails when Netty's leak detector (PARANOID in tests) reported a buffer leak. */
@@ -163,7 +228,8 @@ public final class SeraiProcess implements AutoCloseable {
             command.add("-jar");
             command.add(jar);
             Path log = Files.createTempFile(logDir, "serai-", ".log");
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder pb =
+                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().remove("SERAI_ROUTES");
             pb.environment().remove("SERAI_PLUGINS");
             pb.environment().putAll(env);

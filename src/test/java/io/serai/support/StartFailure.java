@@ -9,8 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /** Starts Serai on routes that must not start, and gives every message of the failure's causes. */
 public final class StartFailure {
 
-    private StartFailure() {
-    }
+    private StartFailure() {}
 
     /** The failure's messages for one route guarded by a bean of {@code checkClass} with {@code properties} (YAML lines). */
     public static String messages(Class<? extends Processor> checkClass, String properties, Path dir) {
@@ -30,7 +29,9 @@ public final class StartFailure {
     }
 
     public static String messages(String routes, Path dir) {
-        Exception e = assertThrows(Exception.class, () -> RunningSerai.routes(routes).start(dir).close(),
+        Exception e = assertThrows(
+                Exception.class,
+                () -> RunningSerai.routes(routes).start(dir).close(),
                 "Serai started on routes that should have been refused");
         StringBuilder messages = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause()) {

@@ -9,8 +9,7 @@ import java.time.Duration;
  */
 public final class StreamScripts {
 
-    private StreamScripts() {
-    }
+    private StreamScripts() {}
 
     /** {@code first} bytes, a pause, then {@code rest} bytes, under one Content-Length. */
     public static StreamingBackend.Script firstThenRest(int first, Duration pause, int rest) {

@@ -217,16 +217,18 @@ public final class StreamingBackend implements AutoCloseable {
          * connection; for scripts that have read their request and only write.
          */
         public void watchForClose() {
-            Thread watcher = new Thread(() -> {
-                try {
-                    while (in.read() != -1) {
-                        // discard
-                    }
-                } catch (IOException reset) {
-                    // a reset closes too
-                }
-                peerClosedAt = System.nanoTime();
-            }, "streaming-backend-watch");
+            Thread watcher = new Thread(
+                    () -> {
+                        try {
+                            while (in.read() != -1) {
+                                // discard
+                            }
+                        } catch (IOException reset) {
+                            // a reset closes too
+                        }
+                        peerClosedAt = System.nanoTime();
+                    },
+                    "streaming-backend-watch");
             watcher.setDaemon(true);
             watcher.start();
         }
@@ -240,8 +242,11 @@ public final class StreamingBackend implements AutoCloseable {
 
         /** A status line and header fields ({@code name, value, name, value, ...}), flushed at once. */
         public void head(int status, String... fields) throws IOException {
-            StringBuilder s = new StringBuilder("HTTP/1.1 ").append(status).append(' ')
-                    .append(status == 200 ? "OK" : "Status").append("\r\n");
+            StringBuilder s = new StringBuilder("HTTP/1.1 ")
+                    .append(status)
+                    .append(' ')
+                    .append(status == 200 ? "OK" : "Status")
+                    .append("\r\n");
             for (int i = 0; i < fields.length; i += 2) {
                 s.append(fields[i]).append(": ").append(fields[i + 1]).append("\r\n");
             }
@@ -315,8 +320,10 @@ public final class StreamingBackend implements AutoCloseable {
 
         /** True when the script ended because the peer had gone (a write or read that failed). */
         public boolean peerWentAway() {
-            return ended instanceof SocketException || ended instanceof EOFException
-                    || (ended instanceof IOException io && String.valueOf(io.getMessage()).contains("reset"));
+            return ended instanceof SocketException
+                    || ended instanceof EOFException
+                    || (ended instanceof IOException io
+                            && String.valueOf(io.getMessage()).contains("reset"));
         }
     }
 

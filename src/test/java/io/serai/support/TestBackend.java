@@ -39,6 +39,7 @@ public final class TestBackend implements AutoCloseable {
     private final ServerSocket server;
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
     private final AtomicInteger connections = new AtomicInteger();
     private final List<String> serverNames = new CopyOnWriteArrayList<>();
     private final List<String> clientCertificates = new CopyOnWriteArrayList<>();
@@ -73,8 +74,9 @@ public final class TestBackend implements AutoCloseable {
             throws Exception {
         KeyStore keys = KeyStore.getInstance("PKCS12");
         keys.load(null, null);
-        keys.setKeyEntry("server", certificate.key().getPrivate(), new char[0],
-                new X509Certificate[] {certificate.certificate()});
+        keys.setKeyEntry(
+                "server", certificate.key().getPrivate(), new char[0], new X509Certificate[] {certificate.certificate()
+                });
         // SunX509 hands out the certificate as it is, expired or not: the client must be the one to refuse.
         KeyManagerFactory kmf = KeyManagerFactory.getInstance("SunX509");
         kmf.init(keys, new char[0]);
@@ -89,7 +91,8 @@ public final class TestBackend implements AutoCloseable {
         }
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(kmf.getKeyManagers(), trust, null);
-        SSLServerSocket socket = (SSLServerSocket) context.getServerSocketFactory().createServerSocket();
+        SSLServerSocket socket =
+                (SSLServerSocket) context.getServerSocketFactory().createServerSocket();
         socket.setReuseAddress(true);
         socket.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
         socket.setNeedClientAuth(clientCa != null);
@@ -154,14 +157,10 @@ public final class TestBackend implements AutoCloseable {
     }
 
     /** Waits, at most {@code timeout}, until {@code n} requests arrived. */
-    public void awaitRequests(int n, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (requests.size() < n) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("backend " + name + " got " + requests.size() + " of " + n + " requests");
-            }
-            Thread.sleep(10);
-        }
+    public void awaitRequests(int n, Duration timeout) {
+        Waits.upTo(timeout)
+                .alias("backend " + name + " gets " + n + " requests")
+                .until(() -> requests.size() >= n);
     }
 
     /** {@code http://127.0.0.1:<port>} with nothing listening on the port. */
@@ -178,6 +177,7 @@ public final class TestBackend implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        closed = true;
         server.close();
         for (Socket s : sockets) {
             s.close();
@@ -190,6 +190,11 @@ public final class TestBackend implements AutoCloseable {
                 Socket socket = server.accept();
                 int number = connections.incrementAndGet();
                 sockets.add(socket);
+                if (closed) {
+                    // Accepted while close() ran: closed here, as a crashed process's would be.
+                    socket.close();
+                    return;
+                }
                 Thread t = new Thread(() -> serve(socket, number), "backend-" + name + "-conn");
                 t.setDaemon(true);
                 t.start();
@@ -206,7 +211,8 @@ public final class TestBackend implements AutoCloseable {
                 tls.startHandshake();
                 if (tls.getNeedClientAuth()) {
                     clientCertificates.add(((X509Certificate) tls.getSession().getPeerCertificates()[0])
-                            .getSubjectX500Principal().getName());
+                            .getSubjectX500Principal()
+                            .getName());
                 }
             }
             InputStream in = new BufferedInputStream(socket.getInputStream());
@@ -219,8 +225,8 @@ public final class TestBackend implements AutoCloseable {
                 String[] parts = line.split(" ", 3);
                 var headers = HttpWire.readHeaders(in);
                 byte[] body = HttpWire.readBody(in, headers);
-                RecordedRequest request = new RecordedRequest(parts[0], parts[1], parts.length > 2 ? parts[2] : "",
-                        headers, body, number);
+                RecordedRequest request = new RecordedRequest(
+                        parts[0], parts[1], parts.length > 2 ? parts[2] : "", headers, body, number);
                 requests.add(request);
                 boolean keep = behaviour.answer(request, socket, out, name);
                 String connection = request.header("Connection");

@@ -42,8 +42,8 @@ public final class TestCertificates {
     public static TestCertificates authority(String name) throws Exception {
         KeyPair key = keyPair();
         X500Name subject = new X500Name("CN=" + name);
-        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, serial(), date(Duration.ofDays(-1)),
-                date(Duration.ofDays(30)), subject, key.getPublic());
+        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                subject, serial(), date(Duration.ofDays(-1)), date(Duration.ofDays(30)), subject, key.getPublic());
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
         return new TestCertificates(key, sign(b, key));
     }
@@ -51,12 +51,15 @@ public final class TestCertificates {
     /** A certificate for {@code names} (DNS names, IPv4 addresses, or URIs such as spiffe://a/b) valid from {@code from} to {@code to} from now. */
     public Issued issue(String cn, Duration from, Duration to, String... names) throws Exception {
         KeyPair key = keyPair();
-        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(ca, serial(), date(from), date(to),
-                new X500Name("CN=" + cn), key.getPublic());
+        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                ca, serial(), date(from), date(to), new X500Name("CN=" + cn), key.getPublic());
         GeneralName[] sans = new GeneralName[names.length];
         for (int i = 0; i < names.length; i++) {
-            sans[i] = new GeneralName(names[i].matches("[0-9.]+") ? GeneralName.iPAddress
-                    : names[i].contains(":") ? GeneralName.uniformResourceIdentifier : GeneralName.dNSName, names[i]);
+            sans[i] = new GeneralName(
+                    names[i].matches("[0-9.]+")
+                            ? GeneralName.iPAddress
+                            : names[i].contains(":") ? GeneralName.uniformResourceIdentifier : GeneralName.dNSName,
+                    names[i]);
         }
         b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
         return new Issued(sign(b, caKey), key);
@@ -70,8 +73,8 @@ public final class TestCertificates {
     public static Issued selfSigned(String... names) throws Exception {
         KeyPair key = keyPair();
         X500Name subject = new X500Name("CN=" + names[0]);
-        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, serial(), date(Duration.ofDays(-1)),
-                date(Duration.ofDays(30)), subject, key.getPublic());
+        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                subject, serial(), date(Duration.ofDays(-1)), date(Duration.ofDays(30)), subject, key.getPublic());
         GeneralName[] sans = new GeneralName[names.length];
         for (int i = 0; i < names.length; i++) {
             sans[i] = new GeneralName(GeneralName.dNSName, names[i]);
@@ -120,8 +123,8 @@ public final class TestCertificates {
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder b, KeyPair signer) throws Exception {
-        return new JcaX509CertificateConverter().getCertificate(
-                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
+        return new JcaX509CertificateConverter()
+                .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
     }
 
     private static BigInteger serial() {

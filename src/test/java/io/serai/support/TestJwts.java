@@ -31,8 +31,7 @@ public final class TestJwts {
 
     public static final String ISSUER = "https://idp.test";
 
-    private TestJwts() {
-    }
+    private TestJwts() {}
 
     public static RSAKey rsaKey(String kid) {
         try {
@@ -58,9 +57,14 @@ public final class TestJwts {
     /** Claims for {@code audience} from {@link #ISSUER}, subject {@code alice}, valid for five minutes, with a fresh jti. */
     public static JWTClaimsSet.Builder claims(String audience) {
         Instant now = Instant.now();
-        return new JWTClaimsSet.Builder().issuer(ISSUER).audience(audience).subject("alice")
-                .claim("email", "alice@example.com").issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(Duration.ofMinutes(5)))).jwtID(UUID.randomUUID().toString());
+        return new JWTClaimsSet.Builder()
+                .issuer(ISSUER)
+                .audience(audience)
+                .subject("alice")
+                .claim("email", "alice@example.com")
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(Duration.ofMinutes(5))))
+                .jwtID(UUID.randomUUID().toString());
     }
 
     /** Signed with {@code key}: RS256 for an RSA key, ES256 for an EC one, naming the key's kid. */
@@ -68,8 +72,11 @@ public final class TestJwts {
         try {
             boolean rsa = key instanceof RSAKey;
             JWSSigner signer = rsa ? new RSASSASigner((RSAKey) key) : new ECDSASigner((ECKey) key);
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(rsa ? JWSAlgorithm.RS256 : JWSAlgorithm.ES256)
-                    .keyID(key.getKeyID()).build(), claims);
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(rsa ? JWSAlgorithm.RS256 : JWSAlgorithm.ES256)
+                            .keyID(key.getKeyID())
+                            .build(),
+                    claims);
             jwt.sign(signer);
             return jwt.serialize();
         } catch (JOSEException e) {
@@ -95,7 +102,11 @@ public final class TestJwts {
     public static String hmacWithPublicKey(RSAKey key, JWTClaimsSet claims) {
         try {
             byte[] secret = key.toRSAPublicKey().getEncoded();
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(key.getKeyID()).build(), claims);
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.HS256)
+                            .keyID(key.getKeyID())
+                            .build(),
+                    claims);
             jwt.sign(new MACSigner(secret));
             return jwt.serialize();
         } catch (JOSEException e) {

@@ -20,22 +20,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Traffic {
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
 
-    private Traffic() {
-    }
+    private Traffic() {}
 
     /** One GET; returns the backend's name, or {@code status:NNN} when no backend answered. */
     public static String get(int port, String path, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).GET();
+                .timeout(Duration.ofSeconds(10))
+                .GET();
         for (int i = 0; i + 1 < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }
         try {
             HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? r.headers().firstValue("X-Backend").orElse("status:200")
+            return r.statusCode() == 200
+                    ? r.headers().firstValue("X-Backend").orElse("status:200")
                     : "status:" + r.statusCode();
         } catch (IOException e) {
             return "error:" + e.getClass().getSimpleName();
@@ -55,7 +58,8 @@ public final class Traffic {
     }
 
     /** GETs from {@code clients} concurrent clients for {@code duration}, tallied. */
-    public static Map<String, Integer> concurrent(int port, int clients, Duration duration) throws InterruptedException {
+    public static Map<String, Integer> concurrent(int port, int clients, Duration duration)
+            throws InterruptedException {
         Map<String, Integer> tally = new ConcurrentHashMap<>();
         long end = System.nanoTime() + duration.toNanos();
         ExecutorService pool = Executors.newFixedThreadPool(clients);

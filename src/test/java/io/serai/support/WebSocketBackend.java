@@ -3,7 +3,6 @@ package io.serai.support;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
@@ -53,18 +52,30 @@ public final class WebSocketBackend implements AutoCloseable {
     private final Channel server;
 
     private WebSocketBackend() throws InterruptedException {
-        server = new ServerBootstrap().group(loops).channel(NioServerSocketChannel.class)
+        server = new ServerBootstrap()
+                .group(loops)
+                .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 16), new Recorder(),
-                                new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
-                                        .websocketPath("/").checkStartsWith(true).maxFramePayloadLength(MAX_MESSAGE)
-                                        .handshakeTimeoutMillis(5000).build()),
-                                new WebSocketFrameAggregator(MAX_MESSAGE), new Echo());
+                        ch.pipeline()
+                                .addLast(
+                                        new HttpServerCodec(),
+                                        new HttpObjectAggregator(1 << 16),
+                                        new Recorder(),
+                                        new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                                                .websocketPath("/")
+                                                .checkStartsWith(true)
+                                                .maxFramePayloadLength(MAX_MESSAGE)
+                                                .handshakeTimeoutMillis(5000)
+                                                .build()),
+                                        new WebSocketFrameAggregator(MAX_MESSAGE),
+                                        new Echo());
                     }
                 })
-                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .sync()
+                .channel();
     }
 
     public static WebSocketBackend start() throws InterruptedException {
@@ -106,11 +117,18 @@ public final class WebSocketBackend implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             List<Map.Entry<String, String>> headers = request.headers().entries();
-            requests.add(new RecordedRequest(request.method().name(), request.uri(), request.protocolVersion().text(),
-                    headers, new byte[0], 0));
+            requests.add(new RecordedRequest(
+                    request.method().name(),
+                    request.uri(),
+                    request.protocolVersion().text(),
+                    headers,
+                    new byte[0],
+                    0));
             if (!request.headers().contains(HttpHeaderNames.UPGRADE)) {
                 request.release();
-                FullHttpResponse plain = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                FullHttpResponse plain = new DefaultFullHttpResponse(
+                        HttpVersion.HTTP_1_1,
+                        HttpResponseStatus.OK,
                         Unpooled.copiedBuffer("plain", StandardCharsets.US_ASCII));
                 plain.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 5);
                 ctx.writeAndFlush(plain);
@@ -118,7 +136,6 @@ public final class WebSocketBackend implements AutoCloseable {
             }
             ctx.fireChannelRead(request);
         }
-
     }
 
     /** Sends each message back; "close" closes the connection. */

@@ -30,7 +30,9 @@ public final class WebSocketClient implements AutoCloseable {
     private WebSocketClient(URI uri, Map<String, String> headers) {
         WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         headers.forEach(builder::header);
-        this.socket = builder.buildAsync(uri, new Listener()).orTimeout(10, TimeUnit.SECONDS).join();
+        this.socket = builder.buildAsync(uri, new Listener())
+                .orTimeout(10, TimeUnit.SECONDS)
+                .join();
     }
 
     /** Opens {@code uri} (ws://...); throws (a CompletionException) when the handshake is refused. */
@@ -48,7 +50,9 @@ public final class WebSocketClient implements AutoCloseable {
     }
 
     public WebSocketClient sendBinary(byte[] bytes) {
-        socket.sendBinary(ByteBuffer.wrap(bytes), true).orTimeout(30, TimeUnit.SECONDS).join();
+        socket.sendBinary(ByteBuffer.wrap(bytes), true)
+                .orTimeout(30, TimeUnit.SECONDS)
+                .join();
         return this;
     }
 

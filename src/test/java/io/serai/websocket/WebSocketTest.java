@@ -1,8 +1,8 @@
 package io.serai.websocket;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.serai.metrics.SeraiMeters;
+import io.serai.support.AccessLogLines;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RecordedRequest;
@@ -18,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -103,6 +102,7 @@ class WebSocketTest {
 
     @TempDir
     static Path dir;
+
     static WebSocketBackend echo;
     static ScriptedUpgradeBackend scripted;
     static RunningSerai serai;
@@ -113,8 +113,11 @@ class WebSocketTest {
         echo = WebSocketBackend.start();
         scripted = ScriptedUpgradeBackend.start(WebSocketTest::scriptedAnswer);
         accessLog = dir.resolve("access.log");
-        serai = RunningSerai.routes(ROUTES).property("echo", echo.hostPort()).property("scripted", scripted.hostPort())
-                .property("serai.access-log", accessLog.toString()).start(dir);
+        serai = RunningSerai.routes(ROUTES)
+                .property("echo", echo.hostPort())
+                .property("scripted", scripted.hostPort())
+                .property("serai.access-log", accessLog.toString())
+                .start(dir);
     }
 
     /** /scripted: a 101 with a first frame in the same write; /scripted/h2c: a 101 to h2c; /rogue: a 101 anyway; /scripted/refuse: 403. */
@@ -151,7 +154,8 @@ class WebSocketTest {
 
     private static String handshake(String target, String upgrade, String extraHeaders) {
         return "GET " + target + " HTTP/1.1\r\nHost: h\r\nUpgrade: " + upgrade + "\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n";
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders
+                + "\r\n";
     }
 
     @Test
@@ -206,7 +210,8 @@ class WebSocketTest {
         int before = echo.requests().size();
         RawResponse refused = RawHttp.exchange(serai.port(), handshake("/guarded/chat", "websocket", ""));
         assertEquals(401, refused.status());
-        CompletionException failed = assertThrows(CompletionException.class, () -> WebSocketClient.open(ws("/guarded/chat")));
+        CompletionException failed =
+                assertThrows(CompletionException.class, () -> WebSocketClient.open(ws("/guarded/chat")));
         assertTrue(failed.getCause() instanceof java.net.http.WebSocketHandshakeException, failed.toString());
         assertEquals(before, echo.requests().size(), "a refused handshake reached the backend");
 
@@ -229,7 +234,8 @@ class WebSocketTest {
 
     @Test
     void h2cIsNeverAskedForEvenOnARouteThatTakesWebSockets() throws Exception {
-        RawResponse answer = RawHttp.exchange(serai.port(), handshake("/ws/h2c", "h2c", "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n"));
+        RawResponse answer = RawHttp.exchange(
+                serai.port(), handshake("/ws/h2c", "h2c", "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n"));
         assertEquals(200, answer.status());
         RecordedRequest seen = echo.requests().get(echo.requests().size() - 1);
         assertEquals("/h2c", seen.target());
@@ -237,11 +243,13 @@ class WebSocketTest {
 
         // A client that lists both gets WebSocket alone asked for.
         try (RawHttp raw = RawHttp.connect(serai.port())) {
-            RawResponse switched = raw.send(handshake("/ws/both", "h2c, websocket", "")).read();
+            RawResponse switched =
+                    raw.send(handshake("/ws/both", "h2c, websocket", "")).read();
             assertEquals(101, switched.status());
             assertEquals("websocket", switched.header("Upgrade"));
         }
-        assertEquals("websocket", echo.requests().get(echo.requests().size() - 1).header("Upgrade"));
+        assertEquals(
+                "websocket", echo.requests().get(echo.requests().size() - 1).header("Upgrade"));
     }
 
     @Test
@@ -258,10 +266,12 @@ class WebSocketTest {
     @Test
     void aBackendThatRefusesTheUpgradeIsAnsweredAsUsualAndTheConnectionStaysHttp() throws Exception {
         try (RawHttp raw = RawHttp.connect(serai.port())) {
-            RawResponse refused = raw.send(handshake("/scripted/refuse", "websocket", "")).read();
+            RawResponse refused =
+                    raw.send(handshake("/scripted/refuse", "websocket", "")).read();
             assertEquals(403, refused.status());
             assertEquals("no", refused.bodyText());
-            RawResponse next = raw.send("GET /plain/after HTTP/1.1\r\nHost: h\r\n\r\n").read();
+            RawResponse next =
+                    raw.send("GET /plain/after HTTP/1.1\r\nHost: h\r\n\r\n").read();
             assertEquals(200, next.status());
             assertEquals("plain", next.bodyText());
         }
@@ -305,10 +315,10 @@ class WebSocketTest {
         assertEquals("hello", client.next(Duration.ofSeconds(5)));
         // The request that logs at once is behind it: by then the handshake's line would have been written.
         RawHttp.exchange(serai.port(), "GET /plain/marker HTTP/1.1\r\nHost: h\r\nX-Request-Id: ws-log-marker\r\n\r\n");
-        awaitLine("ws-log-marker");
-        assertNull(line("ws-log-1"), "the line waits for the close");
+        AccessLogLines.await(accessLog, "ws-log-marker");
+        assertNull(AccessLogLines.find(accessLog, "ws-log-1"), "the line waits for the close");
         client.close();
-        JsonNode line = awaitLine("ws-log-1");
+        JsonNode line = AccessLogLines.await(accessLog, "ws-log-1");
         assertEquals(101, line.get("status").asInt());
         assertEquals("/ws/logged", line.get("path").asText());
         assertEquals("ws", line.get("route").asText());
@@ -319,8 +329,10 @@ class WebSocketTest {
 
     @Test
     void aWebSocketIsClosedOnBothSidesOnlyOnceNothingMovesForTheIdleTimeout() throws Exception {
-        try (RunningSerai quick = RunningSerai.routes(ROUTES).property("echo", echo.hostPort())
-                .property("scripted", scripted.hostPort()).property("serai.websocket.idle-timeout", "1s")
+        try (RunningSerai quick = RunningSerai.routes(ROUTES)
+                .property("echo", echo.hostPort())
+                .property("scripted", scripted.hostPort())
+                .property("serai.websocket.idle-timeout", "1s")
                 .start(dir)) {
             int before = echo.openConnections();
             WebSocketClient client = WebSocketClient.open(URI.create("ws://127.0.0.1:" + quick.port() + "/ws/idle"));
@@ -329,9 +341,11 @@ class WebSocketTest {
                 // A message every 400 ms for longer than the idle timeout: a tunnel that moves stays open.
                 client.sendText("tick " + i);
                 assertEquals("tick " + i, client.next(Duration.ofSeconds(5)));
-                Thread.sleep(400);
+                Thread.sleep(400); // the client's own pace
             }
-            assertFalse(client.closed().isDone(), "a tunnel with traffic was closed: " + client.closed().getNow(null));
+            assertFalse(
+                    client.closed().isDone(),
+                    "a tunnel with traffic was closed: " + client.closed().getNow(null));
             assertNotNull(client.closed().get(5, TimeUnit.SECONDS), "the client side is closed");
             await().atMost(Duration.ofSeconds(5)).until(() -> echo.openConnections() == before);
         }
@@ -339,7 +353,9 @@ class WebSocketTest {
 
     @Test
     void theOptionOnABackendStopsTheStartNamingIt() {
-        Exception onBackend = assertThrows(Exception.class, () -> RunningSerai.routes("""
+        Exception onBackend = assertThrows(
+                Exception.class,
+                () -> RunningSerai.routes("""
                 - route:
                     from:
                       uri: "netty-http:http://127.0.0.1:{{serai.port}}/"
@@ -350,7 +366,9 @@ class WebSocketTest {
         while (root.getCause() != null) {
             root = root.getCause();
         }
-        assertTrue(root.getMessage().contains("webSocket are for listeners (from:), not backends (to:)"), root.getMessage());
+        assertTrue(
+                root.getMessage().contains("webSocket are for listeners (from:), not backends (to:)"),
+                root.getMessage());
     }
 
     private static double gauge(SeraiMeters meters) {
@@ -358,28 +376,12 @@ class WebSocketTest {
     }
 
     private static double counter(SeraiMeters meters, String direction) {
-        return value(meters.scrape(), "serai_websocket_bytes_total\\{direction=\"" + direction + "\",route=\"metered\"}");
+        return value(
+                meters.scrape(), "serai_websocket_bytes_total\\{direction=\"" + direction + "\",route=\"metered\"}");
     }
 
     private static double value(String scrape, String series) {
         Matcher m = Pattern.compile("(?m)^" + series + " (\\S+)$").matcher(scrape);
         return m.find() ? Double.parseDouble(m.group(1)) : -1;
-    }
-
-    private static JsonNode line(String requestId) throws Exception {
-        if (!Files.exists(accessLog)) {
-            return null;
-        }
-        for (String l : Files.readAllLines(accessLog)) {
-            JsonNode node = new ObjectMapper().readTree(l);
-            if (requestId.equals(node.get("request_id").asText())) {
-                return node;
-            }
-        }
-        return null;
-    }
-
-    private static JsonNode awaitLine(String requestId) {
-        return await().atMost(Duration.ofSeconds(5)).until(() -> line(requestId), java.util.Objects::nonNull);
     }
 }

@@ -1,0 +1,137 @@
+package io.serai.admin;
+
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.serai.balancing.HealthAwareLoadBalancer;
+import io.serai.balancing.Member;
+import io.serai.camel.ProcessorGraph;
+import io.serai.health.BackendHealth;
+import io.serai.health.BackendStatus;
+import io.serai.health.MemberEndpoint;
+import io.serai.metrics.SeraiMeters;
+import io.serai.resilience.MemberBreaker;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.processor.SendProcessor;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the admin API and the status page show of the running routes: each route's source, state,
+ * traffic and latency, and each of its backends with health, in-flight requests, breaker state and
+ * latency. Read from the routes' processors and the meters, never stored.
+ */
+public final class RouteViews {
+
+    private RouteViews() {}
+
+    /** One map per route (admin routes left out), ready to be written as JSON. */
+    public static List<Map<String, Object>> of(CamelContext context, SeraiMeters meters) {
+        List<Map<String, Object>> views = new ArrayList<>();
+        for (Route route : context.getRoutes()) {
+            String id = route.getRouteId();
+            if (id.startsWith("serai-admin")) {
+                continue;
+            }
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("id", id);
+            view.put("source", route.getSourceLocationShort());
+            view.put("endpoint", route.getEndpoint().getEndpointBaseUri());
+            view.put("state", String.valueOf(context.getRouteController().getRouteStatus(id)));
+            view.put("inFlight", meters.inFlight(id));
+            long[] answered = meters.answered(id);
+            Map<String, Long> requests = new LinkedHashMap<>();
+            for (int c = 1; c <= 5; c++) {
+                requests.put(c + "xx", answered[c]);
+            }
+            view.put("requests", requests);
+            putLatency(view, meters.requestTimer(id));
+            List<Map<String, Object>> members = new ArrayList<>();
+            collect(route, meters, members);
+            view.put("backends", members);
+            views.add(view);
+        }
+        return views;
+    }
+
+    /** True when some route balances over members and none of them is available now. */
+    public static List<String> routesWithEveryMemberDown(CamelContext context) {
+        List<String> down = new ArrayList<>();
+        for (Route route : context.getRoutes()) {
+            for (HealthAwareLoadBalancer balancer :
+                    ProcessorGraph.all(route.navigate(), HealthAwareLoadBalancer.class)) {
+                if (!balancer.members().isEmpty() && balancer.members().stream().noneMatch(Member::isAvailable)) {
+                    down.add(route.getRouteId());
+                }
+            }
+        }
+        return down;
+    }
+
+    /** The route's backends: each balancer's members, then each backend a route sends to directly. */
+    private static void collect(Route route, SeraiMeters meters, List<Map<String, Object>> out) {
+        String id = route.getRouteId();
+        Set<SendProcessor> balanced = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (HealthAwareLoadBalancer balancer : ProcessorGraph.all(route.navigate(), HealthAwareLoadBalancer.class)) {
+            for (Member m : balancer.members()) {
+                out.add(member(id, m.name(), m.health(), m.inFlight(), m.gate(), meters));
+            }
+            balanced.addAll(ProcessorGraph.all(balancer, SendProcessor.class));
+        }
+        for (SendProcessor send : ProcessorGraph.all(route.navigate(), SendProcessor.class)) {
+            if (!balanced.contains(send) && send.getDestination() instanceof MemberEndpoint endpoint) {
+                BackendHealth health = endpoint.backendHealth();
+                out.add(member(id, health.backend(), health, -1, null, meters));
+            }
+        }
+    }
+
+    private static Map<String, Object> member(
+            String route, String name, BackendHealth health, int inFlight, Object gate, SeraiMeters meters) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("backend", name);
+        if (health != null) {
+            BackendStatus status = health.status();
+            view.put("available", status.available());
+            view.put("state", !status.activeUp() ? "down" : status.ejected() ? "ejected" : "up");
+            if (status.reason() != null) {
+                view.put("reason", status.reason());
+            }
+        }
+        if (inFlight >= 0) {
+            view.put("inFlight", inFlight);
+        }
+        if (gate instanceof MemberBreaker breaker) {
+            view.put("breaker", breaker.breaker().getState().name().toLowerCase(java.util.Locale.ROOT));
+            if (!breaker.isPassable()) {
+                view.put("available", false);
+            }
+        }
+        Timer calls = meters.registry()
+                .find("serai.upstream.duration")
+                .tags("route", route, "backend", name)
+                .timer();
+        if (calls != null) {
+            putLatency(view, calls);
+        } else {
+            view.put("count", 0L);
+        }
+        return view;
+    }
+
+    private static void putLatency(Map<String, Object> view, Timer timer) {
+        view.put("count", timer.count());
+        for (ValueAtPercentile p : timer.takeSnapshot().percentileValues()) {
+            view.put(
+                    p.percentile() == 0.5 ? "p50Ms" : "p99Ms",
+                    Math.round(p.value(TimeUnit.MILLISECONDS) * 100) / 100.0);
+        }
+    }
+}

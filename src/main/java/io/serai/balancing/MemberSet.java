@@ -1,0 +1,197 @@
+package io.serai.balancing;
+
+import io.serai.camel.ProcessorGraph;
+import io.serai.health.BackendHealth;
+import io.serai.health.MemberEndpoint;
+import io.serai.health.MemberOptions;
+import io.serai.http.UpstreamException;
+import org.apache.camel.AsyncProcessor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The members of one load balancer and what is known of them: each backend's health and ejection, the
+ * gate (circuit breaker) in front of it, and the requests in flight to it. Publishes the available
+ * ones as an immutable {@link MemberSnapshot}, rebuilt when a backend's health or a gate changes and
+ * never per request, as Armeria's endpoint group does for its selection strategies.
+ */
+final class MemberSet {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MemberSet.class);
+    private static final Member[] NONE = new Member[0];
+
+    private final Runnable onChange = this::refresh;
+    private String routeId;
+    private volatile Member[] members = NONE;
+    private volatile MemberSnapshot available = MemberSnapshot.EMPTY;
+    private Function<Member, MemberGate> gateOf = member -> null;
+    private boolean allDown;
+
+    /** The available members now; never changed, only replaced. */
+    MemberSnapshot available() {
+        return available;
+    }
+
+    /** Every member, available or not, in route order. */
+    List<Member> all() {
+        return List.of(members);
+    }
+
+    /**
+     * Makes a member of each output, with its weight ({@code weights} in route order) and the latency
+     * estimate the policy wants, and starts watching their health (with the health checks and load
+     * reports their endpoints ask for).
+     */
+    synchronized void start(
+            String routeId, List<AsyncProcessor> outputs, double[] weights, Supplier<PeakEwma> latencyEstimate) {
+        this.routeId = routeId;
+        List<Member> built = new ArrayList<>(outputs.size());
+        MemberEndpoint[] endpoints = new MemberEndpoint[outputs.size()];
+        for (int i = 0; i < outputs.size(); i++) {
+            AsyncProcessor output = outputs.get(i);
+            MemberEndpoint endpoint = ProcessorGraph.endpointOf(output, MemberEndpoint.class);
+            endpoints[i] = endpoint;
+            BackendHealth health = endpoint == null ? null : endpoint.backendHealth();
+            MemberOptions options = endpoint == null ? MemberOptions.NONE : endpoint.memberOptions();
+            String name = health != null ? health.backend() : output.toString();
+            built.add(new Member(i, name, output, health, options, weights[i], latencyEstimate.get()));
+        }
+        members = built.toArray(NONE);
+        for (Member m : members) {
+            if (m.health() != null) {
+                m.health().addListener(onChange);
+                if (m.options().healthCheck() != null) {
+                    m.health().useHealthCheck(m.options().healthCheck(), endpoints[m.index()].probeClient());
+                }
+                if (m.options().loadReport() != null) {
+                    m.health().useLoadReports(m.options().loadReport(), endpoints[m.index()].probeClient());
+                }
+            }
+        }
+        applyGates();
+    }
+
+    synchronized void stop() {
+        for (Member m : members) {
+            if (m.gate() != null) {
+                m.gate().removeListener(onChange);
+            }
+            if (m.health() != null) {
+                m.health().removeListener(onChange);
+                if (m.options().healthCheck() != null) {
+                    m.health().releaseHealthCheck();
+                }
+                if (m.options().loadReport() != null) {
+                    m.health().releaseLoadReports();
+                }
+            }
+        }
+        members = NONE;
+        available = MemberSnapshot.EMPTY;
+    }
+
+    /**
+     * Puts a gate (a circuit breaker) in front of each member, now and whenever the members are made
+     * again: {@code gateOf} gives it, or null for none. A gate that closes takes its member out of the
+     * snapshot; one that opens brings it back.
+     */
+    synchronized void gateWith(Function<Member, MemberGate> gateOf) {
+        this.gateOf = gateOf;
+        applyGates();
+    }
+
+    private void applyGates() {
+        for (Member m : members) {
+            MemberGate old = m.gate();
+            if (old != null) {
+                old.removeListener(onChange);
+            }
+            MemberGate next = gateOf.apply(m);
+            m.gate(next);
+            if (next != null) {
+                next.addListener(onChange);
+            }
+        }
+        refresh();
+    }
+
+    /** True when some member has a {@code maxConcurrent} limit. */
+    boolean anyLimited() {
+        return Arrays.stream(members).anyMatch(m -> m.options().maxConcurrent() > 0);
+    }
+
+    /** The longest maxWait among the members. */
+    long longestWaitMillis() {
+        return Arrays.stream(members)
+                .mapToLong(m -> m.options().maxWait().toMillis())
+                .max()
+                .orElse(0);
+    }
+
+    /** The failure for a request that no member can take: 503, with the soonest a member may be back. */
+    UpstreamException unavailable() {
+        Member[] all = members;
+        long retryAfter = Long.MAX_VALUE;
+        boolean gated = false;
+        for (Member m : all) {
+            gated |= m.gate() != null;
+            long health = m.health() != null ? m.health().retryAfterSeconds() : 0;
+            long gate = m.gate() != null ? m.gate().retryAfterSeconds() : 0;
+            retryAfter = Math.min(retryAfter, Math.max(health, gate));
+        }
+        return new UpstreamException(
+                503,
+                UpstreamException.Kind.UNAVAILABLE,
+                "no backend available: all " + all.length + " members are down or ejected"
+                        + (gated ? " or cut off by their circuit breaker" : ""),
+                retryAfter == Long.MAX_VALUE || retryAfter < 1 ? 1 : retryAfter,
+                null);
+    }
+
+    /** Rebuilds the snapshot of available members; runs whenever a member's backend or gate changes state. */
+    private synchronized void refresh() {
+        Member[] all = members;
+        MemberSnapshot next =
+                MemberSnapshot.of(Arrays.stream(all).filter(Member::isAvailable).toArray(Member[]::new));
+        available = next;
+        boolean none = next.isEmpty() && all.length > 0;
+        if (none && !allDown) {
+            LOG.warn("route {}: every member of its load balancer is down; answering 503", routeId);
+        } else if (!none && allDown) {
+            LOG.info("route {}: {} of {} members available again", routeId, next.size(), all.length);
+        }
+        allDown = none;
+    }
+
+    /** Member weights from {@code 4,2,1}: one positive number per output, every member 1 when unset. */
+    static double[] weights(String weights, int outputs) {
+        double[] w = new double[outputs];
+        Arrays.fill(w, 1.0);
+        if (weights == null || weights.isBlank()) {
+            return w;
+        }
+        String[] parts = weights.split(",");
+        if (parts.length != outputs) {
+            throw new IllegalArgumentException("load balancer weights \"" + weights + "\" have " + parts.length
+                    + " values but the load balancer has " + outputs + " members: give one weight per member");
+        }
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                w[i] = Double.parseDouble(parts[i].trim());
+            } catch (NumberFormatException e) {
+                w[i] = -1;
+            }
+            if (!(w[i] > 0) || Double.isInfinite(w[i])) {
+                throw new IllegalArgumentException("load balancer weights \"" + weights + "\": \"" + parts[i].trim()
+                        + "\" is not a positive number");
+            }
+        }
+        return w;
+    }
+}
