@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 
+import java.time.Duration;
+
 /**
  * Serai's Micrometer registry, found where camel-micrometer finds it (Camel's registry, under
  * {@code metricsRegistry}). A feature counts what it does into it directly, with meters of its own
@@ -12,6 +14,24 @@ import org.apache.camel.component.micrometer.MicrometerConstants;
  * configuration did not run (a test that builds a route by hand), and then nothing is counted.
  */
 public final class MeterRegistries {
+
+    /** Latency buckets for p99 from 1 ms to 30 s, shared by Serai's histograms (Prometheus). */
+    public static final Duration[] LATENCY_BUCKETS = {
+        Duration.ofMillis(1),
+        Duration.ofMillis(2),
+        Duration.ofMillis(5),
+        Duration.ofMillis(10),
+        Duration.ofMillis(25),
+        Duration.ofMillis(50),
+        Duration.ofMillis(100),
+        Duration.ofMillis(250),
+        Duration.ofMillis(500),
+        Duration.ofSeconds(1),
+        Duration.ofMillis(2500),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(30)
+    };
 
     private MeterRegistries() {}
 

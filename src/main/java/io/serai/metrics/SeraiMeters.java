@@ -15,9 +15,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import io.serai.camel.MeterRegistries;
 import org.apache.camel.CamelContext;
 
-import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,24 +31,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SeraiMeters {
 
     public static final String BEAN_NAME = "seraiMeters";
-
-    /** Latency buckets for p99 from 1 ms to 30 s (Prometheus histograms). */
-    private static final Duration[] BUCKETS = {
-        Duration.ofMillis(1),
-        Duration.ofMillis(2),
-        Duration.ofMillis(5),
-        Duration.ofMillis(10),
-        Duration.ofMillis(25),
-        Duration.ofMillis(50),
-        Duration.ofMillis(100),
-        Duration.ofMillis(250),
-        Duration.ofMillis(500),
-        Duration.ofSeconds(1),
-        Duration.ofMillis(2500),
-        Duration.ofSeconds(5),
-        Duration.ofSeconds(10),
-        Duration.ofSeconds(30)
-    };
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
@@ -111,7 +93,7 @@ public final class SeraiMeters {
             duration = Timer.builder("serai.request.duration")
                     .description("Time from request to response, per route")
                     .tag("route", route)
-                    .serviceLevelObjectives(BUCKETS)
+                    .serviceLevelObjectives(MeterRegistries.LATENCY_BUCKETS)
                     .publishPercentiles(0.5, 0.99)
                     .percentilePrecision(1)
                     .register(registry);

@@ -148,18 +148,8 @@ public final class UpstreamClient implements AutoCloseable {
 
         @Override
         public void channelCreated(Channel ch) throws Exception {
-            if (target.tls()) {
-                // The handshake is part of connecting: bounded by the same time.
-                ch.pipeline()
-                        .addLast(
-                                "tls",
-                                tls.newHandler(
-                                        target.backendTls(),
-                                        ch.alloc(),
-                                        target.host(),
-                                        target.port(),
-                                        settings.upstreamConnectTimeout()));
-            }
+            // The handshake is part of connecting: bounded by the same time.
+            target.addTls(ch, tls, settings.upstreamConnectTimeout());
             long idleSeconds = Math.max(1, settings.upstreamIdleTimeout().toSeconds());
             ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS));
             UpstreamConnectionHandler handler = new UpstreamConnectionHandler();

@@ -5,9 +5,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.serai.camel.MeterGroups;
+import io.serai.camel.MeterRegistries;
 import io.serai.http.UpstreamException;
 
-import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -18,24 +18,6 @@ import java.util.concurrent.TimeUnit;
  * {@code serai_upstream_duration_seconds} histogram (p50, p99 and buckets from 1 ms to 30 s).
  */
 final class UpstreamMeters {
-
-    /** Latency buckets for p99 from 1 ms to 30 s (Prometheus histograms). */
-    static final Duration[] BUCKETS = {
-        Duration.ofMillis(1),
-        Duration.ofMillis(2),
-        Duration.ofMillis(5),
-        Duration.ofMillis(10),
-        Duration.ofMillis(25),
-        Duration.ofMillis(50),
-        Duration.ofMillis(100),
-        Duration.ofMillis(250),
-        Duration.ofMillis(500),
-        Duration.ofSeconds(1),
-        Duration.ofMillis(2500),
-        Duration.ofSeconds(5),
-        Duration.ofSeconds(10),
-        Duration.ofSeconds(30)
-    };
 
     private static final MeterGroups<String, UpstreamMeters> GROUPS = new MeterGroups<>(UpstreamMeters::new);
 
@@ -59,7 +41,7 @@ final class UpstreamMeters {
         duration = Timer.builder("serai.upstream.duration")
                 .description("Backend call time, per route and backend")
                 .tags(tags)
-                .serviceLevelObjectives(BUCKETS)
+                .serviceLevelObjectives(MeterRegistries.LATENCY_BUCKETS)
                 .publishPercentiles(0.5, 0.99)
                 .percentilePrecision(1)
                 .register(registry);

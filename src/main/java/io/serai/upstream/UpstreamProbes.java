@@ -144,17 +144,7 @@ final class UpstreamProbes implements ProbeClient {
 
         @Override
         protected void initChannel(Channel ch) {
-            if (target.tls()) {
-                ch.pipeline()
-                        .addLast(
-                                "tls",
-                                tls.newHandler(
-                                        target.backendTls(),
-                                        ch.alloc(),
-                                        target.host(),
-                                        target.port(),
-                                        handshakeTimeout));
-            }
+            target.addTls(ch, tls, handshakeTimeout);
             ch.pipeline().addLast("codec", new HttpClientCodec(4096, settings.maxHeader(), 8192));
             ch.pipeline().addLast("aggregate", new HttpObjectAggregator(ProbeAnswer.MAX_BODY));
             ch.pipeline().addLast("answer", new AnswerHandler(answer));

@@ -1,8 +1,11 @@
 package io.serai.upstream;
 
+import io.netty.channel.Channel;
 import io.serai.security.upstream.BackendTls;
+import io.serai.security.upstream.BackendTlsContexts;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 
 /**
  * Where a producer sends: the backend's host and port, whether over TLS and with which CA bundle,
@@ -30,6 +33,16 @@ public record UpstreamTarget(String host, int port, boolean tls, String basePath
     /** Resolved at connect time, so a backend's DNS change is seen by new connections. */
     public InetSocketAddress address() {
         return InetSocketAddress.createUnresolved(host, port);
+    }
+
+    /**
+     * On an https target, puts the TLS handler for this backend (its CA, client certificate and server
+     * name) first in {@code ch}'s pipeline, its handshake bounded by {@code handshakeTimeout}.
+     */
+    void addTls(Channel ch, BackendTlsContexts contexts, Duration handshakeTimeout) {
+        if (tls) {
+            ch.pipeline().addLast("tls", contexts.newHandler(backendTls, ch.alloc(), host, port, handshakeTimeout));
+        }
     }
 
     @Override
