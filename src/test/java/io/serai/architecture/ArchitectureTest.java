@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The layers of docs/architecture.md, checked on the compiled main classes. From the bottom: HTTP
@@ -43,6 +44,27 @@ class ArchitectureTest {
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
                 .importPackages("io.serai");
+    }
+
+    @Test
+    void theRulesSeeEveryMainPackage() {
+        // A rule over no classes passes: make sure the import found the code the rules are about.
+        for (String layer : new String[] {
+            "http",
+            "settings",
+            "camel",
+            "balancing",
+            "ingress",
+            "upstream",
+            "proxy",
+            "metrics",
+            "admin",
+            "config",
+            "reload"
+        }) {
+            assertTrue(classes.containPackage("io.serai." + layer), "no classes of io.serai." + layer + " imported");
+        }
+        assertTrue(classes.size() > 200, classes.size() + " classes imported");
     }
 
     @Test
