@@ -7,7 +7,7 @@ import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
 import io.serai.support.SeraiProcess;
-import io.serai.support.StreamingClient;
+import io.serai.support.SlowClients;
 import io.serai.support.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -132,14 +132,9 @@ class ResilienceExamplesIT {
 
     /** A PUT whose body follows its head a moment later, so that it streams; the status. */
     private static int putStreamed(int port, int size) throws Exception {
-        try (StreamingClient client = StreamingClient.connect(port)) {
-            client.send("PUT /doc HTTP/1.1\r\nHost: a\r\nContent-Length: " + size + "\r\n\r\n");
-            Thread.sleep(100); // the client's own pause: the body is not in the head's read
-            client.send(Behaviours.pattern(size));
-            RawResponse head = client.readHead();
-            client.readBody(head);
-            return head.status();
-        }
+        byte[] head = ("PUT /doc HTTP/1.1\r\nHost: a\r\nContent-Length: " + size + "\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        return SlowClients.sendInParts(port, head, Behaviours.pattern(size)).status();
     }
 
     private SeraiProcess start(MemberBackends members, int port, String routes, Object... properties) throws Exception {

@@ -4,6 +4,7 @@ import io.serai.support.Behaviours;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
+import io.serai.support.SlowClients;
 import io.serai.support.TestBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,9 +55,7 @@ class ClientTimeoutsTest {
         // RFC 9110 15.5.9: 408 when the server will not wait longer for the request.
         try (RawHttp c = RawHttp.connect(serai.port())) {
             long start = System.nanoTime();
-            c.send("GET /slowloris HTTP/1.1\r\nHost: h\r\n");
-            Thread.sleep(200); // the client's own pace: a header trickled in two parts
-            c.send("X-A: 1\r\n");
+            SlowClients.trickle(c, Duration.ofMillis(200), "GET /slowloris HTTP/1.1\r\nHost: h\r\n", "X-A: 1\r\n");
             RawResponse r = c.read();
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertEquals(408, r.status());

@@ -4,6 +4,7 @@ import io.serai.support.Behaviours;
 import io.serai.support.LogCapture;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
+import io.serai.support.SlowClients;
 import io.serai.support.StreamScripts;
 import io.serai.support.StreamingBackend;
 import io.serai.support.StreamingClient;
@@ -159,13 +160,10 @@ class BufferingOptionsTest {
 
     /** A POST whose body's second part comes a moment after its head and first part, so that the body streams. */
     private static RawResponse postInTwoParts(String path, String first, String second) throws Exception {
-        try (StreamingClient client = StreamingClient.connect(serai.port())) {
-            client.send("POST " + path + " HTTP/1.1\r\nHost: a\r\nContent-Length: " + (first.length() + second.length())
-                    + "\r\n\r\n" + first);
-            Thread.sleep(100); // the client's own pause: the body is not whole in the head's read
-            client.send(second);
-            RawResponse head = client.readHead();
-            return new RawResponse(head.version(), head.status(), head.headers(), client.readBody(head));
-        }
+        return SlowClients.sendInParts(
+                serai.port(),
+                "POST " + path + " HTTP/1.1\r\nHost: a\r\nContent-Length: " + (first.length() + second.length())
+                        + "\r\n\r\n" + first,
+                second);
     }
 }

@@ -4,8 +4,8 @@ import io.serai.support.Behaviours;
 import io.serai.support.MetricScrape;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
+import io.serai.support.SlowClients;
 import io.serai.support.StreamingBackend;
-import io.serai.support.StreamingClient;
 import io.serai.support.TestBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -208,15 +208,14 @@ class RetriesWithBodiesTest {
     }
 
     private static RawResponse put(int port, byte[] body, boolean pauseAfterHead) throws Exception {
-        try (StreamingClient client = StreamingClient.connect(port)) {
-            client.send("PUT /doc HTTP/1.1\r\nHost: a\r\nContent-Length: " + body.length + "\r\n\r\n");
-            if (pauseAfterHead) {
-                Thread.sleep(100); // the client's own pause: the body is not in the head's read
-            }
-            client.send(body);
-            RawResponse head = client.readHead();
-            return new RawResponse(head.version(), head.status(), head.headers(), client.readBody(head));
+        byte[] head = ("PUT /doc HTTP/1.1\r\nHost: a\r\nContent-Length: " + body.length + "\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (pauseAfterHead) {
+            return SlowClients.sendInParts(port, head, body);
         }
+        byte[] whole = java.util.Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, whole, head.length, body.length);
+        return SlowClients.sendInParts(port, whole);
     }
 
     private static double skipped(String route) throws IOException {

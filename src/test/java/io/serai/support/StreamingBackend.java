@@ -40,6 +40,7 @@ public final class StreamingBackend implements AutoCloseable {
     private final List<Conversation> conversations = new CopyOnWriteArrayList<>();
     private volatile Script script;
     private volatile int sendBuffer;
+    private volatile boolean closed;
 
     private StreamingBackend(ServerSocket server, Script script) {
         this.server = server;
@@ -93,6 +94,7 @@ public final class StreamingBackend implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        closed = true;
         server.close();
         for (Conversation c : conversations) {
             c.socket.close();
@@ -108,6 +110,11 @@ public final class StreamingBackend implements AutoCloseable {
                 }
                 Conversation c = new Conversation(socket);
                 conversations.add(c);
+                if (closed) {
+                    // Accepted while close() ran: closed here, as a crashed process's would be.
+                    socket.close();
+                    return;
+                }
                 Script current = script;
                 Thread t = new Thread(() -> c.run(current), "streaming-backend-conn");
                 t.setDaemon(true);

@@ -8,6 +8,7 @@ import io.serai.support.RawResponse;
 import io.serai.support.RecordedRequest;
 import io.serai.support.RunningSerai;
 import io.serai.support.ScriptedUpgradeBackend;
+import io.serai.support.SlowClients;
 import io.serai.support.WebSocketBackend;
 import io.serai.support.WebSocketClient;
 import org.junit.jupiter.api.AfterAll;
@@ -341,7 +342,7 @@ class WebSocketTest {
                 // A message every 400 ms for longer than the idle timeout: a tunnel that moves stays open.
                 client.sendText("tick " + i);
                 assertEquals("tick " + i, client.next(Duration.ofSeconds(5)));
-                Thread.sleep(400); // the client's own pace
+                SlowClients.pause(Duration.ofMillis(400));
             }
             assertFalse(
                     client.closed().isDone(),
