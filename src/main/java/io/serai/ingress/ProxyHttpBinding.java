@@ -179,6 +179,12 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
         } else {
             response = fromMessage(message, ingress);
         }
+        // The client can quote the id the backend and the access log saw (nginx's add_header, Envoy's
+        // always_set_request_id_in_response); a route's own header edits may still drop it.
+        String requestId = exchange.getProperty(RequestIds.PROPERTY, String.class);
+        if (requestId != null) {
+            response.headers().set(RequestIds.HEADER, requestId);
+        }
         ResponseHeaderEdits.apply(exchange, response.headers());
         frame(response, ingress, exchange);
         return response;

@@ -58,13 +58,11 @@ public class UpstreamProducer extends DefaultAsyncProducer {
         try {
             onCall.accept(exchange);
             request = UpstreamRequests.build(exchange, target, preserveHost, call.query());
-            if (call.merged()) {
+            if (call.isMerged(exchange)) {
                 // Serai decodes what it merges and answers the client uncompressed: ask only for what it decodes.
                 request.headers().set(HttpHeaderNames.ACCEPT_ENCODING, "gzip, deflate");
             }
-            if (WebSocketUpgrade.isRequested(exchange)
-                    && !call.merged()
-                    && exchange.getProperty(org.apache.camel.ExchangePropertyKey.CORRELATION_ID) == null) {
+            if (WebSocketUpgrade.isRequested(exchange) && !call.isMerged(exchange)) {
                 // Only the call whose answer is the client's may switch protocols; a merge's or a copy's never.
                 WebSocketUpgrade.ask(request.headers());
             }
@@ -74,9 +72,7 @@ public class UpstreamProducer extends DefaultAsyncProducer {
             return true;
         }
         // A merge, a multicast's copy and a route with responseBuffering=true take the body whole.
-        boolean whole = call.merged()
-                || exchange.getProperty(IngressRequest.BUFFER_RESPONSE) != null
-                || exchange.getProperty(org.apache.camel.ExchangePropertyKey.CORRELATION_ID) != null;
+        boolean whole = call.isMerged(exchange) || exchange.getProperty(IngressRequest.BUFFER_RESPONSE) != null;
         Long holdUpTo = exchange.getProperty(IngressRequest.HOLD_RESPONSE_UP_TO, Long.class);
         long started = System.nanoTime();
         client.send(
