@@ -70,9 +70,10 @@ final class MemberSet {
         members = built.toArray(NONE);
         long now = System.nanoTime();
         for (Member m : members) {
-            // A backend a route names for the first time ramps up from then; one the gateway already
-            // sent to (the same route before a reload, another route) is warm.
-            m.rampFrom(m.health() != null ? m.health().createdNanos() : now - m.slowStartNanos());
+            // A backend a reload names for the first time ramps up from then; one the gateway already
+            // sent to (the same route before the reload, another route) is warm, as is one named at start.
+            boolean joins = m.health() != null && m.health().namedAfterStart();
+            m.rampFrom(joins ? m.health().createdNanos() : now - m.slowStartNanos());
             m.inSnapshot(m.isAvailable());
             if (m.health() != null) {
                 m.health().addListener(onChange);

@@ -26,6 +26,7 @@ public final class BackendHealth {
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private final long createdNanos = System.nanoTime();
+    private final boolean namedAfterStart;
     private volatile boolean activeUp = true;
     private volatile boolean ejected;
     private volatile long ejectedUntilNanos;
@@ -40,8 +41,10 @@ public final class BackendHealth {
     private BackendProbe loadProbe;
     private int loadProbeUsers;
 
-    BackendHealth(String backend, BackendHealthRegistry registry, PassiveHealthSettings passive) {
+    BackendHealth(
+            String backend, BackendHealthRegistry registry, PassiveHealthSettings passive, boolean namedAfterStart) {
         this.backend = backend;
+        this.namedAfterStart = namedAfterStart;
         this.registry = registry;
         this.passive = passive;
     }
@@ -73,6 +76,14 @@ public final class BackendHealth {
     /** When a route first named this backend ({@link System#nanoTime()}), for a member's slow start. */
     public long createdNanos() {
         return createdNanos;
+    }
+
+    /**
+     * Whether the first route to name this backend came after Serai had started (a reload added it): a
+     * backend named at start joins with the gateway, not into traffic, and has no slow start to make.
+     */
+    public boolean namedAfterStart() {
+        return namedAfterStart;
     }
 
     /** The passive ejection settings, the same for every backend: a load balancer reads its cap here. */

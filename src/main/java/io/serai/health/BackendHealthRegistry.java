@@ -43,7 +43,7 @@ public final class BackendHealthRegistry implements AutoCloseable, MeterBinder {
         boolean[] created = {false};
         BackendHealth health = backends.computeIfAbsent(origin, o -> {
             created[0] = true;
-            return new BackendHealth(o, this, passive);
+            return new BackendHealth(o, this, passive, context.isStarted());
         });
         MeterRegistry bound = registry;
         if (created[0] && bound != null) {

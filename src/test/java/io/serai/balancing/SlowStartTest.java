@@ -1,0 +1,103 @@
+package io.serai.balancing;
+
+import io.serai.support.Behaviours;
+import io.serai.support.RunningSerai;
+import io.serai.support.TestBackend;
+import io.serai.support.Traffic;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A member back from ejection ramps up over its slowStart, as nginx's slow_start, instead of a full share at once. */
+class SlowStartTest {
+
+    private static final String ROUTE = """
+            - route:
+                id: ramped
+                from:
+                  uri: "netty-http:http://127.0.0.1:{{serai.port}}/?matchOnUriPrefix=true"
+                  steps:
+                    - loadBalance:
+                        roundRobinLoadBalancer: {}
+                        steps:
+                          - to: "netty-http:{{backend.1}}?slowStart=4s"
+                          - to: "netty-http:{{backend.2}}"
+                          - to: "netty-http:{{backend.3}}"
+            """;
+
+    private static final Duration SLOW_START = Duration.ofSeconds(4);
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aMemberBackFromEjectionGetsASmallShareAtFirstAndItsFairShareAfterItsSlowStart() throws Exception {
+        try (TestBackend b1 = TestBackend.start("b1");
+                TestBackend b2 = TestBackend.start("b2");
+                TestBackend b3 = TestBackend.start("b3")) {
+            b1.respondWith(Behaviours.status(500, Map.of(), "broken"));
+            b2.respondWith(Behaviours.status(200, Map.of("X-Backend", "b2"), "ok"));
+            b3.respondWith(Behaviours.status(200, Map.of("X-Backend", "b3"), "ok"));
+            try (RunningSerai serai = RunningSerai.routes(ROUTE)
+                    .property("backend.1", b1.url())
+                    .property("backend.2", b2.url())
+                    .property("backend.3", b3.url())
+                    .property("serai.health.passive.consecutive-failures", "3")
+                    .property("serai.health.passive.ejection-time", "1s")
+                    .start(tmp)) {
+                assertEquals(
+                        Map.of("status:500", 3, "b2", 12, "b3", 12),
+                        Traffic.sequential(serai.port(), 27),
+                        "b1 is ejected after 3 failures in a row");
+                b1.respondWith(Behaviours.status(200, Map.of("X-Backend", "b1"), "ok"));
+
+                // Who answered when, from the ejection's end (1 s) until well after b1's slow start.
+                List<Long> b1At = new ArrayList<>();
+                List<Long> othersAt = new ArrayList<>();
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                long end = Long.MAX_VALUE;
+                while (System.nanoTime() < Math.min(end, deadline)) {
+                    String who = Traffic.get(serai.port(), "/t");
+                    long at = System.nanoTime();
+                    if (who.equals("b1")) {
+                        if (b1At.isEmpty()) {
+                            end = at
+                                    + SLOW_START.toNanos()
+                                    + Duration.ofSeconds(2).toNanos();
+                        }
+                        b1At.add(at);
+                    } else if (!b1At.isEmpty()) {
+                        assertTrue(who.equals("b2") || who.equals("b3"), who);
+                        othersAt.add(at);
+                    }
+                }
+                assertTrue(!b1At.isEmpty(), "b1 never came back");
+                long back = b1At.get(0);
+                double early = share(b1At, othersAt, back, back + SLOW_START.toNanos() / 4);
+                double after = share(
+                        b1At,
+                        othersAt,
+                        back + SLOW_START.toNanos() + Duration.ofMillis(300).toNanos(),
+                        Long.MAX_VALUE);
+                assertTrue(early < 0.25, "b1's share in the first quarter of its slow start: " + early);
+                assertTrue(after > 0.30 && after < 0.37, "b1's share after its slow start (a third): " + after);
+            }
+        }
+    }
+
+    /** b1's share of the answers in [from, to). */
+    private static double share(List<Long> b1At, List<Long> othersAt, long from, long to) {
+        long mine = b1At.stream().filter(t -> t - from >= 0 && t - to < 0).count();
+        long others = othersAt.stream().filter(t -> t - from >= 0 && t - to < 0).count();
+        assertTrue(mine + others > 20, "too few answers between the marks to judge: " + (mine + others));
+        return (double) mine / (mine + others);
+    }
+}
