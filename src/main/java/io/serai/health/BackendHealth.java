@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The health of one backend, shared by every route and load balancer that sends to it: the verdict
  * of its active checks, its passive ejection, and its last load report. Each change of availability
  * is logged once and announced to the listeners (load balancers rebuild their snapshot of members).
+ * Long because: checks, ejection and the probes that feed them are one backend's state under one lock;
+ * the probes' sharing between routes (use, release, grace) is what a split would move out first.
  */
 public final class BackendHealth {
 

@@ -2,6 +2,7 @@ package io.serai.balancing;
 
 import io.serai.support.Behaviours;
 import io.serai.support.LogCapture;
+import io.serai.support.MetricScrape;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
@@ -85,7 +86,9 @@ class PassiveEjectionTest {
                 LogCapture log = LogCapture.start()) {
             List<TestBackend> all = List.of(b1, b2, b3);
             answerAll(all, 500);
+            int admin = RunningSerai.freePort();
             try (RunningSerai serai = RunningSerai.routes(THREE)
+                    .property("serai.admin.port", admin)
                     .property("backend.1", b1.url())
                     .property("backend.2", b2.url())
                     .property("backend.3", b3.url())
@@ -98,6 +101,9 @@ class PassiveEjectionTest {
                         Traffic.sequential(serai.port(), 30),
                         "no 503: the backends' own answers");
                 log.await("is ejected but stays in this load balancer: at most 1 of its 3 members", Waits.PROMPTLY);
+                assertEquals(
+                        1.0,
+                        MetricScrape.value(admin, "serai_backend_ejections_total", "backend=\"" + b1.url() + "\""));
                 int[] before = all.stream().mapToInt(b -> b.requests().size()).toArray();
                 assertEquals(Map.of("status:500", 20), Traffic.sequential(serai.port(), 20));
                 int[] sent = new int[3];

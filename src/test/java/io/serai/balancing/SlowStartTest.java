@@ -9,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -60,44 +59,16 @@ class SlowStartTest {
                 b1.respondWith(Behaviours.status(200, Map.of("X-Backend", "b1"), "ok"));
 
                 // Who answered when, from the ejection's end (1 s) until well after b1's slow start.
-                List<Long> b1At = new ArrayList<>();
-                List<Long> othersAt = new ArrayList<>();
-                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                long end = Long.MAX_VALUE;
-                while (System.nanoTime() < Math.min(end, deadline)) {
-                    String who = Traffic.get(serai.port(), "/t");
-                    long at = System.nanoTime();
-                    if (who.equals("b1")) {
-                        if (b1At.isEmpty()) {
-                            end = at
-                                    + SLOW_START.toNanos()
-                                    + Duration.ofSeconds(2).toNanos();
-                        }
-                        b1At.add(at);
-                    } else if (!b1At.isEmpty()) {
-                        assertTrue(who.equals("b2") || who.equals("b3"), who);
-                        othersAt.add(at);
-                    }
-                }
-                assertTrue(!b1At.isEmpty(), "b1 never came back");
-                long back = b1At.get(0);
-                double early = share(b1At, othersAt, back, back + SLOW_START.toNanos() / 4);
-                double after = share(
-                        b1At,
-                        othersAt,
-                        back + SLOW_START.toNanos() + Duration.ofMillis(300).toNanos(),
-                        Long.MAX_VALUE);
+                List<Traffic.Answer> answers =
+                        Traffic.timeline(serai.port(), "b1", SLOW_START.plusSeconds(2), Duration.ofSeconds(20));
+                long back = Traffic.firstAnswer(answers, "b1");
+                long last = answers.get(answers.size() - 1).atNanos() + 1;
+                double early = Traffic.share(answers, "b1", back, back + SLOW_START.toNanos() / 4);
+                double after = Traffic.share(
+                        answers, "b1", back + SLOW_START.plusMillis(300).toNanos(), last);
                 assertTrue(early < 0.25, "b1's share in the first quarter of its slow start: " + early);
                 assertTrue(after > 0.30 && after < 0.37, "b1's share after its slow start (a third): " + after);
             }
         }
-    }
-
-    /** b1's share of the answers in [from, to). */
-    private static double share(List<Long> b1At, List<Long> othersAt, long from, long to) {
-        long mine = b1At.stream().filter(t -> t - from >= 0 && t - to < 0).count();
-        long others = othersAt.stream().filter(t -> t - from >= 0 && t - to < 0).count();
-        assertTrue(mine + others > 20, "too few answers between the marks to judge: " + (mine + others));
-        return (double) mine / (mine + others);
     }
 }
