@@ -27,6 +27,19 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
     /** The policy, made from this balancer's settings when it starts. */
     abstract MemberSelection newSelection();
 
+    /**
+     * Why this policy refuses {@code weights}, or null (the default) when it honours them; a route that
+     * sets them then does not start.
+     */
+    String refusesWeights() {
+        return null;
+    }
+
+    /** Why this policy refuses a member's {@code slowStart}, or null (the default) when it ramps members up. */
+    String refusesSlowStart() {
+        return null;
+    }
+
     /** Member weights in route order, e.g. {@code 4,2,1}; one per output, every member 1 when unset. */
     public void setWeights(String weights) {
         this.weights = weights;
@@ -140,7 +153,20 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
         super.doStart();
         MemberSelection policy = newSelection();
         double[] w = MemberSet.weights(weights, getProcessors().size());
+        String refusal = weights == null || weights.isBlank() ? null : refusesWeights();
+        if (refusal != null) {
+            throw new IllegalArgumentException(refusal + ": remove weights=\"" + weights + "\"");
+        }
         members.start(getRouteId(), getProcessors(), w, policy::newLatencyEstimate);
+        refusal = refusesSlowStart();
+        Member ramped = members.all().stream()
+                .filter(m -> m.slowStartNanos() > 0)
+                .findFirst()
+                .orElse(null);
+        if (refusal != null && ramped != null) {
+            members.stop();
+            throw new IllegalArgumentException(refusal + ": remove slowStart from member " + ramped.name());
+        }
         admission = Admission.of(members);
         selection = policy;
     }

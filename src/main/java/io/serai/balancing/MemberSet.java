@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -19,7 +21,9 @@ import java.util.function.Supplier;
  * The members of one load balancer and what is known of them: each backend's health and ejection, the
  * gate (circuit breaker) in front of it, and the requests in flight to it. Publishes the available
  * ones as an immutable {@link MemberSnapshot}, rebuilt when a backend's health or a gate changes and
- * never per request, as Armeria's endpoint group does for its selection strategies.
+ * never per request, as Armeria's endpoint group does for its selection strategies. Ejection is kept
+ * per backend, but this set keeps at most its cap of members out by it (see {@link #refresh()}), and
+ * starts a member's slow start when it enters the snapshot.
  */
 final class MemberSet {
 
@@ -32,6 +36,7 @@ final class MemberSet {
     private volatile MemberSnapshot available = MemberSnapshot.EMPTY;
     private Function<Member, MemberGate> gateOf = member -> null;
     private boolean allDown;
+    private Set<Member> keptDespiteEjection = Set.of();
 
     /** The available members now; never changed, only replaced. */
     MemberSnapshot available() {
@@ -63,7 +68,13 @@ final class MemberSet {
             built.add(new Member(i, name, output, health, options, weights[i], latencyEstimate.get()));
         }
         members = built.toArray(NONE);
+        long now = System.nanoTime();
         for (Member m : members) {
+            // A backend a reload names for the first time ramps up from then; one the gateway already
+            // sent to (the same route before the reload, another route) is warm, as is one named at start.
+            boolean joins = m.health() != null && m.health().namedAfterStart();
+            m.rampFrom(joins ? m.health().createdNanos() : now - m.slowStartNanos());
+            m.inSnapshot(m.isAvailable());
             if (m.health() != null) {
                 m.health().addListener(onChange);
                 if (m.options().healthCheck() != null) {
@@ -94,6 +105,7 @@ final class MemberSet {
         }
         members = NONE;
         available = MemberSnapshot.EMPTY;
+        keptDespiteEjection = Set.of();
     }
 
     /**
@@ -154,11 +166,27 @@ final class MemberSet {
                 null);
     }
 
-    /** Rebuilds the snapshot of available members; runs whenever a member's backend or gate changes state. */
+    /**
+     * Rebuilds the snapshot of available members; runs whenever a member's backend or gate changes
+     * state. A member that enters it starts its slow start.
+     */
     private synchronized void refresh() {
         Member[] all = members;
-        MemberSnapshot next =
-                MemberSnapshot.of(Arrays.stream(all).filter(Member::isAvailable).toArray(Member[]::new));
+        Set<Member> kept = keptDespiteEjection(all);
+        long now = System.nanoTime();
+        List<Member> in = new ArrayList<>(all.length);
+        for (Member m : all) {
+            boolean available = m.isAvailable() || kept.contains(m);
+            if (available) {
+                if (!m.inSnapshot()) {
+                    m.rampFrom(now);
+                }
+                in.add(m);
+            }
+            m.inSnapshot(available);
+        }
+        logCap(kept, all.length);
+        MemberSnapshot next = MemberSnapshot.of(in.toArray(NONE));
         available = next;
         boolean none = next.isEmpty() && all.length > 0;
         if (none && !allDown) {
@@ -167,6 +195,49 @@ final class MemberSet {
             LOG.info("route {}: {} of {} members available again", routeId, next.size(), all.length);
         }
         allDown = none;
+    }
+
+    /**
+     * The ejected members this balancer keeps choosing because more than its cap
+     * ({@code serai.health.passive.max-ejection-percent} of its members) are ejected: those ejected
+     * last, as Envoy refuses the ejections beyond its cap. Members that are out for another reason too
+     * (a failed health check, an open breaker) count neither way.
+     */
+    private static Set<Member> keptDespiteEjection(Member[] all) {
+        long now = System.nanoTime();
+        List<Member> ejected = Arrays.stream(all)
+                .filter(m -> m.isEjected() && m.availableButForEjection())
+                .sorted(Comparator.comparingLong(m -> m.health().ejectedSinceNanos() - now))
+                .toList();
+        int cap = ejected.isEmpty()
+                ? 0
+                : ejected.get(0).health().passiveSettings().ejectionCap(all.length);
+        return ejected.size() <= cap ? Set.of() : Set.copyOf(ejected.subList(cap, ejected.size()));
+    }
+
+    private void logCap(Set<Member> kept, int size) {
+        for (Member m : kept) {
+            if (!keptDespiteEjection.contains(m)) {
+                int percent = m.health().passiveSettings().maxEjectionPercent();
+                LOG.warn(
+                        "route {}: backend {} is ejected but stays in this load balancer: at most {} of its {} members "
+                                + "may be out by ejection at once (serai.health.passive.max-ejection-percent={})",
+                        routeId,
+                        m.name(),
+                        m.health().passiveSettings().ejectionCap(size),
+                        size,
+                        percent);
+            }
+        }
+        for (Member m : keptDespiteEjection) {
+            if (!kept.contains(m) && m.isEjected()) {
+                LOG.warn(
+                        "route {}: backend {} leaves this load balancer, ejected, as room under the cap opened",
+                        routeId,
+                        m.name());
+            }
+        }
+        keptDespiteEjection = kept;
     }
 
     /** Member weights from {@code 4,2,1}: one positive number per output, every member 1 when unset. */

@@ -13,9 +13,22 @@ final class MemberSnapshot {
     static final MemberSnapshot EMPTY = new MemberSnapshot(new Member[0]);
 
     private final Member[] members;
+    private final boolean slowStarts;
+    private final long slowStartsEndNanos;
 
     private MemberSnapshot(Member[] members) {
         this.members = members;
+        boolean any = false;
+        long end = 0;
+        for (Member m : members) {
+            if (m.slowStartNanos() > 0) {
+                long mine = m.rampStartNanos() + m.slowStartNanos();
+                end = !any || mine - end > 0 ? mine : end;
+                any = true;
+            }
+        }
+        this.slowStarts = any;
+        this.slowStartsEndNanos = end;
     }
 
     /** A snapshot of exactly these members, in this order. */
@@ -33,6 +46,23 @@ final class MemberSnapshot {
 
     Member get(int i) {
         return members[i];
+    }
+
+    /**
+     * Whether some member may still be in its slow start at {@code nowNanos}: its policy then reads
+     * {@link Member#weightAt} instead of the fixed weights it derived from the snapshot.
+     */
+    boolean slowStarting(long nowNanos) {
+        return slowStarts && nowNanos - slowStartsEndNanos < 0;
+    }
+
+    /** Every member's weight at {@code nowNanos}, in snapshot order. */
+    double[] weightsAt(long nowNanos) {
+        double[] w = new double[members.length];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = members[i].weightAt(nowNanos);
+        }
+        return w;
     }
 
     List<Member> asList() {
