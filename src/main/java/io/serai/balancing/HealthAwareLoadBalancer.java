@@ -1,5 +1,6 @@
 package io.serai.balancing;
 
+import io.serai.http.RouteIds;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.processor.loadbalancer.LoadBalancerSupport;
@@ -140,7 +141,7 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
         super.doStart();
         MemberSelection policy = newSelection();
         double[] w = MemberSet.weights(weights, getProcessors().size());
-        members.start(getRouteId(), getProcessors(), w, policy::newLatencyEstimate);
+        members.start(RouteIds.userId(getRouteId()), getProcessors(), w, policy::newLatencyEstimate);
         admission = Admission.of(members);
         selection = policy;
     }
