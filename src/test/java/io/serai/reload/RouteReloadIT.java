@@ -1,6 +1,8 @@
 package io.serai.reload;
 
 import io.serai.support.Behaviours;
+import io.serai.support.MetricScrape;
+import io.serai.support.RawHttp;
 import io.serai.support.RunningSerai;
 import io.serai.support.SeraiProcess;
 import io.serai.support.TestBackend;
@@ -24,9 +26,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Live reload of route files, on the packaged jar watching a folder, as a user runs it. */
@@ -43,6 +49,7 @@ class RouteReloadIT {
     static final Duration LOGGED = Duration.ofSeconds(3);
 
     static int port;
+    static int adminPort;
     static final HttpClient CLIENT =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -52,11 +59,12 @@ class RouteReloadIT {
         Files.writeString(routes.resolve("base.camel.yaml"), constantRoute("base", "/", "base"));
         slowBackend = TestBackend.start("slow");
         port = RunningSerai.freePort();
-        serai = SeraiProcess.builder()
+        SeraiProcess.Builder builder = SeraiProcess.builder()
                 .env("SERAI_ROUTES", routes.toString())
                 .property("serai.port", port)
-                .property("slow.backend", slowBackend.hostPort())
-                .start(tmp);
+                .property("slow.backend", slowBackend.hostPort());
+        adminPort = builder.adminPort();
+        serai = builder.start(tmp);
         serai.awaitStatus(url("/"), 200, Duration.ofSeconds(20));
     }
 
@@ -238,6 +246,122 @@ class RouteReloadIT {
         assertEquals(200, r.statusCode(), r.body());
         assertTrue(r.body().contains("\"target\":\"/x\""), r.body());
         serai.awaitOutput("Reloaded " + routes.resolve("inflight.camel.yaml"), LOGGED);
+    }
+
+    @Test
+    void whileAReplacedRouteDrainsNoOtherRouteNorReadinessWaitsAndItsNewVersionServesAtOnce() throws Exception {
+        try (TestBackend held = TestBackend.start("held")) {
+            held.respondWith(Behaviours.slow(Duration.ofSeconds(10)));
+            int otherPort = RunningSerai.freePort();
+            write(
+                    "elsewhere.camel.yaml",
+                    constantRoute("elsewhere", "/", "elsewhere").replace("{{serai.port}}", String.valueOf(otherPort)));
+            String heldRoute = """
+                    - route:
+                        id: held
+                        from:
+                          uri: "netty-http:http://127.0.0.1:{{serai.port}}/held?matchOnUriPrefix=true"
+                          steps:
+                            - %s
+                    """;
+            Path heldFile = routes.resolve("held.camel.yaml");
+            write("held.camel.yaml", heldRoute.formatted("to: \"netty-http:http://" + held.hostPort() + "\""));
+            serai.awaitOutput("Reloaded " + heldFile, LOGGED);
+            String elsewhere = "http://127.0.0.1:" + otherPort + "/";
+            String ready = "http://127.0.0.1:" + adminPort + "/health/ready";
+            assertEquals("elsewhere", timed(elsewhere).body());
+            // A fresh JVM answers its first requests slowly: warm both up until they answer promptly unprovoked.
+            AtomicInteger prompt = new AtomicInteger();
+            Waits.upTo(Waits.PROMPTLY).pollInterval(Duration.ofMillis(10)).until(() -> {
+                boolean fast = millis(elsewhere) < 50 && millis(ready) < 50;
+                return prompt.updateAndGet(n -> fast ? n + 1 : 0) >= 20;
+            });
+
+            CompletableFuture<HttpResponse<String>> inFlight = CLIENT.sendAsync(
+                    HttpRequest.newBuilder(URI.create(url("/held/x")))
+                            .timeout(Duration.ofSeconds(20))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            held.awaitRequests(1, Duration.ofSeconds(5));
+            long edited = System.nanoTime();
+            write("held.camel.yaml", heldRoute.formatted("setBody:\n            constant: \"v2\""));
+
+            // Until the edit is applied and a second after, while the old route drains its held request:
+            // every request to a route of another file, on another port, and to readiness answers at once.
+            List<String> waited = new ArrayList<>();
+            long appliedAt = 0;
+            long deadline = edited + Duration.ofSeconds(5).toNanos();
+            while (System.nanoTime() < deadline && (appliedAt == 0 || System.nanoTime() < appliedAt + 1_000_000_000L)) {
+                for (String target : List.of(elsewhere, ready)) {
+                    long start = System.nanoTime();
+                    long took = millis(target);
+                    if (took >= 50) {
+                        waited.add(target + " took " + took + " ms, " + (start - edited) / 1_000_000
+                                + " ms after the edit");
+                    }
+                }
+                if (appliedAt == 0 && count(serai.output(), "Reloaded " + heldFile) >= 2) {
+                    appliedAt = System.nanoTime();
+                }
+                // Paced as steady traffic, so that the test's own load does not make the answers slow.
+                LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+            }
+            assertTrue(appliedAt != 0, "the edit was not applied within 5 s; log:\n" + serai.output());
+            assertTrue(
+                    waited.isEmpty(),
+                    "requests waited during the reload: " + waited + "; log:\n"
+                            + serai.output()
+                                    .lines()
+                                    .filter(l -> l.contains("Reload"))
+                                    .toList());
+            // The edited route's new requests get the new version within the reload interval (500 ms) and the swap.
+            assertTrue(
+                    appliedAt - edited < Duration.ofSeconds(2).toNanos(),
+                    "applied after " + (appliedAt - edited) / 1_000_000 + " ms");
+            long start = System.nanoTime();
+            HttpResponse<String> replaced = get("/held/y");
+            assertEquals("v2", replaced.body());
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(1).toNanos(), "the new version was slow");
+            assertFalse(inFlight.isDone(), "the held request is still at its backend");
+
+            HttpResponse<String> old = inFlight.get(15, TimeUnit.SECONDS);
+            assertEquals(200, old.statusCode(), old.body());
+            assertTrue(old.body().contains("\"backend\":\"held\""), "the old route's answer: " + old.body());
+
+            // Metrics and the log name the route as its user did, whichever generation served.
+            Waits.upTo(Waits.PROMPTLY)
+                    .untilAsserted(() -> assertTrue(
+                            MetricScrape.value(adminPort, "serai_requests_total", "route=\"held\"") >= 2,
+                            "both generations counted as route held"));
+            String scrape = RawHttp.exchange(adminPort, "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    .bodyText();
+            assertFalse(scrape.contains("held" + '~'), "an internal route id in /metrics");
+        }
+    }
+
+    /** How long a GET of {@code url} takes to answer 200. */
+    private static long millis(String url) throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<String> r = timed(url);
+        long took = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(200, r.statusCode(), url + ": " + r.body());
+        return took;
+    }
+
+    private static HttpResponse<String> timed(String url) throws Exception {
+        return CLIENT.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(15))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            n++;
+        }
+        return n;
     }
 
     @Test
