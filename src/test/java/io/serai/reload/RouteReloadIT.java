@@ -374,6 +374,9 @@ class RouteReloadIT {
                 String scrape = RawHttp.exchange(ownAdmin, "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
                         .bodyText();
                 assertFalse(scrape.contains("held" + '~'), "an internal route id in /metrics");
+                String health = timed(ready).body();
+                assertTrue(health.contains("held"), health);
+                assertFalse(health.contains("held" + '~'), "an internal route id in /health/ready: " + health);
             }
         }
     }
