@@ -1,6 +1,7 @@
 package io.serai.admin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.serai.http.RouteIds;
 import io.serai.metrics.SeraiMeters;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -78,7 +79,8 @@ public final class AdminEndpoints implements Processor {
         List<Map<String, Object>> checks = new ArrayList<>();
         for (HealthCheck.Result result : results) {
             Map<String, Object> check = new LinkedHashMap<>();
-            check.put("id", result.getCheck().getId());
+            // Camel's route checks are named for the route Camel runs: a reloaded one's generation stays internal.
+            check.put("id", RouteIds.userId(result.getCheck().getId()));
             check.put("state", result.getState().name());
             result.getMessage().ifPresent(m -> check.put("message", m));
             checks.add(check);

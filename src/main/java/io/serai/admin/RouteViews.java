@@ -8,6 +8,7 @@ import io.serai.camel.ProcessorGraph;
 import io.serai.health.BackendHealth;
 import io.serai.health.BackendStatus;
 import io.serai.health.MemberEndpoint;
+import io.serai.http.RouteIds;
 import io.serai.metrics.SeraiMeters;
 import io.serai.resilience.MemberBreaker;
 import org.apache.camel.CamelContext;
@@ -15,6 +16,7 @@ import org.apache.camel.Route;
 import org.apache.camel.processor.SendProcessor;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -35,8 +37,8 @@ public final class RouteViews {
     /** One map per route (admin routes left out), ready to be written as JSON. */
     public static List<Map<String, Object>> of(CamelContext context, SeraiMeters meters) {
         List<Map<String, Object>> views = new ArrayList<>();
-        for (Route route : context.getRoutes()) {
-            String id = route.getRouteId();
+        for (Route route : newestGenerations(context)) {
+            String id = RouteIds.userId(route.getRouteId());
             if (id.startsWith("serai-admin")) {
                 continue;
             }
@@ -44,7 +46,7 @@ public final class RouteViews {
             view.put("id", id);
             view.put("source", route.getSourceLocationShort());
             view.put("endpoint", route.getEndpoint().getEndpointBaseUri());
-            view.put("state", String.valueOf(context.getRouteController().getRouteStatus(id)));
+            view.put("state", String.valueOf(context.getRouteController().getRouteStatus(route.getRouteId())));
             view.put("inFlight", meters.inFlight(id));
             long[] answered = meters.answered(id);
             Map<String, Long> requests = new LinkedHashMap<>();
@@ -61,14 +63,26 @@ public final class RouteViews {
         return views;
     }
 
+    /** Each route once: while a reloaded route's old generation drains, the new one stands for it. */
+    private static Collection<Route> newestGenerations(CamelContext context) {
+        Map<String, Route> newest = new LinkedHashMap<>();
+        for (Route route : context.getRoutes()) {
+            newest.merge(
+                    RouteIds.userId(route.getRouteId()),
+                    route,
+                    (a, b) -> RouteIds.generation(a.getRouteId()) >= RouteIds.generation(b.getRouteId()) ? a : b);
+        }
+        return newest.values();
+    }
+
     /** True when some route balances over members and none of them is available now. */
     public static List<String> routesWithEveryMemberDown(CamelContext context) {
         List<String> down = new ArrayList<>();
-        for (Route route : context.getRoutes()) {
+        for (Route route : newestGenerations(context)) {
             for (HealthAwareLoadBalancer balancer :
                     ProcessorGraph.all(route.navigate(), HealthAwareLoadBalancer.class)) {
                 if (!balancer.members().isEmpty() && balancer.members().stream().noneMatch(Member::isAvailable)) {
-                    down.add(route.getRouteId());
+                    down.add(RouteIds.userId(route.getRouteId()));
                 }
             }
         }
@@ -77,7 +91,7 @@ public final class RouteViews {
 
     /** The route's backends: each balancer's members, then each backend a route sends to directly. */
     private static void collect(Route route, SeraiMeters meters, List<Map<String, Object>> out) {
-        String id = route.getRouteId();
+        String id = RouteIds.userId(route.getRouteId());
         Set<SendProcessor> balanced = Collections.newSetFromMap(new IdentityHashMap<>());
         for (HealthAwareLoadBalancer balancer : ProcessorGraph.all(route.navigate(), HealthAwareLoadBalancer.class)) {
             for (Member m : balancer.members()) {

@@ -1,5 +1,6 @@
 package io.serai.balancing;
 
+import io.serai.http.RouteIds;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.processor.loadbalancer.LoadBalancerSupport;
@@ -157,7 +158,7 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
         if (refusal != null) {
             throw new IllegalArgumentException(refusal + ": remove weights=\"" + weights + "\"");
         }
-        members.start(getRouteId(), getProcessors(), w, policy::newLatencyEstimate);
+        members.start(RouteIds.userId(getRouteId()), getProcessors(), w, policy::newLatencyEstimate);
         refusal = refusesSlowStart();
         Member ramped = members.all().stream()
                 .filter(m -> m.slowStartNanos() > 0)

@@ -26,6 +26,7 @@ import io.serai.http.RequestIds;
 import io.serai.http.RequestTarget;
 import io.serai.http.ResponseHeaderEdits;
 import io.serai.http.ResponseStatus;
+import io.serai.http.RouteIds;
 import io.serai.http.body.BodyStream;
 import io.serai.settings.ProxySettings;
 import io.serai.websocket.Tunnel;
@@ -174,7 +175,7 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
         } else if (ResponseStatus.invalid(message) != null) {
             response = ErrorResponses.plain(
                     500,
-                    "route " + exchange.getFromRouteId() + ": CamelHttpResponseCode \""
+                    "route " + RouteIds.userId(exchange.getFromRouteId()) + ": CamelHttpResponseCode \""
                             + ResponseStatus.invalid(message) + "\" is not an HTTP status (100 to 599)");
         } else {
             response = fromMessage(message, ingress);
@@ -200,7 +201,7 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
             exchange.setProperty(WebSocketUpgrade.TUNNEL, tunnel);
             tunnel.observe(WebSocketMeters.of(
                     MeterRegistries.of(exchange.getContext()),
-                    exchange.getFromRouteId() == null ? "" : exchange.getFromRouteId()));
+                    exchange.getFromRouteId() == null ? "" : RouteIds.userId(exchange.getFromRouteId())));
             response = new UpgradeResponse(tunnel);
         } else if (body instanceof BodyStream stream && !stream.isHeld()) {
             message.getExchange().setProperty(IngressRequest.RESPONSE_BODY, stream);

@@ -5,6 +5,7 @@ import io.serai.http.IngressRequest;
 import io.serai.http.RequestIds;
 import io.serai.http.RequestKeys;
 import io.serai.http.ResponseStatus;
+import io.serai.http.RouteIds;
 import io.serai.http.UpstreamException;
 import io.serai.http.body.BodyStream;
 import io.serai.websocket.Tunnel;
@@ -39,10 +40,12 @@ public final class RequestMetrics implements RoutePolicyFactory {
     }
 
     @Override
-    public RoutePolicy createRoutePolicy(CamelContext context, String routeId, NamedNode route) {
-        if (routeId.startsWith("serai-admin")) {
+    public RoutePolicy createRoutePolicy(CamelContext context, String camelRouteId, NamedNode route) {
+        if (camelRouteId.startsWith("serai-admin")) {
             return null;
         }
+        // Every generation of a reloaded route counts under the id its user gave it.
+        String routeId = RouteIds.userId(camelRouteId);
         return new RoutePolicySupport() {
             @Override
             public void onExchangeBegin(Route r, Exchange exchange) {

@@ -12,8 +12,8 @@ import io.serai.ingress.ProxyHeaderFilterStrategy;
 import io.serai.ingress.ProxyHttpBinding;
 import io.serai.ingress.ProxyProtocol;
 import io.serai.ingress.ProxyServerInitializerFactory;
-import io.serai.ingress.RouteSwapGate;
 import io.serai.routing.RouteDispatcher;
+import io.serai.routing.RouteGenerations;
 import io.serai.routing.RouteOptions;
 import io.serai.routing.VirtualHosts;
 import io.serai.security.tls.ServerCertificates;
@@ -63,7 +63,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     private final UpstreamClient upstreamClient;
     private final Map<String, HttpServerBootstrapFactory> servers = new ConcurrentHashMap<>();
     private final Map<Integer, HttpServerConsumerChannelFactory> dispatchers = new ConcurrentHashMap<>();
-    private final RouteSwapGate swapGate = new RouteSwapGate();
+    private final RouteGenerations generations = new RouteGenerations();
     private final ConnectionLimit connectionLimit;
     private final BackendHealthRegistry backendHealth;
     private final BackendTlsContexts backendTls;
@@ -162,10 +162,11 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     @Override
     public HttpServerConsumerChannelFactory getMultiplexChannelHandler(int port) {
         return dispatchers.computeIfAbsent(port, p -> {
-            RouteDispatcher dispatcher =
-                    new RouteDispatcher(consumer -> consumer.getEndpoint() instanceof ProxyHttpEndpoint endpoint
+            RouteDispatcher dispatcher = new RouteDispatcher(
+                    consumer -> consumer.getEndpoint() instanceof ProxyHttpEndpoint endpoint
                             ? endpoint.routeOptions()
-                            : RouteOptions.DEFAULTS);
+                            : RouteOptions.DEFAULTS,
+                    generations);
             dispatcher.init(p);
             return dispatcher;
         });
@@ -197,24 +198,15 @@ public class ProxyHttpComponent extends NettyHttpComponent {
                             + " gives different ones; give every route on it the same (a change needs a restart)");
         }
         return servers.computeIfAbsent(consumer.getConfiguration().getAddress(), address -> {
-            HttpServerBootstrapFactory server =
-                    new HttpServerBootstrapFactory(getMultiplexChannelHandler(
-                            consumer.getConfiguration().getPort())) {
-                        @Override
-                        public void stop() {
-                            // During a route swap the old route's consumer may be the last on its port:
-                            // keep the port and its client connections for the new route.
-                            if (!swapGate.isClosed()) {
-                                super.stop();
-                            }
-                        }
-                    };
+            // It stops (closes its port) only when its last route has gone: a reload starts a route's new
+            // generation before it stops the old one, so the port and its client connections stay.
+            HttpServerBootstrapFactory server = new HttpServerBootstrapFactory(
+                    getMultiplexChannelHandler(consumer.getConfiguration().getPort()));
             server.init(
                     getCamelContext(),
                     consumer.getConfiguration(),
                     new ProxyServerInitializerFactory(
                             consumer,
-                            swapGate,
                             settings,
                             connectionLimit,
                             consumer.getConfiguration().isSsl() ? serverCertificates(consumer, options) : null,
@@ -258,12 +250,12 @@ public class ProxyHttpComponent extends NettyHttpComponent {
                 k -> new ServerCertificates(getCamelContext(), chosen));
     }
 
-    /** The gate that holds new requests while {@link io.serai.reload.RouteReloader} swaps routes. */
-    public RouteSwapGate swapGate() {
-        return swapGate;
+    /** Which routes the listeners serve while {@link io.serai.reload.RouteReloader} swaps a file's routes. */
+    public RouteGenerations generations() {
+        return generations;
     }
 
-    /** After a swap: closes the ports whose routes are all gone (the server stops itself only then). */
+    /** After a reload's old routes drained: closes the ports whose routes are all gone (a server stops only then). */
     public void stopUnusedServers() {
         servers.values().forEach(HttpServerBootstrapFactory::stop);
     }

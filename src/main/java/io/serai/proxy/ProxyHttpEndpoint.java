@@ -17,6 +17,7 @@ import io.serai.upstream.UpstreamProducer;
 import io.serai.upstream.UpstreamTarget;
 import org.apache.camel.Consumer;
 import org.apache.camel.Exchange;
+import org.apache.camel.MultipleConsumersSupport;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
 import org.apache.camel.component.netty.NettyConfiguration;
@@ -25,7 +26,8 @@ import org.apache.camel.component.netty.http.NettyHttpConfiguration;
 import org.apache.camel.component.netty.http.NettyHttpEndpoint;
 
 /** A netty-http endpoint whose producer is Serai's upstream client; its consumer is Camel's. */
-public class ProxyHttpEndpoint extends NettyHttpEndpoint implements MemberEndpoint, AggregatedCall {
+public class ProxyHttpEndpoint extends NettyHttpEndpoint
+        implements MemberEndpoint, AggregatedCall, MultipleConsumersSupport {
 
     private final UpstreamClient upstreamClient;
     private final boolean preserveHost;
@@ -148,6 +150,16 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint implements MemberEndpoi
     @Override
     public boolean isLenientProperties() {
         return false;
+    }
+
+    /**
+     * A reload starts a route's next generation, which listens on the same URI, while the old one drains.
+     * Two routes that would answer the same requests are still refused: by Serai's RouteTable, which
+     * names both.
+     */
+    @Override
+    public boolean isMultipleConsumersSupported() {
+        return true;
     }
 
     @Override

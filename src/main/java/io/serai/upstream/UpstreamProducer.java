@@ -9,6 +9,7 @@ import io.serai.health.LoadReport;
 import io.serai.http.IngressRequest;
 import io.serai.http.MessageBodies;
 import io.serai.http.ResponseStatus;
+import io.serai.http.RouteIds;
 import io.serai.http.UpstreamException;
 import io.serai.websocket.WebSocketUpgrade;
 import org.apache.camel.AsyncCallback;
@@ -92,7 +93,7 @@ public class UpstreamProducer extends DefaultAsyncProducer {
 
     /** Counts the call for its route and backend, unless the client left before it ended. */
     private void measure(Exchange exchange, long nanos) {
-        String route = exchange.getFromRouteId() == null ? "" : exchange.getFromRouteId();
+        String route = exchange.getFromRouteId() == null ? "" : RouteIds.userId(exchange.getFromRouteId());
         UpstreamMeters meters = metersOf(exchange, route);
         if (meters == null) {
             return;
