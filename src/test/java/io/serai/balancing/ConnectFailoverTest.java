@@ -119,7 +119,7 @@ class ConnectFailoverTest {
             backends.backend(1).close();
             backends.backend(2).close();
             for (int i = 0; i < 6; i++) {
-                assertEquals(200, send(serai.port(), i), "POST " + i);
+                assertEquals(200, send(serai.port(), i), "request " + i);
             }
             assertEquals(6, backends.backend(3).requests().size());
             assertEquals(
