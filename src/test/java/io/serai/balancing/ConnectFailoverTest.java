@@ -1,16 +1,20 @@
 package io.serai.balancing;
 
+import io.serai.support.Behaviours;
 import io.serai.support.MemberBackends;
 import io.serai.support.MetricScrape;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RecordedRequest;
 import io.serai.support.RunningSerai;
+import io.serai.support.SlowClients;
+import io.serai.support.TestBackend;
 import io.serai.support.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -128,6 +132,29 @@ class ConnectFailoverTest {
                             .map(RecordedRequest::method)
                             .filter("POST"::equals)
                             .count());
+        }
+    }
+
+    @Test
+    void aStreamedBodyLargerThanTheReplayBufferStillGoesWholeToTheNextMember() throws Exception {
+        // Nothing of the body went anywhere while no connection was made, so all of it is still there to send.
+        try (TestBackend echo = TestBackend.start("echo").respondWith(Behaviours.echo());
+                RunningSerai serai = RunningSerai.routes(ROUTE)
+                        .property("backend.1", TestBackend.refusingUrl())
+                        .property("backend.2", echo.url())
+                        .property("backend.3", echo.url())
+                        .start(tmp)) {
+            byte[] body = Behaviours.pattern(1024 * 1024);
+            for (int i = 0; i < 3; i++) {
+                byte[] head = ("POST /upload HTTP/1.1\r\nHost: h\r\nContent-Length: " + body.length + "\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1);
+                RawResponse r = SlowClients.sendInParts(serai.port(), head, body);
+                assertEquals(200, r.status(), "upload " + i + ": " + r.bodyText());
+                assertEquals(String.valueOf(body.length), r.header("X-Received-Length"), "upload " + i);
+            }
+            assertTrue(
+                    echo.requests().stream().allMatch(q -> Behaviours.isPattern(q.body())),
+                    "every upload arrived whole");
         }
     }
 
