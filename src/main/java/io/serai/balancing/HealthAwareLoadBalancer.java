@@ -87,7 +87,8 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
      * A call ended. One whose connection could not be made (refused, timed out, TLS handshake refused) sent
      * nothing, so the request goes to an available member not yet tried, whatever its method, as nginx's
      * {@code proxy_next_upstream error} and Envoy's {@code connect-failure} do; all tries within
-     * {@code serai.upstream.timeout} ({@link UpstreamDeadline}). The failed member counted it (passive health).
+     * {@code serai.upstream.timeout} ({@link UpstreamDeadline}). The failure still counts against that member's
+     * passive health and breaker, which saw it before this.
      */
     private void ended(
             Member member,
@@ -115,7 +116,14 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
                         "connect_failure");
                 UpstreamDeadline.began(exchange, began);
                 Failures.clear(exchange);
-                process(exchange, next -> callback.done(false), admission.deadline(), all);
+                process(
+                        exchange,
+                        next -> {
+                            UpstreamDeadline.clear(exchange); // also when no member was reached this time
+                            callback.done(false);
+                        },
+                        admission.deadline(),
+                        all);
                 return;
             }
         }
