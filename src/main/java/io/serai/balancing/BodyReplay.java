@@ -27,7 +27,7 @@ public final class BodyReplay {
         if (!(body instanceof BodyStream stream) || stream.canBeSentAgain()) {
             return true;
         }
-        String route = exchange.getFromRouteId() == null ? "" : RouteIds.userId(exchange.getFromRouteId());
+        String route = RouteIds.of(exchange);
         LOG.info(
                 "route {}: no {} after {}: more of the request body than serai.stream.replay-buffer had gone to "
                         + "the backend, so it cannot be sent again",

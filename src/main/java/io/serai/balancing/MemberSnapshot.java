@@ -78,6 +78,11 @@ final class MemberSnapshot {
         return left.length == 0 || left.length == members.length ? this : new MemberSnapshot(left);
     }
 
+    /** True when some member of this snapshot is not among {@code tried}. */
+    boolean hasUntried(TriedMembers tried) {
+        return Arrays.stream(members).anyMatch(m -> !tried.contains(m));
+    }
+
     @Override
     public String toString() {
         return Arrays.toString(members);

@@ -23,6 +23,12 @@ public final class RouteIds {
         return at < 0 ? routeId : routeId.substring(0, at);
     }
 
+    /** The user's id of the route {@code exchange} came in on; empty when it came from no route. */
+    public static String of(org.apache.camel.Exchange exchange) {
+        String id = exchange.getFromRouteId();
+        return id == null ? "" : userId(id);
+    }
+
     /** The id Camel runs generation {@code generation} of {@code userId} under; the first keeps the user's. */
     public static String internalId(String userId, long generation) {
         return generation <= 1 ? userId : userId + GENERATION + generation;

@@ -199,9 +199,7 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
         Exchange exchange = message.getExchange();
         if (body instanceof Tunnel tunnel && status.code() == 101 && WebSocketUpgrade.isRequested(exchange)) {
             exchange.setProperty(WebSocketUpgrade.TUNNEL, tunnel);
-            tunnel.observe(WebSocketMeters.of(
-                    MeterRegistries.of(exchange.getContext()),
-                    exchange.getFromRouteId() == null ? "" : RouteIds.userId(exchange.getFromRouteId())));
+            tunnel.observe(WebSocketMeters.of(MeterRegistries.of(exchange.getContext()), RouteIds.of(exchange)));
             response = new UpgradeResponse(tunnel);
         } else if (body instanceof BodyStream stream && !stream.isHeld()) {
             message.getExchange().setProperty(IngressRequest.RESPONSE_BODY, stream);

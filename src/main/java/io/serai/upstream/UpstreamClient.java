@@ -16,8 +16,11 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.serai.health.ProbeClient;
+import io.serai.http.UpstreamDeadline;
+import io.serai.http.UpstreamException;
 import io.serai.http.body.BodyStream;
 import io.serai.security.upstream.BackendTlsContexts;
 import io.serai.settings.ProxySettings;
@@ -69,6 +72,18 @@ public final class UpstreamClient implements AutoCloseable {
         Duration limit = timeout == null || timeout.compareTo(settings.upstreamTimeout()) > 0
                 ? settings.upstreamTimeout()
                 : timeout;
+        Duration left = UpstreamDeadline.left(exchange, settings.upstreamTimeout());
+        if (left.isNegative() || left.isZero()) {
+            // Earlier members could not be connected to, and the request's time is up.
+            exchange.setException(UpstreamException.timedOut(
+                    target.toString(), settings.upstreamTimeout().toMillis()));
+            ReferenceCountUtil.safeRelease(request);
+            callback.done(false);
+            return;
+        }
+        if (left.compareTo(limit) < 0) {
+            limit = left;
+        }
         new UpstreamCall(exchange, callback, request, body, target, pool, settings, limit, holding, client).start();
     }
 

@@ -93,7 +93,7 @@ public class UpstreamProducer extends DefaultAsyncProducer {
 
     /** Counts the call for its route and backend, unless the client left before it ended. */
     private void measure(Exchange exchange, long nanos) {
-        String route = exchange.getFromRouteId() == null ? "" : RouteIds.userId(exchange.getFromRouteId());
+        String route = RouteIds.of(exchange);
         UpstreamMeters meters = metersOf(exchange, route);
         if (meters == null) {
             return;
