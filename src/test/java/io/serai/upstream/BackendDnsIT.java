@@ -1,0 +1,169 @@
+package io.serai.upstream;
+
+import io.serai.balancing.HealthAwareLoadBalancer;
+import io.serai.balancing.Member;
+import io.serai.camel.ProcessorGraph;
+import io.serai.support.RunningSerai;
+import io.serai.support.TestBackend;
+import io.serai.support.TestDnsServer;
+import io.serai.support.Traffic;
+import io.serai.support.Waits;
+import org.apache.camel.Route;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Backend names resolved by Serai's own non-blocking resolver against a real DNS server on loopback, and
+ * members that are every address of a name ({@code resolve=all}); the backends listen on 127.0.0.2-4.
+ */
+class BackendDnsIT {
+
+    private static TestDnsServer dns;
+
+    @BeforeAll
+    static void startDns() throws Exception {
+        dns = TestDnsServer.start();
+    }
+
+    @AfterAll
+    static void stopDns() {
+        dns.close();
+    }
+
+    private static InetAddress loopback(int last) throws Exception {
+        return InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) last});
+    }
+
+    private static RunningSerai.Builder serai(String routes) {
+        return RunningSerai.routes(routes).property("serai.dns.servers", dns.address());
+    }
+
+    private static String route(String id, String path, String to) {
+        return """
+                - route:
+                    id: %s
+                    from:
+                      uri: "netty-http:http://127.0.0.1:{{serai.port}}%s?matchOnUriPrefix=true"
+                      steps:
+                        - to: "netty-http:%s"
+                """.formatted(id, path, to);
+    }
+
+    @Test
+    void aBackendNameIsLookedUpAgainOnceItsRecordsTtlRunsOut(@TempDir Path tmp) throws Exception {
+        dns.answer("moving.test", 1, "127.0.0.2");
+        try (TestBackend before = TestBackend.startOn("before", loopback(2), 0);
+                TestBackend after = TestBackend.startOn("after", loopback(3), before.port());
+                RunningSerai serai = serai(route("moving", "/", "http://moving.test:" + before.port()))
+                        .start(tmp)) {
+            assertEquals("before", Traffic.get(serai.port(), "/t"));
+
+            dns.answer("moving.test", 1, "127.0.0.3");
+            before.close(); // the old pod is gone, with its kept-alive connections
+
+            Waits.upTo(Waits.PROMPTLY)
+                    .alias("requests reach the name's new address")
+                    .until(() -> "after".equals(Traffic.get(serai.port(), "/t")));
+        }
+    }
+
+    @Test
+    void aResolveAllMemberSpreadsOverEveryAddressAndFollowsTheirChanges(@TempDir Path tmp) throws Exception {
+        dns.answer("pods.test", 1, "127.0.0.2", "127.0.0.3");
+        String routes = """
+                - route:
+                    id: pods
+                    from:
+                      uri: "netty-http:http://127.0.0.1:{{serai.port}}/?matchOnUriPrefix=true"
+                      steps:
+                        - loadBalance:
+                            roundRobinLoadBalancer: {}
+                            steps:
+                              - to: "netty-http:http://pods.test:{{pods.port}}?resolve=all"
+                """;
+        try (TestBackend a = TestBackend.startOn("a", loopback(2), 0);
+                TestBackend b = TestBackend.startOn("b", loopback(3), a.port());
+                TestBackend c = TestBackend.startOn("c", loopback(4), a.port());
+                RunningSerai serai =
+                        serai(routes).property("pods.port", a.port()).start(tmp)) {
+            String origin = "http://pods.test:" + a.port();
+            assertEquals(List.of(origin + " (127.0.0.2)", origin + " (127.0.0.3)"), memberNames(serai));
+            assertEquals(Map.of("a", 10, "b", 10), Traffic.sequential(serai.port(), 20));
+
+            dns.answer("pods.test", 1, "127.0.0.3", "127.0.0.4");
+
+            Waits.upTo(Waits.PROMPTLY)
+                    .alias("the balancer's members follow the name's addresses")
+                    .until(() -> memberNames(serai).equals(List.of(origin + " (127.0.0.3)", origin + " (127.0.0.4)")));
+            assertEquals(Map.of("b", 10, "c", 10), Traffic.sequential(serai.port(), 20));
+        }
+    }
+
+    @Test
+    void aSlowDnsAnswerHoldsUpNoOtherRequest(@TempDir Path tmp) throws Exception {
+        dns.answer("slow.test", 60, "127.0.0.2").slow("slow.test", Duration.ofSeconds(2));
+        try (TestBackend slow = TestBackend.startOn("slow", loopback(2), 0);
+                TestBackend fast = TestBackend.start("fast");
+                RunningSerai serai = serai(route("slow", "/slow", "http://slow.test:" + slow.port())
+                                + route("fast", "/fast", fast.url()))
+                        .start(tmp)) {
+            // Enough clients that every event loop has one waiting for the slow name.
+            int clients = 2 * Runtime.getRuntime().availableProcessors() + 2;
+            List<CompletableFuture<String>> waiting = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                waiting.add(CompletableFuture.supplyAsync(() -> Traffic.get(serai.port(), "/slow")));
+            }
+            Waits.upTo(Waits.PROMPTLY)
+                    .alias("Serai asks DNS for the slow name")
+                    .until(() -> dns.questionsAbout("slow.test") > 0);
+
+            assertEquals("fast", Traffic.get(serai.port(), "/fast"));
+            assertTrue(
+                    waiting.stream().noneMatch(CompletableFuture::isDone),
+                    "the other route answered while the slow name's lookup was still pending");
+            for (CompletableFuture<String> answer : waiting) {
+                assertEquals("slow", answer.get(15, TimeUnit.SECONDS));
+            }
+        }
+    }
+
+    @Test
+    void localhostAndIpAddressesNeverAskDns(@TempDir Path tmp) throws Exception {
+        try (TestBackend byName = TestBackend.start("by-name");
+                TestBackend byAddress = TestBackend.start("by-address");
+                RunningSerai serai = serai(route("name", "/name", "http://localhost:" + byName.port())
+                                + route("address", "/address", byAddress.url()))
+                        .start(tmp)) {
+            assertEquals("by-name", Traffic.get(serai.port(), "/name"));
+            assertEquals("by-address", Traffic.get(serai.port(), "/address"));
+            assertTrue(
+                    dns.questions().stream().noneMatch(q -> q.startsWith("localhost") || q.startsWith("127.")),
+                    "DNS was asked " + dns.questions());
+        }
+    }
+
+    private static List<String> memberNames(RunningSerai serai) {
+        List<String> names = new ArrayList<>();
+        for (Route route : serai.context().getRoutes()) {
+            for (HealthAwareLoadBalancer balancer :
+                    ProcessorGraph.all(route.navigate(), HealthAwareLoadBalancer.class)) {
+                balancer.members().stream().map(Member::name).forEach(names::add);
+            }
+        }
+        return names;
+    }
+}
