@@ -213,17 +213,21 @@ final class MemberSet {
         }
     }
 
-    /** True when some member has a {@code maxConcurrent} limit. */
+    /** True when some member has a {@code maxConcurrent} limit (by its output: a resolve=all one may have none yet). */
     boolean anyLimited() {
-        return Arrays.stream(members).anyMatch(m -> m.options().maxConcurrent() > 0);
+        return Arrays.stream(endpoints).anyMatch(e -> optionsOf(e).maxConcurrent() > 0);
     }
 
     /** The longest maxWait among the members. */
     long longestWaitMillis() {
-        return Arrays.stream(members)
-                .mapToLong(m -> m.options().maxWait().toMillis())
+        return Arrays.stream(endpoints)
+                .mapToLong(e -> optionsOf(e).maxWait().toMillis())
                 .max()
                 .orElse(0);
+    }
+
+    private static MemberOptions optionsOf(MemberEndpoint endpoint) {
+        return endpoint == null ? MemberOptions.NONE : endpoint.memberOptions();
     }
 
     /** The failure for a request that no member can take: 503, with the soonest a member may be back. */
