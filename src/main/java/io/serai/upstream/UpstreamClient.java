@@ -16,6 +16,8 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.resolver.AddressResolverGroup;
+import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.serai.health.ProbeClient;
 import io.serai.http.body.BodyStream;
@@ -26,6 +28,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.netty.NettyConstants;
 
 import java.net.InetAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -106,7 +109,7 @@ public final class UpstreamClient implements AutoCloseable {
      * this client's event loops, verified as the target's traffic is.
      */
     public ProbeClient probes(UpstreamTarget target) {
-        return new UpstreamProbes(target, this::ownLoops, () -> resolver().group(), tls, settings);
+        return new UpstreamProbes(target, this::ownLoops, () -> resolverFor(target), tls, settings);
     }
 
     /** The connection of the client this exchange answers, when it came in over netty-http. */
@@ -131,6 +134,11 @@ public final class UpstreamClient implements AutoCloseable {
         return group;
     }
 
+    /** The DNS resolver for a target with a name; none for an IP address, so it makes no resolver at all. */
+    private AddressResolverGroup<? extends SocketAddress> resolverFor(UpstreamTarget target) {
+        return target.address().isUnresolved() ? resolver().group() : NoopAddressResolverGroup.INSTANCE;
+    }
+
     private BackendResolver resolver() {
         BackendResolver r = resolver;
         if (r == null) {
@@ -152,7 +160,7 @@ public final class UpstreamClient implements AutoCloseable {
                         settings.upstreamConnectTimeout().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .resolver(resolver().group())
+                .resolver(resolverFor(key.target()))
                 .remoteAddress(key.target().address());
         return new SimpleChannelPool(
                 bootstrap, new ConnectionSetup(key.target()), ChannelHealthChecker.ACTIVE, true, true);

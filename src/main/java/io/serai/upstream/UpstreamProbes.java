@@ -31,7 +31,7 @@ import io.serai.security.upstream.BackendTlsContexts;
 import io.serai.settings.ProxySettings;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -54,14 +54,14 @@ final class UpstreamProbes implements ProbeClient {
 
     private final UpstreamTarget target;
     private final Supplier<EventLoopGroup> loops;
-    private final Supplier<AddressResolverGroup<InetSocketAddress>> resolvers;
+    private final Supplier<AddressResolverGroup<? extends SocketAddress>> resolvers;
     private final BackendTlsContexts tls;
     private final ProxySettings settings;
 
     UpstreamProbes(
             UpstreamTarget target,
             Supplier<EventLoopGroup> loops,
-            Supplier<AddressResolverGroup<InetSocketAddress>> resolvers,
+            Supplier<AddressResolverGroup<? extends SocketAddress>> resolvers,
             BackendTlsContexts tls,
             ProxySettings settings) {
         this.target = target;

@@ -1,6 +1,7 @@
 package io.serai.upstream;
 
 import io.netty.channel.Channel;
+import io.netty.util.NetUtil;
 import io.serai.security.upstream.BackendTls;
 import io.serai.security.upstream.BackendTlsContexts;
 
@@ -39,10 +40,11 @@ public record UpstreamTarget(
 
     /**
      * Resolved at connect time (see {@link BackendResolver}), so a backend's DNS change is seen by new
-     * connections; a pinned target's address as it is.
+     * connections; an IP address, or a pinned target's address, as it is.
      */
     public InetSocketAddress address() {
-        return pinned != null ? new InetSocketAddress(pinned, port) : InetSocketAddress.createUnresolved(host, port);
+        InetAddress known = pinned != null ? pinned : NetUtil.createInetAddressFromIpAddressString(host);
+        return known != null ? new InetSocketAddress(known, port) : InetSocketAddress.createUnresolved(host, port);
     }
 
     /** This target, connecting to {@code address} (one of its host's). */

@@ -3,6 +3,8 @@ package io.serai.upstream;
 import io.serai.balancing.HealthAwareLoadBalancer;
 import io.serai.balancing.Member;
 import io.serai.camel.ProcessorGraph;
+import io.serai.support.Behaviours;
+import io.serai.support.MetricScrape;
 import io.serai.support.RunningSerai;
 import io.serai.support.TestBackend;
 import io.serai.support.TestDnsServer;
@@ -110,6 +112,43 @@ class BackendDnsIT {
                     .alias("the balancer's members follow the name's addresses")
                     .until(() -> memberNames(serai).equals(List.of(origin + " (127.0.0.3)", origin + " (127.0.0.4)")));
             assertEquals(Map.of("b", 10, "c", 10), Traffic.sequential(serai.port(), 20));
+        }
+    }
+
+    @Test
+    void eachAddressOfAResolveAllMemberHasItsOwnHealthAndMetrics(@TempDir Path tmp) throws Exception {
+        dns.answer("checked.test", 1, "127.0.0.2", "127.0.0.3");
+        String routes = """
+                - route:
+                    id: checked
+                    from:
+                      uri: "netty-http:http://127.0.0.1:{{serai.port}}/?matchOnUriPrefix=true"
+                      steps:
+                        - loadBalance:
+                            roundRobinLoadBalancer: {}
+                            steps:
+                              - to: "netty-http:http://checked.test:{{checked.port}}?resolve=all&healthCheckPath=/health\
+                &healthCheckInterval=200ms&healthCheckTimeout=200ms&unhealthyThreshold=1"
+                """;
+        int admin = RunningSerai.freePort();
+        try (TestBackend up = TestBackend.startOn("up", loopback(2), 0);
+                TestBackend down = TestBackend.startOn("down", loopback(3), up.port());
+                RunningSerai serai = serai(routes)
+                        .property("checked.port", up.port())
+                        .property("serai.admin.port", admin)
+                        .start(tmp)) {
+            down.respondWith(Behaviours.status(503, Map.of(), "not ready"));
+            String origin = "http://checked.test:" + up.port();
+            String upLabel = "backend=\"" + origin + " (127.0.0.2)\"";
+            String downLabel = "backend=\"" + origin + " (127.0.0.3)\"";
+
+            Waits.upTo(Waits.PROMPTLY)
+                    .alias("the failing address's checks take it, and only it, out")
+                    .until(() -> MetricScrape.value(admin, "serai_backend_up", downLabel) == 0
+                            && MetricScrape.value(admin, "serai_backend_up", upLabel) == 1);
+            assertEquals(Map.of("up", 10), Traffic.sequential(serai.port(), 10));
+            assertEquals(10, MetricScrape.value(admin, "serai_upstream_requests_total", "route=\"checked\"", upLabel));
+            assertTrue(down.requests().stream().allMatch(r -> r.target().equals("/health")), "only checks reach it");
         }
     }
 
