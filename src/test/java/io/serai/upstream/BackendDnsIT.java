@@ -84,6 +84,31 @@ class BackendDnsIT {
     }
 
     @Test
+    void anAnswerIsKeptForItsTtlButNoLongerThanTheMaximum(@TempDir Path tmp) throws Exception {
+        dns.answer("kept.test", 3600, "127.0.0.2");
+        try (TestBackend before = TestBackend.startOn("before", loopback(2), 0);
+                TestBackend after = TestBackend.startOn("after", loopback(3), before.port());
+                RunningSerai serai = serai(route("kept", "/", "http://kept.test:" + before.port()))
+                        .property("serai.dns.max-ttl", "5s")
+                        .start(tmp)) {
+            // Each answer closes its connection, so each request connects anew.
+            before.respondWith(Behaviours.status(200, Map.of("X-Backend", "before", "Connection", "close"), "{}"));
+            assertEquals("before", Traffic.get(serai.port(), "/t"));
+            long asked = dns.questionsAbout("kept.test");
+            for (int i = 0; i < 5; i++) {
+                assertEquals("before", Traffic.get(serai.port(), "/t"));
+            }
+            assertEquals(6, before.connectionCount());
+            assertEquals(asked, dns.questionsAbout("kept.test"), "new connections use the cached answer");
+
+            dns.answer("kept.test", 3600, "127.0.0.3");
+            Waits.upTo(Waits.PROMPTLY)
+                    .alias("serai.dns.max-ttl cuts the record's hour short")
+                    .until(() -> "after".equals(Traffic.get(serai.port(), "/t")));
+        }
+    }
+
+    @Test
     void aResolveAllMemberSpreadsOverEveryAddressAndFollowsTheirChanges(@TempDir Path tmp) throws Exception {
         dns.answer("pods.test", 1, "127.0.0.2", "127.0.0.3");
         String routes = """
