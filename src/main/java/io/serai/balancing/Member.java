@@ -50,7 +50,7 @@ public final class Member {
         this.slowStartNanos = options.slowStart().toNanos();
     }
 
-    /** Position among the balancer's outputs, as written in the route. */
+    /** The member's number in its balancer, in route order when it was made; unique among its members. */
     public int index() {
         return index;
     }

@@ -26,6 +26,7 @@ import io.serai.security.tls.TlsSettings;
 import io.serai.security.upstream.UpstreamTlsSettings;
 import io.serai.settings.ProxySettings;
 import io.serai.settings.SettingValues;
+import io.serai.upstream.DnsSettings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.MicrometerConstants;
@@ -80,6 +81,7 @@ public class SeraiConfiguration implements CamelConfiguration {
         component.setTls(TlsSettings.from(key -> properties.resolveProperty(key).orElse(null)));
         component.setProxyProtocol(
                 ProxyProtocol.from(key -> properties.resolveProperty(key).orElse(null)));
+        component.setDns(DnsSettings.from(key -> properties.resolveProperty(key).orElse(null)));
         context.addComponent("netty-http", component);
         component.backendHealth().bindTo(meters.registry());
         BalancerReifiers.register();

@@ -108,6 +108,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         boolean preserveHost = getAndRemoveParameter(parameters, "preserveHost", Boolean.class, Boolean.TRUE);
+        boolean resolveAll = ProxyHttpEndpoint.takeResolve(parameters);
         MemberOptions memberOptions = MemberOptions.take(parameters);
         CallOptions callOptions = CallOptions.take(parameters);
         BackendCallOptions backendCall = BackendCallOptions.take(parameters, callOptions.aggregates());
@@ -143,6 +144,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
                 callOptions,
                 backendCall);
         answer.tlsFiles(tlsCert, tlsKey);
+        answer.resolveAll(resolveAll);
         answer.routeOptions(routeOptions);
         answer.listenerOptions(listenerOptions);
         answer.backendTls(ownTls, backendTls);
@@ -218,6 +220,11 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     /** The settings https:// listeners take their certificates from. */
     public void setTls(TlsSettings tls) {
         this.tls = tls;
+    }
+
+    /** The {@code serai.dns.*} settings backends' names are resolved with. */
+    public void setDns(io.serai.upstream.DnsSettings dns) {
+        upstreamClient.resolveWith(dns);
     }
 
     /** The settings of listeners with the option proxyProtocol=true. */

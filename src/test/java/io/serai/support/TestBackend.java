@@ -59,9 +59,17 @@ public final class TestBackend implements AutoCloseable {
 
     /** On a given loopback port, e.g. one that refused connections until now. */
     public static TestBackend start(String name, int port) throws IOException {
+        return startOn(name, InetAddress.getLoopbackAddress(), port);
+    }
+
+    /**
+     * On {@code address} (127.0.0.2 and 127.0.0.3 are loopback too on Linux), e.g. the same port on several
+     * addresses, as the pods behind one DNS name.
+     */
+    public static TestBackend startOn(String name, InetAddress address, int port) throws IOException {
         ServerSocket socket = new ServerSocket();
         socket.setReuseAddress(true);
-        socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
+        socket.bind(new java.net.InetSocketAddress(address, port), 128);
         TestBackend backend = new TestBackend(name, socket);
         Thread acceptor = new Thread(backend::acceptLoop, "backend-" + name);
         acceptor.setDaemon(true);
