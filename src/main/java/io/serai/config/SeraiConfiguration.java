@@ -19,6 +19,7 @@ import io.serai.metrics.AccessLog;
 import io.serai.metrics.AccessLogService;
 import io.serai.metrics.RequestMetrics;
 import io.serai.metrics.SeraiMeters;
+import io.serai.proxy.GracefulShutdown;
 import io.serai.proxy.ProxyHttpComponent;
 import io.serai.resilience.BackendBreakers;
 import io.serai.resilience.CircuitBreakerReifiers;
@@ -81,6 +82,12 @@ public class SeraiConfiguration implements CamelConfiguration {
         component.setProxyProtocol(
                 ProxyProtocol.from(key -> properties.resolveProperty(key).orElse(null)));
         context.addComponent("netty-http", component);
+        GracefulShutdown shutdown = new GracefulShutdown(
+                component.drain(),
+                SettingValues.duration(
+                        "serai.shutdown.timeout",
+                        properties.resolveProperty("serai.shutdown.timeout").orElse("25s")));
+        context.getManagementStrategy().addEventNotifier(shutdown);
         component.backendHealth().bindTo(meters.registry());
         BalancerReifiers.register();
         BackendBreakers breakers = new BackendBreakers();
@@ -104,6 +111,7 @@ public class SeraiConfiguration implements CamelConfiguration {
         AdminSettings admin =
                 AdminSettings.from(key -> properties.resolveProperty(key).orElse(null));
         if (admin.enabled()) {
+            component.setAdminPort(admin.port());
             try {
                 context.addRoutes(new AdminRoutes(admin, cache, new AdminEndpoints(meters)));
             } catch (Exception e) {

@@ -7,6 +7,7 @@ import io.serai.health.PassiveHealthSettings;
 import io.serai.http.body.BodyStream;
 import io.serai.ingress.ConnectionLimit;
 import io.serai.ingress.ForwardingSettings;
+import io.serai.ingress.ListenerDrain;
 import io.serai.ingress.ListenerOptions;
 import io.serai.ingress.ProxyHeaderFilterStrategy;
 import io.serai.ingress.ProxyHttpBinding;
@@ -32,6 +33,7 @@ import org.apache.camel.component.netty.http.NettyHttpComponent;
 import org.apache.camel.component.netty.http.NettyHttpConfiguration;
 import org.apache.camel.component.netty.http.NettyHttpConsumer;
 import org.apache.camel.component.netty.http.NettyHttpEndpoint;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
@@ -65,6 +67,8 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     private final Map<Integer, HttpServerConsumerChannelFactory> dispatchers = new ConcurrentHashMap<>();
     private final RouteSwapGate swapGate = new RouteSwapGate();
     private final ConnectionLimit connectionLimit;
+    private final ListenerDrain drain = new ListenerDrain();
+    private volatile int adminPort = -1;
     private final BackendHealthRegistry backendHealth;
     private final BackendTlsContexts backendTls;
     private TlsSettings tls;
@@ -88,7 +92,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         this.upstreamClient = new UpstreamClient(settings, backendTls);
         this.connectionLimit = new ConnectionLimit(settings.maxConnections());
         setHeaderFilterStrategy(new ProxyHeaderFilterStrategy());
-        setNettyHttpBinding(new ProxyHttpBinding(settings, forwarding));
+        setNettyHttpBinding(new ProxyHttpBinding(settings, forwarding, drain));
         setConfiguration(defaultConfiguration(settings));
     }
 
@@ -206,12 +210,19 @@ public class ProxyHttpComponent extends NettyHttpComponent {
                             // keep the port and its client connections for the new route.
                             if (!swapGate.isClosed()) {
                                 super.stop();
+                                if (isStopped()) {
+                                    drain.forget(address);
+                                }
                             }
                         }
                     };
+            // The server keeps its server socket in this group, where a graceful shutdown finds it to close.
+            NettyHttpConfiguration bootstrap = consumer.getConfiguration().copy();
+            bootstrap.setChannelGroup(
+                    drain.listener(address, consumer.getConfiguration().getPort() == adminPort));
             server.init(
                     getCamelContext(),
-                    consumer.getConfiguration(),
+                    bootstrap,
                     new ProxyServerInitializerFactory(
                             consumer,
                             swapGate,
@@ -268,6 +279,16 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         servers.values().forEach(HttpServerBootstrapFactory::stop);
     }
 
+    /** The listener on this port (the admin listener's) keeps accepting while Serai shuts down. */
+    public void setAdminPort(int port) {
+        this.adminPort = port;
+    }
+
+    /** Serai's listeners as a graceful shutdown and the readiness check see them. */
+    public ListenerDrain drain() {
+        return drain;
+    }
+
     /** The health of every backend this component's producers send to. */
     public BackendHealthRegistry backendHealth() {
         return backendHealth;
@@ -275,6 +296,17 @@ public class ProxyHttpComponent extends NettyHttpComponent {
 
     public ProxySettings settings() {
         return settings;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        HealthCheckRegistry checks = HealthCheckRegistry.get(getCamelContext());
+        if (checks != null) {
+            ServingCheck serving = new ServingCheck(drain);
+            serving.setCamelContext(getCamelContext());
+            checks.register(serving);
+        }
     }
 
     @Override

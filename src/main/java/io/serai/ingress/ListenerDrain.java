@@ -1,0 +1,73 @@
+package io.serai.ingress;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.ChannelMatchers;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Serai's listeners as a graceful shutdown sees them. Once {@link #begin} runs, the traffic listeners
+ * accept no new connection (their server sockets close; open connections keep working) and every answer
+ * on an open connection says {@code Connection: close}, so a kept-alive client leaves after the request
+ * it has in flight instead of meeting a closed socket with its next one.
+ */
+public final class ListenerDrain {
+
+    private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
+    private volatile boolean draining;
+
+    /**
+     * The channel group Camel's server for {@code address} is to keep its server socket in (its
+     * {@code channelGroup} option); {@code keepsAccepting} marks the admin listener, which answers
+     * readiness probes (503) until the end.
+     */
+    public ChannelGroup listener(String address, boolean keepsAccepting) {
+        Listener listener =
+                new Listener(new DefaultChannelGroup("serai " + address, GlobalEventExecutor.INSTANCE), keepsAccepting);
+        listeners.put(address, listener);
+        return listener.channels();
+    }
+
+    /** After a server stopped for good (its last route removed): its address is no listener any more. */
+    public void forget(String address) {
+        listeners.remove(address);
+    }
+
+    /** Stops accepting on the traffic listeners and marks every further answer {@code Connection: close}. */
+    public void begin() {
+        draining = true;
+        for (Listener listener : listeners.values()) {
+            if (!listener.keepsAccepting()) {
+                listener.channels().close(ChannelMatchers.isServerChannel()).awaitUninterruptibly(2_000);
+            }
+        }
+    }
+
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /** The addresses of listeners that should accept connections and do not (empty when all are bound). */
+    public List<String> unboundListeners() {
+        List<String> unbound = new ArrayList<>();
+        listeners.forEach((address, listener) -> {
+            boolean bound = false;
+            for (Channel channel : listener.channels()) {
+                bound |= channel instanceof ServerChannel && channel.isActive();
+            }
+            if (!bound) {
+                unbound.add(address);
+            }
+        });
+        return unbound;
+    }
+
+    private record Listener(ChannelGroup channels, boolean keepsAccepting) {}
+}
