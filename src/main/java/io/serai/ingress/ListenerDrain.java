@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * Serai's listeners as a graceful shutdown sees them. Once {@link #begin} runs, the traffic listeners
@@ -25,19 +26,15 @@ public final class ListenerDrain {
 
     /**
      * The channel group Camel's server for {@code address} is to keep its server socket in (its
-     * {@code channelGroup} option); {@code keepsAccepting} marks the admin listener, which answers
-     * readiness probes (503) until the end.
+     * {@code channelGroup} option); {@code started} says whether that server is meant to listen now (it
+     * stops when its last route is removed); {@code keepsAccepting} marks the admin listener, which
+     * answers readiness probes (503) until the end.
      */
-    public ChannelGroup listener(String address, boolean keepsAccepting) {
-        Listener listener =
-                new Listener(new DefaultChannelGroup("serai " + address, GlobalEventExecutor.INSTANCE), keepsAccepting);
+    public ChannelGroup listener(String address, BooleanSupplier started, boolean keepsAccepting) {
+        Listener listener = new Listener(
+                new DefaultChannelGroup("serai " + address, GlobalEventExecutor.INSTANCE), started, keepsAccepting);
         listeners.put(address, listener);
         return listener.channels();
-    }
-
-    /** After a server stopped for good (its last route removed): its address is no listener any more. */
-    public void forget(String address) {
-        listeners.remove(address);
     }
 
     /** Stops accepting on the traffic listeners and marks every further answer {@code Connection: close}. */
@@ -58,16 +55,21 @@ public final class ListenerDrain {
     public List<String> unboundListeners() {
         List<String> unbound = new ArrayList<>();
         listeners.forEach((address, listener) -> {
-            boolean bound = false;
-            for (Channel channel : listener.channels()) {
-                bound |= channel instanceof ServerChannel && channel.isActive();
-            }
-            if (!bound) {
+            if (listener.started().getAsBoolean() && !listening(listener.channels())) {
                 unbound.add(address);
             }
         });
         return unbound;
     }
 
-    private record Listener(ChannelGroup channels, boolean keepsAccepting) {}
+    private static boolean listening(ChannelGroup channels) {
+        for (Channel channel : channels) {
+            if (channel instanceof ServerChannel && channel.isActive()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private record Listener(ChannelGroup channels, BooleanSupplier started, boolean keepsAccepting) {}
 }

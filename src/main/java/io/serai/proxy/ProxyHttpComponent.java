@@ -210,16 +210,13 @@ public class ProxyHttpComponent extends NettyHttpComponent {
                             // keep the port and its client connections for the new route.
                             if (!swapGate.isClosed()) {
                                 super.stop();
-                                if (isStopped()) {
-                                    drain.forget(address);
-                                }
                             }
                         }
                     };
             // The server keeps its server socket in this group, where a graceful shutdown finds it to close.
             NettyHttpConfiguration bootstrap = consumer.getConfiguration().copy();
-            bootstrap.setChannelGroup(
-                    drain.listener(address, consumer.getConfiguration().getPort() == adminPort));
+            bootstrap.setChannelGroup(drain.listener(
+                    address, server::isStarted, consumer.getConfiguration().getPort() == adminPort));
             server.init(
                     getCamelContext(),
                     bootstrap,
