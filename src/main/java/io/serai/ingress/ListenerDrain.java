@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -22,6 +23,7 @@ import java.util.function.BooleanSupplier;
 public final class ListenerDrain {
 
     private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
+    private final AtomicInteger streaming = new AtomicInteger();
     private volatile boolean draining;
 
     /**
@@ -49,6 +51,19 @@ public final class ListenerDrain {
 
     public boolean isDraining() {
         return draining;
+    }
+
+    void responseStarted() {
+        streaming.incrementAndGet();
+    }
+
+    void responseEnded() {
+        streaming.decrementAndGet();
+    }
+
+    /** Streamed response bodies still being written to clients (their exchanges may be done already). */
+    public int streamingResponses() {
+        return streaming.get();
     }
 
     /** The addresses of listeners that should accept connections and do not (empty when all are bound). */

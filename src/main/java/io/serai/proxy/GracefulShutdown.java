@@ -49,7 +49,7 @@ public final class GracefulShutdown extends EventNotifierSupport {
                 timeout.toMillis());
         long idleSince = -1;
         while (System.nanoTime() < deadline) {
-            if (context.getInflightRepository().size() > 0) {
+            if (context.getInflightRepository().size() > 0 || drain.streamingResponses() > 0) {
                 idleSince = -1;
             } else if (idleSince < 0) {
                 idleSince = System.nanoTime();
@@ -58,7 +58,7 @@ public final class GracefulShutdown extends EventNotifierSupport {
             }
             Thread.sleep(20);
         }
-        int left = context.getInflightRepository().size();
+        int left = context.getInflightRepository().size() + drain.streamingResponses();
         long leftMillis = Math.max(1_000, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
         ShutdownStrategy strategy = context.getShutdownStrategy();
         strategy.setTimeUnit(TimeUnit.MILLISECONDS);

@@ -226,7 +226,8 @@ public class ProxyHttpComponent extends NettyHttpComponent {
                             settings,
                             connectionLimit,
                             consumer.getConfiguration().isSsl() ? serverCertificates(consumer, options) : null,
-                            options.proxyProtocol() ? proxyProtocol(address) : null));
+                            options.proxyProtocol() ? proxyProtocol(address) : null,
+                            drain));
             return server;
         });
     }

@@ -5,6 +5,9 @@ import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
 import io.serai.support.SeraiProcess;
+import io.serai.support.StreamScripts;
+import io.serai.support.StreamingBackend;
+import io.serai.support.StreamingClient;
 import io.serai.support.TestBackend;
 import io.serai.support.Waits;
 import org.junit.jupiter.api.Test;
@@ -97,6 +100,36 @@ class GracefulShutdownIT {
                         tally.getOrDefault("ok, Connection: close", 0) >= CLIENTS,
                         "every kept-alive client was told to leave: " + tally);
                 assertTrue(tookMillis < SHUTDOWN_TIMEOUT.plusSeconds(2).toMillis(), tookMillis + " ms");
+            }
+        }
+    }
+
+    @Test
+    void aResponseStillStreamingAtSigtermIsSentWhole() throws Exception {
+        // 20 chunks 150 ms apart: about 3 s of body, most of it after the SIGTERM.
+        try (StreamingBackend backend =
+                StreamingBackend.start(StreamScripts.trickle(20, 1000, Duration.ofMillis(150)))) {
+            Path routes = Files.createDirectory(tmp.resolve("routes"));
+            Files.writeString(routes.resolve("proxy.camel.yaml"), RunningSerai.PROXY_ROUTE);
+            int port = RunningSerai.freePort();
+            SeraiProcess.Builder builder = SeraiProcess.builder()
+                    .env("SERAI_ROUTES", routes.toString())
+                    .property("serai.port", port)
+                    .property("backend.1", backend.hostPort())
+                    .property("serai.shutdown.timeout", SHUTDOWN_TIMEOUT.toSeconds() + "s");
+            int admin = builder.adminPort();
+            try (SeraiProcess serai = builder.start(tmp)) {
+                serai.awaitStatus("http://127.0.0.1:" + admin + "/health/ready", 200, Duration.ofSeconds(30));
+                try (StreamingClient client = StreamingClient.connect(port)) {
+                    RawResponse head = client.send("GET /download HTTP/1.1\r\nHost: serai.test\r\n\r\n")
+                            .readHead();
+                    assertEquals(200, head.status());
+                    serai.terminate();
+                    byte[] body = client.readBody(head);
+                    assertEquals(20_000, body.length, "the whole body:\n" + serai.output());
+                    assertTrue(Behaviours.isPattern(body), "the body intact");
+                }
+                serai.awaitExit(SHUTDOWN_TIMEOUT.plusSeconds(5));
             }
         }
     }
