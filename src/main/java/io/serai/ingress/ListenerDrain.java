@@ -6,6 +6,8 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.ChannelMatchers;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import org.apache.camel.component.netty.NettyServerBootstrapConfiguration;
+import org.apache.camel.component.netty.http.NettyHttpConfiguration;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,25 +27,35 @@ public final class ListenerDrain {
     private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
     private final AtomicInteger streaming = new AtomicInteger();
     private volatile boolean draining;
+    private volatile int adminPort = -1;
 
     /**
-     * The channel group Camel's server for {@code address} is to keep its server socket in (its
-     * {@code channelGroup} option); {@code started} says whether that server is meant to listen now (it
-     * stops when its last route is removed); {@code keepsAccepting} marks the admin listener, which
-     * answers readiness probes (503) until the end.
+     * A copy of a listener's {@code configuration} whose server keeps its server socket where {@link #begin}
+     * finds it (Camel's {@code channelGroup} option); {@code started} says whether that server is meant to
+     * listen now (it stops when its last route is removed).
      */
-    public ChannelGroup listener(String address, BooleanSupplier started, boolean keepsAccepting) {
+    public NettyServerBootstrapConfiguration listening(
+            NettyHttpConfiguration configuration, String address, BooleanSupplier started) {
         Listener listener = new Listener(
-                new DefaultChannelGroup("serai " + address, GlobalEventExecutor.INSTANCE), started, keepsAccepting);
+                new DefaultChannelGroup("serai " + address, GlobalEventExecutor.INSTANCE),
+                configuration.getPort(),
+                started);
         listeners.put(address, listener);
-        return listener.channels();
+        NettyHttpConfiguration copy = configuration.copy();
+        copy.setChannelGroup(listener.channels());
+        return copy;
+    }
+
+    /** The admin listener's port: it keeps accepting, to answer readiness probes (503) until the end. */
+    public void keepAccepting(int adminPort) {
+        this.adminPort = adminPort;
     }
 
     /** Stops accepting on the traffic listeners and marks every further answer {@code Connection: close}. */
     public void begin() {
         draining = true;
         for (Listener listener : listeners.values()) {
-            if (!listener.keepsAccepting()) {
+            if (listener.port() != adminPort) {
                 listener.channels().close(ChannelMatchers.isServerChannel()).awaitUninterruptibly(2_000);
             }
         }
@@ -86,5 +98,5 @@ public final class ListenerDrain {
         return false;
     }
 
-    private record Listener(ChannelGroup channels, BooleanSupplier started, boolean keepsAccepting) {}
+    private record Listener(ChannelGroup channels, int port, BooleanSupplier started) {}
 }

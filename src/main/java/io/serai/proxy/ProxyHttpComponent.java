@@ -33,7 +33,6 @@ import org.apache.camel.component.netty.http.NettyHttpComponent;
 import org.apache.camel.component.netty.http.NettyHttpConfiguration;
 import org.apache.camel.component.netty.http.NettyHttpConsumer;
 import org.apache.camel.component.netty.http.NettyHttpEndpoint;
-import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
@@ -67,8 +66,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     private final Map<Integer, HttpServerConsumerChannelFactory> dispatchers = new ConcurrentHashMap<>();
     private final RouteSwapGate swapGate = new RouteSwapGate();
     private final ConnectionLimit connectionLimit;
-    private final ListenerDrain drain = new ListenerDrain();
-    private volatile int adminPort = -1;
+    private final ListenerDrain drain;
     private final BackendHealthRegistry backendHealth;
     private final BackendTlsContexts backendTls;
     private TlsSettings tls;
@@ -78,15 +76,17 @@ public class ProxyHttpComponent extends NettyHttpComponent {
 
     /**
      * Loads the {@code serai.upstream.tls.*} files now: a bad one stops Serai's start, naming it. Its
-     * background threads come from {@code context}'s ExecutorServiceManager.
+     * background threads come from {@code context}'s ExecutorServiceManager. Its listeners are {@code drain}'s.
      */
     public ProxyHttpComponent(
             CamelContext context,
             ProxySettings settings,
             PassiveHealthSettings passiveHealth,
             UpstreamTlsSettings upstreamTls,
-            ForwardingSettings forwarding) {
+            ForwardingSettings forwarding,
+            ListenerDrain drain) {
         this.settings = settings;
+        this.drain = drain;
         this.backendHealth = new BackendHealthRegistry(context, passiveHealth);
         this.backendTls = new BackendTlsContexts(context, upstreamTls);
         this.upstreamClient = new UpstreamClient(settings, backendTls);
@@ -213,13 +213,9 @@ public class ProxyHttpComponent extends NettyHttpComponent {
                             }
                         }
                     };
-            // The server keeps its server socket in this group, where a graceful shutdown finds it to close.
-            NettyHttpConfiguration bootstrap = consumer.getConfiguration().copy();
-            bootstrap.setChannelGroup(drain.listener(
-                    address, server::isStarted, consumer.getConfiguration().getPort() == adminPort));
             server.init(
                     getCamelContext(),
-                    bootstrap,
+                    drain.listening(consumer.getConfiguration(), address, server::isStarted),
                     new ProxyServerInitializerFactory(
                             consumer,
                             swapGate,
@@ -277,16 +273,6 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         servers.values().forEach(HttpServerBootstrapFactory::stop);
     }
 
-    /** The listener on this port (the admin listener's) keeps accepting while Serai shuts down. */
-    public void setAdminPort(int port) {
-        this.adminPort = port;
-    }
-
-    /** Serai's listeners as a graceful shutdown and the readiness check see them. */
-    public ListenerDrain drain() {
-        return drain;
-    }
-
     /** The health of every backend this component's producers send to. */
     public BackendHealthRegistry backendHealth() {
         return backendHealth;
@@ -294,17 +280,6 @@ public class ProxyHttpComponent extends NettyHttpComponent {
 
     public ProxySettings settings() {
         return settings;
-    }
-
-    @Override
-    protected void doStart() throws Exception {
-        super.doStart();
-        HealthCheckRegistry checks = HealthCheckRegistry.get(getCamelContext());
-        if (checks != null) {
-            ServingCheck serving = new ServingCheck(drain);
-            serving.setCamelContext(getCamelContext());
-            checks.register(serving);
-        }
     }
 
     @Override

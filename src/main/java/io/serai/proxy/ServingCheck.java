@@ -1,6 +1,8 @@
 package io.serai.proxy;
 
 import io.serai.ingress.ListenerDrain;
+import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
@@ -20,6 +22,16 @@ public final class ServingCheck extends AbstractHealthCheck {
     public ServingCheck(ListenerDrain drain) {
         super("serai", "serving");
         this.drain = drain;
+    }
+
+    /** Adds the check to Camel's health-check registry, when health checks are on. */
+    public static void register(CamelContext context, ListenerDrain drain) {
+        HealthCheckRegistry checks = HealthCheckRegistry.get(context);
+        if (checks != null) {
+            ServingCheck serving = new ServingCheck(drain);
+            serving.setCamelContext(context);
+            checks.register(serving);
+        }
     }
 
     @Override

@@ -73,6 +73,7 @@ class ReadinessTest {
 
             RawResponse ready = get(admin, "/health/ready");
             assertEquals(200, ready.status(), ready.bodyText());
+            assertTrue(ready.bodyText().contains("\"id\":\"serving\""), ready.bodyText());
             assertFalse(ready.bodyText().contains("backend"), "backends are no part of readiness: " + ready.bodyText());
             assertEquals(200, get(admin, "/health/live").status());
 
