@@ -57,11 +57,13 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
 
     private final ProxySettings settings;
     private final ForwardingSettings forwarding;
+    private final ListenerDrain drain;
 
-    public ProxyHttpBinding(ProxySettings settings, ForwardingSettings forwarding) {
+    public ProxyHttpBinding(ProxySettings settings, ForwardingSettings forwarding, ListenerDrain drain) {
         super(new ProxyHeaderFilterStrategy());
         this.settings = settings;
         this.forwarding = forwarding;
+        this.drain = drain;
     }
 
     @Override
@@ -187,7 +189,7 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
             response.headers().set(RequestIds.HEADER, requestId);
         }
         ResponseHeaderEdits.apply(exchange, response.headers());
-        frame(response, ingress, exchange);
+        frame(response, ingress, exchange, drain.isDraining());
         return response;
     }
 
@@ -257,14 +259,14 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
      * Message framing for this client: no body for HEAD, 1xx, 204 and 304; a whole body with its
      * Content-Length; a streamed one with the backend's Content-Length when it gave one, else chunked, or,
      * for an HTTP/1.0 client, ended by closing the connection. The connection is kept or closed as the
-     * client asked, and closed when the request's own body was not read to its end.
+     * client asked, and closed when the request's own body was not read to its end or Serai is shutting down.
      */
-    private static void frame(HttpResponse response, IngressRequest ingress, Exchange exchange) {
+    private static void frame(HttpResponse response, IngressRequest ingress, Exchange exchange, boolean draining) {
         HttpHeaders headers = response.headers();
         int code = response.status().code();
         boolean noBody = code < 200 || code == 204 || code == 304 || (ingress != null && ingress.isHead());
         boolean http10 = HttpVersion.HTTP_1_0.equals(ingress == null ? null : ingress.version());
-        boolean keepAlive = ingress == null || ingress.keepAlive();
+        boolean keepAlive = !draining && (ingress == null || ingress.keepAlive());
         headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
         if (response instanceof StreamedResponse streamed) {
             long length = streamed.body().declaredLength();

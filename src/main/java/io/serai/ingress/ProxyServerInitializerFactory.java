@@ -31,6 +31,7 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
     private final ConnectionLimit connectionLimit;
     private final Mapping<String, SslContext> certificates;
     private final ProxyProtocol proxyProtocol;
+    private final ListenerDrain drain;
 
     /**
      * {@code certificates} chooses a TLS certificate by SNI for https:// listeners; null for plain ones.
@@ -41,8 +42,10 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
             ProxySettings settings,
             ConnectionLimit connectionLimit,
             Mapping<String, SslContext> certificates,
-            ProxyProtocol proxyProtocol) {
+            ProxyProtocol proxyProtocol,
+            ListenerDrain drain) {
         super(consumer);
+        this.drain = drain;
         this.consumer = consumer;
         this.settings = settings;
         this.connectionLimit = connectionLimit;
@@ -53,7 +56,7 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
     @Override
     public ServerInitializerFactory createPipelineFactory(NettyConsumer consumer) {
         return new ProxyServerInitializerFactory(
-                (NettyHttpConsumer) consumer, settings, connectionLimit, certificates, proxyProtocol);
+                (NettyHttpConsumer) consumer, settings, connectionLimit, certificates, proxyProtocol, drain);
     }
 
     @Override
@@ -103,6 +106,6 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
                 .addBefore(
                         "handler",
                         "response-writer",
-                        new ResponseStreamWriter(settings.clientWriteTimeout().toMillis()));
+                        new ResponseStreamWriter(settings.clientWriteTimeout().toMillis(), drain));
     }
 }

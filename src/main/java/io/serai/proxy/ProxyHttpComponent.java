@@ -7,6 +7,7 @@ import io.serai.health.PassiveHealthSettings;
 import io.serai.http.body.BodyStream;
 import io.serai.ingress.ConnectionLimit;
 import io.serai.ingress.ForwardingSettings;
+import io.serai.ingress.ListenerDrain;
 import io.serai.ingress.ListenerOptions;
 import io.serai.ingress.ProxyHeaderFilterStrategy;
 import io.serai.ingress.ProxyHttpBinding;
@@ -65,6 +66,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     private final Map<Integer, HttpServerConsumerChannelFactory> dispatchers = new ConcurrentHashMap<>();
     private final RouteGenerations generations = new RouteGenerations();
     private final ConnectionLimit connectionLimit;
+    private final ListenerDrain drain;
     private final BackendHealthRegistry backendHealth;
     private final BackendTlsContexts backendTls;
     private TlsSettings tls;
@@ -74,21 +76,23 @@ public class ProxyHttpComponent extends NettyHttpComponent {
 
     /**
      * Loads the {@code serai.upstream.tls.*} files now: a bad one stops Serai's start, naming it. Its
-     * background threads come from {@code context}'s ExecutorServiceManager.
+     * background threads come from {@code context}'s ExecutorServiceManager. Its listeners are {@code drain}'s.
      */
     public ProxyHttpComponent(
             CamelContext context,
             ProxySettings settings,
             PassiveHealthSettings passiveHealth,
             UpstreamTlsSettings upstreamTls,
-            ForwardingSettings forwarding) {
+            ForwardingSettings forwarding,
+            ListenerDrain drain) {
         this.settings = settings;
+        this.drain = drain;
         this.backendHealth = new BackendHealthRegistry(context, passiveHealth);
         this.backendTls = new BackendTlsContexts(context, upstreamTls);
         this.upstreamClient = new UpstreamClient(settings, backendTls);
         this.connectionLimit = new ConnectionLimit(settings.maxConnections());
         setHeaderFilterStrategy(new ProxyHeaderFilterStrategy());
-        setNettyHttpBinding(new ProxyHttpBinding(settings, forwarding));
+        setNettyHttpBinding(new ProxyHttpBinding(settings, forwarding, drain));
         setConfiguration(defaultConfiguration(settings));
     }
 
@@ -206,13 +210,14 @@ public class ProxyHttpComponent extends NettyHttpComponent {
                     getMultiplexChannelHandler(consumer.getConfiguration().getPort()));
             server.init(
                     getCamelContext(),
-                    consumer.getConfiguration(),
+                    drain.listening(consumer.getConfiguration(), address, server::isStarted),
                     new ProxyServerInitializerFactory(
                             consumer,
                             settings,
                             connectionLimit,
                             consumer.getConfiguration().isSsl() ? serverCertificates(consumer, options) : null,
-                            options.proxyProtocol() ? proxyProtocol(address) : null));
+                            options.proxyProtocol() ? proxyProtocol(address) : null,
+                            drain));
             return server;
         });
     }
