@@ -109,11 +109,7 @@ public class JsonMergeAggregationStrategy implements AggregationStrategy {
                 message.setHeader(NettyHttpConstants.HTTP_RESPONSE_CODE, call.timedOut() ? 504 : 502);
                 message.setHeader(COMPLETED_HEADER, "false");
                 message.setBody(bytes(error));
-                LOG.warn(
-                        "route {}: required call {} failed: {}",
-                        RouteIds.userId(answer.getFromRouteId()),
-                        call.name(),
-                        call.detail());
+                LOG.warn("route {}: required call {} failed: {}", RouteIds.of(answer), call.name(), call.detail());
                 return;
             }
         }
@@ -122,18 +118,10 @@ public class JsonMergeAggregationStrategy implements AggregationStrategy {
         for (CallResult call : calls) {
             if (!call.ok()) {
                 completed = false;
-                LOG.debug(
-                        "route {}: call {} left out: {}",
-                        RouteIds.userId(answer.getFromRouteId()),
-                        call.name(),
-                        call.detail());
+                LOG.debug("route {}: call {} left out: {}", RouteIds.of(answer), call.name(), call.detail());
                 continue;
             }
-            merge(
-                    merged,
-                    JsonShaping.shape(call.body(), call.options()),
-                    call,
-                    RouteIds.userId(answer.getFromRouteId()));
+            merge(merged, JsonShaping.shape(call.body(), call.options()), call, RouteIds.of(answer));
         }
         message.setHeader(NettyHttpConstants.HTTP_RESPONSE_CODE, 200);
         message.setHeader(COMPLETED_HEADER, String.valueOf(completed));

@@ -208,7 +208,7 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
     protected void doStart() throws Exception {
         super.doStart();
         MemberSelection policy = newSelection();
-        double[] w = MemberSet.weights(weights, getProcessors().size());
+        double[] w = MemberWeights.parse(weights, getProcessors().size());
         String refusal = weights == null || weights.isBlank() ? null : refusesWeights();
         if (refusal != null) {
             throw new IllegalArgumentException(refusal + ": remove weights=\"" + weights + "\"");

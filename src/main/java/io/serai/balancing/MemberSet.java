@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -50,7 +49,7 @@ final class MemberSet {
     private double[] weights;
     private Supplier<PeakEwma> latencyEstimate;
     private int nextIndex;
-    private Set<Member> keptDespiteEjection = Set.of();
+    private final EjectionCap cap = new EjectionCap();
 
     /** The available members now; never changed, only replaced. */
     MemberSnapshot available() {
@@ -196,7 +195,7 @@ final class MemberSet {
         endpoints = new MemberEndpoint[0];
         members = NONE;
         available = MemberSnapshot.EMPTY;
-        keptDespiteEjection = Set.of();
+        cap.reset();
     }
 
     /**
@@ -271,7 +270,7 @@ final class MemberSet {
      */
     private synchronized void refresh() {
         Member[] all = members;
-        Set<Member> kept = keptDespiteEjection(all);
+        Set<Member> kept = cap.keptIn(routeId, all);
         long now = System.nanoTime();
         List<Member> in = new ArrayList<>(all.length);
         for (Member m : all) {
@@ -284,7 +283,6 @@ final class MemberSet {
             }
             m.inSnapshot(available);
         }
-        logCap(kept, all.length);
         MemberSnapshot next = MemberSnapshot.of(in.toArray(NONE));
         available = next;
         boolean none = next.isEmpty() && all.length > 0;
@@ -294,74 +292,5 @@ final class MemberSet {
             LOG.info("route {}: {} of {} members available again", routeId, next.size(), all.length);
         }
         allDown = none;
-    }
-
-    /**
-     * The ejected members this balancer keeps choosing because more than its cap
-     * ({@code serai.health.passive.max-ejection-percent} of its members) are ejected: those ejected
-     * last, as Envoy refuses the ejections beyond its cap. Members that are out for another reason too
-     * (a failed health check, an open breaker) count neither way.
-     */
-    private static Set<Member> keptDespiteEjection(Member[] all) {
-        long now = System.nanoTime();
-        List<Member> ejected = Arrays.stream(all)
-                .filter(m -> m.isEjected() && m.availableButForEjection())
-                .sorted(Comparator.comparingLong(m -> m.health().ejectedSinceNanos() - now))
-                .toList();
-        int cap = ejected.isEmpty()
-                ? 0
-                : ejected.get(0).health().passiveSettings().ejectionCap(all.length);
-        return ejected.size() <= cap ? Set.of() : Set.copyOf(ejected.subList(cap, ejected.size()));
-    }
-
-    private void logCap(Set<Member> kept, int size) {
-        for (Member m : kept) {
-            if (!keptDespiteEjection.contains(m)) {
-                int percent = m.health().passiveSettings().maxEjectionPercent();
-                LOG.warn(
-                        "route {}: backend {} is ejected but stays in this load balancer: at most {} of its {} members "
-                                + "may be out by ejection at once (serai.health.passive.max-ejection-percent={})",
-                        routeId,
-                        m.name(),
-                        m.health().passiveSettings().ejectionCap(size),
-                        size,
-                        percent);
-            }
-        }
-        for (Member m : keptDespiteEjection) {
-            if (!kept.contains(m) && m.isEjected()) {
-                LOG.warn(
-                        "route {}: backend {} leaves this load balancer, ejected, as room under the cap opened",
-                        routeId,
-                        m.name());
-            }
-        }
-        keptDespiteEjection = kept;
-    }
-
-    /** Member weights from {@code 4,2,1}: one positive number per output, every member 1 when unset. */
-    static double[] weights(String weights, int outputs) {
-        double[] w = new double[outputs];
-        Arrays.fill(w, 1.0);
-        if (weights == null || weights.isBlank()) {
-            return w;
-        }
-        String[] parts = weights.split(",");
-        if (parts.length != outputs) {
-            throw new IllegalArgumentException("load balancer weights \"" + weights + "\" have " + parts.length
-                    + " values but the load balancer has " + outputs + " members: give one weight per member");
-        }
-        for (int i = 0; i < parts.length; i++) {
-            try {
-                w[i] = Double.parseDouble(parts[i].trim());
-            } catch (NumberFormatException e) {
-                w[i] = -1;
-            }
-            if (!(w[i] > 0) || Double.isInfinite(w[i])) {
-                throw new IllegalArgumentException("load balancer weights \"" + weights + "\": \"" + parts[i].trim()
-                        + "\" is not a positive number");
-            }
-        }
-        return w;
     }
 }

@@ -177,8 +177,8 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
         } else if (ResponseStatus.invalid(message) != null) {
             response = ErrorResponses.plain(
                     500,
-                    "route " + RouteIds.userId(exchange.getFromRouteId()) + ": CamelHttpResponseCode \""
-                            + ResponseStatus.invalid(message) + "\" is not an HTTP status (100 to 599)");
+                    "route " + RouteIds.of(exchange) + ": CamelHttpResponseCode \"" + ResponseStatus.invalid(message)
+                            + "\" is not an HTTP status (100 to 599)");
         } else {
             response = fromMessage(message, ingress);
         }

@@ -126,7 +126,7 @@ public abstract class AccessCheck extends AsyncProcessorSupport implements Camel
                 "serai.access.refused",
                 "Requests refused by an access check, by check and status",
                 "route",
-                RouteIds.userId(exchange.getFromRouteId()),
+                RouteIds.of(exchange),
                 "check",
                 kind,
                 "status",
