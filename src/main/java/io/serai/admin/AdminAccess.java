@@ -29,6 +29,9 @@ final class AdminAccess implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(AdminAccess.class);
     private static final Set<String> ALWAYS_OPEN = Set.of("/health", "/health/live", "/health/ready");
     private static final String METRICS = "/metrics";
+    /** Backend URLs and their health: what /metrics says as serai_backend_up, so open when it is. */
+    private static final String BACKENDS = "/health/backends";
+
     private static final List<String> CHALLENGES =
             List.of("Basic realm=\"serai-admin\", charset=\"UTF-8\"", "Bearer realm=\"serai-admin\"");
 
@@ -91,7 +94,8 @@ final class AdminAccess implements Processor {
     }
 
     private boolean isOpen(String path) {
-        return ALWAYS_OPEN.contains(path) || (path.equals(METRICS) && !settings.metricsNeedToken());
+        return ALWAYS_OPEN.contains(path)
+                || ((path.equals(METRICS) || path.equals(BACKENDS)) && !settings.metricsNeedToken());
     }
 
     private static byte[] sha256(String secret) {

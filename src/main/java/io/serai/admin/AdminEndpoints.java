@@ -1,13 +1,12 @@
 package io.serai.admin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.serai.http.RouteIds;
 import io.serai.metrics.SeraiMeters;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
-import org.apache.camel.health.HealthCheckRegistry;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,19 +16,28 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The admin listener's read-only endpoints: {@code GET /metrics} (Prometheus text), {@code GET
- * /health/live} and {@code GET /health/ready} (Camel's health checks plus Serai's backends check; 503
- * when not up), {@code GET /routes} (JSON) and {@code GET /} (the status page).
+ * /health/live} (Camel's context check), {@code GET /health/ready} (that and Serai's serving check:
+ * listeners bound, not shutting down; 503 when not up), {@code GET /health/backends} (each route's
+ * backends and whether it has one available; always 200), {@code GET /routes} (JSON) and {@code GET /}
+ * (the status page).
  */
 public final class AdminEndpoints implements Processor {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Left out of liveness and readiness: all but Camel's context check and Serai's own. Camel's route
+     * checks turn down while a reload drains a replaced route, which is no reason to restart or unready a
+     * replica.
+     */
+    private static final Predicate<HealthCheck> NOT_SERAIS =
+            check -> !"context".equals(check.getId()) && !"serai".equals(check.getGroup());
 
     private final SeraiMeters meters;
     private final byte[] statusPage;
-    private volatile boolean checksRegistered;
 
     public AdminEndpoints(SeraiMeters meters) {
         this.meters = meters;
@@ -42,7 +50,6 @@ public final class AdminEndpoints implements Processor {
 
     @Override
     public void process(Exchange exchange) throws Exception {
-        registerChecks(exchange.getContext());
         String method = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class);
         String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
         if (!"GET".equals(method) && !"HEAD".equals(method)) {
@@ -53,9 +60,15 @@ public final class AdminEndpoints implements Processor {
         switch (path == null || path.isEmpty() ? "/" : path) {
             case "/metrics" ->
                 AdminReplies.reply(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", meters.scrape());
-            case "/health/live" -> health(exchange, HealthCheckHelper.invokeLiveness(exchange.getContext()));
+            case "/health/live" ->
+                health(exchange, HealthCheckHelper.invoke(exchange.getContext(), NOT_SERAIS.or(c -> !c.isLiveness())));
             case "/health/ready", "/health" ->
-                health(exchange, HealthCheckHelper.invokeReadiness(exchange.getContext()));
+                health(exchange, HealthCheckHelper.invoke(exchange.getContext(), NOT_SERAIS.or(c -> !c.isReadiness())));
+            case "/health/backends" ->
+                AdminReplies.reply(
+                        exchange,
+                        200,
+                        JSON.writeValueAsString(Map.of("routes", RouteViews.backends(exchange.getContext()))));
             case "/routes" ->
                 AdminReplies.reply(
                         exchange,
@@ -69,7 +82,7 @@ public final class AdminEndpoints implements Processor {
                         exchange,
                         404,
                         "{\"error\":\"no such admin endpoint; see /, /metrics,"
-                                + " /health/live, /health/ready, /routes, /cache\"}");
+                                + " /health/live, /health/ready, /health/backends, /routes, /cache\"}");
         }
     }
 
@@ -78,7 +91,8 @@ public final class AdminEndpoints implements Processor {
         List<Map<String, Object>> checks = new ArrayList<>();
         for (HealthCheck.Result result : results) {
             Map<String, Object> check = new LinkedHashMap<>();
-            check.put("id", result.getCheck().getId());
+            // Camel's route checks are named for the route Camel runs: a reloaded one's generation stays internal.
+            check.put("id", RouteIds.userId(result.getCheck().getId()));
             check.put("state", result.getState().name());
             result.getMessage().ifPresent(m -> check.put("message", m));
             checks.add(check);
@@ -88,19 +102,5 @@ public final class AdminEndpoints implements Processor {
         body.put("status", up ? "UP" : "DOWN");
         body.put("checks", checks);
         AdminReplies.reply(exchange, up ? 200 : 503, JSON.writeValueAsString(body));
-    }
-
-    /** Adds Serai's own readiness check to Camel's health-check registry, once it exists. */
-    public void registerChecks(CamelContext context) {
-        if (checksRegistered) {
-            return;
-        }
-        HealthCheckRegistry registry = HealthCheckRegistry.get(context);
-        if (registry != null) {
-            BackendsHealthCheck backends = new BackendsHealthCheck();
-            backends.setCamelContext(context);
-            registry.register(backends);
-            checksRegistered = true;
-        }
     }
 }

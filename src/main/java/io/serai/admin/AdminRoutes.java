@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * The admin listener ({@code serai.admin.host}:{@code serai.admin.port}), apart from the traffic port:
- * {@code /metrics}, {@code /health/live}, {@code /health/ready}, {@code /routes} and the status page
+ * {@code /metrics}, {@code /health/live}, {@code /health/ready}, {@code /health/backends}, {@code /routes} and the status page
  * {@code /} (see {@link AdminEndpoints}), and the cache purge. {@code DELETE /cache} empties the HTTP cache;
  * {@code DELETE /cache?url=http://host/path} drops what is stored for that URL on every route. The
  * entries go through camel-caffeine's {@code caffeine-cache:serai-http-cache} endpoint, the same store the

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.serai.camel.ProcessorGraph;
+import io.serai.http.RouteIds;
 import io.serai.http.UpstreamException;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
@@ -108,7 +109,7 @@ public class JsonMergeAggregationStrategy implements AggregationStrategy {
                 message.setHeader(NettyHttpConstants.HTTP_RESPONSE_CODE, call.timedOut() ? 504 : 502);
                 message.setHeader(COMPLETED_HEADER, "false");
                 message.setBody(bytes(error));
-                LOG.warn("route {}: required call {} failed: {}", answer.getFromRouteId(), call.name(), call.detail());
+                LOG.warn("route {}: required call {} failed: {}", RouteIds.of(answer), call.name(), call.detail());
                 return;
             }
         }
@@ -117,10 +118,10 @@ public class JsonMergeAggregationStrategy implements AggregationStrategy {
         for (CallResult call : calls) {
             if (!call.ok()) {
                 completed = false;
-                LOG.debug("route {}: call {} left out: {}", answer.getFromRouteId(), call.name(), call.detail());
+                LOG.debug("route {}: call {} left out: {}", RouteIds.of(answer), call.name(), call.detail());
                 continue;
             }
-            merge(merged, JsonShaping.shape(call.body(), call.options()), call, answer.getFromRouteId());
+            merge(merged, JsonShaping.shape(call.body(), call.options()), call, RouteIds.of(answer));
         }
         message.setHeader(NettyHttpConstants.HTTP_RESPONSE_CODE, 200);
         message.setHeader(COMPLETED_HEADER, String.valueOf(completed));

@@ -1,6 +1,7 @@
 package io.serai.balancing;
 
 import io.serai.camel.MeterRegistries;
+import io.serai.http.RouteIds;
 import io.serai.http.body.BodyStream;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -26,7 +27,7 @@ public final class BodyReplay {
         if (!(body instanceof BodyStream stream) || stream.canBeSentAgain()) {
             return true;
         }
-        String route = exchange.getFromRouteId() == null ? "" : exchange.getFromRouteId();
+        String route = RouteIds.of(exchange);
         LOG.info(
                 "route {}: no {} after {}: more of the request body than serai.stream.replay-buffer had gone to "
                         + "the backend, so it cannot be sent again",

@@ -10,7 +10,7 @@ import java.util.function.Function;
  * Sticky sessions by consistent hashing ({@link RendezvousHashSelection}): the same key always goes to
  * the same available member. What {@code stickyLoadBalancer} (with its {@code correlationExpression})
  * becomes in Serai; as a bean, {@code key} is {@code header:NAME}, {@code cookie:NAME} or
- * {@code client-address} (the default).
+ * {@code client-address} (the default). With {@code weights}, a member's share of keys follows its weight.
  */
 public class ConsistentHashLoadBalancer extends HealthAwareLoadBalancer {
 
@@ -37,6 +37,11 @@ public class ConsistentHashLoadBalancer extends HealthAwareLoadBalancer {
     @Override
     MemberSelection newSelection() {
         return new RendezvousHashSelection(keyOf);
+    }
+
+    @Override
+    String refusesSlowStart() {
+        return "stickyLoadBalancer (consistent hashing) takes no slowStart: a key's member does not change with load";
     }
 
     @Override

@@ -45,6 +45,16 @@ public class FailoverLoadBalancer extends HealthAwareLoadBalancer {
     }
 
     @Override
+    String refusesWeights() {
+        return "failoverLoadBalancer takes no weights: it tries members in route order (or in turn)";
+    }
+
+    @Override
+    String refusesSlowStart() {
+        return "failoverLoadBalancer takes no slowStart: it sends everything to one member at a time";
+    }
+
+    @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         MemberSnapshot candidates = availableMembers();
         if (candidates.isEmpty()) {

@@ -1,5 +1,10 @@
 package io.serai.balancing;
 
+import io.serai.camel.MeterRegistries;
+import io.serai.http.Failures;
+import io.serai.http.RouteIds;
+import io.serai.http.UpstreamDeadline;
+import io.serai.http.UpstreamException;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.processor.loadbalancer.LoadBalancerSupport;
@@ -11,8 +16,8 @@ import java.util.function.Function;
  * The load balancer every Serai policy plugs into: its {@link MemberSet} keeps the members and the
  * snapshot of available ones, {@link Admission} their limits and the wait for room, and the policy's
  * {@link MemberSelection} picks from the snapshot. This class joins them per request: a 503 at once
- * when no member is available, the members a retry already tried skipped, each call counted in flight
- * until it ends. The public subclasses are the names routes use; each only makes its selection.
+ * when no member is available, the members a retry already tried skipped, a request whose connection
+ * could not be made sent on to a member not yet tried, each call counted in flight until it ends. The public subclasses are the names routes use; each only makes its selection.
  */
 public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
 
@@ -26,6 +31,19 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
 
     /** The policy, made from this balancer's settings when it starts. */
     abstract MemberSelection newSelection();
+
+    /**
+     * Why this policy refuses {@code weights}, or null (the default) when it honours them; a route that
+     * sets them then does not start.
+     */
+    String refusesWeights() {
+        return null;
+    }
+
+    /** Why this policy refuses a member's {@code slowStart}, or null (the default) when it ramps members up. */
+    String refusesSlowStart() {
+        return null;
+    }
 
     /** Member weights in route order, e.g. {@code 4,2,1}; one per output, every member 1 when unset. */
     public void setWeights(String weights) {
@@ -51,34 +69,85 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        return process(exchange, callback, admission.deadline());
+        return process(exchange, callback, admission.deadline(), null);
     }
 
-    private boolean process(Exchange exchange, AsyncCallback callback, long deadline) {
+    /** {@code connectTried}: the members this balancer could not connect to for this request, or null. */
+    private boolean process(Exchange exchange, AsyncCallback callback, long deadline, TriedMembers connectTried) {
         MemberSnapshot available = members.available();
         if (available.isEmpty()) {
             exchange.setException(members.unavailable());
             callback.done(true);
             return true;
         }
-        TriedMembers tried = TriedMembers.of(exchange);
+        TriedMembers tried = connectTried != null ? connectTried : TriedMembers.of(exchange);
         MemberSnapshot candidates = available.untried(tried);
         Member chosen = selection.pick(candidates, exchange);
         if (!Admission.admits(chosen)) {
             chosen = Admission.another(candidates, chosen);
             if (chosen == null) {
-                return waitForRoom(exchange, callback, deadline);
+                return waitForRoom(exchange, callback, deadline, connectTried);
             }
         }
         if (tried != null) {
             tried.add(chosen);
         }
-        return dispatch(chosen, exchange, callback);
+        Member member = chosen;
+        long began = System.nanoTime();
+        return dispatch(member, exchange, doneSync -> ended(member, began, tried, exchange, callback, doneSync));
+    }
+
+    /**
+     * A call ended. One whose connection could not be made (refused, timed out, TLS handshake refused) sent
+     * nothing, so the request goes to an available member not yet tried, whatever its method, as nginx's
+     * {@code proxy_next_upstream error} and Envoy's {@code connect-failure} do; all tries within
+     * {@code serai.upstream.timeout} ({@link UpstreamDeadline}). The failure still counts against that member's
+     * passive health and breaker, which saw it before this.
+     */
+    private void ended(
+            Member member,
+            long began,
+            TriedMembers tried,
+            Exchange exchange,
+            AsyncCallback callback,
+            boolean doneSync) {
+        if (!doneSync && exchange.getException() instanceof UpstreamException failed && failed.beforeRequestSent()) {
+            TriedMembers all = tried != null ? tried : TriedMembers.forOneRequest();
+            all.add(member);
+            if (members.available().hasUntried(all)
+                    && BodyReplay.possible(
+                            exchange, exchange.getMessage().getBody(), "connect failover", failed.getMessage())) {
+                String route = RouteIds.of(exchange);
+                MeterRegistries.count(
+                        exchange.getContext(),
+                        "serai.upstream.retries",
+                        "Backend calls sent again, by reason",
+                        "route",
+                        route,
+                        "backend",
+                        member.name(),
+                        "reason",
+                        "connect_failure");
+                UpstreamDeadline.began(exchange, began);
+                Failures.clear(exchange);
+                process(
+                        exchange,
+                        next -> {
+                            UpstreamDeadline.clear(exchange); // also when no member was reached this time
+                            callback.done(false);
+                        },
+                        admission.deadline(),
+                        all);
+                return;
+            }
+        }
+        UpstreamDeadline.clear(exchange);
+        callback.done(doneSync);
     }
 
     /** No available member has room: the request waits for a call to end, until {@code deadline}, then gets 503. */
-    private boolean waitForRoom(Exchange exchange, AsyncCallback callback, long deadline) {
-        Runnable resume = () -> process(exchange, doneSync -> callback.done(false), deadline);
+    private boolean waitForRoom(Exchange exchange, AsyncCallback callback, long deadline, TriedMembers connectTried) {
+        Runnable resume = () -> process(exchange, doneSync -> callback.done(false), deadline, connectTried);
         Runnable giveUp = () -> {
             exchange.setException(Admission.atCapacity());
             callback.done(false);
@@ -139,8 +208,21 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
     protected void doStart() throws Exception {
         super.doStart();
         MemberSelection policy = newSelection();
-        double[] w = MemberSet.weights(weights, getProcessors().size());
-        members.start(getRouteId(), getProcessors(), w, policy::newLatencyEstimate);
+        double[] w = MemberWeights.parse(weights, getProcessors().size());
+        String refusal = weights == null || weights.isBlank() ? null : refusesWeights();
+        if (refusal != null) {
+            throw new IllegalArgumentException(refusal + ": remove weights=\"" + weights + "\"");
+        }
+        members.start(RouteIds.userId(getRouteId()), getProcessors(), w, policy::newLatencyEstimate);
+        refusal = refusesSlowStart();
+        Member ramped = members.all().stream()
+                .filter(m -> m.slowStartNanos() > 0)
+                .findFirst()
+                .orElse(null);
+        if (refusal != null && ramped != null) {
+            members.stop();
+            throw new IllegalArgumentException(refusal + ": remove slowStart from member " + ramped.name());
+        }
         admission = Admission.of(members);
         selection = policy;
     }

@@ -9,7 +9,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Power of two choices over peak-EWMA response times, as Finagle's and Linkerd's P2C-EWMA: two
  * available members at random, and the one with the lower cost (its decaying response-time estimate
  * times its requests in flight plus one, over its weight) takes the request. A failed call counts as
- * a {@code penaltyNanos}-long response.
+ * a {@code penaltyNanos}-long response. A member in its slow start counts with the weight it has
+ * reached, so it costs more and wins fewer of the comparisons.
  */
 final class PeakEwmaSelection implements MemberSelection {
 
@@ -55,7 +56,7 @@ final class PeakEwmaSelection implements MemberSelection {
     }
 
     private static double cost(Member m, long now) {
-        return Math.max(FLOOR_NANOS, m.latency().estimateNanos(now)) * (m.inFlight() + 1) / m.weight();
+        return Math.max(FLOOR_NANOS, m.latency().estimateNanos(now)) * (m.inFlight() + 1) / m.weightAt(now);
     }
 
     @Override

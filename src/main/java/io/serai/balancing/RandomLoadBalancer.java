@@ -1,11 +1,14 @@
 package io.serai.balancing;
 
-/** An available member at random. What {@code randomLoadBalancer: {}} becomes in Serai. */
+/**
+ * An available member at random, in proportion to its {@code weights} when set ({@link WeightedSelection}).
+ * What {@code randomLoadBalancer: {}} becomes in Serai.
+ */
 public class RandomLoadBalancer extends HealthAwareLoadBalancer {
 
     @Override
     MemberSelection newSelection() {
-        return new RandomSelection();
+        return new WeightedSelection(false);
     }
 
     @Override

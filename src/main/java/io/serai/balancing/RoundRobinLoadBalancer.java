@@ -1,11 +1,15 @@
 package io.serai.balancing;
 
-/** Each available member in turn. What {@code roundRobinLoadBalancer: {}} becomes in Serai. */
+/**
+ * Each available member in turn; with {@code weights}, nginx's smooth weighted round robin, so it is
+ * {@code weightedLoadBalancer} with {@code roundRobin: true} ({@link WeightedSelection}). What
+ * {@code roundRobinLoadBalancer: {}} becomes in Serai.
+ */
 public class RoundRobinLoadBalancer extends HealthAwareLoadBalancer {
 
     @Override
     MemberSelection newSelection() {
-        return new RoundRobinSelection();
+        return new WeightedSelection(true);
     }
 
     @Override

@@ -38,7 +38,7 @@ final class SpareCapacitySelection implements MemberSelection {
         }
         double neutral = reported == 0 ? 1.0 : reportedSum / reported;
         for (int i = 0; i < spare.length; i++) {
-            spare[i] = (spare[i] < 0 ? neutral : spare[i]) * available.get(i).weight();
+            spare[i] = (spare[i] < 0 ? neutral : spare[i]) * available.get(i).weightAt(now);
         }
         return WeightedChoice.random(available, spare);
     }

@@ -33,6 +33,14 @@ public final class TriedMembers {
         return tried;
     }
 
+    /**
+     * A memory of tried members that only its balancer holds: the members it could not connect to for one
+     * request that no retry keeps a memory for.
+     */
+    static TriedMembers forOneRequest() {
+        return new TriedMembers();
+    }
+
     /** The request's memory of tried members, or null when no retry keeps one. */
     static TriedMembers of(Exchange exchange) {
         return exchange.getProperty(PROPERTY, TriedMembers.class);

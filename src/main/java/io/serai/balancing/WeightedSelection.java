@@ -6,8 +6,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Members in proportion to their weights, among those available: by nginx's smooth weighted round
- * robin when {@code roundRobin}, else at random. What it derives from a snapshot (the weights, the
- * round-robin cycle) is kept until the next snapshot.
+ * robin when {@code roundRobin}, else at random; with every weight 1, plain round robin and random.
+ * What it derives from a snapshot (the weights, the round-robin cycle) is kept until the next
+ * snapshot. While a member is in its slow start its weight changes with every request, which a cycle
+ * of whole numbers cannot follow: both pick at random in proportion to the weights of the moment then.
  */
 final class WeightedSelection implements MemberSelection {
 
@@ -23,6 +25,10 @@ final class WeightedSelection implements MemberSelection {
 
     @Override
     public Member pick(MemberSnapshot available, Exchange exchange) {
+        long now = System.nanoTime();
+        if (available.slowStarting(now)) {
+            return WeightedChoice.random(available, available.weightsAt(now));
+        }
         Picks p = picks;
         if (p.snapshot != available) {
             // Once per new snapshot (and for a retry's snapshot without the members it tried): cheap for usual weights.

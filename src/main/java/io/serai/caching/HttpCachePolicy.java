@@ -1,5 +1,6 @@
 package io.serai.caching;
 
+import io.serai.http.RouteIds;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
 import org.apache.camel.Route;
@@ -34,7 +35,7 @@ public final class HttpCachePolicy implements Policy {
     public Processor wrap(Route route, Processor processor) {
         return new HttpCacheProcessor(
                 AsyncProcessorConverterHelper.convert(processor),
-                route.getRouteId(),
+                RouteIds.userId(route.getRouteId()),
                 store,
                 settings,
                 cacheName,

@@ -14,18 +14,22 @@ import io.serai.http.ErrorVerbosity;
 import io.serai.http.body.BodyStream;
 import io.serai.http.body.BodyStreamConverter;
 import io.serai.ingress.ForwardingSettings;
+import io.serai.ingress.ListenerDrain;
 import io.serai.ingress.ProxyProtocol;
 import io.serai.metrics.AccessLog;
 import io.serai.metrics.AccessLogService;
 import io.serai.metrics.RequestMetrics;
 import io.serai.metrics.SeraiMeters;
+import io.serai.proxy.GracefulShutdown;
 import io.serai.proxy.ProxyHttpComponent;
+import io.serai.proxy.ServingCheck;
 import io.serai.resilience.BackendBreakers;
 import io.serai.resilience.CircuitBreakerReifiers;
 import io.serai.security.tls.TlsSettings;
 import io.serai.security.upstream.UpstreamTlsSettings;
 import io.serai.settings.ProxySettings;
 import io.serai.settings.SettingValues;
+import io.serai.upstream.DnsSettings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.MicrometerConstants;
@@ -71,16 +75,31 @@ public class SeraiConfiguration implements CamelConfiguration {
         for (Class<?> to : new Class<?>[] {byte[].class, String.class, java.io.InputStream.class}) {
             context.getTypeConverterRegistry().addTypeConverter(to, BodyStream.class, bodies);
         }
+        ListenerDrain drain = new ListenerDrain();
         ProxyHttpComponent component = new ProxyHttpComponent(
                 context,
                 settings,
                 passiveHealth,
                 UpstreamTlsSettings.from(key -> properties.resolveProperty(key).orElse(null)),
-                ForwardingSettings.from(key -> properties.resolveProperty(key).orElse(null)));
+                ForwardingSettings.from(key -> properties.resolveProperty(key).orElse(null)),
+                drain);
         component.setTls(TlsSettings.from(key -> properties.resolveProperty(key).orElse(null)));
         component.setProxyProtocol(
                 ProxyProtocol.from(key -> properties.resolveProperty(key).orElse(null)));
+        component.setDns(DnsSettings.from(key -> properties.resolveProperty(key).orElse(null)));
         context.addComponent("netty-http", component);
+        GracefulShutdown shutdown = new GracefulShutdown(
+                drain,
+                SettingValues.duration(
+                        "serai.shutdown.timeout",
+                        properties.resolveProperty("serai.shutdown.timeout").orElse("25s")));
+        context.getManagementStrategy().addEventNotifier(shutdown);
+        try {
+            // Camel's health-check registry exists once the context starts.
+            context.addStartupListener((started, alreadyStarted) -> ServingCheck.register(started, drain));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
         component.backendHealth().bindTo(meters.registry());
         BalancerReifiers.register();
         BackendBreakers breakers = new BackendBreakers();
@@ -104,6 +123,7 @@ public class SeraiConfiguration implements CamelConfiguration {
         AdminSettings admin =
                 AdminSettings.from(key -> properties.resolveProperty(key).orElse(null));
         if (admin.enabled()) {
+            drain.keepAccepting(admin.port());
             try {
                 context.addRoutes(new AdminRoutes(admin, cache, new AdminEndpoints(meters)));
             } catch (Exception e) {

@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The health of one backend, shared by every route and load balancer that sends to it: the verdict
  * of its active checks, its passive ejection, and its last load report. Each change of availability
  * is logged once and announced to the listeners (load balancers rebuild their snapshot of members).
+ * Long because: checks, ejection and the probes that feed them are one backend's state under one lock;
+ * the probes' sharing between routes (use, release, grace) is what a split would move out first.
  */
 public final class BackendHealth {
 
@@ -25,9 +27,12 @@ public final class BackendHealth {
     private final PassiveHealthSettings passive;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
+    private final long createdNanos = System.nanoTime();
+    private final boolean namedAfterStart;
     private volatile boolean activeUp = true;
     private volatile boolean ejected;
     private volatile long ejectedUntilNanos;
+    private volatile long ejectedSinceNanos;
     private volatile String reason;
     private volatile LoadReport loadReport;
     private volatile int ejections;
@@ -38,8 +43,10 @@ public final class BackendHealth {
     private BackendProbe loadProbe;
     private int loadProbeUsers;
 
-    BackendHealth(String backend, BackendHealthRegistry registry, PassiveHealthSettings passive) {
+    BackendHealth(
+            String backend, BackendHealthRegistry registry, PassiveHealthSettings passive, boolean namedAfterStart) {
         this.backend = backend;
+        this.namedAfterStart = namedAfterStart;
         this.registry = registry;
         this.passive = passive;
     }
@@ -53,14 +60,64 @@ public final class BackendHealth {
         return activeUp && !ejected;
     }
 
+    /** Whether passive ejection has taken it out now (its active checks may pass or not). */
+    public boolean isEjected() {
+        return ejected;
+    }
+
+    /** Whether its active checks pass (true when it has none). */
+    public boolean isActiveUp() {
+        return activeUp;
+    }
+
+    /** When its current ejection began ({@link System#nanoTime()}); meaningful while {@link #isEjected()}. */
+    public long ejectedSinceNanos() {
+        return ejectedSinceNanos;
+    }
+
+    /** When a route first named this backend ({@link System#nanoTime()}), for a member's slow start. */
+    public long createdNanos() {
+        return createdNanos;
+    }
+
+    /**
+     * Whether the first route to name this backend came after Serai had started (a reload added it): a
+     * backend named at start joins with the gateway, not into traffic, and has no slow start to make.
+     */
+    public boolean namedAfterStart() {
+        return namedAfterStart;
+    }
+
+    /** The passive ejection settings, the same for every backend: a load balancer reads its cap here. */
+    public PassiveHealthSettings passiveSettings() {
+        return passive;
+    }
+
     /** A response below 500 from the backend. Cheap on the hot path: no write when nothing failed. */
     public void recordSuccess() {
         if (consecutiveFailures.get() != 0) {
             consecutiveFailures.set(0);
         }
-        if (ejections != 0 && !ejected) {
+        if (ejected) {
+            answeredWhileEjected();
+        } else if (ejections != 0) {
             forgiveEjections();
         }
+    }
+
+    /**
+     * It answered well while ejected (a load balancer beyond its ejection cap kept sending to it, or a
+     * request was in flight): it is back at once, or that balancer would take a healthy member out when
+     * an earlier ejection ends and frees room under its cap.
+     */
+    private void answeredWhileEjected() {
+        synchronized (this) {
+            if (!ejected) {
+                return;
+            }
+            endEjection("it answered well while ejected");
+        }
+        changed();
     }
 
     /** A connection failure, time-out, broken response or 5xx from the backend. */
@@ -246,9 +303,11 @@ public final class BackendHealth {
                     passive.ejectionTime().toMillis() * ejections,
                     passive.maxEjectionTime().toMillis());
             ejected = true;
-            ejectedUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            ejectedSinceNanos = System.nanoTime();
+            ejectedUntilNanos = ejectedSinceNanos + TimeUnit.MILLISECONDS.toNanos(millis);
             reason = "ejected for " + millis + " ms after " + failures + " failures in a row, the last: " + what;
             LOG.warn("backend {}: {}", backend, reason);
+            registry.countEjection(backend);
             ejectionEnd = registry.schedule(this::ejectionOver, millis);
         }
         changed();

@@ -1,5 +1,6 @@
 package io.serai.health;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -42,7 +43,7 @@ public final class BackendHealthRegistry implements AutoCloseable, MeterBinder {
         boolean[] created = {false};
         BackendHealth health = backends.computeIfAbsent(origin, o -> {
             created[0] = true;
-            return new BackendHealth(o, this, passive);
+            return new BackendHealth(o, this, passive, context.isStarted());
         });
         MeterRegistry bound = registry;
         if (created[0] && bound != null) {
@@ -51,8 +52,10 @@ public final class BackendHealthRegistry implements AutoCloseable, MeterBinder {
         return health;
     }
 
-    /** Every backend known so far, by name. */
-    /** {@code serai_backend_up{backend}}: 1 while load balancers may choose it, registered as backends appear. */
+    /**
+     * {@code serai_backend_up{backend}}: 1 while its checks pass and it is not ejected, registered as
+     * backends appear; {@code serai_backend_ejections_total{backend}} counts its passive ejections.
+     */
     @Override
     public void bindTo(MeterRegistry registry) {
         this.registry = registry;
@@ -61,9 +64,24 @@ public final class BackendHealthRegistry implements AutoCloseable, MeterBinder {
 
     private void gauge(MeterRegistry registry, String name) {
         Gauge.builder("serai.backend.up", this, r -> r.of(name).isAvailable() ? 1 : 0)
-                .description("1 while load balancers may choose the backend")
+                .description("1 while the backend's health checks pass and passive ejection has not taken it out")
                 .tag("backend", name)
                 .register(registry);
+        ejections(registry, name);
+    }
+
+    private static Counter ejections(MeterRegistry registry, String backend) {
+        return Counter.builder("serai.backend.ejections")
+                .description("Passive ejections of the backend (each load balancer keeps at most its cap out)")
+                .tag("backend", backend)
+                .register(registry);
+    }
+
+    void countEjection(String backend) {
+        MeterRegistry bound = registry;
+        if (bound != null) {
+            ejections(bound, backend).increment();
+        }
     }
 
     public List<BackendStatus> statuses() {

@@ -1,5 +1,10 @@
 package io.serai.health;
 
+import org.apache.camel.AsyncProcessor;
+
+import java.util.List;
+import java.util.function.Consumer;
+
 /**
  * A backend endpoint as a load balancer sees it: the health it shares with every route that uses the
  * same backend, and the member options its URI gives. The proxy's endpoint implements it, so a balancer
@@ -15,4 +20,22 @@ public interface MemberEndpoint {
 
     /** Sends this endpoint's health checks and load reports as its traffic goes, over the same TLS. */
     ProbeClient probeClient();
+
+    /**
+     * For an endpoint whose name stands for all its addresses ({@code resolve=all}): the members its
+     * {@code output} is, one per address, kept current until closed; {@code onChange} gets each new list
+     * whole. Null for an endpoint that is one member.
+     */
+    default AddressMembers addressMembers(AsyncProcessor output, Consumer<List<AddressMember>> onChange) {
+        return null;
+    }
+
+    /** The members an endpoint with {@code resolve=all} is now, and the watch that keeps them current. */
+    interface AddressMembers extends AutoCloseable {
+
+        List<AddressMember> now();
+
+        @Override
+        void close();
+    }
 }

@@ -11,13 +11,18 @@ import java.util.Map;
  * {@code healthCheckPath}, {@code healthCheckInterval} (5s), {@code healthCheckTimeout} (2s, at most
  * the interval), {@code healthyThreshold} (2), {@code unhealthyThreshold} (3), {@code loadReportPath},
  * {@code loadReportInterval} (5s), {@code maxConcurrent} (requests in flight to the member from one
- * load balancer; 0, the default, for no limit) and {@code maxWait} (1s: how long a request waits for a
- * member under its limit before 503).
+ * load balancer; 0, the default, for no limit), {@code maxWait} (1s: how long a request waits for a
+ * member under its limit before 503) and {@code slowStart} (0, off: how long a member that joins or
+ * returns takes to ramp from a tenth of its weight to all of it, as nginx's {@code slow_start}).
  */
 public record MemberOptions(
-        HealthCheckSettings healthCheck, LoadReportSettings loadReport, int maxConcurrent, Duration maxWait) {
+        HealthCheckSettings healthCheck,
+        LoadReportSettings loadReport,
+        int maxConcurrent,
+        Duration maxWait,
+        Duration slowStart) {
 
-    public static final MemberOptions NONE = new MemberOptions(null, null, 0, Duration.ofSeconds(1));
+    public static final MemberOptions NONE = new MemberOptions(null, null, 0, Duration.ofSeconds(1), Duration.ZERO);
 
     /** Takes the health options out of an endpoint's parameters; a bad value fails the route, naming it. */
     public static MemberOptions take(Map<String, Object> parameters) {
@@ -37,10 +42,17 @@ public record MemberOptions(
         int maxConcurrent =
                 limit == null ? 0 : SettingValues.wholeNumber("netty-http option maxConcurrent", limit.toString(), 0);
         Duration maxWait = duration(parameters, "maxWait", "1s");
-        if (check == null && load == null && maxConcurrent == 0 && maxWait.equals(NONE.maxWait())) {
+        Object ramp = parameters.remove("slowStart");
+        Duration slowStart =
+                ramp == null ? Duration.ZERO : SettingValues.duration("netty-http option slowStart", ramp.toString());
+        if (check == null
+                && load == null
+                && maxConcurrent == 0
+                && maxWait.equals(NONE.maxWait())
+                && slowStart.isZero()) {
             return NONE;
         }
-        return new MemberOptions(check, load, maxConcurrent, maxWait);
+        return new MemberOptions(check, load, maxConcurrent, maxWait, slowStart);
     }
 
     private static String path(Map<String, Object> parameters, String name) {

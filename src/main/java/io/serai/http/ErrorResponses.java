@@ -29,7 +29,7 @@ public final class ErrorResponses {
     private ErrorResponses() {}
 
     public static FullHttpResponse forFailure(Exchange exchange, Throwable cause) {
-        String route = exchange.getFromRouteId() == null ? "?" : exchange.getFromRouteId();
+        String route = RouteIds.of(exchange).isEmpty() ? "?" : RouteIds.of(exchange);
         int status;
         String reason;
         long retryAfter = -1;

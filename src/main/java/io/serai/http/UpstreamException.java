@@ -33,7 +33,12 @@ public class UpstreamException extends Exception {
          * The client's request body could not be sent: larger than {@code serai.limits.max-body}, or no longer
          * kept for another try (past {@code serai.stream.replay-buffer}): not the backend's fault.
          */
-        REQUEST_BODY
+        REQUEST_BODY;
+
+        /** The name metrics ({@code kind}) and the access log ({@code error}) give this kind: {@code connect_failed}. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     private static final String BACKEND = "the backend";

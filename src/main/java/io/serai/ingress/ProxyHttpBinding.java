@@ -26,6 +26,7 @@ import io.serai.http.RequestIds;
 import io.serai.http.RequestTarget;
 import io.serai.http.ResponseHeaderEdits;
 import io.serai.http.ResponseStatus;
+import io.serai.http.RouteIds;
 import io.serai.http.body.BodyStream;
 import io.serai.settings.ProxySettings;
 import io.serai.websocket.Tunnel;
@@ -56,11 +57,13 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
 
     private final ProxySettings settings;
     private final ForwardingSettings forwarding;
+    private final ListenerDrain drain;
 
-    public ProxyHttpBinding(ProxySettings settings, ForwardingSettings forwarding) {
+    public ProxyHttpBinding(ProxySettings settings, ForwardingSettings forwarding, ListenerDrain drain) {
         super(new ProxyHeaderFilterStrategy());
         this.settings = settings;
         this.forwarding = forwarding;
+        this.drain = drain;
     }
 
     @Override
@@ -174,13 +177,19 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
         } else if (ResponseStatus.invalid(message) != null) {
             response = ErrorResponses.plain(
                     500,
-                    "route " + exchange.getFromRouteId() + ": CamelHttpResponseCode \""
-                            + ResponseStatus.invalid(message) + "\" is not an HTTP status (100 to 599)");
+                    "route " + RouteIds.of(exchange) + ": CamelHttpResponseCode \"" + ResponseStatus.invalid(message)
+                            + "\" is not an HTTP status (100 to 599)");
         } else {
             response = fromMessage(message, ingress);
         }
+        // The client can quote the id the backend and the access log saw (nginx's add_header, Envoy's
+        // always_set_request_id_in_response); a route's own header edits may still drop it.
+        String requestId = exchange.getProperty(RequestIds.PROPERTY, String.class);
+        if (requestId != null) {
+            response.headers().set(RequestIds.HEADER, requestId);
+        }
         ResponseHeaderEdits.apply(exchange, response.headers());
-        frame(response, ingress, exchange);
+        frame(response, ingress, exchange, drain.isDraining());
         return response;
     }
 
@@ -192,9 +201,7 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
         Exchange exchange = message.getExchange();
         if (body instanceof Tunnel tunnel && status.code() == 101 && WebSocketUpgrade.isRequested(exchange)) {
             exchange.setProperty(WebSocketUpgrade.TUNNEL, tunnel);
-            tunnel.observe(WebSocketMeters.of(
-                    MeterRegistries.of(exchange.getContext()),
-                    exchange.getFromRouteId() == null ? "" : exchange.getFromRouteId()));
+            tunnel.observe(WebSocketMeters.of(MeterRegistries.of(exchange.getContext()), RouteIds.of(exchange)));
             response = new UpgradeResponse(tunnel);
         } else if (body instanceof BodyStream stream && !stream.isHeld()) {
             message.getExchange().setProperty(IngressRequest.RESPONSE_BODY, stream);
@@ -252,14 +259,14 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
      * Message framing for this client: no body for HEAD, 1xx, 204 and 304; a whole body with its
      * Content-Length; a streamed one with the backend's Content-Length when it gave one, else chunked, or,
      * for an HTTP/1.0 client, ended by closing the connection. The connection is kept or closed as the
-     * client asked, and closed when the request's own body was not read to its end.
+     * client asked, and closed when the request's own body was not read to its end or Serai is shutting down.
      */
-    private static void frame(HttpResponse response, IngressRequest ingress, Exchange exchange) {
+    private static void frame(HttpResponse response, IngressRequest ingress, Exchange exchange, boolean draining) {
         HttpHeaders headers = response.headers();
         int code = response.status().code();
         boolean noBody = code < 200 || code == 204 || code == 304 || (ingress != null && ingress.isHead());
         boolean http10 = HttpVersion.HTTP_1_0.equals(ingress == null ? null : ingress.version());
-        boolean keepAlive = ingress == null || ingress.keepAlive();
+        boolean keepAlive = !draining && (ingress == null || ingress.keepAlive());
         headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
         if (response instanceof StreamedResponse streamed) {
             long length = streamed.body().declaredLength();

@@ -19,8 +19,7 @@ import org.apache.camel.component.netty.http.NettyHttpConsumer;
  * strict edge refuses are answered before any body is read, responses to
  * pipelined requests leave in request order, HTTP/1.0 requests without Host are accepted, each
  * request's target is parsed once and a target Serai does not route is refused before its body is read,
- * each request carries the address of the client that sent it (for X-Forwarded-For), and requests wait
- * at the {@link RouteSwapGate} while routes are reloaded.
+ * and each request carries the address of the client that sent it (for X-Forwarded-For).
  */
 public class ProxyServerInitializerFactory extends HttpServerInitializerFactory {
 
@@ -28,11 +27,11 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
     static final String FIRST_HTTP_HANDLER = "client-timeouts-bytes";
 
     private final NettyHttpConsumer consumer;
-    private final RouteSwapGate gate;
     private final ProxySettings settings;
     private final ConnectionLimit connectionLimit;
     private final Mapping<String, SslContext> certificates;
     private final ProxyProtocol proxyProtocol;
+    private final ListenerDrain drain;
 
     /**
      * {@code certificates} chooses a TLS certificate by SNI for https:// listeners; null for plain ones.
@@ -40,14 +39,14 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
      */
     public ProxyServerInitializerFactory(
             NettyHttpConsumer consumer,
-            RouteSwapGate gate,
             ProxySettings settings,
             ConnectionLimit connectionLimit,
             Mapping<String, SslContext> certificates,
-            ProxyProtocol proxyProtocol) {
+            ProxyProtocol proxyProtocol,
+            ListenerDrain drain) {
         super(consumer);
+        this.drain = drain;
         this.consumer = consumer;
-        this.gate = gate;
         this.settings = settings;
         this.connectionLimit = connectionLimit;
         this.certificates = certificates;
@@ -57,7 +56,7 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
     @Override
     public ServerInitializerFactory createPipelineFactory(NettyConsumer consumer) {
         return new ProxyServerInitializerFactory(
-                (NettyHttpConsumer) consumer, gate, settings, connectionLimit, certificates, proxyProtocol);
+                (NettyHttpConsumer) consumer, settings, connectionLimit, certificates, proxyProtocol, drain);
     }
 
     @Override
@@ -101,13 +100,12 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
         ch.pipeline().addBefore("bodies", "client-timeouts-messages", timeouts.messageWatcher());
         ch.pipeline().addBefore("handler", "client-address", new ClientAddressTagger(validator));
         ch.pipeline().addBefore("handler", "pipelining", new PipelinedRequestSequencer());
-        ch.pipeline().addBefore("handler", "swap-gate", new SwapGateHandler(gate));
         // Nearest the routes on the way out: turns a streamed response into a head and its chunks, so that
         // the sequencer and the timeouts above see them as any response.
         ch.pipeline()
                 .addBefore(
                         "handler",
                         "response-writer",
-                        new ResponseStreamWriter(settings.clientWriteTimeout().toMillis()));
+                        new ResponseStreamWriter(settings.clientWriteTimeout().toMillis(), drain));
     }
 }

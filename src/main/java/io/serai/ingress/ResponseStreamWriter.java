@@ -29,9 +29,11 @@ import java.util.concurrent.TimeUnit;
 final class ResponseStreamWriter extends ChannelOutboundHandlerAdapter {
 
     private final long writeTimeoutMillis;
+    private final ListenerDrain drain;
 
-    ResponseStreamWriter(long writeTimeoutMillis) {
+    ResponseStreamWriter(long writeTimeoutMillis, ListenerDrain drain) {
         this.writeTimeoutMillis = writeTimeoutMillis;
+        this.drain = drain;
     }
 
     @Override
@@ -45,6 +47,9 @@ final class ResponseStreamWriter extends ChannelOutboundHandlerAdapter {
             return;
         }
         BodyStream body = response.body();
+        // Camel counts the exchange done at the head: a graceful shutdown waits for the body too.
+        drain.responseStarted();
+        body.whenDone(drain::responseEnded);
         ctx.writeAndFlush(new DefaultHttpResponse(response.protocolVersion(), response.status(), response.headers()));
         ChannelFutureListener clientGone = closed -> body.cancel();
         ctx.channel().closeFuture().addListener(clientGone);

@@ -48,7 +48,8 @@ public final class AccessLog implements AutoCloseable, MeterBinder {
             String backend,
             String cache,
             String requestId,
-            Long received) {
+            Long received,
+            String error) {
 
         /** This handshake's line as it is written when its WebSocket closes. */
         public Entry closed(long atMillis, long sent, long receivedBytes, double lifeMs) {
@@ -64,7 +65,8 @@ public final class AccessLog implements AutoCloseable, MeterBinder {
                     backend,
                     cache,
                     requestId,
-                    receivedBytes);
+                    receivedBytes,
+                    error);
         }
     }
 
@@ -138,6 +140,9 @@ public final class AccessLog implements AutoCloseable, MeterBinder {
                 json.writeStringField("cache", e.cache());
             }
             json.writeStringField("request_id", e.requestId());
+            if (e.error() != null) {
+                json.writeStringField("error", e.error());
+            }
             json.writeEndObject();
         } catch (IOException impossible) {
             throw new IllegalStateException(impossible);

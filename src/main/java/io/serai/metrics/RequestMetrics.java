@@ -5,6 +5,7 @@ import io.serai.http.IngressRequest;
 import io.serai.http.RequestIds;
 import io.serai.http.RequestKeys;
 import io.serai.http.ResponseStatus;
+import io.serai.http.RouteIds;
 import io.serai.http.UpstreamException;
 import io.serai.http.body.BodyStream;
 import io.serai.websocket.Tunnel;
@@ -39,10 +40,12 @@ public final class RequestMetrics implements RoutePolicyFactory {
     }
 
     @Override
-    public RoutePolicy createRoutePolicy(CamelContext context, String routeId, NamedNode route) {
-        if (routeId.startsWith("serai-admin")) {
+    public RoutePolicy createRoutePolicy(CamelContext context, String camelRouteId, NamedNode route) {
+        if (camelRouteId.startsWith("serai-admin")) {
             return null;
         }
+        // Every generation of a reloaded route counts under the id its user gave it.
+        String routeId = RouteIds.userId(camelRouteId);
         return new RoutePolicySupport() {
             @Override
             public void onExchangeBegin(Route r, Exchange exchange) {
@@ -61,7 +64,8 @@ public final class RequestMetrics implements RoutePolicyFactory {
                 Outcome outcome = new Outcome(
                         status(exchange),
                         exchange.getException() != null,
-                        size(exchange.getMessage().getBody()));
+                        size(exchange.getMessage().getBody()),
+                        errorKind(exchange));
                 Object body = exchange.getMessage().getBody();
                 boolean outlivesTheRoute = !outcome.failed()
                         && (body instanceof BodyStream stream && !stream.isHeld() || body instanceof Tunnel);
@@ -81,8 +85,28 @@ public final class RequestMetrics implements RoutePolicyFactory {
         };
     }
 
-    /** What the route's exchange ended with: the status the client gets, whether it failed, a whole body's size. */
-    private record Outcome(int status, boolean failed, long wholeBytes) {}
+    /**
+     * What the route's exchange ended with: the status the client gets, whether it failed, a whole body's size,
+     * and the kind of failure the access log names ({@code error}), null when it did not fail.
+     */
+    private record Outcome(int status, boolean failed, long wholeBytes, String error) {
+
+        Outcome cutShort(String streamFailure) {
+            return new Outcome(status, failed, wholeBytes, streamFailure);
+        }
+    }
+
+    /**
+     * A backend call's failure by its kind, as {@code serai_upstream_errors_total} names it ({@code connect_failed},
+     * {@code tls_handshake}, ...); any other failure of the route is {@code internal}.
+     */
+    static String errorKind(Exchange exchange) {
+        Exception failure = exchange.getException();
+        if (failure == null) {
+            return null;
+        }
+        return failure instanceof UpstreamException upstream ? upstream.kind().label() : "internal";
+    }
 
     private void answered(String routeId, Exchange exchange, long started, Outcome outcome) {
         Tunnel tunnel = exchange.getProperty(WebSocketUpgrade.TUNNEL, Tunnel.class);
@@ -96,8 +120,8 @@ public final class RequestMetrics implements RoutePolicyFactory {
         } else {
             // The exchange ends with the head; the request ends with the last byte of the body.
             streamed.whenDone(() -> {
-                done(routeId, exchange, started, outcome, streamed.bytes());
                 String kind = StreamFailures.kind(streamed);
+                done(routeId, exchange, started, kind == null ? outcome : outcome.cutShort(kind), streamed.bytes());
                 if (kind != null) {
                     meters.streamFailed(routeId, kind);
                     StreamFailures.log(routeId, kind, streamed);
@@ -116,7 +140,7 @@ public final class RequestMetrics implements RoutePolicyFactory {
         long nanos = System.nanoTime() - started;
         meters.requestDone(routeId, status, nanos, 0, 0);
         if (accessLog != null) {
-            AccessLog.Entry handshake = entry(routeId, exchange, status, nanos, 0);
+            AccessLog.Entry handshake = entry(routeId, exchange, status, nanos, 0, null);
             tunnel.whenClosed(() -> accessLog.log(handshake.closed(
                     System.currentTimeMillis(),
                     tunnel.bytesToClient(),
@@ -134,18 +158,15 @@ public final class RequestMetrics implements RoutePolicyFactory {
         long sent = outcome.failed() ? 0 : responseBytes;
         meters.requestDone(routeId, status, nanos, received, sent);
         if (accessLog != null) {
-            log(routeId, exchange, status, nanos, sent);
+            accessLog.log(entry(routeId, exchange, status, nanos, sent, outcome.error()));
         }
         if ("false".equals(exchange.getMessage().getHeader("Serai-Completed", String.class))) {
             meters.partialAggregate(routeId);
         }
     }
 
-    private void log(String routeId, Exchange exchange, int status, long nanos, long bytes) {
-        accessLog.log(entry(routeId, exchange, status, nanos, bytes));
-    }
-
-    private static AccessLog.Entry entry(String routeId, Exchange exchange, int status, long nanos, long bytes) {
+    private static AccessLog.Entry entry(
+            String routeId, Exchange exchange, int status, long nanos, long bytes, String error) {
         IngressRequest ingress = IngressRequest.of(exchange);
         String cache = null;
         Object cacheStatus = exchange.getMessage().getHeader("Cache-Status");
@@ -172,7 +193,8 @@ public final class RequestMetrics implements RoutePolicyFactory {
                 exchange.getProperty(IngressRequest.BACKEND, String.class),
                 cache,
                 exchange.getProperty(RequestIds.PROPERTY, String.class),
-                null);
+                null,
+                error);
     }
 
     static int status(Exchange exchange) {

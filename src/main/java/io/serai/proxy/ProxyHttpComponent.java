@@ -7,13 +7,14 @@ import io.serai.health.PassiveHealthSettings;
 import io.serai.http.body.BodyStream;
 import io.serai.ingress.ConnectionLimit;
 import io.serai.ingress.ForwardingSettings;
+import io.serai.ingress.ListenerDrain;
 import io.serai.ingress.ListenerOptions;
 import io.serai.ingress.ProxyHeaderFilterStrategy;
 import io.serai.ingress.ProxyHttpBinding;
 import io.serai.ingress.ProxyProtocol;
 import io.serai.ingress.ProxyServerInitializerFactory;
-import io.serai.ingress.RouteSwapGate;
 import io.serai.routing.RouteDispatcher;
+import io.serai.routing.RouteGenerations;
 import io.serai.routing.RouteOptions;
 import io.serai.routing.VirtualHosts;
 import io.serai.security.tls.ServerCertificates;
@@ -63,8 +64,9 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     private final UpstreamClient upstreamClient;
     private final Map<String, HttpServerBootstrapFactory> servers = new ConcurrentHashMap<>();
     private final Map<Integer, HttpServerConsumerChannelFactory> dispatchers = new ConcurrentHashMap<>();
-    private final RouteSwapGate swapGate = new RouteSwapGate();
+    private final RouteGenerations generations = new RouteGenerations();
     private final ConnectionLimit connectionLimit;
+    private final ListenerDrain drain;
     private final BackendHealthRegistry backendHealth;
     private final BackendTlsContexts backendTls;
     private TlsSettings tls;
@@ -74,21 +76,23 @@ public class ProxyHttpComponent extends NettyHttpComponent {
 
     /**
      * Loads the {@code serai.upstream.tls.*} files now: a bad one stops Serai's start, naming it. Its
-     * background threads come from {@code context}'s ExecutorServiceManager.
+     * background threads come from {@code context}'s ExecutorServiceManager. Its listeners are {@code drain}'s.
      */
     public ProxyHttpComponent(
             CamelContext context,
             ProxySettings settings,
             PassiveHealthSettings passiveHealth,
             UpstreamTlsSettings upstreamTls,
-            ForwardingSettings forwarding) {
+            ForwardingSettings forwarding,
+            ListenerDrain drain) {
         this.settings = settings;
+        this.drain = drain;
         this.backendHealth = new BackendHealthRegistry(context, passiveHealth);
         this.backendTls = new BackendTlsContexts(context, upstreamTls);
         this.upstreamClient = new UpstreamClient(settings, backendTls);
         this.connectionLimit = new ConnectionLimit(settings.maxConnections());
         setHeaderFilterStrategy(new ProxyHeaderFilterStrategy());
-        setNettyHttpBinding(new ProxyHttpBinding(settings, forwarding));
+        setNettyHttpBinding(new ProxyHttpBinding(settings, forwarding, drain));
         setConfiguration(defaultConfiguration(settings));
     }
 
@@ -108,6 +112,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         boolean preserveHost = getAndRemoveParameter(parameters, "preserveHost", Boolean.class, Boolean.TRUE);
+        boolean resolveAll = ProxyHttpEndpoint.takeResolve(parameters);
         MemberOptions memberOptions = MemberOptions.take(parameters);
         CallOptions callOptions = CallOptions.take(parameters);
         BackendCallOptions backendCall = BackendCallOptions.take(parameters, callOptions.aggregates());
@@ -143,6 +148,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
                 callOptions,
                 backendCall);
         answer.tlsFiles(tlsCert, tlsKey);
+        answer.resolveAll(resolveAll);
         answer.routeOptions(routeOptions);
         answer.listenerOptions(listenerOptions);
         answer.backendTls(ownTls, backendTls);
@@ -162,10 +168,11 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     @Override
     public HttpServerConsumerChannelFactory getMultiplexChannelHandler(int port) {
         return dispatchers.computeIfAbsent(port, p -> {
-            RouteDispatcher dispatcher =
-                    new RouteDispatcher(consumer -> consumer.getEndpoint() instanceof ProxyHttpEndpoint endpoint
+            RouteDispatcher dispatcher = new RouteDispatcher(
+                    consumer -> consumer.getEndpoint() instanceof ProxyHttpEndpoint endpoint
                             ? endpoint.routeOptions()
-                            : RouteOptions.DEFAULTS);
+                            : RouteOptions.DEFAULTS,
+                    generations);
             dispatcher.init(p);
             return dispatcher;
         });
@@ -197,28 +204,20 @@ public class ProxyHttpComponent extends NettyHttpComponent {
                             + " gives different ones; give every route on it the same (a change needs a restart)");
         }
         return servers.computeIfAbsent(consumer.getConfiguration().getAddress(), address -> {
-            HttpServerBootstrapFactory server =
-                    new HttpServerBootstrapFactory(getMultiplexChannelHandler(
-                            consumer.getConfiguration().getPort())) {
-                        @Override
-                        public void stop() {
-                            // During a route swap the old route's consumer may be the last on its port:
-                            // keep the port and its client connections for the new route.
-                            if (!swapGate.isClosed()) {
-                                super.stop();
-                            }
-                        }
-                    };
+            // It stops (closes its port) only when its last route has gone: a reload starts a route's new
+            // generation before it stops the old one, so the port and its client connections stay.
+            HttpServerBootstrapFactory server = new HttpServerBootstrapFactory(
+                    getMultiplexChannelHandler(consumer.getConfiguration().getPort()));
             server.init(
                     getCamelContext(),
-                    consumer.getConfiguration(),
+                    drain.listening(consumer.getConfiguration(), address, server::isStarted),
                     new ProxyServerInitializerFactory(
                             consumer,
-                            swapGate,
                             settings,
                             connectionLimit,
                             consumer.getConfiguration().isSsl() ? serverCertificates(consumer, options) : null,
-                            options.proxyProtocol() ? proxyProtocol(address) : null));
+                            options.proxyProtocol() ? proxyProtocol(address) : null,
+                            drain));
             return server;
         });
     }
@@ -226,6 +225,11 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     /** The settings https:// listeners take their certificates from. */
     public void setTls(TlsSettings tls) {
         this.tls = tls;
+    }
+
+    /** The {@code serai.dns.*} settings backends' names are resolved with. */
+    public void setDns(io.serai.upstream.DnsSettings dns) {
+        upstreamClient.resolveWith(dns);
     }
 
     /** The settings of listeners with the option proxyProtocol=true. */
@@ -258,12 +262,12 @@ public class ProxyHttpComponent extends NettyHttpComponent {
                 k -> new ServerCertificates(getCamelContext(), chosen));
     }
 
-    /** The gate that holds new requests while {@link io.serai.reload.RouteReloader} swaps routes. */
-    public RouteSwapGate swapGate() {
-        return swapGate;
+    /** Which routes the listeners serve while {@link io.serai.reload.RouteReloader} swaps a file's routes. */
+    public RouteGenerations generations() {
+        return generations;
     }
 
-    /** After a swap: closes the ports whose routes are all gone (the server stops itself only then). */
+    /** After a reload's old routes drained: closes the ports whose routes are all gone (a server stops only then). */
     public void stopUnusedServers() {
         servers.values().forEach(HttpServerBootstrapFactory::stop);
     }

@@ -2,6 +2,7 @@ package io.serai.proxy;
 
 import io.serai.aggregation.AggregatedCall;
 import io.serai.aggregation.CallOptions;
+import io.serai.health.AddressMember;
 import io.serai.health.BackendHealth;
 import io.serai.health.BackendHealthRegistry;
 import io.serai.health.MemberEndpoint;
@@ -11,12 +12,16 @@ import io.serai.ingress.ListenerOptions;
 import io.serai.routing.RouteOptions;
 import io.serai.security.upstream.BackendTls;
 import io.serai.security.upstream.BackendTlsContexts;
+import io.serai.upstream.AddressPin;
+import io.serai.upstream.AddressWatch;
 import io.serai.upstream.BackendCallOptions;
 import io.serai.upstream.UpstreamClient;
 import io.serai.upstream.UpstreamProducer;
 import io.serai.upstream.UpstreamTarget;
+import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Consumer;
 import org.apache.camel.Exchange;
+import org.apache.camel.MultipleConsumersSupport;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
 import org.apache.camel.component.netty.NettyConfiguration;
@@ -24,8 +29,14 @@ import org.apache.camel.component.netty.http.NettyHttpComponent;
 import org.apache.camel.component.netty.http.NettyHttpConfiguration;
 import org.apache.camel.component.netty.http.NettyHttpEndpoint;
 
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
 /** A netty-http endpoint whose producer is Serai's upstream client; its consumer is Camel's. */
-public class ProxyHttpEndpoint extends NettyHttpEndpoint implements MemberEndpoint, AggregatedCall {
+public class ProxyHttpEndpoint extends NettyHttpEndpoint
+        implements MemberEndpoint, AggregatedCall, MultipleConsumersSupport {
 
     private final UpstreamClient upstreamClient;
     private final boolean preserveHost;
@@ -59,6 +70,26 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint implements MemberEndpoi
     private BackendTls ownTls = BackendTls.NONE;
     private BackendTlsContexts backendTlsContexts;
     private RouteOptions routeOptions = RouteOptions.DEFAULTS;
+    private boolean resolveAll;
+
+    /**
+     * The option {@code resolve}: {@code one} (the default) sends to the backend's name, each new
+     * connection to an address it has then; {@code all} makes each of its addresses a load-balancer member.
+     */
+    static boolean takeResolve(Map<String, Object> parameters) {
+        Object value = parameters.remove("resolve");
+        String v = value == null ? "one" : value.toString().trim().toLowerCase(Locale.ROOT);
+        if (!v.equals("one") && !v.equals("all")) {
+            throw new IllegalArgumentException(
+                    "netty-http option resolve=" + value + " is invalid: expected one (the default) or all");
+        }
+        return v.equals("all");
+    }
+
+    /** For a backend: {@code resolve=all}, one load-balancer member per address of its name. */
+    void resolveAll(boolean all) {
+        this.resolveAll = all;
+    }
 
     /** For an https:// listener: its own certificate chain and key (PEM), over serai.tls.cert and .key. */
     void tlsFiles(String cert, String key) {
@@ -123,6 +154,43 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint implements MemberEndpoi
         return healthRegistry.of(new UpstreamTarget(c.getHost(), c.getPort(), c.isSsl(), c.getPath(), null).toString());
     }
 
+    /**
+     * With {@code resolve=all}: a member per address of the backend's name, each with its own health
+     * ({@code http://name:port (address)}) and health checks, as DNS has them now and whenever they change.
+     */
+    @Override
+    public AddressMembers addressMembers(
+            AsyncProcessor output, java.util.function.Consumer<List<AddressMember>> onChange) {
+        if (!resolveAll) {
+            return null;
+        }
+        UpstreamTarget target = target();
+        AddressWatch watch =
+                upstreamClient.watchAddresses(target, addresses -> onChange.accept(members(output, target, addresses)));
+        return new AddressMembers() {
+            @Override
+            public List<AddressMember> now() {
+                return members(output, target, watch.addresses());
+            }
+
+            @Override
+            public void close() {
+                watch.close();
+            }
+        };
+    }
+
+    private List<AddressMember> members(AsyncProcessor output, UpstreamTarget target, List<InetAddress> addresses) {
+        return addresses.stream()
+                .map(address -> {
+                    UpstreamTarget pinned = target.at(address);
+                    BackendHealth health = healthRegistry.of(pinned.toString());
+                    return new AddressMember(
+                            AddressPin.around(output, this, pinned, health), health, upstreamClient.probes(pinned));
+                })
+                .toList();
+    }
+
     /** Health checks and load reports go out over Serai's own client, with this endpoint's target and TLS. */
     @Override
     public ProbeClient probeClient() {
@@ -150,8 +218,22 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint implements MemberEndpoi
         return false;
     }
 
+    /**
+     * A reload starts a route's next generation, which listens on the same URI, while the old one drains.
+     * Two routes that would answer the same requests are still refused: by Serai's RouteTable, which
+     * names both.
+     */
+    @Override
+    public boolean isMultipleConsumersSupported() {
+        return true;
+    }
+
     @Override
     public Consumer createConsumer(Processor processor) throws Exception {
+        if (resolveAll) {
+            throw new IllegalArgumentException(
+                    "netty-http option resolve is for backends (to:), not listeners (from:)");
+        }
         if (ownTls.any()) {
             throw new IllegalArgumentException("netty-http options tlsCa, tlsClientCert, tlsClientKey and tlsServerName"
                     + " are for backends (to:), not listeners (from:); a listener's certificate is tlsCert and tlsKey");
@@ -178,6 +260,15 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint implements MemberEndpoi
         java.util.function.Consumer<Exchange> onCall = !backendCall.merged()
                 ? exchange -> {}
                 : exchange -> exchange.setProperty(CallOptions.PROPERTY, callOptions);
-        return new UpstreamProducer(this, target(), upstreamClient, preserveHost, backendHealth(), backendCall, onCall);
+        // With resolve=all a balancer's members have each address's health: the name's own is made only if used.
+        BackendHealth health = resolveAll ? null : backendHealth();
+        return new UpstreamProducer(
+                this,
+                target(),
+                upstreamClient,
+                preserveHost,
+                health != null ? () -> health : this::backendHealth,
+                backendCall,
+                onCall);
     }
 }

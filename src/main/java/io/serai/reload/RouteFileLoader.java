@@ -1,5 +1,6 @@
 package io.serai.reload;
 
+import io.serai.http.RouteIds;
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
@@ -44,6 +45,13 @@ public final class RouteFileLoader {
             if (route.getRouteId() == null) {
                 // A stable id per file and position, so a reload replaces the route it came from.
                 route.setId(routeIdFor(file, routes.indexOf(route)));
+            } else if (route.getRouteId().indexOf(RouteIds.GENERATION) >= 0) {
+                throw new RouteFileException(
+                        file.path(),
+                        route.getLineNumber(),
+                        "route id " + route.getRouteId() + " contains '" + RouteIds.GENERATION
+                                + "', which Serai keeps for the generations of reloaded routes",
+                        null);
             }
         }
         return routes;

@@ -29,7 +29,7 @@ public final class RouteLoading extends MainListenerSupport {
                 ReloadSettings.from(key -> properties.resolveProperty(key).orElse(null));
         ProxyHttpComponent component = context.getComponent("netty-http", ProxyHttpComponent.class);
         reloader = new RouteReloader(
-                context, new RouteFiles(locations), settings, component.swapGate(), component::stopUnusedServers);
+                context, new RouteFiles(locations), settings, component.generations(), component::stopUnusedServers);
         try {
             reloader.loadAll();
         } catch (RouteFileException e) {

@@ -1,5 +1,6 @@
 package io.serai.reload;
 
+import io.serai.http.RouteIds;
 import org.apache.camel.CamelContext;
 import org.apache.camel.FailedToCreateRouteException;
 import org.apache.camel.FailedToStartRouteException;
@@ -32,7 +33,7 @@ public final class RouteStartFailure {
             root = root.getCause();
         }
         String reason = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return "route " + routeId + where(routeId, context) + ": " + reason;
+        return "route " + RouteIds.userId(routeId) + where(routeId, context) + ": " + reason;
     }
 
     private static String where(String routeId, CamelContext context) {

@@ -2,6 +2,7 @@ package io.serai.resilience;
 
 import io.serai.balancing.HealthAwareLoadBalancer;
 import io.serai.camel.ProcessorGraph;
+import io.serai.http.RouteIds;
 import org.apache.camel.CamelContext;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
@@ -50,7 +51,7 @@ public final class CircuitBreakerReifiers implements ProcessorFactory {
             var options = circuitBreaker.getResilience4jConfiguration();
             if (options != null
                     && ("true".equals(options.getBulkheadEnabled()) || "true".equals(options.getTimeoutEnabled()))) {
-                throw new IllegalArgumentException("circuitBreaker in route " + route.getRouteId()
+                throw new IllegalArgumentException("circuitBreaker in route " + RouteIds.userId(route.getRouteId())
                         + ": bulkheadEnabled and timeoutEnabled are not supported (they would block a thread per call);"
                         + " use a ConcurrencyLimitPolicy or maxConcurrent on members, and serai.upstream.timeout or"
                         + " callTimeout");
@@ -65,7 +66,7 @@ public final class CircuitBreakerReifiers implements ProcessorFactory {
             // The balancer the steps inside start with (not one in onFallback) gets a breaker per member.
             HealthAwareLoadBalancer balancer = ProcessorGraph.first(camel.next().get(0), HealthAwareLoadBalancer.class);
             return new CircuitBreakerProcessor(
-                    camel, route.getRouteId(), stepName(route, circuitBreaker), breakers, balancer);
+                    camel, RouteIds.userId(route.getRouteId()), stepName(route, circuitBreaker), breakers, balancer);
         }
         return delegate.createProcessor(route, definition);
     }

@@ -1,5 +1,6 @@
 package io.serai.resilience;
 
+import io.serai.http.RouteIds;
 import io.serai.settings.SettingValues;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
@@ -49,7 +50,7 @@ public class ConcurrencyLimitPolicy implements Policy {
     public Processor wrap(Route route, Processor processor) {
         return new ConcurrencyLimitProcessor(
                 AsyncProcessorConverterHelper.convert(processor),
-                route.getRouteId(),
+                RouteIds.userId(route.getRouteId()),
                 maxConcurrent,
                 maxWaiting,
                 maxWait.toMillis());

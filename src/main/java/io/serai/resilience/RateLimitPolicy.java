@@ -3,6 +3,7 @@ package io.serai.resilience;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.serai.http.RequestKeys;
+import io.serai.http.RouteIds;
 import io.serai.settings.SettingValues;
 import org.apache.camel.Exchange;
 import org.apache.camel.NamedNode;
@@ -94,7 +95,8 @@ public class RateLimitPolicy implements Policy {
 
     @Override
     public Processor wrap(Route route, Processor processor) {
-        return new RateLimitProcessor(AsyncProcessorConverterHelper.convert(processor), this, route.getRouteId());
+        return new RateLimitProcessor(
+                AsyncProcessorConverterHelper.convert(processor), this, RouteIds.userId(route.getRouteId()));
     }
 
     /** This request's take from its key's allowance. */

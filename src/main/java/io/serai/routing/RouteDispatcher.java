@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -35,6 +36,7 @@ import java.util.function.Function;
  * the {@link ClientRequest}, so the route, its access rules and the backend see the same path.
  * Routes are added and removed as Camel starts and stops their consumers; each change publishes a new
  * immutable {@link RouteTable}, so a request sees the table before or after a change, never half of one.
+ * During a reload the {@link RouteGenerations} say which of the routes Camel runs take requests.
  */
 @ChannelHandler.Sharable
 public final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest>
@@ -43,14 +45,17 @@ public final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpR
     private static final AttributeKey<HttpServerChannelHandler> ROUTE = AttributeKey.valueOf("serai.route");
 
     private final Function<NettyHttpConsumer, RouteOptions> optionsOf;
+    private final RouteGenerations generations;
     private final Map<NettyHttpConsumer, RouteEntry> entries = new LinkedHashMap<>();
     private volatile RouteTable table = RouteTable.EMPTY;
     private int port;
 
     /** {@code optionsOf} tells what a route's consumer says about itself (hosts, buffering). */
-    public RouteDispatcher(Function<NettyHttpConsumer, RouteOptions> optionsOf) {
+    public RouteDispatcher(Function<NettyHttpConsumer, RouteOptions> optionsOf, RouteGenerations generations) {
         super(false);
         this.optionsOf = optionsOf;
+        this.generations = generations;
+        generations.register(this);
     }
 
     @Override
@@ -77,18 +82,36 @@ public final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpR
                         consumer.getConfiguration().isMatchOnUriPrefix()),
                 optionsOf.apply(consumer),
                 RouteEntry.methods(consumer.getEndpoint().getHttpMethodRestrict()),
-                new HttpServerChannelHandler(consumer));
-        List<RouteEntry> next = new ArrayList<>(entries.values());
-        next.add(entry);
-        table = new RouteTable(next);
+                new HttpServerChannelHandler(consumer),
+                new AtomicInteger());
+        // Checked against the routes that serve once a reload in progress commits (fails on an overlap).
+        List<RouteEntry> after = new ArrayList<>(entries.values());
+        after.removeIf(e -> !generations.staysAfterSwap(e.routeId()));
+        after.add(entry);
+        new RouteTable(after);
         entries.put(consumer, entry);
+        publish();
     }
 
     @Override
     public synchronized void removeConsumer(NettyHttpConsumer consumer) {
-        if (entries.remove(consumer) != null) {
-            table = new RouteTable(new ArrayList<>(entries.values()));
+        RouteEntry gone = entries.remove(consumer);
+        if (gone != null) {
+            generations.forget(gone.routeId());
+            publish();
         }
+    }
+
+    /** Publishes the table of the routes that take requests now. */
+    synchronized void publish() {
+        List<RouteEntry> serving = new ArrayList<>(entries.values());
+        serving.removeIf(e -> !generations.serves(e.routeId()));
+        table = new RouteTable(serving);
+    }
+
+    synchronized boolean handing(String routeId) {
+        return entries.values().stream()
+                .anyMatch(e -> e.routeId().equals(routeId) && e.handing().get() > 0);
     }
 
     @Override
@@ -114,15 +137,16 @@ public final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpR
         String host = target.authority() != null
                 ? target.authority()
                 : request.headers().get(HttpHeaderNames.HOST);
-        RouteTable.Lookup found = table.find(host, target, request.method().name());
+        RouteTable.Lookup found = take(host, target, request.method().name());
         if (found.entry() == null) {
             ClientRequest.discard(request);
             answer(ctx, request, refusal(found));
             return;
         }
-        RouteOptions options = found.entry().options();
+        RouteEntry entry = found.entry();
+        RouteOptions options = entry.options();
         client.matched(found.matchedSegments(), found.params(), options.responseBuffering(), options.webSocket());
-        HttpServerChannelHandler handler = found.entry().handler();
+        HttpServerChannelHandler handler = entry.handler();
         ctx.channel().attr(ROUTE).set(handler);
         BodyStream body = client.body();
         if (options.requestBuffering() && body != null) {
@@ -130,8 +154,13 @@ public final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpR
             body.holdWhole();
             body.whenHeld(held -> ctx.executor().execute(() -> {
                 if (held) {
-                    hand(ctx, handler, request);
+                    try {
+                        hand(ctx, entry, request);
+                    } catch (Exception e) {
+                        ctx.fireExceptionCaught(e);
+                    }
                 } else {
+                    entry.handing().decrementAndGet();
                     ClientRequest.discard(request);
                     answer(ctx, request, ErrorResponses.plain(413, "request body larger than serai.limits.max-body"));
                     ctx.close();
@@ -139,15 +168,35 @@ public final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpR
             }));
             return;
         }
-        // Camel's handler releases the request when it has read it, as this handler would have.
-        handler.channelRead(ctx, request);
+        hand(ctx, entry, request);
     }
 
-    private static void hand(ChannelHandlerContext ctx, HttpServerChannelHandler handler, FullHttpRequest request) {
+    /**
+     * Finds the route and counts the request as being handed to it. A route a reload retired between the
+     * lookup and the count is not taken: the lookup is made again on the table that replaced it.
+     */
+    private RouteTable.Lookup take(String host, RequestTarget target, String method) {
+        while (true) {
+            RouteTable.Lookup found = table.find(host, target, method);
+            RouteEntry entry = found.entry();
+            if (entry == null) {
+                return found;
+            }
+            entry.handing().incrementAndGet();
+            if (generations.serves(entry.routeId())) {
+                return found;
+            }
+            entry.handing().decrementAndGet();
+        }
+    }
+
+    /** Camel's handler releases the request when it has read it, as this handler would have. */
+    private static void hand(ChannelHandlerContext ctx, RouteEntry entry, FullHttpRequest request) throws Exception {
         try {
-            handler.channelRead(ctx, request);
-        } catch (Exception e) {
-            ctx.fireExceptionCaught(e);
+            entry.handler().channelRead(ctx, request);
+        } finally {
+            // From here Camel counts the exchange in flight on the route.
+            entry.handing().decrementAndGet();
         }
     }
 

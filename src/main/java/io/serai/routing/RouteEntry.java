@@ -1,23 +1,27 @@
 package io.serai.routing;
 
+import io.serai.http.RouteIds;
 import org.apache.camel.component.netty.http.handlers.HttpServerChannelHandler;
 
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One listener route in the dispatch table: its path pattern, its options (the hosts it serves, how it
  * takes bodies), the methods it takes ({@code httpMethodRestrict}; null for all) and Camel's handler that
- * runs its exchange.
+ * runs its exchange. {@code handing} counts requests the dispatcher chose it for and has not yet handed
+ * to Camel (which counts them in flight from then on), so a retired route is not stopped under them.
  */
 record RouteEntry(
         String routeId,
         RoutePattern pattern,
         RouteOptions options,
         Set<String> methods,
-        HttpServerChannelHandler handler) {
+        HttpServerChannelHandler handler,
+        AtomicInteger handing) {
 
     static Set<String> methods(String restrict) {
         if (restrict == null || restrict.isBlank()) {
@@ -56,6 +60,7 @@ record RouteEntry(
 
     @Override
     public String toString() {
-        return "route " + routeId + " (" + pattern + ", " + hosts() + (methods == null ? "" : ", " + methods) + ")";
+        return "route " + RouteIds.userId(routeId) + " (" + pattern + ", " + hosts()
+                + (methods == null ? "" : ", " + methods) + ")";
     }
 }

@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.serai.camel.MeterRegistries;
 import io.serai.http.HeaderValues;
 import io.serai.http.IngressRequest;
+import io.serai.http.RouteIds;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -125,7 +126,7 @@ public abstract class AccessCheck extends AsyncProcessorSupport implements Camel
                 "serai.access.refused",
                 "Requests refused by an access check, by check and status",
                 "route",
-                exchange.getFromRouteId(),
+                RouteIds.of(exchange),
                 "check",
                 kind,
                 "status",

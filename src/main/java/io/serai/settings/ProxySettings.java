@@ -26,7 +26,8 @@ public record ProxySettings(
         long replayBuffer,
         Duration readIdleTimeout,
         Duration clientWriteTimeout,
-        Duration webSocketIdleTimeout) {
+        Duration webSocketIdleTimeout,
+        Duration upstreamKeepAliveTimeout) {
 
     /** Reads every setting through {@code lookup}, which returns a property's value or null when unset. */
     public static ProxySettings from(UnaryOperator<String> lookup) {
@@ -56,7 +57,9 @@ public record ProxySettings(
                 SettingValues.duration(
                         "serai.client.write-timeout", value(lookup, "serai.client.write-timeout", "60s")),
                 SettingValues.duration(
-                        "serai.websocket.idle-timeout", value(lookup, "serai.websocket.idle-timeout", "5m")));
+                        "serai.websocket.idle-timeout", value(lookup, "serai.websocket.idle-timeout", "5m")),
+                SettingValues.duration(
+                        "serai.upstream.keep-alive-timeout", value(lookup, "serai.upstream.keep-alive-timeout", "4s")));
     }
 
     public static ProxySettings defaults() {

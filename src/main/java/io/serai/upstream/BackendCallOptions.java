@@ -8,16 +8,18 @@ import java.util.Map;
 /**
  * How one call to a backend is made, from the options on its {@code to: netty-http:...} URI:
  * {@code query} (the backend's query, with {@code {param}} from the request path) and
- * {@code callTimeout} (this call's own time limit). A call that is merged into an aggregation
- * ({@code merged}) takes its answer whole and asks only for encodings Serai decodes.
+ * {@code callTimeout} (this call's own time limit). A call with merge options of its own ({@code merged}),
+ * or any call made inside a multicast ({@link #isMerged}), has its answer merged: it takes the answer whole
+ * and asks only for encodings Serai decodes. {@code query} and {@code callTimeout} alone change how the call
+ * is made, not what becomes of its answer: on a plain call the client's {@code Accept-Encoding} is kept.
  */
 public record BackendCallOptions(String query, Duration callTimeout, boolean merged) {
 
     public static final BackendCallOptions PLAIN = new BackendCallOptions(null, null, false);
 
     /**
-     * Takes {@code query} and {@code callTimeout} out of an endpoint's parameters; a call with either is
-     * an aggregation's call, as is one with merge options of its own ({@code hasMergeOptions}).
+     * Takes {@code query} and {@code callTimeout} out of an endpoint's parameters; {@code hasMergeOptions} says
+     * the call has merge options of its own.
      */
     public static BackendCallOptions take(Map<String, Object> parameters, boolean hasMergeOptions) {
         Object query = parameters.remove("query");
@@ -27,7 +29,14 @@ public record BackendCallOptions(String query, Duration callTimeout, boolean mer
                 : query.toString().trim();
         Duration limit =
                 timeout == null ? null : SettingValues.duration("netty-http option callTimeout", timeout.toString());
-        boolean merged = hasMergeOptions || q != null || timeout != null;
-        return merged ? new BackendCallOptions(q, limit, true) : PLAIN;
+        if (!hasMergeOptions && q == null && limit == null) {
+            return PLAIN;
+        }
+        return new BackendCallOptions(q, limit, hasMergeOptions);
+    }
+
+    /** Whether this call's answer in {@code exchange} is merged: its own merge options, or a multicast's copy. */
+    public boolean isMerged(org.apache.camel.Exchange exchange) {
+        return merged || exchange.getProperty(org.apache.camel.ExchangePropertyKey.CORRELATION_ID) != null;
     }
 }

@@ -20,6 +20,7 @@ import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.serai.camel.MeterRegistries;
 import io.serai.http.UpstreamException;
 import io.serai.http.body.BodyAlreadySentException;
 import io.serai.http.body.BodyStream;
@@ -45,8 +46,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * when the route needs it so ({@link ResponseHolding}), or with an {@link UpstreamException}. The
  * connection goes back to the pool only when the request has been written and the response read to
  * their ends. A request that failed on a reused keep-alive connection before any response arrived is
- * sent once more on another connection when its method is idempotent and its body is still kept, as the
- * backend may have closed that connection while it sat idle.
+ * sent once more on another connection when it can be sent again ({@link ConnectionReuse}) and its body
+ * is still kept, as the backend may have closed that connection while it sat idle.
  * <p>
  * Long because: one call's state machine (connect, send, head, body, time-out, release) on one event loop.
  */
@@ -118,6 +119,13 @@ final class UpstreamCall {
         Channel ch = (Channel) acquired.getNow();
         if (done.get()) {
             pool.release(ch);
+            return;
+        }
+        if (!ConnectionReuse.retriable(request)
+                && ConnectionReuse.mayBeClosing(ch, settings.upstreamKeepAliveTimeout())) {
+            // This request could not be sent again if the backend's close crossed it: a fresh connection.
+            closeAndRelease(ch);
+            start();
             return;
         }
         SslHandler tls = target.tls() ? ch.pipeline().get(SslHandler.class) : null;
@@ -281,6 +289,7 @@ final class UpstreamCall {
         }
         head = response;
         keepAlive = HttpUtil.isKeepAlive(response);
+        ConnectionReuse.learn(channel, response);
         boolean bodyless = isHead() || code == 204 || code == 304;
         long length = bodyless ? -1 : HttpUtil.getContentLength(response, -1L);
         Channel ch = channel;
@@ -409,12 +418,17 @@ final class UpstreamCall {
             requestBody.detach(requestSink);
             requestSink = null;
         }
-        if (reused
+        boolean stale = reused && !responseStarted && isStaleConnection(cause);
+        if (stale) {
+            count(
+                    "serai.upstream.reused.connection.failures",
+                    "Reused backend connections that failed before a response");
+        }
+        if (stale
                 && !retried
-                && !responseStarted
-                && isIdempotent(request.method())
-                && isStaleConnection(cause)
+                && ConnectionReuse.retriable(request)
                 && (requestBody == null || requestBody.canBeSentAgain())) {
+            count("serai.upstream.retries", "Backend calls sent again, by reason", "reason", "reused_connection");
             retried = true;
             responseStarted = false;
             start();
@@ -473,6 +487,7 @@ final class UpstreamCall {
             return;
         }
         if (keepAlive) {
+            ConnectionReuse.idleFromNow(ch);
             pool.release(ch);
         } else {
             closeAndRelease(ch);
@@ -586,12 +601,15 @@ final class UpstreamCall {
                 || cause instanceof java.io.IOException;
     }
 
-    private static boolean isIdempotent(HttpMethod method) {
-        return method.equals(HttpMethod.GET)
-                || method.equals(HttpMethod.HEAD)
-                || method.equals(HttpMethod.OPTIONS)
-                || method.equals(HttpMethod.PUT)
-                || method.equals(HttpMethod.DELETE)
-                || method.equals(HttpMethod.TRACE);
+    /** Adds one to {@code name} for this call's route and backend. */
+    private void count(String name, String description, String... more) {
+        String route = io.serai.http.RouteIds.of(exchange);
+        String[] tags = new String[4 + more.length];
+        tags[0] = "route";
+        tags[1] = route;
+        tags[2] = "backend";
+        tags[3] = target.toString();
+        System.arraycopy(more, 0, tags, 4, more.length);
+        MeterRegistries.count(exchange.getContext(), name, description, tags);
     }
 }

@@ -16,8 +16,13 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.resolver.AddressResolverGroup;
+import io.netty.resolver.NoopAddressResolverGroup;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.serai.health.ProbeClient;
+import io.serai.http.UpstreamDeadline;
+import io.serai.http.UpstreamException;
 import io.serai.http.body.BodyStream;
 import io.serai.security.upstream.BackendTlsContexts;
 import io.serai.settings.ProxySettings;
@@ -25,9 +30,13 @@ import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.netty.NettyConstants;
 
+import java.net.InetAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Serai's non-blocking HTTP/1.1 client to backends, on Netty. Keep-alive connections are pooled per
@@ -35,7 +44,8 @@ import java.util.concurrent.TimeUnit;
  * client's own event loop, so a proxied request never changes threads (as Netty's proxy examples do).
  * Camel's netty-http producer was measured at four times our CPU budget per request (regex header
  * filtering, thread hops) and maps every fault to 500, hence this client. An {@code https://} backend
- * is verified as {@link BackendTlsContexts} says; its pool is its own, by the whole target.
+ * is verified as {@link BackendTlsContexts} says; its pool is its own, by the whole target. Backend
+ * names are resolved by {@link BackendResolver}, never by a lookup that blocks an event loop.
  */
 public final class UpstreamClient implements AutoCloseable {
 
@@ -43,6 +53,8 @@ public final class UpstreamClient implements AutoCloseable {
     private final ConcurrentHashMap<PoolKey, ChannelPool> pools = new ConcurrentHashMap<>();
     private final BackendTlsContexts tls;
     private volatile EventLoopGroup ownLoops;
+    private volatile DnsSettings dns = DnsSettings.defaults();
+    private volatile BackendResolver resolver;
 
     public UpstreamClient(ProxySettings settings, BackendTlsContexts tls) {
         this.settings = settings;
@@ -69,7 +81,32 @@ public final class UpstreamClient implements AutoCloseable {
         Duration limit = timeout == null || timeout.compareTo(settings.upstreamTimeout()) > 0
                 ? settings.upstreamTimeout()
                 : timeout;
+        Duration left = UpstreamDeadline.left(exchange, settings.upstreamTimeout());
+        if (left.isNegative() || left.isZero()) {
+            // Earlier members could not be connected to, and the request's time is up.
+            exchange.setException(UpstreamException.timedOut(
+                    target.toString(), settings.upstreamTimeout().toMillis()));
+            ReferenceCountUtil.safeRelease(request);
+            callback.done(false);
+            return;
+        }
+        if (left.compareTo(limit) < 0) {
+            limit = left;
+        }
         new UpstreamCall(exchange, callback, request, body, target, pool, settings, limit, holding, client).start();
+    }
+
+    /** The {@code serai.dns.*} settings; before the first call or probe, which makes the resolver. */
+    public void resolveWith(DnsSettings dns) {
+        this.dns = dns;
+    }
+
+    /**
+     * Every address of {@code target}'s host, looked up now (waiting on the calling thread, never an event
+     * loop) and again as its records' TTLs run out; {@code onChange} gets each new set whole, on an event loop.
+     */
+    public AddressWatch watchAddresses(UpstreamTarget target, Consumer<List<InetAddress>> onChange) {
+        return resolver().watch(target, ownLoops().next(), onChange);
     }
 
     /**
@@ -87,7 +124,7 @@ public final class UpstreamClient implements AutoCloseable {
      * this client's event loops, verified as the target's traffic is.
      */
     public ProbeClient probes(UpstreamTarget target) {
-        return new UpstreamProbes(target, this::ownLoops, tls, settings);
+        return new UpstreamProbes(target, this::ownLoops, () -> resolverFor(target), tls, settings);
     }
 
     /** The connection of the client this exchange answers, when it came in over netty-http. */
@@ -112,6 +149,24 @@ public final class UpstreamClient implements AutoCloseable {
         return group;
     }
 
+    /** The DNS resolver for a target with a name; none for an IP address, so it makes no resolver at all. */
+    private AddressResolverGroup<? extends SocketAddress> resolverFor(UpstreamTarget target) {
+        return target.address().isUnresolved() ? resolver().group() : NoopAddressResolverGroup.INSTANCE;
+    }
+
+    private BackendResolver resolver() {
+        BackendResolver r = resolver;
+        if (r == null) {
+            synchronized (this) {
+                if (resolver == null) {
+                    resolver = new BackendResolver(dns);
+                }
+                r = resolver;
+            }
+        }
+        return r;
+    }
+
     private ChannelPool newPool(PoolKey key) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(key.loop())
@@ -120,6 +175,7 @@ public final class UpstreamClient implements AutoCloseable {
                         settings.upstreamConnectTimeout().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
+                .resolver(resolverFor(key.target()))
                 .remoteAddress(key.target().address());
         return new SimpleChannelPool(
                 bootstrap, new ConnectionSetup(key.target()), ChannelHealthChecker.ACTIVE, true, true);
@@ -129,6 +185,11 @@ public final class UpstreamClient implements AutoCloseable {
     public void close() {
         pools.values().forEach(ChannelPool::close);
         pools.clear();
+        BackendResolver r = resolver;
+        if (r != null) {
+            r.close();
+            resolver = null;
+        }
         EventLoopGroup group = ownLoops;
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS);

@@ -8,7 +8,6 @@ import io.serai.camel.MeterGroups;
 import io.serai.camel.MeterRegistries;
 import io.serai.http.UpstreamException;
 
-import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -54,7 +53,7 @@ final class UpstreamMeters {
     /** A call that ended with {@code status}, or with a failure of {@code kind} when that is not null. */
     void done(int status, UpstreamException.Kind kind, long nanos) {
         if (kind != null) {
-            String name = kind.name().toLowerCase(Locale.ROOT);
+            String name = kind.label();
             errors.computeIfAbsent(
                             name,
                             k -> Counter.builder("serai.upstream.errors")

@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import io.netty.resolver.AddressResolverGroup;
 import io.serai.health.ProbeAnswer;
 import io.serai.health.ProbeClient;
 import io.serai.security.tls.HandshakeFailureReason;
@@ -30,6 +31,7 @@ import io.serai.security.upstream.BackendTlsContexts;
 import io.serai.settings.ProxySettings;
 
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -52,13 +54,19 @@ final class UpstreamProbes implements ProbeClient {
 
     private final UpstreamTarget target;
     private final Supplier<EventLoopGroup> loops;
+    private final Supplier<AddressResolverGroup<? extends SocketAddress>> resolvers;
     private final BackendTlsContexts tls;
     private final ProxySettings settings;
 
     UpstreamProbes(
-            UpstreamTarget target, Supplier<EventLoopGroup> loops, BackendTlsContexts tls, ProxySettings settings) {
+            UpstreamTarget target,
+            Supplier<EventLoopGroup> loops,
+            Supplier<AddressResolverGroup<? extends SocketAddress>> resolvers,
+            BackendTlsContexts tls,
+            ProxySettings settings) {
         this.target = target;
         this.loops = loops;
+        this.resolvers = resolvers;
         this.tls = tls;
         this.settings = settings;
     }
@@ -76,6 +84,7 @@ final class UpstreamProbes implements ProbeClient {
                     .channel(NioSocketChannel.class)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, connectTimeout.toMillis()))
                     .option(ChannelOption.TCP_NODELAY, true)
+                    .resolver(resolvers.get())
                     .handler(new Setup(answer, connectTimeout))
                     .connect(target.address());
             Channel ch = connect.channel();

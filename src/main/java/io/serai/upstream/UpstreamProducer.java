@@ -9,6 +9,7 @@ import io.serai.health.LoadReport;
 import io.serai.http.IngressRequest;
 import io.serai.http.MessageBodies;
 import io.serai.http.ResponseStatus;
+import io.serai.http.RouteIds;
 import io.serai.http.UpstreamException;
 import io.serai.websocket.WebSocketUpgrade;
 import org.apache.camel.AsyncCallback;
@@ -17,20 +18,23 @@ import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultAsyncProducer;
 
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The producer behind {@code to: netty-http:...}: sends the exchange to its backend through
  * {@link UpstreamClient} without blocking, and completes it with the backend's response or with an
  * {@link UpstreamException} that load balancers and circuit breakers see as a failure. Every outcome
  * is told to the backend's {@link BackendHealth} (passive ejection), and a load report the backend
- * sent in {@code endpoint-load-metrics} is kept there, not passed on to the client.
+ * sent in {@code endpoint-load-metrics} is kept there, not passed on to the client. A call a
+ * {@code resolve=all} member pinned to one address ({@link AddressPin}) goes there and counts for that
+ * address's health and meters.
  */
 public class UpstreamProducer extends DefaultAsyncProducer {
 
     private final UpstreamClient client;
     private final UpstreamTarget target;
     private final boolean preserveHost;
-    private final BackendHealth health;
+    private final Supplier<BackendHealth> health;
     private final BackendCallOptions call;
     private final Consumer<Exchange> onCall;
     private volatile RouteMeters lastMeters;
@@ -40,7 +44,7 @@ public class UpstreamProducer extends DefaultAsyncProducer {
             UpstreamTarget target,
             UpstreamClient client,
             boolean preserveHost,
-            BackendHealth health,
+            Supplier<BackendHealth> health,
             BackendCallOptions call,
             Consumer<Exchange> onCall) {
         super(endpoint);
@@ -54,17 +58,18 @@ public class UpstreamProducer extends DefaultAsyncProducer {
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
+        AddressPin pin = AddressPin.of(exchange, getEndpoint());
+        UpstreamTarget to = pin == null ? target : pin.target();
+        BackendHealth backend = pin == null ? health.get() : pin.health();
         FullHttpRequest request;
         try {
             onCall.accept(exchange);
-            request = UpstreamRequests.build(exchange, target, preserveHost, call.query());
-            if (call.merged()) {
+            request = UpstreamRequests.build(exchange, to, preserveHost, call.query());
+            if (call.isMerged(exchange)) {
                 // Serai decodes what it merges and answers the client uncompressed: ask only for what it decodes.
                 request.headers().set(HttpHeaderNames.ACCEPT_ENCODING, "gzip, deflate");
             }
-            if (WebSocketUpgrade.isRequested(exchange)
-                    && !call.merged()
-                    && exchange.getProperty(org.apache.camel.ExchangePropertyKey.CORRELATION_ID) == null) {
+            if (WebSocketUpgrade.isRequested(exchange) && !call.isMerged(exchange)) {
                 // Only the call whose answer is the client's may switch protocols; a merge's or a copy's never.
                 WebSocketUpgrade.ask(request.headers());
             }
@@ -74,30 +79,28 @@ public class UpstreamProducer extends DefaultAsyncProducer {
             return true;
         }
         // A merge, a multicast's copy and a route with responseBuffering=true take the body whole.
-        boolean whole = call.merged()
-                || exchange.getProperty(IngressRequest.BUFFER_RESPONSE) != null
-                || exchange.getProperty(org.apache.camel.ExchangePropertyKey.CORRELATION_ID) != null;
+        boolean whole = call.isMerged(exchange) || exchange.getProperty(IngressRequest.BUFFER_RESPONSE) != null;
         Long holdUpTo = exchange.getProperty(IngressRequest.HOLD_RESPONSE_UP_TO, Long.class);
         long started = System.nanoTime();
         client.send(
                 exchange,
-                target,
+                to,
                 request,
                 MessageBodies.streaming(exchange.getMessage()),
                 call.callTimeout(),
                 client.holding(whole, holdUpTo == null ? 0 : holdUpTo),
                 doneSync -> {
-                    recordOutcome(exchange);
-                    measure(exchange, System.nanoTime() - started);
+                    recordOutcome(exchange, backend);
+                    measure(exchange, backend, System.nanoTime() - started);
                     callback.done(doneSync);
                 });
         return false;
     }
 
     /** Counts the call for its route and backend, unless the client left before it ended. */
-    private void measure(Exchange exchange, long nanos) {
-        String route = exchange.getFromRouteId() == null ? "" : exchange.getFromRouteId();
-        UpstreamMeters meters = metersOf(exchange, route);
+    private void measure(Exchange exchange, BackendHealth health, long nanos) {
+        String route = RouteIds.of(exchange);
+        UpstreamMeters meters = metersOf(exchange, route, health.backend());
         if (meters == null) {
             return;
         }
@@ -113,26 +116,26 @@ public class UpstreamProducer extends DefaultAsyncProducer {
     }
 
     /**
-     * The meters of this producer's backend for {@code route}: looked up once and kept, since a producer
-     * almost always serves one route, so the request path only increments meters it holds.
+     * The meters of {@code backend} for {@code route}: looked up once and kept, since a producer almost
+     * always serves one route and one backend, so the request path only increments meters it holds.
      */
-    private UpstreamMeters metersOf(Exchange exchange, String route) {
+    private UpstreamMeters metersOf(Exchange exchange, String route, String backend) {
         RouteMeters last = lastMeters;
-        if (last != null && last.route().equals(route)) {
+        if (last != null && last.route().equals(route) && last.backend().equals(backend)) {
             return last.meters();
         }
         MeterRegistry registry = MeterRegistries.of(exchange.getContext());
         if (registry == null) {
             return null;
         }
-        UpstreamMeters meters = UpstreamMeters.of(registry, route, health.backend());
-        lastMeters = new RouteMeters(route, meters);
+        UpstreamMeters meters = UpstreamMeters.of(registry, route, backend);
+        lastMeters = new RouteMeters(route, backend, meters);
         return meters;
     }
 
-    private record RouteMeters(String route, UpstreamMeters meters) {}
+    private record RouteMeters(String route, String backend, UpstreamMeters meters) {}
 
-    private void recordOutcome(Exchange exchange) {
+    private static void recordOutcome(Exchange exchange, BackendHealth health) {
         Exception failure = exchange.getException();
         if (failure instanceof UpstreamException upstream) {
             if (upstream.kind() != UpstreamException.Kind.ABANDONED) {

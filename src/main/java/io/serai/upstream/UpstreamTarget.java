@@ -1,9 +1,11 @@
 package io.serai.upstream;
 
 import io.netty.channel.Channel;
+import io.netty.util.NetUtil;
 import io.serai.security.upstream.BackendTls;
 import io.serai.security.upstream.BackendTlsContexts;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
@@ -11,9 +13,15 @@ import java.time.Duration;
  * Where a producer sends: the backend's host and port, whether over TLS and with which CA bundle,
  * client certificate and server name ({@code backendTls}, null for plain HTTP), and the endpoint's own
  * path that prefixes what the route forwards. Connections are pooled per target, so backends with
- * different TLS settings never share one.
+ * different TLS settings never share one. A target {@link #at} one of its name's addresses ({@code pinned},
+ * a member of {@code resolve=all}) connects there, its Host and TLS server name still the name.
  */
-public record UpstreamTarget(String host, int port, boolean tls, String basePath, BackendTls backendTls) {
+public record UpstreamTarget(
+        String host, int port, boolean tls, String basePath, BackendTls backendTls, InetAddress pinned) {
+
+    public UpstreamTarget(String host, int port, boolean tls, String basePath, BackendTls backendTls) {
+        this(host, port, tls, basePath, backendTls, null);
+    }
 
     public UpstreamTarget {
         if (!tls) {
@@ -30,9 +38,18 @@ public record UpstreamTarget(String host, int port, boolean tls, String basePath
         return defaultPort ? h : h + ":" + port;
     }
 
-    /** Resolved at connect time, so a backend's DNS change is seen by new connections. */
+    /**
+     * Resolved at connect time (see {@link BackendResolver}), so a backend's DNS change is seen by new
+     * connections; an IP address, or a pinned target's address, as it is.
+     */
     public InetSocketAddress address() {
-        return InetSocketAddress.createUnresolved(host, port);
+        InetAddress known = pinned != null ? pinned : NetUtil.createInetAddressFromIpAddressString(host);
+        return known != null ? new InetSocketAddress(known, port) : InetSocketAddress.createUnresolved(host, port);
+    }
+
+    /** This target, connecting to {@code address} (one of its host's). */
+    public UpstreamTarget at(InetAddress address) {
+        return new UpstreamTarget(host, port, tls, basePath, backendTls, address);
     }
 
     /**
@@ -47,6 +64,8 @@ public record UpstreamTarget(String host, int port, boolean tls, String basePath
 
     @Override
     public String toString() {
-        return (tls ? "https://" : "http://") + authority();
+        return (tls ? "https://" : "http://")
+                + authority()
+                + (pinned == null ? "" : " (" + pinned.getHostAddress() + ")");
     }
 }

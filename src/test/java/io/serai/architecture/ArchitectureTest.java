@@ -163,6 +163,21 @@ class ArchitectureTest {
                 .check(classes);
     }
 
+    @Test
+    void routesAreNamedByTheUsersIdNotByTheGenerationCamelRuns() {
+        // A reload runs a route's next version as api~2 beside the draining one: metrics, logs, error answers,
+        // breakers, limits and cache keys take the user's id from RouteIds.of. The aggregation looks up the
+        // running Route itself, which needs Camel's id.
+        noClasses()
+                .that()
+                .doNotHaveFullyQualifiedName("io.serai.http.RouteIds")
+                .and()
+                .doNotHaveFullyQualifiedName("io.serai.aggregation.JsonMergeAggregationStrategy")
+                .should()
+                .callMethod(org.apache.camel.Exchange.class, "getFromRouteId")
+                .check(classes);
+    }
+
     /** Classes in {@code layer} depend on no Serai class outside the {@code allowed} packages. */
     private static ArchRule onlySerai(String layer, String... allowed) {
         return noClasses()

@@ -21,7 +21,7 @@ class AdmissionTest {
                 "m" + index,
                 null,
                 null,
-                new MemberOptions(null, null, maxConcurrent, Duration.ofSeconds(1)),
+                new MemberOptions(null, null, maxConcurrent, Duration.ofSeconds(1), Duration.ZERO),
                 1,
                 null);
     }

@@ -65,10 +65,8 @@ class PolicyChoicesTest {
 
     static Stream<Arguments> everyPolicy() {
         return Stream.of(
-                Arguments.of("round robin", new RoundRobinSelection()),
-                Arguments.of("random", new RandomSelection()),
-                Arguments.of("weighted", new WeightedSelection(false)),
-                Arguments.of("smooth weighted round robin", new WeightedSelection(true)),
+                Arguments.of("random and weighted", new WeightedSelection(false)),
+                Arguments.of("round robin and smooth weighted round robin", new WeightedSelection(true)),
                 Arguments.of("least connections", new LeastConnectionsSelection()),
                 Arguments.of(
                         "peak EWMA", new PeakEwmaSelection(Duration.ofSeconds(2).toNanos(), 1_000_000_000L)),
@@ -98,7 +96,7 @@ class PolicyChoicesTest {
     @Test
     void roundRobinTakesEachMemberInTurn() {
         Member[] m = members(1, 1, 1);
-        MemberSelection rr = new RoundRobinSelection();
+        MemberSelection rr = new WeightedSelection(true);
         MemberSnapshot snapshot = MemberSnapshot.of(m);
         int[] order = new int[6];
         for (int i = 0; i < order.length; i++) {
@@ -226,7 +224,8 @@ class PolicyChoicesTest {
     @Test
     void spareCapacitySendsLessToTheBusyMemberAndWeighsMembersWithoutReportsAsAverage() {
         BackendHealthRegistry registry = new BackendHealthRegistry(
-                new DefaultCamelContext(), new PassiveHealthSettings(0, Duration.ofSeconds(30), Duration.ofMinutes(5)));
+                new DefaultCamelContext(),
+                new PassiveHealthSettings(0, Duration.ofSeconds(30), Duration.ofMinutes(5), 50));
         BackendHealth busy = registry.of("http://busy:80");
         BackendHealth idle = registry.of("http://idle:80");
         busy.reportLoad(new LoadReport(0.9, System.nanoTime()));

@@ -1,9 +1,9 @@
 package io.serai.config;
 
-import io.serai.ingress.RouteSwapGate;
 import io.serai.reload.ReloadSettings;
 import io.serai.reload.RouteFiles;
 import io.serai.reload.RouteReloader;
+import io.serai.routing.RouteGenerations;
 import io.serai.support.RawHttp;
 import io.serai.support.RunningSerai;
 import io.serai.support.TestBackend;
@@ -124,7 +124,7 @@ class BackgroundThreadsTest {
                             serai.context(),
                             new RouteFiles(RouteLocations.parse(watched.toString())),
                             new ReloadSettings(true, Duration.ofMillis(100), Duration.ofSeconds(1)),
-                            new RouteSwapGate(),
+                            new RouteGenerations(),
                             () -> {})
                     .start();
             // the check pools start with their first request

@@ -80,6 +80,12 @@ class ShippingFilesTest {
                 "/health/ready",
                 map(map(container, "readinessProbe"), "httpGet").get("path"));
         assertEquals("admin", map(map(container, "readinessProbe"), "httpGet").get("port"));
+        int preStop = (Integer)
+                map(map(map(container, "lifecycle"), "preStop"), "sleep").get("seconds");
+        int shutdown = Integer.parseInt(shippedSetting("serai.shutdown.timeout").replace("s", ""));
+        assertTrue(
+                preStop + shutdown < (Integer) pod.get("terminationGracePeriodSeconds"),
+                "the kubelet's SIGKILL comes after the preStop delay and Serai's own shutdown bound");
         assertTrue(((List<?>) container.get("ports"))
                 .stream()
                         .map(p -> (Map<?, ?>) p)
@@ -101,6 +107,15 @@ class ShippingFilesTest {
                 map(map(map(spec, "template"), "metadata"), "annotations").get("prometheus.io/scrape"));
         Map<String, Object> hpa = documents(Path.of("k8s/hpa.yaml")).get(0);
         assertEquals("serai", map(map(hpa, "spec"), "scaleTargetRef").get("name"));
+    }
+
+    private static String shippedSetting(String key) throws IOException {
+        for (String line : Files.readAllLines(Path.of("src/main/resources/application.properties"))) {
+            if (line.startsWith(key + "=")) {
+                return line.substring(key.length() + 1).strip();
+            }
+        }
+        throw new AssertionError(key + " is not in application.properties");
     }
 
     @Test

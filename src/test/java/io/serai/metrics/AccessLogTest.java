@@ -35,7 +35,15 @@ class AccessLogTest {
     static void start() throws Exception {
         backend = TestBackend.start("logged");
         log = dir.resolve("access.log");
-        serai = RunningSerai.proxyTo(backend)
+        serai = RunningSerai.proxyTo(backend, """
+                        - route:
+                            id: refused
+                            from:
+                              uri: "netty-http:http://127.0.0.1:{{serai.port}}/refused"
+                              steps:
+                                - to: "netty-http:http://{{refused.backend}}"
+                        """)
+                .property("refused.backend", "127.0.0.1:" + TestBackend.refusingPort())
                 .property("serai.access-log", log.toString())
                 .start(dir);
     }
@@ -67,6 +75,29 @@ class AccessLogTest {
         assertFalse(text.contains("SECRET"), "no Authorization or Cookie value is ever logged");
         assertFalse(text.contains("token=abc"), "the query is not logged");
         assertEquals("trace-42", backend.lastRequest().header("X-Request-Id"), "a valid client id is kept");
+        assertEquals("trace-42", r.header("X-Request-Id"), "the client gets the id back to quote it");
+        assertFalse(line.has("error"), "a served request names no error: " + line);
+    }
+
+    @Test
+    void theClientGetsTheIdSeraiGaveItsRequestBack() throws Exception {
+        RawResponse r = RawHttp.exchange(serai.port(), "GET /c HTTP/1.1\r\nHost: a\r\n\r\n");
+        String sent = backend.lastRequest().header("X-Request-Id");
+        assertEquals(sent, r.header("X-Request-Id"), "the answer carries the id the backend and the log saw");
+        assertEquals(
+                1, r.headers("X-Request-Id").size(), r.headers("X-Request-Id").toString());
+        AccessLogLines.await(log, sent);
+    }
+
+    @Test
+    void aFailedCallNamesItsKindAsTheUpstreamErrorsMetricDoes() throws Exception {
+        RawResponse r =
+                RawHttp.exchange(serai.port(), "GET /refused HTTP/1.1\r\nHost: a\r\nX-Request-Id: refused-1\r\n\r\n");
+        assertEquals(502, r.status());
+        assertEquals("refused-1", r.header("X-Request-Id"), "an error answer carries the id too");
+        JsonNode line = AccessLogLines.await(log, "refused-1");
+        assertEquals("connect_failed", line.path("error").asText(), line.toString());
+        assertEquals("refused", line.get("route").asText());
     }
 
     @Test

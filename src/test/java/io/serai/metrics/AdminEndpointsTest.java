@@ -186,27 +186,6 @@ class AdminEndpointsTest {
     }
 
     @Test
-    void readinessTurnsDownWhileEveryMemberIsDownAndBack() throws Exception {
-        // Run first, this test can see the members before their first health check.
-        awaitStatus("/health/ready", 200);
-        assertEquals(200, get(admin, "/health/live").status());
-        members.healthy(1, false).healthy(2, false);
-        try {
-            RawResponse down = awaitStatus("/health/ready", 503);
-            JsonNode body = new ObjectMapper().readTree(down.body());
-            assertEquals("DOWN", body.get("status").asText());
-            assertTrue(
-                    down.bodyText()
-                            .matches("(?s).*every backend of route\\(s\\) [a-z, ]*shop[a-z, ]* is unavailable.*"),
-                    down.bodyText());
-            assertEquals(200, get(admin, "/health/live").status(), "alive while backends are down");
-        } finally {
-            members.healthy(1, true).healthy(2, true);
-        }
-        awaitStatus("/health/ready", 200);
-    }
-
-    @Test
     void routesListsEachRouteWithItsSourceStateAndBackends() throws Exception {
         get(serai.port(), "/shop/x");
         JsonNode routes =

@@ -1,6 +1,8 @@
 package io.serai.reload;
 
 import io.serai.support.Behaviours;
+import io.serai.support.MetricScrape;
+import io.serai.support.RawHttp;
 import io.serai.support.RunningSerai;
 import io.serai.support.SeraiProcess;
 import io.serai.support.TestBackend;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,9 +27,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Live reload of route files, on the packaged jar watching a folder, as a user runs it. */
@@ -43,6 +51,7 @@ class RouteReloadIT {
     static final Duration LOGGED = Duration.ofSeconds(3);
 
     static int port;
+    static int adminPort;
     static final HttpClient CLIENT =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -52,11 +61,12 @@ class RouteReloadIT {
         Files.writeString(routes.resolve("base.camel.yaml"), constantRoute("base", "/", "base"));
         slowBackend = TestBackend.start("slow");
         port = RunningSerai.freePort();
-        serai = SeraiProcess.builder()
+        SeraiProcess.Builder builder = SeraiProcess.builder()
                 .env("SERAI_ROUTES", routes.toString())
                 .property("serai.port", port)
-                .property("slow.backend", slowBackend.hostPort())
-                .start(tmp);
+                .property("slow.backend", slowBackend.hostPort());
+        adminPort = builder.adminPort();
+        serai = builder.start(tmp);
         serai.awaitStatus(url("/"), 200, Duration.ofSeconds(20));
     }
 
@@ -113,9 +123,13 @@ class RouteReloadIT {
     }
 
     static void write(String name, String content) throws Exception {
+        write(routes, name, content);
+    }
+
+    static void write(Path folder, String name, String content) throws Exception {
         // Written beside and moved into place, as editors and ConfigMaps do, so no half file is read.
         Path temp = Files.writeString(tmp.resolve(name + ".tmp"), content);
-        Files.move(temp, routes.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(temp, folder.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     @Test
@@ -238,6 +252,198 @@ class RouteReloadIT {
         assertEquals(200, r.statusCode(), r.body());
         assertTrue(r.body().contains("\"target\":\"/x\""), r.body());
         serai.awaitOutput("Reloaded " + routes.resolve("inflight.camel.yaml"), LOGGED);
+    }
+
+    @Test
+    void whileAReplacedRouteDrainsNoOtherRouteNorReadinessWaitsAndItsNewVersionServesAtOnce() throws Exception {
+        Path folder = Files.createDirectory(tmp.resolve("timed"));
+        int otherPort = RunningSerai.freePort();
+        Files.writeString(
+                folder.resolve("elsewhere.camel.yaml"),
+                constantRoute("elsewhere", "/", "elsewhere").replace("{{serai.port}}", String.valueOf(otherPort)));
+        int ownPort = RunningSerai.freePort();
+        // Started as the README starts it: Netty's leak detection at PARANOID would be what this measures.
+        SeraiProcess.Builder builder = SeraiProcess.builder()
+                .asTheReadmeStartsIt()
+                .env("SERAI_ROUTES", folder.toString())
+                .property("serai.port", ownPort);
+        int ownAdmin = builder.adminPort();
+        try (TestBackend held = TestBackend.start("held")) {
+            held.respondWith(Behaviours.slow(Duration.ofSeconds(10)));
+            String heldRoute = """
+                    - route:
+                        id: held
+                        from:
+                          uri: "netty-http:http://127.0.0.1:{{serai.port}}/held?matchOnUriPrefix=true"
+                          steps:
+                            - %s
+                    """;
+            Path heldFile = folder.resolve("held.camel.yaml");
+            Files.writeString(heldFile, heldRoute.formatted("to: \"netty-http:http://" + held.hostPort() + "\""));
+            String elsewhere = "http://127.0.0.1:" + otherPort + "/";
+            String ready = "http://127.0.0.1:" + ownAdmin + "/health/ready";
+            String own = "http://127.0.0.1:" + ownPort;
+            try (SeraiProcess serai = builder.start(tmp)) {
+                serai.awaitStatus(elsewhere, 200, Duration.ofSeconds(20));
+                assertEquals("elsewhere", timed(elsewhere).body());
+                // A fresh JVM answers its first requests slowly: warm both up until they answer promptly unprovoked.
+                AtomicInteger prompt = new AtomicInteger();
+                Waits.upTo(Waits.PROMPTLY).pollInterval(Duration.ofMillis(10)).until(() -> {
+                    boolean fast = millis(elsewhere) < 50 && millis(ready) < 50;
+                    return prompt.updateAndGet(n -> fast ? n + 1 : 0) >= 20;
+                });
+                // What this machine adds on its own (other builds share its cores): the slowest answer of
+                // the same traffic without a reload. On a quiet machine a few milliseconds.
+                long noise = 0;
+                for (long end = System.nanoTime() + Duration.ofSeconds(2).toNanos(); System.nanoTime() < end; ) {
+                    noise = Math.max(noise, Math.max(millis(elsewhere), millis(ready)));
+                    LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+                }
+                long bound = 50 + noise;
+
+                CompletableFuture<HttpResponse<String>> inFlight = CLIENT.sendAsync(
+                        HttpRequest.newBuilder(URI.create(own + "/held/x"))
+                                .timeout(Duration.ofSeconds(20))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                held.awaitRequests(1, Duration.ofSeconds(5));
+                long edited = System.nanoTime();
+                write(folder, "held.camel.yaml", heldRoute.formatted("setBody:\n            constant: \"v2\""));
+
+                // Until the edit is applied and a second after, while the old route drains its held request:
+                // every request to a route of another file, on another port, and to readiness answers at once.
+                List<String> waited = new ArrayList<>();
+                long slowest = 0;
+                long appliedAt = 0;
+                long deadline = edited + Duration.ofSeconds(5).toNanos();
+                while (System.nanoTime() < deadline
+                        && (appliedAt == 0 || System.nanoTime() < appliedAt + 1_000_000_000L)) {
+                    for (String target : List.of(elsewhere, ready)) {
+                        long start = System.nanoTime();
+                        long took = millis(target);
+                        slowest = Math.max(slowest, took);
+                        if (took >= bound) {
+                            waited.add(target + " took " + took + " ms, " + (start - edited) / 1_000_000
+                                    + " ms after the edit");
+                        }
+                    }
+                    if (appliedAt == 0 && count(serai.output(), "Reloaded " + heldFile) >= 1) {
+                        appliedAt = System.nanoTime();
+                    }
+                    // Paced as steady traffic, so that the test's own load does not make the answers slow.
+                    LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+                }
+                assertTrue(appliedAt != 0, "the edit was not applied within 5 s; log:\n" + serai.output());
+                System.out.printf(
+                        "reload under a held request: slowest other answer %d ms (%d ms without a reload),"
+                                + " applied %d ms after the edit%n",
+                        slowest, noise, (appliedAt - edited) / 1_000_000);
+                assertTrue(
+                        waited.isEmpty(),
+                        "requests waited during the reload (50 ms + " + noise + " ms this machine took without one): "
+                                + waited + "; log:\n"
+                                + serai.output()
+                                        .lines()
+                                        .filter(l -> l.contains("Reload"))
+                                        .toList());
+                // The edited route's new requests get the new version within the reload interval (500 ms) and the swap.
+                assertTrue(
+                        appliedAt - edited < Duration.ofSeconds(2).toNanos(),
+                        "applied after " + (appliedAt - edited) / 1_000_000 + " ms");
+                long start = System.nanoTime();
+                HttpResponse<String> replaced = timed(own + "/held/y");
+                assertEquals("v2", replaced.body());
+                assertTrue(System.nanoTime() - start < Duration.ofSeconds(1).toNanos(), "the new version was slow");
+                assertFalse(inFlight.isDone(), "the held request is still at its backend");
+
+                // A second edit while the first generation still drains.
+                write(folder, "held.camel.yaml", heldRoute.formatted("setBody:\n            constant: \"v3\""));
+                serai.awaitOutput("Reloaded " + heldFile, 2, LOGGED);
+                assertEquals("v3", timed(own + "/held/z").body());
+                assertFalse(inFlight.isDone(), "the held request is still at its backend");
+
+                HttpResponse<String> old = inFlight.get(15, TimeUnit.SECONDS);
+                assertEquals(200, old.statusCode(), old.body());
+                assertTrue(old.body().contains("\"backend\":\"held\""), "the old route's answer: " + old.body());
+
+                // Metrics and the log name the route as its user did, whichever generation served.
+                Waits.upTo(Waits.PROMPTLY)
+                        .untilAsserted(() -> assertTrue(
+                                MetricScrape.value(ownAdmin, "serai_requests_total", "route=\"held\"") >= 2,
+                                "both generations counted as route held"));
+                String scrape = RawHttp.exchange(ownAdmin, "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                        .bodyText();
+                assertFalse(scrape.contains("held" + '~'), "an internal route id in /metrics");
+                String routes = RawHttp.exchange(ownAdmin, "GET /routes HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                        .bodyText();
+                assertTrue(routes.contains("\"held\""), routes);
+                assertFalse(routes.contains("held" + '~'), "an internal route id in /routes: " + routes);
+            }
+        }
+    }
+
+    @Test
+    void aRemovedFilesRoutesLeaveAtOnceAndItsListenerClosesOnceTheyHaveDrained() throws Exception {
+        try (TestBackend held = TestBackend.start("held-gone")) {
+            held.respondWith(Behaviours.slow(Duration.ofSeconds(3)));
+            int ownPort = RunningSerai.freePort();
+            Path file = routes.resolve("gone.camel.yaml");
+            write("gone.camel.yaml", """
+                    - route:
+                        id: gone
+                        from:
+                          uri: "netty-http:http://127.0.0.1:%d/?matchOnUriPrefix=true"
+                          steps:
+                            - to: "netty-http:http://%s"
+                    """.formatted(ownPort, held.hostPort()));
+            serai.awaitOutput("Reloaded " + file, LOGGED);
+            String own = "http://127.0.0.1:" + ownPort + "/";
+            CompletableFuture<HttpResponse<String>> inFlight = CLIENT.sendAsync(
+                    HttpRequest.newBuilder(URI.create(own + "x"))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            held.awaitRequests(1, Duration.ofSeconds(5));
+
+            Files.delete(file);
+            serai.awaitOutput("Reloaded " + file, 2, LOGGED);
+            // The route has left its listener's table; the listener stays open for the request it drains.
+            long start = System.nanoTime();
+            assertEquals(404, timed(own + "y").statusCode());
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(1).toNanos(), "the 404 waited");
+            assertFalse(inFlight.isDone(), "the held request is still at its backend");
+
+            HttpResponse<String> old = inFlight.get(10, TimeUnit.SECONDS);
+            assertEquals(200, old.statusCode(), old.body());
+            assertTrue(old.body().contains("\"backend\":\"held-gone\""), old.body());
+            // Then its last route is gone, and so is the listener.
+            Waits.upTo(Waits.PROMPTLY).untilAsserted(() -> assertThrows(IOException.class, () -> timed(own)));
+        }
+    }
+
+    /** How long a GET of {@code url} takes to answer 200. */
+    private static long millis(String url) throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<String> r = timed(url);
+        long took = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(200, r.statusCode(), url + ": " + r.body());
+        return took;
+    }
+
+    private static HttpResponse<String> timed(String url) throws Exception {
+        return CLIENT.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(15))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            n++;
+        }
+        return n;
     }
 
     @Test

@@ -52,6 +52,11 @@ public final class SeraiProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** Sends SIGTERM, as Kubernetes does to stop a pod, and returns at once. */
+    public void terminate() {
+        process.destroy();
+    }
+
     /** Waits (bounded) for the process to end and returns its exit code. */
     public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

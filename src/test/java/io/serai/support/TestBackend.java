@@ -44,6 +44,9 @@ public final class TestBackend implements AutoCloseable {
     private final List<String> serverNames = new CopyOnWriteArrayList<>();
     private final List<String> clientCertificates = new CopyOnWriteArrayList<>();
     private volatile Behaviour behaviour = Behaviours.json();
+    private volatile Duration keepAliveTimeout;
+    private volatile Duration closeLag;
+    private final AtomicInteger crossedCloses = new AtomicInteger();
 
     private TestBackend(String name, ServerSocket server) {
         this.name = name;
@@ -56,9 +59,17 @@ public final class TestBackend implements AutoCloseable {
 
     /** On a given loopback port, e.g. one that refused connections until now. */
     public static TestBackend start(String name, int port) throws IOException {
+        return startOn(name, InetAddress.getLoopbackAddress(), port);
+    }
+
+    /**
+     * On {@code address} (127.0.0.2 and 127.0.0.3 are loopback too on Linux), e.g. the same port on several
+     * addresses, as the pods behind one DNS name.
+     */
+    public static TestBackend startOn(String name, InetAddress address, int port) throws IOException {
         ServerSocket socket = new ServerSocket();
         socket.setReuseAddress(true);
-        socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
+        socket.bind(new java.net.InetSocketAddress(address, port), 128);
         TestBackend backend = new TestBackend(name, socket);
         Thread acceptor = new Thread(backend::acceptLoop, "backend-" + name);
         acceptor.setDaemon(true);
@@ -116,6 +127,22 @@ public final class TestBackend implements AutoCloseable {
     public TestBackend respondWith(Behaviour next) {
         this.behaviour = next;
         return this;
+    }
+
+    /**
+     * Closes a connection that has been idle for {@code timeout} after a response, as every server's
+     * keep-alive time-out does; the close takes {@code lag} to reach the client, and a request that arrives
+     * in between is not answered (it crossed the close on the network): {@link #crossedCloses()} counts them.
+     */
+    public TestBackend closeIdleConnectionsAfter(Duration timeout, Duration lag) {
+        this.closeLag = lag;
+        this.keepAliveTimeout = timeout;
+        return this;
+    }
+
+    /** Requests that arrived on a connection this backend was closing, unanswered. */
+    public int crossedCloses() {
+        return crossedCloses.get();
     }
 
     public int port() {
@@ -217,10 +244,23 @@ public final class TestBackend implements AutoCloseable {
             }
             InputStream in = new BufferedInputStream(socket.getInputStream());
             OutputStream out = new BufferedOutputStream(socket.getOutputStream());
+            boolean answered = false;
             while (true) {
+                Duration idleLimit = answered ? keepAliveTimeout : null;
+                long idleSince = System.nanoTime();
+                if (idleLimit != null) {
+                    socket.setSoTimeout((int) idleLimit.plus(closeLag).toMillis() + 1);
+                }
                 String line = HttpWire.readLine(in);
                 if (line == null) {
                     return;
+                }
+                if (idleLimit != null) {
+                    socket.setSoTimeout(30_000);
+                    if (System.nanoTime() - idleSince >= idleLimit.toNanos()) {
+                        crossedCloses.incrementAndGet();
+                        return;
+                    }
                 }
                 String[] parts = line.split(" ", 3);
                 var headers = HttpWire.readHeaders(in);
@@ -229,6 +269,7 @@ public final class TestBackend implements AutoCloseable {
                         parts[0], parts[1], parts.length > 2 ? parts[2] : "", headers, body, number);
                 requests.add(request);
                 boolean keep = behaviour.answer(request, socket, out, name);
+                answered = true;
                 String connection = request.header("Connection");
                 if (!keep || (connection != null && connection.equalsIgnoreCase("close"))) {
                     return;

@@ -6,6 +6,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,6 +79,48 @@ public final class Traffic {
             throw new AssertionError("clients did not finish");
         }
         return new TreeMap<>(tally);
+    }
+
+    /** Who answered one request, and when ({@link System#nanoTime()}). */
+    public record Answer(long atNanos, String who) {}
+
+    /**
+     * GETs one after another, each noted with when it was answered, until {@code after} has passed since
+     * {@code who} first answered (at most {@code bound} in all): how a member's share changes over time.
+     */
+    public static List<Answer> timeline(int port, String who, Duration after, Duration bound) {
+        List<Answer> answers = new ArrayList<>();
+        long deadline = System.nanoTime() + bound.toNanos();
+        long end = deadline;
+        while (System.nanoTime() - end < 0) {
+            String answered = get(port, "/t");
+            long at = System.nanoTime();
+            answers.add(new Answer(at, answered));
+            if (answered.equals(who) && end == deadline) {
+                end = at + after.toNanos() - deadline < 0 ? at + after.toNanos() : deadline;
+            }
+        }
+        return answers;
+    }
+
+    /** When {@code who} first answered in {@code answers}; fails when it never did. */
+    public static long firstAnswer(List<Answer> answers, String who) {
+        return answers.stream()
+                .filter(a -> a.who().equals(who))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(who + " never answered"))
+                .atNanos();
+    }
+
+    /** {@code who}'s share of the answers between {@code fromNanos} and {@code toNanos}; fails on too few to judge. */
+    public static double share(List<Answer> answers, String who, long fromNanos, long toNanos) {
+        List<Answer> between = answers.stream()
+                .filter(a -> a.atNanos() - fromNanos >= 0 && a.atNanos() - toNanos < 0)
+                .toList();
+        if (between.size() < 20) {
+            throw new AssertionError("too few answers to judge a share: " + between.size());
+        }
+        return between.stream().filter(a -> a.who().equals(who)).count() / (double) between.size();
     }
 
     public static int count(Map<String, Integer> tally, String key) {
