@@ -6,7 +6,9 @@ import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
 import io.serai.support.SeraiProcess;
+import io.serai.support.SlowClients;
 import io.serai.support.TestBackend;
+import io.serai.support.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,10 +96,12 @@ class OperationsSoakIT {
             threads.add(start("editor", () -> editor(routes, edits)));
             threads.add(start("crasher", () -> crasher(crashes)));
 
-            long end = System.nanoTime() + SOAK.toNanos();
-            while (System.nanoTime() < end && serai.isAlive()) {
-                Thread.sleep(200); // the soak's own length, not a wait for a condition
-            }
+            // Serai keeps running for the whole soak (checked every 200 ms), then the traffic stops.
+            Waits.upTo(SOAK.plusSeconds(5))
+                    .during(SOAK)
+                    .pollInterval(Duration.ofMillis(200))
+                    .alias("Serai running through the soak")
+                    .until(serai::isAlive);
             running = false;
             for (Thread t : threads) {
                 t.join(10_000);
@@ -313,10 +317,7 @@ class OperationsSoakIT {
 
     /** Traffic's own pacing (a client thinking, an operator between edits), never a wait before an assertion. */
     private static void pause(int minMillis, int maxMillis) {
-        try {
-            Thread.sleep(minMillis + ThreadLocalRandom.current().nextInt(maxMillis - minMillis + 1));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        SlowClients.pause(
+                Duration.ofMillis(minMillis + ThreadLocalRandom.current().nextInt(maxMillis - minMillis + 1)));
     }
 }
