@@ -49,17 +49,9 @@ class GracefulShutdownIT {
     @Test
     void sigtermUnderKeepAliveTrafficLosesNoRequestThatHadStarted() throws Exception {
         try (TestBackend backend = TestBackend.start("slow").respondWith(Behaviours.slow(Duration.ofMillis(300)))) {
-            Path routes = Files.createDirectory(tmp.resolve("routes"));
-            Files.writeString(routes.resolve("proxy.camel.yaml"), RunningSerai.PROXY_ROUTE);
             int port = RunningSerai.freePort();
-            SeraiProcess.Builder builder = SeraiProcess.builder()
-                    .env("SERAI_ROUTES", routes.toString())
-                    .property("serai.port", port)
-                    .property("backend.1", backend.hostPort())
-                    .property("serai.shutdown.timeout", SHUTDOWN_TIMEOUT.toSeconds() + "s");
-            int admin = builder.adminPort();
-            try (SeraiProcess serai = builder.start(tmp)) {
-                serai.awaitStatus("http://127.0.0.1:" + admin + "/health/ready", 200, Duration.ofSeconds(30));
+            int admin = RunningSerai.freePort();
+            try (SeraiProcess serai = startProxyingTo(backend.hostPort(), port, admin)) {
 
                 ConcurrentMap<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
                 AtomicBoolean terminated = new AtomicBoolean();
@@ -109,17 +101,9 @@ class GracefulShutdownIT {
         // 20 chunks 150 ms apart: about 3 s of body, most of it after the SIGTERM.
         try (StreamingBackend backend =
                 StreamingBackend.start(StreamScripts.trickle(20, 1000, Duration.ofMillis(150)))) {
-            Path routes = Files.createDirectory(tmp.resolve("routes"));
-            Files.writeString(routes.resolve("proxy.camel.yaml"), RunningSerai.PROXY_ROUTE);
             int port = RunningSerai.freePort();
-            SeraiProcess.Builder builder = SeraiProcess.builder()
-                    .env("SERAI_ROUTES", routes.toString())
-                    .property("serai.port", port)
-                    .property("backend.1", backend.hostPort())
-                    .property("serai.shutdown.timeout", SHUTDOWN_TIMEOUT.toSeconds() + "s");
-            int admin = builder.adminPort();
-            try (SeraiProcess serai = builder.start(tmp)) {
-                serai.awaitStatus("http://127.0.0.1:" + admin + "/health/ready", 200, Duration.ofSeconds(30));
+            int admin = RunningSerai.freePort();
+            try (SeraiProcess serai = startProxyingTo(backend.hostPort(), port, admin)) {
                 try (StreamingClient client = StreamingClient.connect(port)) {
                     RawResponse head = client.send("GET /download HTTP/1.1\r\nHost: serai.test\r\n\r\n")
                             .readHead();
@@ -132,6 +116,26 @@ class GracefulShutdownIT {
                 serai.awaitExit(SHUTDOWN_TIMEOUT.plusSeconds(5));
             }
         }
+    }
+
+    /** The jar as a user runs it, proxying {@code port} to {@code backend}, ready on {@code admin}. */
+    private SeraiProcess startProxyingTo(String backend, int port, int admin) throws Exception {
+        Path routes = Files.createDirectory(tmp.resolve("routes"));
+        Files.writeString(routes.resolve("proxy.camel.yaml"), RunningSerai.PROXY_ROUTE);
+        SeraiProcess serai = SeraiProcess.builder()
+                .env("SERAI_ROUTES", routes.toString())
+                .property("serai.port", port)
+                .property("serai.admin.port", admin)
+                .property("backend.1", backend)
+                .property("serai.shutdown.timeout", SHUTDOWN_TIMEOUT.toSeconds() + "s")
+                .start(tmp);
+        try {
+            serai.awaitStatus("http://127.0.0.1:" + admin + "/health/ready", 200, Duration.ofSeconds(30));
+        } catch (RuntimeException | Error notReady) {
+            serai.close();
+            throw notReady;
+        }
+        return serai;
     }
 
     private static int readiness(int admin) {
