@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Backends for load-balancing tests, each a {@link TestBackend} whose answers a test can change
@@ -14,42 +16,44 @@ import java.util.Map;
 public final class MemberBackends implements AutoCloseable {
 
     private final TestBackend[] backends;
-    private final boolean[] healthy;
-    private final Duration[] delays;
-    private final String[] loadReports;
-    private final int[] statuses;
+    // Set by the test thread, read by the backends' connection threads: atomic arrays, so every change is seen.
+    private final AtomicReferenceArray<Boolean> healthy;
+    private final AtomicReferenceArray<Duration> delays;
+    private final AtomicReferenceArray<String> loadReports;
+    private final AtomicIntegerArray statuses;
 
     private MemberBackends(int n) {
         backends = new TestBackend[n];
-        healthy = new boolean[n];
-        delays = new Duration[n];
-        loadReports = new String[n];
-        statuses = new int[n];
+        healthy = new AtomicReferenceArray<>(n);
+        delays = new AtomicReferenceArray<>(n);
+        loadReports = new AtomicReferenceArray<>(n);
+        statuses = new AtomicIntegerArray(n);
     }
 
     public static MemberBackends start(int n) throws IOException {
         MemberBackends m = new MemberBackends(n);
         for (int i = 0; i < n; i++) {
             int index = i;
-            m.healthy[i] = true;
-            m.delays[i] = Duration.ZERO;
-            m.statuses[i] = 200;
+            m.healthy.set(i, true);
+            m.delays.set(i, Duration.ZERO);
+            m.statuses.set(i, 200);
             m.backends[i] = TestBackend.start("b" + (i + 1)).respondWith((request, socket, out, name) -> {
                 if (request.target().equals("/health")) {
-                    int code = m.healthy[index] ? 200 : 503;
+                    int code = m.healthy.get(index) ? 200 : 503;
                     Behaviours.write(out, request, code, Map.of(), new byte[0]);
                     return true;
                 }
                 Map<String, String> headers = new LinkedHashMap<>();
                 headers.put("X-Backend", name);
-                if (m.loadReports[index] != null) {
-                    headers.put("endpoint-load-metrics", m.loadReports[index]);
+                String loadReport = m.loadReports.get(index);
+                if (loadReport != null) {
+                    headers.put("endpoint-load-metrics", loadReport);
                 }
                 if (request.target().equals("/load")) {
                     Behaviours.write(out, request, 200, headers, new byte[0]);
                     return true;
                 }
-                Duration delay = m.delays[index];
+                Duration delay = m.delays.get(index);
                 if (!delay.isZero()) {
                     try {
                         Thread.sleep(delay.toMillis());
@@ -61,7 +65,7 @@ public final class MemberBackends implements AutoCloseable {
                 Behaviours.write(
                         out,
                         request,
-                        m.statuses[index],
+                        m.statuses.get(index),
                         headers,
                         ("{\"backend\":\"" + name + "\"}").getBytes(StandardCharsets.UTF_8));
                 return true;
@@ -80,24 +84,24 @@ public final class MemberBackends implements AutoCloseable {
     }
 
     public MemberBackends healthy(int i, boolean value) {
-        healthy[i - 1] = value;
+        healthy.set(i - 1, value);
         return this;
     }
 
     public MemberBackends delay(int i, Duration value) {
-        delays[i - 1] = value;
+        delays.set(i - 1, value);
         return this;
     }
 
     /** The status backend {@code i} answers requests with (200 unless set; /health and /load aside). */
     public MemberBackends status(int i, int code) {
-        statuses[i - 1] = code;
+        statuses.set(i - 1, code);
         return this;
     }
 
     /** The {@code endpoint-load-metrics} value backend {@code i} sends, or null for none. */
     public MemberBackends loadReport(int i, String value) {
-        loadReports[i - 1] = value;
+        loadReports.set(i - 1, value);
         return this;
     }
 
