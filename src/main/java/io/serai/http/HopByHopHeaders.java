@@ -12,9 +12,6 @@ import java.util.TreeSet;
  */
 public final class HopByHopHeaders {
 
-    private static final Set<String> FIXED =
-            Set.of("connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
-
     /** Fields named by this message's Connection header(s), lower case; empty when none. */
     private final Set<String> listed;
 
@@ -44,11 +41,25 @@ public final class HopByHopHeaders {
     }
 
     public static boolean isAlwaysHopByHop(String name) {
-        return FIXED.contains(name.toLowerCase(Locale.ROOT));
+        // Picked by length first, then compared without case: no lower-case copy per header and per
+        // crossing (the set lookup with toLowerCase was among issue 22's profile's top frames).
+        return switch (name.length()) {
+            case 2 -> name.equalsIgnoreCase("te");
+            case 7 -> name.equalsIgnoreCase("upgrade") || name.equalsIgnoreCase("trailer");
+            case 10 -> name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("keep-alive");
+            case 16 -> name.equalsIgnoreCase("proxy-connection");
+            case 17 -> name.equalsIgnoreCase("transfer-encoding");
+            default -> false;
+        };
     }
 
     /** Camel's own headers steer routing; no client or backend may set them, and none leaves Serai. */
     public static boolean isCamelInternal(String name) {
+        // Most fields start with another letter: one char test instead of three comparisons.
+        int first = name.isEmpty() ? 0 : name.charAt(0) | 0x20;
+        if (first != 'c' && first != 'o' && first != 'b') {
+            return false;
+        }
         return name.regionMatches(true, 0, "Camel", 0, 5)
                 || name.regionMatches(true, 0, "org.apache.camel", 0, 16)
                 || name.equalsIgnoreCase("breadcrumbId");
