@@ -72,7 +72,9 @@ public final class AccessLog implements AutoCloseable, MeterBinder {
 
     private static final JsonFactory JSON = new JsonFactory();
 
-    private final BlockingQueue<String> lines = new ArrayBlockingQueue<>(16_384);
+    /** Entries, not lines: formatting is the writer thread's work, so the event loop only enqueues. */
+    private final BlockingQueue<Entry> lines = new ArrayBlockingQueue<>(16_384);
+
     private final AtomicLong dropped = new AtomicLong();
     private final Writer out;
     private final boolean ownsOut;
@@ -113,16 +115,41 @@ public final class AccessLog implements AutoCloseable, MeterBinder {
     }
 
     public void log(Entry e) {
-        if (!lines.offer(format(e))) {
+        if (!lines.offer(e)) {
             dropped.incrementAndGet();
         }
     }
 
+    /** One entry as its line, without the line end. */
     static String format(Entry e) {
         StringWriter line = new StringWriter(256);
         try (JsonGenerator json = JSON.createGenerator(line)) {
+            new LineFormat(json).write(e);
+        } catch (IOException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        return line.toString();
+    }
+
+    /**
+     * Writes entries as JSON lines through one generator kept for the writer thread's life (Jackson's
+     * generator reuses its buffers), with the time stamp's date and second formatted once per second.
+     */
+    private static final class LineFormat {
+        private final JsonGenerator json;
+        private final char[] time = new char[40];
+        private long second = Long.MIN_VALUE;
+        private int secondLength;
+
+        LineFormat(JsonGenerator json) {
+            this.json = json;
+            json.setRootValueSeparator(null);
+        }
+
+        void write(Entry e) throws IOException {
             json.writeStartObject();
-            json.writeStringField("time", Instant.ofEpochMilli(e.epochMillis()).toString());
+            json.writeFieldName("time");
+            json.writeString(time, 0, time(e.epochMillis()));
             json.writeStringField("client", e.client());
             json.writeStringField("method", e.method());
             json.writeStringField("path", e.path());
@@ -144,27 +171,44 @@ public final class AccessLog implements AutoCloseable, MeterBinder {
                 json.writeStringField("error", e.error());
             }
             json.writeEndObject();
-        } catch (IOException impossible) {
-            throw new IllegalStateException(impossible);
         }
-        return line.toString();
+
+        /** {@code Instant.toString()} of {@code epochMillis} into {@link #time}, its length returned. */
+        private int time(long epochMillis) {
+            long s = Math.floorDiv(epochMillis, 1000);
+            int millis = (int) Math.floorMod(epochMillis, 1000);
+            if (s != second) {
+                String text = Instant.ofEpochSecond(s).toString(); // ends with 'Z'
+                secondLength = text.length() - 1;
+                text.getChars(0, secondLength, time, 0);
+                second = s;
+            }
+            int n = secondLength;
+            if (millis != 0) { // as ISO_INSTANT: no fraction for a whole second, else three digits
+                time[n++] = '.';
+                time[n++] = (char) ('0' + millis / 100);
+                time[n++] = (char) ('0' + millis / 10 % 10);
+                time[n++] = (char) ('0' + millis % 10);
+            }
+            time[n++] = 'Z';
+            return n;
+        }
     }
 
     private void drain() {
-        try {
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            LineFormat format = new LineFormat(json);
             while (!closed || !lines.isEmpty()) {
-                String line = lines.poll(200, TimeUnit.MILLISECONDS);
-                if (line == null) {
+                Entry entry = lines.poll(200, TimeUnit.MILLISECONDS);
+                if (entry == null) {
                     continue;
                 }
-                out.write(line);
-                out.write('\n');
-                String next;
-                while ((next = lines.poll()) != null) {
-                    out.write(next);
-                    out.write('\n');
-                }
-                out.flush();
+                do {
+                    format.write(entry);
+                    json.writeRaw('\n');
+                } while ((entry = lines.poll()) != null);
+                json.flush();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
