@@ -1,5 +1,8 @@
 package io.serai.camel;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultMessage;
 import org.apache.camel.util.CaseInsensitiveMap;
 import org.junit.jupiter.api.Test;
 
@@ -12,11 +15,23 @@ import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Serai's header map answers as Camel's own case-insensitive map does, in insertion order. */
 class CaseInsensitiveHeadersTest {
+
+    @Test
+    void camelGivesEveryMessageThisMap() throws Exception {
+        try (CamelContext context = new DefaultCamelContext()) {
+            context.start();
+            assertInstanceOf(
+                    CaseInsensitiveHeaders.class,
+                    new DefaultMessage(context).getHeaders(),
+                    "found through META-INF/services/org/apache/camel/headers-map-factory");
+        }
+    }
 
     @Test
     void aNameIsFoundWhateverItsCaseAndKeepsTheCaseItWasFirstPutWith() {
