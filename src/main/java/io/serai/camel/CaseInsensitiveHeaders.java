@@ -35,13 +35,19 @@ public final class CaseInsensitiveHeaders extends AbstractMap<String, Object> {
 
     private int used;
     private int size;
+    /** Set once an insertion probed past {@link #LONG_PROBE} slots: many names share a sampled hash. */
+    private boolean full;
+
+    private static final int SEED = new java.security.SecureRandom().nextInt();
+    private static final int LONG_PROBE = 8;
 
     public CaseInsensitiveHeaders() {
-        allocate(8);
+        // A proxied request's message holds about a dozen: Camel's own, the client's and the forwarding fields.
+        allocate(16);
     }
 
     public CaseInsensitiveHeaders(Map<? extends String, ?> headers) {
-        allocate(Math.max(8, Integer.highestOneBit(Math.max(1, headers.size()) * 2 - 1) * 2));
+        allocate(Math.max(16, Integer.highestOneBit(Math.max(1, headers.size()) * 2 - 1) * 2));
         putAll(headers);
     }
 
@@ -54,19 +60,44 @@ public final class CaseInsensitiveHeaders extends AbstractMap<String, Object> {
         size = 0;
     }
 
-    /** Consistent with {@link String#equalsIgnoreCase}: each char folded to upper then lower case. */
-    static int hash(String name) {
-        int h = 0;
+    /**
+     * The length and five characters (first, last, and at a quarter, half and three quarters), each folded
+     * as {@link String#equalsIgnoreCase} folds it, so names equal without case hash alike. A sample rather
+     * than every character: names are hashed at every lookup (a String caches only its case-sensitive hash),
+     * and two names of one length that agree at all five places are told apart by the comparison after.
+     */
+    static int sampledHash(String name) {
+        int n = name.length();
+        if (n == 0) {
+            return 0;
+        }
+        int h = n;
+        h = 31 * h + fold(name.charAt(0));
+        h = 31 * h + fold(name.charAt(n >> 2));
+        h = 31 * h + fold(name.charAt(n >> 1));
+        h = 31 * h + fold(name.charAt(n - 1 - (n >> 2)));
+        h = 31 * h + fold(name.charAt(n - 1));
+        return h ^ (h >>> 16);
+    }
+
+    /** Every character, from a seed drawn at start: names a client chose to collide do not collide here. */
+    static int fullHash(String name) {
+        int h = SEED;
         for (int i = 0, n = name.length(); i < n; i++) {
-            char c = name.charAt(i);
-            if (c >= 'A' && c <= 'Z') {
-                c += 'a' - 'A';
-            } else if (c >= 0x80) {
-                c = Character.toLowerCase(Character.toUpperCase(c));
-            }
-            h = 31 * h + c;
+            h = (h ^ fold(name.charAt(i))) * 0x01000193;
         }
         return h ^ (h >>> 16);
+    }
+
+    private int hash(String name) {
+        return full ? fullHash(name) : sampledHash(name);
+    }
+
+    private static int fold(char c) {
+        if (c >= 'A' && c <= 'Z') {
+            return c + ('a' - 'A');
+        }
+        return c < 0x80 ? c : Character.toLowerCase(Character.toUpperCase(c));
     }
 
     /** The position of {@code name}'s entry, or -1. */
@@ -116,18 +147,26 @@ public final class CaseInsensitiveHeaders extends AbstractMap<String, Object> {
         keys[at] = name;
         values[at] = value;
         hashes[at] = h;
-        place(h, at);
         size++;
+        if (!place(h, at) && !full) {
+            // Names that agree where the sampled hash looks (a client can choose such names): hash them whole.
+            full = true;
+            rehash(keys.length);
+        }
         return null;
     }
 
-    private void place(int h, int at) {
+    /** False when the slot was found past {@link #LONG_PROBE} others. */
+    private boolean place(int h, int at) {
         int mask = index.length - 1;
         int slot = h & mask;
+        int probes = 0;
         while (index[slot] != 0) {
             slot = (slot + 1) & mask;
+            probes++;
         }
         index[slot] = at + 1;
+        return probes <= LONG_PROBE;
     }
 
     /** New arrays of {@code capacity} with the live entries in their order, holes dropped. */
@@ -139,10 +178,11 @@ public final class CaseInsensitiveHeaders extends AbstractMap<String, Object> {
         allocate(capacity);
         for (int i = 0; i < oldUsed; i++) {
             if (oldKeys[i] != null) {
+                int h = full ? fullHash(oldKeys[i]) : oldHashes[i];
                 keys[used] = oldKeys[i];
                 values[used] = oldValues[i];
-                hashes[used] = oldHashes[i];
-                place(oldHashes[i], used);
+                hashes[used] = h;
+                place(h, used);
                 used++;
             }
         }

@@ -5,6 +5,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultMessage;
 import org.apache.camel.util.CaseInsensitiveMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -71,6 +72,28 @@ class CaseInsensitiveHeadersTest {
         headers.put("X", null);
         assertTrue(headers.containsKey("x"));
         assertEquals(1, headers.size());
+    }
+
+    @Test
+    @Timeout(5)
+    void namesChosenToShareTheSampledHashAreStillFoundInConstantTime() {
+        // Length 12, and the same characters at 0, 3, 6, 8 and 11, where the sampled hash looks.
+        Map<String, Object> headers = new CaseInsensitiveHeaders();
+        int n = 20_000;
+        for (int i = 0; i < n; i++) {
+            String d = Integer.toString(10_000_000 + i).substring(1);
+            headers.put(
+                    "x" + d.substring(0, 2) + "y" + d.substring(2, 4) + "z" + d.charAt(4) + "w" + d.substring(5) + "v",
+                    i);
+        }
+        assertEquals(n, headers.size());
+        for (int i = 0; i < n; i += 997) {
+            String d = Integer.toString(10_000_000 + i).substring(1);
+            assertEquals(
+                    i,
+                    headers.get("X" + d.substring(0, 2) + "Y" + d.substring(2, 4) + "Z" + d.charAt(4) + "W"
+                            + d.substring(5) + "V"));
+        }
     }
 
     @Test
