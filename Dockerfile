@@ -13,15 +13,22 @@ COPY .mvn .mvn
 COPY mvnw pom.xml ./
 RUN ./mvnw -B -q dependency:go-offline
 COPY src src
-RUN ./mvnw -B -q package -DskipTests
+RUN ./mvnw -B -q package -DskipTests -Dserai.cds.skip=true
 COPY docker/modules docker/modules
 RUN jlink --add-modules "$(cat docker/modules)" --strip-debug --no-man-pages --no-header-files --compress=2 \
       --output /opt/jre
+# The runtime's own CDS archive of the JDK's classes, then Serai's AppCDS archive on top of it: the jar is
+# started once on the demo routes at its final path (docker/jvm.options names the archive).
+COPY routes routes
+COPY docker/jvm.options docker/jvm.options
+COPY scripts/AppCdsArchive.java scripts/AppCdsArchive.java
+RUN /opt/jre/bin/java -Xshare:dump -XX:-UsePerfData > /dev/null \
+ && mkdir /app && cp target/serai.jar /app/serai.jar && cp -r target/lib /app/lib \
+ && cd /app && java /src/scripts/AppCdsArchive.java /opt/jre/bin/java serai.jar serai.jsa /src/docker/jvm.options /src/routes
 
 FROM gcr.io/distroless/base-debian12:nonroot
 COPY --from=build /opt/jre /opt/jre
-COPY --from=build /src/target/serai.jar /app/serai.jar
-COPY --from=build /src/target/lib /app/lib
+COPY --from=build /app /app
 COPY docker/jvm.options /app/jvm.options
 COPY routes /etc/serai/routes
 ENV SERAI_ROUTES=/etc/serai/routes \

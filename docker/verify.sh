@@ -24,6 +24,11 @@ cp target/serai.jar "$image/app/serai.jar"
 cp -r target/lib "$image/app/lib"
 cp docker/jvm.options "$image/app/jvm.options"
 cp -r routes "$image/etc/serai/routes"
+# As the Dockerfile: the runtime's CDS archive, then Serai's AppCDS archive made from the layout's jar.
+"$image/opt/jre/bin/java" -Xshare:dump -XX:-UsePerfData > /dev/null
+(cd "$image/app" && java "$OLDPWD/scripts/AppCdsArchive.java" "$PWD/../opt/jre/bin/java" serai.jar serai.jsa \
+  jvm.options "$OLDPWD/routes")
+[ -f "$image/app/serai.jsa" ] || { echo "no AppCDS archive was made for the image" >&2; exit 1; }
 chmod -R a+rX,a-w "$image"
 
 tmp=$(mktemp -d)
@@ -62,7 +67,8 @@ curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$ADMIN/routes" | gr
 written=$(find "$image" -newer "$stamp" | head -5)
 [ -z "$written" ] || { echo "Serai wrote inside the image layout: $written" >&2; exit 1; }
 # The subshell execs env, setpriv and java in turn: $pid is Serai itself.
+grep -q 'serai\.jsa' "/proc/$pid/maps" || { echo "Serai did not map its AppCDS archive" >&2; exit 1; }
 uid=$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")
 [ "$uid" != 0 ] || { echo "Serai ran as root" >&2; exit 1; }
-echo "image layout OK: demo, /health/live and /metrics answer, /routes needs the token, uid $uid, nothing written outside $tmp"
+echo "image layout OK: AppCDS archive mapped, demo, /health/live and /metrics answer, /routes needs the token, uid $uid, nothing written outside $tmp"
 echo "layout size: $(du -sh "$image" | cut -f1) (runtime $(du -sh "$image/opt/jre" | cut -f1), app $(du -sh "$image/app" | cut -f1))"
