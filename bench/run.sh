@@ -6,7 +6,7 @@
 # for both: req/s, p50/p99 latency and CPU microseconds per request (user+system ticks of the process
 # and its children from /proc, over the requests wrk counted); then peak RSS, Serai's start to first
 # proxied response, and the ratios issue 22's goals use (CPU <= 2x, req/s >= 0.5x, p99 <= 2x nginx's).
-# Settings (environment): BENCH_SECONDS (5), BENCH_ROUNDS (3), BENCH_WARMUP_SECONDS (20),
+# Settings (environment): BENCH_SECONDS (5), BENCH_ROUNDS (3), BENCH_WARMUP_SECONDS (45: bench/warmup.sh shows the JIT needs 30-60 s),
 # BENCH_SIZES ("small 16k"), BENCH_CONNECTIONS ("32 128"), BENCH_POLICIES (0; 1 adds least connections
 # and latency-aware on the same Serai), SERAI_JAVA_OPTS (default: @jvm.options, the README's).
 # Defaults take about 3 minutes; e.g. BENCH_SIZES=small BENCH_CONNECTIONS=128 for one cell.
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 
 SECONDS_PER_RUN=${BENCH_SECONDS:-5}
 ROUNDS=${BENCH_ROUNDS:-3}
-WARMUP=${BENCH_WARMUP_SECONDS:-20}
+WARMUP=${BENCH_WARMUP_SECONDS:-45}
 read -r -a SIZES <<< "${BENCH_SIZES:-small 16k}"
 read -r -a CONN_LIST <<< "${BENCH_CONNECTIONS:-32 128}"
 NGINX_PORT=18080 SERAI_PORT=18081 LC_PORT=18082 LA_PORT=18083 ADMIN_PORT=18091 B1=19001 B2=19002 B3=19003
@@ -55,8 +55,7 @@ path_of() { [ "$1" = 16k ] && echo /16k || echo /; }
 echo "warming up: nginx 3 s, Serai ${WARMUP} s (the JVM compiles its hot paths)..." >&2
 CONNS=128
 run_wrk $NGINX_PORT 3 >/dev/null
-run_wrk $SERAI_PORT "$WARMUP" >/dev/null
-for size in "${SIZES[@]}"; do run_wrk $SERAI_PORT 2 "$(path_of "$size")" >/dev/null; done
+for size in "${SIZES[@]}"; do run_wrk $SERAI_PORT $(( WARMUP / ${#SIZES[@]} )) "$(path_of "$size")" >/dev/null; done
 
 for size in "${SIZES[@]}"; do
   for CONNS in "${CONN_LIST[@]}"; do
