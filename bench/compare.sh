@@ -6,7 +6,8 @@
 # prints median req/s, the ratio to nginx, CPU microseconds per request (the process's user+system time
 # over the requests wrk counted) and p99 latency for each.
 # Usage: bench/compare.sh <revision>   (e.g. bench/compare.sh main~3)
-# Settings (environment): BENCH_SECONDS (8), BENCH_ROUNDS (3), BENCH_WARMUP_SECONDS (20), BENCH_CONNECTIONS (128).
+# Settings (environment): BENCH_SECONDS (8), BENCH_ROUNDS (3), BENCH_WARMUP_SECONDS (20), BENCH_CONNECTIONS (128),
+# BENCH_SIZE (small: 200 B; 16k: 16 KiB responses).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BASE=${1:?usage: bench/compare.sh <git revision to compare this checkout with>}
@@ -55,37 +56,21 @@ start_serai() { # name jar port -> pid in $work/<name>.pid; only the ports diffe
 start_serai base "$base_tree/target/serai.jar" $BASE_PORT
 start_serai head target/serai.jar $HEAD_PORT
 
-ticks=$(getconf CLK_TCK)
-cpu_ticks() { # pids... -> user+system clock ticks of those processes, all threads
-  local total=0 p
-  for p in "$@"; do total=$(( total + $(awk '{print $14 + $15}' "/proc/$p/stat") )); done
-  echo "$total"
-}
-nginx_pids() { local m; m=$(cat "$work/proxy.pid"); echo "$m" $(pgrep -P "$m" || true); }
-measure() { # name port pids... -> appends "rps p50 p99 cpu_us_per_request errors" to $work/<name>.txt
-  local name=$1 port=$2; shift 2
-  local before after line rps
-  before=$(cpu_ticks "$@")
-  line=$(run_wrk "$port" "$SECONDS_PER_RUN")
-  after=$(cpu_ticks "$@")
-  rps=$(echo "$line" | awk '{print $1}')
-  echo "$line" | awk -v t=$(( after - before )) -v hz="$ticks" -v s="$SECONDS_PER_RUN" \
-    '{cpu = t / hz * 1e6 / ($1 * s); printf "%s %s %s %.1f %s\n", $1, $2, $3, cpu, $4}' >> "$work/$name.txt"
-}
-
+nginx_pids() { cat "$work/proxy.pid"; } # measure counts the master's children too
+PATH_=/; [ "${BENCH_SIZE:-small}" = 16k ] && PATH_=/16k
 echo "warming up each proxy (the JVMs compile their hot paths)..." >&2
-run_wrk $NGINX_PORT 3 >/dev/null
-run_wrk $BASE_PORT "$WARMUP" >/dev/null
-run_wrk $HEAD_PORT "$WARMUP" >/dev/null
+run_wrk $NGINX_PORT 3 "$PATH_" >/dev/null
+run_wrk $BASE_PORT "$WARMUP" "$PATH_" >/dev/null
+run_wrk $HEAD_PORT "$WARMUP" "$PATH_" >/dev/null
 
 : > "$work/nginx.txt"; : > "$work/base.txt"; : > "$work/head.txt"
 for r in $(seq 1 "$ROUNDS"); do
-  measure nginx $NGINX_PORT $(nginx_pids)
+  measure nginx $NGINX_PORT "$PATH_" "$SECONDS_PER_RUN" "$(nginx_pids)"
   # base and head take turns going first.
   if [ $(( r % 2 )) = 1 ]; then
-    measure base $BASE_PORT "$(cat "$work/base.pid")"; measure head $HEAD_PORT "$(cat "$work/head.pid")"
+    measure base $BASE_PORT "$PATH_" "$SECONDS_PER_RUN" "$(cat "$work/base.pid")"; measure head $HEAD_PORT "$PATH_" "$SECONDS_PER_RUN" "$(cat "$work/head.pid")"
   else
-    measure head $HEAD_PORT "$(cat "$work/head.pid")"; measure base $BASE_PORT "$(cat "$work/base.pid")"
+    measure head $HEAD_PORT "$PATH_" "$SECONDS_PER_RUN" "$(cat "$work/head.pid")"; measure base $BASE_PORT "$PATH_" "$SECONDS_PER_RUN" "$(cat "$work/base.pid")"
   fi
   echo "round $r: nginx $(tail -1 "$work/nginx.txt") | base $(tail -1 "$work/base.txt") | head $(tail -1 "$work/head.txt")" >&2
 done
@@ -93,7 +78,7 @@ done
 col() { awk -v c="$1" '{print $c}' "$2" | median; }
 n_rps=$(col 1 "$work/nginx.txt")
 echo
-echo "$(date -u +%Y-%m-%d) $(nproc) cores, pinned: $PINNED; ${CONNS} connections, ${SECONDS_PER_RUN} s x ${ROUNDS} rounds (medians)"
+echo "$(date -u +%Y-%m-%d) $(nproc) cores, pinned: $PINNED; ${CONNS} connections, ${SECONDS_PER_RUN} s x ${ROUNDS} rounds (medians), ${BENCH_SIZE:-small} responses"
 echo "base: $BASE ($(git rev-parse --short "$BASE")), head: $(git rev-parse --short HEAD)$(git diff --quiet || echo ' + uncommitted changes')"
 printf '%-6s %10s %9s %12s %8s\n' proxy "req/s" "x nginx" "CPU us/req" "p99 ms"
 for name in nginx base head; do

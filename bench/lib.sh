@@ -23,8 +23,8 @@ pin_cpus() { # proxies on core 0, load and backends on core 1: sets PROXY_CPU, L
   else PROXY_CPU=""; LOAD_CPU=""; PINNED="no (taskset missing or one core)"; fi
 }
 
-run_wrk() { # port seconds -> "rps p50ms p99ms errors" (uses CONNS and LOAD_CPU)
-  $LOAD_CPU wrk -t1 -c"$CONNS" -d"$2"s --latency "http://127.0.0.1:$1/" | awk '
+run_wrk() { # port seconds [path] -> "rps p50ms p99ms errors" (uses CONNS and LOAD_CPU)
+  $LOAD_CPU wrk -t1 -c"$CONNS" -d"$2"s --latency "http://127.0.0.1:$1${3:-/}" | awk '
     /Requests\/sec/ {rps=$2}
     $1=="50%" {p50=$2} $1=="99%" {p99=$2}
     /Non-2xx|Socket errors/ {err=err $0 ";"}
@@ -36,18 +36,23 @@ build_serai() { # the jar of this checkout: a jar left from an older checkout wo
   if [ "${BENCH_SKIP_BUILD:-0}" = 1 ] && [ -f target/serai.jar ]; then return; fi
   ./mvnw -B -q package -DskipTests
 }
-start_nginx() { # work-dir proxy-port backend-port x3: three nginx backends answering 200-byte JSON (core 1)
-  # and nginx as their reverse proxy (core 0, upstream keep-alive); pid files work-dir/{backends,proxy}.pid
+start_nginx() { # work-dir proxy-port backend-port x3: three nginx backends answering 200-byte JSON at
+  # every path and 16 KiB of JSON at /16k (core 1), and nginx as their reverse proxy (core 0, upstream
+  # keep-alive); pid files work-dir/{backends,proxy}.pid
   local work=$1 proxy_port=$2 body common temps port
   shift 2
   body=$(printf '{"backend":"bN","pad":"%s"}' "$(head -c 175 /dev/zero | tr '\0' x)")
+  # A file: nginx's configuration takes no string this long. 16384 bytes in all.
+  printf '{"backend":"bN","pad":"%s"}\n' "$(head -c 16358 /dev/zero | tr '\0' x)" > "$work/16k.json"
+  chmod a+rx "$work"; chmod a+r "$work/16k.json" # nginx's workers run as another user
   common="error_log $work/error.log; events { worker_connections 8192; }"
   temps="client_body_temp_path $work/b; proxy_temp_path $work/p; fastcgi_temp_path $work/f; uwsgi_temp_path $work/u; scgi_temp_path $work/s;"
   {
     echo "worker_processes 1; pid $work/backends.pid; $common"
     echo "http { access_log off; $temps"
     for port in "$@"; do
-      echo "  server { listen 127.0.0.1:$port; location / { default_type application/json; return 200 '$body'; } }"
+      echo "  server { listen 127.0.0.1:$port; default_type application/json;"
+      echo "    location / { return 200 '$body'; } location = /16k { alias $work/16k.json; } }"
     done
     echo "}"
   } > "$work/backends.conf"
@@ -66,3 +71,32 @@ start_nginx() { # work-dir proxy-port backend-port x3: three nginx backends answ
 }
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+# CPU and memory of a process and its children, from /proc (a JVM's stat counts all its threads).
+proc_tree() { # pid -> the pid and its descendants
+  local p; echo "$1"; for p in $(pgrep -P "$1" || true); do proc_tree "$p"; done
+}
+cpu_ticks() { # pids... -> user+system clock ticks of those processes and their children, all threads
+  local total=0 p
+  for p in $(for p in "$@"; do proc_tree "$p"; done); do
+    total=$(( total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0) ))
+  done
+  echo "$total"
+}
+peak_rss_mb() { # pids... -> the sum of their and their children's peak resident memory (VmHWM), MB
+  local p; for p in $(for p in "$@"; do proc_tree "$p"; done); do
+    awk '/VmHWM/ {print $2/1024}' "/proc/$p/status" 2>/dev/null || echo 0
+  done | awk '{s += $1} END {printf "%.0f\n", s}'
+}
+rss_mb() { # pid -> resident memory now (VmRSS), MB
+  awk '/VmRSS/ {printf "%.1f\n", $2/1024}' "/proc/$1/status"
+}
+# measure name port path seconds pids... -> appends "rps p50 p99 cpu_us_per_request errors" to $work/<name>.txt
+measure() {
+  local name=$1 port=$2 path=$3 secs=$4 before after rps p50 p99 err; shift 4
+  before=$(cpu_ticks "$@")
+  read -r rps p50 p99 err <<< "$(run_wrk "$port" "$secs" "$path")"
+  after=$(cpu_ticks "$@")
+  echo "$rps $p50 $p99 $(awk -v t=$(( after - before )) -v hz="$(getconf CLK_TCK)" -v s="$secs" -v r="$rps" \
+    'BEGIN {printf "%.1f", (r > 0 ? t / hz * 1e6 / (r * s) : 0)}') ${err// /_}" >> "$work/$name.txt"
+}
