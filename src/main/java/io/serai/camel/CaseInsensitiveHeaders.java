@@ -38,7 +38,9 @@ public final class CaseInsensitiveHeaders extends AbstractMap<String, Object> {
     /** Set once an insertion probed past {@link #LONG_PROBE} slots: many names share a sampled hash. */
     private boolean full;
 
-    private static final int SEED = new java.security.SecureRandom().nextInt();
+    // Not SecureRandom: its providers would load at start; an attacker still cannot know this seed.
+    private static final int SEED =
+            java.util.concurrent.ThreadLocalRandom.current().nextInt();
     private static final int LONG_PROBE = 8;
 
     public CaseInsensitiveHeaders() {

@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.serai.http.ErrorResponses;
 
@@ -38,26 +37,13 @@ final class ClientTimeouts {
 
     private final long headerMillis;
     private final long idleMillis;
-    /** The longest a pending check waits, so that no deadline set later comes before it. */
-    private final long checkNanos;
-
     private State state = State.IDLE;
     private boolean answeredEarly;
-    /** What runs at {@link #deadline} (System.nanoTime()); null when nothing is armed. */
-    private Runnable onExpiry;
-
-    private long deadline;
-    /** The one pending check of this connection, and when it runs. */
-    private ScheduledFuture<?> check;
-
-    private long checkAt;
-    private EventExecutor loop;
-    private Runnable checkTask;
+    private ScheduledFuture<?> timer;
 
     ClientTimeouts(long headerMillis, long idleMillis) {
         this.headerMillis = headerMillis;
         this.idleMillis = idleMillis;
-        this.checkNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, Math.min(headerMillis, idleMillis)));
     }
 
     /** Before the decoder: sees raw bytes, so it knows when a request starts. */
@@ -85,10 +71,6 @@ final class ClientTimeouts {
             @Override
             public void channelInactive(ChannelHandlerContext ctx) throws Exception {
                 cancel();
-                if (check != null) {
-                    check.cancel(false);
-                    check = null;
-                }
                 super.channelInactive(ctx);
             }
         };
@@ -159,51 +141,15 @@ final class ClientTimeouts {
         ctx.channel().writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 
-    /**
-     * Sets the connection's one deadline. As Netty's IdleStateHandler does, a request only moves the deadline:
-     * a pending check that finds it not yet reached waits again for what is left. So a keep-alive request
-     * schedules and cancels no timer (three of each per request before, among issue 22's per-request costs);
-     * a check runs at most every {@link #checkNanos}, and on time for any deadline.
-     */
     private void arm(ChannelHandlerContext ctx, long millis, Runnable onExpiry) {
-        long now = System.nanoTime();
-        this.deadline = now + TimeUnit.MILLISECONDS.toNanos(millis);
-        this.onExpiry = onExpiry;
-        if (check != null && checkAt - deadline <= 0) {
-            return;
-        }
-        if (check != null) {
-            check.cancel(false);
-        }
-        if (loop == null) {
-            loop = ctx.executor();
-            checkTask = this::check;
-        }
-        scheduleCheck(now, deadline - now);
-    }
-
-    private void scheduleCheck(long now, long delay) {
-        long wait = Math.min(delay, checkNanos);
-        checkAt = now + wait;
-        check = loop.schedule(checkTask, wait, TimeUnit.NANOSECONDS);
-    }
-
-    private void check() {
-        check = null;
-        Runnable expired = onExpiry;
-        if (expired == null) {
-            return;
-        }
-        long now = System.nanoTime();
-        if (deadline - now > 0) {
-            scheduleCheck(now, deadline - now);
-            return;
-        }
-        onExpiry = null;
-        expired.run();
+        cancel();
+        timer = ctx.executor().schedule(onExpiry, millis, TimeUnit.MILLISECONDS);
     }
 
     private void cancel() {
-        onExpiry = null;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
     }
 }
