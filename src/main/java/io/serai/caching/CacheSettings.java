@@ -14,7 +14,7 @@ public record CacheSettings(long maxSize, long maxObject, Duration coalesceTimeo
 
     public static CacheSettings from(UnaryOperator<String> lookup) {
         long maxSize = SettingValues.bytes(
-                "serai.cache.max-size", SettingValues.orDefault(lookup, "serai.cache.max-size", "256MiB"));
+                "serai.cache.max-size", SettingValues.orDefault(lookup, "serai.cache.max-size", "32MiB"));
         long maxObject = SettingValues.bytes(
                 "serai.cache.max-object", SettingValues.orDefault(lookup, "serai.cache.max-object", "8MiB"));
         Duration coalesce = SettingValues.duration(
