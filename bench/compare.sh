@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A change against its parent, in one run: Serai of this checkout and Serai of another revision, each
-# started as the README starts it (java @jvm.options -jar serai.jar, default settings, access log to
+# started as the README starts it from its own checkout (java @jvm.options -jar target/serai.jar, default settings, access log to
 # stdout, here into a file), and nginx as a reverse proxy, on the same three nginx backends. Each proxy
 # is pinned to core 0, wrk and the backends to core 1. Rounds alternate nginx, base and this checkout;
 # prints median req/s, the ratio to nginx, CPU microseconds per request (the process's user+system time
@@ -43,18 +43,20 @@ git worktree add -q --detach "$base_tree" "$BASE"
 
 start_nginx "$work" "$NGINX_PORT" "$B1" "$B2" "$B3"
 
-start_serai() { # name jar port -> pid in $work/<name>.pid; only the ports differ from the README's command
-  local port=$3
-  SERAI_ROUTES=bench/bench.camel.yaml $PROXY_CPU java @jvm.options -Dserai.port="$port" \
+start_serai() { # name checkout port -> pid in $work/<name>.pid; only the ports differ from the README's command
+  # Each revision runs from its own checkout, with its own jvm.options (and the AppCDS archive that names,
+  # if any), on this checkout's bench routes.
+  local port=$3 routes; routes="$(pwd)/bench/bench.camel.yaml"
+  (cd "$2" && SERAI_ROUTES="$routes" exec $PROXY_CPU java @jvm.options -Dserai.port="$port" \
     -Dserai.admin.port=$((port + 10)) -Dbench.least-connections.port=$((port + 1)) \
     -Dbench.latency-aware.port=$((port + 2)) \
     -Dbackend.1=127.0.0.1:$B1 -Dbackend.2=127.0.0.1:$B2 -Dbackend.3=127.0.0.1:$B3 \
-    -jar "$2" > "$work/$1.log" 2>&1 &
+    -jar target/serai.jar) > "$work/$1.log" 2>&1 &
   echo $! > "$work/$1.pid"; pids+=("$!")
   await "http://127.0.0.1:$port/" 60 || { tail -20 "$work/$1.log"; exit 1; }
 }
-start_serai base "$base_tree/target/serai.jar" $BASE_PORT
-start_serai head target/serai.jar $HEAD_PORT
+start_serai base "$base_tree" $BASE_PORT
+start_serai head . $HEAD_PORT
 
 nginx_pids() { cat "$work/proxy.pid"; } # measure counts the master's children too
 PATH_=/; [ "${BENCH_SIZE:-small}" = 16k ] && PATH_=/16k
