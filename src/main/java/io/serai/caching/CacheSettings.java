@@ -8,13 +8,17 @@ import java.util.function.UnaryOperator;
 /**
  * The {@code serai.cache.*} settings: how many bytes the shared cache holds, the largest response it
  * stores, how long concurrent misses wait for the one request that fetches, and how long a stale
- * response is kept so it can be revalidated instead of fetched again.
+ * response is kept so it can be revalidated instead of fetched again. The cache lives on the heap, so by
+ * default ({@code auto}) it holds a third of the JVM's largest heap: {@code -Xmx} (or, in the container,
+ * the memory limit) is the one setting that scales memory, the cache with it.
  */
 public record CacheSettings(long maxSize, long maxObject, Duration coalesceTimeout, Duration staleRetention) {
 
     public static CacheSettings from(UnaryOperator<String> lookup) {
-        long maxSize = SettingValues.bytes(
-                "serai.cache.max-size", SettingValues.orDefault(lookup, "serai.cache.max-size", "32MiB"));
+        String size = SettingValues.orDefault(lookup, "serai.cache.max-size", AUTO);
+        long maxSize = size.trim().equalsIgnoreCase(AUTO)
+                ? shareOfHeap(Runtime.getRuntime().maxMemory())
+                : SettingValues.bytes("serai.cache.max-size", size);
         long maxObject = SettingValues.bytes(
                 "serai.cache.max-object", SettingValues.orDefault(lookup, "serai.cache.max-object", "8MiB"));
         Duration coalesce = SettingValues.duration(
@@ -29,5 +33,13 @@ public record CacheSettings(long maxSize, long maxObject, Duration coalesceTimeo
                     + " bytes) is larger than serai.cache.max-size (" + maxSize + " bytes)");
         }
         return new CacheSettings(maxSize, maxObject, coalesce, retention);
+    }
+
+    /** {@code serai.cache.max-size=auto}: the cache follows the heap. */
+    public static final String AUTO = "auto";
+
+    /** A third of {@code maxHeap} (32 MiB of jvm.options's 96 MiB), the rest left for traffic. */
+    static long shareOfHeap(long maxHeap) {
+        return maxHeap / 3;
     }
 }
