@@ -24,6 +24,7 @@ import io.serai.security.upstream.BackendTlsContexts;
 import io.serai.security.upstream.UpstreamTlsSettings;
 import io.serai.settings.ProxySettings;
 import io.serai.upstream.BackendCallOptions;
+import io.serai.upstream.Transport;
 import io.serai.upstream.UpstreamClient;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
@@ -89,15 +90,18 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         this.drain = drain;
         this.backendHealth = new BackendHealthRegistry(context, passiveHealth);
         this.backendTls = new BackendTlsContexts(context, upstreamTls);
-        this.upstreamClient = new UpstreamClient(settings, backendTls);
+        Transport transport = Transport.choose(settings.nativeTransport());
+        this.upstreamClient = new UpstreamClient(settings, backendTls, transport);
         this.connectionLimit = new ConnectionLimit(settings.maxConnections());
         setHeaderFilterStrategy(new ProxyHeaderFilterStrategy());
         setNettyHttpBinding(new ProxyHttpBinding(settings, forwarding, drain));
-        setConfiguration(defaultConfiguration(settings));
+        setConfiguration(defaultConfiguration(settings, transport));
     }
 
-    private static NettyHttpConfiguration defaultConfiguration(ProxySettings settings) {
+    private static NettyHttpConfiguration defaultConfiguration(ProxySettings settings, Transport transport) {
         NettyHttpConfiguration c = new NettyHttpConfiguration();
+        // Listeners on the transport the upstream client uses, so a proxied call stays on the client's loop.
+        c.setNativeTransport(transport.isNative());
         // Request processing stays on the connection's I/O thread unless the operator says routes block.
         c.setUsingExecutorService(settings.offload());
         c.setChunkedMaxContentLength(settings.maxBodyInt());

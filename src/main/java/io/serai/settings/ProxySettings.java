@@ -27,7 +27,8 @@ public record ProxySettings(
         Duration readIdleTimeout,
         Duration clientWriteTimeout,
         Duration webSocketIdleTimeout,
-        Duration upstreamKeepAliveTimeout) {
+        Duration upstreamKeepAliveTimeout,
+        boolean nativeTransport) {
 
     /** Reads every setting through {@code lookup}, which returns a property's value or null when unset. */
     public static ProxySettings from(UnaryOperator<String> lookup) {
@@ -59,7 +60,8 @@ public record ProxySettings(
                 SettingValues.duration(
                         "serai.websocket.idle-timeout", value(lookup, "serai.websocket.idle-timeout", "5m")),
                 SettingValues.duration(
-                        "serai.upstream.keep-alive-timeout", value(lookup, "serai.upstream.keep-alive-timeout", "4s")));
+                        "serai.upstream.keep-alive-timeout", value(lookup, "serai.upstream.keep-alive-timeout", "4s")),
+                SettingValues.bool("serai.native-transport", value(lookup, "serai.native-transport", "true")));
     }
 
     public static ProxySettings defaults() {

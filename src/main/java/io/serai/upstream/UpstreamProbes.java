@@ -9,7 +9,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -54,6 +53,7 @@ final class UpstreamProbes implements ProbeClient {
 
     private final UpstreamTarget target;
     private final Supplier<EventLoopGroup> loops;
+    private final Transport transport;
     private final Supplier<AddressResolverGroup<? extends SocketAddress>> resolvers;
     private final BackendTlsContexts tls;
     private final ProxySettings settings;
@@ -61,11 +61,13 @@ final class UpstreamProbes implements ProbeClient {
     UpstreamProbes(
             UpstreamTarget target,
             Supplier<EventLoopGroup> loops,
+            Transport transport,
             Supplier<AddressResolverGroup<? extends SocketAddress>> resolvers,
             BackendTlsContexts tls,
             ProxySettings settings) {
         this.target = target;
         this.loops = loops;
+        this.transport = transport;
         this.resolvers = resolvers;
         this.tls = tls;
         this.settings = settings;
@@ -81,7 +83,7 @@ final class UpstreamProbes implements ProbeClient {
                     : settings.upstreamConnectTimeout();
             ChannelFuture connect = new Bootstrap()
                     .group(loop)
-                    .channel(NioSocketChannel.class)
+                    .channel(transport.socketChannel())
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, connectTimeout.toMillis()))
                     .option(ChannelOption.TCP_NODELAY, true)
                     .resolver(resolvers.get())
