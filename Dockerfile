@@ -18,16 +18,12 @@ COPY docker/modules docker/modules
 RUN jlink --add-modules "$(cat docker/modules)" --strip-debug --no-man-pages --no-header-files --compress=2 \
       --output /opt/jre
 # The runtime's own CDS archive of the JDK's classes, then Serai's AppCDS archive on top of it: the jar is
-# started once on the demo routes at its final path (docker/jvm.options names the archive). Netty's epoll
-# library is taken out of its jar into /app/native (docker/jvm.options's java.library.path): Netty would
-# otherwise copy it to /tmp, which a --tmpfs mounts noexec, and fall back to NIO.
+# started once on the demo routes at its final path (docker/jvm.options names the archive).
 COPY routes routes
 COPY docker/jvm.options docker/jvm.options
 COPY scripts/AppCdsArchive.java scripts/AppCdsArchive.java
 RUN /opt/jre/bin/java -Xshare:dump -XX:-UsePerfData > /dev/null \
  && mkdir /app && cp target/serai.jar /app/serai.jar && cp -r target/lib /app/lib \
- && (cd /app && jar xf lib/netty-transport-native-epoll-*-linux-x86_64.jar META-INF/native \
-     && mv META-INF/native native && rm -r META-INF) \
  && cd /app && java /src/scripts/AppCdsArchive.java /opt/jre/bin/java serai.jar serai.jsa /src/docker/jvm.options /src/routes
 
 FROM gcr.io/distroless/base-debian12:nonroot

@@ -24,7 +24,6 @@ import io.serai.security.upstream.BackendTlsContexts;
 import io.serai.security.upstream.UpstreamTlsSettings;
 import io.serai.settings.ProxySettings;
 import io.serai.upstream.BackendCallOptions;
-import io.serai.upstream.Transport;
 import io.serai.upstream.UpstreamClient;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
@@ -90,18 +89,15 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         this.drain = drain;
         this.backendHealth = new BackendHealthRegistry(context, passiveHealth);
         this.backendTls = new BackendTlsContexts(context, upstreamTls);
-        Transport transport = Transport.choose(settings.nativeTransport());
-        this.upstreamClient = new UpstreamClient(settings, backendTls, transport);
+        this.upstreamClient = new UpstreamClient(settings, backendTls);
         this.connectionLimit = new ConnectionLimit(settings.maxConnections());
         setHeaderFilterStrategy(new ProxyHeaderFilterStrategy());
         setNettyHttpBinding(new ProxyHttpBinding(settings, forwarding, drain));
-        setConfiguration(defaultConfiguration(settings, transport));
+        setConfiguration(defaultConfiguration(settings));
     }
 
-    private static NettyHttpConfiguration defaultConfiguration(ProxySettings settings, Transport transport) {
+    private static NettyHttpConfiguration defaultConfiguration(ProxySettings settings) {
         NettyHttpConfiguration c = new NettyHttpConfiguration();
-        // Listeners on the transport the upstream client uses, so a proxied call stays on the client's loop.
-        c.setNativeTransport(transport.isNative());
         // Request processing stays on the connection's I/O thread unless the operator says routes block.
         c.setUsingExecutorService(settings.offload());
         c.setChunkedMaxContentLength(settings.maxBodyInt());

@@ -27,8 +27,7 @@ public record ProxySettings(
         Duration readIdleTimeout,
         Duration clientWriteTimeout,
         Duration webSocketIdleTimeout,
-        Duration upstreamKeepAliveTimeout,
-        boolean nativeTransport) {
+        Duration upstreamKeepAliveTimeout) {
 
     /** Reads every setting through {@code lookup}, which returns a property's value or null when unset. */
     public static ProxySettings from(UnaryOperator<String> lookup) {
@@ -60,8 +59,7 @@ public record ProxySettings(
                 SettingValues.duration(
                         "serai.websocket.idle-timeout", value(lookup, "serai.websocket.idle-timeout", "5m")),
                 SettingValues.duration(
-                        "serai.upstream.keep-alive-timeout", value(lookup, "serai.upstream.keep-alive-timeout", "4s")),
-                SettingValues.bool("serai.native-transport", value(lookup, "serai.native-transport", "true")));
+                        "serai.upstream.keep-alive-timeout", value(lookup, "serai.upstream.keep-alive-timeout", "4s")));
     }
 
     public static ProxySettings defaults() {

@@ -1,6 +1,8 @@
 package io.serai.upstream;
 
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.HostsFileEntriesResolver;
 import io.netty.resolver.dns.DefaultDnsCache;
@@ -38,14 +40,13 @@ final class BackendResolver implements AutoCloseable {
     private final DnsSettings settings;
     private final DnsAddressResolverGroup group;
 
-    /** Its lookups run on event loops of {@code transport}, with its channels. */
-    BackendResolver(DnsSettings settings, Transport transport) {
+    BackendResolver(DnsSettings settings) {
         this.settings = settings;
         int min = (int) settings.minTtl().toSeconds();
         int max = (int) Math.min(Integer.MAX_VALUE, settings.maxTtl().toSeconds());
         DnsNameResolverBuilder builder = new DnsNameResolverBuilder()
-                .datagramChannelType(transport.datagramChannel())
-                .socketChannelType(transport.socketChannel())
+                .datagramChannelType(NioDatagramChannel.class)
+                .socketChannelType(NioSocketChannel.class)
                 .resolveCache(new DefaultDnsCache(min, max, min))
                 .cnameCache(new DefaultDnsCnameCache(min, max))
                 .queryTimeoutMillis(settings.queryTimeout().toMillis())

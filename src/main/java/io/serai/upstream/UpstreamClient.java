@@ -6,16 +6,20 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoop;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.pool.AbstractChannelPoolHandler;
 import io.netty.channel.pool.ChannelHealthChecker;
 import io.netty.channel.pool.ChannelPool;
 import io.netty.channel.pool.SimpleChannelPool;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.serai.health.ProbeClient;
 import io.serai.http.UpstreamDeadline;
 import io.serai.http.UpstreamException;
@@ -48,16 +52,13 @@ public final class UpstreamClient implements AutoCloseable {
     private final ProxySettings settings;
     private final ConcurrentHashMap<PoolKey, ChannelPool> pools = new ConcurrentHashMap<>();
     private final BackendTlsContexts tls;
-    private final Transport transport;
     private volatile EventLoopGroup ownLoops;
     private volatile DnsSettings dns = DnsSettings.defaults();
     private volatile BackendResolver resolver;
 
-    /** Its connections and event loops are of {@code transport}, which the listeners' must be for a call to stay on its client's loop. */
-    public UpstreamClient(ProxySettings settings, BackendTlsContexts tls, Transport transport) {
+    public UpstreamClient(ProxySettings settings, BackendTlsContexts tls) {
         this.settings = settings;
         this.tls = tls;
-        this.transport = transport;
     }
 
     /**
@@ -73,8 +74,8 @@ public final class UpstreamClient implements AutoCloseable {
             ResponseHolding holding,
             AsyncCallback callback) {
         Channel client = clientChannel(exchange);
-        EventLoop loop = client != null && Transport.of(client.eventLoop()) == transport
-                ? client.eventLoop()
+        EventLoop loop = client != null && client.eventLoop() instanceof NioEventLoop own
+                ? own
                 : ownLoops().next();
         ChannelPool pool = pools.computeIfAbsent(new PoolKey(loop, target), this::newPool);
         Duration limit = timeout == null || timeout.compareTo(settings.upstreamTimeout()) > 0
@@ -123,7 +124,7 @@ public final class UpstreamClient implements AutoCloseable {
      * this client's event loops, verified as the target's traffic is.
      */
     public ProbeClient probes(UpstreamTarget target) {
-        return new UpstreamProbes(target, this::ownLoops, transport, () -> resolverFor(target), tls, settings);
+        return new UpstreamProbes(target, this::ownLoops, () -> resolverFor(target), tls, settings);
     }
 
     /** The connection of the client this exchange answers, when it came in over netty-http. */
@@ -140,7 +141,7 @@ public final class UpstreamClient implements AutoCloseable {
         if (group == null) {
             synchronized (this) {
                 if (ownLoops == null) {
-                    ownLoops = transport.newGroup("serai-upstream");
+                    ownLoops = new NioEventLoopGroup(0, new DefaultThreadFactory("serai-upstream", true));
                 }
                 group = ownLoops;
             }
@@ -158,7 +159,7 @@ public final class UpstreamClient implements AutoCloseable {
         if (r == null) {
             synchronized (this) {
                 if (resolver == null) {
-                    resolver = new BackendResolver(dns, transport);
+                    resolver = new BackendResolver(dns);
                 }
                 r = resolver;
             }
@@ -169,7 +170,7 @@ public final class UpstreamClient implements AutoCloseable {
     private ChannelPool newPool(PoolKey key) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(key.loop())
-                .channel(transport.socketChannel())
+                .channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
                         settings.upstreamConnectTimeout().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -53,7 +54,6 @@ final class UpstreamProbes implements ProbeClient {
 
     private final UpstreamTarget target;
     private final Supplier<EventLoopGroup> loops;
-    private final Transport transport;
     private final Supplier<AddressResolverGroup<? extends SocketAddress>> resolvers;
     private final BackendTlsContexts tls;
     private final ProxySettings settings;
@@ -61,13 +61,11 @@ final class UpstreamProbes implements ProbeClient {
     UpstreamProbes(
             UpstreamTarget target,
             Supplier<EventLoopGroup> loops,
-            Transport transport,
             Supplier<AddressResolverGroup<? extends SocketAddress>> resolvers,
             BackendTlsContexts tls,
             ProxySettings settings) {
         this.target = target;
         this.loops = loops;
-        this.transport = transport;
         this.resolvers = resolvers;
         this.tls = tls;
         this.settings = settings;
@@ -83,7 +81,7 @@ final class UpstreamProbes implements ProbeClient {
                     : settings.upstreamConnectTimeout();
             ChannelFuture connect = new Bootstrap()
                     .group(loop)
-                    .channel(transport.socketChannel())
+                    .channel(NioSocketChannel.class)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, connectTimeout.toMillis()))
                     .option(ChannelOption.TCP_NODELAY, true)
                     .resolver(resolvers.get())
