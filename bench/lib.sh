@@ -100,3 +100,14 @@ measure() {
   echo "$rps $p50 $p99 $(awk -v t=$(( after - before )) -v hz="$(getconf CLK_TCK)" -v s="$secs" -v r="$rps" \
     'BEGIN {printf "%.1f", (r > 0 ? t / hz * 1e6 / (r * s) : 0)}') ${err// /_}" >> "$work/$name.txt"
 }
+
+open_work() { # a scratch directory in $work; at exit Serai ($serai_pid, once set) and nginx stop, and it goes
+  work=$(mktemp -d); serai_pid=""
+  trap close_work EXIT
+}
+close_work() {
+  [ -n "${serai_pid:-}" ] && kill "$serai_pid" 2>/dev/null || true
+  [ -f "$work/backends.pid" ] && kill "$(cat "$work/backends.pid")" 2>/dev/null || true
+  [ -f "$work/proxy.pid" ] && kill "$(cat "$work/proxy.pid")" 2>/dev/null || true
+  sleep 0.3; rm -rf "$work"
+}

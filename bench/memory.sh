@@ -20,15 +20,7 @@ ensure_tools
 pin_cpus
 build_serai
 
-work=$(mktemp -d)
-cleanup() {
-  [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null || true
-  [ -f "$work/backends.pid" ] && kill "$(cat "$work/backends.pid")" 2>/dev/null || true
-  [ -f "$work/proxy.pid" ] && kill "$(cat "$work/proxy.pid")" 2>/dev/null || true
-  sleep 0.3
-  rm -rf "$work"
-}
-trap cleanup EXIT
+open_work
 start_nginx "$work" "$NGINX_PORT" "$B1" "$B2" "$B3"
 
 # shellcheck disable=SC2086
@@ -37,12 +29,12 @@ SERAI_ROUTES=bench/bench.camel.yaml $PROXY_CPU java @jvm.options -XX:NativeMemor
   -Dbench.least-connections.port=$((PORT + 1)) -Dbench.latency-aware.port=$((PORT + 2)) \
   -Dbackend.1=127.0.0.1:$B1 -Dbackend.2=127.0.0.1:$B2 -Dbackend.3=127.0.0.1:$B3 \
   -jar target/serai.jar > "$work/serai.log" 2>&1 &
-pid=$!
+serai_pid=$!
 await "http://127.0.0.1:$PORT/" 60 || { tail -20 "$work/serai.log"; exit 1; }
 
-rss() { awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$pid/status"; }
+rss() { awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$serai_pid/status"; }
 nmt() { # the summary's committed figures, one line per part, in MB
-  jcmd "$pid" VM.native_memory summary scale=KB | awk '
+  jcmd "$serai_pid" VM.native_memory summary scale=KB | awk '
     /^Total:/ {sub(/.*committed=/, ""); sub(/KB.*/, ""); printf "  %-28s %7.1f MB\n", "NMT total committed", $0 / 1024}
     /^-/ {name=$0; sub(/^- */, "", name); sub(/ *\(.*/, "", name)}
     /^-.*committed=/ {c=$0; sub(/.*committed=/, "", c); sub(/KB.*/, "", c); if (c + 0 >= 512) printf "  %-28s %7.1f MB\n", name, c / 1024}'
@@ -53,7 +45,7 @@ echo "idle after 10 requests: RSS $(rss) MB (JVM options: @jvm.options ${SERAI_E
 nmt
 
 ticks=$(getconf CLK_TCK)
-cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+cpu() { awk '{print $14 + $15}' "/proc/$serai_pid/stat"; }
 run_wrk $PORT "$WARMUP" > /dev/null
 echo "after ${WARMUP} s warm-up: RSS $(rss) MB"
 for r in $(seq 1 "$ROUNDS"); do
@@ -63,5 +55,5 @@ for r in $(seq 1 "$ROUNDS"); do
   echo "$line" | awk -v t=$((after - before)) -v hz="$ticks" -v s="$SECONDS_PER_RUN" -v r="$r" -v rss="$(rss)" \
     '{printf "round %s: %s req/s, %.1f CPU us/req, p99 %s ms, RSS %s MB, errors %s\n", r, $1, t / hz * 1e6 / ($1 * s), $3, rss, $4}'
 done
-echo "peak RSS (VmHWM): $(awk '/^VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$pid/status") MB; after load:"
+echo "peak RSS (VmHWM): $(awk '/^VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$serai_pid/status") MB; after load:"
 nmt

@@ -27,15 +27,7 @@ pin_cpus
 
 build_serai
 
-work=$(mktemp -d)
-serai_pid=""
-cleanup() {
-  [ -n "$serai_pid" ] && kill "$serai_pid" 2>/dev/null || true
-  [ -f "$work/backends.pid" ] && kill "$(cat "$work/backends.pid")" 2>/dev/null || true
-  [ -f "$work/proxy.pid" ] && kill "$(cat "$work/proxy.pid")" 2>/dev/null || true
-  sleep 0.3; rm -rf "$work"
-}
-trap cleanup EXIT
+open_work
 
 start_nginx "$work" "$NGINX_PORT" "$B1" "$B2" "$B3"
 
