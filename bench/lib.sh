@@ -111,3 +111,14 @@ close_work() {
   [ -f "$work/proxy.pid" ] && kill "$(cat "$work/proxy.pid")" 2>/dev/null || true
   sleep 0.3; rm -rf "$work"
 }
+
+start_serai_on_bench() { # port admin-port lc-port la-port java-options...: Serai as the README starts it (the
+  # given options, normally @jvm.options) on bench/bench.camel.yaml over $B1-$B3, its least-connections and
+  # latency-aware routes on lc-port and la-port, pinned to the proxy core; log $work/serai.log, pid $serai_pid
+  local port=$1 admin=$2 lc=$3 la=$4; shift 4
+  SERAI_ROUTES=bench/bench.camel.yaml $PROXY_CPU java "$@" -Dserai.port="$port" -Dserai.admin.port="$admin" \
+    -Dbench.least-connections.port="$lc" -Dbench.latency-aware.port="$la" \
+    -Dbackend.1=127.0.0.1:$B1 -Dbackend.2=127.0.0.1:$B2 -Dbackend.3=127.0.0.1:$B3 \
+    -jar target/serai.jar > "$work/serai.log" 2>&1 &
+  serai_pid=$!
+}

@@ -24,12 +24,7 @@ open_work
 start_nginx "$work" "$NGINX_PORT" "$B1" "$B2" "$B3"
 
 # shellcheck disable=SC2086
-SERAI_ROUTES=bench/bench.camel.yaml $PROXY_CPU java @jvm.options -XX:NativeMemoryTracking=summary \
-  ${SERAI_EXTRA_OPTS:-} -Dserai.port=$PORT -Dserai.admin.port=$ADMIN \
-  -Dbench.least-connections.port=$((PORT + 1)) -Dbench.latency-aware.port=$((PORT + 2)) \
-  -Dbackend.1=127.0.0.1:$B1 -Dbackend.2=127.0.0.1:$B2 -Dbackend.3=127.0.0.1:$B3 \
-  -jar target/serai.jar > "$work/serai.log" 2>&1 &
-serai_pid=$!
+start_serai_on_bench $PORT $ADMIN $((PORT + 1)) $((PORT + 2)) @jvm.options -XX:NativeMemoryTracking=summary ${SERAI_EXTRA_OPTS:-}
 await "http://127.0.0.1:$PORT/" 60 || { tail -20 "$work/serai.log"; exit 1; }
 
 rss() { awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$serai_pid/status"; }

@@ -25,13 +25,8 @@ open_work
 
 start_nginx "$work" "$NGINX_PORT" "$B1" "$B2" "$B3"
 # The README's command; JFR keeps whole stacks (Netty and Camel nest deeper than its default 64 frames).
-SERAI_ROUTES=bench/bench.camel.yaml $PROXY_CPU java @jvm.options -XX:FlightRecorderOptions=stackdepth=512 \
-  -Dserai.port="$SERAI_PORT" \
-  -Dserai.admin.port=$((SERAI_PORT + 10)) -Dbench.least-connections.port=$((SERAI_PORT + 1)) \
-  -Dbench.latency-aware.port=$((SERAI_PORT + 2)) \
-  -Dbackend.1=127.0.0.1:$B1 -Dbackend.2=127.0.0.1:$B2 -Dbackend.3=127.0.0.1:$B3 \
-  -jar target/serai.jar > "$work/serai.log" 2>&1 &
-serai_pid=$!
+start_serai_on_bench "$SERAI_PORT" $((SERAI_PORT + 10)) $((SERAI_PORT + 1)) $((SERAI_PORT + 2)) \
+  @jvm.options -XX:FlightRecorderOptions=stackdepth=512
 await "http://127.0.0.1:$SERAI_PORT/" 60 || { tail -20 "$work/serai.log"; exit 1; }
 
 echo "warming up for ${WARMUP} s..." >&2

@@ -34,11 +34,7 @@ start_nginx "$work" "$NGINX_PORT" "$B1" "$B2" "$B3"
 # The README's command; only the ports and the bench's routes are set.
 read -r -a java_opts <<< "${SERAI_JAVA_OPTS:-@jvm.options}"
 start_ns=$(date +%s%N)
-SERAI_ROUTES=bench/bench.camel.yaml $PROXY_CPU java "${java_opts[@]}" -Dserai.port=$SERAI_PORT \
-  -Dserai.admin.port=$ADMIN_PORT -Dbench.least-connections.port=$LC_PORT -Dbench.latency-aware.port=$LA_PORT \
-  -Dbackend.1=127.0.0.1:$B1 -Dbackend.2=127.0.0.1:$B2 -Dbackend.3=127.0.0.1:$B3 \
-  -jar target/serai.jar > "$work/serai.log" 2>&1 &
-serai_pid=$!
+start_serai_on_bench $SERAI_PORT $ADMIN_PORT $LC_PORT $LA_PORT "${java_opts[@]}"
 await "http://127.0.0.1:$SERAI_PORT/" 30 || { tail -20 "$work/serai.log"; exit 1; }
 first_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 nginx_pid=$(cat "$work/proxy.pid")

@@ -25,12 +25,7 @@ start_nginx "$work" "$NGINX_PORT" "$B1" "$B2" "$B3"
 
 read -r -a java_opts <<< "${SERAI_JAVA_OPTS:-@jvm.options}"
 start_ns=$(date +%s%N)
-SERAI_ROUTES=bench/bench.camel.yaml $PROXY_CPU java "${java_opts[@]}" -Dserai.port=$SERAI_PORT \
-  -Dserai.admin.port=$ADMIN_PORT -Dbench.least-connections.port=$((SERAI_PORT + 1 + 20)) \
-  -Dbench.latency-aware.port=$((SERAI_PORT + 2 + 20)) \
-  -Dbackend.1=127.0.0.1:$B1 -Dbackend.2=127.0.0.1:$B2 -Dbackend.3=127.0.0.1:$B3 \
-  -jar target/serai.jar > "$work/serai.log" 2>&1 &
-serai_pid=$!
+start_serai_on_bench $SERAI_PORT $ADMIN_PORT $((SERAI_PORT + 21)) $((SERAI_PORT + 22)) "${java_opts[@]}"
 await "http://127.0.0.1:$SERAI_PORT/" 30 || { tail -20 "$work/serai.log"; exit 1; }
 first_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 

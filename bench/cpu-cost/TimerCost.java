@@ -8,22 +8,8 @@ import java.util.concurrent.TimeUnit;
 public class TimerCost {
     public static void main(String[] a) {
         PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Duration[] slo = {
-            Duration.ofMillis(1),
-            Duration.ofMillis(2),
-            Duration.ofMillis(5),
-            Duration.ofMillis(10),
-            Duration.ofMillis(25),
-            Duration.ofMillis(50),
-            Duration.ofMillis(100),
-            Duration.ofMillis(250),
-            Duration.ofMillis(500),
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(2),
-            Duration.ofSeconds(5),
-            Duration.ofSeconds(10),
-            Duration.ofSeconds(30)
-        };
+        // The buckets Serai's own timers use.
+        Duration[] slo = io.serai.camel.MeterRegistries.LATENCY_BUCKETS;
         Timer with = Timer.builder("with")
                 .serviceLevelObjectives(slo)
                 .publishPercentiles(0.5, 0.99)
