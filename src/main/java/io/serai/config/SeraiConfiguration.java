@@ -14,6 +14,7 @@ import io.serai.http.ErrorVerbosity;
 import io.serai.http.body.BodyStream;
 import io.serai.http.body.BodyStreamConverter;
 import io.serai.ingress.ForwardingSettings;
+import io.serai.ingress.Http2EdgeSettings;
 import io.serai.ingress.ListenerDrain;
 import io.serai.ingress.ProxyProtocol;
 import io.serai.metrics.AccessLog;
@@ -86,6 +87,8 @@ public class SeraiConfiguration implements CamelConfiguration {
         component.setTls(TlsSettings.from(key -> properties.resolveProperty(key).orElse(null)));
         component.setProxyProtocol(
                 ProxyProtocol.from(key -> properties.resolveProperty(key).orElse(null)));
+        component.setHttp2(
+                Http2EdgeSettings.from(key -> properties.resolveProperty(key).orElse(null)));
         component.setDns(DnsSettings.from(key -> properties.resolveProperty(key).orElse(null)));
         context.addComponent("netty-http", component);
         GracefulShutdown shutdown = new GracefulShutdown(

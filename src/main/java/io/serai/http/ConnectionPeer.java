@@ -1,6 +1,7 @@
 package io.serai.http;
 
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.AttributeKey;
 
 import java.net.SocketAddress;
@@ -18,7 +19,17 @@ public final class ConnectionPeer {
     private ConnectionPeer() {}
 
     public static SocketAddress of(Channel channel) {
-        SocketAddress source = channel.attr(PROXIED_SOURCE).get();
-        return source != null ? source : channel.remoteAddress();
+        Channel connection = connection(channel);
+        SocketAddress source = connection.attr(PROXIED_SOURCE).get();
+        return source != null ? source : connection.remoteAddress();
+    }
+
+    /**
+     * The client connection {@code channel} belongs to: itself, or for an HTTP/2 stream its connection
+     * (its parent), where what is known of the connection (PROXY protocol source, client certificate) is
+     * kept once. Looked up rather than copied onto each stream: nothing to copy per stream, nothing stale.
+     */
+    public static Channel connection(Channel channel) {
+        return channel instanceof Http2StreamChannel ? channel.parent() : channel;
     }
 }

@@ -28,7 +28,9 @@ final class ClientAddressTagger extends ChannelInboundHandlerAdapter {
                     request,
                     ConnectionPeer.of(ctx.channel()),
                     targets.targetOf(request.uri()),
-                    ctx.channel().attr(ClientCertificate.KEY).get(),
+                    ConnectionPeer.connection(ctx.channel())
+                            .attr(ClientCertificate.KEY)
+                            .get(),
                     request instanceof StreamedRequest streamed ? streamed.body() : null));
         } else {
             ctx.fireChannelRead(msg);

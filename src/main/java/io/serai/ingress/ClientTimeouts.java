@@ -73,6 +73,12 @@ final class ClientTimeouts {
                 cancel();
                 super.channelInactive(ctx);
             }
+
+            @Override
+            public void handlerRemoved(ChannelHandlerContext ctx) {
+                // The connection turned to HTTP/2, whose own idle timeout takes over.
+                cancel();
+            }
         };
     }
 

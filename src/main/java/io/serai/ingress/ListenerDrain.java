@@ -19,13 +19,14 @@ import java.util.function.BooleanSupplier;
 /**
  * Serai's listeners as a graceful shutdown sees them. Once {@link #begin} runs, the traffic listeners
  * accept no new connection (their server sockets close; open connections keep working) and every answer
- * on an open connection says {@code Connection: close}, so a kept-alive client leaves after the request
+ * on an open connection says {@code Connection: close} (an HTTP/2 connection gets GOAWAY), so a kept-alive client leaves after the request
  * it has in flight instead of meeting a closed socket with its next one.
  */
 public final class ListenerDrain {
 
     private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
     private final AtomicInteger streaming = new AtomicInteger();
+    private final ChannelGroup http2Connections = new DefaultChannelGroup("serai http2", GlobalEventExecutor.INSTANCE);
     private volatile boolean draining;
     private volatile int adminPort = -1;
 
@@ -58,6 +59,16 @@ public final class ListenerDrain {
             if (listener.port() != adminPort) {
                 listener.channels().close(ChannelMatchers.isServerChannel()).awaitUninterruptibly(2_000);
             }
+        }
+        // Netty's HTTP/2 handler answers a close with GOAWAY and closes when the open streams have finished.
+        http2Connections.close();
+    }
+
+    /** An HTTP/2 client connection: a graceful shutdown tells it GOAWAY (the group forgets it when it closes). */
+    void http2Connection(Channel connection) {
+        http2Connections.add(connection);
+        if (draining) {
+            connection.close();
         }
     }
 

@@ -1,16 +1,25 @@
 package io.serai.ingress;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpContentCompressor;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.Mapping;
 import io.serai.security.tls.HandshakeFailures;
 import io.serai.settings.ProxySettings;
+import org.apache.camel.component.netty.ChannelHandlerFactory;
 import org.apache.camel.component.netty.NettyConsumer;
 import org.apache.camel.component.netty.ServerInitializerFactory;
 import org.apache.camel.component.netty.http.HttpServerInitializerFactory;
 import org.apache.camel.component.netty.http.NettyHttpConfiguration;
 import org.apache.camel.component.netty.http.NettyHttpConsumer;
+import org.apache.camel.component.netty.http.handlers.HttpInboundStreamHandler;
+import org.apache.camel.component.netty.http.handlers.HttpOutboundStreamHandler;
+
+import java.util.List;
 
 /**
  * Camel's netty-http server pipeline plus what a proxy needs in front of the routes: a bound on open
@@ -20,14 +29,20 @@ import org.apache.camel.component.netty.http.NettyHttpConsumer;
  * pipelined requests leave in request order, HTTP/1.0 requests without Host are accepted, each
  * request's target is parsed once and a target Serai does not route is refused before its body is read,
  * and each request carries the address of the client that sent it (for X-Forwarded-For).
+ * <p>
+ * A connection is built as HTTP/1.1; with {@code serai.http2.enabled} a first handler (ALPN on TLS, the
+ * connection preface on cleartext) may replace everything after it by HTTP/2 ({@link Http2Pipeline}),
+ * where each stream gets the same HTTP-level handlers ({@link #httpHandlers}) as an HTTP/1.1 connection.
+ * Camel's own pipeline is rebuilt here rather than edited, so that both protocols come from one list.
  */
 public class ProxyServerInitializerFactory extends HttpServerInitializerFactory {
 
-    /** The first handler that reads a connection's bytes as HTTP (after PROXY protocol and TLS). */
+    /** The first handler that reads a connection's bytes as HTTP/1 (after PROXY protocol and TLS). */
     static final String FIRST_HTTP_HANDLER = "client-timeouts-bytes";
 
     private final NettyHttpConsumer consumer;
     private final ProxySettings settings;
+    private final Http2EdgeSettings http2;
     private final ConnectionLimit connectionLimit;
     private final Mapping<String, SslContext> certificates;
     private final ProxyProtocol proxyProtocol;
@@ -40,6 +55,7 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
     public ProxyServerInitializerFactory(
             NettyHttpConsumer consumer,
             ProxySettings settings,
+            Http2EdgeSettings http2,
             ConnectionLimit connectionLimit,
             Mapping<String, SslContext> certificates,
             ProxyProtocol proxyProtocol,
@@ -48,6 +64,7 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
         this.drain = drain;
         this.consumer = consumer;
         this.settings = settings;
+        this.http2 = http2;
         this.connectionLimit = connectionLimit;
         this.certificates = certificates;
         this.proxyProtocol = proxyProtocol;
@@ -56,56 +73,96 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
     @Override
     public ServerInitializerFactory createPipelineFactory(NettyConsumer consumer) {
         return new ProxyServerInitializerFactory(
-                (NettyHttpConsumer) consumer, settings, connectionLimit, certificates, proxyProtocol, drain);
+                (NettyHttpConsumer) consumer, settings, http2, connectionLimit, certificates, proxyProtocol, drain);
     }
 
     @Override
-    protected void initChannel(Channel ch) throws Exception {
-        super.initChannel(ch);
-        NettyHttpConfiguration c = consumer.getConfiguration();
-        ch.pipeline()
-                .replace(
-                        "decoder",
-                        "decoder",
-                        new StrictRequestDecoder(
-                                c.getMaxInitialLineLength(), c.getMaxHeaderSize(), c.getMaxChunkSize()));
-        // Requests go on as their heads arrive; bodies follow as streams (Camel's aggregator held them whole).
-        ch.pipeline()
-                .replace(
-                        "aggregator",
-                        "bodies",
-                        new RequestBodies(settings.maxBody(), settings.streamWindow(), settings.replayBuffer()));
-        ch.pipeline().addFirst("connection-limit", connectionLimit);
+    protected void initChannel(Channel ch) {
+        ChannelPipeline p = ch.pipeline();
+        p.addLast("connection-limit", connectionLimit);
         if (certificates != null) {
-            if (ch.pipeline().get("ssl") != null) {
-                ch.pipeline().remove("ssl");
-            }
             // Serai's certificates, chosen by SNI and reloaded when their files change.
-            ch.pipeline().addAfter("connection-limit", "tls", new SniHandler(certificates));
-            ch.pipeline().addAfter("tls", "tls-failures", HandshakeFailures.INSTANCE);
-            ch.pipeline().addAfter("tls-failures", "client-certificate", new ClientCertificateReader());
+            p.addLast("tls", new SniHandler(certificates));
+            p.addLast("tls-failures", HandshakeFailures.INSTANCE);
+            p.addLast("client-certificate", new ClientCertificateReader());
         }
         if (proxyProtocol != null) {
             // Before TLS: the balancer's header precedes the client's handshake.
-            proxyProtocol.addTo(ch.pipeline(), "connection-limit");
+            proxyProtocol.addTo(p, "connection-limit");
         }
+        if (http2.enabled()) {
+            Http2Pipeline h2 = new Http2Pipeline(settings, http2, drain, stream -> httpHandlers(stream, null));
+            p.addLast("protocol", certificates != null ? new AlpnProtocols(h2) : new PriorKnowledgeDetector(h2));
+        }
+        http1(p);
+    }
+
+    /** HTTP/1.1's own handlers, then the HTTP-level ones. */
+    private void http1(ChannelPipeline p) {
+        NettyHttpConfiguration c = consumer.getConfiguration();
         ClientTimeouts timeouts = new ClientTimeouts(
                 settings.clientHeaderTimeout().toMillis(),
                 settings.clientIdleTimeout().toMillis());
-        ch.pipeline().addBefore("decoder", FIRST_HTTP_HANDLER, timeouts.bytesWatcher());
-        ch.pipeline().addAfter("decoder", "http10-host", new Http10HostDefault());
-        // After the encoder, so that a refusal or a 408 written from here is encoded on its way out.
+        p.addLast(FIRST_HTTP_HANDLER, timeouts.bytesWatcher());
+        p.addLast(
+                "decoder",
+                new StrictRequestDecoder(c.getMaxInitialLineLength(), c.getMaxHeaderSize(), c.getMaxChunkSize()));
+        p.addLast("http10-host", new Http10HostDefault());
+        addEach(p, "decoder-", c.getDecodersAsList());
+        // Before the HTTP-level handlers, so that a refusal or a 408 written from there is encoded on its way out.
+        p.addLast("encoder", new HttpResponseEncoder());
+        addEach(p, "encoder-", c.getEncodersAsList());
+        httpHandlers(p, timeouts);
+    }
+
+    /**
+     * The HTTP-level handlers, in one list for an HTTP/1.1 connection and for each HTTP/2 stream: request
+     * validation and the one parse of the target, streamed bodies (in place of Camel's aggregator), the
+     * client's address, the response writer and the routes. {@code http1} (null on an HTTP/2 stream) adds
+     * the HTTP/1-only ones: the timeouts that watch requests on the connection, and the pipelining order.
+     */
+    private void httpHandlers(ChannelPipeline p, ClientTimeouts http1) {
+        NettyHttpConfiguration c = consumer.getConfiguration();
+        if (c.isDisableStreamCache()) {
+            p.addLast("inbound-streamer", new HttpInboundStreamHandler());
+        }
         RequestValidator validator = new RequestValidator(settings.allowEncodedSlash());
-        ch.pipeline().addBefore("bodies", "validator", validator);
-        ch.pipeline().addBefore("bodies", "client-timeouts-messages", timeouts.messageWatcher());
-        ch.pipeline().addBefore("handler", "client-address", new ClientAddressTagger(validator));
-        ch.pipeline().addBefore("handler", "pipelining", new PipelinedRequestSequencer());
+        p.addLast("validator", validator);
+        if (http1 != null) {
+            p.addLast("client-timeouts-messages", http1.messageWatcher());
+        }
+        // Requests go on as their heads arrive; bodies follow as streams (Camel's aggregator held them whole).
+        p.addLast("bodies", new RequestBodies(settings.maxBody(), settings.streamWindow(), settings.replayBuffer()));
+        p.addLast("outbound-streamer", new HttpOutboundStreamHandler());
+        if (consumer.getEndpoint().getConfiguration().isCompression()) {
+            p.addLast("deflater", new HttpContentCompressor());
+        }
+        p.addLast("client-address", new ClientAddressTagger(validator));
+        if (http1 != null) {
+            p.addLast("pipelining", new PipelinedRequestSequencer());
+        }
         // Nearest the routes on the way out: turns a streamed response into a head and its chunks, so that
         // the sequencer and the timeouts above see them as any response.
-        ch.pipeline()
-                .addBefore(
-                        "handler",
-                        "response-writer",
-                        new ResponseStreamWriter(settings.clientWriteTimeout().toMillis(), drain));
+        p.addLast(
+                "response-writer",
+                new ResponseStreamWriter(settings.clientWriteTimeout().toMillis(), drain));
+        ChannelHandler routes = consumer.getEndpoint()
+                .getComponent()
+                .getMultiplexChannelHandler(c.getPort())
+                .getChannelHandler();
+        if (c.isUsingExecutorService()) {
+            p.addLast(consumer.getEndpoint().getComponent().getExecutorService(), "handler", routes);
+        } else {
+            p.addLast("handler", routes);
+        }
+    }
+
+    private static void addEach(ChannelPipeline p, String prefix, List<ChannelHandler> handlers) {
+        for (int i = 0; i < handlers.size(); i++) {
+            ChannelHandler handler = handlers.get(i);
+            p.addLast(
+                    prefix + i,
+                    handler instanceof ChannelHandlerFactory factory ? factory.newChannelHandler() : handler);
+        }
     }
 }

@@ -7,6 +7,7 @@ import io.serai.health.PassiveHealthSettings;
 import io.serai.http.body.BodyStream;
 import io.serai.ingress.ConnectionLimit;
 import io.serai.ingress.ForwardingSettings;
+import io.serai.ingress.Http2EdgeSettings;
 import io.serai.ingress.ListenerDrain;
 import io.serai.ingress.ListenerOptions;
 import io.serai.ingress.ProxyHeaderFilterStrategy;
@@ -71,6 +72,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     private final BackendTlsContexts backendTls;
     private TlsSettings tls;
     private ProxyProtocol proxyProtocol = ProxyProtocol.defaults();
+    private Http2EdgeSettings http2 = Http2EdgeSettings.DEFAULTS;
     private final Map<String, ListenerOptions> listenerOptions = new ConcurrentHashMap<>();
     private final Map<String, ServerCertificates> serverCertificates = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -214,6 +216,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
                     new ProxyServerInitializerFactory(
                             consumer,
                             settings,
+                            http2,
                             connectionLimit,
                             consumer.getConfiguration().isSsl() ? serverCertificates(consumer, options) : null,
                             options.proxyProtocol() ? proxyProtocol(address) : null,
@@ -230,6 +233,11 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     /** The {@code serai.dns.*} settings backends' names are resolved with. */
     public void setDns(io.serai.upstream.DnsSettings dns) {
         upstreamClient.resolveWith(dns);
+    }
+
+    /** Whether listeners speak HTTP/2 to clients ({@code serai.http2.*}). */
+    public void setHttp2(Http2EdgeSettings http2) {
+        this.http2 = http2;
     }
 
     /** The settings of listeners with the option proxyProtocol=true. */
@@ -259,7 +267,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         TlsSettings chosen = base.forListener(ownCert, ownKey, options.tlsClientCa(), options.tlsClientAuth());
         return serverCertificates.computeIfAbsent(
                 chosen.cert() + "|" + chosen.key() + "|" + chosen.effectiveClientAuth() + "|" + chosen.clientCa(),
-                k -> new ServerCertificates(getCamelContext(), chosen));
+                k -> new ServerCertificates(getCamelContext(), chosen, http2.enabled()));
     }
 
     /** Which routes the listeners serve while {@link io.serai.reload.RouteReloader} swaps a file's routes. */

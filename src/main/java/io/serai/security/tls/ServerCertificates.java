@@ -1,5 +1,7 @@
 package io.serai.security.tls;
 
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -54,12 +56,21 @@ public final class ServerCertificates implements Mapping<String, SslContext>, Au
 
     private final CamelContext context;
     private final TlsSettings settings;
+    private final ApplicationProtocolConfig alpn;
     private final ScheduledExecutorService watcher;
     private volatile Mapping<String, SslContext> current;
     private final FileChanges changes;
 
     /** Loads the files now; they are then checked on a thread of {@code context}'s ExecutorServiceManager. */
     public ServerCertificates(CamelContext context, TlsSettings settings) {
+        this(context, settings, false);
+    }
+
+    /**
+     * {@code http2}: the handshake offers {@code h2} then {@code http/1.1} by ALPN (the client's first choice
+     * among them wins, so h2 when it offers both); else {@code http/1.1} only.
+     */
+    public ServerCertificates(CamelContext context, TlsSettings settings, boolean http2) {
         if (!settings.configured()) {
             throw new IllegalArgumentException("an https:// listener needs serai.tls.cert and serai.tls.key"
                     + " (PEM certificate chain and PKCS#8 private key)");
@@ -71,6 +82,14 @@ public final class ServerCertificates implements Mapping<String, SslContext>, Au
         }
         this.context = context;
         this.settings = settings;
+        this.alpn = new ApplicationProtocolConfig(
+                ApplicationProtocolConfig.Protocol.ALPN,
+                // A client that offers none of them gets no ALPN answer and speaks HTTP/1.1.
+                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                http2
+                        ? List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1)
+                        : List.of(ApplicationProtocolNames.HTTP_1_1));
         this.changes = new FileChanges(files());
         try {
             this.current = load();
@@ -117,7 +136,8 @@ public final class ServerCertificates implements Mapping<String, SslContext>, Au
             builder = SslContextBuilder.forServer(cert.toFile(), key.toFile())
                     .sslProvider(SslProvider.JDK)
                     .protocols("TLSv1.3", "TLSv1.2")
-                    .ciphers(CIPHERS);
+                    .ciphers(CIPHERS)
+                    .applicationProtocolConfig(alpn);
         } catch (IllegalArgumentException e) {
             throw new IOException(cert + " / " + key + ": " + WatchedFiles.rootMessage(e), e);
         }
