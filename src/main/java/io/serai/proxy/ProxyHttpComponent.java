@@ -54,6 +54,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * say how an {@code https://} backend is verified and what certificate Serai presents to it. A listener's
  * (consumer's) {@link ListenerOptions} ({@code proxyProtocol}, {@code tlsClientCa}, {@code tlsClientAuth})
  * say whether its connections start with a PROXY protocol header and which client certificates it asks for.
+ * <p>
+ * Long because: it is Camel's one extension point for both sides (endpoint options, listeners and their
+ * pipelines, the producer), so the wiring of each lives here, each part delegating to its own class.
  */
 public class ProxyHttpComponent extends NettyHttpComponent {
 
