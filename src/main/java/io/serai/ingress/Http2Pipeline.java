@@ -33,7 +33,7 @@ import java.util.function.Consumer;
  *   <li>SETTINGS_MAX_HEADER_LIST_SIZE {@code serai.limits.max-header} (default 32 KiB): a larger header list
  *       gets 431 on its stream; one over 1.25 times it (Netty's GOAWAY threshold) closes the connection with
  *       ENHANCE_YOUR_CALM. The same threshold bounds the bytes a HEADERS frame and its CONTINUATION frames
- *       may accumulate, which is the guard against CONTINUATION floods;
+ *       may accumulate, and {@link ContinuationLimit} their number: the guards against CONTINUATION floods;
  *   <li>SETTINGS_INITIAL_WINDOW_SIZE {@code serai.stream.window} (default 256 KiB) for each stream, and
  *       {@value #CONNECTION_WINDOWS} times that for the connection: a body the backend does not take stops
  *       its client through flow control, with at most the windows in memory;
@@ -93,11 +93,12 @@ final class Http2Pipeline {
             seen |= name.equals(ctx.name());
         }
         after.forEach(p::remove);
-        Http2FrameCodec codec = codec();
-        p.addLast("h2", codec);
+        p.addLast("h2-continuations", new ContinuationLimit());
+        p.addLast("h2", codec());
         p.addLast(
                 "h2-idle", new Http2IdleConnection(settings.clientIdleTimeout().toMillis()));
         p.addLast("h2-streams", new Http2MultiplexHandler(streams));
+        p.addLast("h2-errors", Http2ConnectionErrors.INSTANCE);
         long connectionWindow = Math.min(Integer.MAX_VALUE, (long) settings.streamWindow() * CONNECTION_WINDOWS);
         int increment = (int) connectionWindow - Http2CodecUtil.DEFAULT_WINDOW_SIZE;
         if (increment > 0) {

@@ -37,6 +37,7 @@ final class RawH2 implements AutoCloseable {
     static final int CONTINUATION = 9;
 
     static final int END_STREAM = 0x1;
+    static final int ACK = 0x1;
     static final int END_HEADERS = 0x4;
 
     static final long PROTOCOL_ERROR = 0x1;
@@ -83,6 +84,12 @@ final class RawH2 implements AutoCloseable {
             settings.putShort((short) 0x4).putInt(initialWindow);
         }
         h2.frame(SETTINGS, 0, 0, settings.array());
+        // Serai's SETTINGS, acknowledged: its limits apply from then on (RFC 9113 §6.5.3).
+        Frame first = h2.read();
+        if (first.type() != SETTINGS || (first.flags() & ACK) != 0) {
+            throw new IOException("expected SETTINGS first, got " + first);
+        }
+        h2.frame(SETTINGS, ACK, 0, new byte[0]);
         return h2;
     }
 
@@ -111,8 +118,15 @@ final class RawH2 implements AutoCloseable {
         }
     }
 
+    /** HEADERS, and CONTINUATION frames when the block is over the 16 KiB default frame size. */
     void headers(int stream, Http2Headers headers, boolean endStream) throws IOException {
-        frame(HEADERS, END_HEADERS | (endStream ? END_STREAM : 0), stream, block(stream, headers));
+        byte[] block = block(stream, headers);
+        int max = 16 * 1024;
+        for (int from = 0; from == 0 || from < block.length; from += max) {
+            int to = Math.min(block.length, from + max);
+            int flags = (to == block.length ? END_HEADERS : 0) | (from == 0 && endStream ? END_STREAM : 0);
+            frame(from == 0 ? HEADERS : CONTINUATION, flags, stream, java.util.Arrays.copyOfRange(block, from, to));
+        }
     }
 
     void data(int stream, byte[] bytes, boolean endStream) throws IOException {
