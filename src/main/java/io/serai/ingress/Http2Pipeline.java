@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  * Limits, each set explicitly:
  * <ul>
  *   <li>SETTINGS_MAX_CONCURRENT_STREAMS {@code serai.http2.max-concurrent-streams} (default 100): a stream
- *       beyond it is refused with REFUSED_STREAM by Netty, the others go on;
+ *       beyond it is refused with REFUSED_STREAM by Netty, the others go on (from the first frame, not
+ *       only once the client has acknowledged the SETTINGS);
  *   <li>SETTINGS_MAX_HEADER_LIST_SIZE {@code serai.limits.max-header} (default 32 KiB): a larger header list
  *       gets 431 on its stream; one over 1.25 times it (Netty's GOAWAY threshold) closes the connection with
  *       ENHANCE_YOUR_CALM. The same threshold bounds the bytes a HEADERS frame and its CONTINUATION frames
@@ -113,7 +114,7 @@ final class Http2Pipeline {
                 .maxConcurrentStreams(http2.maxConcurrentStreams())
                 .maxHeaderListSize(settings.maxHeader())
                 .initialWindowSize(settings.streamWindow());
-        return Http2FrameCodecBuilder.forServer()
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
                 .initialSettings(initial)
                 .validateHeaders(true)
                 .decoderEnforceMaxRstFramesPerWindow(MAX_RESETS, RESET_WINDOW_SECONDS)
@@ -122,5 +123,9 @@ final class Http2Pipeline {
                 // GOAWAY, then wait for the open streams: Serai's shutdown timeout bounds the wait.
                 .gracefulShutdownTimeoutMillis(-1)
                 .build();
+        // Netty applies its own SETTINGS when the client acknowledges them: one that never does would open
+        // streams without limit. Serai's limit holds from the start (a stream refused early may be retried).
+        codec.connection().remote().maxActiveStreams(http2.maxConcurrentStreams());
+        return codec;
     }
 }

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -69,9 +71,10 @@ class Http2LimitsTest {
         flood.close();
     }
 
-    @Test
-    void aStreamBeyondMaxConcurrentStreamsIsRefusedAndTheOthersAreServed() throws Exception {
-        try (RawH2 h2 = RawH2.connect(serai.port())) {
+    @ParameterizedTest(name = "SETTINGS acknowledged: {0}")
+    @ValueSource(booleans = {true, false})
+    void aStreamBeyondMaxConcurrentStreamsIsRefusedAndTheOthersAreServed(boolean ack) throws Exception {
+        try (RawH2 h2 = RawH2.connect(serai.port(), 0, ack)) {
             for (int stream = 1; stream <= 7; stream += 2) {
                 h2.headers(stream, h2.get("/open/" + stream).method("POST"), false);
             }

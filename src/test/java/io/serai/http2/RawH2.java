@@ -75,8 +75,16 @@ final class RawH2 implements AutoCloseable {
         socket.setSoTimeout(10_000);
     }
 
-    /** Connects, sends the preface and SETTINGS (with {@code initialWindow} when positive). */
+    /**
+     * Connects, sends the preface and SETTINGS (with {@code initialWindow} when positive), and acknowledges
+     * Serai's SETTINGS.
+     */
     static RawH2 connect(int port, int initialWindow) throws IOException {
+        return connect(port, initialWindow, true);
+    }
+
+    /** As {@link #connect(int, int)}; {@code ack} false: Serai's SETTINGS are never acknowledged. */
+    static RawH2 connect(int port, int initialWindow, boolean ack) throws IOException {
         RawH2 h2 = new RawH2(new Socket(InetAddress.getLoopbackAddress(), port), port);
         h2.out.write(ByteBufUtil.getBytes(Http2CodecUtil.connectionPrefaceBuf()));
         ByteBuffer settings = ByteBuffer.allocate(initialWindow > 0 ? 6 : 0);
@@ -89,7 +97,9 @@ final class RawH2 implements AutoCloseable {
         if (first.type() != SETTINGS || (first.flags() & ACK) != 0) {
             throw new IOException("expected SETTINGS first, got " + first);
         }
-        h2.frame(SETTINGS, ACK, 0, new byte[0]);
+        if (ack) {
+            h2.frame(SETTINGS, ACK, 0, new byte[0]);
+        }
         return h2;
     }
 
