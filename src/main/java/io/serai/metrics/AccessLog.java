@@ -49,7 +49,8 @@ public final class AccessLog implements AutoCloseable, MeterBinder {
             String cache,
             String requestId,
             Long received,
-            String error) {
+            String error,
+            String protocol) {
 
         /** This handshake's line as it is written when its WebSocket closes. */
         public Entry closed(long atMillis, long sent, long receivedBytes, double lifeMs) {
@@ -66,7 +67,8 @@ public final class AccessLog implements AutoCloseable, MeterBinder {
                     cache,
                     requestId,
                     receivedBytes,
-                    error);
+                    error,
+                    protocol);
         }
     }
 
@@ -155,6 +157,9 @@ public final class AccessLog implements AutoCloseable, MeterBinder {
             json.writeStringField("client", e.client());
             json.writeStringField("method", e.method());
             json.writeStringField("path", e.path());
+            if (e.protocol() != null) {
+                json.writeStringField("protocol", e.protocol());
+            }
             json.writeNumberField("status", e.status());
             json.writeNumberField("bytes", e.bytes());
             if (e.received() != null) {

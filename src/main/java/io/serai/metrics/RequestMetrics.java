@@ -1,6 +1,8 @@
 package io.serai.metrics;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.serai.http.IngressRequest;
 import io.serai.http.RequestIds;
 import io.serai.http.RequestKeys;
@@ -14,6 +16,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Route;
+import org.apache.camel.component.netty.NettyConstants;
 import org.apache.camel.spi.RoutePolicy;
 import org.apache.camel.spi.RoutePolicyFactory;
 import org.apache.camel.support.RoutePolicySupport;
@@ -194,7 +197,17 @@ public final class RequestMetrics implements RoutePolicyFactory {
                 cache,
                 exchange.getProperty(RequestIds.PROPERTY, String.class),
                 null,
-                error);
+                error,
+                protocol(exchange, ingress));
+    }
+
+    /** The client's protocol as the access log names it: {@code HTTP/2.0} for a stream, else the request's version. */
+    static String protocol(Exchange exchange, IngressRequest ingress) {
+        Object ctx = exchange.getIn().getHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT);
+        if (ctx instanceof ChannelHandlerContext handler && handler.channel() instanceof Http2StreamChannel) {
+            return "HTTP/2.0";
+        }
+        return ingress == null ? null : ingress.version().text();
     }
 
     static int status(Exchange exchange) {

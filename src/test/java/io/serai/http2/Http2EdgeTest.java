@@ -1,5 +1,7 @@
 package io.serai.http2;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.serai.support.AccessLogLines;
 import io.serai.support.RecordedRequest;
 import io.serai.support.RunningSerai;
 import io.serai.support.TestBackend;
@@ -47,12 +49,14 @@ class Http2EdgeTest {
     static RunningSerai serai;
     static int httpsPort;
     static Path ca;
+    static Path log;
 
     @BeforeAll
     static void start() throws Exception {
         TestCertificates authority = TestCertificates.authority("Http2 CA");
         Path[] pair = authority.issue("localhost", "127.0.0.1").write(dir, "server");
         ca = authority.writeCa(dir.resolve("ca.pem"));
+        log = dir.resolve("access.log");
         backend = TestBackend.start("h2-backend");
         httpsPort = RunningSerai.freePort();
         serai = RunningSerai.routes(ROUTES)
@@ -60,6 +64,7 @@ class Http2EdgeTest {
                 .property("https.port", httpsPort)
                 .property("serai.tls.cert", pair[0])
                 .property("serai.tls.key", pair[1])
+                .property("serai.access-log", log)
                 .start(dir);
     }
 
@@ -71,13 +76,16 @@ class Http2EdgeTest {
 
     @Test
     void h2cByPriorKnowledgeReachesTheBackendWithHostFromAuthority() throws Exception {
-        Curl answer = Curl.run("--http2-prior-knowledge", serai.url("/h2c/items?x=1"));
+        Curl answer = Curl.run("--http2-prior-knowledge", "-H", "X-Request-Id: h2c-line", serai.url("/h2c/items?x=1"));
         assertEquals(200, answer.status());
         assertEquals("2", answer.version());
         assertTrue(answer.body().contains("\"backend\":\"h2-backend\""), answer.body());
         assertTrue(answer.body().contains("\"target\":\"/h2c/items?x=1\""), answer.body());
         RecordedRequest seen = backend.lastRequest();
         assertEquals("127.0.0.1:" + serai.port(), seen.header("Host"));
+        JsonNode line = AccessLogLines.await(log, "h2c-line");
+        assertEquals("HTTP/2.0", line.path("protocol").asText());
+        assertEquals("/h2c/items", line.path("path").asText());
         assertFalse(
                 seen.headerNames().stream().anyMatch(h -> h.startsWith("x-http2-") || h.startsWith(":")),
                 seen.headerNames().toString());
@@ -85,9 +93,12 @@ class Http2EdgeTest {
 
     @Test
     void http11StillWorksOnTheCleartextPort() throws Exception {
-        Curl answer = Curl.run("--http1.1", serai.url("/one"));
+        Curl answer = Curl.run("--http1.1", "-H", "X-Request-Id: h1-line", serai.url("/one"));
         assertEquals(200, answer.status());
         assertEquals("1.1", answer.version());
+        assertEquals(
+                "HTTP/1.1",
+                AccessLogLines.await(log, "h1-line").path("protocol").asText());
     }
 
     @Test

@@ -1,0 +1,85 @@
+package io.serai.http2;
+
+import io.serai.support.Behaviours;
+import io.serai.support.RunningSerai;
+import io.serai.support.TestBackend;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.EOFException;
+import java.net.SocketException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The connection-level parts of HTTP/2: a graceful shutdown tells a client GOAWAY and lets its open stream
+ * finish; an idle connection is closed after serai.client.idle-timeout.
+ */
+@Timeout(60)
+class Http2ShutdownTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aGracefulShutdownSendsGoAwayAndTheOpenStreamFinishes() throws Exception {
+        try (TestBackend backend = TestBackend.start("slow-h2").respondWith(Behaviours.slow(Duration.ofMillis(1500)))) {
+            RunningSerai serai = RunningSerai.proxyTo(backend)
+                    .property("serai.shutdown.timeout", "10s")
+                    .start(dir);
+            try (RawH2 h2 = RawH2.connect(serai.port())) {
+                h2.headers(1, h2.get("/in-flight"), true);
+                backend.awaitRequests(1, Duration.ofSeconds(5));
+                CompletableFuture<Void> stopping = CompletableFuture.runAsync(serai::close);
+                RawH2.Frame goAway = null;
+                int status = -1;
+                try {
+                    while (true) {
+                        RawH2.Frame f = h2.read();
+                        if (f.type() == RawH2.GOAWAY) {
+                            goAway = f;
+                        } else if (f.type() == RawH2.HEADERS && f.stream() == 1) {
+                            assertNotNull(goAway, "GOAWAY came before the answer");
+                            status = 200;
+                        } else if (f.type() == RawH2.DATA && (f.flags() & RawH2.END_STREAM) != 0) {
+                            break;
+                        }
+                    }
+                } catch (EOFException | SocketException closed) {
+                    // the connection ends once its stream has
+                }
+                assertNotNull(goAway, "GOAWAY");
+                assertEquals(0, goAway.errorCode(), "NO_ERROR");
+                assertEquals(200, status, "the open stream was answered");
+                stopping.get(20, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void anIdleConnectionIsClosed() throws Exception {
+        try (TestBackend backend = TestBackend.start("idle-h2")) {
+            RunningSerai serai = RunningSerai.proxyTo(backend)
+                    .property("serai.client.idle-timeout", "500ms")
+                    .start(dir);
+            try (RawH2 h2 = RawH2.connect(serai.port())) {
+                h2.headers(1, h2.get("/once"), true);
+                assertEquals(200, h2.await(1).status());
+                long start = System.nanoTime();
+                RawH2.Frame goAway = h2.awaitGoAway();
+                long tookMillis = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(goAway == null || goAway.errorCode() == 0, String.valueOf(goAway));
+                assertTrue(tookMillis < 5_000, "closed after " + tookMillis + " ms");
+            } finally {
+                serai.close();
+            }
+        }
+    }
+}
