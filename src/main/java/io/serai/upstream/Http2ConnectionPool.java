@@ -24,6 +24,7 @@ import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -91,17 +92,16 @@ final class Http2ConnectionPool implements ChannelPool {
 
     @Override
     public void close() {
-        loop.execute(() -> {
-            closed = true;
-            for (Connection c : new ArrayList<>(connections)) {
-                c.parent.close();
-            }
-        });
-    }
-
-    /** The connections open or opening now; for tests and meters. */
-    int connections() {
-        return connections.size();
+        try {
+            loop.execute(() -> {
+                closed = true;
+                for (Connection c : new ArrayList<>(connections)) {
+                    c.parent.close();
+                }
+            });
+        } catch (RejectedExecutionException shutDown) {
+            // The event loop stopped first, and its channels with it.
+        }
     }
 
     private void take(Promise<Channel> promise) {

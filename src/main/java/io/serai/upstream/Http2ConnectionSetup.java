@@ -109,8 +109,12 @@ final class Http2ConnectionSetup extends ChannelInitializer<Channel> {
                 .pushEnabled(false)
                 .initialWindowSize(window)
                 .maxHeaderListSize(settings.maxHeader());
-        Http2FrameCodec codec =
-                Http2FrameCodecBuilder.forClient().initialSettings(initial).build();
+        // Streams opened before the backend's SETTINGS arrive wait (Netty's buffering encoder) rather than
+        // exceed its SETTINGS_MAX_CONCURRENT_STREAMS.
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forClient()
+                .initialSettings(initial)
+                .encoderEnforceMaxConcurrentStreams(true)
+                .build();
         ch.pipeline().addLast("h2", codec);
         // Push is off: a stream the backend opens is refused by closing it.
         ch.pipeline().addLast("h2-streams", new Http2MultiplexHandler(new RefusePushed()));

@@ -66,6 +66,7 @@ public final class Http2Backend implements AutoCloseable {
     private volatile Map<String, String> trailers = Map.of();
     private volatile long download = -1;
     private volatile boolean holdBodies;
+    private volatile boolean declareLength;
     private final AtomicBoolean closed = new AtomicBoolean();
     private Channel server;
 
@@ -143,6 +144,12 @@ public final class Http2Backend implements AutoCloseable {
     /** Answers every request with {@code bytes} of {@link PatternBody}'s pattern instead of the echo. */
     public Http2Backend download(long bytes) {
         this.download = bytes;
+        return this;
+    }
+
+    /** Answers declare their length ({@code content-length}); without, their end is the stream's. */
+    public Http2Backend declareLength() {
+        this.declareLength = true;
         return this;
     }
 
@@ -278,6 +285,9 @@ public final class Http2Backend implements AutoCloseable {
                     .add("x-backend", name)
                     .add("x-received-length", String.valueOf(received))
                     .add("x-received-pattern", String.valueOf(received > 0 && pattern.intact()));
+            if (declareLength) {
+                headers.addLong("content-length", download >= 0 ? download : body.size());
+            }
             ctx.write(new DefaultHttp2HeadersFrame(headers));
             if (download >= 0) {
                 new Download(ctx, download).next();
