@@ -87,11 +87,20 @@ final class Http2ConnectionSetup extends ChannelInitializer<Channel> {
         SslHandler handler =
                 tls.newHandler(target.backendTls(), ch.alloc(), target.host(), target.port(), handshakeTimeout, ALPN);
         ch.pipeline().addLast("tls", handler);
+        // Until HTTP/2 is on, a failure is the handshake's, which the ready promise reports: not logged here.
+        ch.pipeline().addLast("h2-handshake", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                ready.tryFailure(cause);
+                ctx.close();
+            }
+        });
         handler.handshakeFuture().addListener(handshake -> {
             if (!handshake.isSuccess()) {
                 ready.tryFailure(handshake.cause());
                 return;
             }
+            ch.pipeline().remove("h2-handshake");
             String chosen = handler.engine().getApplicationProtocol();
             if (!"h2".equals(chosen)) {
                 ready.tryFailure(new NotHttp2Exception(chosen));

@@ -127,6 +127,13 @@ public final class Http2Backend implements AutoCloseable {
                                 stream.pipeline().addLast(new Exchange(number));
                             }
                         }));
+                        ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                            @Override
+                            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                // a client that refused our certificate, or reset: as a server, just close
+                                ctx.close();
+                            }
+                        });
                     }
                 })
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))

@@ -136,6 +136,22 @@ class Http2UpstreamTest {
     }
 
     @Test
+    void anH2MemberOverTlsWhoseCertificateIsNotTrustedIsABadGatewaySayingWhy() throws Exception {
+        try (Http2Backend backend = Http2Backend.startTls(
+                        "stranger", TestCertificates.authority("Someone Else").issue("localhost"));
+                RunningSerai serai = RunningSerai.routes(route("{{b1}}?protocol=h2"))
+                        .property("b1", backend.url())
+                        .property("serai.errors.verbose", true)
+                        .start(dir)) {
+            RawResponse r = RawHttp.exchange(serai.port(), "GET /x HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertEquals(502, r.status());
+            assertTrue(r.bodyText().contains("TLS handshake with"), r.bodyText());
+            assertTrue(r.bodyText().contains("not trusted"), r.bodyText());
+            assertEquals(0, backend.requests().size());
+        }
+    }
+
+    @Test
     void roundRobinOverTwoH2MembersAlternatesPerRequestOnOneClientConnection() throws Exception {
         try (Http2Backend b1 = Http2Backend.start("b1");
                 Http2Backend b2 = Http2Backend.start("b2");
