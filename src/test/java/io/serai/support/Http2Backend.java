@@ -49,6 +49,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * request's body, {@code x-backend} its name and, when set, {@link #trailers}. It can {@link #download} a large
  * body within the flow-control window, hold request bodies unread ({@link #holdRequestBodies}), send
  * {@link #goAway}, and {@link #close} as a crashed process does: listener and every connection reset at once.
+ * <p>
+ * Long because: one fixture with its modes (TLS, trailers, held uploads, downloads, GOAWAY, crash) and its records.
  */
 public final class Http2Backend implements AutoCloseable {
 

@@ -21,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -244,6 +245,21 @@ class Http2UpstreamTest {
                     client.send("GET /b HTTP/1.1\r\nHost: a\r\n\r\n").read().status());
             assertEquals(2, backend.connectionCount());
             assertEquals(2, backend.requests().get(1).connection());
+        }
+    }
+
+    @Test
+    void anH2ConnectionWithoutStreamsClosesAfterTheIdleTimeout() throws Exception {
+        try (Http2Backend backend = Http2Backend.start("h2c");
+                RunningSerai serai = RunningSerai.routes(route("{{b1}}?protocol=h2"))
+                        .property("b1", backend.url())
+                        .property("serai.upstream.idle-timeout", "1s")
+                        .start(dir)) {
+            assertEquals(200, get(serai).status());
+            assertEquals(1, backend.openConnections());
+            Waits.upTo(Duration.ofSeconds(5)).until(() -> backend.openConnections() == 0);
+            assertEquals(200, get(serai).status(), "a new connection serves the next request");
+            assertEquals(2, backend.connectionCount());
         }
     }
 
