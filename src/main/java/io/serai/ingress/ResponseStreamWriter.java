@@ -1,6 +1,7 @@
 package io.serai.ingress;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -8,6 +9,8 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.serai.http.body.BodyStream;
@@ -130,7 +133,14 @@ final class ResponseStreamWriter extends ChannelOutboundHandlerAdapter {
                     stall = null;
                 }
             });
-            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, done);
+            // The backend's trailers, if any, go in the last chunk (a trailing HEADERS frame on HTTP/2). A response
+            // framed by Content-Length to an HTTP/1.1 client has no trailer section: Netty's encoder drops them.
+            HttpHeaders trailers = body.trailers();
+            ctx.writeAndFlush(
+                    trailers.isEmpty()
+                            ? LastHttpContent.EMPTY_LAST_CONTENT
+                            : new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, trailers),
+                    done);
         }
 
         @Override

@@ -26,6 +26,7 @@ import io.serai.security.upstream.UpstreamTlsSettings;
 import io.serai.settings.ProxySettings;
 import io.serai.upstream.BackendCallOptions;
 import io.serai.upstream.UpstreamClient;
+import io.serai.upstream.UpstreamTarget;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.component.netty.http.HttpServerBootstrapFactory;
@@ -122,6 +123,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         CallOptions callOptions = CallOptions.take(parameters);
         BackendCallOptions backendCall = BackendCallOptions.take(parameters, callOptions.aggregates());
         BackendTls ownTls = BackendTls.take(parameters);
+        boolean http2 = UpstreamTarget.takeHttp2(parameters, uri);
         ListenerOptions listenerOptions = ListenerOptions.take(parameters);
         String tlsCert = getAndRemoveParameter(parameters, "tlsCert", String.class);
         String tlsKey = getAndRemoveParameter(parameters, "tlsKey", String.class);
@@ -157,6 +159,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         answer.routeOptions(routeOptions);
         answer.listenerOptions(listenerOptions);
         answer.backendTls(ownTls, backendTls);
+        answer.http2(http2);
         answer.setNettyHttpBinding(plain.getNettyHttpBinding());
         answer.setHeaderFilterStrategy(plain.getHeaderFilterStrategy());
         answer.setSecurityConfiguration(plain.getSecurityConfiguration());

@@ -71,6 +71,7 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint
     private BackendTlsContexts backendTlsContexts;
     private RouteOptions routeOptions = RouteOptions.DEFAULTS;
     private boolean resolveAll;
+    private boolean http2;
 
     /**
      * The option {@code resolve}: {@code one} (the default) sends to the backend's name, each new
@@ -129,6 +130,11 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint
         this.backendTlsContexts = contexts;
     }
 
+    /** With {@code protocol=h2}: the backend is reached over HTTP/2. */
+    void http2(boolean h2) {
+        this.http2 = h2;
+    }
+
     /**
      * Where this endpoint sends: scheme, host, port and, for https://, how the backend is verified (its
      * SSL context is loaded here, so a bad CA or client certificate file fails the route).
@@ -143,7 +149,7 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint
                     + "tlsServerName are for https:// backends, and this one is http://" + c.getHost() + ":"
                     + c.getPort());
         }
-        return new UpstreamTarget(c.getHost(), c.getPort(), c.isSsl(), c.getPath(), tls);
+        return new UpstreamTarget(c.getHost(), c.getPort(), c.isSsl(), c.getPath(), tls).withHttp2(http2);
     }
 
     /** The health of the backend this endpoint sends to, shared with every other route that uses it. */

@@ -27,7 +27,8 @@ public record ProxySettings(
         Duration readIdleTimeout,
         Duration clientWriteTimeout,
         Duration webSocketIdleTimeout,
-        Duration upstreamKeepAliveTimeout) {
+        Duration upstreamKeepAliveTimeout,
+        int upstreamHttp2MaxStreams) {
 
     /** Reads every setting through {@code lookup}, which returns a property's value or null when unset. */
     public static ProxySettings from(UnaryOperator<String> lookup) {
@@ -59,7 +60,10 @@ public record ProxySettings(
                 SettingValues.duration(
                         "serai.websocket.idle-timeout", value(lookup, "serai.websocket.idle-timeout", "5m")),
                 SettingValues.duration(
-                        "serai.upstream.keep-alive-timeout", value(lookup, "serai.upstream.keep-alive-timeout", "4s")));
+                        "serai.upstream.keep-alive-timeout", value(lookup, "serai.upstream.keep-alive-timeout", "4s")),
+                positive(
+                        "serai.upstream.http2.max-concurrent-streams",
+                        value(lookup, "serai.upstream.http2.max-concurrent-streams", "100")));
     }
 
     public static ProxySettings defaults() {

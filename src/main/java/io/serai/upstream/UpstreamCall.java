@@ -1,6 +1,7 @@
 package io.serai.upstream;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -9,8 +10,10 @@ import io.netty.channel.pool.ChannelPool;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -21,6 +24,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.serai.camel.MeterRegistries;
+import io.serai.http.TrailerFields;
 import io.serai.http.UpstreamException;
 import io.serai.http.body.BodyAlreadySentException;
 import io.serai.http.body.BodyStream;
@@ -53,7 +57,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class UpstreamCall {
 
-    private static final AttributeKey<Boolean> USED = AttributeKey.valueOf("serai.upstream.used");
+    /** Set on a connection (or an HTTP/2 stream whose connection) that carried a request before. */
+    static final AttributeKey<Boolean> USED = AttributeKey.valueOf("serai.upstream.used");
 
     private final Exchange exchange;
     private final AsyncCallback callback;
@@ -113,7 +118,12 @@ final class UpstreamCall {
 
     private void onAcquired(Future<? super Channel> acquired) {
         if (!acquired.isSuccess()) {
-            fail(connectFailure(acquired.cause()));
+            Throwable cause = acquired.cause();
+            // An HTTP/2 connection is verified before its streams are lent: its handshake fails the acquisition.
+            fail(
+                    target.tls() && HandshakeFailureReason.handshakeFailure(cause) != null
+                            ? tlsFailure(cause)
+                            : connectFailure(cause));
             return;
         }
         Channel ch = (Channel) acquired.getNow();
@@ -219,7 +229,11 @@ final class UpstreamCall {
 
         @Override
         public void end() {
-            ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(written -> {
+            HttpHeaders trailers = requestBody.trailers();
+            LastHttpContent last = trailers.isEmpty()
+                    ? LastHttpContent.EMPTY_LAST_CONTENT
+                    : new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, trailers);
+            ch.writeAndFlush(last).addListener(written -> {
                 if (written.isSuccess()) {
                     ch.eventLoop().execute(() -> requestDone(ch));
                 }
@@ -370,9 +384,10 @@ final class UpstreamCall {
             return;
         }
         body.offer(content.content());
-        if (content instanceof LastHttpContent) {
+        if (content instanceof LastHttpContent last) {
             responseEnded = true;
-            body.end();
+            // Trailers follow a streamed body; a body held whole for a step (a merge) is bytes alone.
+            body.end(holding.whole() ? null : TrailerFields.allowed(last.trailingHeaders()));
             if (!holding.whole()) {
                 // Ended within the read it started in: it goes on whole, as a small response always did.
                 complete(body);

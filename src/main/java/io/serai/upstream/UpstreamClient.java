@@ -45,7 +45,9 @@ import java.util.function.Consumer;
  * Camel's netty-http producer was measured at four times our CPU budget per request (regex header
  * filtering, thread hops) and maps every fault to 500, hence this client. An {@code https://} backend
  * is verified as {@link BackendTlsContexts} says; its pool is its own, by the whole target. Backend
- * names are resolved by {@link BackendResolver}, never by a lookup that blocks an event loop.
+ * names are resolved by {@link BackendResolver}, never by a lookup that blocks an event loop. A
+ * {@code protocol=h2} backend's pool lends HTTP/2 streams of a few shared connections instead
+ * ({@link Http2ConnectionPool}); a call cannot tell the difference.
  */
 public final class UpstreamClient implements AutoCloseable {
 
@@ -177,6 +179,9 @@ public final class UpstreamClient implements AutoCloseable {
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .resolver(resolverFor(key.target()))
                 .remoteAddress(key.target().address());
+        if (key.target().http2()) {
+            return new Http2ConnectionPool(bootstrap, key.loop(), key.target(), tls, settings);
+        }
         return new SimpleChannelPool(
                 bootstrap, new ConnectionSetup(key.target()), ChannelHealthChecker.ACTIVE, true, true);
     }

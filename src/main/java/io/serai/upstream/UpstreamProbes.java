@@ -20,9 +20,13 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.resolver.AddressResolverGroup;
+import io.netty.util.concurrent.Future;
 import io.serai.health.ProbeAnswer;
 import io.serai.health.ProbeClient;
 import io.serai.security.tls.HandshakeFailureReason;
@@ -48,7 +52,8 @@ import java.util.function.Supplier;
  * Health checks and load reports of one backend, sent by Serai's own client: a fresh connection per
  * probe, closed after its answer (HAProxy's default check), on one of the upstream event loops, with the
  * TLS handler, server name and verification the backend's traffic gets. Not from the traffic's pool, so
- * a probe never waits behind requests nor keeps a connection the pool would reuse.
+ * a probe never waits behind requests nor keeps a connection the pool would reuse. A {@code protocol=h2}
+ * member is probed over HTTP/2 (one stream on its own connection, {@link Http2ConnectionSetup}).
  */
 final class UpstreamProbes implements ProbeClient {
 
@@ -85,7 +90,10 @@ final class UpstreamProbes implements ProbeClient {
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, connectTimeout.toMillis()))
                     .option(ChannelOption.TCP_NODELAY, true)
                     .resolver(resolvers.get())
-                    .handler(new Setup(answer, connectTimeout))
+                    .handler(
+                            target.http2()
+                                    ? new Http2ConnectionSetup(target, tls, settings, connectTimeout, null)
+                                    : new Setup(answer, connectTimeout))
                     .connect(target.address());
             Channel ch = connect.channel();
             var timer = loop.schedule(
@@ -98,7 +106,15 @@ final class UpstreamProbes implements ProbeClient {
                 ch.close();
             });
             connect.addListener((ChannelFuture f) -> {
-                if (f.isSuccess()) {
+                if (f.isSuccess() && target.http2()) {
+                    Http2ConnectionSetup.ready(ch).addListener(ready -> {
+                        if (ready.isSuccess()) {
+                            sendOnStream(ch, path, answer);
+                        } else {
+                            answer.completeExceptionally(failure(ready.cause()));
+                        }
+                    });
+                } else if (f.isSuccess()) {
                     f.channel().writeAndFlush(request(path));
                 } else {
                     answer.completeExceptionally(f.cause());
@@ -109,6 +125,27 @@ final class UpstreamProbes implements ProbeClient {
             answer.completeExceptionally(e);
         }
         return answer;
+    }
+
+    /** An h2 member's probe: one stream on its own connection, the same GET as HTTP/1.1's. */
+    private void sendOnStream(Channel connection, String path, CompletableFuture<ProbeAnswer> answer) {
+        new Http2StreamChannelBootstrap(connection)
+                .handler(new ChannelInitializer<Http2StreamChannel>() {
+                    @Override
+                    protected void initChannel(Http2StreamChannel stream) {
+                        stream.pipeline().addLast("codec", new Http2StreamFrameToHttpObjectCodec(false));
+                        stream.pipeline().addLast("aggregate", new HttpObjectAggregator(ProbeAnswer.MAX_BODY));
+                        stream.pipeline().addLast("answer", new AnswerHandler(answer));
+                    }
+                })
+                .open()
+                .addListener((Future<Http2StreamChannel> opened) -> {
+                    if (opened.isSuccess()) {
+                        opened.getNow().writeAndFlush(request(path));
+                    } else {
+                        answer.completeExceptionally(opened.cause());
+                    }
+                });
     }
 
     private FullHttpRequest request(String path) {
@@ -139,6 +176,23 @@ final class UpstreamProbes implements ProbeClient {
     @Override
     public String toString() {
         return "probes of " + target;
+    }
+
+    private Throwable failure(Throwable cause) {
+        if (HandshakeFailureReason.handshakeFailure(cause) != null || cause instanceof SslHandshakeTimeoutException) {
+            BackendTls backendTls = target.backendTls();
+            String name = backendTls.serverName() != null ? backendTls.serverName() : target.host();
+            return new IOException(
+                    "TLS handshake failed: " + HandshakeFailureReason.of(cause, name, backendTls.clientCert() != null),
+                    cause);
+        }
+        if (cause instanceof TooLongFrameException) {
+            return new IOException(
+                    "answered more than " + ProbeAnswer.MAX_BODY / 1024
+                            + " KiB or a head larger than serai.limits.max-header",
+                    cause);
+        }
+        return cause;
     }
 
     private final class Setup extends ChannelInitializer<Channel> {
@@ -195,25 +249,6 @@ final class UpstreamProbes implements ProbeClient {
             }
             answer.completeExceptionally(new IOException("closed the connection before a complete response"));
             super.channelInactive(ctx);
-        }
-
-        private Throwable failure(Throwable cause) {
-            if (HandshakeFailureReason.handshakeFailure(cause) != null
-                    || cause instanceof SslHandshakeTimeoutException) {
-                BackendTls backendTls = target.backendTls();
-                String name = backendTls.serverName() != null ? backendTls.serverName() : target.host();
-                return new IOException(
-                        "TLS handshake failed: "
-                                + HandshakeFailureReason.of(cause, name, backendTls.clientCert() != null),
-                        cause);
-            }
-            if (cause instanceof TooLongFrameException) {
-                return new IOException(
-                        "answered more than " + ProbeAnswer.MAX_BODY / 1024
-                                + " KiB or a head larger than serai.limits.max-header",
-                        cause);
-            }
-            return cause;
         }
     }
 }

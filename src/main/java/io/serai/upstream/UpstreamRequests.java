@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.serai.http.HopByHopHeaders;
+import io.serai.http.IngressRequest;
 import io.serai.http.MessageBodies;
 import io.serai.http.PathParameters;
 import io.serai.http.body.BodyStream;
@@ -70,6 +71,9 @@ final class UpstreamRequests {
             }
         }
         headers.set(HttpHeaderNames.HOST, preserveHost && host != null ? host.toString() : target.authority());
+        if (target.http2()) {
+            askForTrailers(exchange, headers);
+        }
         if (stream != null) {
             // The body is sent as it arrives: with the length the client declared, else chunked.
             if (stream.declaredLength() >= 0) {
@@ -86,6 +90,19 @@ final class UpstreamRequests {
         }
         return new DefaultFullHttpRequest(
                 HttpVersion.HTTP_1_1, method, requestTarget, content, headers, EmptyHttpHeaders.INSTANCE);
+    }
+
+    /**
+     * {@code TE: trailers} is the one TE an HTTP/2 request may carry (RFC 9113 section 8.2.2), and gRPC needs it:
+     * it reaches an h2 backend when the client sent it (the ingress drops TE as hop-by-hop, so it is read from
+     * the client's own fields). Connection-specific fields are dropped by Netty's HTTP/2 conversion.
+     */
+    private static void askForTrailers(Exchange exchange, HttpHeaders headers) {
+        IngressRequest ingress = exchange.getProperty(IngressRequest.PROPERTY, IngressRequest.class);
+        HttpHeaders sent = ingress == null ? null : ingress.headers();
+        if (sent != null && sent.containsValue(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS, true)) {
+            headers.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
+        }
     }
 
     /**

@@ -66,6 +66,16 @@ public final class RawHttp implements AutoCloseable {
         return read("GET");
     }
 
+    /** Every byte until the server closes the connection, framing and trailers included. */
+    public byte[] readToEnd() throws IOException {
+        return in.readAllBytes();
+    }
+
+    /** The socket's input as it comes, for a test that reads at its own pace. */
+    public InputStream input() {
+        return in;
+    }
+
     /** One request on a fresh connection, closed afterwards. */
     public static RawResponse exchange(int port, String raw) throws IOException {
         try (RawHttp c = connect(port)) {

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -73,6 +75,7 @@ public final class BodyStream {
     private long outstanding;
     private volatile long bytes;
     private volatile boolean ended;
+    private volatile HttpHeaders trailers = EmptyHttpHeaders.INSTANCE;
     private boolean endDelivered;
     private volatile Throwable failure;
     private volatile boolean cancelled;
@@ -155,6 +158,27 @@ public final class BodyStream {
             pendingBytes += n;
         }
         flush();
+    }
+
+    /**
+     * The source read the body's end, with {@code trailers} (a chunked HTTP/1.1 body's trailer section, an
+     * HTTP/2 stream's trailing HEADERS), already cleared of fields that must not cross (see
+     * {@code io.serai.http.TrailerFields}). A body with trailers is never {@linkplain #isHeld held} whole: it is
+     * written as a stream so that they follow it.
+     */
+    public void end(HttpHeaders trailers) {
+        if (trailers != null && !trailers.isEmpty() && !ended && failure == null && !cancelled) {
+            this.trailers = trailers;
+        }
+        end();
+    }
+
+    /**
+     * The body's trailer fields, for its {@link Sink} to write after the last chunk once {@link Sink#end} is
+     * called; empty (never null) when it had none or has not ended.
+     */
+    public HttpHeaders trailers() {
+        return trailers;
     }
 
     /** The source read the body's end. */
@@ -389,9 +413,9 @@ public final class BodyStream {
         return whole;
     }
 
-    /** True when the body has arrived whole and is kept. */
+    /** True when the body has arrived whole and is kept (and has no trailers, which only a stream carries). */
     public boolean isHeld() {
-        return ended && kept != null && failure == null && !cancelled;
+        return ended && kept != null && failure == null && !cancelled && trailers.isEmpty();
     }
 
     public boolean isEnded() {

@@ -69,6 +69,15 @@ public final class BackendTlsContexts implements AutoCloseable {
      */
     public SslHandler newHandler(
             BackendTls tls, ByteBufAllocator alloc, String host, int port, Duration handshakeTimeout) {
+        return newHandler(tls, alloc, host, port, handshakeTimeout, null);
+    }
+
+    /**
+     * As {@link #newHandler(BackendTls, ByteBufAllocator, String, int, Duration)}, offering {@code alpn} (such
+     * as {@code h2}) by ALPN when not null: set on the JDK engine itself, so one SSL context serves both.
+     */
+    public SslHandler newHandler(
+            BackendTls tls, ByteBufAllocator alloc, String host, int port, Duration handshakeTimeout, String[] alpn) {
         String name = tls.serverName() != null ? tls.serverName() : host;
         SslHandler handler = current(tls).newHandler(alloc, name, port);
         SSLEngine engine = handler.engine();
@@ -80,6 +89,9 @@ public final class BackendTlsContexts implements AutoCloseable {
             } catch (IllegalArgumentException notAHostName) {
                 // such as a bracketed IPv6 literal: no SNI, the name is still verified
             }
+        }
+        if (alpn != null) {
+            parameters.setApplicationProtocols(alpn);
         }
         engine.setSSLParameters(parameters);
         handler.setHandshakeTimeoutMillis(Math.max(1, handshakeTimeout.toMillis()));
