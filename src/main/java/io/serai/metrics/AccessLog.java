@@ -35,6 +35,8 @@ public final class AccessLog implements AutoCloseable, MeterBinder {
     /**
      * One request as it is logged. {@code received} is for a WebSocket: the bytes the client sent through
      * it (null otherwise); {@code bytes} is then what it was sent and {@code durationMs} the connection's life.
+     * {@code grpcStatus} is for a gRPC request ({@link io.serai.http.grpc.GrpcOutcome}), null otherwise; its
+     * {@code status} stays the HTTP outcome Serai decided (a 502 that a gRPC client got as 200 and status 14).
      */
     public record Entry(
             long epochMillis,
@@ -49,7 +51,40 @@ public final class AccessLog implements AutoCloseable, MeterBinder {
             String cache,
             String requestId,
             Long received,
-            String error) {
+            String error,
+            String grpcStatus) {
+
+        /** The same line without a grpc-status (the request was not gRPC). */
+        public Entry(
+                long epochMillis,
+                String client,
+                String method,
+                String path,
+                int status,
+                long bytes,
+                double durationMs,
+                String route,
+                String backend,
+                String cache,
+                String requestId,
+                Long received,
+                String error) {
+            this(
+                    epochMillis,
+                    client,
+                    method,
+                    path,
+                    status,
+                    bytes,
+                    durationMs,
+                    route,
+                    backend,
+                    cache,
+                    requestId,
+                    received,
+                    error,
+                    null);
+        }
 
         /** This handshake's line as it is written when its WebSocket closes. */
         public Entry closed(long atMillis, long sent, long receivedBytes, double lifeMs) {
@@ -66,7 +101,8 @@ public final class AccessLog implements AutoCloseable, MeterBinder {
                     cache,
                     requestId,
                     receivedBytes,
-                    error);
+                    error,
+                    grpcStatus);
         }
     }
 
@@ -171,6 +207,9 @@ public final class AccessLog implements AutoCloseable, MeterBinder {
             json.writeStringField("request_id", e.requestId());
             if (e.error() != null) {
                 json.writeStringField("error", e.error());
+            }
+            if (e.grpcStatus() != null) {
+                json.writeStringField("grpc_status", e.grpcStatus());
             }
             json.writeEndObject();
         }

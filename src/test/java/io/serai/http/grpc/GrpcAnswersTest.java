@@ -1,6 +1,9 @@
 package io.serai.http.grpc;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.serai.support.AccessLogLines;
 import io.serai.support.Behaviours;
+import io.serai.support.MetricScrape;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
@@ -18,6 +21,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -93,6 +97,12 @@ class GrpcAnswersTest {
                   steps:
                     - to: "netty-http:http://{{backend.slow}}"
             - route:
+                id: answered
+                from:
+                  uri: "netty-http:http://127.0.0.1:{{serai.port}}/answered?matchOnUriPrefix=true"
+                  steps:
+                    - to: "netty-http:http://{{backend.answered}}"
+            - route:
                 id: html
                 from:
                   uri: "netty-http:http://127.0.0.1:{{serai.port}}/html?matchOnUriPrefix=true"
@@ -106,7 +116,9 @@ class GrpcAnswersTest {
     static TestBackend backend;
     static TestBackend slow;
     static TestBackend html;
+    static TestBackend answered;
     static RunningSerai serai;
+    static int admin;
 
     @BeforeAll
     static void start() throws Exception {
@@ -114,7 +126,16 @@ class GrpcAnswersTest {
         slow = TestBackend.start("slow").respondWith(Behaviours.slow(Duration.ofSeconds(5)));
         html = TestBackend.start("html")
                 .respondWith(Behaviours.status(503, Map.of("Content-Type", "text/html"), "<h1>down</h1>"));
+        answered = TestBackend.start("answered")
+                .respondWith(Behaviours.status(
+                        200,
+                        Map.of("Content-Type", "application/grpc", "grpc-status", "5", "grpc-message", "nope"),
+                        ""));
+        admin = RunningSerai.freePort();
         serai = RunningSerai.routes(ROUTES)
+                .property("backend.answered", answered.hostPort())
+                .property("serai.access-log", dir.resolve("access.log").toString())
+                .property("serai.admin.port", admin)
                 .property("backend.1", backend.hostPort())
                 .property("backend.slow", slow.hostPort())
                 .property("backend.html", html.hostPort())
@@ -129,6 +150,7 @@ class GrpcAnswersTest {
         backend.close();
         slow.close();
         html.close();
+        answered.close();
     }
 
     @Test
@@ -222,6 +244,32 @@ class GrpcAnswersTest {
         assertEquals(502, r.status());
         assertTrue(r.header("Content-Type").startsWith("text/plain"));
         assertTrue(!r.hasHeader("grpc-status"));
+    }
+
+    @Test
+    void theAccessLogAndMetricsCarryTheGrpcStatusOfSeraisOwnAnswer() throws IOException {
+        grpc("/gone/x.Svc/M", "X-Request-Id: grpc-gone-1\r\n");
+        JsonNode line = AccessLogLines.await(dir.resolve("access.log"), "grpc-gone-1");
+        assertEquals("14", line.get("grpc_status").asText());
+        assertEquals(502, line.get("status").asInt(), "the HTTP outcome Serai decided stays in status");
+        assertTrue(
+                MetricScrape.value(admin, "serai_grpc_responses_total", "route=\"gone\"", "grpc_status=\"14\"") >= 1);
+    }
+
+    @Test
+    void theAccessLogCarriesTheGrpcStatusOfABackendsTrailersOnlyAnswer() throws IOException {
+        RawResponse r = grpc("/answered/x.Svc/M", "X-Request-Id: grpc-answered-1\r\n");
+        assertEquals("5", r.header("grpc-status"));
+        JsonNode line = AccessLogLines.await(dir.resolve("access.log"), "grpc-answered-1");
+        assertEquals("5", line.get("grpc_status").asText());
+        assertEquals(200, line.get("status").asInt());
+    }
+
+    @Test
+    void aRequestThatIsNotGrpcHasNoGrpcStatusInTheAccessLog() throws IOException {
+        RawHttp.exchange(serai.port(), "GET /open/x HTTP/1.1\r\nHost: a\r\nX-Request-Id: not-grpc-1\r\n\r\n");
+        JsonNode line = AccessLogLines.await(dir.resolve("access.log"), "not-grpc-1");
+        assertNull(line.get("grpc_status"));
     }
 
     /** A gRPC call of one empty message, as grpc-java would send it over HTTP/1.1 framing. */
