@@ -7,12 +7,10 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.serai.http.body.BodyNotHeldException;
-import io.serai.http.grpc.GrpcAnswers;
 import org.apache.camel.Exchange;
 import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
@@ -73,13 +71,12 @@ public final class ErrorResponses {
      * meant, so nothing more is read.
      */
     public static void refuseAndClose(ChannelHandlerContext ctx, int status, String reason) {
-        refuseAndClose(ctx, null, status, reason);
+        refuseAndClose(ctx, plain(status, reason));
     }
 
-    /** As {@link #refuseAndClose(ChannelHandlerContext, int, String)}, in gRPC's shape when {@code request} is gRPC. */
-    public static void refuseAndClose(ChannelHandlerContext ctx, HttpHeaders request, int status, String reason) {
+    /** As {@link #refuseAndClose(ChannelHandlerContext, int, String)}, with the answer given (a gRPC-shaped one). */
+    public static void refuseAndClose(ChannelHandlerContext ctx, HttpResponse response) {
         ctx.channel().config().setAutoRead(false);
-        HttpResponse response = GrpcAnswers.reshape(request, plain(status, reason), null);
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }

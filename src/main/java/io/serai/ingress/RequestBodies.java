@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.serai.http.ErrorResponses;
 import io.serai.http.body.BodyStream;
+import io.serai.http.grpc.GrpcAnswers;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -176,7 +177,7 @@ final class RequestBodies extends ChannelInboundHandlerAdapter {
             stream.cancel();
             stream = null;
         }
-        ErrorResponses.refuseAndClose(ctx, request, status, reason);
+        ErrorResponses.refuseAndClose(ctx, GrpcAnswers.reshape(request, ErrorResponses.plain(status, reason), null));
     }
 
     private void releaseEarly() {

@@ -15,6 +15,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.serai.http.ErrorResponses;
 import io.serai.http.HostNames;
 import io.serai.http.RequestTarget;
+import io.serai.http.grpc.GrpcAnswers;
 
 import java.util.List;
 
@@ -146,6 +147,6 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
 
     private void refuse(ChannelHandlerContext ctx, HttpHeaders request, int status, String reason) {
         refused = true;
-        ErrorResponses.refuseAndClose(ctx, request, status, reason);
+        ErrorResponses.refuseAndClose(ctx, GrpcAnswers.reshape(request, ErrorResponses.plain(status, reason), null));
     }
 }
