@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.serai.http.body.BodyNotHeldException;
@@ -70,8 +71,12 @@ public final class ErrorResponses {
      * meant, so nothing more is read.
      */
     public static void refuseAndClose(ChannelHandlerContext ctx, int status, String reason) {
+        refuseAndClose(ctx, plain(status, reason));
+    }
+
+    /** As {@link #refuseAndClose(ChannelHandlerContext, int, String)}, with the answer given (a gRPC-shaped one). */
+    public static void refuseAndClose(ChannelHandlerContext ctx, HttpResponse response) {
         ctx.channel().config().setAutoRead(false);
-        FullHttpResponse response = plain(status, reason);
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }

@@ -28,6 +28,7 @@ import io.serai.http.ResponseHeaderEdits;
 import io.serai.http.ResponseStatus;
 import io.serai.http.RouteIds;
 import io.serai.http.body.BodyStream;
+import io.serai.http.grpc.GrpcAnswers;
 import io.serai.settings.ProxySettings;
 import io.serai.websocket.Tunnel;
 import io.serai.websocket.WebSocketMeters;
@@ -48,7 +49,8 @@ import java.util.Map;
  * semantics: the route sees the normalized path it was chosen by (and the query as sent), hop-by-hop
  * and Camel-internal headers are dropped
  * in both directions, forwarding headers are added, request headers are never echoed, HEAD, 204 and
- * 304 responses carry no body, failures become short 502/504/500 answers, and on a route with
+ * 304 responses carry no body, failures become short 502/504/500 answers (trailers-only answers for a gRPC
+ * request), and on a route with
  * {@code webSocket=true} a WebSocket handshake's 101 hands the connection to its {@link Tunnel}.
  * <p>
  * Long because: it overrides Camel's binding in both directions, and the two directions share the header rules.
@@ -181,6 +183,12 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
                             + "\" is not an HTTP status (100 to 599)");
         } else {
             response = fromMessage(message, ingress);
+        }
+        if (ingress != null && GrpcAnswers.needsReshaping(ingress.headers(), response)) {
+            if (response instanceof StreamedResponse streamed) {
+                streamed.body().cancel();
+            }
+            response = GrpcAnswers.reshape(ingress.headers(), response, cause);
         }
         // The client can quote the id the backend and the access log saw (nginx's add_header, Envoy's
         // always_set_request_id_in_response); a route's own header edits may still drop it.

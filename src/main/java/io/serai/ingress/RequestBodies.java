@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -17,6 +18,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.serai.http.ErrorResponses;
 import io.serai.http.body.BodyStream;
+import io.serai.http.grpc.GrpcAnswers;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -69,11 +71,15 @@ final class RequestBodies extends ChannelInboundHandlerAdapter {
 
     private void begin(ChannelHandlerContext ctx, HttpRequest request) {
         if (HttpUtil.getContentLength(request, -1L) > maxBody) {
-            refuse(ctx, 413, "request body larger than serai.limits.max-body (" + maxBody + " bytes)");
+            refuse(
+                    ctx,
+                    request.headers(),
+                    413,
+                    "request body larger than serai.limits.max-body (" + maxBody + " bytes)");
             return;
         }
         if (request.headers().contains(HttpHeaderNames.EXPECT) && !HttpUtil.is100ContinueExpected(request)) {
-            refuse(ctx, 417, "the only expectation Serai meets is 100-continue");
+            refuse(ctx, request.headers(), 417, "the only expectation Serai meets is 100-continue");
             return;
         }
         head = request;
@@ -102,7 +108,7 @@ final class RequestBodies extends ChannelInboundHandlerAdapter {
         }
         if (earlyBytes > maxBody) {
             releaseEarly();
-            refuse(ctx, 413, "request body larger than serai.limits.max-body (" + maxBody + " bytes)");
+            refuse(ctx, head.headers(), 413, "request body larger than serai.limits.max-body (" + maxBody + " bytes)");
             return;
         }
         if (last) {
@@ -164,14 +170,14 @@ final class RequestBodies extends ChannelInboundHandlerAdapter {
         return full;
     }
 
-    private void refuse(ChannelHandlerContext ctx, int status, String reason) {
+    private void refuse(ChannelHandlerContext ctx, HttpHeaders request, int status, String reason) {
         refused = true;
         head = null;
         if (stream != null) {
             stream.cancel();
             stream = null;
         }
-        ErrorResponses.refuseAndClose(ctx, status, reason);
+        ErrorResponses.refuseAndClose(ctx, GrpcAnswers.reshape(request, ErrorResponses.plain(status, reason), null));
     }
 
     private void releaseEarly() {

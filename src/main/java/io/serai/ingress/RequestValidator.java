@@ -15,6 +15,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.serai.http.ErrorResponses;
 import io.serai.http.HostNames;
 import io.serai.http.RequestTarget;
+import io.serai.http.grpc.GrpcAnswers;
 
 import java.util.List;
 
@@ -46,14 +47,14 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
             String problem = problem(request);
             if (problem != null) {
                 ReferenceCountUtil.release(msg);
-                refuse(ctx, statusFor(request), problem);
+                refuse(ctx, request.headers(), statusFor(request), problem);
                 return;
             }
             try {
                 last = target(request);
             } catch (RequestTarget.BadRequestTarget bad) {
                 ReferenceCountUtil.release(msg);
-                refuse(ctx, 400, bad.getMessage());
+                refuse(ctx, request.headers(), 400, bad.getMessage());
                 return;
             }
         } else if (msg instanceof HttpContent content && content.decoderResult().isFailure()) {
@@ -61,10 +62,11 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
             Throwable cause = content.decoderResult().cause();
             ReferenceCountUtil.release(msg);
             if (cause instanceof TooLongHttpHeaderException) {
-                refuse(ctx, 431, "request header and trailer sections larger than serai.limits.max-header");
+                refuse(ctx, null, 431, "request header and trailer sections larger than serai.limits.max-header");
             } else {
                 refuse(
                         ctx,
+                        null,
                         400,
                         cause instanceof TooLongHttpLineException
                                 ? "chunk-size line longer than serai.limits.max-uri"
@@ -143,8 +145,8 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
         return 400;
     }
 
-    private void refuse(ChannelHandlerContext ctx, int status, String reason) {
+    private void refuse(ChannelHandlerContext ctx, HttpHeaders request, int status, String reason) {
         refused = true;
-        ErrorResponses.refuseAndClose(ctx, status, reason);
+        ErrorResponses.refuseAndClose(ctx, GrpcAnswers.reshape(request, ErrorResponses.plain(status, reason), null));
     }
 }

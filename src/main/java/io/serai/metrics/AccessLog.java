@@ -35,6 +35,8 @@ public final class AccessLog implements AutoCloseable, MeterBinder {
     /**
      * One request as it is logged. {@code received} is for a WebSocket: the bytes the client sent through
      * it (null otherwise); {@code bytes} is then what it was sent and {@code durationMs} the connection's life.
+     * {@code grpcStatus} is for a gRPC request ({@link io.serai.http.grpc.GrpcOutcome}), null otherwise; its
+     * {@code status} stays the HTTP outcome Serai decided (a 502 that a gRPC client got as 200 and status 14).
      */
     public record Entry(
             long epochMillis,
@@ -50,7 +52,8 @@ public final class AccessLog implements AutoCloseable, MeterBinder {
             String requestId,
             Long received,
             String error,
-            String protocol) {
+            String protocol,
+            String grpcStatus) {
 
         /** This handshake's line as it is written when its WebSocket closes. */
         public Entry closed(long atMillis, long sent, long receivedBytes, double lifeMs) {
@@ -68,7 +71,8 @@ public final class AccessLog implements AutoCloseable, MeterBinder {
                     requestId,
                     receivedBytes,
                     error,
-                    protocol);
+                    protocol,
+                    grpcStatus);
         }
     }
 
@@ -176,6 +180,9 @@ public final class AccessLog implements AutoCloseable, MeterBinder {
             json.writeStringField("request_id", e.requestId());
             if (e.error() != null) {
                 json.writeStringField("error", e.error());
+            }
+            if (e.grpcStatus() != null) {
+                json.writeStringField("grpc_status", e.grpcStatus());
             }
             json.writeEndObject();
         }

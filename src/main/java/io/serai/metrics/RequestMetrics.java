@@ -2,6 +2,8 @@ package io.serai.metrics;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.serai.http.IngressRequest;
 import io.serai.http.RequestIds;
@@ -10,10 +12,13 @@ import io.serai.http.ResponseStatus;
 import io.serai.http.RouteIds;
 import io.serai.http.UpstreamException;
 import io.serai.http.body.BodyStream;
+import io.serai.http.grpc.GrpcAnswers;
+import io.serai.http.grpc.GrpcOutcome;
 import io.serai.websocket.Tunnel;
 import io.serai.websocket.WebSocketUpgrade;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Route;
 import org.apache.camel.component.netty.NettyConstants;
@@ -64,11 +69,13 @@ public final class RequestMetrics implements RoutePolicyFactory {
                     return;
                 }
                 // The outcome as the route left it; the binding maps a failure and clears it when it answers.
+                int status = status(exchange);
                 Outcome outcome = new Outcome(
-                        status(exchange),
+                        status,
                         exchange.getException() != null,
                         size(exchange.getMessage().getBody()),
-                        errorKind(exchange));
+                        errorKind(exchange),
+                        grpcStatus(exchange, status));
                 Object body = exchange.getMessage().getBody();
                 boolean outlivesTheRoute = !outcome.failed()
                         && (body instanceof BodyStream stream && !stream.isHeld() || body instanceof Tunnel);
@@ -92,10 +99,19 @@ public final class RequestMetrics implements RoutePolicyFactory {
      * What the route's exchange ended with: the status the client gets, whether it failed, a whole body's size,
      * and the kind of failure the access log names ({@code error}), null when it did not fail.
      */
-    private record Outcome(int status, boolean failed, long wholeBytes, String error) {
+    private record Outcome(int status, boolean failed, long wholeBytes, String error, String grpcStatus) {
 
         Outcome cutShort(String streamFailure) {
-            return new Outcome(status, failed, wholeBytes, streamFailure);
+            return new Outcome(status, failed, wholeBytes, streamFailure, grpcStatus);
+        }
+
+        /** A streamed gRPC answer's grpc-status, known at its end: from its trailers when its head had none. */
+        Outcome ended(HttpHeaders trailers) {
+            if (!GrpcOutcome.NONE.equals(grpcStatus) || trailers == null || trailers.isEmpty()) {
+                return this;
+            }
+            String fromTrailers = GrpcOutcome.label(trailers.get(GrpcAnswers.GRPC_STATUS));
+            return new Outcome(status, failed, wholeBytes, error, fromTrailers);
         }
     }
 
@@ -124,7 +140,9 @@ public final class RequestMetrics implements RoutePolicyFactory {
             // The exchange ends with the head; the request ends with the last byte of the body.
             streamed.whenDone(() -> {
                 String kind = StreamFailures.kind(streamed);
-                done(routeId, exchange, started, kind == null ? outcome : outcome.cutShort(kind), streamed.bytes());
+                // Round 2, once BodyStream carries trailers (branch i23-upstream): outcome.ended(streamed.trailers()).
+                Outcome ended = outcome.ended(null);
+                done(routeId, exchange, started, kind == null ? ended : ended.cutShort(kind), streamed.bytes());
                 if (kind != null) {
                     meters.streamFailed(routeId, kind);
                     StreamFailures.log(routeId, kind, streamed);
@@ -143,7 +161,7 @@ public final class RequestMetrics implements RoutePolicyFactory {
         long nanos = System.nanoTime() - started;
         meters.requestDone(routeId, status, nanos, 0, 0);
         if (accessLog != null) {
-            AccessLog.Entry handshake = entry(routeId, exchange, status, nanos, 0, null);
+            AccessLog.Entry handshake = entry(routeId, exchange, status, nanos, 0, null, null);
             tunnel.whenClosed(() -> accessLog.log(handshake.closed(
                     System.currentTimeMillis(),
                     tunnel.bytesToClient(),
@@ -160,8 +178,11 @@ public final class RequestMetrics implements RoutePolicyFactory {
         long nanos = System.nanoTime() - started;
         long sent = outcome.failed() ? 0 : responseBytes;
         meters.requestDone(routeId, status, nanos, received, sent);
+        if (outcome.grpcStatus() != null) {
+            meters.grpcAnswered(routeId, outcome.grpcStatus());
+        }
         if (accessLog != null) {
-            accessLog.log(entry(routeId, exchange, status, nanos, sent, outcome.error()));
+            accessLog.log(entry(routeId, exchange, status, nanos, sent, outcome.error(), outcome.grpcStatus()));
         }
         if ("false".equals(exchange.getMessage().getHeader("Serai-Completed", String.class))) {
             meters.partialAggregate(routeId);
@@ -169,7 +190,7 @@ public final class RequestMetrics implements RoutePolicyFactory {
     }
 
     private static AccessLog.Entry entry(
-            String routeId, Exchange exchange, int status, long nanos, long bytes, String error) {
+            String routeId, Exchange exchange, int status, long nanos, long bytes, String error, String grpcStatus) {
         IngressRequest ingress = IngressRequest.of(exchange);
         String cache = null;
         Object cacheStatus = exchange.getMessage().getHeader("Cache-Status");
@@ -198,7 +219,8 @@ public final class RequestMetrics implements RoutePolicyFactory {
                 exchange.getProperty(RequestIds.PROPERTY, String.class),
                 null,
                 error,
-                protocol(exchange, ingress));
+                protocol(exchange, ingress),
+                grpcStatus);
     }
 
     /** The client's protocol as the access log names it: {@code HTTP/2.0} for a stream, else the request's version. */
@@ -208,6 +230,24 @@ public final class RequestMetrics implements RoutePolicyFactory {
             return "HTTP/2.0";
         }
         return ingress == null ? null : ingress.version().text();
+    }
+
+    /**
+     * The grpc-status of a gRPC request ({@link GrpcOutcome}), null for any other. gRPC is always a POST, so
+     * other requests are told apart without a header lookup.
+     */
+    static String grpcStatus(Exchange exchange, int status) {
+        IngressRequest ingress = IngressRequest.of(exchange);
+        if (ingress == null || !HttpMethod.POST.equals(ingress.method()) || !GrpcAnswers.isGrpc(ingress.headers())) {
+            return null;
+        }
+        Message answer = exchange.getMessage();
+        return GrpcOutcome.of(
+                status,
+                exchange.getException(),
+                answer.getHeader("Content-Type", String.class),
+                answer.getHeader(GrpcAnswers.GRPC_STATUS, String.class),
+                null);
     }
 
     static int status(Exchange exchange) {

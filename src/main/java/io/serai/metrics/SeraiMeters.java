@@ -158,6 +158,19 @@ public final class SeraiMeters {
                 .increment();
     }
 
+    /**
+     * {@code serai_grpc_responses_total{route,grpc_status}}: a gRPC request answered, by its grpc-status ("0" to
+     * "16", or "none"). A counter of its own rather than a tag on {@code serai_requests_total}: the HTTP meters
+     * keep their series (no "none" on every HTTP/1.1 request), and only routes that carry gRPC get these.
+     */
+    public void grpcAnswered(String route, String grpcStatus) {
+        Counter.builder("serai.grpc.responses")
+                .description("gRPC requests answered, by route and grpc-status")
+                .tags("route", route, "grpc_status", grpcStatus)
+                .register(registry)
+                .increment();
+    }
+
     public void partialAggregate(String route) {
         Counter.builder("serai.aggregate.partial")
                 .description("Aggregated answers missing at least one call")

@@ -16,6 +16,7 @@ import io.serai.http.ClientRequest;
 import io.serai.http.ErrorResponses;
 import io.serai.http.RequestTarget;
 import io.serai.http.body.BodyStream;
+import io.serai.http.grpc.GrpcAnswers;
 import org.apache.camel.component.netty.http.HttpServerConsumerChannelFactory;
 import org.apache.camel.component.netty.http.NettyHttpConsumer;
 import org.apache.camel.component.netty.http.handlers.HttpServerChannelHandler;
@@ -216,7 +217,8 @@ public final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpR
     }
 
     /** Answers a request no route takes, keeping the connection when the client may reuse it. */
-    private static void answer(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
+    private static void answer(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse refusal) {
+        FullHttpResponse response = (FullHttpResponse) GrpcAnswers.reshape(request.headers(), refusal, null);
         if (HttpMethod.HEAD.equals(request.method())) {
             response.content().clear();
         }

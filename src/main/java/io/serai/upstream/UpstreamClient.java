@@ -24,6 +24,7 @@ import io.serai.health.ProbeClient;
 import io.serai.http.UpstreamDeadline;
 import io.serai.http.UpstreamException;
 import io.serai.http.body.BodyStream;
+import io.serai.http.grpc.GrpcTimeout;
 import io.serai.security.upstream.BackendTlsContexts;
 import io.serai.settings.ProxySettings;
 import org.apache.camel.AsyncCallback;
@@ -94,6 +95,17 @@ public final class UpstreamClient implements AutoCloseable {
         }
         if (left.compareTo(limit) < 0) {
             limit = left;
+        }
+        // A gRPC client's grpc-timeout, counted from the request's arrival, may leave less than the route.
+        limit = GrpcTimeout.capAndForward(
+                request.headers(), exchange.getClock().getCreated(), System.currentTimeMillis(), limit);
+        if (limit.isNegative() || limit.isZero()) {
+            String what = "the client's grpc-timeout had passed before the call";
+            exchange.setException(new UpstreamException(
+                    504, UpstreamException.Kind.TIMED_OUT, what + " to " + target, what, -1, null));
+            ReferenceCountUtil.safeRelease(request);
+            callback.done(false);
+            return;
         }
         new UpstreamCall(exchange, callback, request, body, target, pool, settings, limit, holding, client).start();
     }

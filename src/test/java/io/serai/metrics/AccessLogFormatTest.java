@@ -38,10 +38,11 @@ class AccessLogFormatTest {
                         "id",
                         null,
                         null,
+                        null,
                         null)));
     }
 
     private static AccessLog.Entry entry(long millis) {
-        return new AccessLog.Entry(millis, "c", "GET", "/", 200, 0, 0.5, "r", null, null, "id", null, null, null);
+        return new AccessLog.Entry(millis, "c", "GET", "/", 200, 0, 0.5, "r", null, null, "id", null, null, null, null);
     }
 }
