@@ -101,7 +101,8 @@ measure() {
     'BEGIN {printf "%.1f", (r > 0 ? t / hz * 1e6 / (r * s) : 0)}') ${err// /_}" >> "$work/$name.txt"
 }
 
-open_work() { # a scratch directory in $work; at exit Serai ($serai_pid, once set) and nginx stop, and it goes
+open_work() { # a scratch directory in $work; at exit Serai ($serai_pid, once set), nginx and the processes
+  # listed in $work/extra.pids stop, and it goes
   work=$(mktemp -d); serai_pid=""
   trap close_work EXIT
 }
@@ -109,6 +110,8 @@ close_work() {
   [ -n "${serai_pid:-}" ] && kill "$serai_pid" 2>/dev/null || true
   [ -f "$work/backends.pid" ] && kill "$(cat "$work/backends.pid")" 2>/dev/null || true
   [ -f "$work/proxy.pid" ] && kill "$(cat "$work/proxy.pid")" 2>/dev/null || true
+  # shellcheck disable=SC2046 # one pid per line, of other processes a script started (extra.pids)
+  [ -f "$work/extra.pids" ] && kill $(cat "$work/extra.pids") 2>/dev/null || true
   sleep 0.3; rm -rf "$work"
 }
 
