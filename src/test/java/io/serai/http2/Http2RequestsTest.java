@@ -2,9 +2,11 @@ package io.serai.http2;
 
 import io.netty.handler.codec.http2.Http2Headers;
 import io.serai.support.Behaviours;
+import io.serai.support.MetricScrape;
 import io.serai.support.RecordedRequest;
 import io.serai.support.RunningSerai;
 import io.serai.support.TestBackend;
+import io.serai.support.Waits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,11 +57,15 @@ class Http2RequestsTest {
 
     static TestBackend backend;
     static RunningSerai serai;
+    static int admin;
 
     @BeforeAll
     static void start() throws Exception {
         backend = TestBackend.start("h2-requests");
-        serai = RunningSerai.proxyTo(backend, ROUTES).start(dir);
+        admin = RunningSerai.freePort();
+        serai = RunningSerai.proxyTo(backend, ROUTES)
+                .property("serai.admin.port", admin)
+                .start(dir);
     }
 
     @AfterAll
@@ -88,6 +94,23 @@ class Http2RequestsTest {
             }
         }
         assertEquals(before + 50, backend.requests().size());
+    }
+
+    @Test
+    void requestMetricsCountHttp2RequestsAsHttp11Ones() throws Exception {
+        String ok = "route=\"proxy\"";
+        double before = MetricScrape.value(admin, "serai_requests_total", ok, "code=\"2xx\"");
+        double bytesBefore = MetricScrape.value(admin, "serai_request_bytes_total", ok);
+        assertEquals(
+                200, Curl.run("--http1.1", "-d", "12345", serai.url("/counted")).status());
+        try (H2Client client = H2Client.connect(serai.port())) {
+            H2Client.Response r = client.send(client.request("POST", "/counted"), "12345".getBytes())
+                    .get(10, TimeUnit.SECONDS);
+            assertEquals(200, r.status());
+        }
+        Waits.upTo(Waits.PROMPTLY)
+                .until(() -> MetricScrape.value(admin, "serai_requests_total", ok, "code=\"2xx\"") == before + 2);
+        assertEquals(bytesBefore + 10, MetricScrape.value(admin, "serai_request_bytes_total", ok));
     }
 
     @Test
