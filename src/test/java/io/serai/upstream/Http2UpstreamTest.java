@@ -100,6 +100,34 @@ class Http2UpstreamTest {
     }
 
     @Test
+    void aConnectionCarriesNoMoreStreamsThanTheSettingAllows() throws Exception {
+        try (Http2Backend backend = Http2Backend.start("h2c").holdRequestBodies();
+                RunningSerai serai = RunningSerai.routes(route("{{b1}}?protocol=h2"))
+                        .property("b1", backend.url())
+                        .property("serai.upstream.http2.max-concurrent-streams", 1)
+                        .start(dir)) {
+            List<RawHttp> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 6; i++) {
+                    RawHttp client = RawHttp.connect(serai.port());
+                    clients.add(client);
+                    client.send("POST /held HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n{}");
+                }
+                // Six streams open at once, one per connection; without the cap a pool per event loop would do.
+                Waits.upTo(Waits.PROMPTLY).until(() -> backend.connectionCount() == 6);
+                backend.releaseRequestBodies();
+                for (RawHttp client : clients) {
+                    assertEquals(200, client.read().status());
+                }
+            } finally {
+                for (RawHttp client : clients) {
+                    client.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void anH2MemberOverTlsIsVerifiedAndServed() throws Exception {
         TestCertificates authority = TestCertificates.authority("Backend CA");
         Path ca = authority.writeCa(dir.resolve("ca.pem"));
