@@ -96,6 +96,9 @@ class Http2UpstreamTest {
             assertEquals("http", one.header(":scheme"));
             assertNull(one.header("connection"));
             assertNull(one.header("host"), "Host travels as :authority");
+            assertTrue(
+                    one.headerNames().stream().noneMatch(n -> n.startsWith("x-http2-")),
+                    "Netty's conversion fields stay inside: " + one.headers());
         }
     }
 
@@ -219,6 +222,7 @@ class Http2UpstreamTest {
             }
             assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
             assertTrue(answer.toLowerCase().contains("transfer-encoding: chunked"), answer);
+            assertFalse(answer.toLowerCase().contains("x-http2-"), "Netty's conversion fields stay inside: " + answer);
             String last = answer.substring(answer.lastIndexOf("\r\n0\r\n") + 2);
             assertTrue(last.contains("grpc-status: 0\r\n"), "the last chunk carries the trailers: " + answer);
             assertTrue(last.contains("grpc-message: fine\r\n"), answer);
