@@ -3,20 +3,15 @@ package io.serai.upstream;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.pool.ChannelPool;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
-import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -201,7 +196,7 @@ final class Http2ConnectionPool implements ChannelPool {
             active++;
             boolean reused = ++opened > 1;
             new Http2StreamChannelBootstrap(parent)
-                    .handler(new StreamSetup())
+                    .handler(new Http2StreamSetup())
                     .open()
                     .addListener((Future<Http2StreamChannel> f) -> {
                         if (!f.isSuccess()) {
@@ -287,38 +282,6 @@ final class Http2ConnectionPool implements ChannelPool {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             // The codec has answered a protocol error already; the streams see the close.
             ctx.close();
-        }
-    }
-
-    /**
-     * Netty's conversion adds {@code x-http2-stream-id} (and kin) to a response's fields for its own use; they
-     * describe this hop, so they are dropped before the response becomes the exchange's.
-     */
-    @ChannelHandler.Sharable
-    static final class ConversionFields extends ChannelInboundHandlerAdapter {
-        static final ConversionFields DROP = new ConversionFields();
-        private static final HttpConversionUtil.ExtensionHeaderNames[] NAMES =
-                HttpConversionUtil.ExtensionHeaderNames.values();
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof HttpResponse response) {
-                HttpHeaders fields = response.headers();
-                for (HttpConversionUtil.ExtensionHeaderNames name : NAMES) {
-                    fields.remove(name.text());
-                }
-            }
-            ctx.fireChannelRead(msg);
-        }
-    }
-
-    /** The pipeline of one request's stream: frames as HTTP objects, then the call's handler. */
-    private static final class StreamSetup extends ChannelInitializer<Http2StreamChannel> {
-        @Override
-        protected void initChannel(Http2StreamChannel stream) {
-            stream.pipeline().addLast("codec", new Http2StreamFrameToHttpObjectCodec(false));
-            stream.pipeline().addLast("h2-fields", ConversionFields.DROP);
-            stream.pipeline().addLast("call", new UpstreamConnectionHandler());
         }
     }
 }
