@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.pool.ChannelPool;
 import io.netty.handler.codec.http2.Http2FrameCodec;
@@ -197,12 +196,17 @@ final class Http2ConnectionPool implements ChannelPool {
             active++;
             boolean reused = ++opened > 1;
             new Http2StreamChannelBootstrap(parent)
-                    .handler(new StreamSetup())
+                    .handler(new Http2StreamSetup())
                     .open()
                     .addListener((Future<Http2StreamChannel> f) -> {
                         if (!f.isSuccess()) {
                             streamEnded();
-                            promise.tryFailure(f.cause());
+                            if (!parent.isActive()) {
+                                // Closed since it was chosen: another connection takes the stream.
+                                take(promise);
+                            } else {
+                                promise.tryFailure(f.cause());
+                            }
                             return;
                         }
                         Http2StreamChannel stream = f.getNow();
@@ -278,15 +282,6 @@ final class Http2ConnectionPool implements ChannelPool {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             // The codec has answered a protocol error already; the streams see the close.
             ctx.close();
-        }
-    }
-
-    /** The pipeline of one request's stream: frames as HTTP objects, then the call's handler. */
-    private static final class StreamSetup extends ChannelInitializer<Http2StreamChannel> {
-        @Override
-        protected void initChannel(Http2StreamChannel stream) {
-            stream.pipeline().addLast("codec", new Http2StreamFrameToHttpObjectCodec(false));
-            stream.pipeline().addLast("call", new UpstreamConnectionHandler());
         }
     }
 }

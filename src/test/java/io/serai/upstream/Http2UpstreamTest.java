@@ -96,6 +96,37 @@ class Http2UpstreamTest {
             assertEquals("http", one.header(":scheme"));
             assertNull(one.header("connection"));
             assertNull(one.header("host"), "Host travels as :authority");
+            assertTrue(
+                    one.headerNames().stream().noneMatch(n -> n.startsWith("x-http2-")),
+                    "Netty's conversion fields stay inside: " + one.headers());
+        }
+    }
+
+    @Test
+    void aConnectionCarriesNoMoreStreamsThanTheSettingAllows() throws Exception {
+        try (Http2Backend backend = Http2Backend.start("h2c").holdRequestBodies();
+                RunningSerai serai = RunningSerai.routes(route("{{b1}}?protocol=h2"))
+                        .property("b1", backend.url())
+                        .property("serai.upstream.http2.max-concurrent-streams", 1)
+                        .start(dir)) {
+            List<RawHttp> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 6; i++) {
+                    RawHttp client = RawHttp.connect(serai.port());
+                    clients.add(client);
+                    client.send("POST /held HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n{}");
+                }
+                // Six streams open at once, one per connection; without the cap a pool per event loop would do.
+                Waits.upTo(Waits.PROMPTLY).until(() -> backend.connectionCount() == 6);
+                backend.releaseRequestBodies();
+                for (RawHttp client : clients) {
+                    assertEquals(200, client.read().status());
+                }
+            } finally {
+                for (RawHttp client : clients) {
+                    client.close();
+                }
+            }
         }
     }
 
@@ -191,6 +222,7 @@ class Http2UpstreamTest {
             }
             assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
             assertTrue(answer.toLowerCase().contains("transfer-encoding: chunked"), answer);
+            assertFalse(answer.toLowerCase().contains("x-http2-"), "Netty's conversion fields stay inside: " + answer);
             String last = answer.substring(answer.lastIndexOf("\r\n0\r\n") + 2);
             assertTrue(last.contains("grpc-status: 0\r\n"), "the last chunk carries the trailers: " + answer);
             assertTrue(last.contains("grpc-message: fine\r\n"), answer);
