@@ -1,6 +1,7 @@
 package io.serai.http.grpc;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 
 import java.time.Duration;
 
@@ -16,7 +17,8 @@ import java.time.Duration;
  */
 public final class GrpcTimeout {
 
-    public static final String HEADER = "grpc-timeout";
+    /** Cached: its case-insensitive hash is computed once, not on each upstream call's lookup. */
+    public static final AsciiString HEADER = AsciiString.cached("grpc-timeout");
 
     private static final long MAX_VALUE = 99_999_999L;
 
