@@ -72,6 +72,8 @@ class Http2LimitsTest {
                 .property("backend.3", stalled.hostPort())
                 .property("serai.http2.max-concurrent-streams", 4)
                 .property("serai.limits.max-header", "4KiB")
+                // The attacks leave nothing worth waiting for at the end of the class.
+                .property("serai.shutdown.timeout", "1s")
                 .start(dir);
     }
 
