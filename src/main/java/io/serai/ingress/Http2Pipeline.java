@@ -44,6 +44,8 @@ import java.util.function.Consumer;
  *       at most {@value #MAX_QUEUED_CONTROL_FRAMES} control frames (PING and SETTINGS acks, RST_STREAM)
  *       queued for a client that does not read (CVE-2019-9512, -9514, -9515);
  *   <li>the connection closes after {@code serai.client.idle-timeout} without a frame while no stream is open;
+ *   <li>a stream whose request body stops coming for {@code serai.client.idle-timeout} is reset
+ *       ({@link Http2StreamBodyIdle});
  *   <li>a graceful shutdown sends GOAWAY and closes each connection when its open streams have finished
  *       (serai.shutdown.timeout bounds the wait).
  * </ul>
@@ -77,6 +79,9 @@ final class Http2Pipeline {
                 p.addLast("h2-authority", Http2RequestHeads.AUTHORITY);
                 p.addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true));
                 p.addLast("h2-extension-headers", Http2RequestHeads.EXTENSION_HEADERS);
+                p.addLast(
+                        "h2-body-idle",
+                        new Http2StreamBodyIdle(settings.clientIdleTimeout().toMillis()));
                 httpHandlers.accept(p);
             }
         };

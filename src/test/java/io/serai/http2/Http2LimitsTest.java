@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -36,6 +37,12 @@ class Http2LimitsTest {
 
     private static final String ROUTES = """
             - route:
+                id: stalled
+                from:
+                  uri: "netty-http:http://127.0.0.1:{{serai.port}}/stalled?matchOnUriPrefix=true"
+                  steps:
+                    - to: "netty-http:http://{{backend.3}}"
+            - route:
                 id: flood
                 from:
                   uri: "netty-http:http://127.0.0.1:{{serai.port}}/flood?matchOnUriPrefix=true"
@@ -51,16 +58,22 @@ class Http2LimitsTest {
 
     static TestBackend backend;
     static StreamingBackend flood;
+    static StreamingBackend stalled;
+    static final CountDownLatch GO = new CountDownLatch(1);
     static RunningSerai serai;
 
     @BeforeAll
     static void start() throws Exception {
         backend = TestBackend.start("h2-limits");
         flood = StreamingBackend.start(StreamScripts.flood(256L * 1024 * 1024)).sendBuffer(64 * 1024);
+        stalled = StreamingBackend.start(StreamScripts.readsNothingUntil(GO));
         serai = RunningSerai.proxyTo(backend, ROUTES)
                 .property("backend.2", flood.hostPort())
+                .property("backend.3", stalled.hostPort())
                 .property("serai.http2.max-concurrent-streams", 4)
                 .property("serai.limits.max-header", "4KiB")
+                // The attacks leave nothing worth waiting for at the end of the class.
+                .property("serai.shutdown.timeout", "1s")
                 .start(dir);
     }
 
@@ -69,6 +82,8 @@ class Http2LimitsTest {
         serai.close();
         backend.close();
         flood.close();
+        GO.countDown();
+        stalled.close();
     }
 
     @ParameterizedTest(name = "SETTINGS acknowledged: {0}")
@@ -194,6 +209,55 @@ class Http2LimitsTest {
             assertTrue(written < BOUND, "the backend wrote " + written + " bytes while the client read nothing");
             assertServed();
         }
+    }
+
+    @Test
+    void anUploadPastTheWindowsSeraiGaveIsCutOffWhileTheBackendReadsNothing() throws Exception {
+        long limit = 64L * 1024 * 1024;
+        AtomicLong sent = new AtomicLong();
+        try (RawH2 h2 = RawH2.connect(serai.port())) {
+            h2.headers(1, h2.get("/stalled/upload").method("POST"), false);
+            byte[] frame = new byte[9 + 16384];
+            System.arraycopy(RawH2.header(RawH2.DATA, 0, 1, 16384), 0, frame, 0, 9);
+            // Data sent regardless of the windows Serai grants: what it lets in is bounded by the stream's
+            // window (serai.stream.window) and the body's read-ahead (the same), and more is refused.
+            CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+                try {
+                    while (sent.get() < limit) {
+                        h2.out().write(frame);
+                        sent.addAndGet(frame.length);
+                    }
+                } catch (IOException closedByServer) {
+                    // cut off
+                }
+            });
+            RawH2.Frame end = null;
+            long granted = 0;
+            while (end == null) {
+                RawH2.Frame f = h2.read();
+                if (f.type() == RawH2.WINDOW_UPDATE && f.stream() == 1) {
+                    granted += java.nio.ByteBuffer.wrap(f.payload()).getInt();
+                }
+                if (f.type() != RawH2.WINDOW_UPDATE) {
+                    System.out.println("DEBUG frame " + f.type() + " stream " + f.stream() + " granted " + granted
+                            + " sent " + sent.get());
+                }
+                if (f.type() == RawH2.GOAWAY || f.type() == RawH2.RST_STREAM && f.stream() == 1) {
+                    end = f;
+                }
+            }
+            // Netty's stream error (FLOW_CONTROL_ERROR) closes the stream's channel, which resets it (CANCEL).
+            assertEquals(RawH2.RST_STREAM, end.type(), "the stream reset, the connection kept: " + end);
+            h2.close();
+            sending.get(20, TimeUnit.SECONDS);
+            long allowed = 256 * 1024 + granted;
+            System.out.printf(
+                    "an upload past its windows was reset; Serai had let in %.0f KiB of it%n", allowed / 1024.0);
+            assertTrue(
+                    allowed < 2 * 1024 * 1024, "Serai took " + allowed + " bytes of a body its backend did not read");
+            assertTrue(sent.get() < limit, "Serai took all " + sent.get() + " bytes");
+        }
+        assertServed();
     }
 
     /** Another client, on its own connection, is served. */

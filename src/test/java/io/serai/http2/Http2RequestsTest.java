@@ -212,6 +212,24 @@ class Http2RequestsTest {
         assertEquals(before + 1, backend.requests().size(), "only the well-formed request reached the backend");
     }
 
+    /** A value HTTP/1.1 could not carry must not reach an HTTP/1.1 backend (header injection). */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"carriage return and line feed", "line feed", "nul"})
+    void aValueWithControlCharactersNeverReachesTheBackend(String what) throws Exception {
+        String value = switch (what) {
+            case "line feed" -> "a\nx-injected: 1";
+            case "nul" -> "a\u0000b";
+            default -> "a\r\nx-injected: 1";
+        };
+        int before = backend.requests().size();
+        try (RawH2 h2 = RawH2.connect(serai.port())) {
+            h2.headers(1, h2.get("/injected").add("x-value", value), true);
+            RawH2.Outcome refused = h2.await(1);
+            assertTrue(refused.reset() != null || refused.status() == 400, what + " was " + refused);
+        }
+        assertEquals(before, backend.requests().size(), "the backend got nothing");
+    }
+
     @Test
     void teTrailersIsAllowed() throws Exception {
         try (RawH2 h2 = RawH2.connect(serai.port())) {

@@ -19,8 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The connection-level parts of HTTP/2: a graceful shutdown tells a client GOAWAY and lets its open stream
- * finish; an idle connection is closed after serai.client.idle-timeout.
+ * HTTP/2 and time: a graceful shutdown tells a client GOAWAY and lets its open stream finish; an idle
+ * connection is closed, and a stream whose body stops coming is reset, after serai.client.idle-timeout.
  */
 @Timeout(60)
 class Http2ShutdownTest {
@@ -59,6 +59,27 @@ class Http2ShutdownTest {
                 assertEquals(0, goAway.errorCode(), "NO_ERROR");
                 assertEquals(200, status, "the open stream was answered");
                 stopping.get(20, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void aStreamWhoseBodyStopsComingIsResetAfterTheIdleTimeout() throws Exception {
+        try (TestBackend backend = TestBackend.start("stalled-body-h2")) {
+            RunningSerai serai = RunningSerai.proxyTo(backend)
+                    .property("serai.client.idle-timeout", "500ms")
+                    .start(dir);
+            try (RawH2 h2 = RawH2.connect(serai.port())) {
+                h2.headers(1, h2.get("/stalled").method("POST"), false);
+                h2.data(1, "part of a body".getBytes(), false);
+                long start = System.nanoTime();
+                RawH2.Outcome outcome = h2.await(1);
+                long tookMillis = (System.nanoTime() - start) / 1_000_000;
+                assertNotNull(outcome.reset() != null ? outcome.reset() : outcome.goAway(), String.valueOf(outcome));
+                assertTrue(tookMillis >= 400 && tookMillis < 5_000, "reset after " + tookMillis + " ms");
+                assertEquals(0, backend.requests().size(), "the backend never saw the partial request as whole");
+            } finally {
+                serai.close();
             }
         }
     }
