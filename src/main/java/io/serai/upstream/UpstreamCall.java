@@ -433,6 +433,17 @@ final class UpstreamCall {
             requestBody.detach(requestSink);
             requestSink = null;
         }
+        if (ch != null
+                && !retried
+                && !responseStarted
+                && Http2StreamSetup.refused(ch)
+                && (requestBody == null || requestBody.canBeSentAgain())) {
+            // The backend refused the stream unprocessed: any request may go again, on another connection.
+            count("serai.upstream.retries", "Backend calls sent again, by reason", "reason", "refused_stream");
+            retried = true;
+            start();
+            return;
+        }
         boolean stale = reused && !responseStarted && isStaleConnection(cause);
         if (stale) {
             count(

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -63,6 +64,7 @@ public final class Http2Backend implements AutoCloseable {
     private final List<Channel> connections = new CopyOnWriteArrayList<>();
     private final List<Http2StreamChannel> held = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
+    private final AtomicInteger toRefuse = new AtomicInteger();
     private final AtomicLong bodyBytesReceived = new AtomicLong();
     private final AtomicLong bodyBytesSent = new AtomicLong();
     private volatile Map<String, String> trailers = Map.of();
@@ -176,6 +178,12 @@ public final class Http2Backend implements AutoCloseable {
         held.clear();
     }
 
+    /** The next {@code n} streams are refused unread (RST_STREAM REFUSED_STREAM), as a backend at its limit does. */
+    public Http2Backend refuseStreams(int n) {
+        toRefuse.set(n);
+        return this;
+    }
+
     /** Tells every open connection GOAWAY (no new streams), leaving them open. */
     public void goAway() {
         for (Channel ch : connections) {
@@ -251,6 +259,12 @@ public final class Http2Backend implements AutoCloseable {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             boolean end = false;
+            if (head == null
+                    && msg instanceof Http2HeadersFrame
+                    && toRefuse.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.REFUSED_STREAM));
+                return;
+            }
             if (msg instanceof Http2HeadersFrame headers) {
                 if (head == null) {
                     head = headers.headers();

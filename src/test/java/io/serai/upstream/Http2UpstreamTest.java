@@ -281,6 +281,20 @@ class Http2UpstreamTest {
     }
 
     @Test
+    void aPostWhoseStreamTheBackendRefusedUnprocessedIsSentAgain() throws Exception {
+        try (Http2Backend backend = Http2Backend.start("h2c").refuseStreams(1);
+                RunningSerai serai = RunningSerai.routes(route("{{b1}}?protocol=h2"))
+                        .property("b1", backend.url())
+                        .start(dir)) {
+            RawResponse r =
+                    RawHttp.exchange(serai.port(), "POST /orders HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n{}");
+            assertEquals(200, r.status(), r.bodyText());
+            assertEquals("{}", r.bodyText());
+            assertEquals(1, backend.requests().size(), "processed once");
+        }
+    }
+
+    @Test
     void anH2ConnectionWithoutStreamsClosesAfterTheIdleTimeout() throws Exception {
         try (Http2Backend backend = Http2Backend.start("h2c");
                 RunningSerai serai = RunningSerai.routes(route("{{b1}}?protocol=h2"))
