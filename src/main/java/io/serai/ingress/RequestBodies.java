@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.serai.http.ErrorResponses;
 import io.serai.http.body.BodyStream;
+import io.serai.http.body.MalformedBodyException;
 import io.serai.http.grpc.GrpcAnswers;
 import io.serai.http.grpc.GrpcWeb;
 import io.serai.http.grpc.GrpcWebBodies;
@@ -154,7 +155,7 @@ final class RequestBodies extends ChannelInboundHandlerAdapter {
             grpcWebText = null;
             String reason = "gRPC-Web text body is not base64: " + e.getMessage();
             if (stream != null) {
-                stream.fail(new IllegalArgumentException(reason, e));
+                stream.fail(new MalformedBodyException(reason));
                 stream = null;
                 refused = true;
             } else if (head != null) {

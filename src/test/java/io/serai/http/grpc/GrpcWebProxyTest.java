@@ -1,6 +1,8 @@
 package io.serai.http.grpc;
 
 import io.serai.support.GrpcBackend;
+import io.serai.support.Http2Backend;
+import io.serai.support.RecordedRequest;
 import io.serai.support.RunningSerai;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -51,6 +54,12 @@ class GrpcWebProxyTest {
                     - process:
                         ref: webCors
                     - to: "netty-http:{{b1}}/serai.test.Backend?protocol=h2"
+            - route:
+                id: grpc-web-scripted
+                from:
+                  uri: "netty-http:http://127.0.0.1:{{serai.port}}/scripted.Service?matchOnUriPrefix=true"
+                  steps:
+                    - to: "netty-http:http://{{b2}}/scripted.Service?protocol=h2"
             """;
 
     private static final String BINARY = "application/grpc-web+proto";
@@ -60,14 +69,17 @@ class GrpcWebProxyTest {
     static Path dir;
 
     static GrpcBackend backend;
+    static Http2Backend scripted;
     static RunningSerai serai;
     static HttpClient client;
 
     @BeforeAll
     static void start() throws Exception {
         backend = GrpcBackend.start("one");
+        scripted = Http2Backend.start("scripted").contentType("application/grpc+proto");
         serai = RunningSerai.routes(ROUTES)
                 .property("b1", "http://" + backend.hostPort())
+                .property("b2", scripted.hostPort())
                 .start(dir);
         client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -79,6 +91,7 @@ class GrpcWebProxyTest {
     static void stop() throws Exception {
         serai.close();
         backend.close();
+        scripted.close();
     }
 
     @Test
@@ -103,6 +116,36 @@ class GrpcWebProxyTest {
         Frames frames = Frames.read(Base64.getDecoder().decode(answer.body()));
         assertEquals(List.of("one:in base64"), frames.messages());
         assertEquals("0", frames.trailer("grpc-status"), frames.trailers());
+
+        // Larger than the streaming window: the body follows its head and is decoded chunk by chunk.
+        String large = "x".repeat(600 * 1024);
+        HttpResponse<byte[]> streamed =
+                call("/serai.test.Backend/Echo", TEXT, Base64.getEncoder().encode(frame(large)));
+        Frames echoed = Frames.read(Base64.getDecoder().decode(streamed.body()));
+        assertEquals(List.of("one:" + large), echoed.messages());
+        assertEquals("0", echoed.trailer("grpc-status"), echoed.trailers());
+    }
+
+    @Test
+    void aTextBodyThatIsNotBase64IsInvalidArgument() throws Exception {
+        HttpResponse<byte[]> answer =
+                call("/serai.test.Backend/Echo", TEXT, "not*base64".getBytes(StandardCharsets.UTF_8));
+        assertEquals(200, answer.statusCode());
+        assertEquals(TEXT, answer.headers().firstValue("content-type").orElse(null));
+        assertEquals(
+                "3",
+                answer.headers().firstValue("grpc-status").orElse(null),
+                answer.headers().toString());
+
+        // Found bad only at its end, once the body streams on to the backend: the same status.
+        byte[] streamed = Base64.getEncoder().encode(frame("y".repeat(600 * 1024)));
+        streamed[streamed.length - 1] = '*';
+        HttpResponse<byte[]> late = call("/serai.test.Backend/Echo", TEXT, streamed);
+        assertEquals(200, late.statusCode());
+        assertEquals(
+                "3",
+                late.headers().firstValue("grpc-status").orElse(null),
+                late.headers().toString());
     }
 
     @Test
@@ -132,6 +175,22 @@ class GrpcWebProxyTest {
         assertEquals("5", status, answer.headers() + " " + frames.trailers());
         assertEquals(
                 "no such thing", answer.headers().firstValue("grpc-message").orElse(frames.trailer("grpc-message")));
+    }
+
+    @Test
+    void aStatusInTheBackendsTrailersAfterAMessageComesInTheTrailerFrame() throws Exception {
+        // An h2 backend that echoes the request's frame, then ends with an error in its trailers.
+        scripted.trailers(Map.of("grpc-status", "7", "grpc-message", "not yours"));
+        HttpResponse<byte[]> answer = call("/scripted.Service/Method", BINARY, frame("echoed"));
+        assertEquals(200, answer.statusCode());
+        assertEquals(BINARY, answer.headers().firstValue("content-type").orElse(null));
+        Frames frames = Frames.read(answer.body());
+        assertEquals(List.of("echoed"), frames.messages());
+        assertEquals("7", frames.trailer("grpc-status"), frames.trailers());
+        assertEquals("not yours", frames.trailer("grpc-message"));
+        RecordedRequest seen = scripted.requests().get(scripted.requests().size() - 1);
+        assertEquals("application/grpc+proto", seen.header("content-type"));
+        assertEquals("trailers", seen.header("te"));
     }
 
     @Test
