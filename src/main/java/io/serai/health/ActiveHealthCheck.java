@@ -5,7 +5,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Counts a backend's health-check results and tells its {@link BackendHealth} when they cross a
- * threshold: a 2xx or 3xx answer is a pass (HAProxy's rule), anything else or no answer is a fail.
+ * threshold: a 2xx or 3xx answer is a pass (HAProxy's rule), anything else or no answer is a fail; a gRPC
+ * check passes as {@link GrpcHealthCheck} says.
  */
 final class ActiveHealthCheck {
 
@@ -45,7 +46,10 @@ final class ActiveHealthCheck {
                 return "no answer within " + settings.timeout().toMillis() + " ms";
             }
             String what = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-            return "GET " + settings.path() + " failed: " + what;
+            return (settings.grpc() ? "POST " : "GET ") + settings.path() + " failed: " + what;
+        }
+        if (settings.grpc()) {
+            return GrpcHealthCheck.failure(answer, settings);
         }
         int status = answer.status();
         return status >= 200 && status < 400 ? null : "GET " + settings.path() + " answered " + status;

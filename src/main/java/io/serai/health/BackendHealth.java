@@ -190,8 +190,14 @@ public final class BackendHealth {
         }
         if (healthProbe == null) {
             activeCheck = new ActiveHealthCheck(this, settings);
-            healthProbe = registry.newProbe(
-                    client, settings.path(), settings.interval(), settings.timeout(), activeCheck::onResult);
+            healthProbe = settings.grpc()
+                    ? registry.newProbe(
+                            client,
+                            () -> GrpcHealthCheck.send(client, settings),
+                            settings.interval(),
+                            activeCheck::onResult)
+                    : registry.newProbe(
+                            client, settings.path(), settings.interval(), settings.timeout(), activeCheck::onResult);
             healthProbe.start();
         } else if (!activeCheck.settings().equals(settings)) {
             LOG.warn(

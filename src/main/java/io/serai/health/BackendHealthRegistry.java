@@ -9,11 +9,13 @@ import org.apache.camel.CamelContext;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * The health of every backend Serai sends to, one {@link BackendHealth} per origin
@@ -97,7 +99,16 @@ public final class BackendHealthRegistry implements AutoCloseable, MeterBinder {
             Duration interval,
             Duration timeout,
             BiConsumer<ProbeAnswer, Throwable> onResult) {
-        return new BackendProbe(client, scheduler(), path, interval, timeout, onResult);
+        return new BackendProbe(client, scheduler(), () -> client.get(path, timeout), interval, onResult);
+    }
+
+    /** A probe that sends what {@code request} sends, by {@code client}. */
+    BackendProbe newProbe(
+            ProbeClient client,
+            Supplier<CompletionStage<ProbeAnswer>> request,
+            Duration interval,
+            BiConsumer<ProbeAnswer, Throwable> onResult) {
+        return new BackendProbe(client, scheduler(), request, interval, onResult);
     }
 
     ScheduledFuture<?> schedule(Runnable task, long millis) {

@@ -1,13 +1,15 @@
 package io.serai.health;
 
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
- * A GET of one path, repeated at an interval, never two at once: the next probe is scheduled when the
+ * A probe (a GET of one path, or a gRPC health check), repeated at an interval, never two at once: the next probe is scheduled when the
  * previous one has answered or failed. The {@link ProbeClient} sends it as the backend's traffic goes
  * (Serai's own client, its TLS); the health thread schedules it and reaches the verdict.
  */
@@ -15,9 +17,8 @@ final class BackendProbe {
 
     private final ProbeClient client;
     private final ScheduledExecutorService scheduler;
-    private final String path;
+    private final Supplier<CompletionStage<ProbeAnswer>> request;
     private final Duration interval;
-    private final Duration timeout;
     private final BiConsumer<ProbeAnswer, Throwable> onResult;
     private volatile boolean running;
     private volatile ScheduledFuture<?> next;
@@ -25,15 +26,13 @@ final class BackendProbe {
     BackendProbe(
             ProbeClient client,
             ScheduledExecutorService scheduler,
-            String path,
+            Supplier<CompletionStage<ProbeAnswer>> request,
             Duration interval,
-            Duration timeout,
             BiConsumer<ProbeAnswer, Throwable> onResult) {
         this.client = client;
         this.scheduler = scheduler;
-        this.path = path;
+        this.request = request;
         this.interval = interval;
-        this.timeout = timeout;
         this.onResult = onResult;
     }
 
@@ -58,7 +57,7 @@ final class BackendProbe {
         if (!running) {
             return;
         }
-        client.get(path, timeout)
+        request.get()
                 // the answer completes on an event loop: the verdict is reached on the health thread
                 .whenCompleteAsync(
                         (answer, error) -> {

@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * The member options a route puts on a backend's {@code to: netty-http:...} URI, one set per member
  * like HAProxy's per-server {@code check} and {@code maxconn} options:
- * {@code healthCheckPath}, {@code healthCheckInterval} (5s), {@code healthCheckTimeout} (2s, at most
+ * {@code healthCheckPath}, {@code healthCheckGrpc} (true: check by {@code grpc.health.v1} the server as a
+ * whole) or {@code healthCheckGrpcService} (the service to check by it), both for {@code protocol=h2}
+ * members only and not with {@code healthCheckPath}, {@code healthCheckInterval} (5s), {@code healthCheckTimeout} (2s, at most
  * the interval), {@code healthyThreshold} (2), {@code unhealthyThreshold} (3), {@code loadReportPath},
  * {@code loadReportInterval} (5s), {@code maxConcurrent} (requests in flight to the member from one
  * load balancer; 0, the default, for no limit), {@code maxWait} (1s: how long a request waits for a
@@ -27,16 +29,20 @@ public record MemberOptions(
     /** Takes the health options out of an endpoint's parameters; a bad value fails the route, naming it. */
     public static MemberOptions take(Map<String, Object> parameters) {
         String checkPath = path(parameters, "healthCheckPath");
+        String grpcService = grpcService(parameters, checkPath);
         Duration interval = duration(parameters, "healthCheckInterval", "5s");
         Duration timeout = duration(parameters, "healthCheckTimeout", "2s");
         int healthy = count(parameters, "healthyThreshold", 2);
         int unhealthy = count(parameters, "unhealthyThreshold", 3);
         String loadPath = path(parameters, "loadReportPath");
         Duration loadInterval = duration(parameters, "loadReportInterval", "5s");
-        HealthCheckSettings check = checkPath == null
-                ? null
-                : new HealthCheckSettings(
-                        checkPath, interval, timeout.compareTo(interval) > 0 ? interval : timeout, healthy, unhealthy);
+        Duration checkTimeout = timeout.compareTo(interval) > 0 ? interval : timeout;
+        HealthCheckSettings check = grpcService != null
+                ? new HealthCheckSettings(
+                        GrpcHealthMessages.CHECK_PATH, interval, checkTimeout, healthy, unhealthy, grpcService)
+                : checkPath == null
+                        ? null
+                        : new HealthCheckSettings(checkPath, interval, checkTimeout, healthy, unhealthy);
         LoadReportSettings load = loadPath == null ? null : new LoadReportSettings(loadPath, loadInterval);
         Object limit = parameters.remove("maxConcurrent");
         int maxConcurrent =
@@ -53,6 +59,38 @@ public record MemberOptions(
             return NONE;
         }
         return new MemberOptions(check, load, maxConcurrent, maxWait, slowStart);
+    }
+
+    /**
+     * The service a gRPC health check asks about ("" for {@code healthCheckGrpc=true}), or null for none. The
+     * protocol runs over HTTP/2 only, so the member must say {@code protocol=h2} (still among the parameters).
+     */
+    private static String grpcService(Map<String, Object> parameters, String checkPath) {
+        Object whole = parameters.remove("healthCheckGrpc");
+        Object named = parameters.remove("healthCheckGrpcService");
+        if (whole != null
+                && !"true".equals(whole.toString().trim())
+                && !"false".equals(whole.toString().trim())) {
+            throw new IllegalArgumentException(
+                    "netty-http option healthCheckGrpc=" + whole + " is invalid: expected true or false");
+        }
+        String service = named != null
+                ? named.toString().trim()
+                : whole != null && "true".equals(whole.toString().trim()) ? "" : null;
+        if (service == null) {
+            return null;
+        }
+        String option = named != null ? "healthCheckGrpcService=" + named : "healthCheckGrpc=true";
+        if (checkPath != null) {
+            throw new IllegalArgumentException("netty-http option " + option
+                    + " is invalid with healthCheckPath: a member is checked by HTTP GET or by gRPC, not both");
+        }
+        Object protocol = parameters.get("protocol");
+        if (protocol == null || !"h2".equals(protocol.toString().trim())) {
+            throw new IllegalArgumentException(
+                    "netty-http option " + option + " needs protocol=h2: the gRPC health protocol runs over HTTP/2");
+        }
+        return service;
     }
 
     private static String path(Map<String, Object> parameters, String name) {

@@ -1,6 +1,8 @@
 package io.serai.health;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -15,4 +17,14 @@ public interface ProbeClient {
      * {@link java.util.concurrent.TimeoutException} when no whole answer came within {@code timeout}.
      */
     CompletionStage<ProbeAnswer> get(String path, Duration timeout);
+
+    /**
+     * A POST of {@code body} to {@code path} with {@code headers}, on an HTTP/2 stream (what a gRPC call is);
+     * the answer's trailer fields come among its headers. Fails as {@link #get} does, and at once for a backend
+     * that is not reached over HTTP/2.
+     */
+    default CompletionStage<ProbeAnswer> postHttp2(
+            String path, Map<String, String> headers, byte[] body, Duration timeout) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("HTTP/2 probes are not supported"));
+    }
 }

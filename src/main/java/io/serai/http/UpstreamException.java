@@ -147,6 +147,11 @@ public class UpstreamException extends Exception {
         return new UpstreamException(413, Kind.REQUEST_BODY, what, what, -1, null);
     }
 
+    /** The request's body, as it streamed, was not what it said it was ({@code why}): 400. */
+    public static UpstreamException malformedRequestBody(String why) {
+        return new UpstreamException(400, Kind.REQUEST_BODY, why, why, -1, null);
+    }
+
     /** Part of the body went to an earlier try and is no longer kept, so this try cannot send it again. */
     public static UpstreamException bodyNotResent(String backend, String why) {
         String what = "request not sent again: " + why + " (serai.stream.replay-buffer)";

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -29,6 +30,7 @@ import io.serai.http.ResponseStatus;
 import io.serai.http.RouteIds;
 import io.serai.http.body.BodyStream;
 import io.serai.http.grpc.GrpcAnswers;
+import io.serai.http.grpc.GrpcWeb;
 import io.serai.settings.ProxySettings;
 import io.serai.websocket.Tunnel;
 import io.serai.websocket.WebSocketMeters;
@@ -50,7 +52,8 @@ import java.util.Map;
  * and Camel-internal headers are dropped
  * in both directions, forwarding headers are added, request headers are never echoed, HEAD, 204 and
  * 304 responses carry no body, failures become short 502/504/500 answers (trailers-only answers for a gRPC
- * request), and on a route with
+ * request), a gRPC-Web request goes on as gRPC and its answer comes back as gRPC-Web ({@link GrpcWebResponses}),
+ * and on a route with
  * {@code webSocket=true} a WebSocket handshake's 101 hands the connection to its {@link Tunnel}.
  * <p>
  * Long because: it overrides Camel's binding in both directions, and the two directions share the header rules.
@@ -146,6 +149,14 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
             // Upgrade and Connection stay dropped above: the producer asks the backend for websocket alone.
             exchange.setProperty(WebSocketUpgrade.REQUESTED, Boolean.TRUE);
         }
+        if (HttpMethod.POST.equals(request.method()) && GrpcWeb.isRequest(in)) {
+            // The routes and the backend see gRPC (RequestBodies took off a text body's base64); the client's
+            // own type, kept here, shapes its answer.
+            String sent = in.get(HttpHeaderNames.CONTENT_TYPE);
+            exchange.setProperty(GrpcWeb.CLIENT_TYPE, sent);
+            headers.remove("Content-Type");
+            headers.put("Content-Type", GrpcWeb.grpcType(sent));
+        }
         Map<String, String> params = client == null ? Map.of() : client.pathParams();
         if (!params.isEmpty()) {
             exchange.setProperty(PathParameters.PROPERTY, params);
@@ -189,6 +200,12 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
                 streamed.body().cancel();
             }
             response = GrpcAnswers.reshape(ingress.headers(), response, cause);
+        }
+        if (ingress != null && HttpMethod.POST.equals(ingress.method())) {
+            String grpcWeb = exchange.getProperty(GrpcWeb.CLIENT_TYPE, String.class);
+            if (grpcWeb != null) {
+                response = GrpcWebResponses.toGrpcWeb(response, grpcWeb);
+            }
         }
         // The client can quote the id the backend and the access log saw (nginx's add_header, Envoy's
         // always_set_request_id_in_response); a route's own header edits may still drop it.
@@ -277,7 +294,8 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
         boolean keepAlive = !draining && (ingress == null || ingress.keepAlive());
         headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
         if (response instanceof StreamedResponse streamed) {
-            long length = streamed.body().declaredLength();
+            // gRPC-Web adds the trailer frame (and base64 lengthens): the backend's length no longer holds.
+            long length = streamed.grpcWeb() != null ? -1 : streamed.body().declaredLength();
             if (noBody) {
                 streamed.body().cancel();
                 headers.remove(HttpHeaderNames.CONTENT_LENGTH);

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -18,7 +19,11 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.serai.http.ErrorResponses;
 import io.serai.http.body.BodyStream;
+import io.serai.http.body.MalformedBodyException;
 import io.serai.http.grpc.GrpcAnswers;
+import io.serai.http.grpc.GrpcWeb;
+import io.serai.http.grpc.GrpcWebBodies;
+import io.serai.http.grpc.GrpcWebText;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +35,8 @@ import java.util.List;
  * {@link BodyStream}, read as the backend takes it, {@code serai.limits.max-body} counted as it passes.
  * A declared body over that limit gets 413 before anything is read (and an {@code Expect: 100-continue}
  * client never sends it); an expectation other than 100-continue gets 417. The 100 Continue is sent
- * when a route first asks for the body.
+ * when a route first asks for the body. A gRPC-Web text body ({@code application/grpc-web-text}) has its
+ * base64 taken off here, chunk by chunk, so that what follows is the gRPC body a backend reads.
  */
 final class RequestBodies extends ChannelInboundHandlerAdapter {
 
@@ -43,6 +49,8 @@ final class RequestBodies extends ChannelInboundHandlerAdapter {
     private long earlyBytes;
     private BodyStream stream;
     private boolean refused;
+    /** The base64 of the gRPC-Web text request being read, taken off chunk by chunk; null for any other. */
+    private GrpcWebBodies.Request grpcWebText;
 
     /**
      * @param maxBody the request body limit (serai.limits.max-body)
@@ -83,11 +91,20 @@ final class RequestBodies extends ChannelInboundHandlerAdapter {
             return;
         }
         head = request;
+        grpcWebText = null;
+        if (HttpMethod.POST.equals(request.method()) && GrpcWeb.isText(request.headers())) {
+            // The routes and the backend see gRPC frames; decoded, the body is shorter than the client declared.
+            grpcWebText = GrpcWebBodies.request(request.headers().get(HttpHeaderNames.CONTENT_TYPE));
+            request.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+        }
     }
 
     private void body(ChannelHandlerContext ctx, HttpContent content) {
-        ByteBuf chunk = content.content();
         boolean last = content instanceof LastHttpContent;
+        ByteBuf chunk = grpcWebText == null ? content.content() : decoded(ctx, content.content(), last);
+        if (chunk == null) {
+            return;
+        }
         if (stream != null) {
             stream.offer(chunk);
             if (last) {
@@ -116,6 +133,36 @@ final class RequestBodies extends ChannelInboundHandlerAdapter {
             head = null;
         } else if (earlyBytes > window) {
             stream(ctx);
+        }
+    }
+
+    /** {@code chunk} of a gRPC-Web text body decoded, or null when it was not base64 (the request then failed). */
+    private ByteBuf decoded(ChannelHandlerContext ctx, ByteBuf chunk, boolean last) {
+        GrpcWebBodies.Request text = grpcWebText;
+        try {
+            ByteBuf frames = text.chunk(chunk, ctx.alloc());
+            if (last) {
+                grpcWebText = null;
+                try {
+                    text.end();
+                } catch (GrpcWebText.NotBase64Exception e) {
+                    frames.release();
+                    throw e;
+                }
+            }
+            return frames;
+        } catch (GrpcWebText.NotBase64Exception e) {
+            grpcWebText = null;
+            String reason = "gRPC-Web text body is not base64: " + e.getMessage();
+            if (stream != null) {
+                stream.fail(new MalformedBodyException(reason));
+                stream = null;
+                refused = true;
+            } else if (head != null) {
+                releaseEarly();
+                refuse(ctx, head.headers(), 400, reason);
+            }
+            return null;
         }
     }
 

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.serai.http.body.BodyStream;
 import io.serai.http.body.ClientStalledException;
+import io.serai.http.grpc.GrpcWebBodies;
 import io.serai.websocket.Tunnel;
 
 import java.util.concurrent.TimeUnit;
@@ -27,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * all of it. A body that fails midway leaves the client a truncated response on a closed connection;
  * a client that leaves stops the backend at once; a client that takes nothing for
  * {@code serai.client.write-timeout} is closed. A WebSocket handshake's 101 ({@link UpgradeResponse}) turns
- * the connection into its tunnel.
+ * the connection into its tunnel. For a gRPC-Web client the chunks become gRPC-Web's and the trailers the
+ * body's last frame ({@link StreamedResponse#grpcWeb}).
  */
 final class ResponseStreamWriter extends ChannelOutboundHandlerAdapter {
 
@@ -58,7 +60,7 @@ final class ResponseStreamWriter extends ChannelOutboundHandlerAdapter {
         ctx.channel().closeFuture().addListener(clientGone);
         // Once the body is done (whole, failed or cancelled), the connection's close no longer concerns it.
         body.whenDone(() -> ctx.channel().closeFuture().removeListener(clientGone));
-        body.attach(new ClientSink(ctx, promise, body));
+        body.attach(new ClientSink(ctx, promise, body, response.grpcWeb()));
     }
 
     /**
@@ -85,17 +87,21 @@ final class ResponseStreamWriter extends ChannelOutboundHandlerAdapter {
         private final ChannelHandlerContext ctx;
         private final ChannelPromise done;
         private final BodyStream body;
+        private final GrpcWebBodies.Response grpcWeb;
         private int unwritten;
         private ScheduledFuture<?> stall;
 
-        ClientSink(ChannelHandlerContext ctx, ChannelPromise done, BodyStream body) {
+        ClientSink(ChannelHandlerContext ctx, ChannelPromise done, BodyStream body, GrpcWebBodies.Response grpcWeb) {
             this.ctx = ctx;
             this.done = done;
             this.body = body;
+            this.grpcWeb = grpcWeb;
         }
 
         @Override
-        public ChannelFuture write(ByteBuf chunk) {
+        public ChannelFuture write(ByteBuf given) {
+            // in the order the body gives them: base64 carries part of a group from one chunk to the next
+            ByteBuf chunk = grpcWeb == null ? given : grpcWeb.chunk(given, ctx.alloc());
             ChannelPromise written = ctx.newPromise();
             written.addListener(f -> onLoop(this::written));
             onLoop(() -> {
@@ -136,6 +142,11 @@ final class ResponseStreamWriter extends ChannelOutboundHandlerAdapter {
             // The backend's trailers, if any, go in the last chunk (a trailing HEADERS frame on HTTP/2). A response
             // framed by Content-Length to an HTTP/1.1 client has no trailer section: Netty's encoder drops them.
             HttpHeaders trailers = body.trailers();
+            if (grpcWeb != null) {
+                // gRPC-Web: the trailers are the body's last frame, never HTTP trailers (PROTOCOL-WEB.md).
+                ctx.writeAndFlush(new DefaultLastHttpContent(grpcWeb.end(trailers, ctx.alloc())), done);
+                return;
+            }
             ctx.writeAndFlush(
                     trailers.isEmpty()
                             ? LastHttpContent.EMPTY_LAST_CONTENT

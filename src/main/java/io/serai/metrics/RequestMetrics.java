@@ -140,8 +140,7 @@ public final class RequestMetrics implements RoutePolicyFactory {
             // The exchange ends with the head; the request ends with the last byte of the body.
             streamed.whenDone(() -> {
                 String kind = StreamFailures.kind(streamed);
-                // Round 2, once BodyStream carries trailers (branch i23-upstream): outcome.ended(streamed.trailers()).
-                Outcome ended = outcome.ended(null);
+                Outcome ended = outcome.ended(streamed.trailers());
                 done(routeId, exchange, started, kind == null ? ended : ended.cutShort(kind), streamed.bytes());
                 if (kind != null) {
                     meters.streamFailed(routeId, kind);

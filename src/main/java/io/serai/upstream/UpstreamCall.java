@@ -29,6 +29,7 @@ import io.serai.http.UpstreamException;
 import io.serai.http.body.BodyAlreadySentException;
 import io.serai.http.body.BodyStream;
 import io.serai.http.body.BodyTooLargeException;
+import io.serai.http.body.MalformedBodyException;
 import io.serai.security.tls.HandshakeFailureReason;
 import io.serai.security.upstream.BackendTls;
 import io.serai.settings.ProxySettings;
@@ -259,6 +260,8 @@ final class UpstreamCall {
         }
         if (cause instanceof BodyTooLargeException tooLarge) {
             fail(UpstreamException.requestTooLarge(tooLarge.limit()));
+        } else if (cause instanceof MalformedBodyException malformed) {
+            fail(UpstreamException.malformedRequestBody(malformed.getMessage()));
         } else if (cause instanceof BodyAlreadySentException spent) {
             fail(UpstreamException.bodyNotResent(target.toString(), spent.getMessage()));
         } else if (responseBody != null) {

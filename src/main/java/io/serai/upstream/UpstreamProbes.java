@@ -1,6 +1,8 @@
 package io.serai.upstream;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -78,6 +80,26 @@ final class UpstreamProbes implements ProbeClient {
 
     @Override
     public CompletionStage<ProbeAnswer> get(String path, Duration timeout) {
+        return send(request(path), timeout);
+    }
+
+    /** A gRPC health check's POST: one stream, on its own connection as every probe. */
+    @Override
+    public CompletionStage<ProbeAnswer> postHttp2(
+            String path, Map<String, String> headers, byte[] body, Duration timeout) {
+        if (!target.http2()) {
+            return CompletableFuture.failedFuture(
+                    new IOException("is not reached over HTTP/2 (the member option protocol=h2)"));
+        }
+        FullHttpRequest request =
+                new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path, Unpooled.wrappedBuffer(body));
+        request.headers().set(HttpHeaderNames.HOST, target.authority());
+        headers.forEach(request.headers()::set);
+        request.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        return send(request, timeout);
+    }
+
+    private CompletionStage<ProbeAnswer> send(FullHttpRequest request, Duration timeout) {
         CompletableFuture<ProbeAnswer> answer = new CompletableFuture<>();
         try {
             EventLoop loop = loops.get().next();
@@ -109,26 +131,29 @@ final class UpstreamProbes implements ProbeClient {
                 if (f.isSuccess() && target.http2()) {
                     Http2ConnectionSetup.ready(ch).addListener(ready -> {
                         if (ready.isSuccess()) {
-                            sendOnStream(ch, path, answer);
+                            sendOnStream(ch, request, answer);
                         } else {
+                            request.release();
                             answer.completeExceptionally(failure(ready.cause()));
                         }
                     });
                 } else if (f.isSuccess()) {
-                    f.channel().writeAndFlush(request(path));
+                    f.channel().writeAndFlush(request);
                 } else {
+                    request.release();
                     answer.completeExceptionally(f.cause());
                 }
             });
         } catch (RuntimeException e) {
             // the event loops are shutting down with Serai
+            request.release();
             answer.completeExceptionally(e);
         }
         return answer;
     }
 
-    /** An h2 member's probe: one stream on its own connection, the same GET as HTTP/1.1's. */
-    private void sendOnStream(Channel connection, String path, CompletableFuture<ProbeAnswer> answer) {
+    /** An h2 member's probe: one stream on its own connection, the same request as HTTP/1.1's. */
+    private void sendOnStream(Channel connection, FullHttpRequest request, CompletableFuture<ProbeAnswer> answer) {
         new Http2StreamChannelBootstrap(connection)
                 .handler(new ChannelInitializer<Http2StreamChannel>() {
                     @Override
@@ -141,8 +166,9 @@ final class UpstreamProbes implements ProbeClient {
                 .open()
                 .addListener((Future<Http2StreamChannel> opened) -> {
                     if (opened.isSuccess()) {
-                        opened.getNow().writeAndFlush(request(path));
+                        opened.getNow().writeAndFlush(request);
                     } else {
+                        request.release();
                         answer.completeExceptionally(opened.cause());
                     }
                 });
@@ -231,8 +257,13 @@ final class UpstreamProbes implements ProbeClient {
             }
             Map<String, String> headers = new HashMap<>();
             response.headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+            // an HTTP/2 answer's trailers (gRPC's status) after its head
+            response.trailingHeaders().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
             answer.complete(new ProbeAnswer(
-                    response.status().code(), headers, response.content().toString(StandardCharsets.UTF_8)));
+                    response.status().code(),
+                    headers,
+                    response.content().toString(StandardCharsets.UTF_8),
+                    ByteBufUtil.getBytes(response.content())));
         }
 
         @Override

@@ -16,6 +16,7 @@ import io.serai.http.IngressRequest;
 import io.serai.http.MessageBodies;
 import io.serai.http.PathParameters;
 import io.serai.http.body.BodyStream;
+import io.serai.http.grpc.GrpcContentTypes;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.netty.http.NettyHttpConstants;
@@ -100,7 +101,9 @@ final class UpstreamRequests {
     private static void askForTrailers(Exchange exchange, HttpHeaders headers) {
         IngressRequest ingress = exchange.getProperty(IngressRequest.PROPERTY, IngressRequest.class);
         HttpHeaders sent = ingress == null ? null : ingress.headers();
-        if (sent != null && sent.containsValue(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS, true)) {
+        // A gRPC-Web client (Serai made its request gRPC) never sends TE; gRPC servers require it.
+        if (sent != null && sent.containsValue(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS, true)
+                || GrpcContentTypes.isGrpc(headers.get(HttpHeaderNames.CONTENT_TYPE))) {
             headers.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
         }
     }

@@ -68,6 +68,7 @@ public final class Http2Backend implements AutoCloseable {
     private final AtomicLong bodyBytesReceived = new AtomicLong();
     private final AtomicLong bodyBytesSent = new AtomicLong();
     private volatile Map<String, String> trailers = Map.of();
+    private volatile String contentType;
     private volatile long download = -1;
     private volatile boolean holdBodies;
     private volatile boolean declareLength;
@@ -153,6 +154,12 @@ public final class Http2Backend implements AutoCloseable {
     }
 
     /** Answers every request with {@code bytes} of {@link PatternBody}'s pattern instead of the echo. */
+    /** Answers with this {@code content-type} (none by default), e.g. {@code application/grpc} to play a gRPC server. */
+    public Http2Backend contentType(String type) {
+        this.contentType = type;
+        return this;
+    }
+
     public Http2Backend download(long bytes) {
         this.download = bytes;
         return this;
@@ -308,6 +315,10 @@ public final class Http2Backend implements AutoCloseable {
                     .add("x-backend", name)
                     .add("x-received-length", String.valueOf(received))
                     .add("x-received-pattern", String.valueOf(received > 0 && pattern.intact()));
+            String type = contentType;
+            if (type != null) {
+                headers.add("content-type", type);
+            }
             if (declareLength) {
                 headers.addLong("content-length", download >= 0 ? download : body.size());
             }

@@ -78,7 +78,7 @@ public enum GrpcStatus {
             case TIMED_OUT -> DEADLINE_EXCEEDED;
             case BAD_RESPONSE -> INTERNAL;
             case ABANDONED -> CANCELLED;
-            case REQUEST_BODY -> failure.status() == 413 ? INVALID_ARGUMENT : UNAVAILABLE;
+            case REQUEST_BODY -> failure.status() == 413 || failure.status() == 400 ? INVALID_ARGUMENT : UNAVAILABLE;
         };
     }
 }

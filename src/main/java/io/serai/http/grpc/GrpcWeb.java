@@ -20,6 +20,9 @@ import java.util.Map;
  */
 public final class GrpcWeb {
 
+    /** Exchange property: the content type a gRPC-Web client sent (its answer's family), absent for any other request. */
+    public static final String CLIENT_TYPE = "seraiGrpcWebType";
+
     /** The flag byte of the frame that carries the trailers in a gRPC-Web body. */
     public static final int TRAILER_FRAME = 0x80;
 
@@ -42,14 +45,20 @@ public final class GrpcWeb {
      */
     public static String requestToGrpc(HttpHeaders headers) {
         String sent = headers.get(HttpHeaderNames.CONTENT_TYPE);
-        String prefix =
-                GrpcContentTypes.isGrpcWebText(sent) ? GrpcContentTypes.GRPC_WEB_TEXT : GrpcContentTypes.GRPC_WEB;
-        headers.set(HttpHeaderNames.CONTENT_TYPE, GrpcContentTypes.GRPC + sent.substring(prefix.length()));
+        headers.set(HttpHeaderNames.CONTENT_TYPE, grpcType(sent));
         headers.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
         if (GrpcContentTypes.isGrpcWebText(sent)) {
             headers.remove(HttpHeaderNames.CONTENT_LENGTH);
         }
         return sent;
+    }
+
+    /** gRPC's content type for a gRPC-Web one: {@code application/grpc-web-text+proto} gives {@code application/grpc+proto}. */
+    public static String grpcType(String grpcWebType) {
+        String prefix = GrpcContentTypes.isGrpcWebText(grpcWebType)
+                ? GrpcContentTypes.GRPC_WEB_TEXT
+                : GrpcContentTypes.GRPC_WEB;
+        return GrpcContentTypes.GRPC + grpcWebType.substring(prefix.length());
     }
 
     /**

@@ -2,6 +2,7 @@ package io.serai.http.grpc;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 
 /**
  * The base64 of {@code application/grpc-web-text}, chunk by chunk: no body is held whole, only the 0 to 3
@@ -44,21 +45,18 @@ public final class GrpcWebText {
         /** The bytes of {@code chunk}'s complete groups (with those carried from before); {@code chunk} is released. */
         public ByteBuf decode(ByteBuf chunk, ByteBufAllocator alloc) {
             try {
-                int chars = carried + chunk.readableBytes();
-                ByteBuf out = alloc.buffer(chars / 4 * 3);
-                try {
-                    while (chunk.isReadable()) {
-                        carry[carried++] = chunk.readByte();
-                        if (carried == 4) {
-                            group(out);
-                            carried = 0;
-                        }
+                // on arrays, not byte by byte on the buffer: each buffer access costs far more than a byte's work
+                byte[] in = ByteBufUtil.getBytes(chunk);
+                byte[] out = new byte[(carried + in.length) / 4 * 3];
+                int written = 0;
+                for (byte character : in) {
+                    carry[carried++] = character;
+                    if (carried == 4) {
+                        written = group(out, written);
+                        carried = 0;
                     }
-                } catch (NotBase64Exception e) {
-                    out.release();
-                    throw e;
                 }
-                return out;
+                return alloc.buffer(written).writeBytes(out, 0, written);
             } finally {
                 chunk.release();
             }
@@ -71,7 +69,7 @@ public final class GrpcWebText {
             }
         }
 
-        private void group(ByteBuf out) {
+        private int group(byte[] out, int at) {
             int a = value(carry[0], false);
             int b = value(carry[1], false);
             int c = value(carry[2], true);
@@ -79,13 +77,14 @@ public final class GrpcWebText {
             if (c == PAD && d != PAD) {
                 throw new NotBase64Exception("base64 padding followed by data inside a group");
             }
-            out.writeByte((a << 2) | (b >> 4));
+            out[at++] = (byte) ((a << 2) | (b >> 4));
             if (c != PAD) {
-                out.writeByte(((b & 0xF) << 4) | (c >> 2));
+                out[at++] = (byte) (((b & 0xF) << 4) | (c >> 2));
                 if (d != PAD) {
-                    out.writeByte(((c & 0x3) << 6) | d);
+                    out[at++] = (byte) (((c & 0x3) << 6) | d);
                 }
             }
+            return at;
         }
 
         private static int value(byte character, boolean padAllowed) {
@@ -108,22 +107,26 @@ public final class GrpcWebText {
         /** The base64 of {@code chunk}'s complete groups (with those carried from before); {@code chunk} is released. */
         public ByteBuf encode(ByteBuf chunk, ByteBufAllocator alloc) {
             try {
-                int bytes = carried + chunk.readableBytes();
-                ByteBuf out = alloc.buffer(bytes / 3 * 4);
-                if (carried > 0 && carried + chunk.readableBytes() >= 3) {
+                // on arrays, not byte by byte on the buffer (see Decoder#decode)
+                byte[] in = ByteBufUtil.getBytes(chunk);
+                byte[] out = new byte[(carried + in.length) / 3 * 4];
+                int read = 0;
+                int written = 0;
+                if (carried > 0 && carried + in.length >= 3) {
                     int b0 = carry[0] & 0xFF;
-                    int b1 = carried == 2 ? carry[1] & 0xFF : chunk.readUnsignedByte();
-                    int b2 = chunk.readUnsignedByte();
-                    write(out, b0, b1, b2);
+                    int b1 = carried == 2 ? carry[1] & 0xFF : in[read++] & 0xFF;
+                    int b2 = in[read++] & 0xFF;
+                    written = write(out, written, b0, b1, b2);
                     carried = 0;
                 }
-                while (chunk.readableBytes() >= 3) {
-                    write(out, chunk.readUnsignedByte(), chunk.readUnsignedByte(), chunk.readUnsignedByte());
+                while (in.length - read >= 3) {
+                    written = write(out, written, in[read] & 0xFF, in[read + 1] & 0xFF, in[read + 2] & 0xFF);
+                    read += 3;
                 }
-                while (chunk.isReadable()) {
-                    carry[carried++] = chunk.readByte();
+                while (read < in.length) {
+                    carry[carried++] = in[read++];
                 }
-                return out;
+                return alloc.buffer(written).writeBytes(out, 0, written);
             } finally {
                 chunk.release();
             }
@@ -150,11 +153,12 @@ public final class GrpcWebText {
             return out;
         }
 
-        private static void write(ByteBuf out, int b0, int b1, int b2) {
-            out.writeByte(ALPHABET[b0 >> 2])
-                    .writeByte(ALPHABET[((b0 & 0x3) << 4) | (b1 >> 4)])
-                    .writeByte(ALPHABET[((b1 & 0xF) << 2) | (b2 >> 6)])
-                    .writeByte(ALPHABET[b2 & 0x3F]);
+        private static int write(byte[] out, int at, int b0, int b1, int b2) {
+            out[at] = ALPHABET[b0 >> 2];
+            out[at + 1] = ALPHABET[((b0 & 0x3) << 4) | (b1 >> 4)];
+            out[at + 2] = ALPHABET[((b1 & 0xF) << 2) | (b2 >> 6)];
+            out[at + 3] = ALPHABET[b2 & 0x3F];
+            return at + 4;
         }
     }
 }
