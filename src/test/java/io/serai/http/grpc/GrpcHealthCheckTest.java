@@ -44,8 +44,8 @@ class GrpcHealthCheckTest {
                     - loadBalance:
                         roundRobinLoadBalancer: {}
                         steps:
-                          - to: "netty-http:{{b1}}?protocol=h2&healthCheckGrpcService=serai.test.Backend&healthCheckInterval=100ms&unhealthyThreshold=1&healthyThreshold=1"
-                          - to: "netty-http:{{b2}}?protocol=h2&healthCheckGrpc=true&healthCheckInterval=100ms&unhealthyThreshold=1&healthyThreshold=1"
+                          - to: "netty-http:{{b1}}?protocol=h2&healthCheckGrpcService=serai.test.Backend&healthCheckInterval=500ms&healthCheckTimeout=500ms&unhealthyThreshold=1&healthyThreshold=1"
+                          - to: "netty-http:{{b2}}?protocol=h2&healthCheckGrpc=true&healthCheckInterval=500ms&healthCheckTimeout=500ms&unhealthyThreshold=1&healthyThreshold=1"
             """;
 
     @Test
@@ -66,17 +66,18 @@ class GrpcHealthCheckTest {
 
                 one.health(GrpcBackend.SERVICE, ServingStatus.NOT_SERVING);
                 Waits.upTo(Waits.PROMPTLY)
-                        .until(() -> "down".equals(states(admin).get(one.port())));
+                        .until(() -> states(admin).equals(Map.of(one.port(), "down", two.port(), "up")));
                 assertEquals(Map.of("two", 6), served(channel, 6));
 
                 one.health(GrpcBackend.SERVICE, ServingStatus.SERVING);
-                Waits.upTo(Waits.PROMPTLY).until(() -> "up".equals(states(admin).get(one.port())));
+                Waits.upTo(Waits.PROMPTLY)
+                        .until(() -> states(admin).equals(Map.of(one.port(), "up", two.port(), "up")));
                 assertEquals(Map.of("one", 2, "two", 2), served(channel, 4));
 
                 // The whole server's status ("") is what healthCheckGrpc=true asks for.
                 two.health("", ServingStatus.NOT_SERVING);
                 Waits.upTo(Waits.PROMPTLY)
-                        .until(() -> "down".equals(states(admin).get(two.port())));
+                        .until(() -> states(admin).equals(Map.of(one.port(), "up", two.port(), "down")));
                 assertEquals(Map.of("one", 3), served(channel, 3));
             } finally {
                 GrpcClients.close(channel);
