@@ -37,7 +37,10 @@ class AdminListenerIT {
             assertTrue(get(ports[3], "/").bodyText().contains("<title>Serai status</title>"));
             serai.awaitOutput("\"route\":\"gateway\"", 5, Duration.ofSeconds(5));
             assertTrue(
-                    serai.output().contains("\"method\":\"GET\",\"path\":\"/hello\",\"protocol\":\"HTTP/1.1\",\"status\":200"), serai.output());
+                    serai.output()
+                            .contains(
+                                    "\"method\":\"GET\",\"path\":\"/hello\",\"protocol\":\"HTTP/1.1\",\"status\":200"),
+                    serai.output());
         }
     }
 

@@ -8,6 +8,8 @@ import io.grpc.stub.StreamObserver;
 import io.serai.support.GrpcBackend;
 import io.serai.support.GrpcClients;
 import io.serai.support.RunningSerai;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +42,29 @@ class GrpcProxyTest {
     @TempDir
     Path dir;
 
+    /** One Serai over two members for the tests that leave them as they found them. */
+    private static GrpcBackend sharedOne;
+
+    private static GrpcBackend sharedTwo;
+    private static RunningSerai shared;
+    private static ManagedChannel channel;
+
+    @BeforeAll
+    static void startShared(@TempDir Path sharedDir) throws Exception {
+        sharedOne = GrpcBackend.start("one");
+        sharedTwo = GrpcBackend.start("two");
+        shared = serai(sharedOne, sharedTwo, sharedDir);
+        channel = GrpcClients.plaintext(shared.port());
+    }
+
+    @AfterAll
+    static void stopShared() throws Exception {
+        GrpcClients.close(channel);
+        shared.close();
+        sharedOne.close();
+        sharedTwo.close();
+    }
+
     private static final String ROUTE = """
             - route:
                 id: grpc
@@ -63,88 +88,59 @@ class GrpcProxyTest {
 
     @Test
     void unaryCallsAreBalancedPerCallOverOneClientConnection() throws Exception {
-        try (GrpcBackend one = GrpcBackend.start("one");
-                GrpcBackend two = GrpcBackend.start("two");
-                RunningSerai serai = serai(one, two)) {
-            ManagedChannel channel = GrpcClients.plaintext(serai.port());
-            try {
-                Map<String, Integer> served = new HashMap<>();
-                for (int i = 0; i < 10; i++) {
-                    String answer = text(GrpcClients.unary(channel, GrpcBackend.ECHO, text("hi " + i)));
-                    served.merge(answer.substring(0, answer.indexOf(':')), 1, Integer::sum);
-                    assertTrue(answer.endsWith(":hi " + i), answer);
-                }
-                assertEquals(Map.of("one", 5, "two", 5), served);
-            } finally {
-                GrpcClients.close(channel);
-            }
+        Map<String, Integer> served = new HashMap<>();
+        for (int i = 0; i < 10; i++) {
+            String answer = text(GrpcClients.unary(channel, GrpcBackend.ECHO, text("hi " + i)));
+            served.merge(answer.substring(0, answer.indexOf(':')), 1, Integer::sum);
+            assertTrue(answer.endsWith(":hi " + i), answer);
         }
+        assertEquals(Map.of("one", 5, "two", 5), served);
     }
 
     @Test
     void theThreeStreamingKindsPassThrough() throws Exception {
-        try (GrpcBackend one = GrpcBackend.start("one");
-                GrpcBackend two = GrpcBackend.start("two");
-                RunningSerai serai = serai(one, two)) {
-            ManagedChannel channel = GrpcClients.plaintext(serai.port());
-            try {
-                // Server streaming: 50 answers to one request.
-                Iterator<byte[]> counted = ClientCalls.blockingServerStreamingCall(
-                        channel, GrpcBackend.COUNT, GrpcClients.options(Duration.ofSeconds(10)), text("50"));
-                List<String> numbers = new ArrayList<>();
-                counted.forEachRemaining(b -> numbers.add(text(b)));
-                assertEquals(50, numbers.size());
-                assertEquals("50", numbers.get(49));
+        // Server streaming: 50 answers to one request.
+        Iterator<byte[]> counted = ClientCalls.blockingServerStreamingCall(
+                channel, GrpcBackend.COUNT, GrpcClients.options(Duration.ofSeconds(10)), text("50"));
+        List<String> numbers = new ArrayList<>();
+        counted.forEachRemaining(b -> numbers.add(text(b)));
+        assertEquals(50, numbers.size());
+        assertEquals("50", numbers.get(49));
 
-                // Client streaming: 20 requests of 1000 bytes, one answer.
-                CompletableFuture<String> sum = new CompletableFuture<>();
-                StreamObserver<byte[]> requests = ClientCalls.asyncClientStreamingCall(
-                        channel.newCall(GrpcBackend.SUM, GrpcClients.options(Duration.ofSeconds(10))),
-                        observer(sum, new CopyOnWriteArrayList<>()));
-                for (int i = 0; i < 20; i++) {
-                    requests.onNext(new byte[1000]);
-                }
-                requests.onCompleted();
-                assertEquals("20000", sum.get(10, TimeUnit.SECONDS));
-
-                // Bidi: each request answered as it comes, before the client finishes.
-                List<String> chat = new CopyOnWriteArrayList<>();
-                CompletableFuture<String> chatDone = new CompletableFuture<>();
-                StreamObserver<byte[]> lines = ClientCalls.asyncBidiStreamingCall(
-                        channel.newCall(GrpcBackend.CHAT, GrpcClients.options(Duration.ofSeconds(10))),
-                        observer(chatDone, chat));
-                for (int i = 0; i < 5; i++) {
-                    lines.onNext(text("line " + i));
-                    int expected = i + 1;
-                    org.awaitility.Awaitility.await()
-                            .atMost(Duration.ofSeconds(5))
-                            .until(() -> chat.size() == expected);
-                }
-                lines.onCompleted();
-                chatDone.get(10, TimeUnit.SECONDS);
-                assertTrue(chat.get(4).endsWith(":line 4"), chat.toString());
-            } finally {
-                GrpcClients.close(channel);
-            }
+        // Client streaming: 20 requests of 1000 bytes, one answer.
+        CompletableFuture<String> sum = new CompletableFuture<>();
+        StreamObserver<byte[]> requests = ClientCalls.asyncClientStreamingCall(
+                channel.newCall(GrpcBackend.SUM, GrpcClients.options(Duration.ofSeconds(10))),
+                observer(sum, new CopyOnWriteArrayList<>()));
+        for (int i = 0; i < 20; i++) {
+            requests.onNext(new byte[1000]);
         }
+        requests.onCompleted();
+        assertEquals("20000", sum.get(10, TimeUnit.SECONDS));
+
+        // Bidi: each request answered as it comes, before the client finishes.
+        List<String> chat = new CopyOnWriteArrayList<>();
+        CompletableFuture<String> chatDone = new CompletableFuture<>();
+        StreamObserver<byte[]> lines = ClientCalls.asyncBidiStreamingCall(
+                channel.newCall(GrpcBackend.CHAT, GrpcClients.options(Duration.ofSeconds(10))),
+                observer(chatDone, chat));
+        for (int i = 0; i < 5; i++) {
+            lines.onNext(text("line " + i));
+            int expected = i + 1;
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> chat.size() == expected);
+        }
+        lines.onCompleted();
+        chatDone.get(10, TimeUnit.SECONDS);
+        assertTrue(chat.get(4).endsWith(":line 4"), chat.toString());
     }
 
     @Test
     void theBackendsStatusAndMessageReachTheClientFromItsTrailers() throws Exception {
-        try (GrpcBackend one = GrpcBackend.start("one");
-                GrpcBackend two = GrpcBackend.start("two");
-                RunningSerai serai = serai(one, two)) {
-            ManagedChannel channel = GrpcClients.plaintext(serai.port());
-            try {
-                StatusRuntimeException failed = assertThrows(
-                        StatusRuntimeException.class,
-                        () -> GrpcClients.unary(channel, GrpcBackend.FAIL, text("5:no such thing é")));
-                assertEquals(Status.Code.NOT_FOUND, failed.getStatus().getCode());
-                assertEquals("no such thing é", failed.getStatus().getDescription());
-            } finally {
-                GrpcClients.close(channel);
-            }
-        }
+        StatusRuntimeException failed = assertThrows(
+                StatusRuntimeException.class,
+                () -> GrpcClients.unary(channel, GrpcBackend.FAIL, text("5:no such thing é")));
+        assertEquals(Status.Code.NOT_FOUND, failed.getStatus().getCode());
+        assertEquals("no such thing é", failed.getStatus().getDescription());
     }
 
     @Test
@@ -199,22 +195,17 @@ class GrpcProxyTest {
 
     @Test
     void anEightMebibyteMessageGoesThroughWhole() throws Exception {
-        try (GrpcBackend one = GrpcBackend.start("one");
-                GrpcBackend two = GrpcBackend.start("two");
-                RunningSerai serai = serai(one, two)) {
-            ManagedChannel channel = GrpcClients.plaintext(serai.port());
-            try {
-                byte[] large = GrpcClients.unary(channel, GrpcBackend.LARGE, text(String.valueOf(8 << 20)));
-                assertEquals(8 << 20, large.length);
-                byte[] again = GrpcClients.unary(channel, GrpcBackend.LARGE, text(String.valueOf(8 << 20)));
-                assertArrayEquals(large, again);
-            } finally {
-                GrpcClients.close(channel);
-            }
-        }
+        byte[] large = GrpcClients.unary(channel, GrpcBackend.LARGE, text(String.valueOf(8 << 20)));
+        assertEquals(8 << 20, large.length);
+        byte[] again = GrpcClients.unary(channel, GrpcBackend.LARGE, text(String.valueOf(8 << 20)));
+        assertArrayEquals(large, again);
     }
 
     private RunningSerai serai(GrpcBackend one, GrpcBackend two) throws Exception {
+        return serai(one, two, dir);
+    }
+
+    private static RunningSerai serai(GrpcBackend one, GrpcBackend two, Path dir) throws Exception {
         return RunningSerai.routes(ROUTE)
                 .property("b1", "http://" + one.hostPort())
                 .property("b2", "http://" + two.hostPort())
