@@ -36,8 +36,10 @@ import java.util.function.Consumer;
  *       ENHANCE_YOUR_CALM. The same threshold bounds the bytes a HEADERS frame and its CONTINUATION frames
  *       may accumulate, and {@link ContinuationLimit} their number: the guards against CONTINUATION floods;
  *   <li>SETTINGS_INITIAL_WINDOW_SIZE {@code serai.stream.window} (default 256 KiB) for each stream, and
- *       {@value #CONNECTION_WINDOWS} times that for the connection: a body the backend does not take stops
- *       its client through flow control, with at most the windows in memory;
+ *       that times the concurrent streams for the connection: a body the backend does not take stops its
+ *       client through its stream's window, with at most the window in memory, and never holds back the
+ *       connection's other streams (a connection window of a few stream windows would be used up by a few
+ *       uploads to a stalled backend, and every other stream of the connection would stop with them);
  *   <li>rapid reset (CVE-2023-44487): more than {@value #MAX_RESETS} RST_STREAM frames from a client in
  *       {@value #RESET_WINDOW_SECONDS} s closes its connection with GOAWAY ENHANCE_YOUR_CALM;
  *   <li>{@value #MAX_EMPTY_DATA_FRAMES} consecutive empty DATA frames close the connection (CVE-2019-9518);
@@ -52,7 +54,6 @@ import java.util.function.Consumer;
  */
 final class Http2Pipeline {
 
-    static final int CONNECTION_WINDOWS = 4;
     static final int MAX_RESETS = 200;
     static final int RESET_WINDOW_SECONDS = 30;
     static final int MAX_EMPTY_DATA_FRAMES = 2;
@@ -105,7 +106,8 @@ final class Http2Pipeline {
                 "h2-idle", new Http2IdleConnection(settings.clientIdleTimeout().toMillis()));
         p.addLast("h2-streams", new Http2MultiplexHandler(streams));
         p.addLast("h2-errors", Http2ConnectionErrors.INSTANCE);
-        long connectionWindow = Math.min(Integer.MAX_VALUE, (long) settings.streamWindow() * CONNECTION_WINDOWS);
+        long connectionWindow =
+                Math.min(Integer.MAX_VALUE, (long) settings.streamWindow() * http2.maxConcurrentStreams());
         int increment = (int) connectionWindow - Http2CodecUtil.DEFAULT_WINDOW_SIZE;
         if (increment > 0) {
             // Frame codec: a window update without a stream widens the connection's window.

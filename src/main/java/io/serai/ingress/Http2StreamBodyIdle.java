@@ -1,7 +1,8 @@
 package io.serai.ingress;
 
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -12,10 +13,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code serai.client.idle-timeout} between the pieces of an HTTP/2 request body, as HTTP/1.1 has it: a
  * stream whose body stops coming for that long is reset (the backend never sees the partial request as
- * whole), unless Serai itself holds reading back (a body waiting for its backend). One timer a stream,
- * checked against the time of the last piece rather than re-armed for each.
+ * whole), unless Serai itself holds reading back (a body waiting for its backend). A piece of the response
+ * written to the client counts as activity too (as Envoy's stream idle timeout counts both ways), so a
+ * bidirectional gRPC call whose client sends once and then listens is not cut while answers flow. One timer
+ * a stream, checked against the time of the last piece rather than re-armed for each.
  */
-final class Http2StreamBodyIdle extends ChannelInboundHandlerAdapter {
+final class Http2StreamBodyIdle extends ChannelDuplexHandler {
 
     private final long idleNanos;
     private long lastRead;
@@ -36,6 +39,14 @@ final class Http2StreamBodyIdle extends ChannelInboundHandlerAdapter {
             }
         }
         ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (timer != null && msg instanceof HttpContent) {
+            lastRead = System.nanoTime();
+        }
+        ctx.write(msg, promise);
     }
 
     private void check(ChannelHandlerContext ctx) {

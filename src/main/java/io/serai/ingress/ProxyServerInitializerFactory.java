@@ -126,7 +126,7 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
         if (c.isDisableStreamCache()) {
             p.addLast("inbound-streamer", new HttpInboundStreamHandler());
         }
-        RequestValidator validator = new RequestValidator(settings.allowEncodedSlash());
+        RequestValidator validator = new RequestValidator(settings.allowEncodedSlash(), settings.maxUri());
         p.addLast("validator", validator);
         if (http1 != null) {
             p.addLast("client-timeouts-messages", http1.messageWatcher());

@@ -30,11 +30,17 @@ import java.util.List;
 final class RequestValidator extends ChannelInboundHandlerAdapter {
 
     private final boolean allowEncodedSlash;
+    private final int maxUri;
     private boolean refused;
     private RequestTarget last;
 
-    RequestValidator(boolean allowEncodedSlash) {
+    /**
+     * {@code maxUri} bounds the target of a request that no HTTP/1 decoder has bounded already (an HTTP/2
+     * stream's {@code :path}, which only the header list limit bounds otherwise).
+     */
+    RequestValidator(boolean allowEncodedSlash, int maxUri) {
         this.allowEncodedSlash = allowEncodedSlash;
+        this.maxUri = maxUri;
     }
 
     @Override
@@ -48,6 +54,11 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
             if (problem != null) {
                 ReferenceCountUtil.release(msg);
                 refuse(ctx, request.headers(), statusFor(request), problem);
+                return;
+            }
+            if (request.uri().length() > maxUri) {
+                ReferenceCountUtil.release(msg);
+                refuse(ctx, request.headers(), 414, "request target longer than serai.limits.max-uri");
                 return;
             }
             try {

@@ -169,6 +169,19 @@ class Http2RequestsTest {
     }
 
     @Test
+    void aPathLongerThanMaxUriIs414AsOnHttp11AndTheConnectionGoesOn() throws Exception {
+        int before = backend.requests().size();
+        try (RawH2 h2 = RawH2.connect(serai.port())) {
+            // 9 KiB: over serai.limits.max-uri (8 KiB), within the header list (32 KiB), which alone bounded it.
+            h2.headers(1, h2.get("/long/" + "a".repeat(9 * 1024)), true);
+            assertEquals(414, h2.await(1).status());
+            h2.headers(3, h2.get("/after-long"), true);
+            assertEquals(200, h2.await(3).status());
+        }
+        assertEquals(before + 1, backend.requests().size(), "only the second request reached the backend");
+    }
+
+    @Test
     void aHostThatAgreesWithAuthorityIsServedOnce() throws Exception {
         try (RawH2 h2 = RawH2.connect(serai.port())) {
             h2.headers(1, h2.get("/same-host").add("host", "127.0.0.1:" + serai.port()), true);
