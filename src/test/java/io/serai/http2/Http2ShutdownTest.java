@@ -103,4 +103,37 @@ class Http2ShutdownTest {
             }
         }
     }
+
+    @Test
+    void aConnectionWithoutStreamsIsClosedEvenWhileItsClientPings() throws Exception {
+        try (TestBackend backend = TestBackend.start("pinging-h2")) {
+            RunningSerai serai = RunningSerai.proxyTo(backend)
+                    .property("serai.client.idle-timeout", "500ms")
+                    .start(dir);
+            try (RawH2 h2 = RawH2.connect(serai.port())) {
+                h2.headers(1, h2.get("/once"), true);
+                assertEquals(200, h2.await(1).status());
+                long start = System.nanoTime();
+                // A PING every 100 ms: frames, but no stream. The connection still ends after the idle timeout.
+                java.util.concurrent.CompletableFuture<Void> pings =
+                        java.util.concurrent.CompletableFuture.runAsync(() -> {
+                            try {
+                                for (int i = 0; i < 100; i++) {
+                                    h2.frame(RawH2.PING, 0, 0, new byte[8]);
+                                    Thread.sleep(100);
+                                }
+                            } catch (Exception closed) {
+                                // the connection ended, as it should
+                            }
+                        });
+                RawH2.Frame goAway = h2.awaitGoAway();
+                long tookMillis = (System.nanoTime() - start) / 1_000_000;
+                pings.cancel(true);
+                assertTrue(goAway == null || goAway.errorCode() == 0, String.valueOf(goAway));
+                assertTrue(tookMillis < 5_000, "closed after " + tookMillis + " ms of PINGs");
+            } finally {
+                serai.close();
+            }
+        }
+    }
 }
