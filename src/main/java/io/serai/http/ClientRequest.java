@@ -26,6 +26,7 @@ public final class ClientRequest extends DefaultFullHttpRequest {
     private int matchedSegments;
     private boolean bufferResponse;
     private boolean webSocket;
+    private boolean http2;
 
     public ClientRequest(
             FullHttpRequest request,
@@ -45,6 +46,18 @@ public final class ClientRequest extends DefaultFullHttpRequest {
         this.target = target;
         this.certificate = certificate;
         this.body = body;
+    }
+
+    /** Marks a request that arrived on an HTTP/2 stream (Netty hands it on as an HTTP/1.1 message). */
+    public void arrivedOnHttp2() {
+        http2 = true;
+    }
+
+    /** The protocol version the client spoke, as Via writes it (RFC 9110 section 7.6.3): "2", "1.1" or "1.0". */
+    public String receivedProtocol() {
+        return http2
+                ? "2"
+                : protocolVersion().majorVersion() + "." + protocolVersion().minorVersion();
     }
 
     /**

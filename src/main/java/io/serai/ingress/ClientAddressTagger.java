@@ -3,6 +3,7 @@ package io.serai.ingress;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.serai.http.ClientCertificate;
 import io.serai.http.ClientRequest;
 import io.serai.http.ConnectionPeer;
@@ -24,14 +25,18 @@ final class ClientAddressTagger extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof FullHttpRequest request && !(msg instanceof ClientRequest)) {
-            ctx.fireChannelRead(new ClientRequest(
+            ClientRequest tagged = new ClientRequest(
                     request,
                     ConnectionPeer.of(ctx.channel()),
                     targets.targetOf(request.uri()),
                     ConnectionPeer.connection(ctx.channel())
                             .attr(ClientCertificate.KEY)
                             .get(),
-                    request instanceof StreamedRequest streamed ? streamed.body() : null));
+                    request instanceof StreamedRequest streamed ? streamed.body() : null);
+            if (ctx.channel() instanceof Http2StreamChannel) {
+                tagged.arrivedOnHttp2();
+            }
+            ctx.fireChannelRead(tagged);
         } else {
             ctx.fireChannelRead(msg);
         }

@@ -110,7 +110,11 @@ public final class ForwardingHeaders {
                 "Via",
                 Via.appended(
                         headers.get("Via"),
-                        Via.entry(ProxyHttpBinding.versionText(request.protocolVersion()), settings.viaName())));
+                        Via.entry(
+                                request instanceof ClientRequest client
+                                        ? client.receivedProtocol()
+                                        : ProxyHttpBinding.versionText(request.protocolVersion()),
+                                settings.viaName())));
     }
 
     /**

@@ -26,6 +26,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.serai.camel.MeterRegistries;
 import io.serai.http.TrailerFields;
 import io.serai.http.UpstreamException;
+import io.serai.http.Via;
 import io.serai.http.body.BodyAlreadySentException;
 import io.serai.http.body.BodyStream;
 import io.serai.http.body.BodyTooLargeException;
@@ -362,7 +363,7 @@ final class UpstreamCall {
         ch.pipeline().remove("idle");
         ch.pipeline().remove("codec");
         if (done.compareAndSet(false, true)) {
-            UpstreamResponses.applyUpgrade(exchange, response, tunnel, settings.viaName());
+            UpstreamResponses.applyUpgrade(exchange, response, tunnel, viaEntry(response));
             finish();
         } else {
             tunnel.close();
@@ -564,7 +565,7 @@ final class UpstreamCall {
                 body.commit();
             }
             body.watchIdle();
-            UpstreamResponses.apply(exchange, head, body, settings.viaName());
+            UpstreamResponses.apply(exchange, head, body, viaEntry(head));
             finish();
         }
     }
@@ -640,5 +641,17 @@ final class UpstreamCall {
         tags[3] = target.toString();
         System.arraycopy(more, 0, tags, 4, more.length);
         MeterRegistries.count(exchange.getContext(), name, description, tags);
+    }
+
+    /**
+     * Serai's Via entry for the backend's answer: its protocol as received (RFC 9110 section 7.6.3), "2" from
+     * an HTTP/2 member, whose answer Netty hands on as an HTTP/1.1 message.
+     */
+    private String viaEntry(HttpResponse response) {
+        String received = target.http2()
+                ? "2"
+                : response.protocolVersion().majorVersion() + "."
+                        + response.protocolVersion().minorVersion();
+        return Via.entry(received, settings.viaName());
     }
 }

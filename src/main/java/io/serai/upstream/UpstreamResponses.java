@@ -30,9 +30,9 @@ final class UpstreamResponses {
 
     private UpstreamResponses() {}
 
-    static void apply(Exchange exchange, HttpResponse response, BodyStream body, String viaName) {
+    static void apply(Exchange exchange, HttpResponse response, BodyStream body, String viaEntry) {
         Message message = exchange.getMessage();
-        copyHead(message, response, viaName);
+        copyHead(message, response, viaEntry);
         if (!body.isHeld()) {
             // The body follows as the backend sends it. If no step hands it to the client (a retry, an
             // error path, a route that answers otherwise), nobody reads the rest: the backend is let go.
@@ -70,9 +70,9 @@ final class UpstreamResponses {
      * connection became as the body. If no client takes the tunnel (a step answered otherwise, the client
      * left), the backend connection is closed with the exchange.
      */
-    static void applyUpgrade(Exchange exchange, HttpResponse response, Tunnel tunnel, String viaName) {
+    static void applyUpgrade(Exchange exchange, HttpResponse response, Tunnel tunnel, String viaEntry) {
         Message message = exchange.getMessage();
-        copyHead(message, response, viaName);
+        copyHead(message, response, viaEntry);
         message.setBody(tunnel);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
@@ -86,7 +86,7 @@ final class UpstreamResponses {
     }
 
     /** Status, end-to-end headers (never a hop-by-hop one, never one posing as a Camel header) and Via. */
-    private static void copyHead(Message message, HttpResponse response, String viaName) {
+    private static void copyHead(Message message, HttpResponse response, String viaEntry) {
         Map<String, Object> headers = message.getHeaders();
         HeaderValues.clearKeepingChannel(headers);
         HopByHopHeaders hopByHop = HopByHopHeaders.of(response.headers());
@@ -97,9 +97,7 @@ final class UpstreamResponses {
             }
             HeaderValues.append(headers, name, field.getValue());
         }
-        String version = response.protocolVersion().majorVersion() + "."
-                + response.protocolVersion().minorVersion();
-        headers.put("Via", Via.appended(headers.get("Via"), Via.entry(version, viaName)));
+        headers.put("Via", Via.appended(headers.get("Via"), viaEntry));
         headers.put(NettyHttpConstants.HTTP_RESPONSE_CODE, response.status().code());
         headers.put(NettyHttpConstants.HTTP_RESPONSE_TEXT, response.status().reasonPhrase());
     }

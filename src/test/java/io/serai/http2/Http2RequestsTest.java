@@ -169,6 +169,15 @@ class Http2RequestsTest {
     }
 
     @Test
+    void theBackendsViaNamesHttp2AsTheProtocolSeraiReceived() throws Exception {
+        try (RawH2 h2 = RawH2.connect(serai.port())) {
+            h2.headers(1, h2.get("/via"), true);
+            assertEquals(200, h2.await(1).status());
+        }
+        assertEquals("2 serai", backend.lastRequest().header("Via"));
+    }
+
+    @Test
     void aPathLongerThanMaxUriIs414AsOnHttp11AndTheConnectionGoesOn() throws Exception {
         int before = backend.requests().size();
         try (RawH2 h2 = RawH2.connect(serai.port())) {

@@ -198,6 +198,8 @@ class Http2UpstreamTest {
                         client.send("GET /r HTTP/1.1\r\nHost: a\r\n\r\n").read();
                 assertEquals(200, r.status());
                 order.add(r.header("x-backend"));
+                // RFC 9110 section 7.6.3: the protocol Serai received the answer in, HTTP/2 here.
+                assertEquals("2 serai", r.header("Via"));
             }
             assertEquals(5, b1.requests().size(), order.toString());
             assertEquals(5, b2.requests().size(), order.toString());
