@@ -4,6 +4,9 @@
 # Each proxy is pinned to core 0; wrk and the backend share core 1. Keep-alive, 128 connections.
 # Prints req/s, p50/p99 and the ratio, and how many requests reached the backend while measuring
 # (a hit must not touch it: expected 0).
+# Usage: bench/cache.sh [revision]   with a revision (e.g. main~1), that revision's Serai runs too, from a
+# worktree of its own, so that a change to the cache is judged against its parent in one run; CPU
+# microseconds per request (user+system time over the requests wrk counted) are printed for each proxy.
 # Settings (environment): BENCH_SECONDS (8), BENCH_ROUNDS (3), BENCH_WARMUP_SECONDS (15),
 # BENCH_CONNECTIONS (128), SERAI_JAVA_OPTS (default: the shipped jvm.options).
 set -euo pipefail
@@ -13,7 +16,8 @@ SECONDS_PER_RUN=${BENCH_SECONDS:-8}
 ROUNDS=${BENCH_ROUNDS:-3}
 WARMUP=${BENCH_WARMUP_SECONDS:-15}
 CONNS=${BENCH_CONNECTIONS:-128}
-NGINX_PORT=18180 SERAI_PORT=18181 ADMIN_PORT=18182 BACKEND=19101
+NGINX_PORT=18180 SERAI_PORT=18181 ADMIN_PORT=18182 BASE_PORT=18183 BASE_ADMIN_PORT=18184 BACKEND=19101
+BASE=${1:-}
 
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
@@ -28,7 +32,9 @@ cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   [ -f "$work/backend.pid" ] && kill "$(cat "$work/backend.pid")" 2>/dev/null || true
   [ -f "$work/proxy.pid" ] && kill "$(cat "$work/proxy.pid")" 2>/dev/null || true
-  sleep 0.3; [ -n "${BENCH_KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
+  sleep 0.3
+  [ -n "$BASE" ] && git worktree remove --force "$work/base" 2>/dev/null || true
+  [ -n "${BENCH_KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -62,42 +68,62 @@ await "http://127.0.0.1:$BACKEND/" 10
 await "http://127.0.0.1:$NGINX_PORT/" 10
 
 read -r -a java_opts <<< "${SERAI_JAVA_OPTS:-@jvm.options}"
-SERAI_ROUTES=examples/caching.camel.yaml $PROXY_CPU java "${java_opts[@]}" -Dserai.port=$SERAI_PORT \
-  -Dserai.admin.port=$ADMIN_PORT -Dupstream.url=http://127.0.0.1:$BACKEND \
-  -Dserai.access-log=off -jar target/serai.jar > "$work/serai.log" 2>&1 &
-serai_pid=$!; pids+=("$serai_pid")
-await "http://127.0.0.1:$SERAI_PORT/" 30 || { cat "$work/serai.log"; exit 1; }
+start_cache_serai() { # name checkout port admin-port: Serai as the README starts it, from its own checkout
+  (cd "$2" && SERAI_ROUTES=examples/caching.camel.yaml exec $PROXY_CPU java "${java_opts[@]}" -Dserai.port="$3" \
+    -Dserai.admin.port="$4" -Dupstream.url=http://127.0.0.1:$BACKEND \
+    -Dserai.access-log=off -jar target/serai.jar) > "$work/$1.log" 2>&1 &
+  echo $! > "$work/$1.pid"; pids+=("$!")
+  await "http://127.0.0.1:$3/" 60 || { cat "$work/$1.log"; exit 1; }
+}
+if [ -n "$BASE" ]; then
+  echo "building $BASE in a worktree of its own..." >&2
+  git worktree add -q --detach "$work/base" "$BASE"
+  (cd "$work/base" && ./mvnw -B -q package -DskipTests)
+  start_cache_serai base "$work/base" $BASE_PORT $BASE_ADMIN_PORT
+fi
+start_cache_serai serai . $SERAI_PORT $ADMIN_PORT
+serai_pid=$(cat "$work/serai.pid")
 
 hit_header() { curl -s -D - -o /dev/null "$1" | tr -d '\r' | grep -i "^$2:" || true; }
 
 backend_requests() { wc -l < "$work/backend.log"; }
 
-echo "warming up both proxies (the JVM compiles its hot paths)..." >&2
+echo "warming up the proxies (the JVM compiles its hot paths)..." >&2
 run_wrk $NGINX_PORT 3 >/dev/null
 run_wrk $SERAI_PORT "$WARMUP" >/dev/null
+[ -z "$BASE" ] || run_wrk $BASE_PORT "$WARMUP" >/dev/null
 echo "nginx: $(hit_header "http://127.0.0.1:$NGINX_PORT/" X-Cache-Status); serai: $(hit_header "http://127.0.0.1:$SERAI_PORT/" Cache-Status)" >&2
 
 before=$(backend_requests)
-: > "$work/nginx.txt"; : > "$work/serai.txt"
+: > "$work/nginx.txt"; : > "$work/serai.txt"; : > "$work/base.txt"
 for r in $(seq 1 "$ROUNDS"); do
-  run_wrk $NGINX_PORT "$SECONDS_PER_RUN" >> "$work/nginx.txt"
-  run_wrk $SERAI_PORT "$SECONDS_PER_RUN" >> "$work/serai.txt"
-  echo "round $r: nginx $(tail -1 "$work/nginx.txt") | serai $(tail -1 "$work/serai.txt")" >&2
+  measure nginx $NGINX_PORT / "$SECONDS_PER_RUN" "$(cat "$work/proxy.pid")"
+  # base and this checkout take turns going first.
+  if [ -n "$BASE" ] && [ $(( r % 2 )) = 1 ]; then
+    measure base $BASE_PORT / "$SECONDS_PER_RUN" "$(cat "$work/base.pid")"
+  fi
+  measure serai $SERAI_PORT / "$SECONDS_PER_RUN" "$serai_pid"
+  if [ -n "$BASE" ] && [ $(( r % 2 )) = 0 ]; then
+    measure base $BASE_PORT / "$SECONDS_PER_RUN" "$(cat "$work/base.pid")"
+  fi
+  echo "round $r: nginx $(tail -1 "$work/nginx.txt") | serai $(tail -1 "$work/serai.txt")${BASE:+ | base $(tail -1 "$work/base.txt")}" >&2
 done
 reached=$(( $(backend_requests) - before ))
 
 col() { awk -v c="$1" '{print $c}' "$2" | median; }
 n_rps=$(col 1 "$work/nginx.txt"); s_rps=$(col 1 "$work/serai.txt")
-n_p50=$(col 2 "$work/nginx.txt"); s_p50=$(col 2 "$work/serai.txt")
 n_p99=$(col 3 "$work/nginx.txt"); s_p99=$(col 3 "$work/serai.txt")
-errors=$(awk '{print $4}' "$work/nginx.txt" "$work/serai.txt" | grep -v '^none$' | head -1 || true)
+errors=$(awk '{print $5}' "$work"/nginx.txt "$work"/serai.txt "$work"/base.txt | grep -v '^none$' | head -1 || true)
 serai_rss=$(awk '/VmHWM/ {print $2/1024}' "/proc/$serai_pid/status" 2>/dev/null || echo 0)
 
 echo
 echo "$(date -u +%Y-%m-%d) cache hits, $(nproc) cores, pinned: $PINNED; ${CONNS} connections, ${SECONDS_PER_RUN} s x ${ROUNDS} rounds (medians), ${#body} B bodies"
-printf '%-6s %10s %8s %8s\n' proxy "req/s" "p50 ms" "p99 ms"
-printf '%-6s %10.0f %8.2f %8.2f\n' nginx "$n_rps" "$n_p50" "$n_p99"
-printf '%-6s %10.0f %8.2f %8.2f\n' serai "$s_rps" "$s_p50" "$s_p99"
+[ -z "$BASE" ] || echo "base: $BASE ($(git rev-parse --short "$BASE")), serai: $(git rev-parse --short HEAD)$(git diff --quiet || echo ' + uncommitted changes')"
+printf '%-6s %10s %8s %8s %12s\n' proxy "req/s" "p50 ms" "p99 ms" "CPU us/req"
+for name in nginx ${BASE:+base} serai; do
+  printf '%-6s %10.0f %8.2f %8.2f %12.1f\n' "$name" "$(col 1 "$work/$name.txt")" "$(col 2 "$work/$name.txt")" \
+    "$(col 3 "$work/$name.txt")" "$(col 4 "$work/$name.txt")"
+done
 awk -v a="$s_rps" -v b="$n_rps" -v c="$s_p99" -v d="$n_p99" \
   'BEGIN {printf "serai/nginx: %.2fx requests/s, %.1fx p99 latency\n", a/b, c/d}'
 echo "requests that reached the backend while measuring: $reached; serai peak RSS ${serai_rss} MB"
