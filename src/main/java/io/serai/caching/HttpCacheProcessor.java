@@ -44,6 +44,7 @@ final class HttpCacheProcessor extends WrappedSteps {
     private final BackgroundRevalidation background;
     private final Invalidation invalidation;
     private final CamelContext context;
+    private final TargetedControl targeting;
 
     HttpCacheProcessor(
             AsyncProcessor next,
@@ -60,6 +61,7 @@ final class HttpCacheProcessor extends WrappedSteps {
         this.background = new BackgroundRevalidation(this);
         this.invalidation = new Invalidation(store, route, name);
         this.context = context;
+        this.targeting = new TargetedControl(settings.targetedField());
     }
 
     @Override
@@ -68,6 +70,18 @@ final class HttpCacheProcessor extends WrappedSteps {
         if (ingress == null) {
             return next.process(exchange, callback);
         }
+        return cached(exchange, ingress, doneSync -> {
+            // Serai's own targeted field is for Serai alone: clients never see it, hit, miss or pass-through.
+            Map<String, Object> answer = exchange.getMessage().getHeaders();
+            answer.remove(targeting.ownField());
+            if (settings.stripCdnCacheControl()) {
+                answer.remove(TargetedControl.CDN_CACHE_CONTROL);
+            }
+            callback.done(doneSync);
+        });
+    }
+
+    private boolean cached(Exchange exchange, IngressRequest ingress, AsyncCallback callback) {
         Map<String, Object> headers = exchange.getMessage().getHeaders();
         String host = MessageFields.joined(headers, "Host");
         String target = ingress.target().originForm();
@@ -328,7 +342,8 @@ final class HttpCacheProcessor extends WrappedSteps {
                         authenticated(request),
                         message.getHeaders(),
                         size,
-                        settings.maxObject());
+                        settings.maxObject(),
+                        targeting);
         if (refusal == null) {
             VaryValues vary = VaryValues.of(MessageFields.joined(message.getHeaders(), "Vary"), request.fields);
             String reasonPhrase = ForwardedResponses.reasonPhrase(message, status);
@@ -351,7 +366,8 @@ final class HttpCacheProcessor extends WrappedSteps {
                                             request.head,
                                             vary,
                                             request.sentAt,
-                                            now),
+                                            now,
+                                            targeting),
                                     now);
                         } finally {
                             whole.release();
@@ -371,7 +387,8 @@ final class HttpCacheProcessor extends WrappedSteps {
                     request.head,
                     vary,
                     request.sentAt,
-                    now);
+                    now,
+                    targeting);
             if (storeIfUseful(request, response, now)) {
                 outcome.stored().ttl(-response.staleness(now));
             } else {
