@@ -318,12 +318,17 @@ final class HttpCacheProcessor extends WrappedSteps {
             StoredResponse updated =
                     request.validating.freshened(MessageFields.pairs(message.getHeaders()), age, request.sentAt, now);
             store.update(request.key, request.validating, updated);
+            Object cookies = message.getHeaders().get("Set-Cookie");
             CachedAnswers.serve(
                     exchange,
                     updated,
                     now,
                     CacheStatus.forwarded(name, reason).fwdStatus(304).ttl(-updated.staleness(now)),
                     request.fields);
+            if (cookies != null && !updated.control.isPublic()) {
+                // Not stored, but this client's own: the 304 answered its request.
+                message.getHeaders().put("Set-Cookie", cookies);
+            }
             return;
         }
         CacheStatus outcome = CacheStatus.forwarded(name, reason);

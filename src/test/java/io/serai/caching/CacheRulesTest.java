@@ -264,6 +264,24 @@ class CacheRulesTest {
     }
 
     @Test
+    void aCookieOnA304GoesToTheClientThatRevalidatedOnly() throws IOException {
+        String path = path("cookie-304");
+        origin.on(
+                path,
+                (r, n) -> n == 1
+                        ? ok("r", "Cache-Control", "max-age=0", "ETag", "\"r1\"")
+                        : answer(304, "", "Cache-Control", "max-age=60", "ETag", "\"r1\"", "Set-Cookie", "seen=" + n));
+        get(path);
+        RawResponse revalidated = get(path);
+        assertTrue(revalidated.header("Cache-Status").contains("fwd-status=304"), revalidated.header("Cache-Status"));
+        assertEquals("seen=2", revalidated.header("Set-Cookie"));
+        RawResponse hit = get(path);
+        assertEquals("r", hit.bodyText());
+        assertNull(hit.header("Set-Cookie"));
+        assertEquals(2, origin.count(path));
+    }
+
+    @Test
     void anExplicitlyPublicResponseIsServedWithItsCookie() throws IOException {
         String path = path("cookie-public");
         origin.on(path, (r, n) -> ok("p" + n, "Cache-Control", "public, max-age=60", "Set-Cookie", "ab=" + n));
