@@ -10,7 +10,8 @@ import java.util.List;
  * and the two obsolete forms recipients must accept, RFC 850 ({@code Sunday, 06-Nov-94 08:49:37 GMT}) and
  * asctime ({@code Sun Nov  6 08:49:37 1994}). Anything else is invalid: another zone than {@code GMT}, a
  * two-digit year in the IMF form, a missing comma, doubled spaces, dashes in the IMF form, a one-digit
- * hour, periods in the time, several values joined by commas. Netty's {@code DateFormatter} was the
+ * hour, periods in the time, several values joined by commas. The day name must be one, but is not
+ * checked against the date (RFC 9110 asks recipients for no such check). Netty's {@code DateFormatter} was the
  * parser before: it is lenient on purpose (it takes all of those), which turned an invalid Expires into
  * a future date; java.time's RFC_1123 formatter is lenient too (zones, one-digit days).
  */

@@ -26,6 +26,7 @@ class HttpDatesTest {
             'Sunday, 06-Nov-94 08:49:37 GMT'     | 1994-11-06T08:49:37Z  | obsolete RFC 850 form
             'Sun Nov  6 08:49:37 1994'           | 1994-11-06T08:49:37Z  | obsolete asctime form, one-digit day
             'Sun Nov 16 08:49:37 1994'           | 1994-11-16T08:49:37Z  | obsolete asctime form, two-digit day
+            'Mon, 06 Nov 1994 08:49:37 GMT'      | 1994-11-06T08:49:37Z  | a day name the date does not have: not checked
             'Sun, 06 Nov 1994 08:49:37 UTC'      | invalid               | UTC instead of GMT
             'Sun, 06 Nov 1994 08:49:37 AEST'     | invalid               | AEST instead of GMT
             'Sun, 06 Nov 1994 08:49:37 +0000'    | invalid               | a numeric zone
