@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * stored when it may be. A GET or HEAD with a body, and a WebSocket handshake, pass through, neither
  * answered nor stored. Unsafe
  * methods pass through and, when they succeed, invalidate what is stored for their URL and its
- * Location and Content-Location. Every answer says what happened in Cache-Status.
+ * Location and Content-Location. Every answer says what happened in Cache-Status, and none carries
+ * Serai's own targeted cache-control field (RFC 9213), which is for this cache alone.
  * <p>
  * Long because: the one flow of a cached request (look up, coalesce, revalidate, store); its rules are classes of their own.
  */
