@@ -120,6 +120,19 @@ class CacheRulesTest {
         assertNull(origin.requestsFor(path).get(1).header("If-Modified-Since"), "an invalid date is no validator");
     }
 
+    @Test
+    void anInvalidIfModifiedSinceIsIgnored() throws IOException {
+        String path = path("ims");
+        origin.on(
+                path,
+                (r, n) -> ok("ims", "Cache-Control", "max-age=60", "Last-Modified", "Sun, 06 Nov 1994 08:49:37 GMT"));
+        get(path);
+        assertEquals(
+                200,
+                get(path, "If-Modified-Since", "Thu, 01 Jan 2099 00:00:00 UTC").status());
+        assertEquals(304, get(path, "If-Modified-Since", FUTURE).status(), "the same date in GMT");
+    }
+
     @ParameterizedTest(name = "[{index}] Age: {0} -> hit {1}")
     @CsvSource(delimiter = '|', textBlock = """
             '2147483648'            | false | 2^31: stale
