@@ -21,13 +21,14 @@ public record CacheControl(
         long maxStale,
         long minFresh,
         long staleWhileRevalidate,
-        long staleIfError) {
+        long staleIfError,
+        boolean immutable) {
 
     /** {@code max-stale} without a value: any staleness is acceptable. */
     public static final long ANY = Long.MAX_VALUE;
 
     public static final CacheControl NONE =
-            new CacheControl(false, false, false, false, false, false, false, -1, -1, -1, -1, -1, -1);
+            new CacheControl(false, false, false, false, false, false, false, -1, -1, -1, -1, -1, -1, false);
 
     /** Parses the field's value (all its lines joined with commas); null gives {@link #NONE}. */
     public static CacheControl parse(String value) {
@@ -82,7 +83,7 @@ public record CacheControl(
     }
 
     private static final class Builder {
-        boolean noStore, noCache, isPrivate, isPublic, mustRevalidate, proxyRevalidate, onlyIfCached;
+        boolean noStore, noCache, isPrivate, isPublic, mustRevalidate, proxyRevalidate, onlyIfCached, immutable;
         long maxAge = -1, sMaxAge = -1, maxStale = -1, minFresh = -1, swr = -1, sie = -1;
 
         void add(String name, String arg) {
@@ -94,6 +95,7 @@ public record CacheControl(
                 case "must-revalidate" -> mustRevalidate = true;
                 case "proxy-revalidate" -> proxyRevalidate = true;
                 case "only-if-cached" -> onlyIfCached = true;
+                case "immutable" -> immutable = true;
                 case "max-age" -> maxAge = smaller(maxAge, seconds(arg));
                 case "s-maxage" -> sMaxAge = smaller(sMaxAge, seconds(arg));
                 case "max-stale" -> maxStale = arg == null ? ANY : smaller(maxStale, seconds(arg));
@@ -147,7 +149,8 @@ public record CacheControl(
                     maxStale,
                     minFresh,
                     swr,
-                    sie);
+                    sie,
+                    immutable);
         }
     }
 }

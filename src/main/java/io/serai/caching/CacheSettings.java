@@ -10,9 +10,16 @@ import java.util.function.UnaryOperator;
  * stores, how long concurrent misses wait for the one request that fetches, and how long a stale
  * response is kept so it can be revalidated instead of fetched again. The cache lives on the heap, so by
  * default ({@code auto}) it holds a third of the JVM's largest heap: {@code -Xmx} (or, in the container,
- * the memory limit) is the one setting that scales memory, the cache with it.
+ * the memory limit) is the one setting that scales memory, the cache with it. Serai's own targeted
+ * cache-control field (RFC 9213) is named here, and whether CDN-Cache-Control goes on to clients.
  */
-public record CacheSettings(long maxSize, long maxObject, Duration coalesceTimeout, Duration staleRetention) {
+public record CacheSettings(
+        long maxSize,
+        long maxObject,
+        Duration coalesceTimeout,
+        Duration staleRetention,
+        String targetedField,
+        boolean stripCdnCacheControl) {
 
     public static CacheSettings from(UnaryOperator<String> lookup) {
         String size = SettingValues.orDefault(lookup, "serai.cache.max-size", AUTO);
@@ -32,7 +39,24 @@ public record CacheSettings(long maxSize, long maxObject, Duration coalesceTimeo
             throw new IllegalArgumentException("serai.cache.max-object (" + maxObject
                     + " bytes) is larger than serai.cache.max-size (" + maxSize + " bytes)");
         }
-        return new CacheSettings(maxSize, maxObject, coalesce, retention);
+        String targeted = SettingValues.orDefault(
+                        lookup, "serai.cache.targeted-field", TargetedControl.DEFAULT_OWN_FIELD)
+                .trim();
+        if (!isFieldName(targeted)
+                || targeted.equalsIgnoreCase(TargetedControl.CDN_CACHE_CONTROL)
+                || targeted.equalsIgnoreCase("Cache-Control")) {
+            throw new IllegalArgumentException(
+                    "serai.cache.targeted-field: \"" + targeted
+                            + "\" is not a field name of its own (letters, digits, - ; not Cache-Control or CDN-Cache-Control)");
+        }
+        boolean stripCdn = SettingValues.bool(
+                "serai.cache.strip-cdn-cache-control",
+                SettingValues.orDefault(lookup, "serai.cache.strip-cdn-cache-control", "false"));
+        return new CacheSettings(maxSize, maxObject, coalesce, retention, targeted, stripCdn);
+    }
+
+    private static boolean isFieldName(String name) {
+        return !name.isEmpty() && name.chars().allMatch(c -> Character.isLetterOrDigit(c) && c < 128 || c == '-');
     }
 
     /** {@code serai.cache.max-size=auto}: the cache follows the heap. */

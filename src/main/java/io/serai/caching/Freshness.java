@@ -1,8 +1,5 @@
 package io.serai.caching;
 
-import io.netty.handler.codec.DateFormatter;
-
-import java.util.Date;
 import java.util.Set;
 
 /** Freshness lifetime and age of a stored response (RFC 9111 sections 4.2.1 to 4.2.3), in milliseconds. */
@@ -63,29 +60,36 @@ final class Freshness {
         return Math.max(apparent, corrected);
     }
 
-    /** An HTTP-date as epoch milliseconds, or -1 when absent or invalid. */
+    /** An HTTP-date as epoch milliseconds, or -1 when absent or invalid ({@link HttpDates}). */
     static long parseDate(String value) {
-        if (value == null) {
-            return -1;
-        }
-        Date parsed = DateFormatter.parseHttpDate(value.trim());
-        return parsed == null ? -1 : parsed.getTime();
+        return HttpDates.parse(value);
     }
 
-    /** An Age value in seconds; an invalid one counts as 0 (section 5.1). */
+    /** Past 2^31 - 1 an Age (or any delta-seconds) counts as 2^31 (RFC 9111 section 1.2.2): stale. */
+    static final long AGE_CAP = 2147483648L;
+
+    /**
+     * An Age value in seconds (RFC 9111 section 5.1): of several members the first counts; one that is
+     * not a non-negative integer (a sign, a fraction, letters) is ignored, as cache-tests.fyi expects; a
+     * huge one is capped at 2^31.
+     */
     static long parseAge(String value) {
         if (value == null) {
             return 0;
         }
-        String v = value.trim();
-        int comma = v.indexOf(',');
-        if (comma >= 0) {
-            v = v.substring(0, comma).trim();
-        }
-        try {
-            return Math.max(0, Long.parseLong(v));
-        } catch (NumberFormatException e) {
+        int comma = value.indexOf(',');
+        String v = (comma >= 0 ? value.substring(0, comma) : value).trim();
+        if (v.isEmpty()) {
             return 0;
         }
+        long age = 0;
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c < '0' || c > '9') {
+                return 0;
+            }
+            age = Math.min(AGE_CAP, age * 10 + (c - '0'));
+        }
+        return age;
     }
 }

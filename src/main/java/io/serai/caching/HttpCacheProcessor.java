@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * stored when it may be. A GET or HEAD with a body, and a WebSocket handshake, pass through, neither
  * answered nor stored. Unsafe
  * methods pass through and, when they succeed, invalidate what is stored for their URL and its
- * Location and Content-Location. Every answer says what happened in Cache-Status.
+ * Location and Content-Location. Every answer says what happened in Cache-Status, and none carries
+ * Serai's own targeted cache-control field (RFC 9213), which is for this cache alone.
  * <p>
  * Long because: the one flow of a cached request (look up, coalesce, revalidate, store); its rules are classes of their own.
  */
@@ -44,6 +45,7 @@ final class HttpCacheProcessor extends WrappedSteps {
     private final BackgroundRevalidation background;
     private final Invalidation invalidation;
     private final CamelContext context;
+    private final TargetedControl targeting;
 
     HttpCacheProcessor(
             AsyncProcessor next,
@@ -60,6 +62,7 @@ final class HttpCacheProcessor extends WrappedSteps {
         this.background = new BackgroundRevalidation(this);
         this.invalidation = new Invalidation(store, route, name);
         this.context = context;
+        this.targeting = new TargetedControl(settings.targetedField());
     }
 
     @Override
@@ -68,6 +71,18 @@ final class HttpCacheProcessor extends WrappedSteps {
         if (ingress == null) {
             return next.process(exchange, callback);
         }
+        return cached(exchange, ingress, doneSync -> {
+            // Serai's own targeted field is for Serai alone: clients never see it, hit, miss or pass-through.
+            Map<String, Object> answer = exchange.getMessage().getHeaders();
+            answer.remove(targeting.ownField());
+            if (settings.stripCdnCacheControl()) {
+                answer.remove(TargetedControl.CDN_CACHE_CONTROL);
+            }
+            callback.done(doneSync);
+        });
+    }
+
+    private boolean cached(Exchange exchange, IngressRequest ingress, AsyncCallback callback) {
         Map<String, Object> headers = exchange.getMessage().getHeaders();
         String host = MessageFields.joined(headers, "Host");
         String target = ingress.target().originForm();
@@ -304,12 +319,17 @@ final class HttpCacheProcessor extends WrappedSteps {
             StoredResponse updated =
                     request.validating.freshened(MessageFields.pairs(message.getHeaders()), age, request.sentAt, now);
             store.update(request.key, request.validating, updated);
+            Object cookies = message.getHeaders().get("Set-Cookie");
             CachedAnswers.serve(
                     exchange,
                     updated,
                     now,
                     CacheStatus.forwarded(name, reason).fwdStatus(304).ttl(-updated.staleness(now)),
                     request.fields);
+            if (cookies != null && !updated.control.isPublic()) {
+                // Not stored, but this client's own: the 304 answered its request.
+                message.getHeaders().put("Set-Cookie", cookies);
+            }
             return;
         }
         CacheStatus outcome = CacheStatus.forwarded(name, reason);
@@ -328,7 +348,8 @@ final class HttpCacheProcessor extends WrappedSteps {
                         authenticated(request),
                         message.getHeaders(),
                         size,
-                        settings.maxObject());
+                        settings.maxObject(),
+                        targeting);
         if (refusal == null) {
             VaryValues vary = VaryValues.of(MessageFields.joined(message.getHeaders(), "Vary"), request.fields);
             String reasonPhrase = ForwardedResponses.reasonPhrase(message, status);
@@ -351,7 +372,8 @@ final class HttpCacheProcessor extends WrappedSteps {
                                             request.head,
                                             vary,
                                             request.sentAt,
-                                            now),
+                                            now,
+                                            targeting),
                                     now);
                         } finally {
                             whole.release();
@@ -371,7 +393,8 @@ final class HttpCacheProcessor extends WrappedSteps {
                     request.head,
                     vary,
                     request.sentAt,
-                    now);
+                    now,
+                    targeting);
             if (storeIfUseful(request, response, now)) {
                 outcome.stored().ttl(-response.staleness(now));
             } else {

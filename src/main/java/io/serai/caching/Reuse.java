@@ -3,7 +3,8 @@ package io.serai.caching;
 /**
  * Whether a stored response may answer a request without asking the backend (RFC 9111 section 4 and
  * RFC 5861): fresh enough for the request, stale but accepted, stale within stale-while-revalidate,
- * or to be validated first. must-revalidate and proxy-revalidate forbid every stale use.
+ * or to be validated first. must-revalidate and proxy-revalidate forbid every stale use; a fresh
+ * {@code immutable} response (RFC 8246) is served even to a client that reloads.
  */
 enum Reuse {
     FRESH,
@@ -12,11 +13,14 @@ enum Reuse {
     VALIDATE;
 
     static Reuse of(StoredResponse stored, CacheControl request, long now) {
-        if (request.noCache() || stored.control.noCache()) {
+        // immutable (RFC 8246): a client's reload (no-cache, max-age=0, Pragma) does not revalidate a
+        // fresh response; a stale one is revalidated as any other.
+        boolean reloadIgnored = stored.control.immutable() && stored.isFresh(now);
+        if ((request.noCache() && !reloadIgnored) || stored.control.noCache()) {
             return VALIDATE;
         }
         long age = stored.age(now);
-        if (request.maxAge() >= 0 && age > request.maxAge() * 1000) {
+        if (request.maxAge() >= 0 && age > request.maxAge() * 1000 && !reloadIgnored) {
             return VALIDATE;
         }
         long left = stored.lifetime - age;

@@ -4,9 +4,10 @@ import java.util.Map;
 
 /**
  * Whether a shared cache may store a response (RFC 9111 section 3), and if not, the short reason that
- * {@code Cache-Status} reports as its detail. Serai also declines responses that set cookies, as
- * nginx and Varnish do by default: a cookie is almost always one user's; and server-sent event streams,
- * whatever their Cache-Control says: replaying events that were sent once would be wrong.
+ * {@code Cache-Status} reports as its detail. The directives are a targeted field's when one is valid
+ * (RFC 9213), else Cache-Control's and Expires'. A response that sets cookies may be stored (its cookies
+ * are kept only when it is {@code public}, see {@link StoredResponse}). Serai declines server-sent event
+ * streams, whatever their directives say: replaying events that were sent once would be wrong.
  */
 final class Storability {
 
@@ -20,13 +21,26 @@ final class Storability {
             Map<String, Object> responseHeaders,
             long bodyBytes,
             long maxObject) {
+        return refusal(status, request, authenticated, responseHeaders, bodyBytes, maxObject, TargetedControl.DEFAULT);
+    }
+
+    /** As above, reading the targeted fields {@code targeting} names. */
+    static String refusal(
+            int status,
+            CacheControl request,
+            boolean authenticated,
+            Map<String, Object> responseHeaders,
+            long bodyBytes,
+            long maxObject,
+            TargetedControl targeting) {
         if (status < 200 || status == 206 || status == 304) {
             return "status";
         }
         if (request.noStore()) {
             return "no-store";
         }
-        CacheControl response = CacheControl.parse(MessageFields.joined(responseHeaders, "Cache-Control"));
+        TargetedControl.Directives directives = targeting.of(responseHeaders);
+        CacheControl response = directives.control();
         if (response.noStore()) {
             return "no-store";
         }
@@ -36,9 +50,6 @@ final class Storability {
         if (authenticated && !(response.isPublic() || response.sMaxAge() >= 0 || response.mustRevalidate())) {
             return "authorization";
         }
-        if (responseHeaders.get("Set-Cookie") != null) {
-            return "set-cookie";
-        }
         if (isEventStream(MessageFields.joined(responseHeaders, "Content-Type"))) {
             return "event-stream";
         }
@@ -46,7 +57,7 @@ final class Storability {
         if (vary != null && vary.contains("*")) {
             return "vary-star";
         }
-        boolean explicit = Freshness.hasExplicitLifetime(response, MessageFields.joined(responseHeaders, "Expires"));
+        boolean explicit = Freshness.hasExplicitLifetime(response, directives.expires());
         if (!explicit && !response.isPublic() && !Freshness.heuristicallyCacheable(status)) {
             return "status";
         }

@@ -1,6 +1,7 @@
 package io.serai.caching;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -13,7 +14,9 @@ import java.util.Set;
 final class StoredResponse {
 
     /** Fields the cache computes or that describe a hop, not the stored representation. */
-    private static final Set<String> NOT_STORED = Set.of("age", "cache-status", "set-cookie", "set-cookie2");
+    private static final Set<String> NOT_STORED = Set.of("age", "cache-status");
+    /** One client's cookies: stored (and served to others) only with an explicit {@code public}. */
+    private static final Set<String> COOKIES = Set.of("set-cookie", "set-cookie2");
     /** Fields a 304 does not replace (RFC 9111 section 3.2): the stored body's own framing. */
     private static final Set<String> KEPT_ON_UPDATE =
             Set.of("content-length", "content-encoding", "content-range", "transfer-encoding");
@@ -26,7 +29,10 @@ final class StoredResponse {
     final VaryValues vary;
     final long responseTime;
     final long initialAge;
+    final TargetedControl targeting;
+    /** The directives in force: a targeted field's (RFC 9213) when valid, else Cache-Control's. */
     final CacheControl control;
+
     final long lifetime;
     final String etag;
     final String lastModified;
@@ -41,7 +47,8 @@ final class StoredResponse {
             VaryValues vary,
             long ageSeconds,
             long requestTime,
-            long responseTime) {
+            long responseTime,
+            TargetedControl targeting) {
         this.status = status;
         this.reason = reason;
         this.fields = fields;
@@ -54,9 +61,13 @@ final class StoredResponse {
             date = responseTime;
         }
         this.initialAge = Freshness.initialAge(date, ageSeconds, requestTime, responseTime);
-        this.control = CacheControl.parse(field("Cache-Control"));
-        this.lastModified = field("Last-Modified");
-        this.lifetime = Freshness.lifetime(status, control, date, field("Expires"), lastModified);
+        this.targeting = targeting;
+        TargetedControl.Directives directives = targeting.of(this::field);
+        this.control = directives.control();
+        // An invalid Last-Modified is no validator and gives no heuristic lifetime.
+        String modified = field("Last-Modified");
+        this.lastModified = HttpDates.parse(modified) >= 0 ? modified : null;
+        this.lifetime = Freshness.lifetime(status, control, date, directives.expires(), lastModified);
         this.etag = field("ETag");
         int w = 256 + body.length + vary.weight();
         for (String f : fields) {
@@ -79,9 +90,27 @@ final class StoredResponse {
             VaryValues vary,
             long requestTime,
             long responseTime) {
+        return of(status, reason, pairs, age, body, headOnly, vary, requestTime, responseTime, TargetedControl.DEFAULT);
+    }
+
+    /** As above, with the targeted fields (RFC 9213) Serai reads: its own, then CDN-Cache-Control. */
+    static StoredResponse of(
+            int status,
+            String reason,
+            List<String> pairs,
+            String age,
+            byte[] body,
+            boolean headOnly,
+            VaryValues vary,
+            long requestTime,
+            long responseTime,
+            TargetedControl targeting) {
+        boolean keepCookies =
+                targeting.of(name -> joined(pairs, name)).control().isPublic();
         List<String> kept = new ArrayList<>(pairs.size() + 2);
         for (int i = 0; i + 1 < pairs.size(); i += 2) {
-            if (!NOT_STORED.contains(pairs.get(i).toLowerCase(Locale.ROOT))) {
+            String name = pairs.get(i).toLowerCase(Locale.ROOT);
+            if (!NOT_STORED.contains(name) && (keepCookies || !COOKIES.contains(name))) {
                 kept.add(pairs.get(i));
                 kept.add(pairs.get(i + 1));
             }
@@ -95,7 +124,8 @@ final class StoredResponse {
                 vary,
                 Freshness.parseAge(age),
                 requestTime,
-                responseTime);
+                responseTime,
+                targeting);
     }
 
     /**
@@ -123,7 +153,7 @@ final class StoredResponse {
                 merged.add(pairs.get(i + 1));
             }
         }
-        return of(status, reason, merged, age, body, headOnly, vary, requestTime, responseTime);
+        return of(status, reason, merged, age, body, headOnly, vary, requestTime, responseTime, targeting);
     }
 
     /** Age now, in milliseconds (RFC 9111 section 4.2.3). */
@@ -146,10 +176,14 @@ final class StoredResponse {
 
     /** The field's lines joined with ", ", or null. */
     String field(String name) {
+        return joined(Arrays.asList(fields), name);
+    }
+
+    private static String joined(List<String> pairs, String name) {
         String joined = null;
-        for (int i = 0; i + 1 < fields.length; i += 2) {
-            if (fields[i].equalsIgnoreCase(name)) {
-                joined = joined == null ? fields[i + 1] : joined + ", " + fields[i + 1];
+        for (int i = 0; i + 1 < pairs.size(); i += 2) {
+            if (pairs.get(i).equalsIgnoreCase(name)) {
+                joined = joined == null ? pairs.get(i + 1) : joined + ", " + pairs.get(i + 1);
             }
         }
         return joined;

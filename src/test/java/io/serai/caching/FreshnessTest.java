@@ -48,7 +48,7 @@ class FreshnessTest {
     }
 
     private static String date(long millis) {
-        return DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                Instant.ofEpochMilli(millis).atOffset(ZoneOffset.UTC));
+        return DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US)
+                .format(Instant.ofEpochMilli(millis).atOffset(ZoneOffset.UTC));
     }
 }

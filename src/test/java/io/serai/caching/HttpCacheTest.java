@@ -179,15 +179,6 @@ class HttpCacheTest {
     }
 
     @Test
-    void aResponseSettingACookieIsNotStored() throws IOException {
-        origin.on("/cookie", (r, n) -> ok("c" + n, "Cache-Control", "max-age=60", "Set-Cookie", "session=" + n));
-        get("/cookie");
-        RawResponse second = get("/cookie");
-        assertEquals("session=2", second.header("Set-Cookie"));
-        assertEquals(2, origin.count("/cookie"));
-    }
-
-    @Test
     void unknownDirectivesGiveNoPermissionToStore() throws IOException {
         origin.on(
                 "/unknown-201", (r, n) -> answer(201, "u" + n, "Cache-Control", "x-cache-everything, community=\"x\""));
@@ -727,7 +718,8 @@ class HttpCacheTest {
     }
 
     private static String httpDate(Instant at) {
-        return DateTimeFormatter.RFC_1123_DATE_TIME.format(at.atOffset(ZoneOffset.UTC));
+        return DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US)
+                .format(at.atOffset(ZoneOffset.UTC));
     }
 
     /** The origin's simulated work, so that concurrent misses overlap. */

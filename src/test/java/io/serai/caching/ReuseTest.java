@@ -72,8 +72,8 @@ class ReuseTest {
     }
 
     private static StoredResponse stored(String cacheControl) {
-        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                Instant.ofEpochMilli(ARRIVED).atOffset(ZoneOffset.UTC));
+        String date = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US)
+                .format(Instant.ofEpochMilli(ARRIVED).atOffset(ZoneOffset.UTC));
         return StoredResponse.of(
                 200,
                 "OK",
