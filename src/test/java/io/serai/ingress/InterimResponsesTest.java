@@ -65,6 +65,16 @@ class InterimResponsesTest {
                   steps:
                     - to: "netty-http:http://{{backend.1}}"
             - route:
+                id: hints-failover
+                from:
+                  uri: "netty-http:http://127.0.0.1:{{failover.port}}/?matchOnUriPrefix=true"
+                  steps:
+                    - loadBalance:
+                        failoverLoadBalancer: {}
+                        steps:
+                          - to: "netty-http:http://{{backend.1}}"
+                          - to: "netty-http:http://{{backend.2}}"
+            - route:
                 id: hints-merged
                 from:
                   uri: "netty-http:http://127.0.0.1:{{merged.port}}/?matchOnUriPrefix=true"
@@ -85,23 +95,27 @@ class InterimResponsesTest {
 
     private static final EarlyHintsBehaviour hinting = new EarlyHintsBehaviour();
     private static TestBackend backend;
+    private static TestBackend spare;
     private static Http2Backend h2;
     private static RunningSerai serai;
     private static int h2MemberPort;
     private static int cachedPort;
     private static int compressedPort;
     private static int mergedPort;
+    private static int failoverPort;
     private CountDownLatch gate;
 
     @BeforeAll
     static void start() throws Exception {
         backend = TestBackend.start("hinting").respondWith(hinting);
         h2 = Http2Backend.start("hinting-h2");
-        int[] ports = RunningSerai.freePorts(4);
+        spare = TestBackend.start("spare");
+        int[] ports = RunningSerai.freePorts(5);
         h2MemberPort = ports[0];
         cachedPort = ports[1];
         compressedPort = ports[2];
         mergedPort = ports[3];
+        failoverPort = ports[4];
         serai = RunningSerai.routes(ROUTES)
                 .property("backend.1", backend.hostPort())
                 .property("backend.h2", h2.hostPort())
@@ -109,6 +123,8 @@ class InterimResponsesTest {
                 .property("cached.port", cachedPort)
                 .property("compressed.port", compressedPort)
                 .property("merged.port", mergedPort)
+                .property("backend.2", spare.hostPort())
+                .property("failover.port", failoverPort)
                 .start(dir);
     }
 
@@ -116,6 +132,7 @@ class InterimResponsesTest {
     static void stop() throws Exception {
         serai.close();
         backend.close();
+        spare.close();
         h2.close();
     }
 
@@ -206,6 +223,18 @@ class InterimResponsesTest {
             assertEquals(103, client.read().status());
             assertEquals(502, client.read().status());
         }
+    }
+
+    @Test
+    void aRequestWhoseHintsWentToTheClientIsNotFailedOverToAnotherMember() throws IOException {
+        // The member had the request (it answered it in part): sending it again is what failover never does
+        // once a response has started, and its hints are already with the client.
+        try (RawHttp client = RawHttp.connect(failoverPort)) {
+            client.send("GET /broken/failover HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertEquals(103, client.read().status());
+            assertEquals(502, client.read().status());
+        }
+        assertEquals(0, spare.requests().size());
     }
 
     @Test
