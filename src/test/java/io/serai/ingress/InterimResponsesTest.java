@@ -1,5 +1,6 @@
 package io.serai.ingress;
 
+import io.serai.support.AccessLogLines;
 import io.serai.support.EarlyHintsBehaviour;
 import io.serai.support.Http2Backend;
 import io.serai.support.RawHttp;
@@ -98,6 +99,7 @@ class InterimResponsesTest {
     private static TestBackend spare;
     private static Http2Backend h2;
     private static RunningSerai serai;
+    private static Path log;
     private static int h2MemberPort;
     private static int cachedPort;
     private static int compressedPort;
@@ -110,6 +112,7 @@ class InterimResponsesTest {
         backend = TestBackend.start("hinting").respondWith(hinting);
         h2 = Http2Backend.start("hinting-h2");
         spare = TestBackend.start("spare");
+        log = dir.resolve("access.log");
         int[] ports = RunningSerai.freePorts(5);
         h2MemberPort = ports[0];
         cachedPort = ports[1];
@@ -125,6 +128,7 @@ class InterimResponsesTest {
                 .property("merged.port", mergedPort)
                 .property("backend.2", spare.hostPort())
                 .property("failover.port", failoverPort)
+                .property("serai.access-log", log)
                 .start(dir);
     }
 
@@ -145,7 +149,7 @@ class InterimResponsesTest {
     @Test
     void earlyHintsReachTheClientBeforeTheBackendSendsItsFinalResponse() throws IOException {
         try (RawHttp client = RawHttp.connect(serai.port())) {
-            client.send("GET /page HTTP/1.1\r\nHost: a\r\n\r\n");
+            client.send("GET /page HTTP/1.1\r\nHost: a\r\nX-Request-Id: hinted-page\r\n\r\n");
             RawResponse hints = client.read();
             assertEquals(103, hints.status());
             assertEquals(LINK, hints.header("Link"));
@@ -159,6 +163,8 @@ class InterimResponsesTest {
             assertEquals(103, client.read().status());
             assertEquals(200, client.read().status());
         }
+        // The access log's line is the final response's.
+        assertEquals(200, AccessLogLines.await(log, "hinted-page").get("status").asInt());
     }
 
     @Test
@@ -209,6 +215,7 @@ class InterimResponsesTest {
             h2Gate.complete(null);
             assertEquals(List.of(103, 103), List.of(first.status(), second.status()));
             assertEquals(EarlyHintsBehaviour.HINTS, List.of(first.header("Link"), second.header("Link")));
+            assertNull(first.header("x-http2-stream-id"), "Netty's conversion fields describe the backend's hop");
             assertEquals(200, client.read().status());
         } finally {
             h2Gate.complete(null);
