@@ -1,5 +1,7 @@
 package io.serai.ingress;
 
+import io.serai.health.BackendStatus;
+import io.serai.proxy.ProxyHttpComponent;
 import io.serai.support.AccessLogLines;
 import io.serai.support.EarlyHintsBehaviour;
 import io.serai.support.Http2Backend;
@@ -18,11 +20,13 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.zip.GZIPInputStream;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -76,6 +80,15 @@ class InterimResponsesTest {
                           - to: "netty-http:http://{{backend.1}}"
                           - to: "netty-http:http://{{backend.2}}"
             - route:
+                id: hints-checked
+                from:
+                  uri: "netty-http:http://127.0.0.1:{{checked.port}}/?matchOnUriPrefix=true"
+                  steps:
+                    - loadBalance:
+                        roundRobinLoadBalancer: {}
+                        steps:
+                          - to: "netty-http:http://{{backend.checked}}?healthCheckPath=/health&healthCheckInterval=400ms&healthCheckTimeout=400ms&healthyThreshold=1&unhealthyThreshold=2"
+            - route:
                 id: hints-merged
                 from:
                   uri: "netty-http:http://127.0.0.1:{{merged.port}}/?matchOnUriPrefix=true"
@@ -97,6 +110,7 @@ class InterimResponsesTest {
     private static final EarlyHintsBehaviour hinting = new EarlyHintsBehaviour();
     private static TestBackend backend;
     private static TestBackend spare;
+    private static TestBackend checked;
     private static Http2Backend h2;
     private static RunningSerai serai;
     private static Path log;
@@ -105,6 +119,7 @@ class InterimResponsesTest {
     private static int compressedPort;
     private static int mergedPort;
     private static int failoverPort;
+    private static int checkedPort;
     private CountDownLatch gate;
 
     @BeforeAll
@@ -113,12 +128,14 @@ class InterimResponsesTest {
         h2 = Http2Backend.start("hinting-h2");
         spare = TestBackend.start("spare");
         log = dir.resolve("access.log");
-        int[] ports = RunningSerai.freePorts(5);
+        checked = TestBackend.start("checked").respondWith(new EarlyHintsBehaviour());
+        int[] ports = RunningSerai.freePorts(6);
         h2MemberPort = ports[0];
         cachedPort = ports[1];
         compressedPort = ports[2];
         mergedPort = ports[3];
         failoverPort = ports[4];
+        checkedPort = ports[5];
         serai = RunningSerai.routes(ROUTES)
                 .property("backend.1", backend.hostPort())
                 .property("backend.h2", h2.hostPort())
@@ -129,6 +146,8 @@ class InterimResponsesTest {
                 .property("backend.2", spare.hostPort())
                 .property("failover.port", failoverPort)
                 .property("serai.access-log", log)
+                .property("backend.checked", checked.hostPort())
+                .property("checked.port", checkedPort)
                 .start(dir);
     }
 
@@ -137,6 +156,7 @@ class InterimResponsesTest {
         serai.close();
         backend.close();
         spare.close();
+        checked.close();
         h2.close();
     }
 
@@ -282,6 +302,27 @@ class InterimResponsesTest {
             }
             // The connection is still in step: a second request is answered too.
             client.send("GET /again HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n\r\n");
+            assertEquals(103, client.read().status());
+            assertEquals(200, client.read().status());
+        }
+    }
+
+    @Test
+    void aHealthCheckJudgesTheFinalResponseNotTheHints() throws IOException {
+        // A check that took the 103 for its answer would fail every time: two in a row take the member out.
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> checked.requests().stream()
+                                .filter(r -> r.target().equals("/health"))
+                                .count()
+                        >= 4);
+        BackendStatus status = ((ProxyHttpComponent) serai.context().getComponent("netty-http"))
+                .backendHealth().statuses().stream()
+                        .filter(s -> s.backend().equals(checked.url()))
+                        .findFirst()
+                        .orElseThrow();
+        assertTrue(status.available(), status.reason());
+        try (RawHttp client = RawHttp.connect(checkedPort)) {
+            client.send("GET /x HTTP/1.1\r\nHost: a\r\n\r\n");
             assertEquals(103, client.read().status());
             assertEquals(200, client.read().status());
         }
