@@ -42,6 +42,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class InterimResponsesTest {
 
     private static final String ROUTES = """
+            - beans:
+                - name: hintRetries
+                  type: "#class:io.serai.resilience.RetryPolicy"
+                  properties:
+                    attempts: 2
+                    budget: 1.0
+                    minRetriesPerSecond: 100
+                    backoff: 0ms
+            - route:
+                id: hints-retried
+                from:
+                  uri: "netty-http:http://127.0.0.1:{{retried.port}}/?matchOnUriPrefix=true"
+                  steps:
+                    - policy:
+                        ref: hintRetries
+                        steps:
+                          - to: "netty-http:http://{{backend.1}}"
             - route:
                 id: hints
                 from:
@@ -120,6 +137,7 @@ class InterimResponsesTest {
     private static int mergedPort;
     private static int failoverPort;
     private static int checkedPort;
+    private static int retriedPort;
     private CountDownLatch gate;
 
     @BeforeAll
@@ -129,13 +147,14 @@ class InterimResponsesTest {
         spare = TestBackend.start("spare");
         log = dir.resolve("access.log");
         checked = TestBackend.start("checked").respondWith(new EarlyHintsBehaviour());
-        int[] ports = RunningSerai.freePorts(6);
+        int[] ports = RunningSerai.freePorts(7);
         h2MemberPort = ports[0];
         cachedPort = ports[1];
         compressedPort = ports[2];
         mergedPort = ports[3];
         failoverPort = ports[4];
         checkedPort = ports[5];
+        retriedPort = ports[6];
         serai = RunningSerai.routes(ROUTES)
                 .property("backend.1", backend.hostPort())
                 .property("backend.h2", h2.hostPort())
@@ -148,6 +167,7 @@ class InterimResponsesTest {
                 .property("serai.access-log", log)
                 .property("backend.checked", checked.hostPort())
                 .property("checked.port", checkedPort)
+                .property("retried.port", retriedPort)
                 .start(dir);
     }
 
@@ -262,6 +282,22 @@ class InterimResponsesTest {
             assertEquals(502, client.read().status());
         }
         assertEquals(0, spare.requests().size());
+    }
+
+    @Test
+    void aRetryPolicyStillRetriesAfterHintsAndTheClientGetsEachAttemptsHints() throws IOException {
+        // Hints commit nothing (RFC 8297 section 2): a route's retry policy goes on as without them.
+        gate.countDown();
+        int before = backend.requests().size();
+        try (RawHttp client = RawHttp.connect(retriedPort)) {
+            client.send("GET /flaky HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertEquals(103, client.read().status(), "the first attempt's");
+            assertEquals(103, client.read().status(), "the retry's");
+            RawResponse last = client.read();
+            assertEquals(200, last.status());
+            assertEquals(EarlyHintsBehaviour.BODY, last.bodyText());
+        }
+        assertEquals(before + 2, backend.requests().size());
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A backend answer that starts with interim responses: each of {@link #HINTS} (as many as the request's
@@ -15,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * hop-by-hop fields, then waits for the test's gate (bounded) before the final 200. A test that reads a 103
  * before it opens the gate has proved that the 103 reached it ahead of the final response. A target under
  * {@code /cacheable} gets a storable final response; one under {@code /broken} none: the connection closes
- * after the hints.
+ * after the hints; one under {@code /flaky} so every other time, starting with the first.
  */
 public final class EarlyHintsBehaviour implements Behaviour {
 
@@ -27,6 +28,7 @@ public final class EarlyHintsBehaviour implements Behaviour {
     public static final String BODY = "{\"items\":[" + "\"early hints are hints\",".repeat(100) + "\"end\"]}";
 
     private volatile CountDownLatch gate = new CountDownLatch(0);
+    private final AtomicInteger flaky = new AtomicInteger();
 
     /** From now on each answer waits for {@code opened} (at most 5 s) between its hints and its final response. */
     public EarlyHintsBehaviour gate(CountDownLatch opened) {
@@ -48,7 +50,8 @@ public final class EarlyHintsBehaviour implements Behaviour {
                     .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
         }
-        if (request.target().startsWith("/broken")) {
+        if (request.target().startsWith("/broken")
+                || request.target().startsWith("/flaky") && flaky.getAndIncrement() % 2 == 0) {
             // The backend fails after its hints: the connection closes without a final response.
             return false;
         }
