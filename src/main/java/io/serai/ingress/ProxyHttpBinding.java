@@ -124,6 +124,7 @@ public class ProxyHttpBinding extends DefaultNettyHttpBinding {
                 request.method(), request.protocolVersion(), HttpUtil.isKeepAlive(request), in, target);
         exchange.setProperty(IngressRequest.PROPERTY, ingress);
         exchange.setProperty(IngressRequest.NORMALIZED_PATH, target.path());
+        ClientInterimResponses.offer(exchange, request.protocolVersion());
 
         headers.put(NettyHttpConstants.HTTP_METHOD, request.method().name());
         headers.put(NettyHttpConstants.HTTP_URI, target.path());

@@ -24,6 +24,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.serai.camel.MeterRegistries;
+import io.serai.http.InterimResponses;
 import io.serai.http.TrailerFields;
 import io.serai.http.UpstreamException;
 import io.serai.http.Via;
@@ -72,6 +73,7 @@ final class UpstreamCall {
     private final Duration timeLimit;
     private final ResponseHolding holding;
     private final Channel client;
+    private final InterimResponses interims;
     private final ChannelFutureListener onClientGone = f -> clientGone();
     private final AtomicBoolean done = new AtomicBoolean();
     private Channel channel;
@@ -97,7 +99,8 @@ final class UpstreamCall {
             ProxySettings settings,
             Duration timeLimit,
             ResponseHolding holding,
-            Channel client) {
+            Channel client,
+            InterimResponses interims) {
         this.timeLimit = timeLimit;
         this.exchange = exchange;
         this.callback = callback;
@@ -108,6 +111,7 @@ final class UpstreamCall {
         this.settings = settings;
         this.holding = holding;
         this.client = client;
+        this.interims = interims;
         if (client != null) {
             // A client that leaves stops its backend call, so a slow backend is not kept busy for nobody.
             client.closeFuture().addListener(onClientGone);
@@ -282,8 +286,12 @@ final class UpstreamCall {
         responseStarted = true;
         int code = response.status().code();
         if (code >= 100 && code < 200 && code != 101) {
-            // An interim response; the final one follows on the same connection.
+            // An interim response; the final one follows on the same connection. It goes to the client as it
+            // arrives (not a 100: Serai answered the client's expectation itself), and is never the answer.
             interim = true;
+            if (interims != null && InterimResponses.isForwarded(code) && !done.get()) {
+                interims.forward(exchange, response);
+            }
             return;
         }
         if (!holding.whole()) {

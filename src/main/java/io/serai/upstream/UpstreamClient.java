@@ -21,6 +21,7 @@ import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.serai.health.ProbeClient;
+import io.serai.http.InterimResponses;
 import io.serai.http.UpstreamDeadline;
 import io.serai.http.UpstreamException;
 import io.serai.http.body.BodyStream;
@@ -66,7 +67,8 @@ public final class UpstreamClient implements AutoCloseable {
 
     /**
      * Sends {@code request} (its body following from {@code body} when that is not null) to {@code target};
-     * completes {@code callback} once, with the response or a fault.
+     * completes {@code callback} once, with the response or a fault. With {@code clientsCall}, the call whose
+     * answer becomes the client's (not a merge's or a copy's), interim responses go to the client as they arrive.
      */
     void send(
             Exchange exchange,
@@ -75,6 +77,7 @@ public final class UpstreamClient implements AutoCloseable {
             BodyStream body,
             Duration timeout,
             ResponseHolding holding,
+            boolean clientsCall,
             AsyncCallback callback) {
         Channel client = clientChannel(exchange);
         EventLoop loop = client != null && client.eventLoop() instanceof NioEventLoop own
@@ -107,7 +110,9 @@ public final class UpstreamClient implements AutoCloseable {
             callback.done(false);
             return;
         }
-        new UpstreamCall(exchange, callback, request, body, target, pool, settings, limit, holding, client).start();
+        InterimResponses interims = clientsCall && client != null ? InterimResponses.of(exchange) : null;
+        new UpstreamCall(exchange, callback, request, body, target, pool, settings, limit, holding, client, interims)
+                .start();
     }
 
     /** The {@code serai.dns.*} settings; before the first call or probe, which makes the resolver. */

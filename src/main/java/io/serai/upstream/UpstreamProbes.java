@@ -255,6 +255,11 @@ final class UpstreamProbes implements ProbeClient {
                         + response.decoderResult().cause().getMessage() + ")"));
                 return;
             }
+            int code = response.status().code();
+            if (code >= 100 && code < 200 && code != 101) {
+                // An interim response (a 103 Early Hints): the probe's answer is the final one that follows.
+                return;
+            }
             Map<String, String> headers = new HashMap<>();
             response.headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
             // an HTTP/2 answer's trailers (gRPC's status) after its head

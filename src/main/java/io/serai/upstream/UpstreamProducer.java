@@ -89,6 +89,7 @@ public class UpstreamProducer extends DefaultAsyncProducer {
                 MessageBodies.streaming(exchange.getMessage()),
                 call.callTimeout(),
                 client.holding(whole, holdUpTo == null ? 0 : holdUpTo),
+                !call.isMerged(exchange),
                 doneSync -> {
                     recordOutcome(exchange, backend);
                     measure(exchange, backend, System.nanoTime() - started);

@@ -235,7 +235,8 @@ final class RawH2 implements AutoCloseable {
         }
     }
 
-    private Http2Headers decode(Frame f) throws IOException {
+    /** The header block of a HEADERS frame {@link #read} returned (without CONTINUATION frames). */
+    Http2Headers decode(Frame f) throws IOException {
         ByteBuf buf = Unpooled.wrappedBuffer(f.payload());
         try {
             return decoder.decodeHeaders(f.stream(), buf);

@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -72,6 +73,8 @@ public final class Http2Backend implements AutoCloseable {
     private volatile long download = -1;
     private volatile boolean holdBodies;
     private volatile boolean declareLength;
+    private volatile List<String> earlyHints = List.of();
+    private volatile CompletableFuture<?> answerGate = CompletableFuture.completedFuture(null);
     private final AtomicBoolean closed = new AtomicBoolean();
     private Channel server;
 
@@ -172,6 +175,16 @@ public final class Http2Backend implements AutoCloseable {
     }
 
     /** Streams opened from now on are not read (so not given window) until {@link #releaseRequestBodies}. */
+    /**
+     * Sends a {@code 103} HEADERS frame for each {@code links} value before every answer, which then waits for
+     * {@code gate}: a test that reads the 103s before it completes the gate saw them arrive ahead of the answer.
+     */
+    public Http2Backend earlyHints(List<String> links, CompletableFuture<?> gate) {
+        this.earlyHints = links;
+        this.answerGate = gate;
+        return this;
+    }
+
     public Http2Backend holdRequestBodies() {
         this.holdBodies = true;
         return this;
@@ -310,6 +323,20 @@ public final class Http2Backend implements AutoCloseable {
         }
 
         private void answer(ChannelHandlerContext ctx) {
+            List<String> hints = earlyHints;
+            if (!hints.isEmpty()) {
+                for (String link : hints) {
+                    ctx.write(new DefaultHttp2HeadersFrame(
+                            new DefaultHttp2Headers().status("103").add("link", link), false));
+                }
+                ctx.flush();
+                answerGate.whenComplete((ok, failed) -> ctx.executor().execute(() -> answerFinal(ctx)));
+                return;
+            }
+            answerFinal(ctx);
+        }
+
+        private void answerFinal(ChannelHandlerContext ctx) {
             Http2Headers headers = new DefaultHttp2Headers()
                     .status("200")
                     .add("x-backend", name)
