@@ -68,6 +68,12 @@ final class HttpCacheProcessor extends WrappedSteps {
         if (ingress == null) {
             return next.process(exchange, callback);
         }
+        // Purge tags are for this cache alone: no answer of a cached route shows them to a client.
+        AsyncCallback original = callback;
+        callback = doneSync -> {
+            CacheTags.strip(exchange.getMessage().getHeaders());
+            original.done(doneSync);
+        };
         Map<String, Object> headers = exchange.getMessage().getHeaders();
         String host = MessageFields.joined(headers, "Host");
         String target = ingress.target().originForm();
@@ -176,7 +182,9 @@ final class HttpCacheProcessor extends WrappedSteps {
             return true;
         }
         if (mayWait && !request.control.noCache()) {
-            if (flights.lead(request.key)) {
+            // A Range request waits for a leader (then the range comes from what it stored), never leads:
+            // its 206 is not stored, and full requests waiting on it would then all go to the backend.
+            if (!isRanged(request) && flights.lead(request.key)) {
                 return forward(request, stored, reason, true);
             }
             if (waitForLeader(request)) {
@@ -312,6 +320,13 @@ final class HttpCacheProcessor extends WrappedSteps {
                     request.fields);
             return;
         }
+        if (status == 206 && stored != null) {
+            StoredResponse updated =
+                    RangeRequests.updatedByPartial(stored, message.getHeaders(), age, request.sentAt, now);
+            if (updated != null) {
+                store.update(request.key, stored, updated);
+            }
+        }
         CacheStatus outcome = CacheStatus.forwarded(name, reason);
         if (request.validating != null) {
             outcome.fwdStatus(status);
@@ -394,6 +409,10 @@ final class HttpCacheProcessor extends WrappedSteps {
             return true;
         }
         return false;
+    }
+
+    private static boolean isRanged(CacheRequest request) {
+        return !request.head && request.exchange.getMessage().getHeader(RangeRequests.RANGE) != null;
     }
 
     Flights flights() {
