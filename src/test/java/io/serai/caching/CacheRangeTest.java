@@ -244,6 +244,26 @@ class CacheRangeTest {
     }
 
     @Test
+    void aRangeServedStaleWhileRevalidatingRefreshesTheWholeResponse() throws IOException {
+        origin.on(
+                "/swr",
+                (r, n) -> n == 1
+                        ? ok(DIGITS, "Cache-Control", "max-age=10, stale-while-revalidate=60", "Age", "15")
+                        : r.header("Range") != null
+                                ? rangeAware(r, n)
+                                : ok("abcdefghij", "Cache-Control", "max-age=60"));
+        get("/swr");
+        RawResponse part = get("/swr", "Range", "bytes=0-1");
+        assertEquals(206, part.status());
+        assertEquals("01", part.bodyText());
+        assertTrue(part.header("Cache-Status").endsWith("detail=stale-while-revalidate"), part.header("Cache-Status"));
+        Waits.upTo(Duration.ofSeconds(5))
+                .until(() -> "ab".equals(get("/swr", "Range", "bytes=0-1").bodyText()));
+        assertEquals(null, origin.requestsFor("/swr").get(1).header("Range"), "the refresh asks for the whole");
+        assertEquals(2, origin.count("/swr"));
+    }
+
+    @Test
     void aBackendPartWithTheStoredStrongETagUpdatesTheStoredFields() throws IOException {
         origin.on("/same", (r, n) -> n == 1 ? version(1, "\"r1\"") : part(2, "\"r1\""));
         origin.on("/changed", (r, n) -> n == 1 ? version(1, "\"r1\"") : part(2, "\"r2\""));
