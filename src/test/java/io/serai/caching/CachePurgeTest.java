@@ -4,6 +4,8 @@ import io.serai.support.CacheOrigin;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
+import io.serai.support.StreamingBackend;
+import io.serai.support.Waits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import static io.serai.support.CacheOrigin.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,6 +48,15 @@ class CachePurgeTest {
                         ref: httpCache
                         steps:
                           - to: "netty-http:http://{{backend.1}}"
+            - route:
+                id: purged-streamed
+                from:
+                  uri: "netty-http:http://127.0.0.1:{{streamed.port}}/?matchOnUriPrefix=true"
+                  steps:
+                    - policy:
+                        ref: httpCache
+                        steps:
+                          - to: "netty-http:http://{{backend.streamed}}"
             """;
 
     @TempDir
@@ -54,16 +66,30 @@ class CachePurgeTest {
     private static RunningSerai serai;
     private static int adminPort;
     private static int twinPort;
+    private static int streamedPort;
+    private static StreamingBackend streaming;
 
     @BeforeAll
     static void start() throws Exception {
         origin = CacheOrigin.start();
-        int[] ports = RunningSerai.freePorts(2);
+        int[] ports = RunningSerai.freePorts(3);
         adminPort = ports[0];
         twinPort = ports[1];
+        streamedPort = ports[2];
+        // A tagged body that streams (chunks 100 ms apart): its fields are stored when it has passed whole.
+        streaming = StreamingBackend.start(c -> {
+            c.readHead();
+            c.head(200, "Cache-Control", "max-age=60", "Surrogate-Key", "streamed", "Transfer-Encoding", "chunked");
+            c.chunk("first ");
+            c.pause(Duration.ofMillis(100));
+            c.chunk("second");
+            c.endChunks();
+        });
         serai = RunningSerai.routes(ROUTES)
                 .property("backend.1", origin.hostPort())
                 .property("twin.port", twinPort)
+                .property("streamed.port", streamedPort)
+                .property("backend.streamed", streaming.hostPort())
                 .property("serai.admin.port", adminPort)
                 .property("serai.admin.token", "s3cret")
                 .start(dir);
@@ -73,6 +99,7 @@ class CachePurgeTest {
     static void stop() throws IOException {
         serai.close();
         origin.close();
+        streaming.close();
     }
 
     @Test
@@ -119,6 +146,21 @@ class CachePurgeTest {
         assertNoTags(posted);
         origin.on("/tag/private", (r, n) -> ok("p" + n, "Cache-Control", "private", "Cache-Tag", "p"));
         assertNoTags(get("/tag/private"));
+    }
+
+    @Test
+    void aStreamedResponseKeepsItsTagsForPurgingButNeverShowsThem() throws IOException {
+        RawResponse streamed = streamedGet();
+        assertEquals("serai; fwd=uri-miss; detail=streamed", streamed.header("Cache-Status"));
+        assertEquals("first second", streamed.bodyText());
+        assertNoTags(streamed);
+        Waits.upTo(Duration.ofSeconds(5))
+                .until(() -> streamedGet().header("Cache-Status").startsWith("serai; hit"));
+        assertNoTags(streamedGet());
+        int before = streaming.conversations().size();
+        assertEquals("{\"purged\":1}", purge("tag=streamed").bodyText().trim());
+        assertEquals("serai; fwd=uri-miss; detail=streamed", streamedGet().header("Cache-Status"));
+        assertEquals(before + 1, streaming.conversations().size());
     }
 
     @Test
@@ -169,6 +211,10 @@ class CachePurgeTest {
     private static RawResponse purge(String query) throws IOException {
         return RawHttp.exchange(
                 adminPort, "DELETE /cache?" + query + " HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer s3cret\r\n\r\n");
+    }
+
+    private static RawResponse streamedGet() throws IOException {
+        return RawHttp.exchange(streamedPort, "GET /streamed HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     }
 
     private static RawResponse get(String path) throws IOException {
