@@ -179,6 +179,34 @@ class CacheRangeTest {
     }
 
     @Test
+    void anHttp2ClientGetsThePartToo() throws Exception {
+        origin.on("/h2", (r, n) -> ok(DIGITS, "Cache-Control", "max-age=600"));
+        assertEquals("0123456789 200 2", h2c("/h2", "X-Whole: yes"));
+        assertEquals("234 206 2", h2c("/h2", "Range: bytes=2-4"));
+        assertEquals(1, origin.count("/h2"));
+    }
+
+    /** curl as a real h2c client (prior knowledge): the body, the status and the HTTP version it spoke. */
+    private static String h2c(String path, String field) throws Exception {
+        Process curl = new ProcessBuilder(
+                        "curl",
+                        "-sS",
+                        "--max-time",
+                        "10",
+                        "--http2-prior-knowledge",
+                        "-H",
+                        field,
+                        "-w",
+                        " %{http_code} %{http_version}",
+                        "http://127.0.0.1:" + serai.port() + path)
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(curl.waitFor(15, TimeUnit.SECONDS));
+        return out;
+    }
+
+    @Test
     void headIgnoresRange() throws IOException {
         try (RawHttp client = RawHttp.connect(serai.port())) {
             RawResponse head = client.send("HEAD /digits HTTP/1.1\r\nHost: 127.0.0.1\r\nRange: bytes=0-3\r\n\r\n")
