@@ -15,10 +15,6 @@ final class CacheTags {
 
     private CacheTags() {}
 
-    static boolean isTagField(String name) {
-        return name.equalsIgnoreCase(SURROGATE_KEY) || name.equalsIgnoreCase(CACHE_TAG);
-    }
-
     /** Removes the tag fields from a response about to go to a client. */
     static void strip(Map<String, Object> headers) {
         headers.remove(SURROGATE_KEY);
