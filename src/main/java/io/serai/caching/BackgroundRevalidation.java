@@ -33,6 +33,9 @@ final class BackgroundRevalidation {
         refresh.getProperties().putAll(original.getProperties());
         refresh.getMessage().getHeaders().putAll(original.getMessage().getHeaders());
         refresh.getMessage().removeHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT);
+        // The refresh is for the whole stored response, whatever part the client asked for.
+        refresh.getMessage().removeHeader(RangeRequests.RANGE);
+        refresh.getMessage().removeHeader(RangeRequests.IF_RANGE);
         refresh.getMessage().setHeader(NettyHttpConstants.HTTP_METHOD, stored.headOnly ? "HEAD" : "GET");
         UnitOfWork unitOfWork =
                 PluginHelper.getUnitOfWorkFactory(original.getContext()).createUnitOfWork(refresh);

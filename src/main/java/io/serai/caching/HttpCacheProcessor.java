@@ -72,9 +72,11 @@ final class HttpCacheProcessor extends WrappedSteps {
             return next.process(exchange, callback);
         }
         return cached(exchange, ingress, doneSync -> {
-            // Serai's own targeted field is for Serai alone: clients never see it, hit, miss or pass-through.
+            // Serai's own targeted field and the purge tags are for this cache alone: clients never see
+            // them, hit, miss or pass-through.
             Map<String, Object> answer = exchange.getMessage().getHeaders();
             answer.remove(targeting.ownField());
+            CacheTags.strip(answer);
             if (settings.stripCdnCacheControl()) {
                 answer.remove(TargetedControl.CDN_CACHE_CONTROL);
             }
@@ -191,7 +193,9 @@ final class HttpCacheProcessor extends WrappedSteps {
             return true;
         }
         if (mayWait && !request.control.noCache()) {
-            if (flights.lead(request.key)) {
+            // A Range request waits for a leader (then the range comes from what it stored), never leads:
+            // its 206 is not stored, and full requests waiting on it would then all go to the backend.
+            if (!isRanged(request) && flights.lead(request.key)) {
                 return forward(request, stored, reason, true);
             }
             if (waitForLeader(request)) {
@@ -332,6 +336,13 @@ final class HttpCacheProcessor extends WrappedSteps {
             }
             return;
         }
+        if (status == 206 && stored != null) {
+            StoredResponse updated =
+                    RangeRequests.updatedByPartial(stored, message.getHeaders(), age, request.sentAt, now);
+            if (updated != null) {
+                store.update(request.key, stored, updated);
+            }
+        }
         CacheStatus outcome = CacheStatus.forwarded(name, reason);
         if (request.validating != null) {
             outcome.fwdStatus(status);
@@ -417,6 +428,10 @@ final class HttpCacheProcessor extends WrappedSteps {
             return true;
         }
         return false;
+    }
+
+    private static boolean isRanged(CacheRequest request) {
+        return !request.head && request.exchange.getMessage().getHeader(RangeRequests.RANGE) != null;
     }
 
     Flights flights() {

@@ -115,4 +115,36 @@ public final class HttpCacheStore implements io.micrometer.core.instrument.binde
         }
         return keys;
     }
+
+    /**
+     * The keys stored on any route for URLs on {@code host} whose target starts with {@code prefix}.
+     * A scan of the whole map: purges are rare and admin-only, and a second index would cost memory
+     * and a write on every store (HttpCacheStoreTest measures a scan of 100,000 entries).
+     */
+    public java.util.Set<String> keysUnder(String host, String prefix) {
+        String start = '\n' + host.toLowerCase(java.util.Locale.ROOT) + '\n' + prefix;
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (String key : cache.asMap().keySet()) {
+            int at = key.indexOf('\n');
+            if (at >= 0 && key.startsWith(start, at)) {
+                keys.add(key);
+            }
+        }
+        return keys;
+    }
+
+    /** The keys of URLs one of whose stored responses carried one of {@code tags}; a scan, as above. */
+    public java.util.Set<String> keysTagged(java.util.Collection<String> tags) {
+        java.util.Set<String> wanted = java.util.Set.copyOf(tags);
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        cache.asMap().forEach((key, variants) -> {
+            for (StoredResponse response : variants.responses) {
+                if (CacheTags.carriesAny(response, wanted)) {
+                    keys.add(key);
+                    return;
+                }
+            }
+        });
+        return keys;
+    }
 }
