@@ -21,7 +21,13 @@ class HttpCacheStoreTest {
     @Test
     void aPurgeScanOfAFullCacheTakesWellUnderASecond() {
         HttpCacheStore store = new HttpCacheStore(
-                new CacheSettings(512L << 20, 8L << 20, Duration.ofSeconds(5), Duration.ofMinutes(10)),
+                new CacheSettings(
+                        512L << 20,
+                        8L << 20,
+                        Duration.ofSeconds(5),
+                        Duration.ofMinutes(10),
+                        "Serai-Cache-Control",
+                        false),
                 System::currentTimeMillis);
         long now = store.now();
         byte[] body = new byte[200];
