@@ -415,6 +415,8 @@ class CacheRangeTest {
     }
 
     private static String httpDate(Instant at) {
-        return DateTimeFormatter.RFC_1123_DATE_TIME.format(at.atOffset(ZoneOffset.UTC));
+        // Two-digit days: RFC_1123_DATE_TIME writes "2 Dec", which is not an IMF-fixdate.
+        return DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+                .format(at.atOffset(ZoneOffset.UTC));
     }
 }
