@@ -42,12 +42,10 @@ public record CacheSettings(
         String targeted = SettingValues.orDefault(
                         lookup, "serai.cache.targeted-field", TargetedControl.DEFAULT_OWN_FIELD)
                 .trim();
-        if (!isFieldName(targeted)
-                || targeted.equalsIgnoreCase(TargetedControl.CDN_CACHE_CONTROL)
-                || targeted.equalsIgnoreCase("Cache-Control")) {
-            throw new IllegalArgumentException(
-                    "serai.cache.targeted-field: \"" + targeted
-                            + "\" is not a field name of its own (letters, digits, - ; not Cache-Control or CDN-Cache-Control)");
+        if (!isTargetedFieldName(targeted)) {
+            throw new IllegalArgumentException("serai.cache.targeted-field: \"" + targeted
+                    + "\" is not a targeted cache-control field of its own (letters, digits, -; ending in"
+                    + " -Cache-Control, such as Acme-CDN-Cache-Control; not CDN-Cache-Control)");
         }
         boolean stripCdn = SettingValues.bool(
                 "serai.cache.strip-cdn-cache-control",
@@ -55,8 +53,18 @@ public record CacheSettings(
         return new CacheSettings(maxSize, maxObject, coalesce, retention, targeted, stripCdn);
     }
 
-    private static boolean isFieldName(String name) {
-        return !name.isEmpty() && name.chars().allMatch(c -> Character.isLetterOrDigit(c) && c < 128 || c == '-');
+    /**
+     * A name of its own for a targeted field (RFC 9213 section 2): ends in {@code -Cache-Control}, as the
+     * registered ones do, so no field HTTP defines otherwise (ETag, Set-Cookie, Content-Length) is taken
+     * for cache directives and removed from answers; and not CDN-Cache-Control, which Serai reads anyway.
+     */
+    private static boolean isTargetedFieldName(String name) {
+        String suffix = "-cache-control";
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        return name.length() > suffix.length()
+                && lower.endsWith(suffix)
+                && !lower.equals(TargetedControl.CDN_CACHE_CONTROL.toLowerCase(java.util.Locale.ROOT))
+                && name.chars().allMatch(c -> Character.isLetterOrDigit(c) && c < 128 || c == '-');
     }
 
     /** {@code serai.cache.max-size=auto}: the cache follows the heap. */

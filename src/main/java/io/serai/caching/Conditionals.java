@@ -39,8 +39,8 @@ final class Conditionals {
             return false;
         }
         long since = Freshness.parseDate(MessageFields.joined(request, IF_MODIFIED_SINCE));
-        long modified = Freshness.parseDate(stored.lastModified);
-        return since >= 0 && modified >= 0 && modified <= since;
+        long modified = stored.lastModifiedMillis;
+        return since != HttpDates.INVALID && modified != HttpDates.INVALID && modified <= since;
     }
 
     /** The opaque tag of an entity-tag, for weak comparison: {@code W/"x"} and {@code "x"} are equal. */

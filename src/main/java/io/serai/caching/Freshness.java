@@ -24,7 +24,11 @@ final class Freshness {
      * The freshness lifetime: s-maxage, else max-age, else Expires minus Date, else a heuristic from
      * Last-Modified for statuses (or {@code public} responses) that allow one, else zero.
      */
-    static long lifetime(int status, CacheControl control, long date, String expires, String lastModified) {
+    static long lifetime(int status, CacheControl control, long date, String expires, long lastModified) {
+        return Math.min(MAX_LIFETIME, uncapped(status, control, date, expires, lastModified));
+    }
+
+    private static long uncapped(int status, CacheControl control, long date, String expires, long lastModified) {
         if (control.sMaxAge() >= 0) {
             return control.sMaxAge() * 1000;
         }
@@ -34,12 +38,11 @@ final class Freshness {
         if (expires != null) {
             long at = parseDate(expires);
             // An invalid Expires (including "0") means already expired (section 5.3).
-            return at < 0 ? 0 : Math.max(0, at - date);
+            return at == HttpDates.INVALID ? 0 : Math.max(0, at - date);
         }
         if (heuristicallyCacheable(status) || control.isPublic()) {
-            long modified = parseDate(lastModified);
-            if (modified >= 0 && date > modified) {
-                return Math.min((long) ((date - modified) * HEURISTIC_FRACTION), HEURISTIC_MAX_MILLIS);
+            if (lastModified != HttpDates.INVALID && date > lastModified) {
+                return Math.min((long) ((date - lastModified) * HEURISTIC_FRACTION), HEURISTIC_MAX_MILLIS);
             }
         }
         return 0;
@@ -60,13 +63,19 @@ final class Freshness {
         return Math.max(apparent, corrected);
     }
 
-    /** An HTTP-date as epoch milliseconds, or -1 when absent or invalid ({@link HttpDates}). */
+    /** An HTTP-date as epoch milliseconds, or {@link HttpDates#INVALID} when absent or invalid. */
     static long parseDate(String value) {
         return HttpDates.parse(value);
     }
 
     /** Past 2^31 - 1 an Age (or any delta-seconds) counts as 2^31 (RFC 9111 section 1.2.2): stale. */
     static final long AGE_CAP = 2147483648L;
+
+    /**
+     * The longest freshness lifetime, 2^31 - 1 seconds (about 68 years), the largest delta-seconds: an
+     * Expires further ahead is capped, so an Age at {@link #AGE_CAP} always makes a response stale.
+     */
+    static final long MAX_LIFETIME = (AGE_CAP - 1) * 1000;
 
     /**
      * An Age value in seconds (RFC 9111 section 5.1): of several members the first counts; one that is

@@ -324,15 +324,19 @@ final class HttpCacheProcessor extends WrappedSteps {
                     request.validating.freshened(MessageFields.pairs(message.getHeaders()), age, request.sentAt, now);
             store.update(request.key, request.validating, updated);
             Object cookies = message.getHeaders().get("Set-Cookie");
+            Object cookies2 = message.getHeaders().get("Set-Cookie2");
             CachedAnswers.serve(
                     exchange,
                     updated,
                     now,
                     CacheStatus.forwarded(name, reason).fwdStatus(304).ttl(-updated.staleness(now)),
                     request.fields);
-            if (cookies != null && !updated.control.isPublic()) {
-                // Not stored, but this client's own: the 304 answered its request.
+            // This client's own, stored or not: the 304 answered its request.
+            if (cookies != null) {
                 message.getHeaders().put("Set-Cookie", cookies);
+            }
+            if (cookies2 != null) {
+                message.getHeaders().put("Set-Cookie2", cookies2);
             }
             return;
         }

@@ -23,12 +23,18 @@ final class HttpDates {
     private static final List<String> MONTHS =
             List.of("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec");
 
+    /**
+     * What {@link #parse} gives for an absent or invalid date: not -1, since a date before 1970 is valid
+     * and has negative milliseconds.
+     */
+    static final long INVALID = Long.MIN_VALUE;
+
     private HttpDates() {}
 
-    /** The date as epoch milliseconds, or -1 when absent or not a valid HTTP-date. */
+    /** The date as epoch milliseconds, or {@link #INVALID} when absent or not a valid HTTP-date. */
     static long parse(String value) {
         if (value == null) {
-            return -1;
+            return INVALID;
         }
         String v = value.trim();
         if (v.length() == 29 && v.charAt(3) == ',') {
@@ -48,7 +54,7 @@ final class HttpDates {
                 || v.charAt(11) != ' '
                 || v.charAt(16) != ' '
                 || !v.endsWith(" GMT")) {
-            return -1;
+            return INVALID;
         }
         return at(number(v, 12, 4), MONTHS.indexOf(v.substring(8, 11)), number(v, 5, 2), v, 17);
     }
@@ -56,7 +62,7 @@ final class HttpDates {
     /** {@code Sun Nov  6 08:49:37 1994}: the day is two digits or a space and one digit. */
     private static long asctime(String v) {
         if (!DAYS.contains(v.substring(0, 3)) || v.charAt(7) != ' ' || v.charAt(10) != ' ' || v.charAt(19) != ' ') {
-            return -1;
+            return INVALID;
         }
         int day = v.charAt(8) == ' ' ? number(v, 9, 1) : number(v, 8, 2);
         return at(number(v, 20, 4), MONTHS.indexOf(v.substring(4, 7)), day, v, 11);
@@ -69,7 +75,7 @@ final class HttpDates {
     private static long rfc850(String v) {
         int comma = v.indexOf(',');
         if (comma < 0 || !LONG_DAYS.contains(v.substring(0, comma))) {
-            return -1;
+            return INVALID;
         }
         String rest = v.substring(comma);
         // ", 06-Nov-94 08:49:37 GMT"
@@ -79,11 +85,11 @@ final class HttpDates {
                 || rest.charAt(8) != '-'
                 || rest.charAt(11) != ' '
                 || !rest.endsWith(" GMT")) {
-            return -1;
+            return INVALID;
         }
         int yy = number(rest, 9, 2);
         if (yy < 0) {
-            return -1;
+            return INVALID;
         }
         int now = Year.now(ZoneOffset.UTC).getValue();
         int year = now / 100 * 100 + yy;
@@ -93,20 +99,20 @@ final class HttpDates {
         return at(year, MONTHS.indexOf(rest.substring(5, 8)), number(rest, 2, 2), rest, 12);
     }
 
-    /** Epoch milliseconds of the date and the {@code HH:MM:SS} at {@code time}, or -1 when out of range. */
+    /** Epoch milliseconds of the date and the {@code HH:MM:SS} at {@code time}, or {@link #INVALID} when out of range. */
     private static long at(int year, int monthIndex, int day, String v, int time) {
         if (year < 0 || monthIndex < 0 || day < 1 || v.charAt(time + 2) != ':' || v.charAt(time + 5) != ':') {
-            return -1;
+            return INVALID;
         }
         int hour = number(v, time, 2);
         int minute = number(v, time + 3, 2);
         int second = number(v, time + 6, 2);
         // second 60 is a leap second (RFC 5322 section 3.3)
         if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) {
-            return -1;
+            return INVALID;
         }
         if (day > LocalDate.of(year, monthIndex + 1, 1).lengthOfMonth()) {
-            return -1;
+            return INVALID;
         }
         long days = LocalDate.of(year, monthIndex + 1, day).toEpochDay();
         return ((days * 24 + hour) * 60 + minute) * 60_000L + second * 1000L;

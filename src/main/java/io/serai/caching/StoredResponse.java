@@ -36,6 +36,9 @@ final class StoredResponse {
     final long lifetime;
     final String etag;
     final String lastModified;
+    /** {@link #lastModified} as epoch milliseconds, read once at store time; {@link HttpDates#INVALID} when none. */
+    final long lastModifiedMillis;
+
     final int weight;
 
     private StoredResponse(
@@ -57,7 +60,7 @@ final class StoredResponse {
         this.vary = vary;
         this.responseTime = responseTime;
         long date = Freshness.parseDate(field("Date"));
-        if (date < 0) {
+        if (date == HttpDates.INVALID) {
             date = responseTime;
         }
         this.initialAge = Freshness.initialAge(date, ageSeconds, requestTime, responseTime);
@@ -66,8 +69,9 @@ final class StoredResponse {
         this.control = directives.control();
         // An invalid Last-Modified is no validator and gives no heuristic lifetime.
         String modified = field("Last-Modified");
-        this.lastModified = HttpDates.parse(modified) >= 0 ? modified : null;
-        this.lifetime = Freshness.lifetime(status, control, date, directives.expires(), lastModified);
+        this.lastModifiedMillis = HttpDates.parse(modified);
+        this.lastModified = lastModifiedMillis == HttpDates.INVALID ? null : modified;
+        this.lifetime = Freshness.lifetime(status, control, date, directives.expires(), lastModifiedMillis);
         this.etag = field("ETag");
         int w = 256 + body.length + vary.weight();
         for (String f : fields) {
@@ -130,13 +134,20 @@ final class StoredResponse {
 
     /**
      * This response refreshed by a 304 (RFC 9111 sections 3.2 and 4.3.4): each field the 304 carries
-     * replaces the stored one of that name, except the body's framing, and the age starts over.
+     * replaces the stored one of that name, except the body's framing, and the age starts over. A
+     * {@code Set-Cookie} on the 304 belongs to the client that revalidated: it is stored only when the
+     * 304's own directives (under the targeted control in force) say {@code public}, never because the
+     * stored response did.
      */
     StoredResponse freshened(List<String> pairs, String age, long requestTime, long responseTime) {
+        boolean publicCookies =
+                targeting.of(name -> joined(pairs, name)).control().isPublic();
         Set<String> replaced = new java.util.HashSet<>();
         for (int i = 0; i + 1 < pairs.size(); i += 2) {
             String name = pairs.get(i).toLowerCase(Locale.ROOT);
-            if (!KEPT_ON_UPDATE.contains(name) && !NOT_STORED.contains(name)) {
+            if (!KEPT_ON_UPDATE.contains(name)
+                    && !NOT_STORED.contains(name)
+                    && (publicCookies || !COOKIES.contains(name))) {
                 replaced.add(name);
             }
         }

@@ -26,6 +26,9 @@ final class TargetedControl {
             Set.of("max-age", "s-maxage", "stale-while-revalidate", "stale-if-error");
     /** Directives that may name fields in a string. */
     private static final Set<String> QUALIFIABLE = Set.of("private", "no-cache");
+    /** Directives that are a Boolean (true, or ?0 for absent), or a string for {@link #QUALIFIABLE}. */
+    private static final Set<String> FLAGS =
+            Set.of("no-store", "no-cache", "private", "public", "must-revalidate", "proxy-revalidate", "immutable");
 
     private final List<String> targets;
 
@@ -54,9 +57,12 @@ final class TargetedControl {
 
     /**
      * A dictionary's members as cache directives, or null when there is no valid, non-empty one. A
-     * member whose value has the wrong type for its directive ({@code max-age="60"}, {@code max-age=1.5})
-     * is ignored, as an unknown directive is: it grants nothing. A string on {@code private} or
-     * {@code no-cache} (a field name) counts as the unqualified directive, as in Cache-Control.
+     * known directive whose value has the wrong type ({@code max-age="60"}, {@code no-store=1},
+     * {@code private=set-cookie}) makes the whole field invalid, so the next field on the list (in the
+     * end Cache-Control) applies: dropping the member alone would let a mistyped {@code no-store} set
+     * aside a Cache-Control that says {@code no-store}. A string on {@code private} or {@code no-cache}
+     * (a field name) counts as the unqualified directive, as in Cache-Control. Unknown members, of any
+     * type, are ignored.
      */
     static CacheControl fromDictionary(Map<String, Object> members) {
         if (members == null || members.isEmpty()) {
@@ -67,11 +73,17 @@ final class TargetedControl {
             Object value = member.getValue();
             String name = member.getKey();
             if (WITH_SECONDS.contains(name)) {
-                if (value instanceof Long seconds && seconds >= 0) {
-                    append(directives, name + "=" + seconds);
+                if (!(value instanceof Long seconds) || seconds < 0) {
+                    return null;
                 }
-            } else if (Boolean.TRUE.equals(value) || (value instanceof String && QUALIFIABLE.contains(name))) {
-                append(directives, name);
+                append(directives, name + "=" + seconds);
+            } else if (FLAGS.contains(name)) {
+                if (!(value instanceof Boolean) && !(value instanceof String && QUALIFIABLE.contains(name))) {
+                    return null;
+                }
+                if (!Boolean.FALSE.equals(value)) {
+                    append(directives, name);
+                }
             }
         }
         return CacheControl.parse(directives.toString());

@@ -71,7 +71,7 @@ class CacheRulesTest {
     @ParameterizedTest(name = "[{index}] {1}: Expires: {0}")
     @CsvSource(delimiter = '|', textBlock = """
             'Thu, 01 Jan 2099 00:00:00 UTC'   | UTC instead of GMT
-            'Thu, 01 Jan 99 00:00:00 GMT'     | two-digit year in the IMF form
+            'Thu, 01 Jan 60 00:00:00 GMT'     | two-digit year in the IMF form (a lenient parser reads 2060)
             'Thu 01 Jan 2099 00:00:00 GMT'    | missing comma
             'Thu, 01 Jan 2099  00:00:00 GMT'  | doubled space
             'Thu, 01-Jan-2099 00:00:00 GMT'   | dashes in the IMF form
@@ -131,6 +131,29 @@ class CacheRulesTest {
                 200,
                 get(path, "If-Modified-Since", "Thu, 01 Jan 2099 00:00:00 UTC").status());
         assertEquals(304, get(path, "If-Modified-Since", FUTURE).status(), "the same date in GMT");
+    }
+
+    @Test
+    void aLastModifiedBefore1970IsAValidDate() throws IOException {
+        String path = path("last-modified-1969");
+        origin.on(path, (r, n) -> ok("l" + n, "Last-Modified", "Wed, 31 Dec 1969 23:59:59 GMT"));
+        get(path);
+        RawResponse hit = get(path);
+        assertEquals("l1", hit.bodyText(), "a heuristic lifetime from a 1969 Last-Modified");
+        assertTrue(hit.header("Cache-Status").startsWith("serai; hit"), hit.header("Cache-Status"));
+        assertEquals(
+                304,
+                get(path, "If-Modified-Since", "Thu, 01 Jan 1970 00:00:00 GMT").status());
+        assertEquals(1, origin.count(path));
+    }
+
+    @Test
+    void anAgeAtTheCapMakesEvenAFarExpiresStale() throws IOException {
+        String path = path("age-cap");
+        // 2099 is more than 68 years (2^31 seconds) ahead: only a lifetime capped below 2^31 s makes it stale.
+        origin.on(path, (r, n) -> ok("x" + n, "Expires", FUTURE, "Age", "99999999999"));
+        get(path);
+        assertEquals("x2", get(path).bodyText());
     }
 
     @ParameterizedTest(name = "[{index}] Age: {0} -> hit {1}")
@@ -244,8 +267,13 @@ class CacheRulesTest {
         assertEquals("mu2", get(path, "Cache-Control", "no-cache").bodyText());
     }
 
-    @Test
-    void aStaleImmutableResponseIsRevalidated() throws IOException {
+    @ParameterizedTest(name = "[{index}] {0}: {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            Cache-Control | no-cache
+            Cache-Control | max-age=0
+            Pragma        | no-cache
+            """)
+    void aStaleImmutableResponseIsRevalidatedEvenOnAReload(String field, String value) throws IOException {
         String path = path("immutable-stale");
         origin.on(
                 path,
@@ -253,12 +281,13 @@ class CacheRulesTest {
                         ? ok("st", "Cache-Control", "max-age=0, immutable", "ETag", "\"s1\"")
                         : answer(304, "", "Cache-Control", "max-age=600, immutable", "ETag", "\"s1\""));
         get(path);
-        RawResponse revalidated = get(path);
+        RawResponse revalidated = get(path, field, value);
         assertEquals("st", revalidated.bodyText());
         assertTrue(
                 revalidated.header("Cache-Status").contains("fwd=stale; fwd-status=304"),
                 revalidated.header("Cache-Status"));
         assertEquals("\"s1\"", origin.requestsFor(path).get(1).header("If-None-Match"));
+        assertEquals(2, origin.count(path));
     }
 
     // --- Set-Cookie -------------------------------------------------------------------------------
@@ -291,6 +320,25 @@ class CacheRulesTest {
         RawResponse hit = get(path);
         assertEquals("r", hit.bodyText());
         assertNull(hit.header("Set-Cookie"));
+        assertEquals(2, origin.count(path));
+    }
+
+    @Test
+    void aCookieOnA304ToAStoredPublicResponseGoesOnlyToTheClientThatRevalidated() throws IOException {
+        String path = path("cookie-304-public");
+        origin.on(
+                path,
+                (r, n) -> n == 1
+                        ? ok("pub", "Cache-Control", "public, max-age=60", "ETag", "\"p1\"")
+                        : answer(304, "", "ETag", "\"p1\"", "Set-Cookie", "session=" + n));
+        get(path);
+        RawResponse revalidated = get(path, "Cache-Control", "max-age=0");
+        assertTrue(revalidated.header("Cache-Status").contains("fwd-status=304"), revalidated.header("Cache-Status"));
+        assertEquals("session=2", revalidated.header("Set-Cookie"), "the revalidating client's own cookie");
+        RawResponse hit = get(path);
+        assertEquals("pub", hit.bodyText());
+        assertTrue(hit.header("Cache-Status").startsWith("serai; hit"), hit.header("Cache-Status"));
+        assertNull(hit.header("Set-Cookie"), "the 304 was not public: its cookie is not stored");
         assertEquals(2, origin.count(path));
     }
 

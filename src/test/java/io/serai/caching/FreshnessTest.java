@@ -44,7 +44,8 @@ class FreshnessTest {
     }
 
     private static long lifetime(int status, String cacheControl, String expires, String lastModified) {
-        return Freshness.lifetime(status, CacheControl.parse(cacheControl), DATE, expires, lastModified);
+        return Freshness.lifetime(
+                status, CacheControl.parse(cacheControl), DATE, expires, HttpDates.parse(lastModified));
     }
 
     private static String date(long millis) {

@@ -27,6 +27,8 @@ class HttpDatesTest {
             'Sun Nov  6 08:49:37 1994'           | 1994-11-06T08:49:37Z  | obsolete asctime form, one-digit day
             'Sun Nov 16 08:49:37 1994'           | 1994-11-16T08:49:37Z  | obsolete asctime form, two-digit day
             'Mon, 06 Nov 1994 08:49:37 GMT'      | 1994-11-06T08:49:37Z  | a day name the date does not have: not checked
+            'Wed, 31 Dec 1969 23:59:59 GMT'      | 1969-12-31T23:59:59Z  | before 1970: negative milliseconds, valid
+            'Thu, 01 Jan 1970 00:00:00 GMT'      | 1970-01-01T00:00:00Z  | the epoch
             'Sun, 06 Nov 1994 08:49:37 UTC'      | invalid               | UTC instead of GMT
             'Sun, 06 Nov 1994 08:49:37 AEST'     | invalid               | AEST instead of GMT
             'Sun, 06 Nov 1994 08:49:37 +0000'    | invalid               | a numeric zone
@@ -53,7 +55,8 @@ class HttpDatesTest {
             '1994-11-06T08:49:37Z'               | invalid               | ISO 8601
             """)
     void onlyTheThreeFormsOfAnHttpDateAreValid(String value, String instant, String form) {
-        long expected = instant == null ? -1 : Instant.parse(instant).toEpochMilli();
+        long expected =
+                instant == null ? HttpDates.INVALID : Instant.parse(instant).toEpochMilli();
         assertEquals(expected, HttpDates.parse(value), form);
     }
 

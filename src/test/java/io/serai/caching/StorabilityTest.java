@@ -46,6 +46,9 @@ class StorabilityTest {
             200      |                       | false      | CDN-Cache-Control: max-age=60; Cache-Control: no-store | 10 | stored | RFC 9213 2.2: Cache-Control set aside
             200      |                       | false      | CDN-Cache-Control: max-age=60,; Cache-Control: no-store | 10 | no-store | RFC 9213 2.2: an invalid targeted field is ignored
             200      |                       | false      | Serai-Cache-Control: no-store; CDN-Cache-Control: max-age=60 | 10 | no-store | RFC 9213 2.2: Serai's own field first
+            200      |                       | false      | CDN-Cache-Control: no-store=1; Cache-Control: no-store | 10 | no-store | RFC 9213 2.2: a wrong-typed directive makes the field invalid
+            200      |                       | false      | CDN-Cache-Control: private=set-cookie; Cache-Control: private | 10 | private | RFC 9213 2.2: a token on private makes the field invalid
+            200      |                       | false      | CDN-Cache-Control: max-age="600"; Cache-Control: private | 10 | private | RFC 9213 2.2: a string max-age makes the field invalid
             200      |                       | false      | Cache-Control: max-age=60; Content-Type: Text/Event-Stream | 10 | event-stream | Serai policy: events are sent once
             200      |                       | false      | Cache-Control: max-age=60; Vary: Accept, *  | 10 | vary-star      | RFC 9111 4.1: Vary * never matches
             200      |                       | false      | Cache-Control: max-age=60; Vary: Accept | 10   | stored         | RFC 9111 4.1: Vary of named fields

@@ -28,9 +28,19 @@ class TargetedControlTest {
             'max-age=60,private'                        | private, max-age=60        | no space after a comma
             'no-store=?0, max-age=5'                    | max-age=5                  | ?0 is absent
             'no-cache="Set-Cookie"'                     | no-cache                   | a string on no-cache is unqualified no-cache
-            'max-age="60"'                              | nothing                    | a string where an integer goes: ignored
-            'max-age=1.5'                               | nothing                    | a decimal where an integer goes: ignored
-            'max-age'                                   | nothing                    | a boolean where an integer goes: ignored
+            'max-age="60"'                              | invalid                    | a string where an integer goes
+            'max-age=1.5'                               | invalid                    | a decimal where an integer goes
+            'max-age'                                   | invalid                    | a boolean where an integer goes
+            'max-age=-5'                                | invalid                    | a negative integer
+            'no-store=1'                                | invalid                    | an integer where a boolean goes
+            'no-store="x"'                              | invalid                    | a string on no-store
+            'private=("set-cookie")'                    | invalid                    | an inner list on private
+            'private=set-cookie'                        | invalid                    | a token on private
+            'no-cache=(a)'                              | invalid                    | an inner list on no-cache
+            'must-revalidate=1'                         | invalid                    | an integer on must-revalidate
+            'public=?1, immutable=x'                    | invalid                    | a token on immutable
+            'x-ext=1, no-store'                         | no-store                   | an unknown member of any type: ignored
+            'x-ext="a"'                                 | nothing                    | only unknown members: valid, grants nothing
             'max-age=60;foo=bar, must-revalidate'       | must-revalidate, max-age=60 | parameters are dropped
             'stale-while-revalidate=30, stale-if-error=600, s-maxage=9' | s-maxage=9, stale-while-revalidate=30, stale-if-error=600 | the others with seconds
             'immutable, max-age=600'                    | max-age=600, immutable     | immutable

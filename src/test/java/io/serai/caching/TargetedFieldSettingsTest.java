@@ -97,12 +97,33 @@ class TargetedFieldSettingsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Cache-Control", "cdn-cache-control", "My Field", "X:Y", "Ünicode"})
+    @ValueSource(
+            strings = {
+                "Cache-Control",
+                "cdn-cache-control",
+                "My Field",
+                "X:Y",
+                "Ünicode",
+                "ETag",
+                "Set-Cookie",
+                "Content-Length",
+                "Acme-CDN",
+                "-Cache-Control"
+            })
     void aTargetedFieldThatIsNoFieldOfItsOwnIsRefusedAtStart(String name) {
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class,
                 () -> CacheSettings.from(Map.of("serai.cache.targeted-field", name)::get));
         assertTrue(e.getMessage().startsWith("serai.cache.targeted-field: \"" + name + "\""), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Acme-CDN-Cache-Control", "edge-cache-control", "Serai-Cache-Control"})
+    void aTargetedFieldEndingInCacheControlIsAccepted(String name) {
+        assertEquals(
+                name,
+                CacheSettings.from(Map.of("serai.cache.targeted-field", name)::get)
+                        .targetedField());
     }
 
     private static RawResponse get(String path) throws IOException {
