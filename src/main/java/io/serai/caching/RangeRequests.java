@@ -42,9 +42,9 @@ final class RangeRequests {
             return !ifRange.startsWith("W/") && etag != null && etag.startsWith("\"") && etag.equals(ifRange);
         }
         long asked = Freshness.parseDate(ifRange);
-        long modified = Freshness.parseDate(stored.lastModified);
+        long modified = stored.lastModifiedMillis;
         long date = Freshness.parseDate(stored.field("Date"));
-        return asked >= 0 && asked == modified && date >= 0 && date - modified >= 1000;
+        return asked != HttpDates.INVALID && asked == modified && date != HttpDates.INVALID && date - modified >= 1000;
     }
 
     /**
