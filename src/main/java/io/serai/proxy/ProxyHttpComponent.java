@@ -5,6 +5,7 @@ import io.serai.health.BackendHealthRegistry;
 import io.serai.health.MemberOptions;
 import io.serai.health.PassiveHealthSettings;
 import io.serai.http.body.BodyStream;
+import io.serai.ingress.CompressionSettings;
 import io.serai.ingress.ConnectionLimit;
 import io.serai.ingress.ForwardingSettings;
 import io.serai.ingress.Http2EdgeSettings;
@@ -77,6 +78,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     private TlsSettings tls;
     private ProxyProtocol proxyProtocol = ProxyProtocol.defaults();
     private Http2EdgeSettings http2 = Http2EdgeSettings.DEFAULTS;
+    private CompressionSettings compression = CompressionSettings.DEFAULTS;
     private final Map<String, ListenerOptions> listenerOptions = new ConcurrentHashMap<>();
     private final Map<String, ServerCertificates> serverCertificates = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -223,6 +225,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
                             consumer,
                             settings,
                             http2,
+                            compression,
                             connectionLimit,
                             consumer.getConfiguration().isSsl() ? serverCertificates(consumer, options) : null,
                             options.proxyProtocol() ? proxyProtocol(address) : null,
@@ -244,6 +247,11 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     /** Whether listeners speak HTTP/2 to clients ({@code serai.http2.*}). */
     public void setHttp2(Http2EdgeSettings http2) {
         this.http2 = http2;
+    }
+
+    /** What listeners with Camel's option compression=true compress ({@code serai.compression.*}). */
+    public void setCompression(CompressionSettings compression) {
+        this.compression = compression;
     }
 
     /** The settings of listeners with the option proxyProtocol=true. */
