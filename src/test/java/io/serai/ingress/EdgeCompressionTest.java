@@ -11,6 +11,8 @@ import io.serai.support.RawResponse;
 import io.serai.support.RecordedRequest;
 import io.serai.support.RunningSerai;
 import io.serai.support.TestBackend;
+import io.serai.support.WebSocketBackend;
+import io.serai.support.WebSocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,6 +92,12 @@ class EdgeCompressionTest {
                         steps:
                           - to: "netty-http:http://{{backend.1}}/json/big?group=user"
                           - to: "netty-http:http://{{backend.1}}/json/svg?group=picture"
+            - route:
+                id: websocket
+                from:
+                  uri: "netty-http:http://127.0.0.1:{{ws.port}}/ws?matchOnUriPrefix=true&webSocket=true&compression=true"
+                  steps:
+                    - to: "netty-http:http://{{echo}}"
             """;
 
     private static final byte[] BIG = json(16 * 1024);
@@ -104,6 +112,8 @@ class EdgeCompressionTest {
     private static int plainPort;
     private static int cachedPort;
     private static int mergedPort;
+    private static int wsPort;
+    private static WebSocketBackend echo;
     private static final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private static final HttpClient client =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -173,7 +183,9 @@ class EdgeCompressionTest {
             }
             return behaviour.answer(request, socket, out, name);
         });
-        int[] ports = RunningSerai.freePorts(3);
+        echo = WebSocketBackend.start();
+        int[] ports = RunningSerai.freePorts(4);
+        wsPort = ports[3];
         plainPort = ports[0];
         cachedPort = ports[1];
         mergedPort = ports[2];
@@ -182,6 +194,8 @@ class EdgeCompressionTest {
                 .property("plain.port", plainPort)
                 .property("cached.port", cachedPort)
                 .property("merged.port", mergedPort)
+                .property("ws.port", wsPort)
+                .property("echo", echo.hostPort())
                 .start(dir);
     }
 
@@ -189,6 +203,7 @@ class EdgeCompressionTest {
     static void stop() throws IOException {
         serai.close();
         backend.close();
+        echo.close();
     }
 
     /** The coding a client gets for its Accept-Encoding (RFC 9110 section 12.5.3: q-values, q=0, *). */
@@ -401,6 +416,16 @@ class EdgeCompressionTest {
             RawResponse second = connection.read();
             assertEquals("br", second.header("Content-Encoding"));
             assertArrayEquals(BIG, brotli(second.body()));
+        }
+    }
+
+    @Test
+    void aWebSocketUpgradePassesAndItsFramesAreLeftAlone() throws Exception {
+        try (WebSocketClient ws = WebSocketClient.open(
+                URI.create("ws://127.0.0.1:" + wsPort + "/ws/chat"), Map.of("Accept-Encoding", "gzip, br"))) {
+            String text = new String(BIG, StandardCharsets.UTF_8);
+            ws.sendText(text);
+            assertEquals(text, ws.next(Duration.ofSeconds(5)));
         }
     }
 
