@@ -80,6 +80,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     private Http2EdgeSettings http2 = Http2EdgeSettings.DEFAULTS;
     private CompressionSettings compression = CompressionSettings.DEFAULTS;
     private final Map<String, ListenerOptions> listenerOptions = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> compressingAddresses = new ConcurrentHashMap<>();
     private final Map<String, ServerCertificates> serverCertificates = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
@@ -213,6 +214,15 @@ public class ProxyHttpComponent extends NettyHttpComponent {
                             + consumer.getConfiguration().getAddress()
                             + " gives different ones; give every route on it the same (a change needs a restart)");
         }
+        boolean compressing = consumer.getConfiguration().isCompression();
+        Boolean firstCompressing =
+                compressingAddresses.putIfAbsent(consumer.getConfiguration().getAddress(), compressing);
+        if (firstCompressing != null && firstCompressing != compressing) {
+            // Camel's option builds the address's pipeline: the first route would otherwise decide for all.
+            throw new IllegalArgumentException("netty-http option compression applies to a listening address, and"
+                    + " another route on " + consumer.getConfiguration().getAddress()
+                    + " gives another value; give every route on it the same (a change needs a restart)");
+        }
         return servers.computeIfAbsent(consumer.getConfiguration().getAddress(), address -> {
             // It stops (closes its port) only when its last route has gone: a reload starts a route's new
             // generation before it stops the old one, so the port and its client connections stay.
@@ -309,6 +319,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         ServiceHelper.stopService(servers.values());
         servers.clear();
         listenerOptions.clear();
+        compressingAddresses.clear();
         upstreamClient.close();
         backendTls.close();
         backendHealth.close();

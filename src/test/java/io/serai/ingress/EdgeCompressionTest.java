@@ -10,6 +10,7 @@ import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RecordedRequest;
 import io.serai.support.RunningSerai;
+import io.serai.support.StartFailure;
 import io.serai.support.TestBackend;
 import io.serai.support.WebSocketBackend;
 import io.serai.support.WebSocketClient;
@@ -427,6 +428,23 @@ class EdgeCompressionTest {
             ws.sendText(text);
             assertEquals(text, ws.next(Duration.ofSeconds(5)));
         }
+    }
+
+    @Test
+    void routesOnOneAddressThatDisagreeOnCompressionDoNotStart(@TempDir Path other) {
+        String messages = StartFailure.messages("""
+                - route:
+                    from:
+                      uri: "netty-http:http://127.0.0.1:{{serai.port}}/a?compression=true"
+                      steps:
+                        - to: "netty-http:http://127.0.0.1:9"
+                - route:
+                    from:
+                      uri: "netty-http:http://127.0.0.1:{{serai.port}}/b"
+                      steps:
+                        - to: "netty-http:http://127.0.0.1:9"
+                """, other);
+        assertTrue(messages.contains("netty-http option compression applies to a listening address"), messages);
     }
 
     private static HttpResponse<byte[]> get(int port, String path, String acceptEncoding) throws Exception {
