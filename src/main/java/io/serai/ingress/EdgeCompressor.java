@@ -5,11 +5,14 @@ import io.netty.handler.codec.compression.Brotli;
 import io.netty.handler.codec.compression.BrotliMode;
 import io.netty.handler.codec.compression.CompressionOptions;
 import io.netty.handler.codec.compression.StandardCompressionOptions;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
@@ -18,6 +21,7 @@ import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,8 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * least the minimum size; never a body the backend already encoded, one marked {@code no-transform}, a
  * 206, an event stream or gRPC; {@code Vary: Accept-Encoding} on every response it could have compressed
  * (so caches behind keep the variants apart, as nginx's gzip_vary); a strong ETag made weak on a body it
- * compresses (the bytes differ from the backend's, as nginx does). Netty itself passes HEAD, 204, 304,
- * 1xx and HTTP/1.0 answers through.
+ * compresses (the bytes differ from the backend's, as nginx does); nothing for a request with {@code
+ * Cache-Control: no-transform}. Netty itself passes HEAD, 204, 304, 1xx and HTTP/1.0 answers through.
  */
 final class EdgeCompressor extends HttpContentCompressor {
 
@@ -62,6 +66,21 @@ final class EdgeCompressor extends HttpContentCompressor {
         return new CompressionOptions[] {
             StandardCompressionOptions.brotli(settings.brotliQuality(), BROTLI_WINDOW, BrotliMode.TEXT), gzip
         };
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, HttpRequest request, List<Object> out) throws Exception {
+        if (!hasToken(request.headers().getAll(HttpHeaderNames.CACHE_CONTROL), "no-transform")) {
+            super.decode(ctx, request, out);
+            return;
+        }
+        // RFC 9111 section 5.2.1.6: the client asks intermediaries not to transform the content. Netty queues
+        // the Accept-Encoding it reads from the request; it reads "identity" from a stand-in, and the
+        // request goes on unchanged (its Accept-Encoding still reaches the backend).
+        HttpRequest standIn = new DefaultHttpRequest(request.protocolVersion(), request.method(), request.uri());
+        standIn.headers().set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY);
+        super.decode(ctx, standIn, new ArrayList<>(1));
+        out.add(ReferenceCountUtil.retain(request));
     }
 
     @Override

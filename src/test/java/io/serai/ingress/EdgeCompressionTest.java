@@ -263,6 +263,29 @@ class EdgeCompressionTest {
     }
 
     @Test
+    void aRequestWithNoTransformGetsTheBackendsBytesAndTheBackendItsAcceptEncoding() throws Exception {
+        HttpResponse<byte[]> response = client.send(
+                request(serai.port(), "/json/big?no-transform", "gzip")
+                        .header("Cache-Control", "no-transform")
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertNull(response.headers().firstValue("Content-Encoding").orElse(null));
+        assertArrayEquals(BIG, response.body());
+        RecordedRequest received = backend.requests().stream()
+                .filter(r -> r.target().equals("/json/big?no-transform"))
+                .reduce((a, b) -> b)
+                .orElseThrow();
+        assertEquals("gzip", received.header("Accept-Encoding"));
+        // The next request on the connection is compressed again as it asks.
+        assertEquals(
+                "gzip",
+                get(serai.port(), "/json/big", "gzip")
+                        .headers()
+                        .firstValue("Content-Encoding")
+                        .orElse(null));
+    }
+
+    @Test
     void aWeakEtagStaysWeak() throws Exception {
         HttpResponse<byte[]> response = get(serai.port(), "/text", "br");
         assertEquals("br", response.headers().firstValue("Content-Encoding").orElseThrow());
