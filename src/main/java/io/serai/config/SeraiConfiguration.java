@@ -13,6 +13,7 @@ import io.serai.health.PassiveHealthSettings;
 import io.serai.http.ErrorVerbosity;
 import io.serai.http.body.BodyStream;
 import io.serai.http.body.BodyStreamConverter;
+import io.serai.ingress.CompressionSettings;
 import io.serai.ingress.ForwardingSettings;
 import io.serai.ingress.Http2EdgeSettings;
 import io.serai.ingress.ListenerDrain;
@@ -89,6 +90,8 @@ public class SeraiConfiguration implements CamelConfiguration {
                 ProxyProtocol.from(key -> properties.resolveProperty(key).orElse(null)));
         component.setHttp2(
                 Http2EdgeSettings.from(key -> properties.resolveProperty(key).orElse(null)));
+        component.setCompression(
+                CompressionSettings.from(key -> properties.resolveProperty(key).orElse(null)));
         component.setDns(DnsSettings.from(key -> properties.resolveProperty(key).orElse(null)));
         context.addComponent("netty-http", component);
         GracefulShutdown shutdown = new GracefulShutdown(

@@ -3,7 +3,6 @@ package io.serai.ingress;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
@@ -43,6 +42,7 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
     private final NettyHttpConsumer consumer;
     private final ProxySettings settings;
     private final Http2EdgeSettings http2;
+    private final CompressionSettings compression;
     private final ConnectionLimit connectionLimit;
     private final Mapping<String, SslContext> certificates;
     private final ProxyProtocol proxyProtocol;
@@ -56,6 +56,7 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
             NettyHttpConsumer consumer,
             ProxySettings settings,
             Http2EdgeSettings http2,
+            CompressionSettings compression,
             ConnectionLimit connectionLimit,
             Mapping<String, SslContext> certificates,
             ProxyProtocol proxyProtocol,
@@ -65,6 +66,7 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
         this.consumer = consumer;
         this.settings = settings;
         this.http2 = http2;
+        this.compression = compression;
         this.connectionLimit = connectionLimit;
         this.certificates = certificates;
         this.proxyProtocol = proxyProtocol;
@@ -73,7 +75,14 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
     @Override
     public ServerInitializerFactory createPipelineFactory(NettyConsumer consumer) {
         return new ProxyServerInitializerFactory(
-                (NettyHttpConsumer) consumer, settings, http2, connectionLimit, certificates, proxyProtocol, drain);
+                (NettyHttpConsumer) consumer,
+                settings,
+                http2,
+                compression,
+                connectionLimit,
+                certificates,
+                proxyProtocol,
+                drain);
     }
 
     @Override
@@ -135,7 +144,9 @@ public class ProxyServerInitializerFactory extends HttpServerInitializerFactory 
         p.addLast("bodies", new RequestBodies(settings.maxBody(), settings.streamWindow(), settings.replayBuffer()));
         p.addLast("outbound-streamer", new HttpOutboundStreamHandler());
         if (consumer.getEndpoint().getConfiguration().isCompression()) {
-            p.addLast("deflater", new HttpContentCompressor());
+            // Camel's compression=true, with what a proxy needs (EdgeCompressor); outside the routes and so
+            // outside the cache, which keeps the backend's body.
+            p.addLast("deflater", new EdgeCompressor(compression));
         }
         p.addLast("client-address", new ClientAddressTagger(validator));
         if (http1 != null) {

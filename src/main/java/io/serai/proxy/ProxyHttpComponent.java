@@ -5,6 +5,7 @@ import io.serai.health.BackendHealthRegistry;
 import io.serai.health.MemberOptions;
 import io.serai.health.PassiveHealthSettings;
 import io.serai.http.body.BodyStream;
+import io.serai.ingress.CompressionSettings;
 import io.serai.ingress.ConnectionLimit;
 import io.serai.ingress.ForwardingSettings;
 import io.serai.ingress.Http2EdgeSettings;
@@ -77,7 +78,9 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     private TlsSettings tls;
     private ProxyProtocol proxyProtocol = ProxyProtocol.defaults();
     private Http2EdgeSettings http2 = Http2EdgeSettings.DEFAULTS;
+    private CompressionSettings compression = CompressionSettings.DEFAULTS;
     private final Map<String, ListenerOptions> listenerOptions = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> compressingAddresses = new ConcurrentHashMap<>();
     private final Map<String, ServerCertificates> serverCertificates = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
@@ -211,6 +214,15 @@ public class ProxyHttpComponent extends NettyHttpComponent {
                             + consumer.getConfiguration().getAddress()
                             + " gives different ones; give every route on it the same (a change needs a restart)");
         }
+        boolean compressing = consumer.getConfiguration().isCompression();
+        Boolean firstCompressing =
+                compressingAddresses.putIfAbsent(consumer.getConfiguration().getAddress(), compressing);
+        if (firstCompressing != null && firstCompressing != compressing) {
+            // Camel's option builds the address's pipeline: the first route would otherwise decide for all.
+            throw new IllegalArgumentException("netty-http option compression applies to a listening address, and"
+                    + " another route on " + consumer.getConfiguration().getAddress()
+                    + " gives another value; give every route on it the same (a change needs a restart)");
+        }
         return servers.computeIfAbsent(consumer.getConfiguration().getAddress(), address -> {
             // It stops (closes its port) only when its last route has gone: a reload starts a route's new
             // generation before it stops the old one, so the port and its client connections stay.
@@ -223,6 +235,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
                             consumer,
                             settings,
                             http2,
+                            compression,
                             connectionLimit,
                             consumer.getConfiguration().isSsl() ? serverCertificates(consumer, options) : null,
                             options.proxyProtocol() ? proxyProtocol(address) : null,
@@ -244,6 +257,11 @@ public class ProxyHttpComponent extends NettyHttpComponent {
     /** Whether listeners speak HTTP/2 to clients ({@code serai.http2.*}). */
     public void setHttp2(Http2EdgeSettings http2) {
         this.http2 = http2;
+    }
+
+    /** What listeners with Camel's option compression=true compress ({@code serai.compression.*}). */
+    public void setCompression(CompressionSettings compression) {
+        this.compression = compression;
     }
 
     /** The settings of listeners with the option proxyProtocol=true. */
@@ -301,6 +319,7 @@ public class ProxyHttpComponent extends NettyHttpComponent {
         ServiceHelper.stopService(servers.values());
         servers.clear();
         listenerOptions.clear();
+        compressingAddresses.clear();
         upstreamClient.close();
         backendTls.close();
         backendHealth.close();
