@@ -16,8 +16,12 @@ public interface InterimResponses {
     /** Exchange property holding the {@link InterimResponses} of the exchange's client, absent when none. */
     String PROPERTY = "seraiInterimResponses";
 
-    /** Writes {@code interim} (a head: 1xx responses have no body) to the client of {@code exchange}. */
-    void forward(Exchange exchange, HttpResponse interim);
+    /**
+     * Writes {@code interim} (a head: 1xx responses have no body) to the client of {@code exchange}, with
+     * {@code viaEntry} appended to its Via (RFC 9110 section 7.6.3: a proxy adds Via to each message it
+     * forwards); drops it when the client's connection cannot take more now (hints may be dropped, RFC 8297).
+     */
+    void forward(Exchange exchange, HttpResponse interim, String viaEntry);
 
     /** The exchange's client's, or null when its client takes no interim responses (HTTP/1.0, no client). */
     static InterimResponses of(Exchange exchange) {

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.serai.http.HopByHopHeaders;
 import io.serai.http.InterimResponses;
+import io.serai.http.Via;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.netty.NettyConstants;
 
@@ -22,7 +23,8 @@ import java.util.Map;
  * conversion codec sends a HEADERS frame without END_STREAM. It is written as a full message (empty body)
  * because both of Netty's encoders take a 1xx only whole; the handlers that wait for a response's end (the
  * pipelining order, the client timeouts) already count a 1xx as not the answer. Its fields cross as a final
- * response's do: hop-by-hop ones (RFC 9110 section 7.6.1) and framing fields are dropped.
+ * response's do: hop-by-hop ones (RFC 9110 section 7.6.1) and framing fields are dropped, and Serai's Via
+ * entry is appended as to a final response's.
  */
 final class ClientInterimResponses implements InterimResponses {
 
@@ -38,10 +40,14 @@ final class ClientInterimResponses implements InterimResponses {
     }
 
     @Override
-    public void forward(Exchange exchange, HttpResponse interim) {
+    public void forward(Exchange exchange, HttpResponse interim, String viaEntry) {
         Object ctx = exchange.getIn().getHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT);
         if (!(ctx instanceof ChannelHandlerContext client) || !client.channel().isActive()) {
             // No client connection (a background revalidation's own exchange), or it has gone.
+            return;
+        }
+        if (!client.channel().isWritable()) {
+            // The client is not reading what it was sent: a hint now would only pile up in memory.
             return;
         }
         HttpHeaders from = interim.headers();
@@ -55,6 +61,7 @@ final class ClientInterimResponses implements InterimResponses {
                 fields.add(name, field.getValue());
             }
         }
+        fields.set(HttpHeaderNames.VIA, Via.appended(fields.getAll(HttpHeaderNames.VIA), viaEntry));
         client.writeAndFlush(new DefaultFullHttpResponse(
                 HttpVersion.HTTP_1_1, interim.status(), Unpooled.EMPTY_BUFFER, fields, EmptyHttpHeaders.INSTANCE));
     }

@@ -74,6 +74,9 @@ final class UpstreamCall {
     private final ResponseHolding holding;
     private final Channel client;
     private final InterimResponses interims;
+    /** How many interim responses one call forwards at most; a page's hints fit in one or two. */
+    static final int MAX_FORWARDED_INTERIMS = 8;
+
     private final ChannelFutureListener onClientGone = f -> clientGone();
     private final AtomicBoolean done = new AtomicBoolean();
     private Channel channel;
@@ -81,6 +84,7 @@ final class UpstreamCall {
     private boolean retried;
     private boolean responseStarted;
     private boolean interim;
+    private int forwardedInterims;
     private boolean requestWritten;
     private boolean responseEnded;
     private boolean keepAlive;
@@ -285,21 +289,9 @@ final class UpstreamCall {
     void onHead(HttpResponse response) {
         responseStarted = true;
         int code = response.status().code();
-        if (code >= 100 && code < 200 && code != 101) {
-            // An interim response; the final one follows on the same connection. It goes to the client as it
-            // arrives (not a 100: Serai answered the client's expectation itself), and is never the answer.
-            interim = true;
-            if (interims != null && InterimResponses.isForwarded(code) && !done.get()) {
-                interims.forward(exchange, response);
-            }
-            return;
-        }
-        if (!holding.whole()) {
-            // The time limit is the wait for the head; the body after it is bounded by the read-idle timer.
-            // A call that takes its body whole keeps the limit until the body is here (an aggregation's call).
-            cancelTimeout();
-        }
         if (response.decoderResult().isFailure() || code < 100 || code > 599) {
+            // Checked before the 1xx branch: a malformed interim head (e.g. too long) is a bad response at once,
+            // as the decoder reads nothing more of that connection, and no part of it reaches the client.
             cancelTimeout();
             // RFC 9110 section 15: a status outside 100-599 is not HTTP; Netty's decoder lets it through.
             Channel ch = detach();
@@ -308,6 +300,18 @@ final class UpstreamCall {
             }
             fail(UpstreamException.badResponse(target.toString(), "sent an invalid HTTP response"));
             return;
+        }
+        if (code >= 100 && code < 200 && code != 101) {
+            // An interim response; the final one follows on the same connection. It goes to the client as it
+            // arrives (not a 100: Serai answered the client's expectation itself), and is never the answer.
+            interim = true;
+            forwardInterim(response, code);
+            return;
+        }
+        if (!holding.whole()) {
+            // The time limit is the wait for the head; the body after it is bounded by the read-idle timer.
+            // A call that takes its body whole keeps the limit until the body is here (an aggregation's call).
+            cancelTimeout();
         }
         if (code == 101) {
             switchProtocols(response);
@@ -343,6 +347,23 @@ final class UpstreamCall {
                                                 + settings.maxResponseBody() + " bytes)")
                                 : UpstreamException.badResponse(target.toString(), why));
             });
+        }
+    }
+
+    /**
+     * Hands {@code response} to the client, the first {@link #MAX_FORWARDED_INTERIMS} of this call only: a
+     * backend sending 1xx without end would otherwise fill the client connection's outbound buffer (an HTTP/2
+     * HEADERS frame is not flow-controlled, and the client write timeout watches bodies only). The rest are
+     * read and dropped, which RFC 8297 section 2 allows for hints; so are those met while the client
+     * connection is not writable ({@link InterimResponses#forward}).
+     */
+    private void forwardInterim(HttpResponse response, int code) {
+        if (interims != null
+                && InterimResponses.isForwarded(code)
+                && !done.get()
+                && forwardedInterims < MAX_FORWARDED_INTERIMS) {
+            forwardedInterims++;
+            interims.forward(exchange, response, viaEntry(response));
         }
     }
 

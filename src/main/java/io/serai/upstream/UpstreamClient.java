@@ -14,7 +14,6 @@ import io.netty.channel.pool.ChannelPool;
 import io.netty.channel.pool.SimpleChannelPool;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.NoopAddressResolverGroup;
@@ -236,7 +235,11 @@ public final class UpstreamClient implements AutoCloseable {
             long idleSeconds = Math.max(1, settings.upstreamIdleTimeout().toSeconds());
             ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS));
             UpstreamConnectionHandler handler = new UpstreamConnectionHandler();
-            ch.pipeline().addLast("codec", new HttpClientCodec(4096, settings.maxHeader(), BodyStream.MAX_CHUNK));
+            ch.pipeline()
+                    .addLast(
+                            "codec",
+                            new BackendHttpCodec(
+                                    4096, settings.maxHeader(), BodyStream.MAX_CHUNK, handler::answersHead));
             ch.pipeline().addLast("call", handler);
         }
     }

@@ -27,6 +27,12 @@ final class UpstreamConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Whether the response being read answers a HEAD, asked by the decoder of this connection. */
+    boolean answersHead() {
+        UpstreamCall current = call;
+        return current != null && current.isHead();
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         UpstreamCall current = call;

@@ -46,6 +46,8 @@ public final class EarlyHintsBehaviour implements Behaviour {
                             + "Connection: keep-alive, X-Hop\r\n"
                             + "X-Hop: hop\r\n"
                             + "Keep-Alive: timeout=5\r\n"
+                            // Framing has no place on a 1xx (RFC 9110 section 8.6): a sloppy backend's must not cross.
+                            + "Content-Length: 0\r\n"
                             + "\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
