@@ -1,6 +1,6 @@
 # Serai's container image: built with Maven on the official JDK 17 image, run on a jlink-ed runtime
-# (only the modules in docker/modules) on distroless base, as a non-root user, with the route files in
-# /etc/serai/routes. docker/verify.sh builds the same runtime and layout without a container engine.
+# (only the modules in docker/modules) on distroless cc (distroless base plus libstdc++ and libgcc_s, which
+# Brotli4j's native library needs for br), as a non-root user, with the route files in /etc/serai/routes. docker/verify.sh builds the same runtime and layout without a container engine.
 # The admin listener listens on 0.0.0.0:9090 inside the container, so the HEALTHCHECK, probes and
 # Prometheus reach it: /health/* and /metrics are open, while /routes, the status page and DELETE /cache
 # need SERAI_ADMIN_TOKEN (without one they answer 403). Publish 9090 on the host's loopback only:
@@ -25,8 +25,14 @@ COPY scripts/AppCdsArchive.java scripts/AppCdsArchive.java
 RUN /opt/jre/bin/java -Xshare:dump -XX:-UsePerfData > /dev/null \
  && mkdir /app && cp target/serai.jar /app/serai.jar && cp -r target/lib /app/lib \
  && cd /app && java /src/scripts/AppCdsArchive.java /opt/jre/bin/java serai.jar serai.jsa /src/docker/jvm.options /src/routes
+# Brotli4j's native library for this build's architecture, unpacked into the image: docker/jvm.options puts
+# /app/native on java.library.path. Without it Brotli4j unpacks it into /tmp at start and loads it from
+# there, which the `--tmpfs /tmp` of the run line above (noexec by default) forbids: gzip only then.
+RUN arch="$(uname -m)" && mkdir /app/native && cd /app/native \
+ && jar xf /src/target/lib/native-linux-"$arch"-*.jar "lib/linux-$arch/libbrotli.so" \
+ && mv "lib/linux-$arch/libbrotli.so" . && rm -r lib
 
-FROM gcr.io/distroless/base-debian12:nonroot
+FROM gcr.io/distroless/cc-debian12:nonroot
 COPY --from=build /opt/jre /opt/jre
 COPY --from=build /app /app
 COPY docker/jvm.options /app/jvm.options

@@ -109,7 +109,7 @@ load() { # name port coding pid
     'BEGIN {printf "%.1f", t / hz * 1e6 / (r * s)}')" >> "$work/$name.txt"
 }
 size() { # port coding -> bytes of the body on the wire
-  local h=(); [ "$1" = off ] || h=(-H "Accept-Encoding: $2")
+  local h=(); [ "$2" = off ] || h=(-H "Accept-Encoding: $2")
   curl -s -o /dev/null -w '%{size_download}' "${h[@]}" "http://127.0.0.1:$1/"
 }
 

@@ -22,6 +22,11 @@ jlink --add-modules "$(cat docker/modules)" --strip-debug --no-man-pages --no-he
   --output "$image/opt/jre"
 cp target/serai.jar "$image/app/serai.jar"
 cp -r target/lib "$image/app/lib"
+# As the Dockerfile: Brotli4j's native library for this machine's architecture in app/native.
+arch=$(uname -m)
+mkdir "$image/app/native"
+(cd "$image/app/native" && jar xf "$OLDPWD/target/lib/native-linux-$arch-"*.jar "lib/linux-$arch/libbrotli.so" \
+  && mv "lib/linux-$arch/libbrotli.so" . && rm -r lib)
 cp docker/jvm.options "$image/app/jvm.options"
 cp -r routes "$image/etc/serai/routes"
 # As the Dockerfile: the runtime's CDS archive, then Serai's AppCDS archive made from the layout's jar.

@@ -40,6 +40,7 @@ final class ClientTimeouts {
     private State state = State.IDLE;
     private boolean answeredEarly;
     private ScheduledFuture<?> timer;
+    private ChannelHandlerContext messages;
 
     ClientTimeouts(long headerMillis, long idleMillis) {
         this.headerMillis = headerMillis;
@@ -85,6 +86,11 @@ final class ClientTimeouts {
     /** After the decoder: sees request heads, ends of bodies, and the responses going out. */
     ChannelDuplexHandler messageWatcher() {
         return new ChannelDuplexHandler() {
+            @Override
+            public void handlerAdded(ChannelHandlerContext ctx) {
+                messages = ctx;
+            }
+
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                 if (msg instanceof HttpRequest) {
@@ -143,8 +149,10 @@ final class ClientTimeouts {
         FullHttpResponse response =
                 ErrorResponses.plain(408, "request header section not received within serai.client.header-timeout");
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        // From the tail of the pipeline: this handler sits before the encoder.
-        ctx.channel().writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        // From the message watcher's place, just above the encoder (this handler sits before it): not from the
+        // tail, where the compressor and the pipelining order would take the 408 for the answer to a request
+        // they never saw. The timer runs only while no response is outstanding.
+        messages.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void arm(ChannelHandlerContext ctx, long millis, Runnable onExpiry) {

@@ -52,7 +52,8 @@ final class ContentCodingChoice {
     private static float weight(String[] parameters) {
         for (int i = 1; i < parameters.length; i++) {
             String p = parameters[i].trim();
-            if (p.length() > 2 && (p.charAt(0) == 'q' || p.charAt(0) == 'Q') && p.charAt(1) == '=') {
+            // An empty or invalid q-value counts as 0, as Netty's own parsing does.
+            if (p.length() >= 2 && (p.charAt(0) == 'q' || p.charAt(0) == 'Q') && p.charAt(1) == '=') {
                 try {
                     float q = Float.parseFloat(p.substring(2).trim());
                     return q >= 0 && q <= 1 ? q : 0;

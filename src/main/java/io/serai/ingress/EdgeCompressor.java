@@ -11,12 +11,10 @@ import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +31,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * 206, an event stream or gRPC; {@code Vary: Accept-Encoding} on every response it could have compressed
  * (so caches behind keep the variants apart, as nginx's gzip_vary); a strong ETag made weak on a body it
  * compresses (the bytes differ from the backend's, as nginx does); nothing for a request with {@code
- * Cache-Control: no-transform}. Netty itself passes HEAD, 204, 304, 1xx and HTTP/1.0 answers through.
+ * Cache-Control: no-transform} nor for an HTTP/1.0 request. Netty itself passes HEAD, 204, 304 and 1xx
+ * answers through, an interim 1xx without taking its request's turn (whole, or a head and its empty last
+ * content).
  */
 final class EdgeCompressor extends HttpContentCompressor {
 
@@ -70,31 +70,22 @@ final class EdgeCompressor extends HttpContentCompressor {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, HttpRequest request, List<Object> out) throws Exception {
-        if (!hasToken(request.headers().getAll(HttpHeaderNames.CACHE_CONTROL), "no-transform")) {
+        boolean noTransform = hasToken(request.headers().getAll(HttpHeaderNames.CACHE_CONTROL), "no-transform");
+        // Netty leaves an HTTP/1.0 answer alone by the response's version, but Serai writes every response as
+        // HTTP/1.1 and frames it for an HTTP/1.0 client itself: the request's version decides here.
+        boolean http10 = request.protocolVersion().compareTo(HttpVersion.HTTP_1_1) < 0;
+        if (!noTransform && !http10) {
             super.decode(ctx, request, out);
             return;
         }
-        // RFC 9111 section 5.2.1.6: the client asks intermediaries not to transform the content. Netty queues
-        // the Accept-Encoding it reads from the request; it reads "identity" from a stand-in, and the
-        // request goes on unchanged (its Accept-Encoding still reaches the backend).
+        // RFC 9111 section 5.2.1.6: the client asks intermediaries not to transform the content; an HTTP/1.0
+        // client cannot take the chunked body a compressed stream needs. Netty queues the Accept-Encoding it
+        // reads from the request; it reads "identity" from a stand-in, and the request goes on unchanged (its
+        // Accept-Encoding still reaches the backend).
         HttpRequest standIn = new DefaultHttpRequest(request.protocolVersion(), request.method(), request.uri());
         standIn.headers().set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY);
         super.decode(ctx, standIn, new ArrayList<>(1));
         out.add(ReferenceCountUtil.retain(request));
-    }
-
-    @Override
-    protected void encode(ChannelHandlerContext ctx, HttpObject msg, List<Object> out) throws Exception {
-        // An interim head (103 Early Hints) has no content to follow: Netty would wait for a last content
-        // after a 1xx that is not a full message and take the final response for it. 101 is left to Netty.
-        if (msg instanceof HttpResponse interim
-                && !(msg instanceof LastHttpContent)
-                && interim.status().codeClass() == HttpStatusClass.INFORMATIONAL
-                && interim.status().code() != 101) {
-            out.add(ReferenceCountUtil.retain(msg));
-            return;
-        }
-        super.encode(ctx, msg, out);
     }
 
     @Override

@@ -195,6 +195,7 @@ class EdgeCompressionTest {
                 .property("merged.port", mergedPort)
                 .property("ws.port", wsPort)
                 .property("echo", echo.hostPort())
+                .property("serai.client.header-timeout", "700ms")
                 .start(dir);
     }
 
@@ -213,6 +214,8 @@ class EdgeCompressionTest {
             gzip, deflate, br          | br
             br;q=0.5, gzip             | gzip
             br;q=0, gzip               | gzip
+            br;q=, gzip                | gzip
+            br;q=high, gzip            | gzip
             GZIP;Q=0.8, br;q=0.7       | gzip
             x-gzip                     | gzip
             *                          | br
@@ -437,6 +440,62 @@ class EdgeCompressionTest {
             RawResponse second = connection.read();
             assertEquals("br", second.header("Content-Encoding"));
             assertArrayEquals(BIG, brotli(second.body()));
+        }
+    }
+
+    /**
+     * Netty leaves an HTTP/1.0 answer alone by the response's version, but Serai writes every response as
+     * HTTP/1.1 and frames it for the client itself: an HTTP/1.0 client, which cannot read chunked framing,
+     * gets the backend's bytes as they are, a streamed body delimited by the close and a whole one by its
+     * Content-Length.
+     */
+    @ParameterizedTest(name = "HTTP/1.0 GET {0}")
+    @CsvSource({"/streamed, false", "/json/big, true"})
+    void anHttp10ClientGetsTheIdentityBodyWithoutChunkedFraming(String path, boolean whole) throws Exception {
+        try (RawHttp connection = RawHttp.connect(serai.port())) {
+            connection.send("GET " + path + " HTTP/1.0\r\nHost: a\r\nAccept-Encoding: gzip, br\r\n\r\n");
+            RawResponse response = connection.read();
+            assertEquals(200, response.status());
+            assertNull(response.header("Transfer-Encoding"));
+            assertNull(response.header("Content-Encoding"));
+            byte[] expected = whole ? BIG : jsonLines(STREAMED);
+            assertArrayEquals(expected, response.body());
+            if (whole) {
+                assertEquals(String.valueOf(BIG.length), response.header("Content-Length"));
+            } else {
+                assertNull(response.header("Content-Length"), "the close ends the body");
+            }
+            assertTrue(connection.closedWithin(2000), "an HTTP/1.0 connection without keep-alive is closed");
+        }
+    }
+
+    /** Serai's own answers on a compressing listener: the header timeout's 408, 417 and 100 Continue. */
+    @Test
+    void aHeaderTimeoutOnACompressingListenerGetsIts408() throws Exception {
+        try (RawHttp connection = RawHttp.connect(serai.port())) {
+            connection.send("GET /json/big HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n");
+            RawResponse response = connection.read();
+            assertEquals(408, response.status());
+            assertNull(response.header("Content-Encoding"));
+            assertTrue(connection.closedWithin(2000));
+        }
+    }
+
+    @Test
+    void aRefusedExpectationAndAContinueOnACompressingListenerAreAnsweredAsUsual() throws Exception {
+        RawResponse refused = RawHttp.exchange(
+                serai.port(),
+                "POST /upload HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\nExpect: x-other\r\n"
+                        + "Content-Length: 2\r\n\r\n{}");
+        assertEquals(417, refused.status());
+        try (RawHttp connection = RawHttp.connect(serai.port())) {
+            connection.send("POST /upload HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n"
+                    + "Expect: 100-continue\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n");
+            assertEquals(100, connection.read().status());
+            connection.send("{}");
+            RawResponse response = connection.read();
+            assertEquals(200, response.status());
+            assertArrayEquals(SMALL, response.body(), "600 bytes: under the minimum size, sent as they are");
         }
     }
 
