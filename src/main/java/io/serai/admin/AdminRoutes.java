@@ -6,10 +6,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.caffeine.CaffeineConstants;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -70,46 +66,48 @@ public final class AdminRoutes extends RouteBuilder {
 
     /**
      * With {@code url}: the keys stored for it; with {@code prefix}: for every URL that starts with it;
-     * with {@code tag} (repeatable): for every response that carried one of the tags; without: everything.
+     * with {@code tag} (repeatable): for every response that carried one of the tags; without a query:
+     * everything. A query that is not one of these is answered 400 (see {@link PurgeQuery}).
      */
     private void selectPurge(Exchange exchange) {
-        String query = exchange.getMessage().getHeader(Exchange.HTTP_RAW_QUERY, String.class);
-        String url = null;
-        String prefix = null;
-        List<String> tags = new ArrayList<>();
-        if (query != null) {
-            for (String param : query.split("&")) {
-                if (param.startsWith("url=")) {
-                    url = URLDecoder.decode(param.substring(4), StandardCharsets.UTF_8);
-                } else if (param.startsWith("prefix=")) {
-                    prefix = URLDecoder.decode(param.substring(7), StandardCharsets.UTF_8);
-                } else if (param.startsWith("tag=") && param.length() > 4) {
-                    tags.add(URLDecoder.decode(param.substring(4), StandardCharsets.UTF_8));
-                }
+        PurgeQuery query;
+        RequestTarget target = null;
+        try {
+            query = PurgeQuery.parse(exchange.getMessage().getHeader(Exchange.HTTP_RAW_QUERY, String.class));
+            if (query.kind() == PurgeQuery.Kind.URL || query.kind() == PurgeQuery.Kind.PREFIX) {
+                target = absoluteTarget(query);
             }
+        } catch (PurgeQuery.Refused e) {
+            AdminReplies.reply(exchange, 400, "{\"error\":\"" + e.getMessage() + "\"}");
+            return;
         }
         Set<String> keys;
-        if (!tags.isEmpty()) {
-            keys = store.keysTagged(tags);
-        } else if (url != null || prefix != null) {
-            RequestTarget target = RequestTarget.parse(url != null ? url : prefix);
-            if (target.authority() == null || target.authority().isEmpty()) {
-                AdminReplies.reply(
-                        exchange,
-                        400,
-                        "{\"error\":\"" + (url != null ? "url" : "prefix")
-                                + " must be absolute, as http://host/path?query\"}");
+        switch (query.kind()) {
+            case TAG -> keys = store.keysTagged(query.values());
+            case URL -> keys = store.keysFor(target.authority(), target.originForm());
+            case PREFIX -> keys = store.keysUnder(target.authority(), target.originForm());
+            default -> {
+                exchange.setProperty(PURGE_COUNT, store.entries());
+                exchange.getMessage().removeHeader(CaffeineConstants.KEYS);
                 return;
             }
-            keys = url != null
-                    ? store.keysFor(target.authority(), target.originForm())
-                    : store.keysUnder(target.authority(), target.originForm());
-        } else {
-            exchange.setProperty(PURGE_COUNT, store.entries());
-            exchange.getMessage().removeHeader(CaffeineConstants.KEYS);
-            return;
         }
         exchange.setProperty(PURGE_COUNT, keys.size());
         exchange.getMessage().setHeader(CaffeineConstants.KEYS, keys);
+    }
+
+    /** The {@code url} or {@code prefix} as an absolute target, or refused with why. */
+    private static RequestTarget absoluteTarget(PurgeQuery query) {
+        String name = query.kind().name().toLowerCase(java.util.Locale.ROOT);
+        RequestTarget target;
+        try {
+            target = RequestTarget.parse(query.values().get(0));
+        } catch (RequestTarget.BadRequestTarget e) {
+            throw new PurgeQuery.Refused(name + " refused: " + e.getMessage());
+        }
+        if (target.authority() == null || target.authority().isEmpty()) {
+            throw new PurgeQuery.Refused(name + " must be absolute, as http://host/path?query");
+        }
+        return target;
     }
 }

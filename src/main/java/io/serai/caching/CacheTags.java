@@ -1,5 +1,6 @@
 package io.serai.caching;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -21,15 +22,20 @@ final class CacheTags {
         headers.remove(CACHE_TAG);
     }
 
-    /** True when {@code stored} carried one of {@code tags} (compared exactly, as Fastly does). */
-    static boolean carriesAny(StoredResponse stored, Set<String> tags) {
+    /**
+     * True when {@code stored} carried one of {@code tags}: a {@code Surrogate-Key} token compared exactly
+     * (as Fastly and xkey do), a {@code Cache-Tag} token without regard to case (as Cloudflare does);
+     * {@code lowerTags} is {@code tags} in lower case, made once per purge rather than once per entry.
+     */
+    static boolean carriesAny(StoredResponse stored, Set<String> tags, Set<String> lowerTags) {
         String[] fields = stored.fields;
         for (int i = 0; i + 1 < fields.length; i += 2) {
             if (fields[i].equalsIgnoreCase(SURROGATE_KEY)) {
                 if (anyToken(fields[i + 1], false, tags)) {
                     return true;
                 }
-            } else if (fields[i].equalsIgnoreCase(CACHE_TAG) && anyToken(fields[i + 1], true, tags)) {
+            } else if (fields[i].equalsIgnoreCase(CACHE_TAG)
+                    && anyToken(fields[i + 1].toLowerCase(Locale.ROOT), true, lowerTags)) {
                 return true;
             }
         }

@@ -49,7 +49,6 @@ final class CachedAnswers {
                 HeaderValues.append(headers, fields[i], fields[i + 1]);
             }
         }
-        CacheTags.strip(headers);
         headers.put("Age", String.valueOf(Math.max(0, stored.age(now) / 1000)));
         HeaderValues.append(headers, CacheStatus.FIELD, status.toString());
         Message message = exchange.getMessage();
@@ -78,7 +77,6 @@ final class CachedAnswers {
                 HeaderValues.append(headers, fields[i], fields[i + 1]);
             }
         }
-        CacheTags.strip(headers);
         int first = (int) slice[0];
         int length = (int) (slice[1] - slice[0] + 1);
         headers.put("Content-Range", "bytes " + slice[0] + "-" + slice[1] + "/" + stored.body.length);

@@ -193,9 +193,9 @@ final class HttpCacheProcessor extends WrappedSteps {
             return true;
         }
         if (mayWait && !request.control.noCache()) {
-            // A Range request waits for a leader (then the range comes from what it stored), never leads:
-            // its 206 is not stored, and full requests waiting on it would then all go to the backend.
-            if (!isRanged(request) && flights.lead(request.key)) {
+            // A Range request leads only a revalidation (its 304 refreshes what every waiter reads); on a
+            // miss it waits for a leader, never leads: its 206 is not stored, so waiters would all go on.
+            if ((!isRanged(request) || (stored != null && stored.hasValidators())) && flights.lead(request.key)) {
                 return forward(request, stored, reason, true);
             }
             if (waitForLeader(request)) {
@@ -340,7 +340,18 @@ final class HttpCacheProcessor extends WrappedSteps {
             }
             return;
         }
-        if (status == 206 && stored != null) {
+        // A 206 updates stored fields only if a 200 with its fields could be stored (not private, no-store...).
+        if (status == 206
+                && stored != null
+                && Storability.refusal(
+                                200,
+                                request.control,
+                                authenticated(request),
+                                message.getHeaders(),
+                                0,
+                                settings.maxObject(),
+                                targeting)
+                        == null) {
             StoredResponse updated =
                     RangeRequests.updatedByPartial(stored, message.getHeaders(), age, request.sentAt, now);
             if (updated != null) {

@@ -136,10 +136,14 @@ public final class HttpCacheStore implements io.micrometer.core.instrument.binde
     /** The keys of URLs one of whose stored responses carried one of {@code tags}; a scan, as above. */
     public java.util.Set<String> keysTagged(java.util.Collection<String> tags) {
         java.util.Set<String> wanted = java.util.Set.copyOf(tags);
+        java.util.Set<String> lower = new java.util.HashSet<>();
+        for (String tag : tags) {
+            lower.add(tag.toLowerCase(java.util.Locale.ROOT));
+        }
         java.util.Set<String> keys = new java.util.HashSet<>();
         cache.asMap().forEach((key, variants) -> {
             for (StoredResponse response : variants.responses) {
-                if (CacheTags.carriesAny(response, wanted)) {
+                if (CacheTags.carriesAny(response, wanted, lower)) {
                     keys.add(key);
                     return;
                 }

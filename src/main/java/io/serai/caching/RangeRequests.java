@@ -1,8 +1,5 @@
 package io.serai.caching;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -49,26 +46,47 @@ final class RangeRequests {
 
     /**
      * {@code stored} with the fields of a backend's 206 for the same representation (RFC 9111 sections
-     * 3.2 and 3.4): same strong ETag, else null. The part's own framing (Content-Length, Content-Range,
-     * a multipart Content-Type) is not taken; the stored body stays whole, as no parts are combined.
+     * 3.2 and 3.4): same strong ETag, and a single part, {@code Content-Range: bytes a-b/N}, of a whole as
+     * long as the stored body; else null. The part's own framing (Content-Length, Content-Range) is not
+     * taken; the stored body stays whole, as no parts are combined. Whether the 206 may be kept at all
+     * (private, no-store, authorization) the caller asks {@link Storability} first.
      */
     static StoredResponse updatedByPartial(
             StoredResponse stored, Map<String, Object> partial, String age, long requestTime, long responseTime) {
         String etag = MessageFields.joined(partial, "ETag");
-        if (etag == null
+        if (stored.headOnly
+                || etag == null
                 || !etag.trim().startsWith("\"")
                 || stored.etag == null
-                || !etag.trim().equals(stored.etag.trim())) {
+                || !etag.trim().equals(stored.etag.trim())
+                || completeLength(MessageFields.joined(partial, "Content-Range")) != stored.body.length) {
             return null;
         }
-        List<String> pairs = new ArrayList<>(MessageFields.pairs(partial));
-        for (int i = pairs.size() - 2; i >= 0; i -= 2) {
-            if (pairs.get(i).equalsIgnoreCase("Content-Type")
-                    && pairs.get(i + 1).trim().toLowerCase(Locale.ROOT).startsWith("multipart/byteranges")) {
-                pairs.remove(i + 1);
-                pairs.remove(i);
-            }
+        return stored.freshened(MessageFields.pairs(partial), age, requestTime, responseTime);
+    }
+
+    /** N of {@code bytes a-b/N} (RFC 9110 section 14.4), or -1 for anything else (none, {@code *}, unsatisfied). */
+    static long completeLength(String contentRange) {
+        if (contentRange == null) {
+            return -1;
         }
-        return stored.freshened(pairs, age, requestTime, responseTime);
+        String value = contentRange.trim();
+        if (!value.regionMatches(true, 0, "bytes ", 0, 6)) {
+            return -1;
+        }
+        value = value.substring(6).trim();
+        int dash = value.indexOf('-');
+        int slash = value.indexOf('/');
+        if (dash <= 0 || slash < dash + 2 || slash == value.length() - 1) {
+            return -1;
+        }
+        try {
+            long first = Long.parseLong(value.substring(0, dash));
+            long last = Long.parseLong(value.substring(dash + 1, slash));
+            long complete = Long.parseLong(value.substring(slash + 1));
+            return first >= 0 && first <= last && last < complete ? complete : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 }

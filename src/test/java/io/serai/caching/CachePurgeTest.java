@@ -11,6 +11,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -197,6 +199,65 @@ class CachePurgeTest {
         assertTrue(relative.bodyText().contains("prefix must be absolute"), relative.bodyText());
     }
 
+    @ParameterizedTest(name = "?{0} -> 400 {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            tag=                                                   | empty tag=
+            tag=kept&tag=                                          | empty tag=
+            url=                                                   | empty url=
+            prefix=                                                | empty prefix=
+            tags=kept                                              | unknown parameter
+            Tag=kept                                               | unknown parameter
+            tag                                                    | unknown parameter
+            tag=kept&                                              | unknown parameter
+            tag=kept&url=http://127.0.0.1/refused/kept             | one of url=, prefix= or tag=
+            url=http://127.0.0.1/refused/kept&prefix=http://127.0.0.1/ | one of url=, prefix= or tag=
+            url=http://127.0.0.1/a&url=http://127.0.0.1/b          | url= given twice
+            tag=%zz                                                | malformed %-escape
+            url=refused/kept                                       | url refused: request target must start with /
+            prefix=http://127.0.0.1/a%2500                         | prefix refused: NUL (%00) in the path
+            prefix=http://a@b/                                     | prefix refused: absolute request target with an invalid authority
+            """)
+    void aPurgeQueryThatIsNotOneOfTheFormsIsRefusedAndPurgesNothing(String query, String error) throws IOException {
+        tagged("/refused/kept", "Cache-Tag", "kept");
+        get("/refused/kept");
+        int before = origin.count("/refused/kept");
+        RawResponse refused = purge(query);
+        assertEquals(400, refused.status(), refused.bodyText());
+        assertEquals("application/json", refused.header("Content-Type"));
+        assertTrue(refused.bodyText().startsWith("{\"error\":\"" + error), refused.bodyText());
+        RawResponse kept = get("/refused/kept");
+        assertTrue(kept.header("Cache-Status").startsWith("serai; hit"), kept.header("Cache-Status"));
+        assertEquals(before, origin.count("/refused/kept"));
+    }
+
+    @Test
+    void aPrefixPurgeStopsAtTheEndOfTheHost() throws IOException {
+        origin.on("/hosts/a", (r, n) -> ok("answer " + n, "Cache-Control", "max-age=60"));
+        assertEquals("answer 1", onHost("127.0.0.1").bodyText());
+        assertEquals("answer 2", onHost("127.0.0.10").bodyText());
+        assertEquals(
+                "{\"purged\":1}",
+                purge("prefix=http://127.0.0.1/hosts/").bodyText().trim());
+        assertEquals("answer 2", onHost("127.0.0.10").bodyText(), "127.0.0.10 is another host");
+        assertEquals("answer 3", onHost("127.0.0.1").bodyText());
+        assertEquals(
+                "{\"purged\":1}", purge("prefix=http://127.0.0.10").bodyText().trim());
+        assertEquals("answer 4", onHost("127.0.0.10").bodyText());
+        assertEquals("answer 3", onHost("127.0.0.1").bodyText());
+    }
+
+    @Test
+    void aCacheTagIsMatchedWithoutRegardToCaseASurrogateKeyExactly() throws IOException {
+        tagged("/case/tag", "Cache-Tag", "Product-42");
+        tagged("/case/key", "Surrogate-Key", "Product-42");
+        get("/case/tag");
+        get("/case/key");
+        assertEquals("{\"purged\":1}", purge("tag=product-42").bodyText().trim());
+        assertEquals("/case/tag 2", get("/case/tag").bodyText());
+        assertEquals("/case/key 1", get("/case/key").bodyText());
+        assertEquals("{\"purged\":2}", purge("tag=Product-42").bodyText().trim());
+    }
+
     // --- helpers --------------------------------------------------------------------------------
 
     private static void tagged(String path, String field, String tags) {
@@ -215,6 +276,10 @@ class CachePurgeTest {
 
     private static RawResponse streamedGet() throws IOException {
         return RawHttp.exchange(streamedPort, "GET /streamed HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    }
+
+    private static RawResponse onHost(String host) throws IOException {
+        return RawHttp.exchange(serai.port(), "GET /hosts/a HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
     }
 
     private static RawResponse get(String path) throws IOException {

@@ -22,9 +22,14 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -361,6 +366,92 @@ class CacheRangeTest {
         assertEquals("01", part.get(5, TimeUnit.SECONDS).bodyText());
     }
 
+    @Test
+    void concurrentRangesOnAStaleResponseMakeOneRevalidation() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        origin.on("/stale-many", (r, n) -> {
+            if (n == 1) {
+                return ok(DIGITS, "Cache-Control", "max-age=10", "Age", "15", "ETag", "\"m1\"");
+            }
+            awaitQuietly(release);
+            return "\"m1\"".equals(r.header("If-None-Match"))
+                    ? answer(304, "", "Cache-Control", "max-age=60", "ETag", "\"m1\"")
+                    : rangeAware(r, n);
+        });
+        get("/stale-many");
+        ExecutorService clients = Executors.newFixedThreadPool(5);
+        try {
+            List<Future<RawResponse>> parts = new ArrayList<>();
+            parts.add(clients.submit(() -> get("/stale-many", "Range", "bytes=0-1")));
+            Waits.upTo(Duration.ofSeconds(5)).until(() -> origin.count("/stale-many") == 2);
+            for (int i = 1; i < 5; i++) {
+                int first = i;
+                parts.add(clients.submit(() -> get("/stale-many", "Range", "bytes=" + first + "-" + (first + 1))));
+            }
+            // While the revalidation is held, the other ranges wait for it rather than go to the backend.
+            Waits.upTo(Duration.ofSeconds(3))
+                    .during(Duration.ofMillis(500))
+                    .until(() -> origin.count("/stale-many") == 2);
+            release.countDown();
+            for (int i = 0; i < parts.size(); i++) {
+                RawResponse part = parts.get(i).get(10, TimeUnit.SECONDS);
+                assertEquals(206, part.status());
+                assertEquals(DIGITS.substring(i, i + 2), part.bodyText());
+            }
+        } finally {
+            release.countDown();
+            clients.shutdownNow();
+        }
+        assertEquals(2, origin.count("/stale-many"), "one request stored it, one revalidated it for all");
+        assertEquals("\"m1\"", origin.requestsFor("/stale-many").get(1).header("If-None-Match"));
+    }
+
+    static Stream<Arguments> partsThatMayNotUpdate() {
+        return Stream.of(
+                Arguments.of("private", new String[] {"Cache-Control", "private"}, new String[0]),
+                Arguments.of("no-store", new String[] {"Cache-Control", "no-store"}, new String[0]),
+                Arguments.of("another length", new String[] {"Content-Range", "bytes 0-3/11"}, new String[0]),
+                Arguments.of("unsatisfied", new String[] {"Content-Range", "bytes */10"}, new String[0]),
+                Arguments.of("no Content-Range", new String[] {"Content-Range", null}, new String[0]),
+                Arguments.of("request no-store", new String[0], new String[] {"Cache-Control", "no-cache, no-store"}),
+                Arguments.of("authorized request", new String[0], new String[] {"Authorization", "Bearer x"}));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("partsThatMayNotUpdate")
+    void aBackendPartThatMayNotBeKeptLeavesTheStoredFieldsAlone(String why, String[] partFields, String[] requestFields)
+            throws IOException {
+        String path = "/kept-" + why.replace(' ', '-');
+        origin.on(path, (r, n) -> {
+            if (n == 1) {
+                return version(1, "\"k1\"");
+            }
+            CacheOrigin.Answer part = part(2, "\"k1\"");
+            java.util.Map<String, String> fields = new java.util.LinkedHashMap<>(part.headers());
+            for (int i = 0; i + 1 < partFields.length; i += 2) {
+                if (partFields[i + 1] == null) {
+                    fields.remove(partFields[i]);
+                } else {
+                    fields.put(partFields[i], partFields[i + 1]);
+                }
+            }
+            return new CacheOrigin.Answer(206, fields, part.body());
+        });
+        get(path);
+        List<String> fields = new ArrayList<>(List.of("Range", "bytes=0-3"));
+        if (!List.of(requestFields).contains("Cache-Control")) {
+            fields.addAll(List.of("Cache-Control", "no-cache"));
+        }
+        fields.addAll(List.of(requestFields));
+        RawResponse forced = get(path, fields.toArray(new String[0]));
+        assertEquals(206, forced.status());
+        assertEquals("2", forced.header("X-Version"));
+        RawResponse whole = get(path);
+        assertEquals(DIGITS, whole.bodyText());
+        assertEquals("1", whole.header("X-Version"), "the stored fields are those of the first response");
+        assertEquals(2, origin.count(path));
+    }
+
     // --- helpers --------------------------------------------------------------------------------
 
     private static CacheOrigin.Answer version(int version, String etag) {
@@ -416,7 +507,6 @@ class CacheRangeTest {
     }
 
     private static String httpDate(Instant at) {
-        // Two-digit days: RFC_1123_DATE_TIME writes "2 Dec", which is not an IMF-fixdate.
         return DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
                 .format(at.atOffset(ZoneOffset.UTC));
     }
