@@ -1,7 +1,6 @@
 package io.serai.caching;
 
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -15,12 +14,6 @@ final class CacheTags {
     static final String CACHE_TAG = "Cache-Tag";
 
     private CacheTags() {}
-
-    /** Removes the tag fields from a response about to go to a client. */
-    static void strip(Map<String, Object> headers) {
-        headers.remove(SURROGATE_KEY);
-        headers.remove(CACHE_TAG);
-    }
 
     /**
      * True when {@code stored} carried one of {@code tags}: a {@code Surrogate-Key} token compared exactly

@@ -6,6 +6,7 @@ import io.serai.camel.ExchangeTimers;
 import io.serai.camel.MeterRegistries;
 import io.serai.camel.WrappedSteps;
 import io.serai.http.IngressRequest;
+import io.serai.http.InterimResponses;
 import io.serai.http.ResponseStatus;
 import io.serai.http.body.BodyStream;
 import io.serai.websocket.WebSocketUpgrade;
@@ -46,6 +47,8 @@ final class HttpCacheProcessor extends WrappedSteps {
     private final Invalidation invalidation;
     private final CamelContext context;
     private final TargetedControl targeting;
+    /** The fields for this cache alone, removed from every answer and interim response of the route. */
+    private final List<String> cacheOnlyFields;
 
     HttpCacheProcessor(
             AsyncProcessor next,
@@ -63,6 +66,13 @@ final class HttpCacheProcessor extends WrappedSteps {
         this.invalidation = new Invalidation(store, route, name);
         this.context = context;
         this.targeting = new TargetedControl(settings.targetedField());
+        this.cacheOnlyFields = settings.stripCdnCacheControl()
+                ? List.of(
+                        targeting.ownField(),
+                        CacheTags.SURROGATE_KEY,
+                        CacheTags.CACHE_TAG,
+                        TargetedControl.CDN_CACHE_CONTROL)
+                : List.of(targeting.ownField(), CacheTags.SURROGATE_KEY, CacheTags.CACHE_TAG);
     }
 
     @Override
@@ -71,14 +81,22 @@ final class HttpCacheProcessor extends WrappedSteps {
         if (ingress == null) {
             return next.process(exchange, callback);
         }
+        InterimResponses client = InterimResponses.of(exchange);
+        if (client != null) {
+            // A backend's 103 may carry the same fields as its final answer: they stay behind on it too.
+            exchange.setProperty(InterimResponses.PROPERTY, (InterimResponses) (ex, interim, via) -> {
+                for (String field : cacheOnlyFields) {
+                    interim.headers().remove(field);
+                }
+                client.forward(ex, interim, via);
+            });
+        }
         return cached(exchange, ingress, doneSync -> {
             // Serai's own targeted field and the purge tags are for this cache alone: clients never see
             // them, hit, miss or pass-through.
             Map<String, Object> answer = exchange.getMessage().getHeaders();
-            answer.remove(targeting.ownField());
-            CacheTags.strip(answer);
-            if (settings.stripCdnCacheControl()) {
-                answer.remove(TargetedControl.CDN_CACHE_CONTROL);
+            for (String field : cacheOnlyFields) {
+                answer.remove(field);
             }
             callback.done(doneSync);
         });

@@ -5,8 +5,9 @@ import java.util.Map;
 /**
  * Whether a shared cache may store a response (RFC 9111 section 3), and if not, the short reason that
  * {@code Cache-Status} reports as its detail. The directives are a targeted field's when one is valid
- * (RFC 9213), else Cache-Control's and Expires'. A response that sets cookies may be stored (its cookies
- * are kept only when it is {@code public}, see {@link StoredResponse}). Serai declines server-sent event
+ * (RFC 9213), else Cache-Control's and Expires'. A response that sets cookies is stored only when it
+ * addresses shared caches explicitly ({@code public}, {@code s-maxage}, or a targeted field), and its
+ * cookies are kept only when it is {@code public} (see {@link StoredResponse}). Serai declines server-sent event
  * streams, whatever their directives say: replaying events that were sent once would be wrong.
  */
 final class Storability {
@@ -50,6 +51,11 @@ final class Storability {
         if (authenticated && !(response.isPublic() || response.sMaxAge() >= 0 || response.mustRevalidate())) {
             return "authorization";
         }
+        if (setsCookie(responseHeaders) && !(response.isPublic() || response.sMaxAge() >= 0 || directives.targeted())) {
+            // A page that sets a cookie is often made for that one client (a CSRF token matched to the
+            // cookie, a greeting): only a response that addresses shared caches explicitly is stored.
+            return "set-cookie";
+        }
         if (isEventStream(MessageFields.joined(responseHeaders, "Content-Type"))) {
             return "event-stream";
         }
@@ -65,6 +71,11 @@ final class Storability {
             return "too-large";
         }
         return null;
+    }
+
+    private static boolean setsCookie(Map<String, Object> responseHeaders) {
+        return MessageFields.joined(responseHeaders, "Set-Cookie") != null
+                || MessageFields.joined(responseHeaders, "Set-Cookie2") != null;
     }
 
     /** True for a {@code text/event-stream} media type (server-sent events), parameters and case aside. */

@@ -295,7 +295,7 @@ class CacheRulesTest {
     @Test
     void aResponseSettingACookieIsStoredButItsCookieGoesOnlyToTheClientThatFetchedIt() throws IOException {
         String path = path("cookie");
-        origin.on(path, (r, n) -> ok("c" + n, "Cache-Control", "max-age=60", "Set-Cookie", "session=" + n));
+        origin.on(path, (r, n) -> ok("c" + n, "Cache-Control", "s-maxage=60", "Set-Cookie", "session=" + n));
         RawResponse miss = get(path);
         RawResponse hit = get(path);
         assertEquals("session=1", miss.header("Set-Cookie"));
@@ -303,6 +303,18 @@ class CacheRulesTest {
         assertEquals("c1", hit.bodyText());
         assertNull(hit.header("Set-Cookie"), "one client's cookie is never served to another");
         assertEquals(1, origin.count(path));
+    }
+
+    @Test
+    void aResponseSettingACookieWithoutLeaveForSharedCachesIsNotStored() throws IOException {
+        String path = path("cookie-max-age");
+        origin.on(path, (r, n) -> ok("m" + n, "Cache-Control", "max-age=60", "Set-Cookie", "session=" + n));
+        RawResponse first = get(path);
+        RawResponse second = get(path);
+        assertTrue(first.header("Cache-Status").contains("detail=set-cookie"), first.header("Cache-Status"));
+        assertEquals("m2", second.bodyText(), "a page made for the client whose cookie it sets is never shared");
+        assertEquals("session=2", second.header("Set-Cookie"));
+        assertEquals(2, origin.count(path));
     }
 
     @Test

@@ -41,7 +41,10 @@ class StorabilityTest {
             200      |                       | true       | Cache-Control: public                   | 10   | stored         | RFC 9111 3.5: public allows it
             200      |                       | true       | Cache-Control: s-maxage=60              | 10   | stored         | RFC 9111 3.5: s-maxage allows it
             200      |                       | true       | Cache-Control: must-revalidate          | 10   | stored         | RFC 9111 3.5: must-revalidate allows it
-            200      |                       | false      | Cache-Control: max-age=60; Set-Cookie: id=1 | 10 | stored         | Serai policy: stored, its cookie kept from other clients
+            200      |                       | false      | Cache-Control: max-age=60; Set-Cookie: id=1 | 10 | set-cookie     | Serai policy: a cookie without explicit leave for shared caches
+            200      |                       | false      | Cache-Control: s-maxage=60; Set-Cookie: id=1 | 10 | stored        | Serai policy: s-maxage addresses shared caches; cookie kept from others
+            200      |                       | false      | Cache-Control: public, max-age=60; Set-Cookie: id=1 | 10 | stored | Serai policy: public: stored with its cookie
+            200      |                       | false      | CDN-Cache-Control: max-age=60; Set-Cookie: id=1 | 10 | stored | Serai policy: a targeted field addresses this cache
             200      |                       | false      | CDN-Cache-Control: private; Cache-Control: max-age=60 | 10 | private | RFC 9213 2.2: the targeted field governs
             200      |                       | false      | CDN-Cache-Control: max-age=60; Cache-Control: no-store | 10 | stored | RFC 9213 2.2: Cache-Control set aside
             200      |                       | false      | CDN-Cache-Control: max-age=60,; Cache-Control: no-store | 10 | no-store | RFC 9213 2.2: an invalid targeted field is ignored

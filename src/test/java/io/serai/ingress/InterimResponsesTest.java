@@ -308,6 +308,9 @@ class InterimResponsesTest {
             RawResponse hints = client.read();
             assertEquals(103, hints.status());
             assertNull(hints.header("Cache-Status"));
+            assertNull(hints.header("Surrogate-Key"), "purge tags are for the cache alone, 103s included");
+            assertNull(hints.header("Serai-Cache-Control"));
+            assertEquals(LINK, hints.header("Link"));
             gate.countDown();
             RawResponse miss = client.read();
             assertEquals(200, miss.status());

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code hints} query parameter, default one) as a {@code 103 Early Hints} with its {@code Link} and a few
  * hop-by-hop fields, then waits for the test's gate (bounded) before the final 200. A test that reads a 103
  * before it opens the gate has proved that the 103 reached it ahead of the final response. A target under
- * {@code /cacheable} gets a storable final response; one under {@code /broken} none: the connection closes
+ * {@code /cacheable} gets a storable final response (and purge tags on its 103s); one under {@code /broken} none: the connection closes
  * after the hints; one under {@code /flaky} so every other time, starting with the first.
  */
 public final class EarlyHintsBehaviour implements Behaviour {
@@ -46,6 +46,10 @@ public final class EarlyHintsBehaviour implements Behaviour {
                             + "Connection: keep-alive, X-Hop\r\n"
                             + "X-Hop: hop\r\n"
                             + "Keep-Alive: timeout=5\r\n"
+                            // Fields for a cache alone: a cached route keeps them from clients, 103s included.
+                            + (request.target().startsWith("/cacheable")
+                                    ? "Surrogate-Key: hinted\r\nSerai-Cache-Control: max-age=5\r\n"
+                                    : "")
                             // Framing has no place on a 1xx (RFC 9110 section 8.6): a sloppy backend's must not cross.
                             + "Content-Length: 0\r\n"
                             + "\r\n")
