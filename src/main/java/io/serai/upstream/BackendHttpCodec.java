@@ -18,7 +18,9 @@ import java.util.function.BooleanSupplier;
  * final {@code 200 Content-Length: N} is then read as if N body bytes followed: the connection waits for bytes
  * that never come. Here an interim response (1xx but 101) has no body and pairs with nothing, and a final
  * one asks the connection's call whether it answers a HEAD (one call at a time per connection). CONNECT, the
- * other method Netty's codec treats apart, never reaches a backend: Serai refuses it at the edge. A 101 still
+ * other method Netty's codec treats apart, is refused at the edge; a route that sets it on its own gets its
+ * 200 read as an ordinary response (Netty's codec would pass the tunnel's bytes on; neither would serve a
+ * tunnel, which Serai does not offer). A 101 still
  * leaves the decoder passing the bytes after it on untouched, as Netty's decoder does by itself.
  */
 final class BackendHttpCodec extends CombinedChannelDuplexHandler<HttpResponseDecoder, HttpRequestEncoder> {
