@@ -1,6 +1,7 @@
 package io.serai.caching;
 
 import io.serai.support.CacheOrigin;
+import io.serai.support.HttpDate;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
@@ -19,12 +20,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -499,15 +497,10 @@ class CacheRangeTest {
     }
 
     private static RawResponse get(String path, String... fields) throws IOException {
-        StringBuilder raw = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
-        for (int i = 0; i + 1 < fields.length; i += 2) {
-            raw.append(fields[i]).append(": ").append(fields[i + 1]).append("\r\n");
-        }
-        return RawHttp.exchange(serai.port(), raw.append("\r\n").toString());
+        return RawHttp.get(serai.port(), path, fields);
     }
 
     private static String httpDate(Instant at) {
-        return DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
-                .format(at.atOffset(ZoneOffset.UTC));
+        return HttpDate.of(at);
     }
 }

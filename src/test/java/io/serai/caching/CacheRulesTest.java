@@ -373,10 +373,6 @@ class CacheRulesTest {
     }
 
     private static RawResponse get(String path, String... fields) throws IOException {
-        StringBuilder raw = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
-        for (int i = 0; i + 1 < fields.length; i += 2) {
-            raw.append(fields[i]).append(": ").append(fields[i + 1]).append("\r\n");
-        }
-        return RawHttp.exchange(serai.port(), raw.append("\r\n").toString());
+        return RawHttp.get(serai.port(), path, fields);
     }
 }

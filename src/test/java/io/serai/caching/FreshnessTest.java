@@ -1,10 +1,9 @@
 package io.serai.caching;
 
+import io.serai.support.HttpDate;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -49,7 +48,6 @@ class FreshnessTest {
     }
 
     private static String date(long millis) {
-        return DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US)
-                .format(Instant.ofEpochMilli(millis).atOffset(ZoneOffset.UTC));
+        return HttpDate.ofMillis(millis);
     }
 }

@@ -1,6 +1,7 @@
 package io.serai.caching;
 
 import io.serai.support.CacheOrigin;
+import io.serai.support.HttpDate;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
 import io.serai.support.RunningSerai;
@@ -15,8 +16,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -706,11 +705,7 @@ class HttpCacheTest {
     // --- helpers --------------------------------------------------------------------------------
 
     private static RawResponse get(String path, String... fields) throws IOException {
-        StringBuilder raw = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
-        for (int i = 0; i + 1 < fields.length; i += 2) {
-            raw.append(fields[i]).append(": ").append(fields[i + 1]).append("\r\n");
-        }
-        return request(raw.append("\r\n").toString());
+        return RawHttp.get(serai.port(), path, fields);
     }
 
     private static RawResponse request(String raw) throws IOException {
@@ -718,8 +713,7 @@ class HttpCacheTest {
     }
 
     private static String httpDate(Instant at) {
-        return DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US)
-                .format(at.atOffset(ZoneOffset.UTC));
+        return HttpDate.of(at);
     }
 
     /** The origin's simulated work, so that concurrent misses overlap. */

@@ -1,12 +1,11 @@
 package io.serai.caching;
 
+import io.serai.support.HttpDate;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -72,8 +71,7 @@ class ReuseTest {
     }
 
     private static StoredResponse stored(String cacheControl) {
-        String date = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US)
-                .format(Instant.ofEpochMilli(ARRIVED).atOffset(ZoneOffset.UTC));
+        String date = HttpDate.ofMillis(ARRIVED);
         return StoredResponse.of(
                 200,
                 "OK",

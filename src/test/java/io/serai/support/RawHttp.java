@@ -84,6 +84,15 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
+    /** A GET of {@code path} with {@code Host: 127.0.0.1} and {@code fields} (name, value, ...), on a fresh connection. */
+    public static RawResponse get(int port, String path, String... fields) throws IOException {
+        StringBuilder raw = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        for (int i = 0; i + 1 < fields.length; i += 2) {
+            raw.append(fields[i]).append(": ").append(fields[i + 1]).append("\r\n");
+        }
+        return exchange(port, raw.append("\r\n").toString());
+    }
+
     /** True when the server closed the connection within {@code millis}. */
     public boolean closedWithin(int millis) throws IOException {
         socket.setSoTimeout(millis);
