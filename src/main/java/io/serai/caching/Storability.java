@@ -14,18 +14,7 @@ final class Storability {
 
     private Storability() {}
 
-    /** Null when the response may be stored; otherwise why not. */
-    static String refusal(
-            int status,
-            CacheControl request,
-            boolean authenticated,
-            Map<String, Object> responseHeaders,
-            long bodyBytes,
-            long maxObject) {
-        return refusal(status, request, authenticated, responseHeaders, bodyBytes, maxObject, TargetedControl.DEFAULT);
-    }
-
-    /** As above, reading the targeted fields {@code targeting} names. */
+    /** Null when the response may be stored; otherwise why not; {@code targeting} names the targeted fields. */
     static String refusal(
             int status,
             CacheControl request,

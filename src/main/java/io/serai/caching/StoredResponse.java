@@ -82,22 +82,9 @@ final class StoredResponse {
 
     /**
      * A response to store. {@code pairs} are its fields as name, value pairs; {@code age} is the Age
-     * field it arrived with (used for its age, not stored); times are epoch milliseconds.
+     * field it arrived with (used for its age, not stored); times are epoch milliseconds; {@code targeting}
+     * names the targeted fields (RFC 9213) Serai reads: its own, then CDN-Cache-Control.
      */
-    static StoredResponse of(
-            int status,
-            String reason,
-            List<String> pairs,
-            String age,
-            byte[] body,
-            boolean headOnly,
-            VaryValues vary,
-            long requestTime,
-            long responseTime) {
-        return of(status, reason, pairs, age, body, headOnly, vary, requestTime, responseTime, TargetedControl.DEFAULT);
-    }
-
-    /** As above, with the targeted fields (RFC 9213) Serai reads: its own, then CDN-Cache-Control. */
     static StoredResponse of(
             int status,
             String reason,

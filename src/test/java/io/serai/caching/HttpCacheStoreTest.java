@@ -36,7 +36,8 @@ class HttpCacheStoreTest {
         for (int t = 0; t < responses.length; t++) {
             List<String> fields = List.of(
                     "Cache-Control", "max-age=600", "Content-Type", "application/json", "Surrogate-Key", "a p" + t);
-            responses[t] = StoredResponse.of(200, "OK", fields, null, body, false, VaryValues.NONE, now, now);
+            responses[t] = StoredResponse.of(
+                    200, "OK", fields, null, body, false, VaryValues.NONE, now, now, TargetedControl.DEFAULT);
         }
         for (int i = 0; i < ENTRIES; i++) {
             store.store(HttpCacheStore.key("api", "shop.example", "/items/" + i), responses[i % responses.length]);

@@ -81,6 +81,7 @@ class ReuseTest {
                 false,
                 VaryValues.NONE,
                 ARRIVED,
-                ARRIVED);
+                ARRIVED,
+                TargetedControl.DEFAULT);
     }
 }

@@ -69,7 +69,13 @@ class StorabilityTest {
         assertEquals(
                 refusal,
                 Storability.refusal(
-                        status, CacheControl.parse(request), authorized, fields(fields), bodyBytes, MAX_OBJECT),
+                        status,
+                        CacheControl.parse(request),
+                        authorized,
+                        fields(fields),
+                        bodyBytes,
+                        MAX_OBJECT,
+                        TargetedControl.DEFAULT),
                 rule);
     }
 
