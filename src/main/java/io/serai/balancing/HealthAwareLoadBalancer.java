@@ -17,9 +17,13 @@ import java.util.function.Function;
  * snapshot of available ones, {@link Admission} their limits and the wait for room, and the policy's
  * {@link MemberSelection} picks from the snapshot. This class joins them per request: a 503 at once
  * when no member is available, the members a retry already tried skipped, a request whose connection
- * could not be made sent on to a member not yet tried, each call counted in flight until it ends. The public subclasses are the names routes use; each only makes its selection.
+ * could not be made (or an idempotent one whose member closed without answering) sent on to a member
+ * not yet tried, each call counted in flight until it ends. The public subclasses are the names routes use; each only makes its selection.
  */
 public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
+
+    /** Which failed calls go on to a member not yet tried. */
+    private static final FailoverRule NEXT_MEMBER = new FailoverRule(List.of());
 
     private final MemberSet members = new MemberSet();
     private String weights;
@@ -72,7 +76,7 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
         return process(exchange, callback, admission.deadline(), null);
     }
 
-    /** {@code connectTried}: the members this balancer could not connect to for this request, or null. */
+    /** {@code connectTried}: the members whose call failed so that this request went on ({@link #ended}), or null. */
     private boolean process(Exchange exchange, AsyncCallback callback, long deadline, TriedMembers connectTried) {
         MemberSnapshot available = members.available();
         if (available.isEmpty()) {
@@ -100,7 +104,9 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
     /**
      * A call ended. One whose connection could not be made (refused, timed out, TLS handshake refused) sent
      * nothing, so the request goes to an available member not yet tried, whatever its method, as nginx's
-     * {@code proxy_next_upstream error} and Envoy's {@code connect-failure} do; all tries within
+     * {@code proxy_next_upstream error} and Envoy's {@code connect-failure} do; so does an idempotent one
+     * whose member closed the connection before any byte of a response (a member that crashed with it),
+     * as nginx's default {@code proxy_next_upstream error} does ({@link FailoverRule}); all tries within
      * {@code serai.upstream.timeout} ({@link UpstreamDeadline}). The failure still counts against that member's
      * passive health and breaker, which saw it before this.
      */
@@ -111,7 +117,9 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
             Exchange exchange,
             AsyncCallback callback,
             boolean doneSync) {
-        if (!doneSync && exchange.getException() instanceof UpstreamException failed && failed.beforeRequestSent()) {
+        if (!doneSync
+                && exchange.getException() instanceof UpstreamException failed
+                && NEXT_MEMBER.allows(failed, exchange)) {
             TriedMembers all = tried != null ? tried : TriedMembers.forOneRequest();
             all.add(member);
             if (members.available().hasUntried(all)
@@ -127,7 +135,7 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
                         "backend",
                         member.name(),
                         "reason",
-                        "connect_failure");
+                        failed.beforeRequestSent() ? "connect_failure" : "no_response");
                 UpstreamDeadline.began(exchange, began);
                 Failures.clear(exchange);
                 process(

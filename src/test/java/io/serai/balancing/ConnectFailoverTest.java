@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 21, part 4: a member whose connection cannot be made never saw the request, so the balancer sends
- * it to a member not yet tried, whatever its method, and counts it.
+ * it to a member not yet tried, whatever its method, and counts it; an idempotent request whose member
+ * closed without an answer goes on too.
  */
 class ConnectFailoverTest {
 
@@ -132,6 +133,40 @@ class ConnectFailoverTest {
                             .map(RecordedRequest::method)
                             .filter("POST"::equals)
                             .count());
+        }
+    }
+
+    @Test
+    void anIdempotentRequestWhoseMemberClosedWithoutAnswerGoesToTheNextMemberAPostDoesNot() throws Exception {
+        // nginx's default proxy_next_upstream error: a GET the member read and dropped is sent on; a POST
+        // may have been processed, so its client gets the 502.
+        int admin = RunningSerai.freePort();
+        try (TestBackend dropping = TestBackend.start("dropping").respondWith(Behaviours.resetImmediately());
+                TestBackend json = TestBackend.start("json").respondWith(Behaviours.json());
+                RunningSerai serai = RunningSerai.routes(ROUTE)
+                        .property("backend.1", dropping.url())
+                        .property("backend.2", json.url())
+                        .property("backend.3", json.url())
+                        .property("serai.admin.port", admin)
+                        .start(tmp)) {
+            Map<String, Integer> statuses = new TreeMap<>();
+            for (int i = 0; i < 12; i++) {
+                int seq = i < 6 ? 2 * i + 1 : 2 * i; // six POSTs, then six GETs
+                statuses.merge((seq % 2 == 0 ? "GET " : "POST ") + send(serai.port(), seq), 1, Integer::sum);
+            }
+            assertEquals(6, statuses.get("GET 200"), "every GET answered: " + statuses);
+            assertTrue(statuses.getOrDefault("POST 502", 0) > 0, "a dropped POST is not sent twice: " + statuses);
+            assertTrue(
+                    dropping.requests().stream().anyMatch(r -> r.method().equals("GET")),
+                    "the dropping member read GETs");
+            assertTrue(
+                    MetricScrape.value(
+                                    admin,
+                                    "serai_upstream_retries_total",
+                                    "reason=\"no_response\"",
+                                    "backend=\"" + dropping.url() + "\"")
+                            > 0,
+                    "GETs sent on were counted");
         }
     }
 
