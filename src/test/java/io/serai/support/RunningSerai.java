@@ -6,8 +6,6 @@ import io.serai.reload.RouteLoading;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -67,36 +65,18 @@ public final class RunningSerai implements AutoCloseable {
         main.stop();
     }
 
-    /** {@code n} different free ports: each socket stays open until all are chosen. */
+    /** {@code n} different free ports for listeners a test starts later (see {@link FreePorts}). */
     public static int[] freePorts(int n) {
-        java.util.List<ServerSocket> sockets = new java.util.ArrayList<>();
-        try {
-            int[] ports = new int[n];
-            for (int i = 0; i < n; i++) {
-                ServerSocket socket = new ServerSocket(0);
-                sockets.add(socket);
-                ports[i] = socket.getLocalPort();
-            }
-            return ports;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } finally {
-            for (ServerSocket socket : sockets) {
-                try {
-                    socket.close();
-                } catch (IOException ignored) {
-                    // closing a probe socket
-                }
-            }
+        int[] ports = new int[n];
+        for (int i = 0; i < n; i++) {
+            ports[i] = FreePorts.next();
         }
+        return ports;
     }
 
+    /** A free port for a listener a test starts later (see {@link FreePorts}). */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return FreePorts.next();
     }
 
     public static final class Builder {
