@@ -3,6 +3,8 @@ package io.serai.admin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.serai.http.RouteIds;
 import io.serai.metrics.SeraiMeters;
+import io.serai.shared.SharedRedis;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.health.HealthCheck;
@@ -65,10 +67,7 @@ public final class AdminEndpoints implements Processor {
             case "/health/ready", "/health" ->
                 health(exchange, HealthCheckHelper.invoke(exchange.getContext(), NOT_SERAIS.or(c -> !c.isReadiness())));
             case "/health/backends" ->
-                AdminReplies.reply(
-                        exchange,
-                        200,
-                        JSON.writeValueAsString(Map.of("routes", RouteViews.backends(exchange.getContext()))));
+                AdminReplies.reply(exchange, 200, JSON.writeValueAsString(backends(exchange.getContext())));
             case "/routes" ->
                 AdminReplies.reply(
                         exchange,
@@ -84,6 +83,17 @@ public final class AdminEndpoints implements Processor {
                         "{\"error\":\"no such admin endpoint; see /, /metrics,"
                                 + " /health/live, /health/ready, /health/backends, /routes, /cache\"}");
         }
+    }
+
+    /** Each route's backends and, in shared mode, Redis: the state replicas share, not a reason to unready. */
+    private static Map<String, Object> backends(CamelContext context) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("routes", RouteViews.backends(context));
+        SharedRedis redis = SharedRedis.lookup(context);
+        if (redis != null) {
+            body.put("redis", redis.view());
+        }
+        return body;
     }
 
     private void health(Exchange exchange, Collection<HealthCheck.Result> results) throws Exception {

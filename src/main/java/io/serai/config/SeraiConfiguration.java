@@ -31,6 +31,8 @@ import io.serai.security.tls.TlsSettings;
 import io.serai.security.upstream.UpstreamTlsSettings;
 import io.serai.settings.ProxySettings;
 import io.serai.settings.SettingValues;
+import io.serai.shared.RedisSettings;
+import io.serai.shared.SharedRedis;
 import io.serai.upstream.DnsSettings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -121,6 +123,18 @@ public class SeraiConfiguration implements CamelConfiguration {
                 properties.resolveProperty(ErrorVerbosity.SETTING).orElse("false")));
         context.getRegistry().bind(ErrorVerbosity.BEAN_NAME, errors);
         context.getRegistry().bind("jsonMerge", new JsonMergeAggregationStrategy(maxAggregateBody, errors.verbose()));
+        RedisSettings redis =
+                RedisSettings.from(key -> properties.resolveProperty(key).orElse(null));
+        if (redis != null) {
+            SharedRedis shared = new SharedRedis(redis);
+            context.getRegistry().bind(SharedRedis.BEAN_NAME, shared);
+            shared.bindTo(meters.registry());
+            try {
+                context.addService(shared);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
         HttpCacheStore cache = HttpCacheBeans.bind(
                 context.getRegistry(),
                 CacheSettings.from(key -> properties.resolveProperty(key).orElse(null)),

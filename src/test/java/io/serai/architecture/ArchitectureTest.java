@@ -29,6 +29,7 @@ class ArchitectureTest {
         "io.serai.resilience..",
         "io.serai.routing..",
         "io.serai.security..",
+        "io.serai.shared..",
         "io.serai.websocket.."
     };
     private static final String[] ENDS = {"io.serai.ingress..", "io.serai.upstream.."};

@@ -1,0 +1,108 @@
+package io.serai.shared;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.serai.support.MetricScrape;
+import io.serai.support.RawHttp;
+import io.serai.support.RedisServer;
+import io.serai.support.RunningSerai;
+import io.serai.support.TestBackend;
+import io.serai.support.Waits;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Serai's one Redis connection against a real redis-server that is killed and started again. */
+class SharedRedisTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+
+    static RedisServer redis;
+    static TestBackend backend;
+    static RunningSerai serai;
+    static int admin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        redis = RedisServer.start(dir);
+        backend = TestBackend.start("b1");
+        admin = RunningSerai.freePort();
+        serai = RunningSerai.proxyTo(backend)
+                .property("serai.admin.port", admin)
+                .property("serai.redis.url", redis.url())
+                .start(dir);
+        Waits.upTo(Waits.PROMPTLY).until(() -> shared().available());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        serai.close();
+        backend.close();
+        redis.close();
+    }
+
+    static SharedRedis shared() {
+        return SharedRedis.lookup(serai.context());
+    }
+
+    @Test
+    void aCallAnswersAndCrashesOfRedisAreSeenSkippedAndRecoveredFrom() throws Exception {
+        byte[] key = shared().key("test:k");
+        shared().call(c -> c.set(key, "v".getBytes(StandardCharsets.UTF_8))).get(2, TimeUnit.SECONDS);
+        assertEquals("v", new String(shared().call(c -> c.get(key)).get(2, TimeUnit.SECONDS), StandardCharsets.UTF_8));
+        assertEquals(":1", redis.command("EXISTS serai:test:k"), "the key carries the prefix");
+        assertEquals("up", redisView().get("state").asText());
+        assertEquals(1.0, MetricScrape.value(admin, "serai_redis_up"));
+        double resyncs = MetricScrape.value(admin, "serai_redis_resyncs_total");
+
+        redis.kill();
+        Waits.upTo(Waits.PROMPTLY).until(() -> !shared().available());
+        assertEquals("down", redisView().get("state").asText());
+        assertEquals(0.0, MetricScrape.value(admin, "serai_redis_up"));
+        long before = System.nanoTime();
+        CompletionException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                CompletionException.class, () -> shared().call(c -> c.get(key)).join());
+        assertTrue(refused.getCause() instanceof RedisUnavailableException, refused.toString());
+        assertTrue(System.nanoTime() - before < Duration.ofMillis(50).toNanos(), "refused at once, not after a wait");
+        assertEquals(200, RawHttp.get(serai.port(), "/x").status(), "traffic does not need Redis");
+
+        redis.start();
+        Waits.upTo(Waits.PROMPTLY)
+                .until(() ->
+                        shared().available() && redisView().get("subscribed").asBoolean());
+        Waits.upTo(Waits.PROMPTLY).until(() -> MetricScrape.value(admin, "serai_redis_resyncs_total") > resyncs);
+        assertFalse(redisView().has("lastError")
+                && redisView().get("state").asText().equals("down"));
+        assertTrue(MetricScrape.value(admin, "serai_redis_reconnects_total") >= 1);
+    }
+
+    @Test
+    void aMessagePublishedReachesTheSubscribersOfItsChannel() throws Exception {
+        java.util.concurrent.CompletableFuture<String> got = new java.util.concurrent.CompletableFuture<>();
+        shared().subscribe("test-channel", m -> got.complete(new String(m, StandardCharsets.UTF_8)));
+        Waits.upTo(Waits.PROMPTLY).until(() -> {
+            shared().publish("test-channel", "hello".getBytes(StandardCharsets.UTF_8))
+                    .get(1, TimeUnit.SECONDS);
+            return got.isDone();
+        });
+        assertEquals("hello", got.get());
+    }
+
+    private static JsonNode redisView() throws Exception {
+        return JSON.readTree(RawHttp.get(admin, "/health/backends").bodyText()).get("redis");
+    }
+}

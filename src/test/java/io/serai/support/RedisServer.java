@@ -1,0 +1,113 @@
+package io.serai.support;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A real {@code redis-server} (the Debian package; {@code .ci/run} installs it) on a loopback port of its
+ * own, without persistence. {@link #kill()} stops it as a crash would (SIGKILL: every connection drops);
+ * {@link #start()} brings it back on the same port, empty, as a restarted Redis without persistence.
+ */
+public final class RedisServer implements AutoCloseable {
+
+    private final int port;
+    private final Path dir;
+    private Process process;
+
+    private RedisServer(int port, Path dir) {
+        this.port = port;
+        this.dir = dir;
+    }
+
+    public static RedisServer start(Path dir) throws IOException {
+        RedisServer server = new RedisServer(RunningSerai.freePort(), dir);
+        server.start();
+        return server;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code redis://127.0.0.1:PORT}, as {@code serai.redis.url} takes it. */
+    public String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    public synchronized void start() throws IOException {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        Path log = dir.resolve("redis-" + port + ".log");
+        ProcessBuilder pb;
+        try {
+            pb = new ProcessBuilder(List.of(
+                    "redis-server",
+                    "--port",
+                    String.valueOf(port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--daemonize",
+                    "no",
+                    "--dir",
+                    dir.toString()));
+            pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            process = pb.start();
+        } catch (IOException e) {
+            throw new IOException("redis-server is needed by the shared-mode tests: apt-get install redis-server", e);
+        }
+        Waits.upTo(Duration.ofSeconds(10))
+                .alias("redis-server on " + port + " answers PING")
+                .until(this::answers);
+    }
+
+    /** Stops it as a crash would: SIGKILL, every client connection reset. */
+    public synchronized void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Sends one inline command and returns the first reply line (for checks: DBSIZE, KEYS). */
+    public String command(String line) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(2000);
+            OutputStream out = socket.getOutputStream();
+            out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            StringBuilder reply = new StringBuilder();
+            int c;
+            while ((c = socket.getInputStream().read()) != -1 && c != '\n') {
+                reply.append((char) c);
+            }
+            return reply.toString().trim();
+        }
+    }
+
+    private boolean answers() {
+        try {
+            return "+PONG".equals(command("PING"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        kill();
+    }
+}
