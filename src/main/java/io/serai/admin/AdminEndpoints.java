@@ -68,11 +68,7 @@ public final class AdminEndpoints implements Processor {
                 health(exchange, HealthCheckHelper.invoke(exchange.getContext(), NOT_SERAIS.or(c -> !c.isReadiness())));
             case "/health/backends" ->
                 AdminReplies.reply(exchange, 200, JSON.writeValueAsString(backends(exchange.getContext())));
-            case "/routes" ->
-                AdminReplies.reply(
-                        exchange,
-                        200,
-                        JSON.writeValueAsString(Map.of("routes", RouteViews.of(exchange.getContext(), meters))));
+            case "/routes" -> AdminReplies.reply(exchange, 200, JSON.writeValueAsString(routes(exchange.getContext())));
             case "/" ->
                 AdminReplies.reply(
                         exchange, 200, "text/html; charset=utf-8", new String(statusPage, StandardCharsets.UTF_8));
@@ -83,6 +79,17 @@ public final class AdminEndpoints implements Processor {
                         "{\"error\":\"no such admin endpoint; see /, /metrics,"
                                 + " /health/live, /health/ready, /health/backends, /routes, /cache\"}");
         }
+    }
+
+    /** The routes and, in shared mode, Redis (the status page shows both from this one answer). */
+    private Map<String, Object> routes(CamelContext context) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("routes", RouteViews.of(context, meters));
+        SharedRedis redis = SharedRedis.lookup(context);
+        if (redis != null) {
+            body.put("redis", redis.view());
+        }
+        return body;
     }
 
     /** Each route's backends and, in shared mode, Redis: the state replicas share, not a reason to unready. */

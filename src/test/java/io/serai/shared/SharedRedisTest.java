@@ -67,6 +67,9 @@ class SharedRedisTest {
         assertEquals(":1", redis.command("EXISTS serai:test:k"), "the key carries the prefix");
         assertEquals("up", redisView().get("state").asText());
         assertEquals(1.0, MetricScrape.value(admin, "serai_redis_up"));
+        JsonNode routes = JSON.readTree(RawHttp.get(admin, "/routes").bodyText());
+        assertEquals("up", routes.get("redis").get("state").asText(), "the status page's source shows Redis");
+        assertEquals(redis.url(), routes.get("redis").get("url").asText());
         double resyncs = MetricScrape.value(admin, "serai_redis_resyncs_total");
 
         redis.kill();
