@@ -8,7 +8,7 @@
 # (non-root) user.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PORT=18380 B1=18381 B2=18382 ADMIN=18390
+PORT=18380 B1=18381 B2=18382 ADMIN=18390 REDIS=18391
 
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
@@ -46,23 +46,32 @@ if [ "$(id -u)" = 0 ]; then
   run_as=(setpriv --reuid=65532 --regid=65532 --clear-groups)
 fi
 log="$tmp/serai.log"
+# Shared mode in the image's runtime too: the jlink modules must carry Lettuce (docs/replicas.md).
+need redis-server || { echo "redis-server is needed (apt-get install redis-server)" >&2; exit 1; }
+redis-server --port $REDIS --bind 127.0.0.1 --save "" --appendonly no --dir "$tmp" > "$tmp/redis.log" 2>&1 &
+redis_pid=$!
 token=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
 (
   cd "$image/app"
   # As the Dockerfile's ENV and the README's docker run line: admin on every address, a token given.
   exec env -i PATH=/usr/bin:/bin SERAI_ROUTES="$PWD/../etc/serai/routes" SERAI_ADMIN_HOST=0.0.0.0 \
-    SERAI_ADMIN_TOKEN="$token" \
+    SERAI_ADMIN_TOKEN="$token" SERAI_REDIS_URL="redis://127.0.0.1:$REDIS" \
     "${run_as[@]}" "$PWD/../opt/jre/bin/java" @jvm.options -Djava.io.tmpdir="$tmp" \
     -Dserai.port=$PORT -Ddemo.backend.1.port=$B1 -Ddemo.backend.2.port=$B2 -Dserai.admin.port=$ADMIN \
     -jar serai.jar
 ) > "$log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null || true; sleep 0.3; chmod -R u+w "$image"; rm -rf "$tmp"' EXIT
+trap 'kill $pid $redis_pid 2>/dev/null || true; sleep 0.3; chmod -R u+w "$image"; rm -rf "$tmp"' EXIT
 await "http://127.0.0.1:$PORT/hello" 30 || { cat "$log"; exit 1; }
 curl -sf "http://127.0.0.1:$PORT/hello" | grep -q '"backend":"demo-' || { echo "demo did not answer" >&2; exit 1; }
 curl -sf "http://127.0.0.1:$ADMIN/health/live" | grep -q '"status":"UP"' || { echo "/health/live not UP" >&2; exit 1; }
 metrics=$(curl -sf "http://127.0.0.1:$ADMIN/metrics") || { echo "/metrics is not open" >&2; exit 1; }
 grep -q '^serai_requests_total' <<<"$metrics" || { echo "/metrics has no serai_requests_total" >&2; exit 1; }
+for i in $(seq 1 100); do
+  curl -sf "http://127.0.0.1:$ADMIN/metrics" | grep -q '^serai_redis_up 1' && break
+  [ "$i" -lt 100 ] || { echo "Serai in the image did not connect to Redis:" >&2; cat "$log" >&2; exit 1; }
+  sleep 0.1
+done
 status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$ADMIN/routes")
 [ "$status" = 401 ] || { echo "/routes without the token answered $status, not 401" >&2; exit 1; }
 curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$ADMIN/routes" | grep -q '"id":"gateway"' \
@@ -75,5 +84,5 @@ written=$(find "$image" -newer "$stamp" | head -5)
 grep -q 'serai\.jsa' "/proc/$pid/maps" || { echo "Serai did not map its AppCDS archive" >&2; exit 1; }
 uid=$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")
 [ "$uid" != 0 ] || { echo "Serai ran as root" >&2; exit 1; }
-echo "image layout OK: AppCDS archive mapped, demo, /health/live and /metrics answer, /routes needs the token, uid $uid, nothing written outside $tmp"
+echo "image layout OK: AppCDS archive mapped, shared mode connects to Redis, demo, /health/live and /metrics answer, /routes needs the token, uid $uid, nothing written outside $tmp"
 echo "layout size: $(du -sh "$image" | cut -f1) (runtime $(du -sh "$image/opt/jre" | cut -f1), app $(du -sh "$image/app" | cut -f1))"
