@@ -103,10 +103,17 @@ class ReplicaInvalidationTest {
 
     @AfterAll
     static void stop() throws IOException {
-        one.serai().close();
-        two.serai().close();
-        origin.close();
-        redis.close();
+        for (Replica replica : new Replica[] {one, two}) {
+            if (replica != null) {
+                replica.serai().close();
+            }
+        }
+        if (origin != null) {
+            origin.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
     }
 
     @Test
@@ -194,6 +201,24 @@ class ReplicaInvalidationTest {
         assertEquals(0.0, received(two, "malformed"));
         one.get("/own/a");
         assertEquals(3, origin.count("/own/a"), "replica 1 purged it itself");
+    }
+
+    @Test
+    void aMessageInTheDocumentedFormIsAppliedAndOneNotUnderstoodIsCountedAndDropsNothing() throws IOException {
+        cachedOnBoth("/wire/a", "/wire/b");
+        double malformed = received(two, "malformed");
+        double applied = received(two, "applied");
+
+        assertEquals(":2", redis.command("PUBLISH serai:cache-invalidations 'not json'"), "both replicas listen");
+        Waits.upTo(Waits.PROMPTLY).until(() -> received(two, "malformed") == malformed + 1);
+        assertHit(two.get("/wire/a"), "nothing dropped");
+
+        redis.command("PUBLISH serai:cache-invalidations '{\"replica\":\"a-script\",\"kind\":\"url\","
+                + "\"route\":\"replicas\",\"host\":\"" + HOST + "\",\"values\":[\"/wire/a\"]}'");
+        Waits.upTo(Waits.PROMPTLY).until(() -> received(two, "applied") == applied + 1);
+        two.get("/wire/a");
+        assertEquals(3, origin.count("/wire/a"), "dropped on its route");
+        assertHit(two.get("/wire/b"), "only the URL named");
     }
 
     @Test
