@@ -97,13 +97,14 @@ public final class RedisInvalidationBus implements InvalidationBus {
             return Outcome.NOT_SENT;
         }
         CompletableFuture<Long> publishing = redis.publish(CHANNEL, message);
-        // Completes on Lettuce's I/O thread: only a count and, rarely, a line of log there.
+        // Completes on Lettuce's I/O thread: only a count there. Debug, not warn: while Redis is away every
+        // invalidating request fails here, and SharedRedis already warns once that the connection is lost.
         publishing.whenComplete((receivers, failure) -> {
             if (failure == null) {
                 sent.increment();
             } else {
                 failed.increment();
-                LOG.warn("cache invalidation not sent to the other replicas: {}", failure.toString());
+                LOG.debug("cache invalidation not sent to the other replicas: {}", failure.toString());
             }
         });
         return publishing.isCompletedExceptionally() ? Outcome.NOT_SENT : Outcome.SENT;
