@@ -119,8 +119,8 @@ public final class HttpCacheStore implements io.micrometer.core.instrument.binde
     }
 
     /**
-     * Tells the other replicas about {@code invalidation}, applied here already (a request's own, or an
-     * admin purge's), without waiting; local mode tells no one.
+     * Tells the other replicas about {@code invalidation} (a request's, or an admin purge's), which this
+     * replica applies itself, without waiting; local mode tells no one.
      */
     public InvalidationBus.Outcome announce(CacheInvalidation invalidation) {
         InvalidationBus shared = bus;
