@@ -1,11 +1,14 @@
 package io.serai.admin;
 
+import io.serai.caching.CacheInvalidation;
 import io.serai.caching.HttpCacheStore;
+import io.serai.caching.InvalidationBus;
 import io.serai.http.RequestTarget;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.caffeine.CaffeineConstants;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -16,11 +19,13 @@ import java.util.Set;
  * {@code ?prefix=http://host/path/} every URL under it, {@code ?tag=t} every response tagged {@code t}
  * by its {@code Surrogate-Key} or {@code Cache-Tag}. The
  * entries go through camel-caffeine's {@code caffeine-cache:serai-http-cache} endpoint, the same store the
- * routes' cache uses. {@link AdminAccess} decides first who may use which endpoint.
+ * routes' cache uses; in shared mode the purge is also told to the other replicas, and the answer says
+ * whether it was. {@link AdminAccess} decides first who may use which endpoint.
  */
 public final class AdminRoutes extends RouteBuilder {
 
     private static final String PURGE_COUNT = "seraiPurgeCount";
+    private static final String PURGE_REPLICAS = "seraiPurgeReplicas";
 
     private final AdminSettings settings;
     private final HttpCacheStore store;
@@ -59,8 +64,8 @@ public final class AdminRoutes extends RouteBuilder {
                 .process(this::selectPurge)
                 .to("caffeine-cache:" + HttpCacheStore.REGISTRY_NAME + "?action="
                         + CaffeineConstants.ACTION_INVALIDATE_ALL)
-                .process(exchange ->
-                        AdminReplies.reply(exchange, 200, "{\"purged\":" + exchange.getProperty(PURGE_COUNT) + "}"))
+                .process(exchange -> AdminReplies.reply(
+                        exchange, 200, "{\"purged\":" + exchange.getProperty(PURGE_COUNT) + replicas(exchange) + "}"))
                 .end();
     }
 
@@ -82,18 +87,46 @@ public final class AdminRoutes extends RouteBuilder {
             return;
         }
         Set<String> keys;
+        CacheInvalidation invalidation;
         switch (query.kind()) {
-            case TAG -> keys = store.keysTagged(query.values());
-            case URL -> keys = store.keysFor(target.authority(), target.originForm());
-            case PREFIX -> keys = store.keysUnder(target.authority(), target.originForm());
+            case TAG -> {
+                keys = store.keysTagged(query.values());
+                invalidation = CacheInvalidation.tags(query.values());
+            }
+            case URL -> {
+                keys = store.keysFor(target.authority(), target.originForm());
+                invalidation = CacheInvalidation.urls(null, target.authority(), List.of(target.originForm()));
+            }
+            case PREFIX -> {
+                keys = store.keysUnder(target.authority(), target.originForm());
+                invalidation = CacheInvalidation.prefix(target.authority(), target.originForm());
+            }
             default -> {
-                exchange.setProperty(PURGE_COUNT, store.entries());
-                exchange.getMessage().removeHeader(CaffeineConstants.KEYS);
-                return;
+                keys = null;
+                invalidation = CacheInvalidation.all();
             }
         }
-        exchange.setProperty(PURGE_COUNT, keys.size());
-        exchange.getMessage().setHeader(CaffeineConstants.KEYS, keys);
+        // Every replica applies it to its own store; this one's is purged by the caffeine-cache step.
+        exchange.setProperty(PURGE_REPLICAS, store.announce(invalidation));
+        if (keys == null) {
+            exchange.setProperty(PURGE_COUNT, store.entries());
+            exchange.getMessage().removeHeader(CaffeineConstants.KEYS);
+        } else {
+            exchange.setProperty(PURGE_COUNT, keys.size());
+            exchange.getMessage().setHeader(CaffeineConstants.KEYS, keys);
+        }
+    }
+
+    /**
+     * In shared mode, whether the other replicas were told: {@code "sent"}, or that they were not, so an
+     * operator knows to purge again (or on each replica) once Redis is back. Nothing in local mode.
+     */
+    private static String replicas(Exchange exchange) {
+        return switch (exchange.getProperty(PURGE_REPLICAS, InvalidationBus.Outcome.class)) {
+            case SENT -> ",\"replicas\":\"sent\"";
+            case NOT_SENT -> ",\"replicas\":\"not reached: Redis unavailable\"";
+            case LOCAL_MODE -> "";
+        };
     }
 
     /** The {@code url} or {@code prefix} as an absolute target, or refused with why. */

@@ -20,6 +20,7 @@ public final class HttpCacheStore implements io.micrometer.core.instrument.binde
 
     private final Cache<String, StoredVariants> cache;
     private final LongSupplier clock;
+    private volatile InvalidationBus bus;
 
     public HttpCacheStore(CacheSettings settings, LongSupplier clock) {
         this.clock = clock;
@@ -102,6 +103,28 @@ public final class HttpCacheStore implements io.micrometer.core.instrument.binde
 
     void invalidate(String key) {
         cache.invalidate(key);
+    }
+
+    void invalidateAll(java.util.Set<String> keys) {
+        cache.invalidateAll(keys);
+    }
+
+    void invalidateAll() {
+        cache.invalidateAll();
+    }
+
+    /** From now on, what this store invalidates is told to the other replicas through {@code bus}. */
+    public void shareThrough(InvalidationBus bus) {
+        this.bus = bus;
+    }
+
+    /**
+     * Tells the other replicas about {@code invalidation} (a request's, or an admin purge's), which this
+     * replica applies itself, without waiting; local mode tells no one.
+     */
+    public InvalidationBus.Outcome announce(CacheInvalidation invalidation) {
+        InvalidationBus shared = bus;
+        return shared == null ? InvalidationBus.Outcome.LOCAL_MODE : shared.publish(invalidation);
     }
 
     /** The keys stored for {@code host} and {@code target} on any route, for a purge of one URL. */

@@ -8,12 +8,14 @@ import org.apache.camel.Message;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
  * Requests other than GET and HEAD go to the backend unchanged. When one whose method is not known to
  * be safe succeeds, what is stored for its URL, and for its Location and Content-Location on the same
- * host, is dropped (RFC 9111 section 4.4).
+ * host, is dropped (RFC 9111 section 4.4), here and, in shared mode, on the other replicas.
  */
 final class Invalidation {
 
@@ -49,12 +51,19 @@ final class Invalidation {
     }
 
     private void invalidate(String host, String target, Message response) {
-        store.invalidate(HttpCacheStore.key(route, host, target));
+        List<String> targets = new ArrayList<>(3);
+        targets.add(target);
         for (String field : new String[] {"Location", "Content-Location"}) {
             String other = sameHostTarget(host, target, MessageFields.joined(response.getHeaders(), field));
             if (other != null) {
-                store.invalidate(HttpCacheStore.key(route, host, other));
+                targets.add(other);
             }
+        }
+        for (String each : targets) {
+            store.invalidate(HttpCacheStore.key(route, host, each));
+        }
+        if (host != null) {
+            store.announce(CacheInvalidation.urls(route, host, targets));
         }
     }
 

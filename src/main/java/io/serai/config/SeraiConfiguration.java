@@ -9,6 +9,7 @@ import io.serai.balancing.LoadBalancerBeans;
 import io.serai.caching.CacheSettings;
 import io.serai.caching.HttpCacheBeans;
 import io.serai.caching.HttpCacheStore;
+import io.serai.caching.RedisInvalidationBus;
 import io.serai.health.PassiveHealthSettings;
 import io.serai.http.ErrorVerbosity;
 import io.serai.http.body.BodyStream;
@@ -140,6 +141,7 @@ public class SeraiConfiguration implements CamelConfiguration {
                 CacheSettings.from(key -> properties.resolveProperty(key).orElse(null)),
                 settings.viaName());
         cache.bindTo(meters.registry());
+        RedisInvalidationBus.connect(SharedRedis.lookup(context), cache, meters.registry());
         AdminSettings admin =
                 AdminSettings.from(key -> properties.resolveProperty(key).orElse(null));
         if (admin.enabled()) {
