@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * another test JVM may take it as its source port before Serai binds it: CI saw "Address already in
  * use" once two JVMs ran tests side by side. So these ports come from below the ephemeral range,
  * from a slice of their own per test JVM (Maven's fork number), each handed out once per JVM, and
- * each checked free by binding it as Netty would (SO_REUSEADDR).
+ * each checked free by binding it as Netty would (SO_REUSEADDR), starting at a random point of the slice.
  */
 final class FreePorts {
 
@@ -22,7 +22,9 @@ final class FreePorts {
     private static final int EPHEMERAL_LOW = ephemeralLow();
     private static final int SLICE_SIZE = (EPHEMERAL_LOW - LOWEST) / SLICES;
     private static final int SLICE_START = LOWEST + SLICE_SIZE * ((forkNumber() - 1) % SLICES);
-    private static final AtomicInteger NEXT = new AtomicInteger();
+    // From a random point of the slice: two builds run side by side (same fork number) seldom meet.
+    private static final AtomicInteger NEXT =
+            new AtomicInteger(java.util.concurrent.ThreadLocalRandom.current().nextInt(SLICE_SIZE));
 
     private FreePorts() {}
 
