@@ -57,9 +57,23 @@ final class SharedLookups {
      */
     boolean lead(CacheRequest request, StoredResponse stored, String reason) {
         return after(request, tier.lock(request.key), won -> {
-            if (won == null || won) {
-                request.sharedLock = won != null;
+            if (won == null) {
                 return cache.forward(request, stored, reason, true);
+            }
+            if (won) {
+                request.sharedLock = true;
+                // Another replica may have written it between this request's read and its lock.
+                return after(request, tier.read(request.key), found -> {
+                    if (found != null) {
+                        absorb(request, found);
+                    }
+                    if (request.fromShared.isEmpty()) {
+                        return cache.forward(request, stored, reason, true);
+                    }
+                    release(request);
+                    cache.flights().land(request.key);
+                    return cache.lookup(request, false);
+                });
             }
             tier.count(route, "lock_wait");
             request.detach();

@@ -84,6 +84,8 @@ class SharedCacheTierTest {
                 .property("upstream.url", "http://" + origin.hostPort())
                 .property("serai.redis.url", redis.url())
                 .property("serai.cache.shared-max-object", "1KiB")
+                // Three JVMs share two cores here: a call late by 50 ms would only make a replica skip Redis.
+                .property("serai.redis.timeout", "500ms")
                 .property("serai.admin.port", admin)
                 .property("local.port", local)
                 .start(dir);
