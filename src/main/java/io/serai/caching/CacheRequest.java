@@ -19,6 +19,15 @@ final class CacheRequest {
     StoredResponse validating;
 
     long sentAt;
+    /** Shared routes: Redis was looked in for this request (once is enough). */
+    boolean sharedLooked;
+    /** Shared routes: this request holds the URL's lock in Redis, to free once its answer is written. */
+    boolean sharedLock;
+    /** Shared routes: the answer streams and is written to Redis at its end, when the lock is freed. */
+    boolean sharedWritePending;
+    /** Shared routes: responses read from Redis for this request, so an answer from one says so. */
+    final java.util.Set<StoredResponse> fromShared =
+            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     CacheRequest(Exchange exchange, AsyncCallback callback, String key, boolean head, CacheControl control) {
         this.exchange = exchange;
@@ -26,5 +35,11 @@ final class CacheRequest {
         this.key = key;
         this.head = head;
         this.control = control;
+    }
+
+    /** From now on the request is answered asynchronously: whoever completes it says so. */
+    void detach() {
+        AsyncCallback original = callback;
+        callback = doneSync -> original.done(false);
     }
 }

@@ -11,7 +11,8 @@ import java.util.function.UnaryOperator;
  * response is kept so it can be revalidated instead of fetched again. The cache lives on the heap, so by
  * default ({@code auto}) it holds a third of the JVM's largest heap: {@code -Xmx} (or, in the container,
  * the memory limit) is the one setting that scales memory, the cache with it. Serai's own targeted
- * cache-control field (RFC 9213) is named here, and whether CDN-Cache-Control goes on to clients.
+ * cache-control field (RFC 9213) is named here, and whether CDN-Cache-Control goes on to clients; and
+ * the largest response the shared tier writes to Redis ({@code serai.cache.shared-max-object}).
  */
 public record CacheSettings(
         long maxSize,
@@ -19,7 +20,8 @@ public record CacheSettings(
         Duration coalesceTimeout,
         Duration staleRetention,
         String targetedField,
-        boolean stripCdnCacheControl) {
+        boolean stripCdnCacheControl,
+        long sharedMaxObject) {
 
     public static CacheSettings from(UnaryOperator<String> lookup) {
         String size = SettingValues.orDefault(lookup, "serai.cache.max-size", AUTO);
@@ -50,7 +52,10 @@ public record CacheSettings(
         boolean stripCdn = SettingValues.bool(
                 "serai.cache.strip-cdn-cache-control",
                 SettingValues.orDefault(lookup, "serai.cache.strip-cdn-cache-control", "false"));
-        return new CacheSettings(maxSize, maxObject, coalesce, retention, targeted, stripCdn);
+        long sharedMaxObject = SettingValues.bytes(
+                "serai.cache.shared-max-object",
+                SettingValues.orDefault(lookup, "serai.cache.shared-max-object", "1MiB"));
+        return new CacheSettings(maxSize, maxObject, coalesce, retention, targeted, stripCdn, sharedMaxObject);
     }
 
     /**

@@ -4,7 +4,10 @@ import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Binds the HTTP cache: its store under {@code serai-http-cache} and the {@code httpCache} policy. */
+/**
+ * Binds the HTTP cache: its store under {@code serai-http-cache}, the {@code httpCache} policy and the
+ * {@code sharedHttpCache} policy (the same cache with a second tier in Redis, see docs/caching.md).
+ */
 public final class HttpCacheBeans {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpCacheBeans.class);
@@ -23,6 +26,7 @@ public final class HttpCacheBeans {
         HttpCacheStore store = new HttpCacheStore(settings, System::currentTimeMillis);
         store.bindTo(registry);
         registry.bind(HttpCachePolicy.BEAN_NAME, new HttpCachePolicy(store, settings, cacheName));
+        registry.bind(HttpCachePolicy.SHARED_BEAN_NAME, new HttpCachePolicy(store, settings, cacheName, true));
         return store;
     }
 }

@@ -49,6 +49,8 @@ final class HttpCacheProcessor extends WrappedSteps {
     private final TargetedControl targeting;
     /** The fields for this cache alone, removed from every answer and interim response of the route. */
     private final List<String> cacheOnlyFields;
+    /** The Redis tier on a route behind {@code sharedHttpCache} with Redis configured; else null. */
+    private final SharedLookups shared;
 
     HttpCacheProcessor(
             AsyncProcessor next,
@@ -56,7 +58,8 @@ final class HttpCacheProcessor extends WrappedSteps {
             HttpCacheStore store,
             CacheSettings settings,
             String name,
-            CamelContext context) {
+            CamelContext context,
+            SharedCacheTier tier) {
         super(next);
         this.route = route;
         this.store = store;
@@ -66,6 +69,7 @@ final class HttpCacheProcessor extends WrappedSteps {
         this.invalidation = new Invalidation(store, route, name);
         this.context = context;
         this.targeting = new TargetedControl(settings.targetedField());
+        this.shared = tier == null ? null : new SharedLookups(this, tier, store, settings, route);
         this.cacheOnlyFields = settings.stripCdnCacheControl()
                 ? List.of(
                         targeting.ownField(),
@@ -204,6 +208,10 @@ final class HttpCacheProcessor extends WrappedSteps {
                 default -> reason = stored.isFresh(now) ? "request" : "stale";
             }
         }
+        if (shared != null && !request.sharedLooked && !request.control.noCache()) {
+            // Nothing usable here: another replica may have stored it.
+            return shared.lookup(request, mayWait);
+        }
         if (request.control.onlyIfCached()) {
             count("only-if-cached");
             CachedAnswers.onlyIfCachedMiss(exchange, name);
@@ -214,7 +222,7 @@ final class HttpCacheProcessor extends WrappedSteps {
             // A Range request leads only a revalidation (its 304 refreshes what every waiter reads); on a
             // miss it waits for a leader, never leads: its 206 is not stored, so waiters would all go on.
             if ((!isRanged(request) || (stored != null && stored.hasValidators())) && flights.lead(request.key)) {
-                return forward(request, stored, reason, true);
+                return shared != null ? shared.lead(request, stored, reason) : forward(request, stored, reason, true);
             }
             if (waitForLeader(request)) {
                 return false;
@@ -237,6 +245,13 @@ final class HttpCacheProcessor extends WrappedSteps {
 
     private boolean answered(CacheRequest request, StoredResponse stored, long now, CacheStatus status) {
         count("hit");
+        if (request.fromShared.contains(stored)) {
+            // Another replica fetched it: the Redis tier answered (Cache-Status detail=shared).
+            shared.countHit();
+            if (!status.toString().contains("detail=")) {
+                status.detail("shared");
+            }
+        }
         CachedAnswers.serve(
                 request.exchange,
                 stored,
@@ -313,6 +328,9 @@ final class HttpCacheProcessor extends WrappedSteps {
                     if (leads) {
                         flights.land(request.key);
                     }
+                    if (shared != null && !request.sharedWritePending) {
+                        shared.release(request);
+                    }
                 }
             }
         });
@@ -341,6 +359,9 @@ final class HttpCacheProcessor extends WrappedSteps {
             StoredResponse updated =
                     request.validating.freshened(MessageFields.pairs(message.getHeaders()), age, request.sentAt, now);
             store.update(request.key, request.validating, updated);
+            if (shared != null) {
+                shared.write(request, updated, now);
+            }
             Object cookies = message.getHeaders().get("Set-Cookie");
             Object cookies2 = message.getHeaders().get("Set-Cookie2");
             CachedAnswers.serve(
@@ -400,27 +421,35 @@ final class HttpCacheProcessor extends WrappedSteps {
             List<String> fields = MessageFields.pairs(message.getHeaders());
             if (streaming != null) {
                 // Stored once it has passed to the client whole, if it stayed within serai.cache.max-object.
+                request.sharedWritePending = shared != null;
                 streaming.whenDone(() -> {
-                    // Kept bytes may exceed max-object (at least a window is kept): the limit is checked here.
-                    if (streaming.isHeld() && streaming.bytes() <= settings.maxObject()) {
-                        ByteBuf whole = streaming.content();
-                        try {
-                            storeIfUseful(
-                                    request,
-                                    StoredResponse.of(
-                                            status,
-                                            reasonPhrase,
-                                            fields,
-                                            age,
-                                            ByteBufUtil.getBytes(whole),
-                                            request.head,
-                                            vary,
-                                            request.sentAt,
-                                            now,
-                                            targeting),
-                                    now);
-                        } finally {
-                            whole.release();
+                    try {
+                        // Kept bytes may exceed max-object (at least a window is kept): the limit is checked here.
+                        if (streaming.isHeld() && streaming.bytes() <= settings.maxObject()) {
+                            ByteBuf whole = streaming.content();
+                            try {
+                                storeIfUseful(
+                                        request,
+                                        StoredResponse.of(
+                                                status,
+                                                reasonPhrase,
+                                                fields,
+                                                age,
+                                                ByteBufUtil.getBytes(whole),
+                                                request.head,
+                                                vary,
+                                                request.sentAt,
+                                                now,
+                                                targeting),
+                                        now);
+                            } finally {
+                                whole.release();
+                            }
+                        }
+                    } finally {
+                        if (shared != null) {
+                            // Written or not, the other replicas need not wait for this one any longer.
+                            shared.release(request);
                         }
                     }
                 });
@@ -458,6 +487,9 @@ final class HttpCacheProcessor extends WrappedSteps {
     private boolean storeIfUseful(CacheRequest request, StoredResponse response, long now) {
         if (response.lifetime > 0 || response.hasValidators()) {
             store.store(request.key, response);
+            if (shared != null) {
+                shared.write(request, response, now);
+            }
             return true;
         }
         return false;

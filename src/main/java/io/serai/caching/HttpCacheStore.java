@@ -3,6 +3,7 @@ package io.serai.caching;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 
 import java.util.function.LongSupplier;
 
@@ -21,6 +22,8 @@ public final class HttpCacheStore implements io.micrometer.core.instrument.binde
     private final Cache<String, StoredVariants> cache;
     private final LongSupplier clock;
     private volatile InvalidationBus bus;
+    private final java.util.List<java.util.function.Consumer<String>> invalidated =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public HttpCacheStore(CacheSettings settings, LongSupplier clock) {
         this.clock = clock;
@@ -44,6 +47,11 @@ public final class HttpCacheStore implements io.micrometer.core.instrument.binde
                     public long expireAfterRead(
                             String key, StoredVariants value, long currentTime, long currentDuration) {
                         return currentDuration;
+                    }
+                })
+                .removalListener((String key, StoredVariants value, RemovalCause cause) -> {
+                    if (cause == RemovalCause.EXPLICIT && key != null) {
+                        invalidated.forEach(listener -> listener.accept(key));
                     }
                 })
                 .recordStats()
@@ -99,6 +107,14 @@ public final class HttpCacheStore implements io.micrometer.core.instrument.binde
     /** Replaces {@code old} with {@code updated} if {@code old} is still stored under {@code key}. */
     void update(String key, StoredResponse old, StoredResponse updated) {
         cache.asMap().computeIfPresent(key, (k, variants) -> variants.replacing(old, updated));
+    }
+
+    /**
+     * Calls {@code listener} (on Caffeine's executor) with each key dropped on purpose: a purge, an unsafe
+     * method; not one evicted or expired.
+     */
+    void onInvalidated(java.util.function.Consumer<String> listener) {
+        invalidated.add(listener);
     }
 
     void invalidate(String key) {

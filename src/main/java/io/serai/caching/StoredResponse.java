@@ -48,8 +48,7 @@ final class StoredResponse {
             byte[] body,
             boolean headOnly,
             VaryValues vary,
-            long ageSeconds,
-            long requestTime,
+            long initialAge,
             long responseTime,
             TargetedControl targeting) {
         this.status = status;
@@ -59,11 +58,8 @@ final class StoredResponse {
         this.headOnly = headOnly;
         this.vary = vary;
         this.responseTime = responseTime;
-        long date = Freshness.parseDate(field("Date"));
-        if (date == HttpDates.INVALID) {
-            date = responseTime;
-        }
-        this.initialAge = Freshness.initialAge(date, ageSeconds, requestTime, responseTime);
+        long date = date(fields, responseTime);
+        this.initialAge = initialAge;
         this.targeting = targeting;
         TargetedControl.Directives directives = targeting.of(this::field);
         this.control = directives.control();
@@ -106,17 +102,33 @@ final class StoredResponse {
                 kept.add(pairs.get(i + 1));
             }
         }
-        return new StoredResponse(
-                status,
-                reason,
-                kept.toArray(String[]::new),
-                body,
-                headOnly,
-                vary,
-                Freshness.parseAge(age),
-                requestTime,
-                responseTime,
-                targeting);
+        String[] stored = kept.toArray(String[]::new);
+        long initialAge =
+                Freshness.initialAge(date(stored, responseTime), Freshness.parseAge(age), requestTime, responseTime);
+        return new StoredResponse(status, reason, stored, body, headOnly, vary, initialAge, responseTime, targeting);
+    }
+
+    /**
+     * A response as another replica stored it (see {@link SharedEntryFormat}): its age keeps counting
+     * from the time it was received there, so the Age a client gets is right on every replica.
+     */
+    static StoredResponse restored(
+            int status,
+            String reason,
+            String[] fields,
+            byte[] body,
+            boolean headOnly,
+            VaryValues vary,
+            long initialAge,
+            long responseTime,
+            TargetedControl targeting) {
+        return new StoredResponse(status, reason, fields, body, headOnly, vary, initialAge, responseTime, targeting);
+    }
+
+    /** Its Date, or the time it was received when it has none (or an invalid one). */
+    private static long date(String[] fields, long responseTime) {
+        long date = Freshness.parseDate(joined(Arrays.asList(fields), "Date"));
+        return date == HttpDates.INVALID ? responseTime : date;
     }
 
     /**

@@ -41,6 +41,16 @@ final class VaryValues {
         return values.isEmpty() ? NONE : new VaryValues(Collections.unmodifiableMap(values));
     }
 
+    /** The values as {@link SharedEntryFormat} reads them back: field name (lower case) to value or null. */
+    static VaryValues restored(Map<String, String> values) {
+        return values.isEmpty() ? NONE : new VaryValues(Collections.unmodifiableMap(new LinkedHashMap<>(values)));
+    }
+
+    /** Field name (lower case) to the request's normalized value, null when it had none; in Vary's order. */
+    Map<String, String> values() {
+        return values;
+    }
+
     /** True when the request has the same values for every field this stored response varies on. */
     boolean matches(Map<String, Object> requestHeaders) {
         for (Map.Entry<String, String> field : values.entrySet()) {

@@ -27,7 +27,8 @@ class HttpCacheStoreTest {
                         Duration.ofSeconds(5),
                         Duration.ofMinutes(10),
                         "Serai-Cache-Control",
-                        false),
+                        false,
+                        1L << 20),
                 System::currentTimeMillis);
         long now = store.now();
         byte[] body = new byte[200];
