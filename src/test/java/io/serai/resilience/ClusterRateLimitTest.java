@@ -105,7 +105,12 @@ class ClusterRateLimitTest {
         assertEquals(
                 15,
                 MetricScrape.value(oneAdmin, "serai_redis_calls_seconds_count") - callsBefore,
-                "one Redis call per request");
+                "one Redis call per request; by outcome: "
+                        + RawHttp.exchange(oneAdmin, "GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n")
+                                .bodyText()
+                                .lines()
+                                .filter(l -> l.startsWith("serai_redis_calls_seconds_count"))
+                                .toList());
     }
 
     @Test
