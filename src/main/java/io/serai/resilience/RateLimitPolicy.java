@@ -1,10 +1,10 @@
 package io.serai.resilience;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.TimeMeter;
 import io.serai.http.RequestKeys;
 import io.serai.http.RouteIds;
 import io.serai.settings.SettingValues;
+import io.serai.shared.SharedRedis;
 import org.apache.camel.Exchange;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
@@ -13,6 +13,7 @@ import org.apache.camel.spi.Policy;
 import org.apache.camel.support.AsyncProcessorConverterHelper;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.function.Function;
 
 /**
@@ -22,6 +23,11 @@ import java.util.function.Function;
  * without that header or cookie share one allowance. At most {@code maxKeys} allowances are kept
  * (least recently used dropped first), and one untouched long enough to be full again is dropped, so
  * memory stays bounded however many clients there are.
+ *
+ * <p>{@code scope: local} (the default) counts in this process; {@code scope: cluster} counts in the
+ * Redis of {@code serai.redis.url}, one allowance per key for all replicas, and falls back to a local
+ * allowance of {@code limit / serai.redis.fallback-replicas} while Redis cannot be reached (or answers
+ * 503 with {@code serai.redis.rate-limit-on-failure=closed}).
  */
 public class RateLimitPolicy implements Policy {
 
@@ -33,7 +39,9 @@ public class RateLimitPolicy implements Policy {
     private String key = RequestKeys.CLIENT_ADDRESS;
     private Function<Exchange, String> keyOf = RequestKeys::clientAddress;
     private long maxKeys = 100_000;
-    private volatile Cache<String, TokenBucket> buckets;
+    private boolean cluster;
+    private volatile LocalAllowances local;
+    private volatile LocalAllowances fallback;
 
     public void setLimit(int limit) {
         if (limit < 1) {
@@ -71,6 +79,19 @@ public class RateLimitPolicy implements Policy {
         this.maxKeys = maxKeys;
     }
 
+    public void setScope(String scope) {
+        String s = scope.trim().toLowerCase(Locale.ROOT);
+        if (!s.equals("local") && !s.equals("cluster")) {
+            throw new IllegalArgumentException("rate limit scope=" + scope
+                    + " is invalid: expected local (this process) or cluster (all replicas, through Redis)");
+        }
+        this.cluster = s.equals("cluster");
+    }
+
+    public String getScope() {
+        return cluster ? "cluster" : "local";
+    }
+
     public int getLimit() {
         return limit;
     }
@@ -84,8 +105,8 @@ public class RateLimitPolicy implements Policy {
         return burst > 0 ? burst : limit;
     }
 
-    double perSecond() {
-        return limit / (period.toNanos() / 1e9);
+    Duration period() {
+        return period;
     }
 
     @Override
@@ -95,39 +116,65 @@ public class RateLimitPolicy implements Policy {
 
     @Override
     public Processor wrap(Route route, Processor processor) {
-        return new RateLimitProcessor(
-                AsyncProcessorConverterHelper.convert(processor), this, RouteIds.userId(route.getRouteId()));
+        String routeId = RouteIds.userId(route.getRouteId());
+        ClusterAllowances shared = null;
+        if (cluster) {
+            SharedRedis redis = SharedRedis.lookup(route.getCamelContext());
+            if (redis == null) {
+                throw new IllegalArgumentException("route " + routeId
+                        + ": a rate limit with scope: cluster needs serai.redis.url (the Redis the replicas"
+                        + " share); set it, or use scope: local");
+            }
+            shared = new ClusterAllowances(redis, routeId, limit, period, burst());
+        }
+        return new RateLimitProcessor(AsyncProcessorConverterHelper.convert(processor), this, shared, routeId);
     }
 
-    /** This request's take from its key's allowance. */
-    TokenBucket.Take take(Exchange exchange, long now) {
+    /** The key of this request's allowance ("" for requests without the header or cookie). */
+    String keyOf(Exchange exchange) {
         String k = keyOf.apply(exchange);
-        return buckets()
-                .get(k == null ? "" : k, ignored -> new TokenBucket(perSecond(), burst(), now))
-                .take(now);
+        return k == null ? "" : k;
+    }
+
+    /** This request's take from its key's allowance in this process. */
+    RateLimitTake take(Exchange exchange) {
+        return local().take(keyOf(exchange));
     }
 
     /** Allowances kept now (for tests of the bound). */
     long trackedKeys() {
-        Cache<String, TokenBucket> b = buckets();
-        b.cleanUp();
-        return b.estimatedSize();
+        return local().trackedKeys();
     }
 
-    private Cache<String, TokenBucket> buckets() {
-        Cache<String, TokenBucket> b = buckets;
-        if (b == null) {
+    LocalAllowances local() {
+        LocalAllowances l = local;
+        if (l == null) {
             synchronized (this) {
-                if (buckets == null) {
-                    long refill = (long) Math.ceil(burst() / perSecond() * 1e9);
-                    buckets = Caffeine.newBuilder()
-                            .maximumSize(maxKeys)
-                            .expireAfterAccess(Duration.ofNanos(Math.max(refill, 1_000_000)))
-                            .build();
+                if (local == null) {
+                    local = new LocalAllowances(limit, period, burst(), maxKeys, TimeMeter.SYSTEM_NANOTIME);
                 }
-                b = buckets;
+                l = local;
             }
         }
-        return b;
+        return l;
+    }
+
+    /** A cluster limit's share for this replica while Redis cannot be reached: limit and burst / replicas. */
+    LocalAllowances fallback(int replicas) {
+        LocalAllowances f = fallback;
+        if (f == null) {
+            synchronized (this) {
+                if (fallback == null) {
+                    fallback = new LocalAllowances(
+                            Math.max(1, limit / replicas),
+                            period,
+                            Math.max(1, burst() / replicas),
+                            maxKeys,
+                            TimeMeter.SYSTEM_NANOTIME);
+                }
+                f = fallback;
+            }
+        }
+        return f;
     }
 }

@@ -1,7 +1,9 @@
 package io.serai.examples;
 
+import io.serai.support.MetricScrape;
 import io.serai.support.RawHttp;
 import io.serai.support.RawResponse;
+import io.serai.support.RedisServer;
 import io.serai.support.RunningSerai;
 import io.serai.support.SeraiProcess;
 import io.serai.support.TestBackend;
@@ -79,6 +81,43 @@ class RateLimitExampleIT {
                         20,
                         burst(port, 25).stream().filter(r -> r.status() == 200).count(),
                         "the reloaded file's limiter is a new one, with a full allowance");
+            } finally {
+                serai.close();
+            }
+        }
+    }
+
+    /**
+     * examples/shared-rate-limit.camel.yaml as its Run line says, on a real redis-server: 10 a minute per
+     * API key, counted in Redis (the lead's three-replica IT shows the sharing itself).
+     */
+    @Test
+    void theSharedLimitAdmitsTenPerApiKeyCountedInRedis() throws Exception {
+        Path routes = Files.createDirectories(tmp.resolve("shared"));
+        Files.copy(Path.of("examples/shared-rate-limit.camel.yaml"), routes.resolve("shared-rate-limit.camel.yaml"));
+        try (RedisServer redis = RedisServer.start(tmp);
+                TestBackend backend = TestBackend.start("one")) {
+            int port = RunningSerai.freePort();
+            SeraiProcess.Builder builder = SeraiProcess.builder()
+                    .env("SERAI_ROUTES", routes.toString())
+                    .property("serai.port", port)
+                    .property("serai.redis.url", redis.url())
+                    .property("backend.1", backend.url());
+            int admin = builder.adminPort();
+            SeraiProcess serai = builder.start(tmp);
+            try {
+                serai.awaitStatus("http://127.0.0.1:" + admin + "/health/ready", 200, Duration.ofSeconds(20));
+                Waits.upTo(Waits.PROMPTLY).until(() -> MetricScrape.value(admin, "serai_redis_up") == 1.0);
+                List<Integer> statuses = new ArrayList<>();
+                try (RawHttp client = RawHttp.connect(port)) {
+                    for (int i = 0; i < 12; i++) {
+                        statuses.add(client.send("GET /x HTTP/1.1\r\nHost: a\r\nX-Api-Key: k1\r\n\r\n")
+                                .read()
+                                .status());
+                    }
+                }
+                assertEquals(10, statuses.stream().filter(s -> s == 200).count(), statuses.toString());
+                assertEquals(":1", redis.command("DBSIZE"), "one bucket, in Redis");
             } finally {
                 serai.close();
             }
