@@ -97,6 +97,17 @@ public final class HttpCachePolicy implements Policy {
                     created.delete(key);
                 }
             });
+            // A prefix, tag or whole purge moves the tier to a new generation; a replica that lost its
+            // subscription reads the one it may have missed.
+            store.onBroadPurge(here -> {
+                if (here) {
+                    created.newGeneration();
+                } else {
+                    created.readGeneration();
+                }
+            });
+            redis.onResync(created::readGeneration);
+            created.readGeneration();
         }
         return tier;
     }

@@ -24,6 +24,10 @@ public final class HttpCacheStore implements io.micrometer.core.instrument.binde
     private volatile InvalidationBus bus;
     private final java.util.List<java.util.function.Consumer<String>> invalidated =
             new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.List<java.util.function.Consumer<Boolean>> broadPurges =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Keys dropped by a resync: their removal is this replica's own business, not a purge to pass on. */
+    private final java.util.Set<String> quietlyDropped = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public HttpCacheStore(CacheSettings settings, LongSupplier clock) {
         this.clock = clock;
@@ -50,7 +54,7 @@ public final class HttpCacheStore implements io.micrometer.core.instrument.binde
                     }
                 })
                 .removalListener((String key, StoredVariants value, RemovalCause cause) -> {
-                    if (cause == RemovalCause.EXPLICIT && key != null) {
+                    if (cause == RemovalCause.EXPLICIT && key != null && !quietlyDropped.remove(key)) {
                         invalidated.forEach(listener -> listener.accept(key));
                     }
                 })
@@ -129,6 +133,29 @@ public final class HttpCacheStore implements io.micrometer.core.instrument.binde
         cache.invalidateAll();
     }
 
+    /**
+     * Drops everything without telling the {@link #onInvalidated} listeners: after a lost subscription this
+     * replica only forgets what it may have missed; what the others hold (the shared tier) stays.
+     */
+    void dropAllQuietly() {
+        java.util.Set<String> keys = java.util.Set.copyOf(cache.asMap().keySet());
+        quietlyDropped.addAll(keys);
+        cache.invalidateAll(keys);
+    }
+
+    /**
+     * Calls {@code listener} with each purge of more than named URLs (a prefix, tags, everything): with
+     * {@code true} when it was made here, {@code false} when another replica's arrived.
+     */
+    void onBroadPurge(java.util.function.Consumer<Boolean> listener) {
+        broadPurges.add(listener);
+    }
+
+    /** Another replica's prefix, tag or whole purge has just been applied here. */
+    void broadPurgeReceived() {
+        broadPurges.forEach(listener -> listener.accept(false));
+    }
+
     /** From now on, what this store invalidates is told to the other replicas through {@code bus}. */
     public void shareThrough(InvalidationBus bus) {
         this.bus = bus;
@@ -139,6 +166,10 @@ public final class HttpCacheStore implements io.micrometer.core.instrument.binde
      * replica applies itself, without waiting; local mode tells no one.
      */
     public InvalidationBus.Outcome announce(CacheInvalidation invalidation) {
+        if (invalidation.kind() != CacheInvalidation.Kind.URL) {
+            // Before the message: the shared tier's new generation is in Redis when the others read it.
+            broadPurges.forEach(listener -> listener.accept(true));
+        }
         InvalidationBus shared = bus;
         return shared == null ? InvalidationBus.Outcome.LOCAL_MODE : shared.publish(invalidation);
     }

@@ -60,6 +60,13 @@ final class SharedCacheTier {
     private final CacheSettings settings;
     private final CamelContext context;
     private final TargetedControl targeting;
+    /**
+     * The generation of the shared tier, part of every entry's key. A purge by prefix or tag cannot find
+     * its entries in Redis (their keys are hashes, and entries no replica holds locally are known to no
+     * one), so it moves every replica to a new generation ({@code INCR cache-generation}): the old
+     * entries are never read again and expire by their TTL. A purge of named URLs deletes their keys.
+     */
+    private volatile String generation = "0";
     /** The routes behind the shared policy: only their keys are ever written, read or deleted in Redis. */
     private final Set<String> routes = ConcurrentHashMap.newKeySet();
 
@@ -156,6 +163,17 @@ final class SharedCacheTier {
         redis.call(c -> c.del(entryKey(key)));
     }
 
+    /** Moves every replica to a new generation: this purge was made here (see {@link #generation}). */
+    void newGeneration() {
+        redis.call(c -> c.incr(redis.key("cache-generation"))).thenAccept(g -> generation = String.valueOf(g));
+    }
+
+    /** Reads the generation: at start, after a lost subscription, after another replica's broad purge. */
+    void readGeneration() {
+        redis.call(c -> c.get(redis.key("cache-generation")))
+                .thenAccept(g -> generation = g == null ? "0" : new String(g, StandardCharsets.US_ASCII));
+    }
+
     /** Counts a result of the shared tier on {@code route}: {@code serai_cache_shared_total{route,result}}. */
     void count(String route, String result) {
         MeterRegistries.count(
@@ -176,11 +194,11 @@ final class SharedCacheTier {
     }
 
     private byte[] entryKey(String key) {
-        return redis.key("cache:" + SharedEntryFormat.sha256(key));
+        return redis.key("cache:" + generation + ":" + SharedEntryFormat.sha256(key));
     }
 
     private byte[] lockKey(String key) {
-        return redis.key("cache-lock:" + SharedEntryFormat.sha256(key));
+        return redis.key("cache-lock:" + generation + ":" + SharedEntryFormat.sha256(key));
     }
 
     private byte[] replica() {

@@ -272,7 +272,10 @@ class SharedCacheTierTest {
     }
 
     /** The Redis key of {@code path} on the example's route, as every replica computes it. */
-    private static String redisKey(String path) {
-        return "serai:cache:" + SharedEntryFormat.sha256(HttpCacheStore.key("shared-cache", "127.0.0.1", path));
+    private static String redisKey(String path) throws java.io.IOException {
+        // INCRBY 0 reads the generation as an integer reply (the test helper reads one reply line).
+        String generation = redis.command("INCRBY serai:cache-generation 0").substring(1);
+        return "serai:cache:" + generation + ":"
+                + SharedEntryFormat.sha256(HttpCacheStore.key("shared-cache", "127.0.0.1", path));
     }
 }
