@@ -70,6 +70,22 @@ public final class RedisInvalidationBus implements InvalidationBus {
                 .description("Times the whole HTTP cache was dropped because invalidations may have been missed"
                         + " while the Redis subscription was down")
                 .register(meters);
+        warmUp();
+    }
+
+    /**
+     * Writes and reads one message at start: Jackson's first look at the message types takes hundreds of
+     * milliseconds in a fresh JVM, which the first purge would otherwise spend before other replicas see it.
+     */
+    private void warmUp() {
+        try {
+            JSON.readValue(
+                            JSON.writeValueAsBytes(Message.of(redis.replicaId(), CacheInvalidation.all())),
+                            Message.class)
+                    .invalidation();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cache invalidation messages not warmed up: {}", e.toString());
+        }
     }
 
     /**

@@ -94,6 +94,49 @@ class SharedRedisTest {
     }
 
     @Test
+    void aRedisSlowerThanTheTimeOutCostsACallAtMostTheTimeOutAndThenTheBreakerSkipsIt() throws Exception {
+        Waits.upTo(Waits.PROMPTLY).until(() -> shared().available());
+        byte[] key = shared().key("test:slow");
+        // DEBUG SLEEP blocks Redis' one thread for 2 s, as a Redis stuck on a slow command would.
+        // A thread of its own: the common pool may be busy with Caffeine's and Lettuce's work.
+        java.util.concurrent.ExecutorService sleeper = java.util.concurrent.Executors.newSingleThreadExecutor();
+        java.util.concurrent.Future<String> sleeping = sleeper.submit(() -> redis.command("DEBUG SLEEP 2"));
+        sleeper.shutdown();
+
+        Waits.upTo(Waits.PROMPTLY)
+                .until(() -> MetricScrape.value(admin, "serai_redis_calls_seconds_count", "outcome=\"timeout\"") > 0
+                        || failsWithin(key, 1000));
+        int timedOut = 0;
+        int refusedAtOnce = 0;
+        for (int i = 0; i < 20 && refusedAtOnce == 0; i++) {
+            long start = System.nanoTime();
+            Throwable failure =
+                    shared().call(c -> c.get(key)).handle((v, e) -> e).join();
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(failure != null, "Redis is asleep: no answer");
+            Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+            if (cause instanceof RedisUnavailableException) {
+                refusedAtOnce++;
+                assertTrue(tookMs < 20, "the open breaker refuses at once, took " + tookMs + " ms");
+            } else {
+                timedOut++;
+                assertTrue(tookMs < 400, "a call ends near the 50 ms time-out, took " + tookMs + " ms");
+            }
+        }
+        assertTrue(timedOut >= 1 && refusedAtOnce == 1, timedOut + " timed out, then the breaker opened");
+        assertEquals("breaker-open", redisView().get("state").asText());
+        assertEquals("+OK", sleeping.get(10, TimeUnit.SECONDS));
+        Waits.upTo(Waits.PROMPTLY).until(() -> {
+            shared().call(c -> c.get(key)).handle((v, e) -> e);
+            return shared().available() && "up".equals(redisView().get("state").asText());
+        });
+    }
+
+    private static boolean failsWithin(byte[] key, long ms) {
+        return shared().call(c -> c.get(key)).handle((v, e) -> e != null).join();
+    }
+
+    @Test
     void aMessagePublishedReachesTheSubscribersOfItsChannel() throws Exception {
         java.util.concurrent.CompletableFuture<String> got = new java.util.concurrent.CompletableFuture<>();
         shared().subscribe("test-channel", m -> got.complete(new String(m, StandardCharsets.UTF_8)));

@@ -58,6 +58,9 @@ public final class RedisServer implements AutoCloseable {
                     "no",
                     "--daemonize",
                     "no",
+                    // DEBUG SLEEP from loopback only: a test makes Redis slow with it.
+                    "--enable-debug-command",
+                    "local",
                     "--dir",
                     dir.toString()));
             pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -85,7 +88,7 @@ public final class RedisServer implements AutoCloseable {
     /** Sends one inline command and returns the first reply line (for checks: DBSIZE, KEYS). */
     public String command(String line) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(2000);
+            socket.setSoTimeout(5000);
             OutputStream out = socket.getOutputStream();
             out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
