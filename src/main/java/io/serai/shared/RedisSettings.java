@@ -17,10 +17,17 @@ import java.util.function.UnaryOperator;
  * The password comes from the URL or, better, from {@code password-file} (a mounted Kubernetes
  * secret). {@code timeout} bounds every Redis call; {@code fallback-replicas} divides a cluster rate
  * limit while Redis cannot be reached; {@code rate-limit-on-failure} is {@code open} (admit on the
- * local fallback) or {@code closed} (503).
+ * local fallback) or {@code closed} (503). With {@code rediss://}, {@code tls.trust-file} names the PEM
+ * certificates of the authorities trusted for Redis' certificate (the JDK's trust store otherwise); the
+ * host name is always verified.
  */
 public record RedisSettings(
-        RedisURI uri, String keyPrefix, Duration timeout, int fallbackReplicas, boolean rateLimitsFailClosed) {
+        RedisURI uri,
+        String keyPrefix,
+        Duration timeout,
+        int fallbackReplicas,
+        boolean rateLimitsFailClosed,
+        Path trustFile) {
 
     public static final String URL = "serai.redis.url";
 
@@ -65,7 +72,20 @@ public record RedisSettings(
             throw new IllegalArgumentException("serai.redis.rate-limit-on-failure: \"" + onFailure
                     + "\" is invalid: expected open (admit on local limits) or closed (answer 503)");
         }
-        return new RedisSettings(uri, prefix, timeout, replicas, onFailure.equals("closed"));
+        String trust = SettingValues.orDefault(lookup, "serai.redis.tls.trust-file", "")
+                .trim();
+        Path trustFile = null;
+        if (!trust.isEmpty()) {
+            trustFile = Path.of(trust);
+            if (!Files.isReadable(trustFile)) {
+                throw new IllegalArgumentException("serai.redis.tls.trust-file: \"" + trust + "\" cannot be read");
+            }
+            if (!uri.isSsl()) {
+                throw new IllegalArgumentException(
+                        "serai.redis.tls.trust-file is set but " + URL + " is not rediss:// (TLS)");
+            }
+        }
+        return new RedisSettings(uri, prefix, timeout, replicas, onFailure.equals("closed"), trustFile);
     }
 
     /** The URL without its password, for logs, errors and the admin views. */

@@ -236,8 +236,14 @@ public final class SharedRedis extends ServiceSupport implements MeterBinder {
                         Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
         client = RedisClient.create(resources, settings.uri());
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
+        ClientOptions.Builder options = ClientOptions.builder();
+        if (settings.trustFile() != null) {
+            options.sslOptions(io.lettuce.core.SslOptions.builder()
+                    .jdkSslProvider()
+                    .trustManager(settings.trustFile().toFile())
+                    .build());
+        }
+        client.setOptions(options.autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
                 .socketOptions(SocketOptions.builder()

@@ -17,15 +17,33 @@ public final class RedisServer implements AutoCloseable {
 
     private final int port;
     private final Path dir;
+    private final List<String> tls;
     private Process process;
 
-    private RedisServer(int port, Path dir) {
+    private RedisServer(int port, Path dir, List<String> tls) {
         this.port = port;
         this.dir = dir;
+        this.tls = tls;
     }
 
     public static RedisServer start(Path dir) throws IOException {
-        RedisServer server = new RedisServer(RunningSerai.freePort(), dir);
+        RedisServer server = new RedisServer(RunningSerai.freePort(), dir, List.of());
+        server.start();
+        return server;
+    }
+
+    /**
+     * A redis-server that speaks only TLS ({@code rediss://}), with {@code certificate} and {@code key}
+     * (PEM files), not asking clients for certificates.
+     */
+    public static RedisServer startTls(Path dir, Path certificate, Path key) throws IOException {
+        RedisServer server = new RedisServer(
+                RunningSerai.freePort(),
+                dir,
+                List.of(
+                        "--tls-cert-file", certificate.toString(),
+                        "--tls-key-file", key.toString(),
+                        "--tls-auth-clients", "no"));
         server.start();
         return server;
     }
@@ -36,7 +54,7 @@ public final class RedisServer implements AutoCloseable {
 
     /** {@code redis://127.0.0.1:PORT}, as {@code serai.redis.url} takes it. */
     public String url() {
-        return "redis://127.0.0.1:" + port;
+        return (tls.isEmpty() ? "redis://" : "rediss://") + "127.0.0.1:" + port;
     }
 
     public synchronized void start() throws IOException {
@@ -46,10 +64,10 @@ public final class RedisServer implements AutoCloseable {
         Path log = dir.resolve("redis-" + port + ".log");
         ProcessBuilder pb;
         try {
-            pb = new ProcessBuilder(List.of(
+            List<String> args = new java.util.ArrayList<>(List.of(
                     "redis-server",
                     "--port",
-                    String.valueOf(port),
+                    tls.isEmpty() ? String.valueOf(port) : "0",
                     "--bind",
                     "127.0.0.1",
                     "--save",
@@ -63,6 +81,11 @@ public final class RedisServer implements AutoCloseable {
                     "local",
                     "--dir",
                     dir.toString()));
+            if (!tls.isEmpty()) {
+                args.addAll(List.of("--tls-port", String.valueOf(port)));
+                args.addAll(tls);
+            }
+            pb = new ProcessBuilder(args);
             pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             process = pb.start();
         } catch (IOException e) {
@@ -102,6 +125,13 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private boolean answers() {
+        if (!tls.isEmpty()) {
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
         try {
             return "+PONG".equals(command("PING"));
         } catch (IOException e) {
