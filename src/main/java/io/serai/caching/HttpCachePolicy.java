@@ -43,6 +43,11 @@ public final class HttpCachePolicy implements Policy {
         this.shared = shared;
     }
 
+    /** The Redis tier, once a shared route made it; null otherwise (for tests). */
+    synchronized SharedCacheTier tier() {
+        return tier;
+    }
+
     /** True for {@code sharedHttpCache}: routes behind it have the Redis tier when Redis is configured. */
     public boolean isShared() {
         return shared;
@@ -90,24 +95,10 @@ public final class HttpCachePolicy implements Policy {
                 return null;
             }
             tier = new SharedCacheTier(redis, settings, context);
-            SharedCacheTier created = tier;
-            // A purge or an unsafe method that drops a shared route's URL here drops it from Redis too.
-            store.onInvalidated(key -> {
-                if (created.isShared(key)) {
-                    created.delete(key);
-                }
-            });
-            // A prefix, tag or whole purge moves the tier to a new generation; a replica that lost its
-            // subscription reads the one it may have missed.
-            store.onBroadPurge(here -> {
-                if (here) {
-                    created.newGeneration();
-                } else {
-                    created.readGeneration();
-                }
-            });
-            redis.onResync(created::readGeneration);
-            created.readGeneration();
+            // Purges and invalidating methods reach the tier before the other replicas hear of them; a
+            // lost subscription reaches it through the store's resync.
+            store.addSharedTier(tier);
+            tier.readGeneration();
         }
         return tier;
     }

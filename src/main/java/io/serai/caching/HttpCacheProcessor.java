@@ -232,6 +232,21 @@ final class HttpCacheProcessor extends WrappedSteps {
         return forward(request, stored, reason, false);
     }
 
+    /** True when the store now holds a response this request may be answered with (as {@link #lookup} would). */
+    boolean answerable(CacheRequest request) {
+        StoredVariants variants = store.get(request.key);
+        StoredResponse stored = variants == null
+                ? null
+                : variants.select(request.exchange.getMessage().getHeaders(), request.head);
+        if (stored == null) {
+            return false;
+        }
+        return switch (Reuse.of(stored, request.control, store.now())) {
+            case FRESH, STALE_ALLOWED, STALE_WHILE_REVALIDATE -> true;
+            default -> false;
+        };
+    }
+
     private void count(String result) {
         MeterRegistries.count(
                 context,

@@ -3,7 +3,6 @@ package io.serai.caching;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.RemovalCause;
 
 import java.util.function.LongSupplier;
 
@@ -22,12 +21,7 @@ public final class HttpCacheStore implements io.micrometer.core.instrument.binde
     private final Cache<String, StoredVariants> cache;
     private final LongSupplier clock;
     private volatile InvalidationBus bus;
-    private final java.util.List<java.util.function.Consumer<String>> invalidated =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final java.util.List<java.util.function.Consumer<Boolean>> broadPurges =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
-    /** Keys dropped by a resync: their removal is this replica's own business, not a purge to pass on. */
-    private final java.util.Set<String> quietlyDropped = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.List<SharedTierHooks> tiers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public HttpCacheStore(CacheSettings settings, LongSupplier clock) {
         this.clock = clock;
@@ -51,11 +45,6 @@ public final class HttpCacheStore implements io.micrometer.core.instrument.binde
                     public long expireAfterRead(
                             String key, StoredVariants value, long currentTime, long currentDuration) {
                         return currentDuration;
-                    }
-                })
-                .removalListener((String key, StoredVariants value, RemovalCause cause) -> {
-                    if (cause == RemovalCause.EXPLICIT && key != null && !quietlyDropped.remove(key)) {
-                        invalidated.forEach(listener -> listener.accept(key));
                     }
                 })
                 .recordStats()
@@ -113,12 +102,25 @@ public final class HttpCacheStore implements io.micrometer.core.instrument.binde
         cache.asMap().computeIfPresent(key, (k, variants) -> variants.replacing(old, updated));
     }
 
-    /**
-     * Calls {@code listener} (on Caffeine's executor) with each key dropped on purpose: a purge, an unsafe
-     * method; not one evicted or expired.
-     */
-    void onInvalidated(java.util.function.Consumer<String> listener) {
-        invalidated.add(listener);
+    /** What a shared cache tier needs to hear of this store's invalidations (see {@link SharedCacheTier}). */
+    interface SharedTierHooks {
+        /** This replica invalidates: called before the other replicas are told and before local entries go. */
+        void invalidating(CacheInvalidation invalidation);
+
+        /**
+         * Another replica's invalidation arrived, or messages may have been missed (null): called before
+         * local entries go.
+         */
+        void invalidatedElsewhere(CacheInvalidation invalidation);
+    }
+
+    void addSharedTier(SharedTierHooks tier) {
+        tiers.add(tier);
+    }
+
+    /** Another replica's invalidation (null: some may have been missed) is about to be applied here. */
+    void invalidatedElsewhere(CacheInvalidation invalidation) {
+        tiers.forEach(tier -> tier.invalidatedElsewhere(invalidation));
     }
 
     void invalidate(String key) {
@@ -133,29 +135,6 @@ public final class HttpCacheStore implements io.micrometer.core.instrument.binde
         cache.invalidateAll();
     }
 
-    /**
-     * Drops everything without telling the {@link #onInvalidated} listeners: after a lost subscription this
-     * replica only forgets what it may have missed; what the others hold (the shared tier) stays.
-     */
-    void dropAllQuietly() {
-        java.util.Set<String> keys = java.util.Set.copyOf(cache.asMap().keySet());
-        quietlyDropped.addAll(keys);
-        cache.invalidateAll(keys);
-    }
-
-    /**
-     * Calls {@code listener} with each purge of more than named URLs (a prefix, tags, everything): with
-     * {@code true} when it was made here, {@code false} when another replica's arrived.
-     */
-    void onBroadPurge(java.util.function.Consumer<Boolean> listener) {
-        broadPurges.add(listener);
-    }
-
-    /** Another replica's prefix, tag or whole purge has just been applied here. */
-    void broadPurgeReceived() {
-        broadPurges.forEach(listener -> listener.accept(false));
-    }
-
     /** From now on, what this store invalidates is told to the other replicas through {@code bus}. */
     public void shareThrough(InvalidationBus bus) {
         this.bus = bus;
@@ -166,10 +145,9 @@ public final class HttpCacheStore implements io.micrometer.core.instrument.binde
      * replica applies itself, without waiting; local mode tells no one.
      */
     public InvalidationBus.Outcome announce(CacheInvalidation invalidation) {
-        if (invalidation.kind() != CacheInvalidation.Kind.URL) {
-            // Before the message: the shared tier's new generation is in Redis when the others read it.
-            broadPurges.forEach(listener -> listener.accept(true));
-        }
+        // First the shared tier (its Redis commands go before the message on the one connection, so a
+        // replica that reads Redis after the message reads what they left), then the other replicas.
+        tiers.forEach(tier -> tier.invalidating(invalidation));
         InvalidationBus shared = bus;
         return shared == null ? InvalidationBus.Outcome.LOCAL_MODE : shared.publish(invalidation);
     }

@@ -59,11 +59,13 @@ final class Invalidation {
                 targets.add(other);
             }
         }
+        if (host != null) {
+            // Before the local entries go: a request that misses here afterwards must not find them again
+            // in the shared tier, nor another replica before it drops them.
+            store.announce(CacheInvalidation.urls(route, host, targets));
+        }
         for (String each : targets) {
             store.invalidate(HttpCacheStore.key(route, host, each));
-        }
-        if (host != null) {
-            store.announce(CacheInvalidation.urls(route, host, targets));
         }
     }
 

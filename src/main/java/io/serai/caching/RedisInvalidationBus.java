@@ -142,17 +142,16 @@ public final class RedisInvalidationBus implements InvalidationBus {
             own.increment();
             return;
         }
+        store.invalidatedElsewhere(invalidation);
         invalidation.applyTo(store);
-        if (invalidation.kind() != CacheInvalidation.Kind.URL) {
-            store.broadPurgeReceived();
-        }
         applied.increment();
     }
 
     /** The subscription is (back): what was published while it was down is lost, so drop everything. */
     private void resync() {
         long entries = store.entries();
-        store.dropAllQuietly();
+        store.invalidatedElsewhere(null);
+        store.invalidateAll();
         resyncDrops.increment();
         if (entries > 0) {
             LOG.info("HTTP cache dropped ({} URLs): invalidations may have been missed while Redis was away", entries);

@@ -3,6 +3,7 @@ package io.serai.caching;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.serai.camel.MeterRegistries;
+import io.serai.camel.SharedSchedulers;
 import io.serai.shared.RedisUnavailableException;
 import io.serai.shared.SharedRedis;
 import org.apache.camel.CamelContext;
@@ -18,6 +19,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The cache's second tier in Redis, for routes behind {@code sharedHttpCache}: what one replica fetched
@@ -27,7 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * one replica fetch while the others wait for its answer. Every call is fire-and-forget or answered on a
  * future; none is waited for on a request's thread.
  */
-final class SharedCacheTier {
+final class SharedCacheTier implements HttpCacheStore.SharedTierHooks {
 
     private static final Logger LOG = LoggerFactory.getLogger(SharedCacheTier.class);
 
@@ -61,12 +64,19 @@ final class SharedCacheTier {
     private final CamelContext context;
     private final TargetedControl targeting;
     /**
-     * The generation of the shared tier, part of every entry's key. A purge by prefix or tag cannot find
-     * its entries in Redis (their keys are hashes, and entries no replica holds locally are known to no
-     * one), so it moves every replica to a new generation ({@code INCR cache-generation}): the old
-     * entries are never read again and expire by their TTL. A purge of named URLs deletes their keys.
+     * The generation of the shared tier, part of every entry's key; null while not known, when the tier
+     * is skipped (reads and writes as when Redis is away). A purge by prefix, tag or everything cannot
+     * find its entries in Redis (their keys are hashes, and entries no replica holds locally are known to
+     * no one), so it moves every replica to a new generation ({@code INCR cache-generation}, sent before
+     * the purge's message on the same connection): the old entries are never read again and expire by
+     * their TTL. Each change asks Redis anew and counts as {@link #asked}; only the answer to the latest
+     * question sets the generation, so an older answer arriving late never brings back a purged one.
      */
-    private volatile String generation = "0";
+    private volatile String generation;
+
+    private final AtomicLong asked = new AtomicLong();
+
+    private static final String GENERATION = "cache-generation";
     /** The routes behind the shared policy: only their keys are ever written, read or deleted in Redis. */
     private final Set<String> routes = ConcurrentHashMap.newKeySet();
 
@@ -89,7 +99,12 @@ final class SharedCacheTier {
 
     /** The variants stored in Redis for {@code key}: empty when none; fails when Redis was not asked or failed. */
     CompletableFuture<Map<byte[], byte[]>> read(String key) {
-        return redis.call(c -> c.hgetall(entryKey(key)));
+        String current = generation;
+        if (current == null) {
+            return CompletableFuture.failedFuture(
+                    new RedisUnavailableException("the shared tier's generation is not known yet"));
+        }
+        return redis.call(c -> c.hgetall(entryKey(current, key)));
     }
 
     /** The responses {@code entries} hold, newest first; an entry that cannot be read is skipped and counted. */
@@ -125,8 +140,17 @@ final class SharedCacheTier {
             count(route, "too_large");
             return;
         }
+        if (variesOnCredentials(response)) {
+            count(route, "credential_vary");
+            return;
+        }
         byte[] entry = SharedEntryFormat.encode(response);
-        byte[][] keys = {entryKey(key)};
+        String current = generation;
+        if (current == null) {
+            count(route, "skipped");
+            return;
+        }
+        byte[][] keys = {entryKey(current, key)};
         redis.<Long>call(c -> c.eval(
                         WRITE,
                         ScriptOutputType.INTEGER,
@@ -137,6 +161,25 @@ final class SharedCacheTier {
                         ascii(ttl)))
                 .whenComplete((written, failure) -> count(
                         route, failure != null ? failed(failure) : written == 1L ? "write" : "too_many_variants"));
+    }
+
+    /**
+     * True when the response varies on {@code Authorization} or {@code Cookie}: its variant would be
+     * stored under the client's credential or session cookie, which Redis, shared and often less guarded
+     * than a replica's memory, never gets (as rate-limit keys are hashed). It stays in the local tier.
+     */
+    static boolean variesOnCredentials(StoredResponse response) {
+        String vary = response.field("Vary");
+        if (vary == null) {
+            return false;
+        }
+        for (String name : vary.split(",")) {
+            String n = name.trim();
+            if (n.equalsIgnoreCase("Authorization") || n.equalsIgnoreCase("Cookie")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** True when this replica now holds the lock for {@code key}; false when another one does. */
@@ -158,20 +201,80 @@ final class SharedCacheTier {
         redis.<Long>call(c -> c.eval(RELEASE, ScriptOutputType.INTEGER, keys, replica()));
     }
 
-    /** Drops what Redis holds for {@code key}: a purge or an unsafe method invalidated it here. */
-    void delete(String key) {
-        redis.call(c -> c.del(entryKey(key)));
+    @Override
+    public void invalidating(CacheInvalidation invalidation) {
+        if (invalidation.kind() != CacheInvalidation.Kind.URL) {
+            newGeneration();
+            return;
+        }
+        String current = generation;
+        if (current == null) {
+            return; // nothing is read or written until the generation is known
+        }
+        List<byte[]> keys = new ArrayList<>();
+        for (String route : invalidation.route() == null ? routes : Set.of(invalidation.route())) {
+            if (routes.contains(route)) {
+                for (String target : invalidation.values()) {
+                    keys.add(entryKey(current, HttpCacheStore.key(route, invalidation.host(), target)));
+                }
+            }
+        }
+        if (!keys.isEmpty()) {
+            // Whether or not this replica holds them: another may have written them.
+            redis.call(c -> c.del(keys.toArray(byte[][]::new)));
+        }
     }
 
-    /** Moves every replica to a new generation: this purge was made here (see {@link #generation}). */
-    void newGeneration() {
-        redis.call(c -> c.incr(redis.key("cache-generation"))).thenAccept(g -> generation = String.valueOf(g));
+    @Override
+    public void invalidatedElsewhere(CacheInvalidation invalidation) {
+        if (invalidation == null || invalidation.kind() != CacheInvalidation.Kind.URL) {
+            readGeneration();
+        }
     }
 
-    /** Reads the generation: at start, after a lost subscription, after another replica's broad purge. */
+    /** False while the tier is skipped because its generation is being asked. */
+    boolean knowsGeneration() {
+        return generation != null;
+    }
+
+    /** Reads the generation: at start, after a lost subscription, with another replica's broad purge. */
     void readGeneration() {
-        redis.call(c -> c.get(redis.key("cache-generation")))
-                .thenAccept(g -> generation = g == null ? "0" : new String(g, StandardCharsets.US_ASCII));
+        long mine = forget();
+        settle(mine, redis.call(c -> c.get(redis.key(GENERATION))).thenApply(SharedCacheTier::number));
+    }
+
+    /** A broad purge made here: every replica's next generation (see {@link #generation}). */
+    private void newGeneration() {
+        long mine = forget();
+        settle(mine, redis.call(c -> c.incr(redis.key(GENERATION))));
+    }
+
+    private long forget() {
+        long mine = asked.incrementAndGet();
+        generation = null;
+        return mine;
+    }
+
+    /**
+     * Sets the generation from the answer to the latest question; without one (Redis away) reads it again
+     * every 200 ms. A broad purge made while Redis was away did not reach the shared tier: its answer says
+     * the other replicas were not reached, and it must be made again.
+     */
+    private void settle(long mine, CompletableFuture<Long> answer) {
+        answer.whenComplete((g, failure) -> {
+            if (asked.get() != mine) {
+                return;
+            }
+            if (failure == null) {
+                generation = String.valueOf(g);
+            } else {
+                SharedSchedulers.of(context, "serai-timers").schedule(this::readGeneration, 200, TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    private static long number(byte[] value) {
+        return value == null ? 0L : Long.parseLong(new String(value, StandardCharsets.US_ASCII));
     }
 
     /** Counts a result of the shared tier on {@code route}: {@code serai_cache_shared_total{route,result}}. */
@@ -193,12 +296,12 @@ final class SharedCacheTier {
         return cause instanceof RedisUnavailableException ? "skipped" : "error";
     }
 
-    private byte[] entryKey(String key) {
+    private byte[] entryKey(String generation, String key) {
         return redis.key("cache:" + generation + ":" + SharedEntryFormat.sha256(key));
     }
 
     private byte[] lockKey(String key) {
-        return redis.key("cache-lock:" + generation + ":" + SharedEntryFormat.sha256(key));
+        return redis.key("cache-lock:" + SharedEntryFormat.sha256(key));
     }
 
     private byte[] replica() {

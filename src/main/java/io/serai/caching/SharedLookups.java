@@ -67,7 +67,9 @@ final class SharedLookups {
                     if (found != null) {
                         absorb(request, found);
                     }
-                    if (request.fromShared.isEmpty()) {
+                    if (!cache.answerable(request)) {
+                        // Still nothing this request may be answered with (absent, another variant, stale):
+                        // it fetches, keeping the lock and the local flight for those waiting on it.
                         return cache.forward(request, stored, reason, true);
                     }
                     release(request);

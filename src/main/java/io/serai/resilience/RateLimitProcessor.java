@@ -1,6 +1,6 @@
 package io.serai.resilience;
 
-import io.netty.channel.ChannelHandlerContext;
+import io.serai.camel.ExchangeTimers;
 import io.serai.camel.MeterRegistries;
 import io.serai.camel.WrappedSteps;
 import io.serai.http.HeaderValues;
@@ -10,12 +10,11 @@ import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.component.netty.NettyConstants;
 import org.apache.camel.component.netty.http.NettyHttpConstants;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Admits a request when its key's allowance has a token, and then tells the client what is left in
@@ -49,8 +48,9 @@ final class RateLimitProcessor extends WrappedSteps {
             // Refused at once (not connected, breaker open): no hop, no wait.
             return afterRedis(exchange, key, take, callback, true);
         }
-        Executor loop = clientLoop(exchange);
-        take.whenComplete((ignored, failure) -> loop.execute(() -> {
+        // Redis answers on Lettuce's thread: the request goes on on its connection's event loop (or the
+        // shared timer thread when it has none or that loop is closing), never on Lettuce's.
+        take.whenComplete((ignored, failure) -> ExchangeTimers.schedule(exchange, 0, TimeUnit.MILLISECONDS, () -> {
             try {
                 afterRedis(exchange, key, take, callback, false);
             } catch (RuntimeException e) {
@@ -146,12 +146,6 @@ final class RateLimitProcessor extends WrappedSteps {
     private String periodText() {
         double seconds = policy.period().toNanos() / 1e9;
         return seconds == 1 ? "second" : (seconds == Math.rint(seconds) ? (long) seconds + " seconds" : seconds + " s");
-    }
-
-    /** The client connection's event loop, so the request goes on where Netty expects it; else inline. */
-    private static Executor clientLoop(Exchange exchange) {
-        Object ctx = exchange.getIn().getHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT);
-        return ctx instanceof ChannelHandlerContext handler ? handler.channel().eventLoop() : Runnable::run;
     }
 
     private static long seconds(long nanos) {

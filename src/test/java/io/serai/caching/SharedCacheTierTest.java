@@ -168,16 +168,21 @@ class SharedCacheTierTest {
         origin.on("/authorized", (r, n) -> ok("for you", "Cache-Control", "max-age=60"));
         origin.on("/big", (r, n) -> ok("x".repeat(2000), "Cache-Control", "max-age=60"));
         origin.on("/marker", (r, n) -> ok("m", "Cache-Control", "max-age=60"));
+        origin.on("/per-session", (r, n) -> ok("yours", "Cache-Control", "public, max-age=60", "Vary", "Cookie"));
 
         RawHttp.get(one.port(), "/no-store");
         RawHttp.get(one.port(), "/private");
         RawHttp.get(one.port(), "/authorized", "Authorization", "Bearer abc");
         RawResponse big = RawHttp.get(one.port(), "/big");
+        RawResponse perSession = RawHttp.get(one.port(), "/per-session", "Cookie", "session=s3cret");
         RawHttp.get(one.port(), "/marker");
         // Writes go out in order on one connection: once the last is there, any earlier one would be.
         awaitWritten("/marker");
 
-        for (String path : List.of("/no-store", "/private", "/authorized", "/big")) {
+        // A variant stored under a session cookie would put the cookie in Redis: kept locally only.
+        assertTrue(perSession.header("Cache-Status").contains("stored"), perSession.header("Cache-Status"));
+        assertEquals(1.0, MetricScrape.value(adminOne, "serai_cache_shared_total", "result=\"credential_vary\""));
+        for (String path : List.of("/no-store", "/private", "/authorized", "/big", "/per-session")) {
             assertEquals(":0", redis.command("EXISTS " + redisKey(path)), path + " is not in Redis");
         }
         assertTrue(big.header("Cache-Status").contains("stored"), "kept locally: " + big.header("Cache-Status"));
