@@ -3,7 +3,6 @@ package io.serai.caching;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.serai.camel.MeterRegistries;
-import io.serai.camel.SharedSchedulers;
 import io.serai.shared.RedisUnavailableException;
 import io.serai.shared.SharedRedis;
 import org.apache.camel.CamelContext;
@@ -19,8 +18,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The cache's second tier in Redis, for routes behind {@code sharedHttpCache}: what one replica fetched
@@ -63,20 +60,7 @@ final class SharedCacheTier implements HttpCacheStore.SharedTierHooks {
     private final CacheSettings settings;
     private final CamelContext context;
     private final TargetedControl targeting;
-    /**
-     * The generation of the shared tier, part of every entry's key; null while not known, when the tier
-     * is skipped (reads and writes as when Redis is away). A purge by prefix, tag or everything cannot
-     * find its entries in Redis (their keys are hashes, and entries no replica holds locally are known to
-     * no one), so it moves every replica to a new generation ({@code INCR cache-generation}, sent before
-     * the purge's message on the same connection): the old entries are never read again and expire by
-     * their TTL. Each change asks Redis anew and counts as {@link #asked}; only the answer to the latest
-     * question sets the generation, so an older answer arriving late never brings back a purged one.
-     */
-    private volatile String generation;
-
-    private final AtomicLong asked = new AtomicLong();
-
-    private static final String GENERATION = "cache-generation";
+    private final SharedGeneration generation;
     /** The routes behind the shared policy: only their keys are ever written, read or deleted in Redis. */
     private final Set<String> routes = ConcurrentHashMap.newKeySet();
 
@@ -85,6 +69,7 @@ final class SharedCacheTier implements HttpCacheStore.SharedTierHooks {
         this.settings = settings;
         this.context = context;
         this.targeting = new TargetedControl(settings.targetedField());
+        this.generation = new SharedGeneration(redis, context);
     }
 
     void addRoute(String route) {
@@ -99,7 +84,7 @@ final class SharedCacheTier implements HttpCacheStore.SharedTierHooks {
 
     /** The variants stored in Redis for {@code key}: empty when none; fails when Redis was not asked or failed. */
     CompletableFuture<Map<byte[], byte[]>> read(String key) {
-        String current = generation;
+        String current = generation.current();
         if (current == null) {
             return CompletableFuture.failedFuture(
                     new RedisUnavailableException("the shared tier's generation is not known yet"));
@@ -145,7 +130,7 @@ final class SharedCacheTier implements HttpCacheStore.SharedTierHooks {
             return;
         }
         byte[] entry = SharedEntryFormat.encode(response);
-        String current = generation;
+        String current = generation.current();
         if (current == null) {
             count(route, "skipped");
             return;
@@ -204,10 +189,10 @@ final class SharedCacheTier implements HttpCacheStore.SharedTierHooks {
     @Override
     public void invalidating(CacheInvalidation invalidation) {
         if (invalidation.kind() != CacheInvalidation.Kind.URL) {
-            newGeneration();
+            generation.next();
             return;
         }
-        String current = generation;
+        String current = generation.current();
         if (current == null) {
             return; // nothing is read or written until the generation is known
         }
@@ -234,47 +219,12 @@ final class SharedCacheTier implements HttpCacheStore.SharedTierHooks {
 
     /** False while the tier is skipped because its generation is being asked. */
     boolean knowsGeneration() {
-        return generation != null;
+        return generation.current() != null;
     }
 
     /** Reads the generation: at start, after a lost subscription, with another replica's broad purge. */
     void readGeneration() {
-        long mine = forget();
-        settle(mine, redis.call(c -> c.get(redis.key(GENERATION))).thenApply(SharedCacheTier::number));
-    }
-
-    /** A broad purge made here: every replica's next generation (see {@link #generation}). */
-    private void newGeneration() {
-        long mine = forget();
-        settle(mine, redis.call(c -> c.incr(redis.key(GENERATION))));
-    }
-
-    private long forget() {
-        long mine = asked.incrementAndGet();
-        generation = null;
-        return mine;
-    }
-
-    /**
-     * Sets the generation from the answer to the latest question; without one (Redis away) reads it again
-     * every 200 ms. A broad purge made while Redis was away did not reach the shared tier: its answer says
-     * the other replicas were not reached, and it must be made again.
-     */
-    private void settle(long mine, CompletableFuture<Long> answer) {
-        answer.whenComplete((g, failure) -> {
-            if (asked.get() != mine) {
-                return;
-            }
-            if (failure == null) {
-                generation = String.valueOf(g);
-            } else {
-                SharedSchedulers.of(context, "serai-timers").schedule(this::readGeneration, 200, TimeUnit.MILLISECONDS);
-            }
-        });
-    }
-
-    private static long number(byte[] value) {
-        return value == null ? 0L : Long.parseLong(new String(value, StandardCharsets.US_ASCII));
+        generation.read();
     }
 
     /** Counts a result of the shared tier on {@code route}: {@code serai_cache_shared_total{route,result}}. */
