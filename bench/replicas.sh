@@ -92,9 +92,15 @@ unique() { # name port prefix seconds pid-name: every request a new URL
 }
 
 echo "warming up (the JVM compiles its hot paths)..." >&2
+# Every measured path gets the same warm-up, c's one path as long as a's five together, and the
+# miss paths (other URLs than the measured ones) on a and b, so no JVM is measured colder than another.
 for path in /plain /local-limit /cluster-limit /local-cache/x /shared-cache/x; do run_wrk $A "$(( WARMUP / 5 + 1 ))" "$path" >/dev/null; done
-run_wrk $C "$(( WARMUP / 5 + 1 ))" /plain >/dev/null
-run_wrk $B 3 /shared-cache/x >/dev/null
+run_wrk $C "$WARMUP" /plain >/dev/null
+warm_unique() { BENCH_PREFIX="$2" $LOAD_CPU wrk -t1 -c"$CONNS" -d"$3"s -H "Host: bench.example" -s "$work/unique.lua" \
+  "http://127.0.0.1:$1" >/dev/null; }
+warm_unique $A /local-cache/w/ "$(( WARMUP / 5 + 1 ))"
+warm_unique $A /shared-cache/w/ "$(( WARMUP / 5 + 1 ))"
+warm_unique $B /shared-cache/w/ "$(( WARMUP / 5 + 1 ))"
 
 for r in $(seq 1 "$ROUNDS"); do
   # Without and with Redis take turns going first.
