@@ -50,10 +50,12 @@ start() { # name port admin routes [redis-url]
   await "http://127.0.0.1:$2/plain" 60 || { cat "$work/$1.log"; exit 1; }
 }
 # c has no Redis, so only the route without shared features (a cluster scope needs serai.redis.url).
-awk '/^- route:/ {n++} n == 1' bench/replicas.camel.yaml > "$work/plain.camel.yaml"
+# In a folder of its own: Serai watches its routes' folder for changes, and $work is busy with logs.
+mkdir -p "$work/c-routes"
+awk '/^- route:/ {n++} n == 1' bench/replicas.camel.yaml > "$work/c-routes/plain.camel.yaml"
 start a $A $A_ADMIN bench/replicas.camel.yaml "redis://127.0.0.1:$REDIS"
 start b $B $B_ADMIN bench/replicas.camel.yaml "redis://127.0.0.1:$REDIS"
-start c $C $C_ADMIN "$work/plain.camel.yaml"
+start c $C $C_ADMIN "$work/c-routes/plain.camel.yaml"
 
 # Round trips to Redis as Serai counts them (serai_redis_calls_seconds_count: every call it made), not
 # Redis' commandstats, which also count the commands a script runs inside its one call.

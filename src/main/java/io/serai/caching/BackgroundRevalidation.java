@@ -54,6 +54,7 @@ final class BackgroundRevalidation {
                 request.key,
                 stored.headOnly,
                 CacheControl.NONE);
+        revalidation.sharedEpoch = cache.storeEpoch();
         try {
             cache.forward(revalidation, stored, "stale", true);
         } catch (RuntimeException e) {

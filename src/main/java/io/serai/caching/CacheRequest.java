@@ -21,6 +21,11 @@ final class CacheRequest {
     long sentAt;
     /** Shared routes: Redis was looked in for this request (once is enough). */
     boolean sharedLooked;
+    /**
+     * Shared routes: the store's invalidation count when this request began; a response fetched across
+     * an invalidation is not written to Redis (what Redis answers across one is not kept either).
+     */
+    long sharedEpoch;
     /** Shared routes: this request holds the URL's lock in Redis, to free once its answer is written. */
     boolean sharedLock;
     /** Shared routes: the answer streams and is written to Redis at its end, when the lock is freed. */

@@ -133,6 +133,7 @@ final class HttpCacheProcessor extends WrappedSteps {
         }
         CacheRequest request = new CacheRequest(
                 exchange, callback, HttpCacheStore.key(route, host, target), head, requestControl(headers));
+        request.sharedEpoch = store.epoch();
         // A response that may be stored is kept as it streams to the client, up to what a stored one may be.
         exchange.setProperty(IngressRequest.HOLD_RESPONSE_UP_TO, settings.maxObject());
         return lookup(request, true);
@@ -230,6 +231,10 @@ final class HttpCacheProcessor extends WrappedSteps {
             return lookup(request, false);
         }
         return forward(request, stored, reason, false);
+    }
+
+    long storeEpoch() {
+        return store.epoch();
     }
 
     /** True when the store now holds a response this request may be answered with (as {@link #lookup} would). */

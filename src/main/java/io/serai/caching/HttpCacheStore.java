@@ -22,6 +22,8 @@ public final class HttpCacheStore implements io.micrometer.core.instrument.binde
     private final LongSupplier clock;
     private volatile InvalidationBus bus;
     private final java.util.List<SharedTierHooks> tiers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Counts invalidations (here or elsewhere): what a shared-tier read or fetch began before is suspect. */
+    private final java.util.concurrent.atomic.AtomicLong epoch = new java.util.concurrent.atomic.AtomicLong();
 
     public HttpCacheStore(CacheSettings settings, LongSupplier clock) {
         this.clock = clock;
@@ -120,19 +122,28 @@ public final class HttpCacheStore implements io.micrometer.core.instrument.binde
 
     /** Another replica's invalidation (null: some may have been missed) is about to be applied here. */
     void invalidatedElsewhere(CacheInvalidation invalidation) {
+        epoch.incrementAndGet();
         tiers.forEach(tier -> tier.invalidatedElsewhere(invalidation));
     }
 
     void invalidate(String key) {
+        epoch.incrementAndGet();
         cache.invalidate(key);
     }
 
     void invalidateAll(java.util.Set<String> keys) {
+        epoch.incrementAndGet();
         cache.invalidateAll(keys);
     }
 
     void invalidateAll() {
+        epoch.incrementAndGet();
         cache.invalidateAll();
+    }
+
+    /** The number of invalidations so far (see {@link CacheRequest#sharedEpoch}). */
+    long epoch() {
+        return epoch.get();
     }
 
     /** From now on, what this store invalidates is told to the other replicas through {@code bus}. */
@@ -147,6 +158,7 @@ public final class HttpCacheStore implements io.micrometer.core.instrument.binde
     public InvalidationBus.Outcome announce(CacheInvalidation invalidation) {
         // First the shared tier (its Redis commands go before the message on the one connection, so a
         // replica that reads Redis after the message reads what they left), then the other replicas.
+        epoch.incrementAndGet();
         tiers.forEach(tier -> tier.invalidating(invalidation));
         InvalidationBus shared = bus;
         return shared == null ? InvalidationBus.Outcome.LOCAL_MODE : shared.publish(invalidation);

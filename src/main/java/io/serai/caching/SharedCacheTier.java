@@ -48,6 +48,23 @@ final class SharedCacheTier implements HttpCacheStore.SharedTierHooks {
             return 1
             """;
 
+    /**
+     * Deletes URLs' entries under Redis' current generation and the sender's (ARGV[2], may be empty),
+     * ARGV[1] being the key prefix and the rest the URLs' hashes: one atomic call, so no generation moves
+     * between reading it and deleting. The keys are built in the script (one Redis, not a cluster).
+     */
+    private static final String DELETE = """
+            local g = redis.call('GET', ARGV[1] .. 'cache-generation') or '0'
+            local n = 0
+            for i = 3, #ARGV do
+              n = n + redis.call('DEL', ARGV[1] .. 'cache:' .. g .. ':' .. ARGV[i])
+              if ARGV[2] ~= '' and ARGV[2] ~= g then
+                n = n + redis.call('DEL', ARGV[1] .. 'cache:' .. ARGV[2] .. ':' .. ARGV[i])
+              end
+            end
+            return n
+            """;
+
     /** Drops the lock only if this replica still holds it (it may have expired and been taken since). */
     private static final String RELEASE = """
             if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -115,7 +132,12 @@ final class SharedCacheTier implements HttpCacheStore.SharedTierHooks {
      * {@code serai.cache.stale-retention} (or its stale-while-revalidate/stale-if-error windows when
      * longer), as the local tier keeps it; not when it is over {@code serai.cache.shared-max-object}.
      */
-    void write(String route, String key, StoredResponse response, long now) {
+    void write(String route, String key, StoredResponse response, long now, long epoch, HttpCacheStore store) {
+        if (store.epoch() != epoch) {
+            // An invalidation came while this response was fetched: it may predate it, so it stays local.
+            count(route, "stale_write");
+            return;
+        }
         long ttl = StoredVariants.of(response)
                 .retention(now, settings.staleRetention().toMillis());
         if (ttl <= 0) {
@@ -149,7 +171,7 @@ final class SharedCacheTier implements HttpCacheStore.SharedTierHooks {
     }
 
     /**
-     * True when the response varies on {@code Authorization} or {@code Cookie}: its variant would be
+     * True when the response varies on {@code Authorization}, {@code Proxy-Authorization} or {@code Cookie}: its variant would be
      * stored under the client's credential or session cookie, which Redis, shared and often less guarded
      * than a replica's memory, never gets (as rate-limit keys are hashed). It stays in the local tier.
      */
@@ -160,7 +182,9 @@ final class SharedCacheTier implements HttpCacheStore.SharedTierHooks {
         }
         for (String name : vary.split(",")) {
             String n = name.trim();
-            if (n.equalsIgnoreCase("Authorization") || n.equalsIgnoreCase("Cookie")) {
+            if (n.equalsIgnoreCase("Authorization")
+                    || n.equalsIgnoreCase("Proxy-Authorization")
+                    || n.equalsIgnoreCase("Cookie")) {
                 return true;
             }
         }
@@ -169,6 +193,10 @@ final class SharedCacheTier implements HttpCacheStore.SharedTierHooks {
 
     /** True when this replica now holds the lock for {@code key}; false when another one does. */
     CompletableFuture<Boolean> lock(String key) {
+        if (generation.current() == null) {
+            return CompletableFuture.failedFuture(
+                    new RedisUnavailableException("the shared tier's generation is not known yet"));
+        }
         long ttl = settings.coalesceTimeout().toMillis();
         return redis.call(
                         c -> c.set(lockKey(key), replica(), SetArgs.Builder.nx().px(ttl)))
@@ -177,6 +205,10 @@ final class SharedCacheTier implements HttpCacheStore.SharedTierHooks {
 
     /** True while some replica holds the lock for {@code key}. */
     CompletableFuture<Boolean> locked(String key) {
+        if (generation.current() == null) {
+            return CompletableFuture.failedFuture(
+                    new RedisUnavailableException("the shared tier's generation is not known yet"));
+        }
         return redis.call(c -> c.exists(lockKey(key))).thenApply(n -> n != null && n > 0);
     }
 
@@ -192,21 +224,21 @@ final class SharedCacheTier implements HttpCacheStore.SharedTierHooks {
             generation.next();
             return;
         }
-        String current = generation.current();
-        if (current == null) {
-            return; // nothing is read or written until the generation is known
-        }
-        List<byte[]> keys = new ArrayList<>();
+        List<byte[]> args = new ArrayList<>();
+        args.add(redis.key(""));
+        String known = generation.current();
+        args.add(ascii(known == null ? "" : known));
         for (String route : invalidation.route() == null ? routes : Set.of(invalidation.route())) {
             if (routes.contains(route)) {
                 for (String target : invalidation.values()) {
-                    keys.add(entryKey(current, HttpCacheStore.key(route, invalidation.host(), target)));
+                    args.add(ascii(SharedEntryFormat.sha256(HttpCacheStore.key(route, invalidation.host(), target))));
                 }
             }
         }
-        if (!keys.isEmpty()) {
-            // Whether or not this replica holds them: another may have written them.
-            redis.call(c -> c.del(keys.toArray(byte[][]::new)));
+        if (args.size() > 2) {
+            // Whether or not any replica holds them locally, under the generation Redis has now and the one
+            // this replica knows (it may not have heard of a broad purge yet, or not know one at all).
+            redis.<Long>call(c -> c.eval(DELETE, ScriptOutputType.INTEGER, new byte[0][], args.toArray(byte[][]::new)));
         }
     }
 
@@ -256,6 +288,10 @@ final class SharedCacheTier implements HttpCacheStore.SharedTierHooks {
 
     private byte[] replica() {
         return redis.replicaId().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 
     private static byte[] ascii(long number) {

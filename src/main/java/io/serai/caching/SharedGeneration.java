@@ -49,10 +49,19 @@ final class SharedGeneration {
         settle(mine, redis.call(c -> c.incr(redis.key(KEY))));
     }
 
-    private long forget() {
+    private synchronized long forget() {
         long mine = asked.incrementAndGet();
         current = null;
         return mine;
+    }
+
+    /** Sets the answer to question {@code mine}, unless a newer question was asked meanwhile. */
+    private synchronized boolean answered(long mine, String generation) {
+        if (asked.get() != mine) {
+            return false;
+        }
+        current = generation;
+        return true;
     }
 
     /**
@@ -62,18 +71,32 @@ final class SharedGeneration {
      */
     private void settle(long mine, CompletableFuture<Long> answer) {
         answer.whenComplete((generation, failure) -> {
-            if (asked.get() != mine) {
-                return;
-            }
             if (failure == null) {
-                current = String.valueOf(generation);
-            } else {
-                SharedSchedulers.of(context, "serai-timers").schedule(this::read, 200, TimeUnit.MILLISECONDS);
+                answered(mine, String.valueOf(generation));
+            } else if (asked.get() == mine) {
+                // Asked again only while no newer question was: one retry loop at most.
+                SharedSchedulers.of(context, "serai-timers")
+                        .schedule(
+                                () -> {
+                                    if (asked.get() == mine) {
+                                        read();
+                                    }
+                                },
+                                200,
+                                TimeUnit.MILLISECONDS);
             }
         });
     }
 
     private static long number(byte[] value) {
-        return value == null ? 0L : Long.parseLong(new String(value, StandardCharsets.US_ASCII));
+        if (value == null) {
+            return 0L;
+        }
+        try {
+            return Long.parseLong(new String(value, StandardCharsets.US_ASCII));
+        } catch (NumberFormatException notOurs) {
+            // Someone wrote the key by hand: a generation of its own, never an old one.
+            return Math.abs((long) java.util.Arrays.hashCode(value)) + 1_000_000_000L;
+        }
     }
 }

@@ -43,9 +43,10 @@ final class SharedLookups {
     /** A local miss: reads the URL's variants from Redis, keeps them locally, then looks locally again. */
     boolean lookup(CacheRequest request, boolean mayWait) {
         request.sharedLooked = true;
+        long asked = store.epoch();
         return after(request, tier.read(request.key), found -> {
             if (found != null) {
-                absorb(request, found);
+                absorb(request, found, asked);
             }
             return cache.lookup(request, mayWait);
         });
@@ -63,9 +64,10 @@ final class SharedLookups {
             if (won) {
                 request.sharedLock = true;
                 // Another replica may have written it between this request's read and its lock.
+                long asked = store.epoch();
                 return after(request, tier.read(request.key), found -> {
                     if (found != null) {
-                        absorb(request, found);
+                        absorb(request, found, asked);
                     }
                     if (!cache.answerable(request)) {
                         // Still nothing this request may be answered with (absent, another variant, stale):
@@ -100,9 +102,10 @@ final class SharedLookups {
                             poll(request, deadline);
                             return false;
                         }
+                        long asked = store.epoch();
                         return after(request, tier.read(request.key), found -> {
                             if (found != null) {
-                                absorb(request, found);
+                                absorb(request, found, asked);
                             }
                             cache.flights().land(request.key);
                             return cache.lookup(request, false);
@@ -113,7 +116,7 @@ final class SharedLookups {
 
     /** Writes a response the local tier just stored to Redis, then frees the lock this request holds. */
     void write(CacheRequest request, StoredResponse response, long now) {
-        tier.write(route, request.key, response, now);
+        tier.write(route, request.key, response, now, request.sharedEpoch, store);
         release(request);
     }
 
@@ -133,7 +136,12 @@ final class SharedLookups {
      * Keeps the variants Redis holds in the local tier, unless a local one for the same secondary key is
      * as new; remembers them so an answer from one says it came from the shared tier.
      */
-    private void absorb(CacheRequest request, Map<byte[], byte[]> found) {
+    private void absorb(CacheRequest request, Map<byte[], byte[]> found, long asked) {
+        if (store.epoch() != asked) {
+            // An invalidation came while Redis was asked: what it answered may be what was invalidated.
+            tier.count(route, "stale_read");
+            return;
+        }
         if (found.isEmpty()) {
             tier.count(route, "miss");
             return;

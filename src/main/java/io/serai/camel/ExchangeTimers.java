@@ -21,7 +21,10 @@ public final class ExchangeTimers {
 
     private ExchangeTimers() {}
 
-    /** Runs {@code task} once after {@code delay}; cancel the answer when the wait ends otherwise. */
+    /**
+     * Runs {@code task} once after {@code delay}; cancel the answer when the wait ends otherwise. While
+     * Serai stops and no timer is left, runs it at once and answers null.
+     */
     public static ScheduledFuture<?> schedule(Exchange exchange, long delay, TimeUnit unit, Runnable task) {
         EventLoop loop = eventLoop(exchange);
         if (loop != null && !loop.isShuttingDown()) {
@@ -31,7 +34,13 @@ public final class ExchangeTimers {
                 // the connection's loop is closing: the request still gets its answer below
             }
         }
-        return SharedSchedulers.of(exchange.getContext(), FALLBACK).schedule(task, delay, unit);
+        try {
+            return SharedSchedulers.of(exchange.getContext(), FALLBACK).schedule(task, delay, unit);
+        } catch (RejectedExecutionException stopping) {
+            // Serai is stopping and its timer thread is gone: the request still gets its answer, now.
+            task.run();
+            return null;
+        }
     }
 
     /** The event loop of the client connection {@code exchange} came in on, or null without one. */
