@@ -231,7 +231,7 @@ final class SharedCacheTier implements HttpCacheStore.SharedTierHooks {
         for (String route : invalidation.route() == null ? routes : Set.of(invalidation.route())) {
             if (routes.contains(route)) {
                 for (String target : invalidation.values()) {
-                    args.add(ascii(SharedEntryFormat.sha256(HttpCacheStore.key(route, invalidation.host(), target))));
+                    args.add(ascii(SharedRedis.hash(HttpCacheStore.key(route, invalidation.host(), target))));
                 }
             }
         }
@@ -279,11 +279,11 @@ final class SharedCacheTier implements HttpCacheStore.SharedTierHooks {
     }
 
     private byte[] entryKey(String generation, String key) {
-        return redis.key("cache:" + generation + ":" + SharedEntryFormat.sha256(key));
+        return redis.key("cache:" + generation + ":" + SharedRedis.hash(key));
     }
 
     private byte[] lockKey(String key) {
-        return redis.key("cache-lock:" + SharedEntryFormat.sha256(key));
+        return redis.key("cache-lock:" + SharedRedis.hash(key));
     }
 
     private byte[] replica() {

@@ -1,5 +1,7 @@
 package io.serai.caching;
 
+import io.serai.shared.SharedRedis;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -7,9 +9,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -93,16 +92,7 @@ final class SharedEntryFormat {
                 .values()
                 .forEach((name, value) ->
                         key.append('\n').append(name).append('\n').append(value == null ? "\u0000" : value));
-        return sha256(key.toString()).substring(0, 32).getBytes(StandardCharsets.US_ASCII);
-    }
-
-    static String sha256(String text) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return SharedRedis.hash(key.toString()).substring(0, 32).getBytes(StandardCharsets.US_ASCII);
     }
 
     private static int count(DataInputStream in, int limit) throws IOException {

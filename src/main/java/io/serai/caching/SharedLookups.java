@@ -171,8 +171,7 @@ final class SharedLookups {
             return then.apply(outcome(call));
         }
         request.detach();
-        call.whenComplete((value, failure) -> ExchangeTimers.schedule(
-                request.exchange, 0, TimeUnit.MILLISECONDS, () -> resumed(request, () -> then.apply(outcome(call)))));
+        ExchangeTimers.whenDone(request.exchange, call, () -> resumed(request, () -> then.apply(outcome(call))));
         return false;
     }
 

@@ -43,6 +43,14 @@ public final class ExchangeTimers {
         }
     }
 
+    /**
+     * Runs {@code task} once {@code future} completes, on the exchange's event loop (or the timer thread),
+     * never on the thread that completed it (a client library's I/O thread, such as Lettuce's).
+     */
+    public static void whenDone(Exchange exchange, java.util.concurrent.CompletionStage<?> future, Runnable task) {
+        future.whenComplete((value, failure) -> schedule(exchange, 0, TimeUnit.MILLISECONDS, task));
+    }
+
     /** The event loop of the client connection {@code exchange} came in on, or null without one. */
     public static EventLoop eventLoop(Exchange exchange) {
         Object ctx = exchange.getMessage().getHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT);

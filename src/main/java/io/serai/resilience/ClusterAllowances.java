@@ -26,7 +26,7 @@ import java.util.concurrent.CompletionException;
 final class ClusterAllowances {
 
     private static final byte[] SCRIPT = script();
-    private static final String SHA1 = hex("SHA-1", SCRIPT);
+    private static final String SHA1 = sha1(SCRIPT);
 
     private final SharedRedis redis;
     private final String routeId;
@@ -53,7 +53,7 @@ final class ClusterAllowances {
 
     /** The Redis key of {@code key}'s bucket. */
     byte[] redisKey(String key) {
-        return redis.key("rl:" + routeId + ":" + hex("SHA-256", key.getBytes(StandardCharsets.UTF_8)));
+        return redis.key("rl:" + routeId + ":" + SharedRedis.hash(key));
     }
 
     private CompletableFuture<RateLimitTake> take(String key, byte[][] args) {
@@ -83,11 +83,12 @@ final class ClusterAllowances {
         return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static String hex(String algorithm, byte[] bytes) {
+    /** The script's SHA-1, as EVALSHA names it. */
+    private static String sha1(byte[] bytes) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(bytes));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(algorithm + " is part of every JDK", e);
+            throw new IllegalStateException("SHA-1 is part of every JDK", e);
         }
     }
 

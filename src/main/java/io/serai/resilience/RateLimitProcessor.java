@@ -14,7 +14,6 @@ import org.apache.camel.component.netty.http.NettyHttpConstants;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Admits a request when its key's allowance has a token, and then tells the client what is left in
@@ -48,16 +47,14 @@ final class RateLimitProcessor extends WrappedSteps {
             // Refused at once (not connected, breaker open): no hop, no wait.
             return afterRedis(exchange, key, take, callback, true);
         }
-        // Redis answers on Lettuce's thread: the request goes on on its connection's event loop (or the
-        // shared timer thread when it has none or that loop is closing), never on Lettuce's.
-        take.whenComplete((ignored, failure) -> ExchangeTimers.schedule(exchange, 0, TimeUnit.MILLISECONDS, () -> {
+        ExchangeTimers.whenDone(exchange, take, () -> {
             try {
                 afterRedis(exchange, key, take, callback, false);
             } catch (RuntimeException e) {
                 exchange.setException(e);
                 callback.done(false);
             }
-        }));
+        });
         return false;
     }
 

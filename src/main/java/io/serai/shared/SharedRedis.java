@@ -119,6 +119,20 @@ public final class SharedRedis extends ServiceSupport implements MeterBinder {
         return replicaId;
     }
 
+    /**
+     * The hex SHA-256 of {@code value}: how a client key or a URL appears in Redis keys, so that none is
+     * written there as it came.
+     */
+    public static String hash(String value) {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
     /** {@code serai.redis.key-prefix} and {@code name}, as a Redis key or channel. */
     public byte[] key(String name) {
         return (settings.keyPrefix() + name).getBytes(StandardCharsets.UTF_8);

@@ -281,6 +281,6 @@ class SharedCacheTierTest {
         // INCRBY 0 reads the generation as an integer reply (the test helper reads one reply line).
         String generation = redis.command("INCRBY serai:cache-generation 0").substring(1);
         return "serai:cache:" + generation + ":"
-                + SharedEntryFormat.sha256(HttpCacheStore.key("shared-cache", "127.0.0.1", path));
+                + SharedRedis.hash(HttpCacheStore.key("shared-cache", "127.0.0.1", path));
     }
 }
