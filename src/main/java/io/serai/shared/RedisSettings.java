@@ -51,7 +51,6 @@ public record RedisSettings(
         String passwordFile =
                 SettingValues.orDefault(lookup, "serai.redis.password-file", "").trim();
         if (!passwordFile.isEmpty()) {
-            uri.setCredentialsProvider(null);
             uri.setPassword(password(passwordFile).toCharArray());
         }
         Duration timeout = SettingValues.duration(
