@@ -256,7 +256,14 @@ public final class Http2Backend implements AutoCloseable {
         for (Channel ch : new ArrayList<>(connections)) {
             ch.eventLoop()
                     .submit(() -> {
-                        ch.config().setOption(ChannelOption.SO_LINGER, 0);
+                        // The peer may have closed it meanwhile: a socket already closed takes no option.
+                        if (ch.isOpen()) {
+                            try {
+                                ch.config().setOption(ChannelOption.SO_LINGER, 0);
+                            } catch (io.netty.channel.ChannelException closedMeanwhile) {
+                                // closed between the check and the option: nothing left to reset
+                            }
+                        }
                         ch.unsafe().close(ch.unsafe().voidPromise());
                     })
                     .sync();
