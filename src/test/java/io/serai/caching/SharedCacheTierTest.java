@@ -74,9 +74,15 @@ class SharedCacheTierTest {
         localOne = RunningSerai.freePort();
         one = replica(routes, adminOne, localOne);
         two = replica(routes, RunningSerai.freePort(), RunningSerai.freePort());
-        Waits.upTo(Waits.PROMPTLY)
-                .until(() -> SharedRedis.lookup(one.context()).available()
-                        && SharedRedis.lookup(two.context()).available());
+        Waits.upTo(Waits.PROMPTLY).until(() -> ready(one) && ready(two));
+    }
+
+    /** Redis up and the tier's key generation known: before that the tier is skipped, writes included. */
+    private static boolean ready(RunningSerai serai) {
+        HttpCachePolicy policy = serai.context()
+                .getRegistry()
+                .lookupByNameAndType(HttpCachePolicy.SHARED_BEAN_NAME, HttpCachePolicy.class);
+        return SharedRedis.lookup(serai.context()).available() && policy.tier().knowsGeneration();
     }
 
     private static RunningSerai replica(String routes, int admin, int local) throws Exception {

@@ -110,8 +110,14 @@ class SharedTierPurgeTest {
                 .property("serai.redis.timeout", "500ms")
                 .property("serai.admin.port", admin)
                 .start(Path.of(System.getProperty("java.io.tmpdir")));
+        // The tier is skipped until it knows its key generation (asked at start and again when the
+        // subscription comes up): writes made before then would never reach Redis.
+        HttpCachePolicy policy = serai.context()
+                .getRegistry()
+                .lookupByNameAndType(HttpCachePolicy.SHARED_BEAN_NAME, HttpCachePolicy.class);
         Waits.upTo(Waits.PROMPTLY)
-                .until(() -> SharedRedis.lookup(serai.context()).available());
+                .until(() -> SharedRedis.lookup(serai.context()).available()
+                        && policy.tier().knowsGeneration());
         return serai;
     }
 }

@@ -139,6 +139,8 @@ class SharedReplicasIT {
             int admin = admins.get(i);
             replicas.get(i).awaitAnswer(Waits.STARTUP, () -> MetricScrape.value(admin, "serai_redis_up"));
             Waits.upTo(Waits.PROMPTLY).until(() -> MetricScrape.value(admin, "serai_redis_up") == 1.0);
+            // The cache tier is skipped until it knows its key generation: a write before then never lands.
+            Waits.upTo(Waits.PROMPTLY).until(() -> MetricScrape.value(admin, "serai_cache_shared_ready") == 1.0);
         }
     }
 
