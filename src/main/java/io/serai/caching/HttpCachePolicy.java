@@ -1,5 +1,8 @@
 package io.serai.caching;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.serai.camel.MeterRegistries;
 import io.serai.http.RouteIds;
 import io.serai.shared.SharedRedis;
 import org.apache.camel.CamelContext;
@@ -99,6 +102,13 @@ public final class HttpCachePolicy implements Policy {
             // lost subscription reaches it through the store's resync.
             store.addSharedTier(tier);
             tier.readGeneration();
+            MeterRegistry meters = MeterRegistries.of(context);
+            if (meters != null) {
+                SharedCacheTier made = tier;
+                Gauge.builder("serai.cache.shared.ready", () -> redis.available() && made.knowsGeneration() ? 1 : 0)
+                        .description("1 while the shared cache tier is used: Redis up and its key generation known")
+                        .register(meters);
+            }
         }
         return tier;
     }

@@ -2,8 +2,6 @@ package io.serai.caching;
 
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.serai.camel.MeterRegistries;
 import io.serai.shared.RedisUnavailableException;
 import io.serai.shared.SharedRedis;
@@ -89,12 +87,6 @@ final class SharedCacheTier implements HttpCacheStore.SharedTierHooks {
         this.context = context;
         this.targeting = new TargetedControl(settings.targetedField());
         this.generation = new SharedGeneration(redis, context);
-        MeterRegistry meters = MeterRegistries.of(context);
-        if (meters != null) {
-            Gauge.builder("serai.cache.shared.ready", this, t -> t.redis.available() && t.knowsGeneration() ? 1 : 0)
-                    .description("1 while the shared cache tier is used: Redis up and its key generation known")
-                    .register(meters);
-        }
     }
 
     void addRoute(String route) {
