@@ -102,6 +102,8 @@ class RateLimitExampleIT {
                     .env("SERAI_ROUTES", routes.toString())
                     .property("serai.port", port)
                     .property("serai.redis.url", redis.url())
+                    // A call late by 50 ms on a busy CI machine would fall back to the local limit.
+                    .property("serai.redis.timeout", "500ms")
                     .property("backend.1", backend.url());
             int admin = builder.adminPort();
             SeraiProcess serai = builder.start(tmp);
