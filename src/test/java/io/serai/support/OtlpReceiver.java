@@ -125,6 +125,20 @@ public final class OtlpReceiver implements AutoCloseable {
         return awaitSpans(count, Waits.PROMPTLY);
     }
 
+    /** The spans of trace {@code traceId} (hex) once at least {@code count} of them are kept (at most {@link Waits#PROMPTLY}). */
+    public List<ReceivedSpan> awaitTrace(String traceId, int count) {
+        Waits.upTo(Waits.PROMPTLY)
+                .untilAsserted(() -> assertTrue(
+                        trace(traceId).size() >= count,
+                        count + " spans of trace " + traceId + " expected, received: " + spans));
+        return trace(traceId);
+    }
+
+    /** The spans of trace {@code traceId} (hex) kept so far. */
+    public List<ReceivedSpan> trace(String traceId) {
+        return spans.stream().filter(s -> s.traceId().equals(traceId)).toList();
+    }
+
     /** Forgets the spans kept so far, so a test sees only its own. */
     public void clear() {
         spans.clear();
