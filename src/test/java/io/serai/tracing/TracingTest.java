@@ -98,6 +98,15 @@ class TracingTest {
                         steps:
                           - to: "netty-http:{{failing.url}}"
             - route:
+                id: probed
+                from:
+                  uri: "netty-http:http://127.0.0.1:{{serai.port}}/probed?matchOnUriPrefix=true"
+                  steps:
+                    - loadBalance:
+                        roundRobinLoadBalancer: {}
+                        steps:
+                          - to: "netty-http:{{probed.url}}?healthCheckPath=/probe&healthCheckInterval=200ms"
+            - route:
                 id: keyed
                 from:
                   uri: "netty-http:http://127.0.0.1:{{serai.port}}/keyed?matchOnUriPrefix=true"
@@ -114,6 +123,7 @@ class TracingTest {
     static TestBackend backend;
     static TestBackend cacheable;
     static TestBackend failing;
+    static TestBackend probed;
     static RunningSerai serai;
     static Path accessLog;
     static int adminPort;
@@ -125,6 +135,7 @@ class TracingTest {
         cacheable = TestBackend.start("cacheable")
                 .respondWith(Behaviours.status(200, Map.of("Cache-Control", "max-age=60"), "cached"));
         failing = TestBackend.start("failing").respondWith(Behaviours.status(500, Map.of(), "down"));
+        probed = TestBackend.start("probed");
         accessLog = dir.resolve("access.log");
         adminPort = RunningSerai.freePort();
         serai = RunningSerai.routes(ROUTES)
@@ -137,13 +148,14 @@ class TracingTest {
                 .property("backend.url", backend.url())
                 .property("cacheable.url", cacheable.url())
                 .property("failing.url", failing.url())
+                .property("probed.url", probed.url())
                 .property("refusing.url", TestBackend.refusingUrl())
                 .start(dir);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {serai, backend, cacheable, failing, receiver}) {
+        for (AutoCloseable c : new AutoCloseable[] {serai, backend, cacheable, failing, probed, receiver}) {
             if (c != null) {
                 c.close();
             }
@@ -333,6 +345,25 @@ class TracingTest {
         Waits.upTo(Waits.PROMPTLY)
                 .until(() -> MetricScrape.value(adminPort, "serai_tracing_spans_exported_total") >= 2);
         assertEquals(0, MetricScrape.value(adminPort, "serai_tracing_spans_dropped_total"));
+    }
+
+    @Test
+    void healthChecksMakeNoSpanAndSendNoTraceContext() throws Exception {
+        Waits.upTo(Waits.PROMPTLY)
+                .until(() -> probed.requests().stream()
+                                .filter(r -> r.target().equals("/probe"))
+                                .count()
+                        >= 3);
+        RawHttp.get(serai.port(), "/probed/a");
+        receiver.awaitSpans(2);
+
+        probed.requests().stream()
+                .filter(r -> r.target().equals("/probe"))
+                .forEach(r -> assertNull(r.header("traceparent"), r.toString()));
+        assertTrue(
+                receiver.spans().stream()
+                        .noneMatch(s -> String.valueOf(s.attribute("url.full")).endsWith("/probe")),
+                receiver.spans().toString());
     }
 
     static ReceivedSpan only(List<ReceivedSpan> spans, SpanKind kind) {
