@@ -34,6 +34,8 @@ import io.serai.settings.ProxySettings;
 import io.serai.settings.SettingValues;
 import io.serai.shared.RedisSettings;
 import io.serai.shared.SharedRedis;
+import io.serai.tracing.TracingSettings;
+import io.serai.tracing.TracingSetup;
 import io.serai.upstream.DnsSettings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -76,6 +78,12 @@ public class SeraiConfiguration implements CamelConfiguration {
             }
         }
         context.addRoutePolicyFactory(new RequestMetrics(meters, accessLog));
+        TracingSettings tracing =
+                TracingSettings.from(key -> properties.resolveProperty(key).orElse(null));
+        if (tracing.enabled()) {
+            // Off, no OpenTelemetry class is loaded: trace headers pass through as any other header.
+            TracingSetup.install(context, tracing, meters.registry());
+        }
         BodyStreamConverter bodies = new BodyStreamConverter();
         for (Class<?> to : new Class<?>[] {byte[].class, String.class, java.io.InputStream.class}) {
             context.getTypeConverterRegistry().addTypeConverter(to, BodyStream.class, bodies);

@@ -37,6 +37,7 @@ public final class AccessLog implements AutoCloseable, MeterBinder {
      * it (null otherwise); {@code bytes} is then what it was sent and {@code durationMs} the connection's life.
      * {@code grpcStatus} is for a gRPC request ({@link io.serai.http.grpc.GrpcOutcome}), null otherwise; its
      * {@code status} stays the HTTP outcome Serai decided (a 502 that a gRPC client got as 200 and status 14).
+     * {@code traceId} is the request's trace ({@link io.serai.http.TraceIds}), null when it has none.
      */
     public record Entry(
             long epochMillis,
@@ -53,7 +54,8 @@ public final class AccessLog implements AutoCloseable, MeterBinder {
             Long received,
             String error,
             String protocol,
-            String grpcStatus) {
+            String grpcStatus,
+            String traceId) {
 
         /** This handshake's line as it is written when its WebSocket closes. */
         public Entry closed(long atMillis, long sent, long receivedBytes, double lifeMs) {
@@ -72,7 +74,8 @@ public final class AccessLog implements AutoCloseable, MeterBinder {
                     receivedBytes,
                     error,
                     protocol,
-                    grpcStatus);
+                    grpcStatus,
+                    traceId);
         }
     }
 
@@ -178,6 +181,9 @@ public final class AccessLog implements AutoCloseable, MeterBinder {
                 json.writeStringField("cache", e.cache());
             }
             json.writeStringField("request_id", e.requestId());
+            if (e.traceId() != null) {
+                json.writeStringField("trace_id", e.traceId());
+            }
             if (e.error() != null) {
                 json.writeStringField("error", e.error());
             }

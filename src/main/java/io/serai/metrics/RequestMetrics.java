@@ -10,6 +10,7 @@ import io.serai.http.RequestIds;
 import io.serai.http.RequestKeys;
 import io.serai.http.ResponseStatus;
 import io.serai.http.RouteIds;
+import io.serai.http.TraceIds;
 import io.serai.http.UpstreamException;
 import io.serai.http.body.BodyStream;
 import io.serai.http.grpc.GrpcAnswers;
@@ -219,7 +220,17 @@ public final class RequestMetrics implements RoutePolicyFactory {
                 null,
                 error,
                 protocol(exchange, ingress),
-                grpcStatus);
+                grpcStatus,
+                traceId(exchange, ingress));
+    }
+
+    /** The server span's trace id with tracing on; else that of the client's valid traceparent, if any. */
+    static String traceId(Exchange exchange, IngressRequest ingress) {
+        String traced = exchange.getProperty(TraceIds.PROPERTY, String.class);
+        if (traced != null || ingress == null) {
+            return traced;
+        }
+        return TraceIds.fromTraceparent(ingress.headers().get(TraceIds.TRACEPARENT));
     }
 
     /** The client's protocol as the access log names it: {@code HTTP/2.0} for a stream, else the request's version. */

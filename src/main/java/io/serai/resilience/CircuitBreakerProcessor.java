@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.serai.balancing.HealthAwareLoadBalancer;
 import io.serai.http.Failures;
 import io.serai.http.UpstreamException;
+import io.serai.tracing.Tracing;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
@@ -60,6 +61,11 @@ final class CircuitBreakerProcessor extends AsyncProcessorSupport implements Nav
     public boolean process(Exchange exchange, AsyncCallback callback) {
         MemberBreaker breaker = single;
         if (breaker != null && !breaker.tryAcquire()) {
+            Tracing.event(
+                    exchange,
+                    "serai.breaker.open",
+                    "serai.member",
+                    breaker.breaker().getName());
             exchange.setException(new UpstreamException(
                     503,
                     UpstreamException.Kind.UNAVAILABLE,

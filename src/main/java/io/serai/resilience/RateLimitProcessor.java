@@ -6,6 +6,7 @@ import io.serai.camel.WrappedSteps;
 import io.serai.http.HeaderValues;
 import io.serai.http.IngressRequest;
 import io.serai.shared.SharedRedis;
+import io.serai.tracing.Tracing;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
@@ -88,6 +89,7 @@ final class RateLimitProcessor extends WrappedSteps {
 
     private boolean decide(Exchange exchange, RateLimitTake take, AsyncCallback callback, boolean sync) {
         if (!take.admitted()) {
+            Tracing.event(exchange, "serai.rate_limit.refused");
             MeterRegistries.count(
                     exchange.getContext(),
                     "serai.rate.limited",

@@ -5,6 +5,7 @@ import io.serai.camel.MeterRegistries;
 import io.serai.http.HeaderValues;
 import io.serai.http.IngressRequest;
 import io.serai.http.RouteIds;
+import io.serai.tracing.Tracing;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -121,6 +122,7 @@ public abstract class AccessCheck extends AsyncProcessorSupport implements Camel
 
     /** Counts a refusal in serai_access_refused_total (refusals are rare: the meters are looked up each time). */
     public static void countRefusal(Exchange exchange, String kind, int status) {
+        Tracing.event(exchange, "serai.access.refused", "serai.access.check", kind);
         MeterRegistries.count(
                 exchange.getContext(),
                 "serai.access.refused",

@@ -11,6 +11,9 @@ import io.serai.http.MessageBodies;
 import io.serai.http.ResponseStatus;
 import io.serai.http.RouteIds;
 import io.serai.http.UpstreamException;
+import io.serai.tracing.FailureKinds;
+import io.serai.tracing.Tracing;
+import io.serai.tracing.UpstreamAttempt;
 import io.serai.websocket.WebSocketUpgrade;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Endpoint;
@@ -62,6 +65,7 @@ public class UpstreamProducer extends DefaultAsyncProducer {
         UpstreamTarget to = pin == null ? target : pin.target();
         BackendHealth backend = pin == null ? health.get() : pin.health();
         FullHttpRequest request;
+        UpstreamAttempt traced;
         try {
             onCall.accept(exchange);
             request = UpstreamRequests.build(exchange, to, preserveHost, call.query());
@@ -73,6 +77,16 @@ public class UpstreamProducer extends DefaultAsyncProducer {
                 // Only the call whose answer is the client's may switch protocols; a merge's or a copy's never.
                 WebSocketUpgrade.ask(request.headers());
             }
+            // Its own client span when tracing is on, whose context the backend gets in traceparent.
+            traced = Tracing.attempt(
+                    exchange,
+                    request.method().name(),
+                    to.tls() ? "https" : "http",
+                    to.host(),
+                    to.port(),
+                    request.uri(),
+                    backend.backend(),
+                    request.headers());
         } catch (RuntimeException e) {
             exchange.setException(e);
             callback.done(true);
@@ -92,6 +106,11 @@ public class UpstreamProducer extends DefaultAsyncProducer {
                 !call.isMerged(exchange),
                 doneSync -> {
                     recordOutcome(exchange, backend);
+                    if (traced != UpstreamAttempt.NONE) {
+                        Exception failure = exchange.getException();
+                        int status = failure == null ? ResponseStatus.of(exchange.getMessage()) : 0;
+                        traced.ended(status, FailureKinds.of(failure, status));
+                    }
                     measure(exchange, backend, System.nanoTime() - started);
                     callback.done(doneSync);
                 });

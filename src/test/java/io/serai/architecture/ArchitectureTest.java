@@ -30,6 +30,7 @@ class ArchitectureTest {
         "io.serai.routing..",
         "io.serai.security..",
         "io.serai.shared..",
+        "io.serai.tracing..",
         "io.serai.websocket.."
     };
     private static final String[] ENDS = {"io.serai.ingress..", "io.serai.upstream.."};

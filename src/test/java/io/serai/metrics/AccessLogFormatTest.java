@@ -39,10 +39,36 @@ class AccessLogFormatTest {
                         null,
                         null,
                         null,
+                        null,
                         null)));
     }
 
+    @Test
+    void aRequestWithATraceHasItsTraceIdAfterTheRequestId() {
+        String line = AccessLog.format(new AccessLog.Entry(
+                0,
+                "c",
+                "GET",
+                "/",
+                200,
+                0,
+                0.5,
+                "r",
+                null,
+                null,
+                "id",
+                null,
+                null,
+                null,
+                null,
+                "4bf92f3577b34da6a3ce929d0e0e4736"));
+        assertEquals(
+                ",\"request_id\":\"id\",\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\"}",
+                line.substring(line.indexOf(",\"request_id\"")));
+    }
+
     private static AccessLog.Entry entry(long millis) {
-        return new AccessLog.Entry(millis, "c", "GET", "/", 200, 0, 0.5, "r", null, null, "id", null, null, null, null);
+        return new AccessLog.Entry(
+                millis, "c", "GET", "/", 200, 0, 0.5, "r", null, null, "id", null, null, null, null, null);
     }
 }
