@@ -15,7 +15,10 @@ class Sink(BaseHTTPRequestHandler):
 
     def do_POST(self):
         global exports, received
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            body = self.read_chunked()
+        else:
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         with lock:
             exports += 1
             received += len(body)
@@ -23,6 +26,15 @@ class Sink(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/x-protobuf")
         self.send_header("Content-Length", "0")
         self.end_headers()
+
+    def read_chunked(self):
+        body = b""
+        while True:
+            size = int(self.rfile.readline().split(b";")[0].strip(), 16)
+            chunk = self.rfile.read(size + 2)  # the chunk and its CRLF
+            if size == 0:
+                return body
+            body += chunk[:-2]
 
     def do_GET(self):
         with lock:
