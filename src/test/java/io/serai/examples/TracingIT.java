@@ -37,6 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TracingIT {
 
+    /** Two JVMs start at once: on a loaded two-core machine a start has been seen to take 35 s. */
+    private static final Duration STARTUP = Duration.ofSeconds(60);
+
     @TempDir
     static Path tmp;
 
@@ -49,10 +52,10 @@ class TracingIT {
     static int httpPort;
     static int grpcPort;
 
-    /** JSON, except 503 for /api/unavailable on the first member, which the retry route tries again. */
+    /** JSON, except 503 for /api/unavailable (/unavailable to the backend) on the first member. */
     static Behaviour jsonOr503(boolean fails) {
         return (request, socket, out, name) -> {
-            if (fails && request.target().startsWith("/api/unavailable")) {
+            if (fails && request.target().startsWith("/unavailable")) {
                 Behaviours.write(out, request, 503, Map.of(), new byte[0]);
                 return true;
             }
@@ -71,8 +74,8 @@ class TracingIT {
         grpcPort = ports[1];
         overHttp = serai(httpPort, "http/protobuf", receiver.httpEndpoint(), "http");
         overGrpc = serai(grpcPort, "grpc", receiver.grpcEndpoint(), "grpc");
-        overHttp.awaitStatus("http://127.0.0.1:" + httpPort + "/profile/0", 200, Duration.ofSeconds(30));
-        overGrpc.awaitStatus("http://127.0.0.1:" + grpcPort + "/profile/0", 200, Duration.ofSeconds(30));
+        overHttp.awaitStatus("http://127.0.0.1:" + httpPort + "/profile/0", 200, STARTUP);
+        overGrpc.awaitStatus("http://127.0.0.1:" + grpcPort + "/profile/0", 200, STARTUP);
     }
 
     static SeraiProcess serai(int port, String protocol, String endpoint, String name) throws Exception {
@@ -123,21 +126,21 @@ class TracingIT {
 
     @Test
     void aRetryIsAClientSpanOfItsOwnWithItsResendCount() throws Exception {
-        // the round robin starts one of two requests on the failing member, which is then retried
-        String first = randomHex(16);
-        String second = randomHex(16);
-        for (String traceId : List.of(first, second)) {
+        // Of two requests in a row, the round robin starts at least one on the failing member.
+        List<ReceivedSpan> retried = List.of();
+        for (int i = 0; i < 2 && retried.isEmpty(); i++) {
+            String traceId = randomHex(16);
             RawResponse r =
                     get(httpPort, "/api/unavailable", "traceparent: 00-" + traceId + "-" + randomHex(8) + "-01\r\n");
             assertEquals(200, r.status(), r.bodyText());
+            // client spans end before their server span and are exported no later
+            Waits.upTo(Waits.PROMPTLY)
+                    .until(() -> !ofKind(receiver.trace(traceId), SpanKind.SPAN_KIND_SERVER)
+                            .isEmpty());
+            List<ReceivedSpan> trace = receiver.trace(traceId);
+            retried = ofKind(trace, SpanKind.SPAN_KIND_CLIENT).size() == 2 ? trace : List.of();
         }
 
-        Waits.upTo(Waits.PROMPTLY)
-                .untilAsserted(() -> assertEquals(
-                        5,
-                        receiver.trace(first).size() + receiver.trace(second).size(),
-                        receiver.spans().toString()));
-        List<ReceivedSpan> retried = receiver.trace(first).size() == 3 ? receiver.trace(first) : receiver.trace(second);
         ReceivedSpan server = only(retried, SpanKind.SPAN_KIND_SERVER);
         List<ReceivedSpan> attempts = ofKind(retried, SpanKind.SPAN_KIND_CLIENT);
         assertEquals(2, attempts.size(), retried.toString());
@@ -148,6 +151,7 @@ class TracingIT {
                 .orElseThrow(() -> new AssertionError("no attempt answered 503: " + attempts));
         ReceivedSpan retry =
                 attempts.stream().filter(a -> a != failed).findFirst().orElseThrow();
+        assertEquals("503", failed.attribute("error.type"), failed.toString());
         assertEquals("1", retry.attribute("http.request.resend_count"), retry.toString());
         assertEquals("200", retry.attribute("http.response.status_code"), retry.toString());
         assertEquals("tracing-api", server.attribute("serai.route.id"), server.toString());
@@ -196,10 +200,15 @@ class TracingIT {
         String n = id.substring(1);
         Map<TestBackend, String> targets =
                 Map.of(users, "/users/" + n, orders, "/orders?user=" + n, recommendations, "/recommendations/" + n);
-        targets.forEach((backend, target) -> assertEquals(
-                "00-" + traceId + "-" + spanIdByPort.get(String.valueOf(backend.port())) + "-01",
-                traceparentOf(backend, target),
-                target + " received the traceparent of its own client span; spans: " + calls));
+        targets.forEach((backend, target) -> {
+            String sent = traceparentOf(backend, target);
+            assertEquals(
+                    "00-" + traceId + "-" + spanIdByPort.get(String.valueOf(backend.port())),
+                    sent.substring(0, 52),
+                    target + " received the traceparent of its own client span; spans: " + calls);
+            // sampled; a trace Serai starts also has the W3C level 2 "random trace id" flag (03)
+            assertTrue((HexFormat.fromHexDigits(sent.substring(53)) & 1) == 1, sent);
+        });
     }
 
     private static String traceparentOf(TestBackend backend, String targetPrefix) {
