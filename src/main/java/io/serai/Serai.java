@@ -11,6 +11,9 @@ import io.serai.reload.RouteLoading;
 import io.serai.reload.RouteStartFailure;
 import org.apache.camel.main.Main;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Starts Serai: Camel main with Serai's configuration, the plugin jars of SERAI_PLUGINS and the route
  * files of SERAI_ROUTES; or, with {@code --check}, {@code --version} or {@code --help}, does that instead.
@@ -44,13 +47,16 @@ public final class Serai {
     }
 
     private static void check(CommandLine command) throws Exception {
-        RouteLocations routes;
+        List<RouteLocations> starts = new ArrayList<>();
         ClassLoader plugins;
         try {
-            routes = command.paths().isEmpty()
-                    ? RouteLocations.fromEnvironment()
-                    : RouteLocations.parse(String.join(",", command.paths()));
-            routes.requireExisting();
+            if (command.paths().isEmpty()) {
+                starts.add(RouteLocations.fromEnvironment());
+            }
+            for (String path : command.paths()) {
+                starts.add(RouteLocations.parse(path));
+            }
+            starts.forEach(RouteLocations::requireExisting);
             plugins = PluginJars.fromEnvironment(Serai.class.getClassLoader());
         } catch (IllegalArgumentException e) {
             System.err.println("serai: " + e.getMessage());
@@ -60,7 +66,7 @@ public final class Serai {
         Thread.currentThread().setContextClassLoader(plugins);
         int exit;
         try {
-            exit = RouteCheckCommand.run(routes, plugins, System.out, System.err);
+            exit = RouteCheckCommand.run(starts, plugins, System.out, System.err);
         } catch (IllegalArgumentException e) {
             // A setting Serai's configuration refused: as at a start.
             System.err.println("serai: " + e.getMessage());

@@ -15,8 +15,9 @@ public final class Usage {
                   --check [PATH...]  Load every route file as a start would, start nothing (no port bound, no
                                      backend contacted) and report: exit 0 with
                                      "serai: N route file(s), M route(s) OK", or exit 1 with one line per problem,
-                                     "file:line: route id: message", on stderr. PATH is a *.camel.yaml file, a
-                                     folder of them or a comma-separated list; default: SERAI_ROUTES.
+                                     "file:line: route id: message", on stderr. Each PATH is checked as one
+                                     start with SERAI_ROUTES=PATH would be: a *.camel.yaml file, a folder
+                                     of them or a comma-separated list. Default: SERAI_ROUTES.
                   --version          Serai's, Camel's and Java's versions.
                   --help, -h         This text.
                   Camel Main's own options (-d SECONDS, -t, -pl LOCATIONS, ...) are passed on when Serai starts.

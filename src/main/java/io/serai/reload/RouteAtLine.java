@@ -18,6 +18,34 @@ final class RouteAtLine {
     private RouteAtLine() {}
 
     /**
+     * The line of bean {@code name}'s {@code property} (its {@code name:} line when the property is null or
+     * not found), or 0 when the file names no such bean.
+     */
+    static int beanLine(RouteFiles.RouteFile file, String name, String property) {
+        String[] lines = lines(file);
+        for (int i = 0; i < lines.length; i++) {
+            Matcher bean = NAME.matcher(lines[i]);
+            if (bean.find() && bean.group(1).equals(name)) {
+                Pattern key = property == null ? null : Pattern.compile("^ *" + Pattern.quote(property) + " *:");
+                for (int j = i + 1; key != null && j < lines.length; j++) {
+                    if (NAME.matcher(lines[j]).find() || ITEM.matcher(lines[j]).find()) {
+                        break;
+                    }
+                    if (key.matcher(lines[j]).find()) {
+                        return j + 1;
+                    }
+                }
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
+    private static String[] lines(RouteFiles.RouteFile file) {
+        return new String(file.content(), StandardCharsets.UTF_8).split("\r?\n", -1);
+    }
+
+    /**
      * The id of the route whose item holds {@code line} (the id Serai gives it when it has none),
      * {@code bean NAME} for a line in a {@code beans} item, or null when neither is known.
      */
@@ -25,7 +53,7 @@ final class RouteAtLine {
         if (line <= 0) {
             return null;
         }
-        String[] lines = new String(file.content(), StandardCharsets.UTF_8).split("\r?\n", -1);
+        String[] lines = lines(file);
         int start = -1;
         String kind = null;
         int routes = 0;

@@ -55,9 +55,13 @@ public final class RouteCheck {
                     problems.add(new RouteProblem(file.path(), definition.getLineNumber(), id, taken));
                     continue;
                 }
-                String refused = build(definition);
+                Exception refused = build(definition);
                 if (refused != null) {
-                    problems.add(new RouteProblem(file.path(), definition.getLineNumber(), id, refused));
+                    problems.add(new RouteProblem(
+                            file.path(),
+                            FailedStep.line(refused, definition),
+                            id,
+                            RouteStartFailure.reason(refused)));
                 }
             }
             idsByFile.put(file.path(), mine);
@@ -65,15 +69,15 @@ public final class RouteCheck {
         return new Result(snapshot.size(), routes, problems);
     }
 
-    /** Builds the route as Camel's start does before it starts consumers; why Camel refused it, or null. */
-    private String build(RouteDefinition definition) {
+    /** Builds the route as Camel's start does before it starts consumers; Camel's refusal, or null. */
+    private Exception build(RouteDefinition definition) {
         try {
             Route route = new RouteReifier(context, definition).createRoute();
             // setUp creates the consumer and initialises the route's services; warmUp (not called) would start them.
             new RouteService(route).setUp();
             return null;
         } catch (Exception e) {
-            return RouteStartFailure.reason(e);
+            return e;
         }
     }
 
@@ -82,11 +86,6 @@ public final class RouteCheck {
 
         public boolean ok() {
             return problems.isEmpty();
-        }
-
-        /** The line printed when nothing is wrong. */
-        public String summary() {
-            return "serai: " + files + " route file(s), " + routes + " route(s) OK";
         }
     }
 }

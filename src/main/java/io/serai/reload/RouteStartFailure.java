@@ -21,7 +21,7 @@ public final class RouteStartFailure {
         if (routeId == null) {
             return null;
         }
-        return "route " + RouteIds.userId(routeId) + where(routeId, context) + ": " + reason(failure);
+        return "route " + RouteIds.userId(routeId) + where(routeId, failure, context) + ": " + reason(failure);
     }
 
     /** Camel's id of the route {@code failure} is about, or null when it is about none. */
@@ -45,7 +45,7 @@ public final class RouteStartFailure {
         return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
-    private static String where(String routeId, CamelContext context) {
+    private static String where(String routeId, Throwable failure, CamelContext context) {
         if (context == null) {
             return "";
         }
@@ -57,6 +57,7 @@ public final class RouteStartFailure {
         String location = route.getLocation();
         int slash = location.lastIndexOf('/');
         String file = slash >= 0 ? location.substring(slash + 1) : location;
-        return " (" + file + (route.getLineNumber() > 0 ? ":" + route.getLineNumber() : "") + ")";
+        int line = FailedStep.line(failure, route);
+        return " (" + file + (line > 0 ? ":" + line : "") + ")";
     }
 }
