@@ -58,10 +58,7 @@ public final class RouteCheck {
                 Exception refused = build(definition);
                 if (refused != null) {
                     problems.add(new RouteProblem(
-                            file.path(),
-                            FailedStep.line(refused, definition),
-                            id,
-                            RouteStartFailure.reason(refused)));
+                            file.path(), FailedStep.line(refused, definition), id, RouteStartFailure.reason(refused)));
                 }
             }
             idsByFile.put(file.path(), mine);
