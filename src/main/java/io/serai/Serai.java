@@ -56,7 +56,8 @@ public final class Serai {
             for (String path : command.paths()) {
                 starts.add(RouteLocations.parse(path));
             }
-            starts.forEach(RouteLocations::requireExisting);
+            starts.forEach(
+                    routes -> routes.requireExisting(command.paths().isEmpty() ? RouteLocations.ENV : "--check"));
             plugins = PluginJars.fromEnvironment(Serai.class.getClassLoader());
         } catch (IllegalArgumentException e) {
             System.err.println("serai: " + e.getMessage());
