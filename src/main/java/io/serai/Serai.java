@@ -1,23 +1,82 @@
 package io.serai;
 
+import io.serai.cli.CamelMains;
+import io.serai.cli.CommandLine;
+import io.serai.cli.RouteCheckCommand;
+import io.serai.cli.Usage;
+import io.serai.cli.Versions;
 import io.serai.config.PluginJars;
 import io.serai.config.RouteLocations;
-import io.serai.config.SeraiConfiguration;
 import io.serai.reload.RouteLoading;
 import io.serai.reload.RouteStartFailure;
-import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
-import org.apache.camel.main.MainListenerSupport;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Starts Serai: Camel main with Serai's configuration, the plugin jars of SERAI_PLUGINS and the route
- * files of SERAI_ROUTES.
+ * files of SERAI_ROUTES; or, with {@code --check}, {@code --version} or {@code --help}, does that instead.
  */
 public final class Serai {
 
     private Serai() {}
 
     public static void main(String[] args) throws Exception {
+        CommandLine command;
+        try {
+            command = CommandLine.parse(args);
+        } catch (CommandLine.UsageException e) {
+            System.err.println("serai: " + e.getMessage());
+            System.err.print(Usage.text());
+            System.exit(2);
+            return;
+        }
+        switch (command.action()) {
+            case HELP -> System.out.print(Usage.text());
+            case VERSION -> System.out.print(Versions.text());
+            case CHECK -> {
+                // Before the first logger exists: the check's output is its report, not Camel's start-up lines.
+                if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+                    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+                }
+                check(command);
+            }
+            case RUN -> run(command.camelArgs().toArray(String[]::new));
+        }
+    }
+
+    private static void check(CommandLine command) throws Exception {
+        List<RouteLocations> starts = new ArrayList<>();
+        ClassLoader plugins;
+        try {
+            if (command.paths().isEmpty()) {
+                starts.add(RouteLocations.fromEnvironment());
+            }
+            for (String path : command.paths()) {
+                starts.add(RouteLocations.parse(path));
+            }
+            starts.forEach(
+                    routes -> routes.requireExisting(command.paths().isEmpty() ? RouteLocations.ENV : "--check"));
+            plugins = PluginJars.fromEnvironment(Serai.class.getClassLoader());
+        } catch (IllegalArgumentException e) {
+            System.err.println("serai: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Thread.currentThread().setContextClassLoader(plugins);
+        int exit;
+        try {
+            exit = RouteCheckCommand.run(starts, plugins, System.out, System.err);
+        } catch (IllegalArgumentException e) {
+            // A setting Serai's configuration refused: as at a start.
+            System.err.println("serai: " + e.getMessage());
+            exit = 2;
+        }
+        System.exit(exit);
+    }
+
+    private static void run(String[] camelArgs) throws Exception {
         RouteLocations routes;
         ClassLoader plugins;
         try {
@@ -31,19 +90,10 @@ public final class Serai {
             return;
         }
         Thread.currentThread().setContextClassLoader(plugins);
-        Main main = new Main();
-        main.configure().addConfiguration(SeraiConfiguration.class);
-        main.addMainListener(new MainListenerSupport() {
-            @Override
-            public void beforeConfigure(BaseMainSupport m) {
-                // Camel resolves classes named in YAML (bean types, #class:...) and component
-                // service files through this loader.
-                m.getCamelContext().setApplicationContextClassLoader(plugins);
-            }
-        });
+        Main main = CamelMains.withSeraiConfiguration(plugins);
         main.addMainListener(new RouteLoading(routes));
         try {
-            System.exit(main.run(args));
+            System.exit(main.run(camelArgs));
         } catch (RouteLoading.BrokenRoutesException e) {
             System.err.println("serai: route file not loaded: " + e.getMessage());
             System.exit(2);

@@ -213,14 +213,22 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
     }
 
     @Override
-    protected void doStart() throws Exception {
-        super.doStart();
-        MemberSelection policy = newSelection();
-        double[] w = MemberWeights.parse(weights, getProcessors().size());
+    protected void doInit() throws Exception {
+        super.doInit();
+        // Refused here rather than at start: serai.jar --check initialises routes but starts none.
+        MemberWeights.parse(weights, getProcessors().size());
         String refusal = weights == null || weights.isBlank() ? null : refusesWeights();
         if (refusal != null) {
             throw new IllegalArgumentException(refusal + ": remove weights=\"" + weights + "\"");
         }
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        MemberSelection policy = newSelection();
+        double[] w = MemberWeights.parse(weights, getProcessors().size());
+        String refusal;
         members.start(RouteIds.userId(getRouteId()), getProcessors(), w, policy::newLatencyEstimate);
         refusal = refusesSlowStart();
         Member ramped = members.all().stream()

@@ -45,10 +45,15 @@ public final class RouteLocations {
 
     /** Fails at start, naming the location, when a file or folder does not exist. */
     public void requireExisting() {
+        requireExisting(ENV);
+    }
+
+    /** As {@link #requireExisting()}, the message naming {@code source}, where the locations came from. */
+    public void requireExisting(String source) {
         for (Path p : locations) {
             if (!Files.exists(p)) {
                 throw new IllegalArgumentException(
-                        ENV + ": " + p + " does not exist (expected a *" + SUFFIX + " file or a folder of them)");
+                        source + ": " + p + " does not exist (expected a *" + SUFFIX + " file or a folder of them)");
             }
         }
     }

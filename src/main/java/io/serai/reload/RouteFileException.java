@@ -7,11 +7,18 @@ public class RouteFileException extends Exception {
 
     private final Path file;
     private final int line;
+    private final String reason;
 
     public RouteFileException(Path file, int line, String reason, Throwable cause) {
         super(file + (line > 0 ? ":" + line : "") + ": " + reason, cause, false, false);
         this.file = file;
         this.line = line;
+        this.reason = reason;
+    }
+
+    /** What is wrong, without the file and line. */
+    public String reason() {
+        return reason;
     }
 
     public Path file() {

@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
 public final class RouteFileLoader {
 
     private static final Pattern LINE = Pattern.compile("line (\\d+), column");
+    private static final Pattern BEAN = Pattern.compile("Error creating bean: (\\S+) of type");
+    private static final Pattern PROPERTY = Pattern.compile("with name: (\\S+) on bean");
 
     private final CamelContext context;
 
@@ -62,6 +64,24 @@ public final class RouteFileLoader {
         return name.substring(0, name.length() - ".camel.yaml".length()) + "-" + (index + 1);
     }
 
+    /** The line of the bean (or its property) that Camel could not create, or 0. */
+    private static int beanLine(RouteFiles.RouteFile file, Throwable error) {
+        String bean = null;
+        String property = null;
+        for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
+            String message = t.getMessage() == null ? "" : t.getMessage();
+            Matcher b = BEAN.matcher(message);
+            if (bean == null && b.find()) {
+                bean = b.group(1);
+            }
+            Matcher p = PROPERTY.matcher(message);
+            if (property == null && p.find()) {
+                property = p.group(1);
+            }
+        }
+        return bean == null ? 0 : RouteAtLine.beanLine(file, bean, property);
+    }
+
     /** One line: the file, the line the parser pointed at, and what it said, without its excerpt. */
     static RouteFileException describe(RouteFiles.RouteFile file, Throwable error) {
         Throwable root = error;
@@ -74,8 +94,17 @@ public final class RouteFileLoader {
         String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
         int line = 0;
         Matcher m = LINE.matcher(message);
-        if (m.find()) {
+        while (m.find()) {
+            // The last mark is where the parser found the problem, an earlier one the context it was in; at the
+            // end of the file the problem mark says only that the file ended, the context where the unfinished
+            // thing (a quote, a block) began.
             line = Integer.parseInt(m.group(1));
+            if (message.contains("end of stream")) {
+                break;
+            }
+        }
+        if (line == 0) {
+            line = beanLine(file, error);
         }
         List<String> said = new ArrayList<>();
         for (String part : message.split("\n")) {

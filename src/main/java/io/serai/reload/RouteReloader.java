@@ -186,21 +186,15 @@ public final class RouteReloader implements AutoCloseable {
 
     /** Why {@code routes} cannot be loaded from {@code path}: an id twice, or one another file or Serai uses. */
     private String takenIds(Path path, List<RouteDefinition> routes) {
+        Map<Path, Set<String>> others = new TreeMap<>();
+        loaded.forEach((p, l) -> others.put(p, userIds(l.routeIds())));
         Set<String> mine = new HashSet<>();
         for (RouteDefinition route : routes) {
-            String id = route.getRouteId();
-            if (!mine.add(id)) {
-                return "route id " + id + " is used twice";
+            String refusal = RouteIdClaims.refusal(path, route.getRouteId(), mine, others);
+            if (refusal != null) {
+                return refusal;
             }
-            if (id.startsWith("serai-admin")) {
-                return "route id " + id + " is Serai's own";
-            }
-            for (Map.Entry<Path, Loaded> other : loaded.entrySet()) {
-                if (!other.getKey().equals(path)
-                        && userIds(other.getValue().routeIds()).contains(id)) {
-                    return "route id " + id + " is already used in " + other.getKey();
-                }
-            }
+            mine.add(route.getRouteId());
         }
         return null;
     }

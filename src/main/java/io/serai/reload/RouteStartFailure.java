@@ -17,26 +17,35 @@ public final class RouteStartFailure {
 
     /** The one-line description, or null when {@code failure} is not about a route. */
     public static String describe(Throwable failure, CamelContext context) {
-        String routeId = null;
-        for (Throwable t = failure; t != null && routeId == null; t = t.getCause()) {
-            if (t instanceof FailedToCreateRouteException create) {
-                routeId = create.getRouteId();
-            } else if (t instanceof FailedToStartRouteException start) {
-                routeId = start.getRouteId();
-            }
-        }
+        String routeId = routeId(failure);
         if (routeId == null) {
             return null;
         }
+        return "route " + RouteIds.userId(routeId) + where(routeId, failure, context) + ": " + reason(failure);
+    }
+
+    /** Camel's id of the route {@code failure} is about, or null when it is about none. */
+    static String routeId(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof FailedToCreateRouteException create) {
+                return create.getRouteId();
+            } else if (t instanceof FailedToStartRouteException start) {
+                return start.getRouteId();
+            }
+        }
+        return null;
+    }
+
+    /** Why, in the words of the innermost cause (Camel's outer messages repeat the route definition). */
+    static String reason(Throwable failure) {
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String reason = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return "route " + RouteIds.userId(routeId) + where(routeId, context) + ": " + reason;
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
-    private static String where(String routeId, CamelContext context) {
+    private static String where(String routeId, Throwable failure, CamelContext context) {
         if (context == null) {
             return "";
         }
@@ -48,6 +57,7 @@ public final class RouteStartFailure {
         String location = route.getLocation();
         int slash = location.lastIndexOf('/');
         String file = slash >= 0 ? location.substring(slash + 1) : location;
-        return " (" + file + (route.getLineNumber() > 0 ? ":" + route.getLineNumber() : "") + ")";
+        int line = FailedStep.line(failure, route);
+        return " (" + file + (line > 0 ? ":" + line : "") + ")";
     }
 }

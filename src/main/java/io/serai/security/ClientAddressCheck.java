@@ -43,8 +43,9 @@ public class ClientAddressCheck extends AccessCheck {
     }
 
     @Override
-    protected void doStart() throws Exception {
-        super.doStart();
+    protected void doInit() throws Exception {
+        super.doInit();
+        // Refused here rather than at start: serai.jar --check initialises routes but starts none.
         if (allow.isEmpty() && deny.isEmpty()) {
             throw new IllegalArgumentException("client address check: set allow or deny (comma-separated addresses"
                     + " and CIDR blocks, e.g. 10.0.0.0/8, 2001:db8::/32)");

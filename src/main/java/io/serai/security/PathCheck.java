@@ -37,8 +37,9 @@ public class PathCheck extends AccessCheck {
     }
 
     @Override
-    protected void doStart() throws Exception {
-        super.doStart();
+    protected void doInit() throws Exception {
+        super.doInit();
+        // Refused here rather than at start: serai.jar --check initialises routes but starts none.
         if (allow.isEmpty() && deny.isEmpty()) {
             throw new IllegalArgumentException(
                     "path check: set deny or allow (comma-separated path prefixes," + " e.g. /admin, /internal)");

@@ -35,7 +35,12 @@ class ArchitectureTest {
     };
     private static final String[] ENDS = {"io.serai.ingress..", "io.serai.upstream.."};
     private static final String[] ABOVE_ENDS = {
-        "io.serai.proxy..", "io.serai.metrics..", "io.serai.admin..", "io.serai.config..", "io.serai.reload.."
+        "io.serai.proxy..",
+        "io.serai.metrics..",
+        "io.serai.admin..",
+        "io.serai.config..",
+        "io.serai.reload..",
+        "io.serai.cli.."
     };
 
     private static JavaClasses classes;
@@ -62,7 +67,8 @@ class ArchitectureTest {
             "metrics",
             "admin",
             "config",
-            "reload"
+            "reload",
+            "cli"
         }) {
             assertTrue(classes.containPackage("io.serai." + layer), "no classes of io.serai." + layer + " imported");
         }
@@ -149,7 +155,7 @@ class ArchitectureTest {
     void onlyTheWiringBuildsTheWholeGateway() {
         noClasses()
                 .that()
-                .resideOutsideOfPackages("io.serai.config..", "io.serai.reload..")
+                .resideOutsideOfPackages("io.serai.config..", "io.serai.reload..", "io.serai.cli..")
                 .and()
                 .resideOutsideOfPackage("io.serai")
                 .should()

@@ -23,11 +23,13 @@ public final class SeraiProcess implements AutoCloseable {
 
     private final Process process;
     private final Path log;
+    private final Path errors;
     private final long startedNanos;
 
-    private SeraiProcess(Process process, Path log, long startedNanos) {
+    private SeraiProcess(Process process, Path log, Path errors, long startedNanos) {
         this.process = process;
         this.log = log;
+        this.errors = errors;
         this.startedNanos = startedNanos;
     }
 
@@ -38,6 +40,15 @@ public final class SeraiProcess implements AutoCloseable {
     public String output() {
         try {
             return Files.readString(log);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** What Serai wrote on stderr, when started with {@link Builder#separateErrors()}. */
+    public String errors() {
+        try {
+            return errors == null ? "" : Files.readString(errors);
         } catch (IOException e) {
             return "";
         }
@@ -174,7 +185,21 @@ public final class SeraiProcess implements AutoCloseable {
     public static final class Builder {
         private final Map<String, String> env = new LinkedHashMap<>();
         private final List<String> jvmArgs = new ArrayList<>();
+        private final List<String> arguments = new ArrayList<>();
         private boolean asTheReadmeStartsIt;
+        private boolean separateErrors;
+
+        /** Arguments after {@code -jar serai.jar}, e.g. {@code --check routes/}. */
+        public Builder arguments(String... args) {
+            arguments.addAll(List.of(args));
+            return this;
+        }
+
+        /** stderr to its own file ({@link SeraiProcess#errors()}) instead of with stdout. */
+        public Builder separateErrors() {
+            separateErrors = true;
+            return this;
+        }
 
         public Builder env(String name, String value) {
             env.put(name, value);
@@ -232,14 +257,20 @@ public final class SeraiProcess implements AutoCloseable {
             command.addAll(jvmArgs);
             command.add("-jar");
             command.add(jar);
+            command.addAll(arguments);
             Path log = Files.createTempFile(logDir, "serai-", ".log");
-            ProcessBuilder pb =
-                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            Path errors = separateErrors ? Files.createTempFile(logDir, "serai-", ".err") : null;
+            ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(log.toFile());
+            if (errors == null) {
+                pb.redirectErrorStream(true);
+            } else {
+                pb.redirectError(errors.toFile());
+            }
             pb.environment().remove("SERAI_ROUTES");
             pb.environment().remove("SERAI_PLUGINS");
             pb.environment().putAll(env);
             long started = System.nanoTime();
-            return new SeraiProcess(pb.start(), log, started);
+            return new SeraiProcess(pb.start(), log, errors, started);
         }
     }
 }
