@@ -1,0 +1,62 @@
+package io.serai.config.schema;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The javadoc of a class or setter, read from its source in {@code src/main/java}: reflection does not
+ * see javadoc, and a doclet would need a second build step for a few sentences.
+ */
+final class JavadocText {
+
+    private static final Path SOURCES = Path.of("src/main/java");
+
+    private JavadocText() {}
+
+    /** The class's own javadoc, or "". */
+    static String ofClass(Class<?> type) {
+        return before(type, "(public |final |abstract )*(class|record|interface) " + type.getSimpleName() + "\\b");
+    }
+
+    /** The javadoc just above {@code public void <setter>(}, or "". */
+    static String ofSetter(Class<?> declaring, String setter) {
+        return before(declaring, "public \\w+ " + setter + "\\(");
+    }
+
+    private static String before(Class<?> type, String declaration) {
+        String source = source(type);
+        Matcher found = Pattern.compile("/\\*\\*((?:(?!\\*/).)*)\\*/\\s*(@\\w+\\s*)*" + declaration, Pattern.DOTALL)
+                .matcher(source);
+        String text = "";
+        while (found.find()) {
+            text = found.group(1); // the last comment before the declaration is the one attached to it
+            Matcher inner =
+                    Pattern.compile("/\\*\\*((?:(?!\\*/).)*)$", Pattern.DOTALL).matcher(text);
+            if (inner.find()) {
+                text = inner.group(1);
+            }
+        }
+        return plain(text);
+    }
+
+    static String plain(String javadoc) {
+        return javadoc.replaceAll("(?m)^\\s*\\*\\s?", " ")
+                .replaceAll("\\{@(?:code|link|literal) ([^}]*)}", "$1")
+                .replaceAll("<[^>]+>", "")
+                .replaceAll("\\s+", " ")
+                .trim();
+    }
+
+    private static String source(Class<?> type) {
+        Path file = SOURCES.resolve(type.getName().replace('.', '/') + ".java");
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
