@@ -19,10 +19,8 @@ final class SchemaValues {
     private SchemaValues() {}
 
     static ObjectNode placeholder() {
-        return JSON.objectNode()
-                .put("type", "string")
-                .put("pattern", "\\{\\{.+\\}\\}")
-                .put("description", "A property placeholder, resolved when the route is loaded");
+        // no description: editors would show it on hover in place of the setting's own
+        return JSON.objectNode().put("type", "string").put("pattern", "\\{\\{.+\\}\\}");
     }
 
     static ObjectNode ofJavaType(Class<?> type) {
