@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.CamelContext;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +27,8 @@ public final class RouteSchemaGenerator {
 
     /** Camel's YAML DSL schema of the Camel version Serai runs on, as published in Camel's repository. */
     public static String camelSchemaUrl() {
-        return "https://raw.githubusercontent.com/apache/camel/camel-" + new DefaultCamelContext().getVersion()
+        return "https://raw.githubusercontent.com/apache/camel/camel-"
+                + CamelContext.class.getPackage().getImplementationVersion()
                 + "/dsl/camel-yaml-dsl/camel-yaml-dsl/src/generated/resources/schema/camelYamlDsl.json";
     }
 
