@@ -44,11 +44,33 @@ final class JavadocText {
     }
 
     static String plain(String javadoc) {
-        return javadoc.replaceAll("(?m)^\\s*\\*\\s?", " ")
-                .replaceAll("\\{@(?:code|link|literal) ([^}]*)}", "$1")
-                .replaceAll("<[^>]+>", "")
-                .replaceAll("\\s+", " ")
-                .trim();
+        String text = javadoc.replaceAll("(?m)^\\s*\\*\\s?", " ")
+                .replaceAll("</?(?:p|ul|ol|li|em|b|i|code|pre|br)\\s*/?>", " ");
+        text = inlineTags(text).replaceAll("\\s+", " ").trim();
+        int why = text.indexOf("Long because:"); // a note for Serai's maintainers (SourceSizeTest), not users
+        return why < 0 ? text : text.substring(0, why).trim();
+    }
+
+    /** {@code {@code x}} and {@code {@link x}} as x, counting braces, since x may hold {{placeholders}}. */
+    private static String inlineTags(String text) {
+        StringBuilder out = new StringBuilder();
+        Matcher tag = Pattern.compile("\\{@(?:code|link|linkplain|literal) ").matcher(text);
+        int at = 0;
+        while (tag.find(at)) {
+            out.append(text, at, tag.start());
+            int depth = 1;
+            int i = tag.end();
+            while (i < text.length() && depth > 0) {
+                char c = text.charAt(i);
+                depth += c == '{' ? 1 : c == '}' ? -1 : 0;
+                if (depth > 0) {
+                    out.append(c);
+                }
+                i++;
+            }
+            at = i;
+        }
+        return out.append(text.substring(Math.min(at, text.length()))).toString();
     }
 
     private static String source(Class<?> type) {
