@@ -54,7 +54,8 @@ final class JavadocText {
     /** {@code {@code x}} and {@code {@link x}} as x, counting braces, since x may hold {{placeholders}}. */
     private static String inlineTags(String text) {
         StringBuilder out = new StringBuilder();
-        Matcher tag = Pattern.compile("\\{@(?:code|link|linkplain|literal) ").matcher(text);
+        Matcher tag =
+                Pattern.compile("\\{@(?:code|link|linkplain|literal|value) ").matcher(text);
         int at = 0;
         while (tag.find(at)) {
             out.append(text, at, tag.start());
