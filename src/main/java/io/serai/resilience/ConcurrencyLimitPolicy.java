@@ -22,6 +22,7 @@ public class ConcurrencyLimitPolicy implements Policy {
     private int maxWaiting = 1000;
     private Duration maxWait = Duration.ofSeconds(1);
 
+    /** Requests inside the wrapped steps at once (default 100). */
     public void setMaxConcurrent(int maxConcurrent) {
         if (maxConcurrent < 1) {
             throw new IllegalArgumentException(
@@ -30,6 +31,7 @@ public class ConcurrencyLimitPolicy implements Policy {
         this.maxConcurrent = maxConcurrent;
     }
 
+    /** Requests that may wait for room; the rest get 503 at once (default 1000). */
     public void setMaxWaiting(int maxWaiting) {
         if (maxWaiting < 0) {
             throw new IllegalArgumentException("concurrency limit maxWaiting=" + maxWaiting + " is invalid");
@@ -37,6 +39,7 @@ public class ConcurrencyLimitPolicy implements Policy {
         this.maxWaiting = maxWaiting;
     }
 
+    /** How long a request waits for room before 503 (default 1s). */
     public void setMaxWait(String maxWait) {
         this.maxWait = SettingValues.duration("concurrency limit maxWait", maxWait);
     }

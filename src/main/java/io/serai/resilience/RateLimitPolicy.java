@@ -43,6 +43,7 @@ public class RateLimitPolicy implements Policy {
     private volatile LocalAllowances local;
     private volatile LocalAllowances fallback;
 
+    /** Requests allowed per period per key (default 10). */
     public void setLimit(int limit) {
         if (limit < 1) {
             throw new IllegalArgumentException(
@@ -51,6 +52,7 @@ public class RateLimitPolicy implements Policy {
         this.limit = limit;
     }
 
+    /** The time the limit counts over, such as 1s or 1m (default 1s). */
     public void setPeriod(String period) {
         Duration d = SettingValues.duration("rate limit period", period);
         if (d.isZero()) {
@@ -59,6 +61,7 @@ public class RateLimitPolicy implements Policy {
         this.period = d;
     }
 
+    /** Requests a key may send at once after a quiet spell (default: the limit). */
     public void setBurst(int burst) {
         if (burst < 1) {
             throw new IllegalArgumentException("rate limit burst=" + burst + " is invalid: expected 1 or more");
@@ -66,12 +69,14 @@ public class RateLimitPolicy implements Policy {
         this.burst = burst;
     }
 
+    /** What requests are counted by: client-address (the default), header:NAME, cookie:NAME or global. */
     public void setKey(String key) {
         String k = key.trim();
         this.keyOf = k.equals(GLOBAL) ? exchange -> GLOBAL : RequestKeys.parse(k, "rate limit key");
         this.key = k;
     }
 
+    /** Most keys counted at once; the least recently used go first (default 100000). */
     public void setMaxKeys(long maxKeys) {
         if (maxKeys < 1) {
             throw new IllegalArgumentException("rate limit maxKeys=" + maxKeys + " is invalid: expected 1 or more");
@@ -79,6 +84,7 @@ public class RateLimitPolicy implements Policy {
         this.maxKeys = maxKeys;
     }
 
+    /** local (the default): counted in this process; cluster: counted in Redis for all replicas. */
     public void setScope(String scope) {
         String s = scope.trim().toLowerCase(Locale.ROOT);
         if (!s.equals("local") && !s.equals("cluster")) {

@@ -31,6 +31,7 @@ public class RetryPolicy implements Policy {
     private Duration backoff = Duration.ofMillis(25);
     private volatile RetryBudget retryBudget;
 
+    /** Tries in all, the first included: 1 to 10 (default 2). */
     public void setAttempts(int attempts) {
         if (attempts < 1 || attempts > 10) {
             throw new IllegalArgumentException(
@@ -39,6 +40,7 @@ public class RetryPolicy implements Policy {
         this.attempts = attempts;
     }
 
+    /** Methods that may be retried, comma-separated (default GET, HEAD, OPTIONS, PUT, DELETE; never POST or PATCH unless named). */
     public void setMethods(String methods) {
         Set<String> parsed = new LinkedHashSet<>();
         for (String m : methods.split(",")) {
@@ -49,6 +51,7 @@ public class RetryPolicy implements Policy {
         this.methods = Set.copyOf(parsed);
     }
 
+    /** Failures that are retried, comma-separated: connect-failure, reset, timeout, gateway-error (502, 503, 504), 5xx. */
     public void setRetryOn(String retryOn) {
         Set<String> parsed = new LinkedHashSet<>();
         for (String f : retryOn.split(",")) {
@@ -65,6 +68,7 @@ public class RetryPolicy implements Policy {
         this.retryOn = Set.copyOf(parsed);
     }
 
+    /** Retries allowed as a fraction of requests, 0 to 1 (default 0.2), on top of minRetriesPerSecond. */
     public void setBudget(double budget) {
         if (!(budget >= 0 && budget <= 1)) {
             throw new IllegalArgumentException(
@@ -73,6 +77,7 @@ public class RetryPolicy implements Policy {
         this.budget = budget;
     }
 
+    /** Retries always allowed per second, whatever the budget (default 10). */
     public void setMinRetriesPerSecond(int minRetriesPerSecond) {
         if (minRetriesPerSecond < 0) {
             throw new IllegalArgumentException("retry minRetriesPerSecond=" + minRetriesPerSecond + " is invalid");
@@ -80,6 +85,7 @@ public class RetryPolicy implements Policy {
         this.minRetriesPerSecond = minRetriesPerSecond;
     }
 
+    /** Jittered wait before the first retry, doubling for each next one (default 25ms). */
     public void setBackoff(String backoff) {
         this.backoff = SettingValues.duration("retry backoff", backoff);
     }

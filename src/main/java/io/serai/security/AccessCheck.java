@@ -32,6 +32,7 @@ public abstract class AccessCheck extends AsyncProcessorSupport implements Camel
 
     private boolean forwardCredentials;
 
+    /** true forwards the credential the check read (an API key, Authorization) to the backend; by default it is removed. */
     public void setForwardCredentials(boolean forwardCredentials) {
         this.forwardCredentials = forwardCredentials;
     }

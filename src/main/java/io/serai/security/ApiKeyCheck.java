@@ -59,11 +59,9 @@ public class ApiKeyCheck extends AccessCheck {
         this.query = q;
     }
 
-    /**
-     * Kept as given and read when the check starts: Camel's message for a setter that throws repeats the
-     * value, and this one holds keys.
-     */
     public void setKeys(String keys) {
+        // Kept as given and read when the check starts: Camel's message for a setter that throws repeats the
+        // value, and this one holds keys.
         this.keys = keys;
     }
 

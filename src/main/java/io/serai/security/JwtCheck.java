@@ -87,10 +87,12 @@ public class JwtCheck extends AccessCheck {
             ExecutorService checks,
             ScheduledExecutorService background) {}
 
+    /** A JWKS file (the JSON of the provider's jwks_uri, not PEM), read again when it changes; this or jwksUrl. */
     public void setJwksFile(String file) {
         this.jwksFile = Path.of(file.trim());
     }
 
+    /** An https:// (or http://) URL of the JWKS, fetched in the background and cached; this or jwksFile. */
     public void setJwksUrl(String url) {
         try {
             URI uri = new URI(url.trim());
@@ -105,18 +107,22 @@ public class JwtCheck extends AccessCheck {
         }
     }
 
+    /** jwksFile only: how often the file is looked at for changes (default 5s). */
     public void setJwksReloadInterval(String interval) {
         this.jwksReloadInterval = positive("jwt jwksReloadInterval", interval);
     }
 
+    /** jwksUrl only: how long fetched keys are used before they are fetched again (default 5m). */
     public void setJwksCacheTime(String time) {
         this.jwksCacheTime = positive("jwt jwksCacheTime", time);
     }
 
+    /** jwksUrl only: at most two fetches per interval for tokens naming an unknown key (default 30s). */
     public void setJwksRefetchInterval(String interval) {
         this.jwksRefetchInterval = positive("jwt jwksRefetchInterval", interval);
     }
 
+    /** jwksUrl only: connect and read timeout of one fetch, at most 30s (default 2s). */
     public void setJwksTimeout(String timeout) {
         Duration d = positive("jwt jwksTimeout", timeout);
         if (d.compareTo(Duration.ofSeconds(30)) > 0) {
@@ -125,14 +131,17 @@ public class JwtCheck extends AccessCheck {
         this.jwksTimeout = d;
     }
 
+    /** When set, a token's iss must be exactly this. */
     public void setIssuer(String issuer) {
         this.issuer = issuer.isBlank() ? null : issuer.trim();
     }
 
+    /** The value a token's aud must contain (required); a comma list accepts any one of them. */
     public void setAudience(String audience) {
         this.audiences = items(audience);
     }
 
+    /** How far exp and nbf may be off, at most 10m (default 60s). */
     public void setClockSkew(String skew) {
         Duration d = SettingValues.duration("jwt clockSkew", skew);
         if (d.compareTo(Duration.ofMinutes(10)) > 0) {
@@ -141,6 +150,7 @@ public class JwtCheck extends AccessCheck {
         this.clockSkew = d;
     }
 
+    /** Signature algorithms accepted, comma-separated (default the RSA, PSS and EC ones; never none or HS*). */
     public void setAlgorithms(String names) {
         Set<JWSAlgorithm> chosen = new LinkedHashSet<>();
         for (String name : items(names)) {
@@ -153,18 +163,22 @@ public class JwtCheck extends AccessCheck {
         this.algorithms = Set.copyOf(chosen);
     }
 
+    /** Claims every token must have, comma-separated (exp is always required). */
     public void setRequiredClaims(String claims) {
         this.requiredClaims = items(claims);
     }
 
+    /** Scopes every token must grant (scope or scp claim), separated by spaces or commas; else 403. */
     public void setRequiredScopes(String scopes) {
         this.requiredScopes = items(scopes.replace(' ', ','));
     }
 
+    /** Claims passed to the backend as request headers: claim:Header pairs, comma-separated. */
     public void setClaimHeaders(String spec) {
         this.claimHeaders = spec.isBlank() ? ClaimHeaders.none() : ClaimHeaders.parse(spec);
     }
 
+    /** The realm of the WWW-Authenticate challenge (default serai). */
     public void setRealm(String realm) {
         if (!BearerScheme.validRealm(realm)) {
             throw new IllegalArgumentException(
@@ -173,6 +187,7 @@ public class JwtCheck extends AccessCheck {
         this.scheme = new BearerScheme(realm);
     }
 
+    /** Validated tokens remembered so that their next requests skip the signature check; 0 turns it off. */
     public void setCachedTokens(long cachedTokens) {
         if (cachedTokens < 0) {
             throw new IllegalArgumentException(
