@@ -43,7 +43,7 @@ start_serai() { # name tracing-env...
   echo $! > "$work/$name.pid"; pids+=("$!")
 }
 traced() { # ratio sink-port -> the environment of a traced Serai
-  echo SERAI_TRACING_ENABLED=true OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$2 \
+  echo SERAI_TRACING_ENABLED=true OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$2 \
     OTEL_TRACES_SAMPLER=parentbased_traceidratio OTEL_TRACES_SAMPLER_ARG=$1; }
 start_sink $FULL_SINK; start_sink $SAMPLED_SINK
 # shellcheck disable=SC2046 # traced prints words, one per variable

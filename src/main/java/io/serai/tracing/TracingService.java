@@ -35,7 +35,9 @@ final class TracingService extends ServiceSupport {
     TracingService(Map<String, String> properties) {
         this.counts = new SpanCounts();
         this.sdk = AutoConfiguredOpenTelemetrySdk.builder()
-                .addPropertiesSupplier(() -> properties)
+                // OTLP over HTTP/protobuf unless told otherwise: the specification's default (port 4318), where
+                // the Java SDK alone would default to gRPC and send it to an HTTP port given by the endpoint.
+                .addPropertiesSupplier(() -> withDefaults(properties))
                 // Serai exports traces; its metrics are Micrometer's on the admin listener, its logs its own.
                 .addPropertiesCustomizer(
                         config -> Map.of("otel.metrics.exporter", "none", "otel.logs.exporter", "none"))
@@ -45,6 +47,12 @@ final class TracingService extends ServiceSupport {
                 .disableShutdownHook()
                 .build()
                 .getOpenTelemetrySdk();
+    }
+
+    private static Map<String, String> withDefaults(Map<String, String> properties) {
+        Map<String, String> all = new java.util.HashMap<>(properties);
+        all.putIfAbsent("otel.exporter.otlp.protocol", "http/protobuf");
+        return all;
     }
 
     /** {@code serai} unless OTEL_SERVICE_NAME or OTEL_RESOURCE_ATTRIBUTES named the service. */

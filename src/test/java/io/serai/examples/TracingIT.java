@@ -72,7 +72,8 @@ class TracingIT {
         int[] ports = RunningSerai.freePorts(2);
         httpPort = ports[0];
         grpcPort = ports[1];
-        overHttp = serai(httpPort, "http/protobuf", receiver.httpEndpoint(), "http");
+        // As docs/tracing.md starts it: the endpoint alone, OTLP over HTTP/protobuf being the default.
+        overHttp = serai(httpPort, null, receiver.httpEndpoint(), "http");
         overGrpc = serai(grpcPort, "grpc", receiver.grpcEndpoint(), "grpc");
         overHttp.awaitStatus("http://127.0.0.1:" + httpPort + "/profile/0", 200, STARTUP);
         overGrpc.awaitStatus("http://127.0.0.1:" + grpcPort + "/profile/0", 200, STARTUP);
@@ -80,10 +81,12 @@ class TracingIT {
 
     static SeraiProcess serai(int port, String protocol, String endpoint, String name) throws Exception {
         Path logs = Files.createDirectories(tmp.resolve(name));
-        return SeraiProcess.builder()
-                .env("SERAI_ROUTES", "examples/tracing.camel.yaml")
+        SeraiProcess.Builder builder = SeraiProcess.builder();
+        if (protocol != null) {
+            builder.env("OTEL_EXPORTER_OTLP_PROTOCOL", protocol);
+        }
+        return builder.env("SERAI_ROUTES", "examples/tracing.camel.yaml")
                 .env("SERAI_TRACING_ENABLED", "true")
-                .env("OTEL_EXPORTER_OTLP_PROTOCOL", protocol)
                 .env("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint)
                 .env("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment.name=" + name)
                 .env("OTEL_BSP_SCHEDULE_DELAY", "100")
