@@ -64,7 +64,8 @@ public class FailoverLoadBalancer extends HealthAwareLoadBalancer {
                 ? candidates.size()
                 : Math.min(candidates.size(), maximumFailoverAttempts + 1);
         FailoverSelection selection = (FailoverSelection) selection();
-        new Attempts(selection, candidates, selection.first(candidates), limit, exchange, callback).next();
+        new Attempts(selection, candidates, selection.first(candidates), limit, exchange, oneCall(exchange, callback))
+                .next();
         return false;
     }
 

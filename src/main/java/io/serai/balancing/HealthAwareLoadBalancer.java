@@ -5,6 +5,7 @@ import io.serai.http.Failures;
 import io.serai.http.RouteIds;
 import io.serai.http.UpstreamDeadline;
 import io.serai.http.UpstreamException;
+import io.serai.tracing.Tracing;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.processor.loadbalancer.LoadBalancerSupport;
@@ -73,7 +74,21 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        return process(exchange, callback, admission.deadline(), null);
+        return process(exchange, oneCall(exchange, callback), admission.deadline(), null);
+    }
+
+    /**
+     * {@code callback}, after which the balancer's attempts of this call (failovers to other members) have
+     * ended: with tracing on their client spans count resends from the first ({@link Tracing#callBegins}).
+     */
+    static AsyncCallback oneCall(Exchange exchange, AsyncCallback callback) {
+        if (!Tracing.callBegins(exchange)) {
+            return callback;
+        }
+        return doneSync -> {
+            Tracing.callEnded(exchange);
+            callback.done(doneSync);
+        };
     }
 
     /** {@code connectTried}: the members whose call failed so that this request went on ({@link #ended}), or null. */

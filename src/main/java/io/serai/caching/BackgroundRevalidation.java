@@ -1,5 +1,6 @@
 package io.serai.caching;
 
+import io.serai.tracing.Tracing;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.netty.NettyConstants;
 import org.apache.camel.component.netty.http.NettyHttpConstants;
@@ -31,6 +32,8 @@ final class BackgroundRevalidation {
         Exchange original = request.exchange;
         Exchange refresh = new DefaultExchange(original.getContext());
         refresh.getProperties().putAll(original.getProperties());
+        // The refresh outlives the request: no span of it joins the request's (ended) server span.
+        Tracing.detach(refresh);
         refresh.getMessage().getHeaders().putAll(original.getMessage().getHeaders());
         refresh.getMessage().removeHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT);
         // The refresh is for the whole stored response, whatever part the client asked for.

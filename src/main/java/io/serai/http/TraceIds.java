@@ -10,6 +10,12 @@ public final class TraceIds {
     /** Exchange property: the trace id (32 lowercase hex digits) of the request's server span. */
     public static final String PROPERTY = "seraiTraceId";
 
+    /**
+     * {@link #PROPERTY}'s value for a request tracing did not sample: its trace is never exported, so its
+     * log line names none (and not the client's traceparent either).
+     */
+    public static final String NOT_SAMPLED = "";
+
     public static final String TRACEPARENT = "traceparent";
 
     private static final String INVALID_TRACE_ID = "00000000000000000000000000000000";

@@ -224,11 +224,14 @@ public final class RequestMetrics implements RoutePolicyFactory {
                 traceId(exchange, ingress));
     }
 
-    /** The server span's trace id with tracing on; else that of the client's valid traceparent, if any. */
+    /**
+     * The sampled server span's trace id with tracing on (none for an unsampled one); else that of the client's
+     * valid traceparent, if any.
+     */
     static String traceId(Exchange exchange, IngressRequest ingress) {
         String traced = exchange.getProperty(TraceIds.PROPERTY, String.class);
         if (traced != null || ingress == null) {
-            return traced;
+            return traced == null || traced.equals(TraceIds.NOT_SAMPLED) ? null : traced;
         }
         return TraceIds.fromTraceparent(ingress.headers().get(TraceIds.TRACEPARENT));
     }

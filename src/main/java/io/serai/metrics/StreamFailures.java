@@ -1,9 +1,7 @@
 package io.serai.metrics;
 
-import io.serai.http.body.BodyIdleException;
 import io.serai.http.body.BodyStream;
-import io.serai.http.body.ClientStalledException;
-import io.serai.http.body.TruncatedBodyException;
+import io.serai.http.body.CutShort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,25 +15,9 @@ final class StreamFailures {
 
     private StreamFailures() {}
 
-    /**
-     * {@code read-idle}, {@code truncated}, {@code backend-reset}, {@code client-write-timeout} or
-     * {@code client-gone}; null when the body did not end short.
-     */
+    /** How {@code body} ended short ({@link CutShort#kind}), null when it did not. */
     static String kind(BodyStream body) {
-        Throwable failure = body.failure();
-        if (failure instanceof BodyIdleException) {
-            return "read-idle";
-        }
-        if (failure instanceof TruncatedBodyException) {
-            return "truncated";
-        }
-        if (failure != null) {
-            return "backend-reset";
-        }
-        if (!body.isCancelled()) {
-            return null;
-        }
-        return body.cancelReason() instanceof ClientStalledException ? "client-write-timeout" : "client-gone";
+        return CutShort.kind(body);
     }
 
     /** Logs, once, a response that {@link #kind} says ended short. */

@@ -9,6 +9,7 @@ import io.serai.http.IngressRequest;
 import io.serai.http.ResponseStatus;
 import io.serai.http.UpstreamException;
 import io.serai.http.body.BodyStream;
+import io.serai.tracing.Tracing;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
@@ -48,7 +49,14 @@ final class RetryProcessor extends WrappedSteps {
             return next.process(exchange, callback);
         }
         TriedMembers.startOn(exchange);
-        new Attempts(exchange, callback, budget).run();
+        // The tries are one call's attempts: its client spans count resends from the first try.
+        AsyncCallback done = !Tracing.callBegins(exchange)
+                ? callback
+                : doneSync -> {
+                    Tracing.callEnded(exchange);
+                    callback.done(doneSync);
+                };
+        new Attempts(exchange, done, budget).run();
         return false;
     }
 

@@ -14,7 +14,8 @@ interface RequestTrace {
 
     /**
      * Starts the client span of one call to a backend, child of the server span, and writes its context
-     * into {@code outgoing} (replacing whatever the client sent in the propagator's fields).
+     * into {@code outgoing} (removing whatever the client sent in any
+     * W3C, baggage or B3 field first).
      */
     UpstreamAttempt attempt(BackendCall call, int resendCount, HttpHeaders outgoing);
 }

@@ -7,6 +7,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.serai.http.IngressRequest;
 import io.serai.http.RequestKeys;
@@ -15,6 +16,7 @@ import io.serai.http.RouteIds;
 import io.serai.http.TraceIds;
 import io.serai.http.UpstreamException;
 import io.serai.http.body.BodyStream;
+import io.serai.http.body.CutShort;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -37,7 +39,7 @@ import org.apache.camel.support.SynchronizationAdapter;
 final class ServerSpans implements RoutePolicyFactory {
 
     /** Exchange property: the route policy that began the request's span, the one that ends it. */
-    private static final String OWNER = "seraiTraceOwner";
+    static final String OWNER = "seraiTraceOwner";
 
     private final TracingService tracing;
     private final boolean clientAddress;
@@ -84,8 +86,8 @@ final class ServerSpans implements RoutePolicyFactory {
     private void begin(Exchange exchange, IngressRequest ingress, String routeId, RouteShape shape) {
         Context parent = tracing.propagator().extract(Context.root(), ingress.headers(), HeaderCarrier.INSTANCE);
         String method = ingress.method().name();
-        SpanBuilder builder = tracing.tracer()
-                .spanBuilder(method + " " + shape.route())
+        Tracer tracer = tracing.tracer();
+        SpanBuilder builder = tracer.spanBuilder(method + " " + shape.route())
                 .setParent(parent)
                 .setSpanKind(SpanKind.SERVER)
                 .setAttribute(SpanAttributes.METHOD, method)
@@ -103,9 +105,11 @@ final class ServerSpans implements RoutePolicyFactory {
         }
         Span server = builder.startSpan();
         exchange.setProperty(
-                Tracing.PROPERTY,
-                new OtelRequestTrace(server, parent.with(server), tracing.tracer(), tracing.propagator()));
-        exchange.setProperty(TraceIds.PROPERTY, server.getSpanContext().getTraceId());
+                Tracing.PROPERTY, new OtelRequestTrace(server, parent.with(server), tracer, tracing.propagator()));
+        // The access log names only a trace that is exported: at a sampling ratio of 0.01, not 99% of lines.
+        exchange.setProperty(
+                TraceIds.PROPERTY,
+                server.getSpanContext().isSampled() ? server.getSpanContext().getTraceId() : TraceIds.NOT_SAMPLED);
     }
 
     private static void done(Exchange exchange, OtelRequestTrace trace) {
@@ -128,13 +132,25 @@ final class ServerSpans implements RoutePolicyFactory {
                     if (streamed == null) {
                         end(trace.server(), status, null);
                     } else {
-                        streamed.whenDone(() -> end(trace.server(), status, null));
+                        streamed.whenDone(() -> endStreamed(trace.server(), status, CutShort.kind(streamed)));
                     }
                 }
             });
             return;
         }
         end(trace.server(), status, failure);
+    }
+
+    /** A streamed answer's span: cut short, it failed ({@code error.type} the way it ended) whatever its head said. */
+    private static void endStreamed(Span server, int status, String cutShort) {
+        if (cutShort == null) {
+            end(server, status, null);
+            return;
+        }
+        server.setAttribute(SpanAttributes.STATUS, status);
+        server.setAttribute(SpanAttributes.ERROR_TYPE, cutShort);
+        server.setStatus(StatusCode.ERROR);
+        server.end();
     }
 
     private static void end(Span server, int status, Exception failure) {

@@ -12,7 +12,10 @@ public final class Tracing {
 
     /** Exchange property: the request's {@link RequestTrace}; copies of the exchange (a fan-out) share it. */
     static final String PROPERTY = "seraiRequestTrace";
-    /** Exchange property: how many backend attempts this exchange made so far (its copies start from it). */
+    /**
+     * Exchange property: how many attempts the call in progress made so far, present only while a step that
+     * sends one call again (a retry, a load balancer's failover) runs it; its copies count on from it.
+     */
     static final String ATTEMPTS = "seraiTraceAttempts";
 
     private Tracing() {}
@@ -30,8 +33,39 @@ public final class Tracing {
     }
 
     /**
-     * Starts the client span of one backend call and puts its context in {@code outgoing}. Each call of the
-     * same exchange after the first (a retry, a failover) counts as a resend ({@code http.request.resend_count}).
+     * A step that may send one call more than once (a retry, a load balancer) begins it: the attempts until
+     * {@link #callEnded} are one call's, each after the first a resend ({@code http.request.resend_count}).
+     * Returns whether this step owns the count (false when tracing is off, or an outer step already counts:
+     * a balancer inside a retry), and only the owner ends it. Backend calls outside any such step, such as two
+     * sequential {@code to:} steps, are each a first attempt.
+     */
+    public static boolean callBegins(Exchange exchange) {
+        if (exchange.getProperty(PROPERTY) == null || exchange.getProperty(ATTEMPTS) != null) {
+            return false;
+        }
+        exchange.setProperty(ATTEMPTS, 0);
+        return true;
+    }
+
+    /** The call {@link #callBegins} began ended: the next backend call is a new one. */
+    public static void callEnded(Exchange exchange) {
+        exchange.removeProperty(ATTEMPTS);
+    }
+
+    /**
+     * Forgets the request's trace on an exchange made from its properties that outlives it (a background
+     * revalidation): its backend calls make no span and are not counted as the request's resends.
+     */
+    public static void detach(Exchange exchange) {
+        exchange.removeProperty(PROPERTY);
+        exchange.removeProperty(ATTEMPTS);
+        exchange.removeProperty(ServerSpans.OWNER);
+        exchange.removeProperty(io.serai.http.TraceIds.PROPERTY);
+    }
+
+    /**
+     * Starts the client span of one backend call and puts its context in {@code outgoing}; inside a call a
+     * retry or a balancer counts ({@link #callBegins}), each attempt after the first is a resend.
      */
     public static UpstreamAttempt attempt(
             Exchange exchange,
@@ -49,7 +83,9 @@ public final class Tracing {
         BackendCall call = new BackendCall(method, scheme, host, port, target, member);
         Integer before = exchange.getProperty(ATTEMPTS, Integer.class);
         int resends = before == null ? 0 : before;
-        exchange.setProperty(ATTEMPTS, resends + 1);
+        if (before != null) {
+            exchange.setProperty(ATTEMPTS, resends + 1);
+        }
         return trace.attempt(call, resends, outgoing);
     }
 }

@@ -17,11 +17,15 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Why not camel-opentelemetry2: it traces Camel's own steps (a span per route and per endpoint the
  * exchange is sent to, through Camel's tracing strategy), while a Serai request's hops are not Camel steps:
- * the ingress pipeline answers before a route runs (404, 405, 413), and {@code io.serai.upstream} sends each
- * retry, failover and fan-out attempt through its own Netty client inside one producer call, where Camel
+ * {@code io.serai.upstream} sends each retry, failover and fan-out attempt through its own Netty client inside
+ * one producer call, where Camel
  * sees one "to" and could give the attempts neither their own CLIENT spans nor the {@code traceparent} of
  * each. Its span names and attributes are Camel's (endpoint URIs), not the HTTP semantic conventions', and it
  * would add a span per processor of every route. So the SDK is used directly, at the two ends of the path.
+ *
+ * <p>Spans begin when a route's exchange begins ({@link ServerSpans}): an answer the ingress gives before any
+ * route runs (404 no route, 405, 413, 431, a malformed request) makes no span. The access log and the request
+ * metrics still count it.
  */
 final class TracingService extends ServiceSupport {
 
@@ -30,6 +34,9 @@ final class TracingService extends ServiceSupport {
 
     private final OpenTelemetrySdk sdk;
     private final SpanCounts counts;
+    // Looked up once: every request's server and client spans use these two.
+    private final Tracer tracer;
+    private final TextMapPropagator propagator;
 
     /** {@code properties}: the {@code otel.*} keys Serai's configuration holds, overridden by env and system properties. */
     TracingService(Map<String, String> properties) {
@@ -47,6 +54,8 @@ final class TracingService extends ServiceSupport {
                 .disableShutdownHook()
                 .build()
                 .getOpenTelemetrySdk();
+        this.tracer = sdk.getTracer(INSTRUMENTATION);
+        this.propagator = sdk.getPropagators().getTextMapPropagator();
     }
 
     private static Map<String, String> withDefaults(Map<String, String> properties) {
@@ -66,11 +75,11 @@ final class TracingService extends ServiceSupport {
     }
 
     Tracer tracer() {
-        return sdk.getTracer(INSTRUMENTATION);
+        return tracer;
     }
 
     TextMapPropagator propagator() {
-        return sdk.getPropagators().getTextMapPropagator();
+        return propagator;
     }
 
     SpanCounts counts() {

@@ -1,6 +1,7 @@
 package io.serai.tracing;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 
@@ -18,7 +19,13 @@ public final class TracingSetup {
     private TracingSetup() {}
 
     public static void install(CamelContext context, TracingSettings settings, MeterRegistry registry) {
-        TracingService service = new TracingService(otelProperties(context.getPropertiesComponent()));
+        TracingService service;
+        try {
+            service = new TracingService(otelProperties(context.getPropertiesComponent()));
+        } catch (ConfigurationException e) {
+            // A bad OTEL_* value is a setting to fix: one line at a start and at --check, exit 2.
+            throw new IllegalArgumentException("serai.tracing: " + e.getMessage(), e);
+        }
         try {
             context.addService(service);
         } catch (Exception e) {
