@@ -8,22 +8,8 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 
-import java.util.List;
-
 /** A request's SERVER span and the context its client spans are children of. */
 final class OtelRequestTrace implements RequestTrace {
-
-    /** The fields of the W3C Trace Context, W3C Baggage, B3 single and B3 multi formats, whatever is configured. */
-    private static final List<String> TRACE_FIELDS = List.of(
-            "traceparent",
-            "tracestate",
-            "baggage",
-            "b3",
-            "X-B3-TraceId",
-            "X-B3-SpanId",
-            "X-B3-ParentSpanId",
-            "X-B3-Sampled",
-            "X-B3-Flags");
 
     private final Span server;
     private final Context context;
@@ -66,7 +52,7 @@ final class OtelRequestTrace implements RequestTrace {
         Span client = span.startSpan();
         // The client's own trace fields were copied with its other headers: the backend gets only this span's,
         // in the configured propagators' fields, and no stale context of another format beside them.
-        for (String field : TRACE_FIELDS) {
+        for (String field : Tracing.TRACE_FIELDS) {
             outgoing.remove(field);
         }
         for (String field : propagator.fields()) {

@@ -3,6 +3,8 @@ package io.serai.tracing;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.apache.camel.Exchange;
 
+import java.util.List;
+
 /**
  * What the steps of a route call to be traced: an event on the request's server span, a client span per
  * backend attempt. A request has a trace only when tracing is on ({@link TracingSetup}); otherwise each call
@@ -17,6 +19,18 @@ public final class Tracing {
      * sends one call again (a retry, a load balancer's failover) runs it; its copies count on from it.
      */
     static final String ATTEMPTS = "seraiTraceAttempts";
+
+    /** The fields of the W3C Trace Context, W3C Baggage, B3 single and B3 multi formats, whatever is configured. */
+    static final List<String> TRACE_FIELDS = List.of(
+            "traceparent",
+            "tracestate",
+            "baggage",
+            "b3",
+            "X-B3-TraceId",
+            "X-B3-SpanId",
+            "X-B3-ParentSpanId",
+            "X-B3-Sampled",
+            "X-B3-Flags");
 
     private Tracing() {}
 
@@ -54,14 +68,33 @@ public final class Tracing {
 
     /**
      * Forgets the request's trace on an exchange made from its properties that outlives it (a background
-     * revalidation): its backend calls make no span and are not counted as the request's resends.
+     * revalidation): its backend calls make no span, are not counted as the request's resends, and carry no
+     * trace context (the client's trace headers are removed from them too).
      */
     public static void detach(Exchange exchange) {
-        exchange.removeProperty(PROPERTY);
+        if (exchange.getProperty(PROPERTY) == null) {
+            return; // tracing off: the client's trace headers pass on as any other header
+        }
+        exchange.setProperty(PROPERTY, UNTRACED);
         exchange.removeProperty(ATTEMPTS);
         exchange.removeProperty(ServerSpans.OWNER);
         exchange.removeProperty(io.serai.http.TraceIds.PROPERTY);
     }
+
+    /**
+     * A detached exchange's trace: no event, no span, and the client's trace fields (read from the request
+     * the exchange was copied from) removed from each backend call, so only what Serai injects reaches one.
+     */
+    private static final RequestTrace UNTRACED = new RequestTrace() {
+        @Override
+        public void event(String name, String key, String value) {}
+
+        @Override
+        public UpstreamAttempt attempt(BackendCall call, int resendCount, HttpHeaders outgoing) {
+            TRACE_FIELDS.forEach(outgoing::remove);
+            return UpstreamAttempt.NONE;
+        }
+    };
 
     /**
      * Starts the client span of one backend call and puts its context in {@code outgoing}; inside a call a

@@ -82,6 +82,36 @@ class TracingB3AndDropsTest {
     }
 
     @Test
+    void noOtherTraceFormatTheClientSentReachesTheBackend() throws Exception {
+        // B3's extractor reads the single header first: its context is the one continued.
+        String traceId = "80f198ee56343ba864fe8b2a57d3eff7";
+        RawResponse r = RawHttp.get(
+                serai.port(),
+                "/stale",
+                "traceparent",
+                "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+                "tracestate",
+                "vendor=stale",
+                "baggage",
+                "tenant=t1",
+                "b3",
+                "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1",
+                "X-B3-TraceId",
+                "5b8efff798038103d269b633813fc60c",
+                "X-B3-SpanId",
+                "eee19b7ec3c1b174",
+                "X-B3-Sampled",
+                "1");
+
+        assertEquals(200, r.status(), r.bodyText());
+        RecordedRequest received = backend.lastRequest();
+        assertEquals(traceId, received.header("X-B3-TraceId"), "the configured propagator's context, continued");
+        for (String field : new String[] {"traceparent", "tracestate", "baggage", "b3"}) {
+            assertNull(received.header(field), field + " reached the backend: " + received);
+        }
+    }
+
+    @Test
     void spansThatDoNotFitTheQueueAreCountedAsDropped() throws Exception {
         Waits.upTo(Waits.PROMPTLY).until(() -> {
             RawHttp.get(serai.port(), "/dropped");
