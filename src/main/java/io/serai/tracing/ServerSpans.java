@@ -32,7 +32,9 @@ import org.apache.camel.support.SynchronizationAdapter;
 /**
  * One SERVER span per client request of every listener route, begun when the route's exchange begins (its
  * context continued from the client's trace headers, or a new trace) and ended when the client has its
- * answer: at the route's end, or at a streamed body's last byte. Admin routes (health, metrics) have none.
+ * answer: at the route's end, or at a streamed body's last byte (a body cut short fails the span with how it
+ * ended). Admin routes (health, metrics) have none, nor has an answer the ingress gives before any route runs
+ * (404 no route, 405, 413, 431). The access log names the trace only when the span is sampled.
  * The request's completion is observed as {@code metrics.RequestMetrics} observes it, through Camel's route
  * policy hook.
  */

@@ -39,6 +39,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TracingCallsTest {
 
     private static final String ROUTES = """
+            - beans:
+                - name: threeTries
+                  type: "#class:io.serai.resilience.RetryPolicy"
+                  properties:
+                    attempts: 3
+                    budget: 1.0
+                    minRetriesPerSecond: 100
+                    backoff: 1ms
+            - route:
+                id: retried
+                from:
+                  uri: "netty-http:http://127.0.0.1:{{serai.port}}/retried?matchOnUriPrefix=true"
+                  steps:
+                    - policy:
+                        ref: threeTries
+                        steps:
+                          - to: "netty-http:{{unavailable.url}}"
             - route:
                 id: proxied
                 from:
@@ -76,6 +93,7 @@ class TracingCallsTest {
     static TestBackend backend;
     static TestBackend truncating;
     static TestBackend stale;
+    static TestBackend unavailable;
     static RunningSerai serai;
 
     @BeforeAll
@@ -86,6 +104,7 @@ class TracingCallsTest {
         stale = TestBackend.start("stale")
                 .respondWith(Behaviours.status(
                         200, Map.of("Cache-Control", "max-age=10, stale-while-revalidate=60", "Age", "15"), "kept"));
+        unavailable = TestBackend.start("unavailable").respondWith(Behaviours.status(503, Map.of(), "down"));
         serai = RunningSerai.routes(ROUTES)
                 .property("serai.tracing.enabled", "true")
                 .property("serai.access-log", "off")
@@ -94,12 +113,14 @@ class TracingCallsTest {
                 .property("backend.url", backend.url())
                 .property("truncating.url", truncating.url())
                 .property("stale.url", stale.url())
+                .property("unavailable.url", unavailable.url())
+                .property("serai.health.passive.consecutive-failures", 0)
                 .start(dir);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {serai, backend, truncating, stale, receiver}) {
+        for (AutoCloseable c : new AutoCloseable[] {serai, backend, truncating, stale, unavailable, receiver}) {
             if (c != null) {
                 c.close();
             }
@@ -137,6 +158,21 @@ class TracingCallsTest {
                 .toList();
         assertEquals(2, calls.size(), trace.toString());
         calls.forEach(c -> assertNull(c.attribute("http.request.resend_count"), c.toString()));
+    }
+
+    @Test
+    void eachRetryOfOneCallCountsItsResends() throws Exception {
+        String traceId = hex(16);
+        RawResponse r = RawHttp.get(serai.port(), "/retried/a", "traceparent", traceparent(traceId));
+
+        assertEquals(503, r.status(), r.bodyText());
+        List<ReceivedSpan> trace = receiver.awaitTrace(traceId, 4);
+        List<String> resends = trace.stream()
+                .filter(s -> s.kind() == SpanKind.SPAN_KIND_CLIENT)
+                .map(s -> String.valueOf(s.attribute("http.request.resend_count")))
+                .sorted()
+                .toList();
+        assertEquals(List.of("1", "2", "null"), resends, trace.toString());
     }
 
     @Test
