@@ -1,6 +1,8 @@
 package io.serai.cli;
 
 import io.serai.config.RouteLocations;
+import io.serai.support.RunningSerai;
+import io.serai.support.StartFailure;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code --check} in process, on one folder of route files that a start refuses, each for one setting: every
@@ -31,6 +34,9 @@ class RouteCheckCommandTest {
 
     /** file name → what follows the file's path on its line of the report. */
     static final Map<String, String> EXPECTED = new TreeMap<>();
+
+    static final String SAME_REQUESTS = "route same-listener-1 (/same, any host) and route same-listener-2 (/same,"
+            + " any host) would answer the same requests: give one another path, virtualHosts or httpMethodRestrict";
 
     static String output;
     static List<String> problems;
@@ -108,6 +114,53 @@ class RouteCheckCommandTest {
                               - to: "netty-http:http://127.0.0.1:9"
                               - to: "netty-http:http://127.0.0.1:8?slowStart=30s"
                 """);
+        // Route-scoped onException: Camel takes it out of the steps when it prepares the route, as a start does.
+        BROKEN.put("on-exception-ok.camel.yaml", """
+                - route:
+                    id: on-exception-ok
+                    from:
+                      uri: "netty-http:http://0.0.0.0:{{serai.port}}/on-exception-ok"
+                      steps:
+                        - onException:
+                            exception: [java.io.IOException]
+                            handled: {constant: true}
+                            steps:
+                              - setBody: {constant: backend down}
+                        - to: "netty-http:http://127.0.0.1:9"
+                """);
+        put(
+                "on-exception-option",
+                6,
+                "Failed to resolve endpoint: netty-http://http://127.0.0.1:8?conectTimeout=1000"
+                        + " due to: There are 1 parameters that couldn't be set on the endpoint. Check the uri if the"
+                        + " parameters are spelt correctly and that they are properties of the endpoint. Unknown"
+                        + " parameters=[{conectTimeout=1000}]",
+                """
+                - route:
+                    id: NAME
+                    from:
+                      uri: "netty-http:http://0.0.0.0:{{serai.port}}/NAME"
+                      steps:
+                        - onException:
+                            exception: [java.io.IOException]
+                            steps:
+                              - to: "netty-http:http://127.0.0.1:8?conectTimeout=1000"
+                        - to: "netty-http:http://127.0.0.1:9"
+                """);
+        put("same-listener", 7, "same-listener-2", SAME_REQUESTS, """
+                - route:
+                    id: NAME-1
+                    from:
+                      uri: "netty-http:http://0.0.0.0:{{serai.port}}/same"
+                      steps:
+                        - to: "netty-http:http://127.0.0.1:9"
+                - route:
+                    id: NAME-2
+                    from:
+                      uri: "netty-http:http://0.0.0.0:{{serai.port}}/same"
+                      steps:
+                        - to: "netty-http:http://127.0.0.1:8"
+                """);
         for (Map.Entry<String, String> file : BROKEN.entrySet()) {
             Files.writeString(tmp.resolve(file.getKey()), file.getValue());
         }
@@ -130,8 +183,12 @@ class RouteCheckCommandTest {
      * are named {@code name}, as route ids and bean names are shared by every file.
      */
     private static void put(String name, int line, String message, String routes) {
+        put(name, line, name, message, routes);
+    }
+
+    private static void put(String name, int line, String routeId, String message, String routes) {
         BROKEN.put(name + ".camel.yaml", routes.replace("NAME", name));
-        EXPECTED.put(name + ".camel.yaml", ":" + line + ": " + name + ": " + message);
+        EXPECTED.put(name + ".camel.yaml", ":" + line + ": " + routeId + ": " + message);
     }
 
     /** A route NAME guarded by a bean NAME of {@code type} with {@code properties}, one YAML line each. */
@@ -156,7 +213,7 @@ class RouteCheckCommandTest {
     void everyBrokenFileIsReportedOnceAndTheCheckFails() {
         assertEquals(1, exit);
         assertEquals("", output);
-        assertEquals(BROKEN.size(), problems.size(), String.join("\n", problems));
+        assertEquals(EXPECTED.size(), problems.size(), String.join("\n", problems));
     }
 
     @Test
@@ -165,5 +222,22 @@ class RouteCheckCommandTest {
                 .map(e -> tmp.resolve(e.getKey()) + e.getValue())
                 .toList();
         assertEquals(expected, problems);
+    }
+
+    @Test
+    void aRouteScopedOnExceptionThatAStartAcceptsPassesAndOneItRefusesIsReported() throws Exception {
+        String accepted = BROKEN.get("on-exception-ok.camel.yaml").replace("0.0.0.0", "127.0.0.1");
+        RunningSerai.routes(accepted).start(tmp).close();
+        assertTrue(problems.stream().noneMatch(p -> p.contains("on-exception-ok")), String.join("\n", problems));
+        String refused = StartFailure.messages(
+                BROKEN.get("on-exception-option.camel.yaml").replace("0.0.0.0", "127.0.0.1"), tmp);
+        assertTrue(refused.contains("Unknown parameters=[{conectTimeout=1000}]"), refused);
+    }
+
+    @Test
+    void twoRoutesOnOneListenerAndPathAreRefusedAsAStartRefusesThem() {
+        String twice = BROKEN.get("same-listener.camel.yaml").replace("0.0.0.0", "127.0.0.1");
+        String refused = StartFailure.messages(twice, tmp);
+        assertTrue(refused.contains(SAME_REQUESTS), refused);
     }
 }
