@@ -1,12 +1,15 @@
 package io.serai.balancing;
 
 import io.serai.camel.MeterRegistries;
+import io.serai.camel.ProcessorGraph;
+import io.serai.health.MemberEndpoint;
 import io.serai.http.Failures;
 import io.serai.http.RouteIds;
 import io.serai.http.UpstreamDeadline;
 import io.serai.http.UpstreamException;
 import io.serai.tracing.Tracing;
 import org.apache.camel.AsyncCallback;
+import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
 import org.apache.camel.processor.loadbalancer.LoadBalancerSupport;
 
@@ -236,6 +239,13 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
         if (refusal != null) {
             throw new IllegalArgumentException(refusal + ": remove weights=\"" + weights + "\"");
         }
+        String slowStart = refusesSlowStart();
+        for (AsyncProcessor output : slowStart == null ? List.<AsyncProcessor>of() : getProcessors()) {
+            MemberEndpoint endpoint = ProcessorGraph.endpointOf(output, MemberEndpoint.class);
+            if (endpoint != null && !endpoint.memberOptions().slowStart().isZero()) {
+                throw new IllegalArgumentException(slowStart + ": remove slowStart from member " + endpoint.origin());
+            }
+        }
     }
 
     @Override
@@ -243,17 +253,7 @@ public abstract class HealthAwareLoadBalancer extends LoadBalancerSupport {
         super.doStart();
         MemberSelection policy = newSelection();
         double[] w = MemberWeights.parse(weights, getProcessors().size());
-        String refusal;
         members.start(RouteIds.userId(getRouteId()), getProcessors(), w, policy::newLatencyEstimate);
-        refusal = refusesSlowStart();
-        Member ramped = members.all().stream()
-                .filter(m -> m.slowStartNanos() > 0)
-                .findFirst()
-                .orElse(null);
-        if (refusal != null && ramped != null) {
-            members.stop();
-            throw new IllegalArgumentException(refusal + ": remove slowStart from member " + ramped.name());
-        }
         admission = Admission.of(members);
         selection = policy;
     }

@@ -12,6 +12,12 @@ import java.util.function.Consumer;
  */
 public interface MemberEndpoint {
 
+    /**
+     * The backend's origin ({@code http://127.0.0.1:9001}), which names its health and its member; known
+     * before anything resolves or starts, so a route's settings can be refused naming it.
+     */
+    String origin();
+
     /** The health of the backend this endpoint sends to. */
     BackendHealth backendHealth();
 

@@ -155,9 +155,14 @@ public class ProxyHttpEndpoint extends NettyHttpEndpoint
     /** The health of the backend this endpoint sends to, shared with every other route that uses it. */
     @Override
     public BackendHealth backendHealth() {
-        NettyHttpConfiguration c = getConfiguration();
         // By origin only: routes that reach one backend with different TLS settings share its health.
-        return healthRegistry.of(new UpstreamTarget(c.getHost(), c.getPort(), c.isSsl(), c.getPath(), null).toString());
+        return healthRegistry.of(origin());
+    }
+
+    @Override
+    public String origin() {
+        NettyHttpConfiguration c = getConfiguration();
+        return new UpstreamTarget(c.getHost(), c.getPort(), c.isSsl(), c.getPath(), null).toString();
     }
 
     /**

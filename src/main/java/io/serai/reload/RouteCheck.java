@@ -1,13 +1,17 @@
 package io.serai.reload;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.Consumer;
 import org.apache.camel.Route;
+import org.apache.camel.component.netty.http.NettyHttpConsumer;
 import org.apache.camel.impl.engine.RouteService;
 import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.RouteDefinitionHelper;
 import org.apache.camel.reifier.RouteReifier;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +29,8 @@ public final class RouteCheck {
 
     private final CamelContext context;
     private final RouteFileLoader loader;
+    /** The consumer of each route built, by route id (none is added to the context). */
+    private final Map<String, Consumer> built = new HashMap<>();
 
     /** {@code context} is configured (Serai's beans and components bound) and not started. */
     public RouteCheck(CamelContext context) {
@@ -56,6 +62,9 @@ public final class RouteCheck {
                     continue;
                 }
                 Exception refused = build(definition);
+                if (refused == null) {
+                    refused = listens(definition);
+                }
                 if (refused != null) {
                     problems.add(new RouteProblem(
                             file.path(), FailedStep.line(refused, definition), id, RouteStartFailure.reason(refused)));
@@ -66,12 +75,41 @@ public final class RouteCheck {
         return new Result(snapshot.size(), routes, problems);
     }
 
+    /**
+     * Adds the route's consumer to its listener's dispatch as its start would, which refuses a route that would
+     * answer the requests of one already there (same port and path); the refusal, or null. The dispatch only
+     * indexes routes: nothing binds.
+     */
+    private Exception listens(RouteDefinition definition) {
+        if (built.get(definition.getRouteId()) instanceof NettyHttpConsumer http) {
+            try {
+                http.getEndpoint()
+                        .getComponent()
+                        .getMultiplexChannelHandler(http.getConfiguration().getPort())
+                        .addConsumer(http);
+            } catch (RuntimeException e) {
+                return e;
+            }
+        }
+        return null;
+    }
+
     /** Builds the route as Camel's start does before it starts consumers; Camel's refusal, or null. */
     private Exception build(RouteDefinition definition) {
         try {
+            // As DefaultCamelContext.startRouteDefinitions does: route-scoped onException, intercept and
+            // onCompletion leave the steps for the route's error handler and hooks, every node gets its id.
+            RouteDefinitionHelper.initParent(definition);
+            if (!definition.isPrepared()) {
+                RouteDefinitionHelper.prepareRoute(context, definition);
+                definition.markPrepared();
+            }
+            RouteDefinitionHelper.forceAssignIds(context, definition.getInput());
+            RouteDefinitionHelper.forceAssignIds(context, definition);
             Route route = new RouteReifier(context, definition).createRoute();
             // setUp creates the consumer and initialises the route's services; warmUp (not called) would start them.
             new RouteService(route).setUp();
+            built.put(definition.getRouteId(), route.getConsumer());
             return null;
         } catch (Exception e) {
             return e;

@@ -43,6 +43,8 @@ public class ApiKeyCheck extends AccessCheck {
     private String readHeader;
     private IdentityHeaders identity = IdentityHeaders.NONE;
     private String challenge;
+    private List<ApiKeys.Entry> settingKeys = List.of();
+    private ApiKeys fixedKeys;
     private volatile Supplier<ApiKeys> current;
     private CredentialFile<ApiKeys> file;
 
@@ -95,8 +97,9 @@ public class ApiKeyCheck extends AccessCheck {
     }
 
     @Override
-    protected void doStart() throws Exception {
-        super.doStart();
+    protected void doInit() throws Exception {
+        super.doInit();
+        // Refused here rather than at start: serai.jar --check initialises routes but starts none.
         readHeader = header != null ? header : query == null ? DEFAULT_HEADER : null;
         if (identityHeader != null && identityHeader.equalsIgnoreCase(readHeader)) {
             throw new IllegalArgumentException("api key check identityHeader=" + identityHeader
@@ -104,25 +107,30 @@ public class ApiKeyCheck extends AccessCheck {
         }
         challenge = challenge(readHeader, query);
         identity = IdentityHeaders.of(identityHeader);
-        boolean named = identityHeader != null;
-        List<ApiKeys.Entry> settingKeys;
-        ApiKeys fixed;
         try {
             settingKeys = ApiKeys.fromSetting(keys);
-            fixed = ApiKeys.of(settingKeys, named);
+            fixedKeys = ApiKeys.of(settingKeys, identityHeader != null);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("api key check " + e.getMessage());
         }
+        if (keysFile == null && settingKeys.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "api key check: set keys (comma-separated name:key or key)" + " or keysFile");
+        }
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
         if (keysFile == null) {
-            if (settingKeys.isEmpty()) {
-                throw new IllegalArgumentException(
-                        "api key check: set keys (comma-separated name:key or key)" + " or keysFile");
-            }
+            ApiKeys fixed = fixedKeys;
             current = () -> fixed;
             return;
         }
+        List<ApiKeys.Entry> inline = settingKeys;
+        boolean named = identityHeader != null;
         file = new CredentialFile<>("api key check keysFile", keysFile, lines -> {
-            List<ApiKeys.Entry> all = new ArrayList<>(settingKeys);
+            List<ApiKeys.Entry> all = new ArrayList<>(inline);
             all.addAll(ApiKeys.fromLines(lines));
             return ApiKeys.of(all, named);
         });

@@ -127,12 +127,18 @@ public class BasicAuthCheck extends AccessCheck {
     }
 
     @Override
-    protected void doStart() throws Exception {
-        super.doStart();
+    protected void doInit() throws Exception {
+        super.doInit();
+        // Refused here rather than at start: serai.jar --check initialises routes but starts none.
         if (usersFile == null) {
             throw new IllegalArgumentException(
                     "basic auth check: set usersFile (an htpasswd file of bcrypt or argon2" + " hashes)");
         }
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
         challenge = "Basic realm=\"" + realm + "\", charset=\"UTF-8\"";
         identity = IdentityHeaders.of(userHeader);
         CredentialFile<UserFile> file = new CredentialFile<>("basic auth check usersFile", usersFile, UserFile::parse);

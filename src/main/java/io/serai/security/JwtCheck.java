@@ -202,9 +202,19 @@ public class JwtCheck extends AccessCheck {
     }
 
     @Override
+    protected void doInit() throws Exception {
+        super.doInit();
+        // Refused here rather than at start: serai.jar --check initialises routes but starts none.
+        validate();
+    }
+
+    @Override
     protected void doStart() throws Exception {
         super.doStart();
-        validate();
+        // At start, with the reading of the keys: --check may run where the JWKS file is not mounted (CI).
+        if (jwksFile != null && !Files.isReadable(jwksFile)) {
+            throw new IllegalArgumentException("jwt jwksFile=" + jwksFile + " is invalid: no readable file there");
+        }
         ExecutorServiceManager threads = context().getExecutorServiceManager();
         ScheduledExecutorService background = threads.newSingleThreadScheduledExecutor(this, "serai-jwks");
         SigningKeys keys = jwksFile != null
@@ -233,13 +243,11 @@ public class JwtCheck extends AccessCheck {
         running = new Running(keys, validator, tokens, checks, background);
     }
 
+    /** The refusals that need no file and no network: every one is a mistake in the route file. */
     private void validate() {
         if ((jwksFile == null) == (jwksUrl == null)) {
             throw new IllegalArgumentException(
                     "jwt: set exactly one of jwksFile and jwksUrl (the JWKS with the token signing keys)");
-        }
-        if (jwksFile != null && !Files.isReadable(jwksFile)) {
-            throw new IllegalArgumentException("jwt jwksFile=" + jwksFile + " is invalid: no readable file there");
         }
         if (audiences.isEmpty()) {
             throw new IllegalArgumentException(
