@@ -47,7 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(240)
 class OperationsSoakIT {
 
-    static final int DEFAULT_SECONDS = 60;
+    static final int DEFAULT_SECONDS = 45;
     static final Duration SOAK = Duration.ofSeconds(Long.getLong("soak.seconds", DEFAULT_SECONDS));
     static final Duration IDLE_CLOSE = Duration.ofSeconds(1);
 
