@@ -60,8 +60,7 @@ public final class Serai {
                     routes -> routes.requireExisting(command.paths().isEmpty() ? RouteLocations.ENV : "--check"));
             plugins = PluginJars.fromEnvironment(Serai.class.getClassLoader());
         } catch (IllegalArgumentException e) {
-            System.err.println("serai: " + e.getMessage());
-            System.exit(2);
+            refuse(e.getMessage());
             return;
         }
         Thread.currentThread().setContextClassLoader(plugins);
@@ -85,8 +84,7 @@ public final class Serai {
             plugins = PluginJars.fromEnvironment(Serai.class.getClassLoader());
         } catch (IllegalArgumentException e) {
             // A configuration mistake is the user's to fix: one line that says what, no stack trace.
-            System.err.println("serai: " + e.getMessage());
-            System.exit(2);
+            refuse(e.getMessage());
             return;
         }
         Thread.currentThread().setContextClassLoader(plugins);
@@ -95,12 +93,10 @@ public final class Serai {
         try {
             System.exit(main.run(camelArgs));
         } catch (RouteLoading.BrokenRoutesException e) {
-            System.err.println("serai: route file not loaded: " + e.getMessage());
-            System.exit(2);
+            refuse("route file not loaded: " + e.getMessage());
         } catch (IllegalArgumentException e) {
             // A setting Serai's configuration refused; the message names the setting and the value or file.
-            System.err.println("serai: " + e.getMessage());
-            System.exit(2);
+            refuse(e.getMessage());
         } catch (RuntimeException e) {
             String refused = RouteStartFailure.describe(e, main.getCamelContext());
             if (refused == null) {
@@ -109,8 +105,7 @@ public final class Serai {
             if (refused == null) {
                 throw e;
             }
-            System.err.println("serai: " + refused);
-            System.exit(2);
+            refuse(refused);
         }
     }
 
@@ -124,5 +119,11 @@ public final class Serai {
             }
         }
         return null;
+    }
+
+    /** A mistake that is the user's to fix: one line that says what, no stack trace, exit code 2. */
+    private static void refuse(String message) {
+        System.err.println("serai: " + message);
+        System.exit(2);
     }
 }

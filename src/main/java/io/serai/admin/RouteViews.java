@@ -39,7 +39,7 @@ public final class RouteViews {
         List<Map<String, Object>> views = new ArrayList<>();
         for (Route route : newestGenerations(context)) {
             String id = RouteIds.userId(route.getRouteId());
-            if (id.startsWith("serai-admin")) {
+            if (RouteIds.isAdmin(id)) {
                 continue;
             }
             Map<String, Object> view = new LinkedHashMap<>();
@@ -73,7 +73,7 @@ public final class RouteViews {
     public static List<Map<String, Object>> backends(CamelContext context) {
         List<Map<String, Object>> views = new ArrayList<>();
         for (Route route : newestGenerations(context)) {
-            if (route.getRouteId().startsWith("serai-admin")) {
+            if (RouteIds.isAdmin(route.getRouteId())) {
                 continue;
             }
             List<Map<String, Object>> members = new ArrayList<>();

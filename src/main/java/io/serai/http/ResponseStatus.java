@@ -20,6 +20,18 @@ public final class ResponseStatus {
         return status >= 100 && status <= 599 ? status : 500;
     }
 
+    /**
+     * The status the client gets for {@code exchange} as the route left it: a backend failure's mapped status,
+     * 500 for another failure, else the answer's (the access log, metrics and server spans all report this).
+     */
+    public static int answered(org.apache.camel.Exchange exchange) {
+        Exception failure = exchange.getException();
+        if (failure instanceof UpstreamException upstream) {
+            return upstream.status();
+        }
+        return failure != null ? 500 : of(exchange.getMessage());
+    }
+
     /** The header's value when it is set but is not a status code (100 to 599); null otherwise. */
     public static String invalid(Message message) {
         Object code = message.getHeader(NettyHttpConstants.HTTP_RESPONSE_CODE);

@@ -14,6 +14,11 @@ public final class RouteIds {
 
     private RouteIds() {}
 
+    /** True for the admin listener's routes ({@code serai-admin...}): no user traffic, not counted or traced. */
+    public static boolean isAdmin(String routeId) {
+        return routeId.startsWith("serai-admin");
+    }
+
     /** The id the user gave the route (or Serai gave it from its file), without the generation. */
     public static String userId(String routeId) {
         if (routeId == null) {

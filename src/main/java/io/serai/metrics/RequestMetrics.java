@@ -50,7 +50,7 @@ public final class RequestMetrics implements RoutePolicyFactory {
 
     @Override
     public RoutePolicy createRoutePolicy(CamelContext context, String camelRouteId, NamedNode route) {
-        if (camelRouteId.startsWith("serai-admin")) {
+        if (RouteIds.isAdmin(camelRouteId)) {
             return null;
         }
         // Every generation of a reloaded route counts under the id its user gave it.
@@ -70,7 +70,7 @@ public final class RequestMetrics implements RoutePolicyFactory {
                     return;
                 }
                 // The outcome as the route left it; the binding maps a failure and clears it when it answers.
-                int status = status(exchange);
+                int status = ResponseStatus.answered(exchange);
                 Outcome outcome = new Outcome(
                         status,
                         exchange.getException() != null,
@@ -261,17 +261,6 @@ public final class RequestMetrics implements RoutePolicyFactory {
                 answer.getHeader("Content-Type", String.class),
                 answer.getHeader(GrpcAnswers.GRPC_STATUS, String.class),
                 null);
-    }
-
-    static int status(Exchange exchange) {
-        Exception failure = exchange.getException();
-        if (failure instanceof UpstreamException upstream) {
-            return upstream.status();
-        }
-        if (failure != null) {
-            return 500;
-        }
-        return ResponseStatus.of(exchange.getMessage());
     }
 
     private static long size(Object body) {

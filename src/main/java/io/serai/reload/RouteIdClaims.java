@@ -1,5 +1,7 @@
 package io.serai.reload;
 
+import io.serai.http.RouteIds;
+
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Map;
@@ -18,7 +20,7 @@ final class RouteIdClaims {
         if (earlier.contains(id)) {
             return "route id " + id + " is used twice";
         }
-        if (id.startsWith("serai-admin")) {
+        if (RouteIds.isAdmin(id)) {
             return "route id " + id + " is Serai's own";
         }
         for (Map.Entry<Path, ? extends Collection<String>> other : others.entrySet()) {

@@ -14,7 +14,6 @@ import io.serai.http.RequestKeys;
 import io.serai.http.ResponseStatus;
 import io.serai.http.RouteIds;
 import io.serai.http.TraceIds;
-import io.serai.http.UpstreamException;
 import io.serai.http.body.BodyStream;
 import io.serai.http.body.CutShort;
 import org.apache.camel.CamelContext;
@@ -53,7 +52,7 @@ final class ServerSpans implements RoutePolicyFactory {
 
     @Override
     public RoutePolicy createRoutePolicy(CamelContext context, String camelRouteId, NamedNode route) {
-        if (camelRouteId.startsWith("serai-admin")) {
+        if (RouteIds.isAdmin(camelRouteId)) {
             return null;
         }
         String routeId = RouteIds.userId(camelRouteId);
@@ -115,7 +114,7 @@ final class ServerSpans implements RoutePolicyFactory {
     }
 
     private static void done(Exchange exchange, OtelRequestTrace trace) {
-        int status = status(exchange);
+        int status = ResponseStatus.answered(exchange);
         Exception failure = exchange.getException();
         Object cacheStatus = exchange.getMessage().getHeader("Cache-Status");
         if (cacheStatus != null) {
@@ -162,15 +161,6 @@ final class ServerSpans implements RoutePolicyFactory {
             server.setStatus(StatusCode.ERROR);
         }
         server.end();
-    }
-
-    /** The status the client gets, as the access log has it: a failure's mapped status or the answer's. */
-    private static int status(Exchange exchange) {
-        Exception failure = exchange.getException();
-        if (failure instanceof UpstreamException upstream) {
-            return upstream.status();
-        }
-        return failure != null ? 500 : ResponseStatus.of(exchange.getMessage());
     }
 
     private static String protocolVersion(Exchange exchange, IngressRequest ingress) {
